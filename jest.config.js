@@ -1,0 +1,38 @@
+// One test runner for the whole repo. @swc/jest compiles TypeScript with decorator metadata,
+// which NestJS's dependency injection needs. Unit tests (*.spec.ts) do no I/O; integration tests
+// (*.int-spec.ts) talk to the real Kafka, S3Proxy and Postgres that `npm run infra:up` starts.
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swcTransform },
+  moduleNameMapper: { '^@argus/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e'],
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.infra'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/scripts/jest-integration-env.js'],
+      slowTestThreshold: 30,
+    },
+  ],
+};

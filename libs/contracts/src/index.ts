@@ -1,0 +1,4 @@
+export * from './primitives';
+export * from './events';
+export * from './topics';
+export * from './dead-letter';

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  AlertRaisedV1Schema,
+  DetectionsProducedV1Schema,
+  FrameIngestedV1Schema,
+  ModelPromotedV1Schema,
+  ModelRegisteredV1Schema,
+  ReviewSubmittedV1Schema,
+} from './events';
+
+/**
+ * A topic's contract: its name (`<domain>.<entity>.<event>.v<N>`), the schema every message on
+ * it satisfies, and the key that decides its partition (and so the order consumers see).
+ */
+export interface TopicContract<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly schema: S;
+  /** Messages with the same key land in the same partition, in order. */
+  readonly keyOf: (message: z.infer<S>) => string;
+  /** Partitions created by default. More partitions allow more consumer-group members. */
+  readonly partitions: number;
+}
+
+function topic<S extends z.ZodType>(contract: TopicContract<S>): TopicContract<S> {
+  if (!TOPIC_NAME_PATTERN.test(contract.name)) {
+    throw new Error(`topic name "${contract.name}" does not read <domain>.<entity>.<event>.v<N>`);
+  }
+  return contract;
+}
+
+export const TOPIC_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
+
+/** One camera's frames stay in order: the key is line and camera. */
+const byCamera = (m: { lineId: string; cameraId: string }) => `${m.lineId}/${m.cameraId}`;
+
+export const Topics = {
+  frameIngested: topic({
+    name: 'inspection.frame.ingested.v1',
+    schema: FrameIngestedV1Schema,
+    keyOf: byCamera,
+    partitions: 6,
+  }),
+  detectionsProduced: topic({
+    name: 'inspection.detections.produced.v1',
+    schema: DetectionsProducedV1Schema,
+    keyOf: byCamera,
+    partitions: 6,
+  }),
+  alertRaised: topic({
+    name: 'inspection.alert.raised.v1',
+    schema: AlertRaisedV1Schema,
+    keyOf: byCamera,
+    partitions: 3,
+  }),
+  reviewSubmitted: topic({
+    name: 'inspection.review.submitted.v1',
+    schema: ReviewSubmittedV1Schema,
+    keyOf: (m) => m.alertId,
+    partitions: 3,
+  }),
+  modelRegistered: topic({
+    name: 'model.version.registered.v1',
+    schema: ModelRegisteredV1Schema,
+    keyOf: (m) => m.name,
+    partitions: 1,
+  }),
+  modelPromoted: topic({
+    name: 'model.version.promoted.v1',
+    schema: ModelPromotedV1Schema,
+    keyOf: (m) => m.lineId,
+    partitions: 1,
+  }),
+} as const;
+
+export type TopicKey = keyof typeof Topics;
+export type MessageOf<T extends TopicContract> = z.infer<T['schema']>;
+
+export const ALL_TOPICS: readonly TopicContract[] = Object.values(Topics);
+
+export function findTopic(name: string): TopicContract | undefined {
+  return ALL_TOPICS.find((t) => t.name === name);
+}
