@@ -10,7 +10,7 @@ const infraClients = {
   kafka: ['kafkajs'],
   s3: ['minio'],
   postgres: ['typeorm', 'pg', '@electric-sql/*'],
-  ml: ['@tensorflow/*', 'onnxruntime-node', 'onnxruntime-common', 'sharp'],
+  ml: ['@tensorflow/*', 'onnxruntime-node', 'onnxruntime-common', 'onnx-proto', 'sharp'],
 };
 const allInfra = Object.values(infraClients).flat();
 const except = (kind) => allInfra.filter((p) => !infraClients[kind].includes(p));
