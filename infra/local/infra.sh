@@ -84,7 +84,7 @@ pid_alive() {
 
 # Does the process's command line contain this exact string?
 pid_has_marker() { # pid marker
-	[ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
+	[ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2 "
 }
 
 # Find a process of ours by its unique marker (used when a pid file is lost).
@@ -243,7 +243,10 @@ kafka_pid() {
 		printf '%s' "$pid"
 		return 0
 	fi
-	return 1
+	# Pid file lost or stale: look for our process by its marker, and repair the pid file.
+	pid=$(find_pid_by_marker "$KAFKA_MARKER") || return 1
+	if [ -d "$RUN_DIR" ]; then printf '%s\n' "$pid" >"$KAFKA_PIDFILE" 2>/dev/null || true; fi
+	printf '%s' "$pid"
 }
 
 kafka_install() {
@@ -313,13 +316,10 @@ log.retention.hours=24
 EOF
 }
 
-kafka_java_args() { # fills the array KAFKA_JAVA
-	local heap perf
-	read -r -a heap <<<"$KAFKA_HEAP_OPTS"
-	read -r -a perf <<<"$KAFKA_JVM_PERFORMANCE_OPTS"
-	KAFKA_JAVA=("$JAVA" "${heap[@]}" "${perf[@]}"
-		"-Dlog4j2.configurationFile=$KAFKA_SRC/log4j2.xml"
-		"$KAFKA_MARKER" -cp "$KAFKA_LIB/*")
+# A short-lived Kafka tool JVM (storage format): small heap, quick start.
+kafka_tool() { # main-class args...
+	"$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dargus.log.level=WARN \
+		"-Dlog4j2.configurationFile=$KAFKA_SRC/log4j2.xml" -cp "$KAFKA_LIB/*:$KAFKA_TOOLS" "$@"
 }
 
 kafka_started() {
@@ -339,8 +339,6 @@ kafka_up() {
 	need_java
 	kafka_install
 	kafka_write_config
-	local KAFKA_JAVA
-	kafka_java_args
 
 	if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
 		local cluster_id
@@ -348,22 +346,25 @@ kafka_up() {
 		cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
 		mkdir -p "$KAFKA_DATA"
 		say "kafka: formatting fresh storage in $(rel "$KAFKA_DATA") (cluster id $cluster_id)"
-		"${KAFKA_JAVA[@]}" -Dargus.log.level=WARN kafka.tools.StorageTool format \
+		kafka_tool kafka.tools.StorageTool format \
 			--cluster-id "$cluster_id" --config "$KAFKA_CONF" >"$LOG_DIR/kafka-format.log" 2>&1 </dev/null 9>&- ||
 			fail_with_log "kafka: storage format failed" "$LOG_DIR/kafka-format.log"
 	fi
 
 	rotate_log "$KAFKA_LOG"
 	say "kafka: starting Kafka $ARGUS_KAFKA_VERSION (KRaft broker+controller) on 127.0.0.1:$ARGUS_KAFKA_PORT, controller :$ARGUS_KAFKA_CONTROLLER_PORT"
-	pid=$(spawn "$KAFKA_PIDFILE" "$KAFKA_LOG" "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_CONF")
+	local heap perf
+	read -r -a heap <<<"$KAFKA_HEAP_OPTS"
+	read -r -a perf <<<"$KAFKA_JVM_PERFORMANCE_OPTS"
+	pid=$(spawn "$KAFKA_PIDFILE" "$KAFKA_LOG" "$JAVA" "${heap[@]}" "${perf[@]}" \
+		"-Dlog4j2.configurationFile=$KAFKA_SRC/log4j2.xml" "$KAFKA_MARKER" -cp "$KAFKA_LIB/*" \
+		kafka.Kafka "$KAFKA_CONF")
 	wait_until kafka "$TIMEOUT" "$pid" "$KAFKA_LOG" kafka_started
 
 	if [ -f "$KAFKA_TOOLS/KafkaReady.class" ]; then
 		local left=$((TIMEOUT - (SECONDS - t0)))
 		((left < 20)) && left=20
-		"$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -Dargus.log.level=WARN \
-			"-Dlog4j2.configurationFile=$KAFKA_SRC/log4j2.xml" -cp "$KAFKA_LIB/*:$KAFKA_TOOLS" \
-			KafkaReady "127.0.0.1:$ARGUS_KAFKA_PORT" "$((left * 1000))" >"$KAFKA_READY_LOG" 2>&1 </dev/null 9>&- ||
+		kafka_tool KafkaReady "127.0.0.1:$ARGUS_KAFKA_PORT" "$((left * 1000))" >"$KAFKA_READY_LOG" 2>&1 </dev/null 9>&- ||
 			fail_with_log "kafka: the broker started but the metadata request / coordinator warm-up failed (broker log: $KAFKA_LOG)" "$KAFKA_READY_LOG"
 	fi
 	say "kafka: ready in $((SECONDS - t0))s (pid $pid, log $(rel "$KAFKA_LOG"))"
@@ -371,7 +372,7 @@ kafka_up() {
 
 kafka_down() {
 	local pid
-	pid=$(kafka_pid) || pid=$(find_pid_by_marker "$KAFKA_MARKER") || pid=''
+	pid=$(kafka_pid) || pid=''
 	if [ -n "$pid" ]; then
 		say "kafka: stopping (pid $pid)"
 		stop_pid kafka "$pid" "$STOP_GRACE"
@@ -413,7 +414,10 @@ s3_pid() {
 		printf '%s' "$pid"
 		return 0
 	fi
-	return 1
+	# Pid file lost or stale: look for our process by its marker, and repair the pid file.
+	pid=$(find_pid_by_marker "$S3_MARKER") || return 1
+	if [ -d "$RUN_DIR" ]; then printf '%s\n' "$pid" >"$S3_PIDFILE" 2>/dev/null || true; fi
+	printf '%s' "$pid"
 }
 
 s3_install() {
@@ -499,7 +503,7 @@ s3_up() {
 
 s3_down() {
 	local pid
-	pid=$(s3_pid) || pid=$(find_pid_by_marker "$S3_MARKER") || pid=''
+	pid=$(s3_pid) || pid=''
 	if [ -n "$pid" ]; then
 		say "s3: stopping (pid $pid)"
 		stop_pid s3proxy "$pid" "$STOP_GRACE"
@@ -725,12 +729,16 @@ pg_status() {
 # commands
 # ---------------------------------------------------------------------------
 stopped_word() { # port
-	if port_listening "$1"; then printf 'stopped (port %s busy: %s)' "$1" "$(port_owner "$1")"; else printf 'stopped'; fi
+	printf 'stopped'
+	if port_listening "$1"; then printf '\n  %-9s note: port %s is in use by %s (not ours)' '' "$1" "$(port_owner "$1")"; fi
 }
 
 status_line() { # name state pid address what log
-	printf '  %-9s %-8s pid %-8s %-45s %s\n' "$1" "$2" "$3" "$4" "$5"
+	local state=${2%%$'\n'*} note=''
+	[ "$state" = "$2" ] || note=${2#*$'\n'}
+	printf '  %-9s %-8s pid %-8s %-40s %s\n' "$1" "$state" "$3" "$4" "$5"
 	printf '  %-9s log %s\n' '' "$(rel "$6")"
+	if [ -n "$note" ]; then printf '%s\n' "$note"; fi
 }
 
 print_env() {
