@@ -1,0 +1,91 @@
+import type { MessageOf, TopicContract } from '@argus/contracts';
+
+/**
+ * The message bus port. Use cases and consumers depend on this interface only; the Kafka adapter
+ * runs in production and the in-memory adapter in unit tests and the zero-install embedded mode.
+ * Both give the same guarantees:
+ * - `publish` validates against the topic's schema and never sends an invalid message;
+ * - delivery is at-least-once: a message is acknowledged only after its handler succeeded or after
+ *   it was copied to `<topic>.dlq` (invalid message, non-retryable error, retries exhausted);
+ * - messages with the same key are handled one after another, in publish order;
+ * - every consumer group receives every message; the members of one group share the messages.
+ */
+export interface MessageBus {
+  /** Creates the topics and their `.dlq` topics with the contract's partitions. Idempotent. */
+  ensureTopics(topics: readonly TopicContract[]): Promise<void>;
+  /**
+   * Validates, then sends. Resolves once the message is stored by the bus (not once it is handled).
+   * Throws `InvalidMessageError` (and sends nothing) when the message does not satisfy the schema.
+   */
+  publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options?: PublishOptions): Promise<void>;
+  /**
+   * Registers a handler for a consumer group. Before `start()` it is started by `start()`; after
+   * `start()` it starts at once. The returned subscription can be stopped on its own.
+   */
+  subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription>;
+  /** Connects and starts every registered subscription. */
+  start(): Promise<void>;
+  /**
+   * Graceful: stops fetching, lets in-flight handlers finish and acknowledges them, abandons (does
+   * not acknowledge) messages that are between retries so they are redelivered, then disconnects.
+   */
+  stop(): Promise<void>;
+  /** A readiness probe for the bus's backend; `check()` throws when it does not answer. */
+  readinessCheck(): ReadinessCheck;
+}
+
+export interface PublishOptions {
+  /** Extra headers. `traceparent`, `tracestate` and `argus-event-type` are set by the bus. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RetryOptions {
+  /** Handler attempts in total, including the first (1 = no retry). */
+  readonly attempts: number;
+  /** Wait before the second attempt; doubles each attempt. */
+  readonly initialBackoffMs: number;
+  /** Upper bound of the wait between two attempts. */
+  readonly maxBackoffMs: number;
+}
+
+export interface SubscribeOptions<T extends TopicContract> {
+  readonly groupId: string;
+  readonly handler: MessageHandler<MessageOf<T>>;
+  readonly retry: RetryOptions;
+  /** Partitions handled in parallel by this member (order is kept within a partition). Default 1. */
+  readonly concurrency?: number;
+  /** Where a consumer group that has no committed position starts. Default true (nothing is skipped). */
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * Handles one parsed, schema-valid message. Runs inside the trace context that came with the
+ * message. Throw to retry (with backoff); throw `NonRetryableError` to dead-letter at once.
+ */
+export type MessageHandler<M> = (message: M, metadata: MessageMetadata) => Promise<void> | void;
+
+export interface MessageMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit: kept as a decimal string. */
+  readonly offset: string;
+  readonly key: string | null;
+  /** Headers as UTF-8 strings (the last value wins when a header repeats). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** 1 for the first delivery to the handler, 2 for the first retry, ... */
+  readonly attempt: number;
+  readonly groupId: string;
+}
+
+export interface Subscription {
+  readonly topic: string;
+  readonly groupId: string;
+  /** Graceful stop of this subscription alone (same semantics as `MessageBus.stop`). */
+  stop(): Promise<void>;
+}
+
+/** Shape shared with the services' readiness endpoint. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
