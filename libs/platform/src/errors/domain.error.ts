@@ -1,0 +1,32 @@
+/**
+ * A failure the domain expects and names: a frame that is too large, a model version that does not
+ * exist. `code` is stable and machine-readable (kebab-case, optionally dotted: `frame.too-large`);
+ * `message` is safe to show to a client; `details` carries structured, non-secret context.
+ * The HTTP filter maps codes to statuses; the messaging policy maps them to retry or dead-letter.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Codes every service may use; each has a default HTTP status (see `DEFAULT_ERROR_HTTP_STATUS`). */
+export const CommonErrorCodes = {
+  validationFailed: 'validation-failed',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  notFound: 'not-found',
+  conflict: 'conflict',
+  preconditionFailed: 'precondition-failed',
+  payloadTooLarge: 'payload-too-large',
+  unsupportedMediaType: 'unsupported-media-type',
+  rateLimited: 'rate-limited',
+  unavailable: 'unavailable',
+} as const;
+export type CommonErrorCode = (typeof CommonErrorCodes)[keyof typeof CommonErrorCodes];

@@ -1,0 +1,44 @@
+import { CommonErrorCodes } from './domain.error';
+
+/** Code → HTTP status. A service adds its own codes through `bootstrapService({ errorHttpStatus })`. */
+export type ErrorHttpStatusMap = Readonly<Record<string, number>>;
+
+export const DEFAULT_ERROR_HTTP_STATUS: ErrorHttpStatusMap = {
+  [CommonErrorCodes.validationFailed]: 400,
+  [CommonErrorCodes.unauthenticated]: 401,
+  [CommonErrorCodes.forbidden]: 403,
+  [CommonErrorCodes.notFound]: 404,
+  [CommonErrorCodes.conflict]: 409,
+  [CommonErrorCodes.preconditionFailed]: 412,
+  [CommonErrorCodes.payloadTooLarge]: 413,
+  [CommonErrorCodes.unsupportedMediaType]: 415,
+  [CommonErrorCodes.rateLimited]: 429,
+  [CommonErrorCodes.unavailable]: 503,
+};
+
+/** Code for a status when the error did not come with one (a Nest HttpException, a body-parser error). */
+export function codeForHttpStatus(status: number): string {
+  return HTTP_STATUS_CODES[status] ?? `http-${status}`;
+}
+
+const HTTP_STATUS_CODES: Readonly<Record<number, string>> = {
+  400: 'bad-request',
+  401: CommonErrorCodes.unauthenticated,
+  403: CommonErrorCodes.forbidden,
+  404: CommonErrorCodes.notFound,
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  408: 'request-timeout',
+  409: CommonErrorCodes.conflict,
+  410: 'gone',
+  412: CommonErrorCodes.preconditionFailed,
+  413: CommonErrorCodes.payloadTooLarge,
+  415: CommonErrorCodes.unsupportedMediaType,
+  422: 'unprocessable-entity',
+  429: CommonErrorCodes.rateLimited,
+  500: 'internal-error',
+  501: 'not-implemented',
+  502: 'bad-gateway',
+  503: CommonErrorCodes.unavailable,
+  504: 'gateway-timeout',
+};
