@@ -537,6 +537,7 @@ PG_LOG=$PG_BASE/postgres.log
 PG_SOCKET_DIR=$PG_BASE
 PG_PIDFILE=$RUN_DIR/postgres.pid
 PG_LINK=$LOG_DIR/postgres.log
+PG_OWNER=$PG_BASE/argus-infra-dir
 PG_BIN=''
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
@@ -671,6 +672,13 @@ pg_up() {
 	rm -f "$PG_PIDFILE"
 	require_free_port postgres "$ARGUS_PG_PORT" ARGUS_PG_PORT
 	pg_prepare_base
+	# The cluster lives outside the checkout: a cluster left behind by another checkout
+	# (or by one killed without `down`, e.g. at the end of a CI job) is not ours to reuse.
+	if [ -e "$PG_DATA" ] && [ "$(cat "$PG_OWNER" 2>/dev/null)" != "$INFRA_DIR" ]; then
+		say "postgres: $PG_DATA was left by $(cat "$PG_OWNER" 2>/dev/null || echo 'an unknown checkout') and is not running: wiping it (throw-away cluster)"
+		rm -rf "$PG_DATA"
+	fi
+	printf '%s\n' "$INFRA_DIR" >"$PG_OWNER"
 	if [ ! -s "$PG_DATA/PG_VERSION" ]; then
 		say "postgres: initdb of a throw-away cluster in $PG_DATA"
 		as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C \
@@ -708,7 +716,7 @@ pg_down() {
 	if [ "$KEEP_DATA" != 1 ] && [ -d "$PG_BASE" ]; then
 		# Remove only what we created: never rm -rf a folder someone pointed ARGUS_PG_DATA at.
 		rm -rf "$PG_DATA"
-		rm -f "$PG_LOG" "$PG_LOG.setup" "$PG_SOCKET_DIR/.s.PGSQL.$ARGUS_PG_PORT" "$PG_SOCKET_DIR/.s.PGSQL.$ARGUS_PG_PORT.lock"
+		rm -f "$PG_LOG" "$PG_LOG.setup" "$PG_OWNER" "$PG_SOCKET_DIR/.s.PGSQL.$ARGUS_PG_PORT" "$PG_SOCKET_DIR/.s.PGSQL.$ARGUS_PG_PORT.lock"
 		rmdir "$PG_BASE" 2>/dev/null || true
 		say "postgres: data wiped ($PG_DATA)"
 	fi
