@@ -433,15 +433,6 @@ s3_install() {
 	say "done in $((SECONDS - t0))s"
 }
 
-s3_provider() {
-	# S3Proxy 4.x dropped jclouds and its legacy "filesystem" provider; "filesystem-nio2"
-	# is the on-disk backend there (same basedir property). 2.x/3.x: jclouds "filesystem".
-	case $ARGUS_S3PROXY_VERSION in
-	[0-3].*) printf 'filesystem' ;;
-	*) printf 'filesystem-nio2' ;;
-	esac
-}
-
 s3_write_config() {
 	(
 		umask 077
@@ -451,7 +442,7 @@ s3proxy.endpoint=http://127.0.0.1:$ARGUS_S3_PORT
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$ARGUS_S3_ACCESS_KEY
 s3proxy.credential=$ARGUS_S3_SECRET_KEY
-jclouds.provider=$(s3_provider)
+jclouds.provider=filesystem
 jclouds.identity=$ARGUS_S3_ACCESS_KEY
 jclouds.credential=$ARGUS_S3_SECRET_KEY
 jclouds.filesystem.basedir=$S3_DATA
@@ -492,7 +483,7 @@ s3_up() {
 	local opts
 	read -r -a opts <<<"$ARGUS_S3PROXY_JAVA_OPTS"
 	rotate_log "$S3_LOG"
-	say "s3: starting S3Proxy $ARGUS_S3PROXY_VERSION ($(s3_provider) backend, access keys checked) on http://127.0.0.1:$ARGUS_S3_PORT"
+	say "s3: starting S3Proxy $ARGUS_S3PROXY_VERSION (filesystem backend, access keys checked) on http://127.0.0.1:$ARGUS_S3_PORT"
 	pid=$(LOG_LEVEL=${ARGUS_S3PROXY_LOG_LEVEL:-info} spawn "$S3_PIDFILE" "$S3_LOG" \
 		"$JAVA" "${opts[@]}" "$S3_MARKER" \
 		-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener \
