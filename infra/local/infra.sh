@@ -3,7 +3,7 @@
 #
 #   bash infra/local/infra.sh up     [kafka|s3|postgres ...]   install on first use, start, wait until ready
 #   bash infra/local/infra.sh down   [kafka|s3|postgres ...]   stop (and wipe data unless ARGUS_INFRA_KEEP_DATA=1)
-#   bash infra/local/infra.sh status [kafka|s3|postgres ...]   running/stopped, pid, port, log (exit 3 if any is stopped)
+#   bash infra/local/infra.sh status [-q] [kafka|s3|postgres ...]   running/stopped, pid, port, log (exit 3 if any is stopped; -q: exit code only)
 #   bash infra/local/infra.sh env                              print `export ARGUS_...=...` lines for eval
 #
 # Components (started one after another, the machine has 2 cores):
@@ -759,10 +759,10 @@ take_lock() {
 
 usage() {
 	cat >&2 <<EOF
-usage: bash infra/local/infra.sh up|down|status|env [kafka|s3|postgres ...]
+usage: bash infra/local/infra.sh up|down|status [-q]|env [kafka|s3|postgres ...]
   up      install on first use (cached in $(rel "$INFRA_DIR")), start, wait until ready (idempotent)
   down    stop; wipes Kafka/S3/Postgres data unless ARGUS_INFRA_KEEP_DATA=1 (harmless when stopped)
-  status  running/stopped, pid, address, log; exit 3 when something is stopped
+  status  running/stopped, pid, address, log; exit 3 when something is stopped (-q: no output)
   env     print export lines: eval "\$(bash infra/local/infra.sh env)"
 EOF
 	exit 2
@@ -772,9 +772,10 @@ main() {
 	local cmd=${1:-}
 	[ -n "$cmd" ] || usage
 	shift
-	local comps=() c
+	local comps=() c quiet=0
 	for c in "$@"; do
 		case $c in
+		-q | --quiet) quiet=1 ;;
 		kafka | s3 | postgres) comps+=("$c") ;;
 		minio) comps+=(s3) ;;
 		pg | postgresql) comps+=(postgres) ;;
@@ -823,6 +824,10 @@ main() {
 		say "down in $((SECONDS - t0))s; no listener left on the infrastructure ports"
 		;;
 	status)
+		if [ "$quiet" = 1 ]; then
+			main status "${comps[@]}" >/dev/null 2>&1
+			return
+		fi
 		local rc=0
 		printf 'Argus local infrastructure (state in %s, data %s)\n' "$(rel "$INFRA_DIR")" \
 			"$([ "$KEEP_DATA" = 1 ] && echo 'kept on down' || echo 'wiped on down')"
