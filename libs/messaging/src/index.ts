@@ -11,3 +11,6 @@ export * from './retry.policy';
 export * from './backoff.sleeper';
 export * from './in-memory/in-memory.broker';
 export * from './in-memory/in-memory-message-bus.adapter';
+export * from './kafka/kafka-message-bus.adapter';
+export * from './kafka/kafka-readiness.check';
+export type { KafkaConsumerTuning } from './kafka/kafka.subscription';

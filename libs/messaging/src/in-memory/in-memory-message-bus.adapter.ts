@@ -32,7 +32,7 @@ export class InMemoryMessageBusAdapter implements MessageBus {
   private readonly tracer = new MessageTracer('in-memory');
   private readonly subscriptions = new Set<InMemorySubscription>();
   private readonly groupTopics = new Map<string, string>();
-  private state: 'created' | 'started' | 'stopped' = 'created';
+  private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
 
   constructor(options: InMemoryMessageBusOptions = {}) {
     this.logger = options.logger ?? new ConsoleJsonLogger();
@@ -48,7 +48,7 @@ export class InMemoryMessageBusAdapter implements MessageBus {
   }
 
   async publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options: PublishOptions = {}): Promise<void> {
-    this.assertNotStopped('publish');
+    this.assertUsable('publish');
     const encoded = encodeMessage(topic, message);
     await this.tracer.publish(topic.name, async (traceHeaders) => {
       this.broker.append(topic.name, {
@@ -60,7 +60,7 @@ export class InMemoryMessageBusAdapter implements MessageBus {
   }
 
   async subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription> {
-    this.assertNotStopped('subscribe');
+    this.assertUsable('subscribe');
     const valid = validateSubscribeOptions(topic, options, this.groupTopics);
     const processor = new MessageProcessor<T>({
       topic,
@@ -90,7 +90,7 @@ export class InMemoryMessageBusAdapter implements MessageBus {
   }
 
   async start(): Promise<void> {
-    this.assertNotStopped('start');
+    this.assertUsable('start');
     for (const subscription of this.subscriptions) {
       if (!this.broker.hasTopic(subscription.topic)) {
         throw new Error(`cannot start: topic "${subscription.topic}" does not exist; call ensureTopics() first`);
@@ -100,17 +100,22 @@ export class InMemoryMessageBusAdapter implements MessageBus {
     for (const subscription of this.subscriptions) subscription.start();
   }
 
+  /** Stops every subscription; in-flight handlers may still publish until they are done. */
   async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.state = 'stopping';
+    try {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    } finally {
+      this.state = 'stopped';
+    }
   }
 
   readinessCheck(): ReadinessCheck {
     return {
       name: 'in-memory-bus',
       check: async () => {
-        if (this.state === 'stopped') throw new Error('in-memory message bus is stopped');
+        if (this.state === 'stopping' || this.state === 'stopped') throw new Error(`in-memory message bus is ${this.state}`);
       },
     };
   }
@@ -125,7 +130,8 @@ export class InMemoryMessageBusAdapter implements MessageBus {
     return this.broker.records(deadLetterTopicFor(typeof topic === 'string' ? topic : topic.name));
   }
 
-  private assertNotStopped(action: string): void {
+  private assertUsable(action: string): void {
     if (this.state === 'stopped') throw new Error(`cannot ${action}: the message bus is stopped`);
+    if (this.state === 'stopping' && action !== 'publish') throw new Error(`cannot ${action}: the message bus is stopping`);
   }
 }

@@ -332,19 +332,28 @@ export function describeMessageBusContract(
       expect(seen.deliveries[0]?.metadata.offset).toBe('0');
     }, timeout());
 
-    it('on stop lets an in-flight handler finish and acknowledges its message', async () => {
+    it('on stop lets an in-flight handler finish (and publish) and acknowledges its message', async () => {
       const topic = uniqueTestTopic(1);
+      const downstream = uniqueTestTopic(1, 'downstream');
       const groupId = uniqueGroupId('graceful');
       const inFlight = testEvent('k', 0);
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let started = false;
       let finished = false;
-      const member = await consumerFor(topic, groupId, async () => {
-        started = true;
-        await gate;
-        finished = true;
+      const member = harness.createBus();
+      await member.ensureTopics([topic, downstream]);
+      await member.subscribe(topic, {
+        groupId,
+        retry: settings.retry,
+        handler: async (event) => {
+          started = true;
+          await gate;
+          await member.publish(downstream, { ...event, id: `${event.id}-result` });
+          finished = true;
+        },
       });
+      await member.start();
       const publisher = await publisherFor(topic);
       await publisher.publish(topic, inFlight);
       await wait('the handler to start', () => started);
@@ -353,6 +362,8 @@ export function describeMessageBusContract(
       release();
       await stopping;
       expect(finished).toBe(true);
+      const [result] = await harness.readRecords(downstream.name, 1);
+      expect(JSON.parse(result?.value?.toString('utf8') ?? '{}')).toMatchObject({ id: `${inFlight.id}-result` });
 
       const later = testEvent('k', 1);
       await publisher.publish(topic, later);

@@ -1,0 +1,157 @@
+import { DeadLetterHeaders, deadLetterTopicFor } from '@argus/contracts';
+import type { MessageMetadata } from '../message-bus.port';
+import { NonRetryableError } from '../non-retryable.error';
+import { describeMessageBusContract } from '../testing/message-bus.contract-suite';
+import { testEvent, type TestEvent, uniqueGroupId, uniqueTestTopic } from '../testing/test-event.topic';
+import { waitFor } from '../testing/wait-for.poller';
+import { KafkaContractHarness, TEST_CONSUMER_TUNING } from './kafka-contract.harness';
+import { kafkaReadinessCheck } from './kafka-readiness.check';
+
+const fastRetry = { attempts: 3, initialBackoffMs: 10, maxBackoffMs: 40 };
+
+describeMessageBusContract('kafka', { retry: fastRetry, waitTimeoutMs: 20_000, testTimeoutMs: 40_000 }, () => new KafkaContractHarness());
+
+describe('KafkaMessageBusAdapter on a real broker', () => {
+  let harness: KafkaContractHarness;
+
+  beforeEach(() => {
+    harness = new KafkaContractHarness();
+  });
+  afterEach(async () => {
+    await harness.cleanup();
+  });
+
+  it('splits partitions between two members of a group, and loses nothing when one leaves', async () => {
+    const topic = uniqueTestTopic(4, 'split');
+    const groupId = uniqueGroupId('split');
+    const byMember = new Map<string, Array<{ event: TestEvent; metadata: MessageMetadata }>>([['a', []], ['b', []]]);
+    const members = ['a', 'b'].map((name) => {
+      const bus = harness.createBus();
+      return { name, bus };
+    });
+    for (const { name, bus } of members) {
+      await bus.ensureTopics([topic]);
+      await bus.subscribe(topic, { groupId, retry: fastRetry, handler: (event, metadata) => void byMember.get(name)?.push({ event, metadata }) });
+    }
+    for (const { bus } of members) await bus.start();
+    const publisher = harness.createBus();
+    const partitionsOf = (name: string) => new Set(byMember.get(name)?.map((d) => d.metadata.partition));
+    const consumedIds = () => new Set([...byMember.values()].flat().map((d) => d.event.id));
+
+    const firstWave = Array.from({ length: 40 }, (_, i) => testEvent(`cam-${i}`, i));
+    for (const event of firstWave) await publisher.publish(topic, event);
+    await waitFor('the first wave', () => firstWave.every((e) => consumedIds().has(e.id)), { timeoutMs: 20_000 }, () => `${consumedIds().size} consumed`);
+
+    const [a, b] = [partitionsOf('a'), partitionsOf('b')];
+    expect(a.size).toBeGreaterThan(0);
+    expect(b.size).toBeGreaterThan(0);
+    expect([...a].filter((p) => b.has(p))).toEqual([]);
+    expect(new Set([...a, ...b])).toEqual(new Set([0, 1, 2, 3]));
+
+    await members[1]?.bus.stop(); // b leaves: the group rebalances and a takes every partition
+    const secondWave = Array.from({ length: 40 }, (_, i) => testEvent(`cam-${i}`, 100 + i));
+    for (const event of secondWave) await publisher.publish(topic, event);
+    await waitFor('the second wave', () => secondWave.every((e) => consumedIds().has(e.id)), { timeoutMs: 30_000 }, () => `${consumedIds().size} consumed`);
+
+    const produced = [...firstWave, ...secondWave].map((e) => e.id);
+    expect(produced.filter((id) => !consumedIds().has(id))).toEqual([]);
+    const secondWaveIds = new Set(secondWave.map((e) => e.id));
+    const aAfterLeave = byMember.get('a')?.filter((d) => secondWaveIds.has(d.event.id)) ?? [];
+    expect(new Set(aAfterLeave.map((d) => d.metadata.partition))).toEqual(new Set([0, 1, 2, 3]));
+  }, 60_000);
+
+  it('keeps a member in its group while a handler runs longer than the session timeout', async () => {
+    const topic = uniqueTestTopic(1, 'slow');
+    const groupId = uniqueGroupId('slow');
+    const sessionTimeoutMs = 6_000; // the broker's group.min.session.timeout.ms
+    const calls: string[] = [];
+    const bus = harness.createBus({ consumer: { ...TEST_CONSUMER_TUNING, sessionTimeoutMs, rebalanceTimeoutMs: sessionTimeoutMs } });
+    await bus.ensureTopics([topic]);
+    const slow = testEvent('k', 0);
+    await bus.subscribe(topic, {
+      groupId,
+      retry: fastRetry,
+      handler: async (event) => {
+        calls.push(event.id);
+        // Simulated work (e.g. model inference) that outlasts the session timeout.
+        if (event.id === slow.id) await new Promise((resolve) => setTimeout(resolve, sessionTimeoutMs + 2_000));
+      },
+    });
+    await bus.start();
+    const next = testEvent('k', 1);
+    await bus.publish(topic, slow);
+    await bus.publish(topic, next);
+
+    await waitFor('the message after the slow one', () => calls.includes(next.id), { timeoutMs: 20_000 });
+    expect(calls).toEqual([slow.id, next.id]); // not redelivered: the member was never evicted
+    const admin = harness.plainKafka().admin();
+    await admin.connect();
+    try {
+      await waitFor('the commit of both messages', async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic.name] });
+        return offsets?.partitions[0]?.offset === '2';
+      }, { timeoutMs: 10_000 });
+    } finally {
+      await admin.disconnect();
+    }
+    expect(harness.logger.messages('error')).toEqual([]);
+  }, 40_000);
+
+  it('does not commit when the dead-letter write fails, and redelivers until it succeeds', async () => {
+    const topic = uniqueTestTopic(1, 'dlq-down');
+    const admin = harness.plainKafka().admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: topic.name, numPartitions: 1 }], waitForLeaders: true }); // no .dlq topic
+      const bus = harness.createBus({ producerRetry: { retries: 1, initialRetryTimeMs: 100, maxRetryTimeMs: 200 } });
+      const attempts: string[] = [];
+      await bus.subscribe(topic, {
+        groupId: uniqueGroupId('dlq-down'),
+        retry: fastRetry,
+        handler: (event) => {
+          attempts.push(event.id);
+          throw new NonRetryableError('unusable', { code: 'unusable' });
+        },
+      });
+      await bus.start();
+      const doomed = testEvent('k', 0);
+      await bus.publish(topic, doomed);
+      await waitFor('a redelivery after the failed dead-letter write', () => attempts.length >= 2, { timeoutMs: 20_000 });
+
+      await admin.createTopics({ topics: [{ topic: deadLetterTopicFor(topic.name), numPartitions: 1 }], waitForLeaders: true });
+      const [dead] = await harness.readRecords(deadLetterTopicFor(topic.name), 1, 30_000);
+      expect(dead?.headers[DeadLetterHeaders.errorCode]).toBe('unusable');
+      expect(attempts.every((id) => id === doomed.id)).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 60_000);
+
+  it('creates topics and their dead-letter topics with the contract partitions, idempotently, growing them if asked', async () => {
+    const topic = uniqueTestTopic(2, 'ensure');
+    const bus = harness.createBus();
+    await bus.ensureTopics([topic]);
+    await bus.ensureTopics([topic]);
+    await bus.ensureTopics([{ ...topic, partitions: 3 } as typeof topic]);
+
+    const admin = harness.plainKafka().admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic.name, deadLetterTopicFor(topic.name)] });
+      expect(topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(
+        [[topic.name, 3], [deadLetterTopicFor(topic.name), 3]].sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }, 30_000);
+
+  it('reports readiness: passes against the broker, throws quickly when nothing answers', async () => {
+    await expect(harness.createBus().readinessCheck().check()).resolves.toBeUndefined();
+    const check = kafkaReadinessCheck({ clientId: 'probe', brokers: ['127.0.0.1:1'] }, { timeoutMs: 1_000 });
+    expect(check.name).toBe('kafka');
+    const started = Date.now();
+    await expect(check.check()).rejects.toThrow(/kafka is not ready at 127\.0\.0\.1:1/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  }, 15_000);
+});

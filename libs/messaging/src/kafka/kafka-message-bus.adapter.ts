@@ -1,0 +1,158 @@
+import type { MessageOf, TopicContract } from '@argus/contracts';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { realSleeper, type Sleeper } from '../backoff.sleeper';
+import { ConsoleJsonLogger } from '../console-json.logger';
+import type { KafkaConfig } from '../kafka.config';
+import { encodeMessage } from '../message.codec';
+import { BusHeaders } from '../message.headers';
+import { MessageProcessor } from '../message.processor';
+import { MessageTracer } from '../message.tracer';
+import type { MessageBus, PublishOptions, ReadinessCheck, SubscribeOptions, Subscription } from '../message-bus.port';
+import type { MessagingLogger } from '../messaging-logger.port';
+import { validateSubscribeOptions } from '../subscribe-options.validator';
+import { kafkaLogCreator } from './kafka-logger.adapter';
+import { kafkaReadinessCheck } from './kafka-readiness.check';
+import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
+import { KafkaTopicAdmin } from './kafka-topic.admin';
+
+export interface KafkaMessageBusOptions {
+  readonly config: KafkaConfig;
+  /** pino-compatible; default: JSON lines on stdout/stderr. kafkajs' own WARN/ERROR logs go here too. */
+  readonly logger?: MessagingLogger;
+  readonly consumer?: KafkaConsumerTuning;
+  /** Backoff waits between handler retries (tests may shorten them). */
+  readonly sleep?: Sleeper;
+  /**
+   * Producer retries of one send (publish and dead-letter writes). Default: 8 retries from 300 ms
+   * up to 10 s apart, about a minute, so a publish to an unreachable cluster fails instead of hanging.
+   */
+  readonly producerRetry?: { readonly retries: number; readonly initialRetryTimeMs: number; readonly maxRetryTimeMs: number };
+}
+
+/**
+ * The message bus on Kafka (kafkajs). Idempotent producer (acks=all, one request in flight) keyed
+ * by `topic.keyOf(message)`, so one camera's frames stay in one partition, in order. Each
+ * subscription is one consumer-group member with explicit commits after success (at-least-once),
+ * in-process retries with backoff, and `<topic>.dlq` for what cannot be handled.
+ */
+export class KafkaMessageBusAdapter implements MessageBus {
+  private readonly kafka: Kafka;
+  private readonly logger: MessagingLogger;
+  private readonly sleep: Sleeper;
+  private readonly tracer = new MessageTracer('kafka');
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly groupTopics = new Map<string, string>();
+  private producer: Promise<Producer> | undefined;
+  private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    this.logger = options.logger ?? new ConsoleJsonLogger();
+    this.sleep = options.sleep ?? realSleeper;
+    this.kafka = new Kafka({
+      clientId: options.config.clientId,
+      brokers: [...options.config.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(this.logger),
+    });
+  }
+
+  async ensureTopics(topics: readonly TopicContract[]): Promise<void> {
+    await new KafkaTopicAdmin(this.kafka, this.logger).ensureTopics(topics);
+  }
+
+  async publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options: PublishOptions = {}): Promise<void> {
+    this.assertUsable('publish');
+    const encoded = encodeMessage(topic, message);
+    const producer = await this.connectedProducer();
+    await this.tracer.publish(topic.name, (traceHeaders) =>
+      producer.send({
+        topic: topic.name,
+        acks: -1,
+        messages: [{ key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } }],
+      }),
+    );
+  }
+
+  async subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription> {
+    this.assertUsable('subscribe');
+    const valid = validateSubscribeOptions(topic, options, this.groupTopics);
+    const processor = new MessageProcessor<T>({
+      topic,
+      groupId: valid.groupId,
+      handler: options.handler,
+      retry: valid.retry,
+      deadLetter: async (record) => {
+        const producer = await this.connectedProducer();
+        await producer.send({ topic: record.topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+      },
+      sleep: this.sleep,
+      logger: this.logger,
+      tracer: this.tracer,
+    });
+    const subscription = new KafkaSubscription({
+      kafka: this.kafka,
+      topic: topic.name,
+      groupId: valid.groupId,
+      concurrency: valid.concurrency,
+      fromBeginning: valid.fromBeginning,
+      processor,
+      tuning: this.options.consumer ?? {},
+      logger: this.logger,
+      onStopped: (stopped) => this.subscriptions.delete(stopped),
+    });
+    this.groupTopics.set(valid.groupId, topic.name);
+    this.subscriptions.add(subscription);
+    if (this.state === 'started') await subscription.start();
+    return subscription;
+  }
+
+  async start(): Promise<void> {
+    this.assertUsable('start');
+    if (this.state === 'started') return;
+    await this.connectedProducer();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.start()));
+    this.state = 'started';
+  }
+
+  /** Stops every subscription (in-flight handlers may still publish), then flushes and disconnects the producer. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.state = 'stopping';
+    try {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    } finally {
+      const producer = this.producer;
+      this.producer = undefined;
+      this.state = 'stopped';
+      if (producer) await producer.then((p) => p.disconnect(), () => undefined);
+    }
+  }
+
+  readinessCheck(): ReadinessCheck {
+    return kafkaReadinessCheck(this.options.config);
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const retry = this.options.producerRetry ?? { retries: 8, initialRetryTimeMs: 300, maxRetryTimeMs: 10_000 };
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: retry.retries, initialRetryTime: retry.initialRetryTimeMs, maxRetryTime: retry.maxRetryTimeMs },
+      });
+      const connecting = producer.connect().then(() => producer);
+      connecting.catch(() => {
+        if (this.producer === connecting) this.producer = undefined;
+      });
+      this.producer = connecting;
+    }
+    return this.producer;
+  }
+
+  private assertUsable(action: string): void {
+    if (this.state === 'stopped') throw new Error(`cannot ${action}: the message bus is stopped`);
+    if (this.state === 'stopping' && action !== 'publish') throw new Error(`cannot ${action}: the message bus is stopping`);
+  }
+}

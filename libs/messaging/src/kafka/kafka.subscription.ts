@@ -1,0 +1,145 @@
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { RecordProcessor } from '../message.processor';
+import type { Subscription } from '../message-bus.port';
+import type { MessagingLogger } from '../messaging-logger.port';
+
+/** Consumer-group timing. Defaults are kafkajs' (session 30 s, rebalance 60 s, heartbeat 3 s). */
+export interface KafkaConsumerTuning {
+  readonly sessionTimeoutMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for data; bounds how long `stop()` waits for the fetch loop. Default 1000. */
+  readonly maxWaitTimeMs?: number;
+  /** How often a running handler sends a group heartbeat. Default 1000 (kafkajs sends at most one per heartbeatInterval). */
+  readonly handlerHeartbeatMs?: number;
+  /** `stop()` waits at most this long for in-flight handlers, then disconnects (they are redelivered). Default 30000. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+export interface KafkaSubscriptionOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly concurrency: number;
+  readonly fromBeginning: boolean;
+  readonly processor: RecordProcessor;
+  readonly tuning: KafkaConsumerTuning;
+  readonly logger: MessagingLogger;
+  readonly onStopped: (subscription: KafkaSubscription) => void;
+}
+
+/**
+ * One consumer-group member for one topic. Offsets are committed only after the handler
+ * succeeded or the message was dead-lettered (`autoCommit: false`, explicit commit of offset+1);
+ * a failing dead-letter write throws out of `eachMessage`, so kafkajs fetches the message again.
+ * While a handler runs (and between its retries) the member keeps heartbeating, so a handler
+ * slower than the session timeout does not get it evicted from the group.
+ */
+export class KafkaSubscription implements Subscription {
+  readonly topic: string;
+  readonly groupId: string;
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private consumer: Consumer | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaSubscriptionOptions) {
+    this.topic = options.topic;
+    this.groupId = options.groupId;
+  }
+
+  /** Joins the group; resolves once this member has its partitions and the fetch loop runs. */
+  async start(): Promise<void> {
+    if (this.stopping) throw new Error(`subscription ${this.groupId}@${this.topic} was stopped; subscribe again`);
+    if (this.consumer) return;
+    const { kafka, groupId, tuning, logger } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: tuning.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: tuning.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 1_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const log = payload.restart ? logger.warn.bind(logger) : logger.error.bind(logger);
+      log({ topic: this.topic, groupId, err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed: restarting' : 'consumer crashed and will not restart');
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.concurrency,
+      eachMessage: (payload) => this.onMessage(payload),
+    });
+  }
+
+  /**
+   * Stops fetching, aborts retry waits (those messages stay uncommitted and are redelivered), waits
+   * for in-flight handlers and their commits, then leaves the group and disconnects.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const { logger, tuning } = this.options;
+    this.abort.abort();
+    const timeoutMs = tuning.shutdownTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!settled) {
+      logger.warn({ topic: this.topic, groupId: this.groupId, inFlight: this.inFlight.size, timeoutMs }, 'handlers still running at shutdown: disconnecting; their messages will be redelivered');
+    }
+    try {
+      await this.consumer?.disconnect();
+    } finally {
+      this.options.onStopped(this);
+    }
+  }
+
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    if (this.abort.signal.aborted) {
+      // Stopping: leave it uncommitted (it is redelivered) and stop fetching this partition.
+      payload.pause();
+      return;
+    }
+    const work = this.handle(payload);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async handle({ topic, partition, message, heartbeat, pause }: EachMessagePayload): Promise<void> {
+    const { processor, tuning, logger } = this.options;
+    const keepAlive = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        // A rebalance started: kafkajs rejoins once this message is done (or redelivers it elsewhere).
+        logger.info({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat during a running handler failed');
+      });
+    }, tuning.handlerHeartbeatMs ?? 1_000);
+    let outcome;
+    try {
+      outcome = await processor.process(
+        { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
+        this.abort.signal,
+      );
+    } finally {
+      clearInterval(keepAlive);
+    }
+    if (outcome === 'abandoned') {
+      pause();
+      return;
+    }
+    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+}
