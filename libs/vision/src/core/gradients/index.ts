@@ -1,0 +1,1 @@
+export { argusGradientConfigs, registerTfjsGradients } from './tfjs-gradients.registry';

@@ -1,0 +1,4 @@
+export * from './backend';
+export * from './gradients';
+export * from './vision-logger.port';
+export * from './wasm-kernels';

@@ -1,0 +1,3 @@
+export { registerWasmGradientKernels, wasmGradientKernelsRegistered } from './wasm-gradient-kernels.registry';
+export { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.kernel';
+export { conv2dBackpropInputWasm } from './conv2d-backprop-input.kernel';
