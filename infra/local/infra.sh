@@ -186,8 +186,8 @@ rotate_log() { # file
 	if [ -f "$1" ] && [ ! -L "$1" ]; then mv -f "$1" "$1.1"; fi
 }
 
-fingerprint() { # files...: short content hash, to notice an edited pom
-	cat "$@" | md5sum | cut -c1-12
+fingerprint() { # file: short content hash, to notice an edited pom
+	md5sum <"$1" | cut -c1-12
 }
 
 need_java() {
