@@ -33,9 +33,11 @@ export function kafkaConfigFromEnv(
     }
   }
 
-  const clientId = env[KAFKA_CLIENT_ID_ENV]?.trim() || options.clientId || 'argus';
+  const fromEnv = env[KAFKA_CLIENT_ID_ENV]?.trim();
+  const clientId = fromEnv || options.clientId || 'argus';
   if (!CLIENT_ID_PATTERN.test(clientId)) {
-    throw new Error(`${KAFKA_CLIENT_ID_ENV} is malformed: "${clientId}" (letters, digits, ".", "_", "-"; at most 255)`);
+    const source = fromEnv ? KAFKA_CLIENT_ID_ENV : 'clientId';
+    throw new Error(`${source} is malformed: "${clientId}" (letters, digits, ".", "_", "-"; at most 255)`);
   }
   return { clientId, brokers };
 }
