@@ -27,4 +27,5 @@ export * from './lifecycle/shutdown.coordinator';
 export * from './lifecycle/platform.tokens';
 export * from './lifecycle/platform-core.module';
 export { assertDecoratorMetadata } from './lifecycle/decorator-metadata.guard';
+export * from './lifecycle/retrying-startup.task';
 export * from './lifecycle/service.bootstrap';

@@ -121,7 +121,7 @@ function httpExceptionContent(exception: HttpException): { message: string; deta
   const body = response as { message?: unknown; error?: unknown; statusCode?: unknown; [key: string]: unknown };
   // ValidationPipe answers with a list of messages.
   if (Array.isArray(body.message)) {
-    return { message: exception.message, details: { messages: body.message } };
+    return { message: body.message.map(String).join('; '), details: { messages: body.message } };
   }
   const { message, error: _error, statusCode: _statusCode, ...rest } = body;
   return {

@@ -101,7 +101,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
     else await app.listen(options.port);
     const address = (app.getHttpServer() as Server).address();
     const port = typeof address === 'object' && address ? address.port : options.port;
-    logger.info({ port, pid: process.pid, node: process.version }, `${options.name} ${options.version} listening on port ${port}`);
+    logger.info({ port, node: process.version }, `${options.name} ${options.version} listening on port ${port}`);
     return { app, logger, registry, state, port, shutdown: (reason) => coordinator.shutdown(reason) };
   } catch (error) {
     logger.fatal({ err: error }, `${options.name} failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,3 @@
+import { startTelemetry } from '@argus/platform/telemetry';
+
+export const shutdownTelemetry = startTelemetry({ serviceName: 'platform-fixture', serviceVersion: '0.0.1' });
