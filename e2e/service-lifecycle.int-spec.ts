@@ -1,4 +1,5 @@
 import { freePort, isPortOpen } from './support/network.probe';
+import { OtlpCollectorRecorder } from './support/otlp-collector.recorder';
 import { ServiceProcess } from './support/service-process.harness';
 import { pollUntil } from './support/wait-for.poller';
 
@@ -111,6 +112,27 @@ describe('platform bootstrap, through a fixture service', () => {
       level: 'fatal',
       msg: 'received SIGINT again during shutdown; exiting immediately',
     });
+  });
+
+  it('exports spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, flushing them on shutdown', async () => {
+    const collector = await OtlpCollectorRecorder.start();
+    try {
+      const fixture = await start(FIXTURE, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint });
+      await fixture.waitForStatus('/health/ready', 200, BOOT_TIMEOUT_MS);
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const greeted = await fixture.get('/fixture/greet', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+      expect(greeted?.status).toBe(200);
+      await stopWithSigterm(fixture);
+      const traces = collector.exports.filter((e) => e.path === '/v1/traces');
+      expect(traces.length).toBeGreaterThan(0);
+      const sent = traces.map((e) => e.body).join('\n');
+      expect(sent).toContain(traceId);
+      expect(sent).toContain('platform-fixture');
+      // Health probes are not traced.
+      expect(sent).not.toContain('/health/ready');
+    } finally {
+      await collector.close();
+    }
   });
 
   it('refuses to start on a bad configuration, naming every bad variable', async () => {
