@@ -1,0 +1,137 @@
+import type { Detection, Severity } from '@argus/contracts';
+import { AlertEntity } from './entities/alert.entity';
+import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import {
+  CameraNotFoundError,
+  FrameNotFoundError,
+  InvalidRecordError,
+  ModelVersionNotFoundError,
+  RecordConflictError,
+} from './persistence.errors';
+import { clampLimit } from './page-limit.helper';
+import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
+import { toAlert } from './alert.mapper';
+
+export type AlertStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
+
+export interface Alert {
+  readonly id: string;
+  readonly frameId: string;
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly modelVersionId: string;
+  readonly severity: Severity;
+  /** `open` until reviewed; then the latest review's decision. */
+  readonly status: AlertStatus;
+  /** The detections that met a rule when the alert was raised (a snapshot, not a reference). */
+  readonly detections: readonly Detection[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewAlert {
+  /** Optional: the alert service may pick the id so the event it publishes can carry it. */
+  readonly id?: string;
+  readonly frameId: string;
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly modelVersionId: string;
+  readonly severity: Severity;
+  readonly detections: readonly Detection[];
+}
+
+export interface RaisedAlert {
+  readonly alert: Alert;
+  /** False when this frame already had an alert from this model version: `alert` is that one. */
+  readonly created: boolean;
+}
+
+export interface AlertPage {
+  readonly limit?: number;
+  /** Keyset cursor: the last alert of the previous page (its createdAt and id). */
+  readonly before?: { readonly createdAt: Date; readonly id: string };
+}
+
+/** Alerts: raised once per (frame, model version), listed for the console's review queue. */
+export class AlertRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  /** Raises the alert unless one exists for this frame and model version (redelivery is harmless). */
+  async raiseOnce(input: NewAlert): Promise<RaisedAlert> {
+    const manager = managerOf(this.db);
+    let inserted: unknown[];
+    try {
+      inserted = (await manager.query(
+        `INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7::jsonb)
+         ON CONFLICT (frame_id, model_version_id) DO NOTHING
+         RETURNING id`,
+        [
+          input.id ?? null,
+          input.frameId,
+          input.lineId,
+          input.cameraId,
+          input.modelVersionId,
+          input.severity,
+          JSON.stringify(input.detections.map(snapshotOf)),
+        ],
+      )) as unknown[];
+    } catch (error) {
+      throw mapRaiseError(error, input);
+    }
+    const row = await manager.findOneByOrFail(AlertEntity, {
+      frameId: input.frameId,
+      modelVersionId: input.modelVersionId,
+    });
+    return { alert: toAlert(row), created: inserted.length > 0 };
+  }
+
+  async findById(alertId: string): Promise<Alert | null> {
+    const row = await managerOf(this.db).findOneBy(AlertEntity, { id: alertId });
+    return row ? toAlert(row) : null;
+  }
+
+  async findForFrame(frameId: string): Promise<Alert[]> {
+    const rows = await managerOf(this.db).find(AlertEntity, { where: { frameId }, order: { createdAt: 'ASC' } });
+    return rows.map(toAlert);
+  }
+
+  /** The review queue: the line's open alerts, newest first, keyset-paginated (index ix_alert_line_open). */
+  async findOpenAlertsForLine(lineId: string, page: AlertPage = {}): Promise<Alert[]> {
+    const query = managerOf(this.db)
+      .createQueryBuilder(AlertEntity, 'a')
+      .where(`a.line_id = :lineId AND a.status = 'open'`, { lineId })
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(clampLimit(page.limit));
+    if (page.before) {
+      query.andWhere('(a.created_at, a.id) < (:beforeAt, :beforeId)', {
+        beforeAt: page.before.createdAt,
+        beforeId: page.before.id,
+      });
+    }
+    return (await query.getMany()).map(toAlert);
+  }
+
+  async countOpenForLine(lineId: string): Promise<number> {
+    return managerOf(this.db).countBy(AlertEntity, { lineId, status: 'open' });
+  }
+}
+
+function snapshotOf(d: Detection): Detection {
+  return { className: d.className, score: d.score, box: { x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 } };
+}
+
+function mapRaiseError(error: unknown, input: NewAlert): unknown {
+  const { code, constraint } = pgErrorInfo(error);
+  if (code === PgErrorCodes.foreignKeyViolation) {
+    if (constraint === 'fk_alert_frame') return new FrameNotFoundError(input.frameId, { cause: error });
+    if (constraint === 'fk_alert_camera') return new CameraNotFoundError(input.lineId, input.cameraId, { cause: error });
+    if (constraint === 'fk_alert_model_version') return new ModelVersionNotFoundError(input.modelVersionId, { cause: error });
+  }
+  if (isPgError(error, PgErrorCodes.uniqueViolation, 'pk_alert') && input.id !== undefined) {
+    return new RecordConflictError('alert', input.id);
+  }
+  if (code === PgErrorCodes.checkViolation) return new InvalidRecordError(constraint ?? 'unknown', { cause: error });
+  return error;
+}

@@ -1,0 +1,79 @@
+import { AuditLogEntity } from './entities/audit-log.entity';
+import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { clampLimit } from './page-limit.helper';
+
+export type AuditSnapshot = Readonly<Record<string, unknown>>;
+
+export interface AuditEntry {
+  /** A bigint sequence: a string, so it never loses precision. Increases with time of append. */
+  readonly id: string;
+  readonly actor: string;
+  /** Dotted verb, e.g. `model.promoted`, `line.alert-rules.changed`. */
+  readonly action: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly before: AuditSnapshot | null;
+  readonly after: AuditSnapshot | null;
+  readonly at: Date;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'before' | 'after'> & {
+  readonly before?: AuditSnapshot | null;
+  readonly after?: AuditSnapshot | null;
+};
+
+/**
+ * Who changed what. Append-only: there is no update or delete here, and the database refuses
+ * them anyway (trigger `audit_log_append_only`). Built on a transaction's manager, an entry
+ * commits or rolls back with the change it describes.
+ */
+export class AuditLogRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    const rows = (await managerOf(this.db).query(
+      `INSERT INTO audit_log (actor, action, subject_type, subject_id, "before", "after")
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
+       RETURNING id`,
+      [
+        entry.actor,
+        entry.action,
+        entry.subjectType,
+        entry.subjectId,
+        entry.before == null ? null : JSON.stringify(entry.before),
+        entry.after == null ? null : JSON.stringify(entry.after),
+      ],
+    )) as { id: string }[];
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
+    return toEntry(await managerOf(this.db).findOneByOrFail(AuditLogEntity, { id }));
+  }
+
+  /** The subject's history, newest first; page with `beforeId` (the last id of the previous page). */
+  async listFor(
+    subjectType: string,
+    subjectId: string,
+    page: { limit?: number; beforeId?: string } = {},
+  ): Promise<AuditEntry[]> {
+    const query = managerOf(this.db)
+      .createQueryBuilder(AuditLogEntity, 'e')
+      .where('e.subject_type = :subjectType AND e.subject_id = :subjectId', { subjectType, subjectId })
+      .orderBy('e.id', 'DESC')
+      .limit(clampLimit(page.limit));
+    if (page.beforeId !== undefined) query.andWhere('e.id < :beforeId', { beforeId: page.beforeId });
+    return (await query.getMany()).map(toEntry);
+  }
+}
+
+function toEntry(row: AuditLogEntity): AuditEntry {
+  return {
+    id: String(row.id),
+    actor: row.actor,
+    action: row.action,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    before: row.before,
+    after: row.after,
+    at: row.at,
+  };
+}

@@ -1,0 +1,17 @@
+import type { DataSource } from 'typeorm';
+
+/** What a readiness endpoint runs: resolves when Postgres answers, rejects with why not. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export function databaseReadinessCheck(dataSource: DataSource): ReadinessCheck {
+  return {
+    name: 'postgres',
+    check: async () => {
+      if (!dataSource.isInitialized) throw new Error('database connection pool is not initialized');
+      await dataSource.query('SELECT 1');
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { RedactedSecret } from './redacted-secret.value';
+
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+
+export interface DatabaseConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly username: string;
+  readonly password: RedactedSecret;
+  /** Connections kept by this process. Postgres' max_connections is shared by every replica. */
+  readonly poolSize: number;
+  /** `true` when the URL asks for TLS (sslmode=require/verify-ca/verify-full). */
+  readonly ssl: boolean;
+  /** Shown in pg_stat_activity, so a stuck query names its service. */
+  readonly applicationName: string;
+}
+
+/** A configuration variable is missing or malformed. The message names it and never quotes a password. */
+export class DatabaseConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'DatabaseConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads ARGUS_DATABASE_URL (postgres://user:password@host:port/database[?sslmode=...]) and
+ * ARGUS_DATABASE_POOL_SIZE (default 10). Throws `DatabaseConfigError` naming the bad variable.
+ */
+export function databaseConfigFromEnv(env: Env, applicationName = 'argus'): DatabaseConfig {
+  const variable = 'ARGUS_DATABASE_URL';
+  const raw = env[variable]?.trim();
+  if (!raw) throw new DatabaseConfigError(variable, 'is required but not set');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Never echo the value: it normally carries the password.
+    throw new DatabaseConfigError(variable, 'must be a URL like postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new DatabaseConfigError(variable, `must use the postgres:// scheme, got "${url.protocol}"`);
+  }
+  if (!url.hostname) throw new DatabaseConfigError(variable, 'must name a host');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database || database.includes('/')) {
+    throw new DatabaseConfigError(variable, 'must name exactly one database in its path (…/argus)');
+  }
+  const username = decodeURIComponent(url.username);
+  if (!username) throw new DatabaseConfigError(variable, 'must name a user (postgres://user:password@…)');
+  const sslmode = url.searchParams.get('sslmode') ?? 'disable';
+  if (!['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)) {
+    throw new DatabaseConfigError(variable, `has an unknown sslmode "${sslmode}"`);
+  }
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 5432,
+    database,
+    username,
+    password: new RedactedSecret(decodeURIComponent(url.password)),
+    poolSize: parsePoolSize(env),
+    ssl: sslmode === 'require' || sslmode === 'verify-ca' || sslmode === 'verify-full',
+    applicationName,
+  };
+}
+
+function parsePoolSize(env: Env): number {
+  const variable = 'ARGUS_DATABASE_POOL_SIZE';
+  const raw = env[variable]?.trim();
+  if (!raw) return DEFAULT_DATABASE_POOL_SIZE;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || size < 1 || size > 100) {
+    throw new DatabaseConfigError(variable, `must be a whole number from 1 to 100, got "${raw}"`);
+  }
+  return size;
+}

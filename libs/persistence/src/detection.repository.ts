@@ -1,0 +1,146 @@
+import type { Detection } from '@argus/contracts';
+import type { EntityManager } from 'typeorm';
+import { DetectionEntity } from './entities/detection.entity';
+import { FrameInferenceEntity } from './entities/frame-inference.entity';
+import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { FrameNotFoundError, InvalidRecordError, ModelVersionNotFoundError } from './persistence.errors';
+import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
+
+export interface StoredDetection extends Detection {
+  readonly id: string;
+  /** Position in the list the model produced (stable order, and a second guard against duplicates). */
+  readonly ordinal: number;
+}
+
+/** What one model version found on one frame. */
+export interface FrameInference {
+  readonly frameId: string;
+  readonly modelVersionId: string;
+  readonly detections: readonly StoredDetection[];
+  readonly inferenceMs: number | null;
+  readonly createdAt: Date;
+}
+
+export interface SavedDetections {
+  readonly inference: FrameInference;
+  /** False when this frame had already been scored by this model version: nothing was written. */
+  readonly created: boolean;
+}
+
+/**
+ * Detections per (frame, model version). Idempotency comes from a `frame_inference` row keyed by
+ * (frame_id, model_version_id) that the detections hang off: the first save inserts it and the
+ * detections in one transaction; any later save for the same pair (a redelivered event, a
+ * concurrent duplicate consumer) finds it and returns what is stored. First write wins: a model
+ * version scores a frame once; re-scoring with another version is a different pair. (The
+ * alternative, delete + insert, would let a redelivery rewrite results an alert already cites.)
+ */
+export class DetectionRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  async saveForFrame(
+    frameId: string,
+    modelVersionId: string,
+    detections: readonly Detection[],
+    options: { inferenceMs?: number } = {},
+  ): Promise<SavedDetections> {
+    return inTransaction(this.db, async (manager) => {
+      let inserted: unknown[];
+      try {
+        inserted = (await manager.query(
+          `INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (frame_id, model_version_id) DO NOTHING
+           RETURNING frame_id`,
+          [frameId, modelVersionId, detections.length, options.inferenceMs ?? null],
+        )) as unknown[];
+      } catch (error) {
+        throw mapInferenceError(error, frameId, modelVersionId);
+      }
+      const created = inserted.length > 0;
+      if (created && detections.length > 0) {
+        try {
+          await manager.insert(
+            DetectionEntity,
+            detections.map((d, ordinal) => ({
+              frameId,
+              modelVersionId,
+              ordinal,
+              className: d.className,
+              score: d.score,
+              x1: d.box.x1,
+              y1: d.box.y1,
+              x2: d.box.x2,
+              y2: d.box.y2,
+            })),
+          );
+        } catch (error) {
+          if (isPgError(error, PgErrorCodes.checkViolation)) {
+            throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
+          }
+          throw error;
+        }
+      }
+      const inference = await loadInference(manager, frameId, modelVersionId);
+      if (!inference) throw new Error(`BUG: frame_inference ${frameId}/${modelVersionId} vanished inside its transaction`);
+      return { inference, created };
+    });
+  }
+
+  async findForFrame(frameId: string, modelVersionId: string): Promise<FrameInference | null> {
+    return loadInference(managerOf(this.db), frameId, modelVersionId);
+  }
+
+  /** Every model version's results on the frame (production and shadow), oldest first. */
+  async listForFrame(frameId: string): Promise<FrameInference[]> {
+    const manager = managerOf(this.db);
+    const inferences = await manager.find(FrameInferenceEntity, { where: { frameId }, order: { createdAt: 'ASC' } });
+    const detections = await manager.find(DetectionEntity, { where: { frameId }, order: { ordinal: 'ASC' } });
+    return inferences.map((inference) =>
+      toInference(
+        inference,
+        detections.filter((d) => d.modelVersionId === inference.modelVersionId),
+      ),
+    );
+  }
+}
+
+async function loadInference(
+  manager: EntityManager,
+  frameId: string,
+  modelVersionId: string,
+): Promise<FrameInference | null> {
+  const inference = await manager.findOneBy(FrameInferenceEntity, { frameId, modelVersionId });
+  if (!inference) return null;
+  const detections = await manager.find(DetectionEntity, {
+    where: { frameId, modelVersionId },
+    order: { ordinal: 'ASC' },
+  });
+  return toInference(inference, detections);
+}
+
+function mapInferenceError(error: unknown, frameId: string, modelVersionId: string): unknown {
+  if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_frame_inference_frame')) {
+    return new FrameNotFoundError(frameId, { cause: error });
+  }
+  if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_frame_inference_model_version')) {
+    return new ModelVersionNotFoundError(modelVersionId, { cause: error });
+  }
+  return error;
+}
+
+function toInference(row: FrameInferenceEntity, detections: readonly DetectionEntity[]): FrameInference {
+  return {
+    frameId: row.frameId,
+    modelVersionId: row.modelVersionId,
+    inferenceMs: row.inferenceMs,
+    createdAt: row.createdAt,
+    detections: detections.map((d) => ({
+      id: d.id,
+      ordinal: d.ordinal,
+      className: d.className,
+      score: d.score,
+      box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+    })),
+  };
+}

@@ -1,0 +1,165 @@
+import type { EntityManager } from 'typeorm';
+import { FrameEntity } from './entities/frame.entity';
+import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { CameraNotFoundError, FrameNotFoundError, RecordConflictError } from './persistence.errors';
+import { clampLimit } from './page-limit.helper';
+import { isPgError, PgErrorCodes } from './pg-error.mapper';
+
+export type FrameStatus = 'ingested' | 'processed' | 'failed';
+export type FrameContentType = 'image/jpeg' | 'image/png';
+
+export interface Frame {
+  readonly id: string;
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly objectKey: string;
+  readonly contentType: FrameContentType;
+  readonly width: number;
+  readonly height: number;
+  readonly byteSize: number;
+  readonly sha256: string;
+  readonly capturedAt: Date;
+  readonly ingestedAt: Date;
+  readonly status: FrameStatus;
+  readonly failureReason: string | null;
+}
+
+export interface IngestedFrame {
+  /** Optional: camera-ingest may pick the id first to build the object key from it. */
+  readonly id?: string;
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly objectKey: string;
+  readonly contentType: FrameContentType;
+  readonly width: number;
+  readonly height: number;
+  readonly byteSize: number;
+  readonly sha256: string;
+  readonly capturedAt: Date;
+}
+
+export interface RecordedFrame {
+  readonly frame: Frame;
+  /** False when this camera had already sent these exact bytes: `frame` is the earlier record. */
+  readonly created: boolean;
+}
+
+export interface FramePage {
+  readonly limit?: number;
+  /** Keyset cursor: the last frame of the previous page. */
+  readonly before?: { readonly capturedAt: Date; readonly id: string };
+}
+
+/** Frames as camera-ingest records them and the pipeline moves them along. */
+export class FrameRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  /**
+   * Records a stored frame. Idempotent on (camera, line, sha256): the same bytes from the same
+   * camera return the frame recorded first, `created: false`, whatever id the caller proposed.
+   */
+  async recordIngested(input: IngestedFrame): Promise<RecordedFrame> {
+    const manager = managerOf(this.db);
+    let inserted: { id: string }[];
+    try {
+      inserted = (await manager.query(
+        `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
+         RETURNING id`,
+        [
+          input.id ?? null,
+          input.lineId,
+          input.cameraId,
+          input.objectKey,
+          input.contentType,
+          input.width,
+          input.height,
+          input.byteSize,
+          input.sha256,
+          input.capturedAt,
+        ],
+      )) as { id: string }[];
+    } catch (error) {
+      if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_frame_camera')) {
+        throw new CameraNotFoundError(input.lineId, input.cameraId, { cause: error });
+      }
+      if (isPgError(error, PgErrorCodes.uniqueViolation, 'pk_frame') && input.id !== undefined) {
+        throw new RecordConflictError('frame', input.id);
+      }
+      throw error;
+    }
+    const created = inserted.length > 0;
+    const row = await manager.findOneByOrFail(FrameEntity, {
+      lineId: input.lineId,
+      cameraId: input.cameraId,
+      sha256: input.sha256,
+    });
+    return { frame: toFrame(row), created };
+  }
+
+  async findById(frameId: string): Promise<Frame | null> {
+    const row = await managerOf(this.db).findOneBy(FrameEntity, { id: frameId });
+    return row ? toFrame(row) : null;
+  }
+
+  /** Lets ingest skip re-uploading bytes it has already stored. */
+  async findByContent(lineId: string, cameraId: string, sha256: string): Promise<Frame | null> {
+    const row = await managerOf(this.db).findOneBy(FrameEntity, { lineId, cameraId, sha256 });
+    return row ? toFrame(row) : null;
+  }
+
+  /** The camera's frames, newest capture first. */
+  async listForCamera(lineId: string, cameraId: string, page: FramePage = {}): Promise<Frame[]> {
+    const query = managerOf(this.db)
+      .createQueryBuilder(FrameEntity, 'f')
+      .where('f.line_id = :lineId AND f.camera_id = :cameraId', { lineId, cameraId })
+      .orderBy('f.captured_at', 'DESC')
+      .addOrderBy('f.id', 'DESC')
+      .limit(clampLimit(page.limit));
+    if (page.before) {
+      query.andWhere('(f.captured_at, f.id) < (:beforeAt, :beforeId)', {
+        beforeAt: page.before.capturedAt,
+        beforeId: page.before.id,
+      });
+    }
+    return (await query.getMany()).map(toFrame);
+  }
+
+  /** Inference produced results for the frame. Clears an earlier failure (a retry succeeded). */
+  async markProcessed(frameId: string): Promise<Frame> {
+    return this.setStatus(frameId, 'processed', null);
+  }
+
+  /** The frame cannot be processed (undecodable, dead-lettered); `reason` says why. */
+  async markFailed(frameId: string, reason: string): Promise<Frame> {
+    const trimmed = reason.trim() || 'unknown failure';
+    return this.setStatus(frameId, 'failed', trimmed.slice(0, 2000));
+  }
+
+  private async setStatus(frameId: string, status: FrameStatus, failureReason: string | null): Promise<Frame> {
+    return inTransaction(this.db, async (manager: EntityManager) => {
+      const result = await manager.update(FrameEntity, { id: frameId }, { status, failureReason });
+      if (!result.affected) throw new FrameNotFoundError(frameId);
+      return toFrame(await manager.findOneByOrFail(FrameEntity, { id: frameId }));
+    });
+  }
+}
+
+function toFrame(row: FrameEntity): Frame {
+  return {
+    id: row.id,
+    lineId: row.lineId,
+    cameraId: row.cameraId,
+    objectKey: row.objectKey,
+    contentType: row.contentType as FrameContentType,
+    width: row.width,
+    height: row.height,
+    byteSize: row.byteSize,
+    sha256: row.sha256,
+    capturedAt: row.capturedAt,
+    ingestedAt: row.ingestedAt,
+    status: row.status as FrameStatus,
+    failureReason: row.failureReason,
+  };
+}

@@ -1,0 +1,19 @@
+// Public API: configuration, the DataSource factory, migrations, repositories and the plain domain
+// objects they return. Entity classes stay inside: the ORM does not leak out of this lib.
+export * from './database.config';
+export * from './redacted-secret.value';
+export * from './snake-naming.strategy';
+export * from './data-source.factory';
+export * from './migrations.runner';
+export * from './database-readiness.check';
+export * from './database-handle.helper';
+export * from './persistence.errors';
+export * from './page-limit.helper';
+export * from './line.repository';
+export * from './frame.repository';
+export * from './detection.repository';
+export * from './alert.repository';
+export * from './review.repository';
+export * from './model-registry.repository';
+export * from './audit-log.repository';
+export * from './throwaway-database.helper';

@@ -1,0 +1,207 @@
+import type { Severity } from '@argus/contracts';
+import { CameraEntity } from './entities/camera.entity';
+import { LineAlertRuleEntity } from './entities/line-alert-rule.entity';
+import { LineTemplateEntity } from './entities/line-template.entity';
+import { ProductionLineEntity } from './entities/production-line.entity';
+import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { lockLine } from './line-lock.query';
+import { LineNotFoundError } from './persistence.errors';
+import { isPgError, PgErrorCodes } from './pg-error.mapper';
+
+/** Per-line tuning the console edits. Free-form beyond the known keys, so new hints need no migration. */
+export interface LineSettings {
+  /** Frames from one camera with the same content within this window count as one. */
+  readonly dedupWindowSeconds?: number;
+  /** Hints for detection-inference's micro-batching on this line. */
+  readonly microBatch?: { readonly maxSize?: number; readonly maxWaitMs?: number };
+  readonly [key: string]: unknown;
+}
+
+export interface ProductionLine {
+  readonly id: string;
+  readonly name: string;
+  readonly settings: LineSettings;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface Camera {
+  readonly lineId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** When a detection of `className` raises an alert on a line. `className` "*" covers every other class. */
+export interface AlertRule {
+  readonly className: string;
+  readonly minScore: number;
+  readonly minBoxAreaPx2: number;
+  readonly severity: Severity;
+}
+
+export interface LineTemplate {
+  readonly lineId: string;
+  readonly objectKey: string;
+  readonly width: number;
+  readonly height: number;
+  readonly createdAt: Date;
+}
+
+export interface LineWithCameras {
+  readonly line: ProductionLine;
+  readonly cameras: readonly Camera[];
+  readonly alertRules: readonly AlertRule[];
+  readonly template: LineTemplate | null;
+}
+
+/** Production lines, their cameras, alert rules and golden template. */
+export class LineRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  /** Creates the line or renames it / replaces its settings. */
+  async upsertLine(input: { id: string; name: string; settings?: LineSettings }): Promise<ProductionLine> {
+    const manager = managerOf(this.db);
+    await manager.query(
+      `INSERT INTO production_line (id, name, settings) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, settings = EXCLUDED.settings, updated_at = now()`,
+      [input.id, input.name, JSON.stringify(input.settings ?? {})],
+    );
+    return toLine(await manager.findOneByOrFail(ProductionLineEntity, { id: input.id }));
+  }
+
+  async findLine(lineId: string): Promise<ProductionLine | null> {
+    const row = await managerOf(this.db).findOneBy(ProductionLineEntity, { id: lineId });
+    return row ? toLine(row) : null;
+  }
+
+  async listLines(): Promise<ProductionLine[]> {
+    const rows = await managerOf(this.db).find(ProductionLineEntity, { order: { id: 'ASC' } });
+    return rows.map(toLine);
+  }
+
+  /** Adds the camera to the line, or renames it / replaces its settings. */
+  async addCamera(input: { lineId: string; id: string; name: string; settings?: Record<string, unknown> }): Promise<Camera> {
+    const manager = managerOf(this.db);
+    try {
+      await manager.query(
+        `INSERT INTO camera (line_id, id, name, settings) VALUES ($1, $2, $3, $4::jsonb)
+         ON CONFLICT (line_id, id) DO UPDATE SET name = EXCLUDED.name, settings = EXCLUDED.settings, updated_at = now()`,
+        [input.lineId, input.id, input.name, JSON.stringify(input.settings ?? {})],
+      );
+    } catch (error) {
+      if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_camera_line')) {
+        throw new LineNotFoundError(input.lineId, { cause: error });
+      }
+      throw error;
+    }
+    return toCamera(await manager.findOneByOrFail(CameraEntity, { lineId: input.lineId, id: input.id }));
+  }
+
+  async findCamera(lineId: string, cameraId: string): Promise<Camera | null> {
+    const row = await managerOf(this.db).findOneBy(CameraEntity, { lineId, id: cameraId });
+    return row ? toCamera(row) : null;
+  }
+
+  /** Replaces the line's rules as a whole (what the console's rule editor saves), in one transaction. */
+  async setAlertRules(lineId: string, rules: readonly AlertRule[]): Promise<AlertRule[]> {
+    return inTransaction(this.db, async (manager) => {
+      await lockLine(manager, lineId);
+      await manager.delete(LineAlertRuleEntity, { lineId });
+      if (rules.length > 0) {
+        await manager.insert(
+          LineAlertRuleEntity,
+          rules.map((rule) => ({
+            lineId,
+            className: rule.className,
+            minScore: rule.minScore,
+            minBoxAreaPx2: rule.minBoxAreaPx2,
+            severity: rule.severity,
+          })),
+        );
+      }
+      return (await manager.find(LineAlertRuleEntity, { where: { lineId }, order: { className: 'ASC' } })).map(toRule);
+    });
+  }
+
+  async alertRulesFor(lineId: string): Promise<AlertRule[]> {
+    const rows = await managerOf(this.db).find(LineAlertRuleEntity, { where: { lineId }, order: { className: 'ASC' } });
+    return rows.map(toRule);
+  }
+
+  /** Sets (or replaces) the line's golden template. */
+  async setTemplate(lineId: string, template: { objectKey: string; width: number; height: number }): Promise<LineTemplate> {
+    const manager = managerOf(this.db);
+    try {
+      await manager.query(
+        `INSERT INTO line_template (line_id, object_key, width, height) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (line_id) DO UPDATE
+           SET object_key = EXCLUDED.object_key, width = EXCLUDED.width, height = EXCLUDED.height, created_at = now()`,
+        [lineId, template.objectKey, template.width, template.height],
+      );
+    } catch (error) {
+      if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_line_template_line')) {
+        throw new LineNotFoundError(lineId, { cause: error });
+      }
+      throw error;
+    }
+    return toTemplate(await manager.findOneByOrFail(LineTemplateEntity, { lineId }));
+  }
+
+  async clearTemplate(lineId: string): Promise<void> {
+    await managerOf(this.db).delete(LineTemplateEntity, { lineId });
+  }
+
+  async templateFor(lineId: string): Promise<LineTemplate | null> {
+    const row = await managerOf(this.db).findOneBy(LineTemplateEntity, { lineId });
+    return row ? toTemplate(row) : null;
+  }
+
+  /** Everything the console's line page and the services' per-line caches need, in one call. */
+  async findLineWithCameras(lineId: string): Promise<LineWithCameras | null> {
+    const manager = managerOf(this.db);
+    const line = await manager.findOneBy(ProductionLineEntity, { id: lineId });
+    if (!line) return null;
+    const [cameras, rules, template] = await Promise.all([
+      manager.find(CameraEntity, { where: { lineId }, order: { id: 'ASC' } }),
+      manager.find(LineAlertRuleEntity, { where: { lineId }, order: { className: 'ASC' } }),
+      manager.findOneBy(LineTemplateEntity, { lineId }),
+    ]);
+    return {
+      line: toLine(line),
+      cameras: cameras.map(toCamera),
+      alertRules: rules.map(toRule),
+      template: template ? toTemplate(template) : null,
+    };
+  }
+}
+
+function toLine(row: ProductionLineEntity): ProductionLine {
+  return { id: row.id, name: row.name, settings: row.settings, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+function toCamera(row: CameraEntity): Camera {
+  return {
+    lineId: row.lineId,
+    id: row.id,
+    name: row.name,
+    settings: row.settings,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toRule(row: LineAlertRuleEntity): AlertRule {
+  return {
+    className: row.className,
+    minScore: row.minScore,
+    minBoxAreaPx2: row.minBoxAreaPx2,
+    severity: row.severity as Severity,
+  };
+}
+
+function toTemplate(row: LineTemplateEntity): LineTemplate {
+  return { lineId: row.lineId, objectKey: row.objectKey, width: row.width, height: row.height, createdAt: row.createdAt };
+}

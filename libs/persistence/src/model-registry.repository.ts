@@ -1,0 +1,299 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { EntityManager } from 'typeorm';
+import { LineProductionModelEntity } from './entities/line-production-model.entity';
+import { ModelPromotionEntity } from './entities/model-promotion.entity';
+import { ModelVersionEntity } from './entities/model-version.entity';
+import { AuditLogRepository } from './audit-log.repository';
+import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { lockLine } from './line-lock.query';
+import {
+  ModelVersionConflictError,
+  ModelVersionNotFoundError,
+  NoPreviousModelVersionError,
+  NoProductionModelError,
+} from './persistence.errors';
+import { clampLimit } from './page-limit.helper';
+import { isPgError, PgErrorCodes } from './pg-error.mapper';
+
+export interface ModelVersion {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  /** Object-store key of the trained artifact. */
+  readonly artifactKey: string;
+  readonly classes: readonly string[];
+  /** Architecture and preprocessing, as the trainer wrote them (input size, anchors, ...). */
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly usesTemplate: boolean;
+  readonly parentVersionId: string | null;
+  /** Identifies the exact training data (e.g. a hash of the sample list), for reproducibility. */
+  readonly trainingDataFingerprint: string | null;
+  /** Runtime the artifact is for, e.g. `tfjs` or `onnx`. */
+  readonly backend: string;
+  readonly createdAt: Date;
+}
+
+export type NewModelVersion = Omit<ModelVersion, 'id' | 'createdAt' | 'spec' | 'metrics' | 'parentVersionId' | 'trainingDataFingerprint' | 'usesTemplate'> & {
+  readonly id?: string;
+  readonly spec?: Readonly<Record<string, unknown>>;
+  readonly metrics?: Readonly<Record<string, number>>;
+  readonly usesTemplate?: boolean;
+  readonly parentVersionId?: string | null;
+  readonly trainingDataFingerprint?: string | null;
+};
+
+export interface RegisteredModelVersion {
+  readonly version: ModelVersion;
+  /** False when this name and version were already registered with the same content. */
+  readonly created: boolean;
+}
+
+export type PromotionKind = 'promotion' | 'rollback';
+
+export interface Promotion {
+  readonly id: string;
+  readonly lineId: string;
+  readonly fromVersionId: string | null;
+  readonly toVersionId: string;
+  readonly kind: PromotionKind;
+  readonly promotedBy: string;
+  readonly reason: string;
+  readonly promotedAt: Date;
+}
+
+export interface PromotionResult {
+  readonly promotion: Promotion;
+  /** False when the version was already in production on the line: nothing was written. */
+  readonly changed: boolean;
+}
+
+export interface ProductionModel {
+  readonly lineId: string;
+  readonly modelVersion: ModelVersion;
+  readonly promotionId: string;
+  readonly promotedAt: Date;
+}
+
+/** Fields that must match for a repeated registration to count as the same version. */
+const IDENTITY_FIELDS = ['artifactKey', 'classes', 'backend', 'usesTemplate', 'parentVersionId'] as const;
+
+/**
+ * The model registry and each line's production pointer. A promotion or rollback moves the
+ * pointer, appends to the promotion history and writes an audit entry in ONE transaction, with
+ * the line row locked so concurrent promotions of a line apply one after the other.
+ */
+export class ModelRegistryRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  /**
+   * Registers a trained version. Versions are immutable: registering the same name and version
+   * again returns the stored one when it is the same artifact, else `ModelVersionConflictError`.
+   */
+  async register(input: NewModelVersion): Promise<RegisteredModelVersion> {
+    const manager = managerOf(this.db);
+    let inserted: unknown[];
+    try {
+      inserted = (await manager.query(
+        `INSERT INTO model_version
+           (id, name, version, artifact_key, classes, spec, metrics, uses_template, parent_version_id,
+            training_data_fingerprint, backend)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11)
+         ON CONFLICT (name, version) DO NOTHING
+         RETURNING id`,
+        [
+          input.id ?? null,
+          input.name,
+          input.version,
+          input.artifactKey,
+          JSON.stringify(input.classes),
+          JSON.stringify(input.spec ?? {}),
+          JSON.stringify(input.metrics ?? {}),
+          input.usesTemplate ?? false,
+          input.parentVersionId ?? null,
+          input.trainingDataFingerprint ?? null,
+          input.backend,
+        ],
+      )) as unknown[];
+    } catch (error) {
+      if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_model_version_parent') && input.parentVersionId) {
+        throw new ModelVersionNotFoundError(input.parentVersionId, { cause: error });
+      }
+      throw error;
+    }
+    const stored = toModelVersion(
+      await manager.findOneByOrFail(ModelVersionEntity, { name: input.name, version: input.version }),
+    );
+    if (inserted.length === 0) {
+      const wanted = { ...input, usesTemplate: input.usesTemplate ?? false, parentVersionId: input.parentVersionId ?? null };
+      const differing = IDENTITY_FIELDS.find((field) => !isDeepStrictEqual(stored[field], wanted[field]));
+      if (differing) throw new ModelVersionConflictError(input.name, input.version, differing);
+    }
+    return { version: stored, created: inserted.length > 0 };
+  }
+
+  async findVersion(modelVersionId: string): Promise<ModelVersion | null> {
+    const row = await managerOf(this.db).findOneBy(ModelVersionEntity, { id: modelVersionId });
+    return row ? toModelVersion(row) : null;
+  }
+
+  async findByNameAndVersion(name: string, version: string): Promise<ModelVersion | null> {
+    const row = await managerOf(this.db).findOneBy(ModelVersionEntity, { name, version });
+    return row ? toModelVersion(row) : null;
+  }
+
+  /** Registered versions, newest first; only those of `name` when given. */
+  async listVersions(options: { name?: string; limit?: number } = {}): Promise<ModelVersion[]> {
+    const rows = await managerOf(this.db).find(ModelVersionEntity, {
+      where: options.name === undefined ? {} : { name: options.name },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: clampLimit(options.limit),
+    });
+    return rows.map(toModelVersion);
+  }
+
+  /** Puts `modelVersionId` into production on the line. Promoting the current version changes nothing. */
+  async promote(lineId: string, modelVersionId: string, promotedBy: string, reason: string): Promise<PromotionResult> {
+    return inTransaction(this.db, async (manager) => {
+      await lockLine(manager, lineId);
+      const target = await manager.findOneBy(ModelVersionEntity, { id: modelVersionId });
+      if (!target) throw new ModelVersionNotFoundError(modelVersionId);
+      const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
+      if (current?.modelVersionId === modelVersionId) {
+        const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId });
+        return { promotion: toPromotion(entry), changed: false };
+      }
+      const promotion = await movePointer(manager, {
+        lineId,
+        fromVersionId: current?.modelVersionId ?? null,
+        toVersionId: modelVersionId,
+        kind: 'promotion',
+        promotedBy,
+        reason,
+        // Stack-wise, the entry now in production goes beneath the new one.
+        previousPromotionId: current?.promotionId ?? null,
+      });
+      return { promotion, changed: true };
+    });
+  }
+
+  /**
+   * Returns the line to the version that was in production before the current one was promoted.
+   * Repeated rollbacks walk further back (A → B → C, rollback → B, rollback → A).
+   */
+  async rollback(lineId: string, promotedBy: string, reason: string): Promise<PromotionResult> {
+    return inTransaction(this.db, async (manager) => {
+      await lockLine(manager, lineId);
+      const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
+      if (!current) throw new NoProductionModelError(lineId);
+      const currentEntry = await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId });
+      if (currentEntry.previousPromotionId === null) throw new NoPreviousModelVersionError(lineId);
+      const restored = await manager.findOneByOrFail(ModelPromotionEntity, { id: currentEntry.previousPromotionId });
+      const promotion = await movePointer(manager, {
+        lineId,
+        fromVersionId: current.modelVersionId,
+        toVersionId: restored.toVersionId,
+        kind: 'rollback',
+        promotedBy,
+        reason,
+        // The restored state sits where the restored entry sat: the next rollback goes beneath it.
+        previousPromotionId: restored.previousPromotionId,
+      });
+      return { promotion, changed: true };
+    });
+  }
+
+  async productionModelFor(lineId: string): Promise<ProductionModel | null> {
+    const manager = managerOf(this.db);
+    const pointer = await manager.findOneBy(LineProductionModelEntity, { lineId });
+    if (!pointer) return null;
+    const version = await manager.findOneByOrFail(ModelVersionEntity, { id: pointer.modelVersionId });
+    return {
+      lineId,
+      modelVersion: toModelVersion(version),
+      promotionId: pointer.promotionId,
+      promotedAt: pointer.promotedAt,
+    };
+  }
+
+  /** The line's promotions and rollbacks, newest first. */
+  async promotionHistory(lineId: string, options: { limit?: number } = {}): Promise<Promotion[]> {
+    const rows = await managerOf(this.db).find(ModelPromotionEntity, {
+      where: { lineId },
+      order: { promotedAt: 'DESC', id: 'DESC' },
+      take: clampLimit(options.limit),
+    });
+    return rows.map(toPromotion);
+  }
+}
+
+async function movePointer(
+  manager: EntityManager,
+  move: {
+    lineId: string;
+    fromVersionId: string | null;
+    toVersionId: string;
+    kind: PromotionKind;
+    promotedBy: string;
+    reason: string;
+    previousPromotionId: string | null;
+  },
+): Promise<Promotion> {
+  const inserted = (await manager.query(
+    `INSERT INTO model_promotion (line_id, from_version_id, to_version_id, kind, promoted_by, reason, previous_promotion_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     RETURNING id`,
+    [move.lineId, move.fromVersionId, move.toVersionId, move.kind, move.promotedBy, move.reason, move.previousPromotionId],
+  )) as { id: string }[];
+  const id = inserted[0]?.id;
+  if (id === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
+  const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id });
+  await manager.query(
+    `INSERT INTO line_production_model (line_id, model_version_id, promotion_id, promoted_at)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (line_id) DO UPDATE
+       SET model_version_id = EXCLUDED.model_version_id,
+           promotion_id = EXCLUDED.promotion_id,
+           promoted_at = EXCLUDED.promoted_at`,
+    [move.lineId, move.toVersionId, entry.id, entry.promotedAt],
+  );
+  await new AuditLogRepository(manager).append({
+    actor: move.promotedBy,
+    action: move.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back',
+    subjectType: 'production_line',
+    subjectId: move.lineId,
+    before: { modelVersionId: move.fromVersionId },
+    after: { modelVersionId: move.toVersionId, promotionId: entry.id, reason: move.reason },
+  });
+  return toPromotion(entry);
+}
+
+function toModelVersion(row: ModelVersionEntity): ModelVersion {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    artifactKey: row.artifactKey,
+    classes: row.classes,
+    spec: row.spec,
+    metrics: row.metrics,
+    usesTemplate: row.usesTemplate,
+    parentVersionId: row.parentVersionId,
+    trainingDataFingerprint: row.trainingDataFingerprint,
+    backend: row.backend,
+    createdAt: row.createdAt,
+  };
+}
+
+function toPromotion(row: ModelPromotionEntity): Promotion {
+  return {
+    id: row.id,
+    lineId: row.lineId,
+    fromVersionId: row.fromVersionId,
+    toVersionId: row.toVersionId,
+    kind: row.kind as PromotionKind,
+    promotedBy: row.promotedBy,
+    reason: row.reason,
+    promotedAt: row.promotedAt,
+  };
+}

@@ -1,0 +1,105 @@
+import type { LabelledBox, ReviewDecision } from '@argus/contracts';
+import { AlertEntity } from './entities/alert.entity';
+import { ReviewEntity } from './entities/review.entity';
+import type { Alert } from './alert.repository';
+import { toAlert } from './alert.mapper';
+import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { AlertNotFoundError, RecordConflictError } from './persistence.errors';
+
+export interface Review {
+  readonly id: string;
+  readonly alertId: string;
+  readonly reviewerId: string;
+  readonly decision: ReviewDecision;
+  /** The frame's ground truth as the reviewer left it (empty for a rejected false positive). */
+  readonly boxes: readonly LabelledBox[];
+  readonly comment: string | null;
+  readonly createdAt: Date;
+}
+
+export interface NewReview {
+  /** Optional: given by the console so a retried submission records once. */
+  readonly id?: string;
+  readonly alertId: string;
+  readonly reviewerId: string;
+  readonly decision: ReviewDecision;
+  readonly boxes: readonly LabelledBox[];
+  readonly comment?: string | null;
+}
+
+export interface RecordedReview {
+  readonly review: Review;
+  /** The alert after the review: its status is the latest decision. */
+  readonly alert: Alert;
+  /** False when a review with this id was already recorded (a retried submission). */
+  readonly created: boolean;
+}
+
+/**
+ * Operator decisions. Every review is kept, so two reviewers who disagree are both on record;
+ * the alert's status follows the latest one. Recording locks the alert row, so concurrent
+ * reviews of one alert apply in a definite order.
+ */
+export class ReviewRepository {
+  constructor(private readonly db: DatabaseHandle) {}
+
+  async record(input: NewReview): Promise<RecordedReview> {
+    return inTransaction(this.db, async (manager) => {
+      const locked = (await manager.query(`SELECT id FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as unknown[];
+      if (locked.length === 0) throw new AlertNotFoundError(input.alertId);
+      if (input.id !== undefined) {
+        const existing = await manager.findOneBy(ReviewEntity, { id: input.id });
+        if (existing) {
+          if (existing.alertId !== input.alertId) throw new RecordConflictError('review', input.id);
+          const alert = await manager.findOneByOrFail(AlertEntity, { id: input.alertId });
+          return { review: toReview(existing), alert: toAlert(alert), created: false };
+        }
+      }
+      const inserted = (await manager.query(
+        `INSERT INTO review (id, alert_id, reviewer_id, decision, boxes, comment)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5::jsonb, $6)
+         RETURNING id`,
+        [
+          input.id ?? null,
+          input.alertId,
+          input.reviewerId,
+          input.decision,
+          JSON.stringify(input.boxes.map((b) => ({ className: b.className, box: b.box }))),
+          input.comment ?? null,
+        ],
+      )) as { id: string }[];
+      await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [
+        input.alertId,
+        input.decision,
+      ]);
+      const reviewId = inserted[0]?.id;
+      if (reviewId === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
+      const [review, alert] = await Promise.all([
+        manager.findOneByOrFail(ReviewEntity, { id: reviewId }),
+        manager.findOneByOrFail(AlertEntity, { id: input.alertId }),
+      ]);
+      return { review: toReview(review), alert: toAlert(alert), created: true };
+    });
+  }
+
+  /** The alert's reviews, oldest first. */
+  async reviewsFor(alertId: string): Promise<Review[]> {
+    const rows = await managerOf(this.db).find(ReviewEntity, {
+      where: { alertId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(toReview);
+  }
+}
+
+function toReview(row: ReviewEntity): Review {
+  return {
+    id: row.id,
+    alertId: row.alertId,
+    reviewerId: row.reviewerId,
+    decision: row.decision as ReviewDecision,
+    boxes: row.boxes,
+    comment: row.comment,
+    createdAt: row.createdAt,
+  };
+}
