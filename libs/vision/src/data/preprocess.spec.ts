@@ -120,6 +120,21 @@ describe('preprocessBatch', () => {
     await expect(preprocessBatch([{ image: frame }], options)).rejects.toBeInstanceOf(TemplateMissingError);
   });
 
+  it('leaves bad images out and reports them when asked to skip', async () => {
+    const good = await solid(2, 2, 1, [255]);
+    const batch = await preprocessBatch(
+      [{ image: Buffer.from('junk'), label: 'bad.jpg' }, { image: good }, { image: new Uint8Array(0) }],
+      { width: 2, height: 2, channels: 1, onBadImage: 'skip' },
+    );
+    expect(batch.shape).toEqual([1, 1, 2, 2]);
+    expect(batch.inputIndices).toEqual([1]);
+    expect(batch.failures.map((f) => [f.index, f.label, (f.error as ImageDecodeError).reason])).toEqual([
+      [0, 'bad.jpg', 'unsupported-format'],
+      [2, 'image #2', 'empty'],
+    ]);
+    expect(Array.from(batch.data)).toEqual([1, 1, 1, 1]);
+  });
+
   it('names the failing image of a batch', async () => {
     const good = await solid(2, 2, 1, [1]);
     await expect(

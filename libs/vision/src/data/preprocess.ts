@@ -35,6 +35,11 @@ export interface PreprocessOptions {
   readonly maxInputPixels?: number;
   /** Resampling kernel; `linear` (default) is the fast one, `lanczos3` the sharp one. */
   readonly kernel?: 'nearest' | 'linear' | 'cubic' | 'lanczos3';
+  /**
+   * A bad image (undecodable, too large, template missing or mismatched): fail the batch
+   * (default), or leave it out and report it in `failures` so a long run carries on.
+   */
+  readonly onBadImage?: 'throw' | 'skip';
 }
 
 /** One image to preprocess: encoded bytes (JPEG, PNG, ...) and, for template models, its template. */
@@ -59,6 +64,10 @@ export interface PreprocessedBatch {
   readonly shape: readonly [number, number, number, number];
   readonly layout: TensorLayout;
   readonly mappings: readonly LetterboxMapping[];
+  /** Which inputs the N slots hold, in order (all of them unless some were skipped). */
+  readonly inputIndices: readonly number[];
+  /** Inputs left out under `onBadImage: 'skip'`, with the reason. */
+  readonly failures: readonly { readonly index: number; readonly label: string; readonly error: Error }[];
 }
 
 /** Channels the model sees for a given per-image channel count and template mode. */
@@ -127,7 +136,7 @@ export async function preprocessBatch(
 ): Promise<PreprocessedBatch> {
   const mode = options.templateMode ?? 'none';
   const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
-  const prepared = await Promise.all(
+  const settled = await Promise.allSettled(
     inputs.map(async (input, index) => {
       const label = input.label ?? `image #${index}`;
       const headers = await Promise.all([
@@ -152,13 +161,26 @@ export async function preprocessBatch(
       return { frame, template };
     }),
   );
+  const prepared: { frame: LetterboxedImage; template: LetterboxedImage | undefined }[] = [];
+  const inputIndices: number[] = [];
+  const failures: { index: number; label: string; error: Error }[] = [];
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') {
+      prepared.push(result.value);
+      inputIndices.push(index);
+      return;
+    }
+    const error = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+    failures.push({ index, label: inputs[index]?.label ?? `image #${index}`, error });
+  });
+  if (failures.length > 0 && (options.onBadImage ?? 'throw') === 'throw') throw (failures[0] as { error: Error }).error;
 
   const layout = options.layout ?? 'nchw';
   const c = options.channels;
   const channelsOut = modelInputChannels(c, mode);
   const hw = options.width * options.height;
   const perImage = hw * channelsOut;
-  const data = new Float32Array(inputs.length * perImage);
+  const data = new Float32Array(prepared.length * perImage);
   prepared.forEach(({ frame, template }, n) => {
     const planes: PlaneSource[] = [];
     for (let k = 0; k < c; k++) planes.push({ kind: 'copy', pixels: frame.pixels, channel: k });
@@ -173,9 +195,9 @@ export async function preprocessBatch(
   });
   const shape: readonly [number, number, number, number] =
     layout === 'nchw'
-      ? [inputs.length, channelsOut, options.height, options.width]
-      : [inputs.length, options.height, options.width, channelsOut];
-  return { data, shape, layout, mappings: prepared.map((p) => p.frame.mapping) };
+      ? [prepared.length, channelsOut, options.height, options.width]
+      : [prepared.length, options.height, options.width, channelsOut];
+  return { data, shape, layout, mappings: prepared.map((p) => p.frame.mapping), inputIndices, failures };
 }
 
 type PlaneSource =

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import type { Box } from '@argus/contracts';
 import { decodeImage } from '../image-codec';
@@ -6,7 +9,8 @@ import { createCellSmearGenerator } from './cell-smear.generator';
 import { createFactorySurfaceGenerator } from './factory-surface.generator';
 import { createPcbBoardGenerator } from './pcb-board.generator';
 import { createRoadSceneGenerator } from './road-scene.generator';
-import { renderSyntheticDataset } from './synthetic-dataset.renderer';
+import { loadSampleManifest } from '../sample-manifest.loader';
+import { renderSyntheticDataset, writeSyntheticDataset } from './synthetic-dataset.renderer';
 import type { SyntheticGenerator, SyntheticScene } from './synthetic-scene';
 
 const factories: [string, (seed: number, size?: { width: number; height: number }) => SyntheticGenerator][] = [
@@ -123,5 +127,24 @@ describe('renderSyntheticDataset', () => {
   it('rejects sizes it cannot draw', () => {
     expect(() => createCellSmearGenerator({ seed: 1, width: 10, height: 300 })).toThrow(RangeError);
     expect(() => createCellSmearGenerator({ seed: 1 }).generate(-1)).toThrow(RangeError);
+  });
+});
+
+describe('writeSyntheticDataset', () => {
+  it('writes images, templates and a manifest that loads back to the same samples', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-synthetic-'));
+    try {
+      const generator = createFactorySurfaceGenerator({ seed: 8, width: 64, height: 64 });
+      const written = await writeSyntheticDataset(generator, 2, dir);
+      const loaded = await loadSampleManifest(path.join(dir, 'manifest.jsonl'), { baseDir: dir });
+      expect(loaded.classes).toEqual([...generator.classes]);
+      expect(loaded.samples).toEqual(written.samples);
+      const template = loaded.samples[0]?.template;
+      if (template?.kind !== 'file') throw new Error('expected a template file');
+      const decoded = await decodeImage(await readFile(template.path), { channels: 3 });
+      expect(Buffer.from(decoded.data).equals(Buffer.from(generator.generate(0).template?.data ?? []))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
