@@ -82,7 +82,9 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     await bus.publish(topic, slow);
     await bus.publish(topic, next);
 
-    await waitFor('the message after the slow one', () => calls.includes(next.id), { timeoutMs: 20_000 });
+    await waitFor('the message after the slow one', () => calls.includes(next.id), { timeoutMs: 20_000 }, () =>
+      JSON.stringify({ calls, logs: harness.logger.entries.map((e) => [e.level, e.msg, e.obj['err'] instanceof Error ? e.obj['err'].message : e.obj['err']]) }),
+    );
     expect(calls).toEqual([slow.id, next.id]); // not redelivered: the member was never evicted
     const admin = harness.plainKafka().admin();
     await admin.connect();

@@ -66,13 +66,19 @@ export class KafkaSubscription implements Subscription {
       const log = payload.restart ? logger.warn.bind(logger) : logger.error.bind(logger);
       log({ topic: this.topic, groupId, err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed: restarting' : 'consumer crashed and will not restart');
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.options.concurrency,
-      eachMessage: (payload) => this.onMessage(payload),
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.concurrency,
+        eachMessage: (payload) => this.onMessage(payload),
+      });
+    } catch (error) {
+      this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -121,10 +127,14 @@ export class KafkaSubscription implements Subscription {
 
   private async handle({ topic, partition, message, heartbeat, pause }: EachMessagePayload): Promise<void> {
     const { processor, tuning, logger } = this.options;
+    let heartbeatFailureLogged = false;
     const keepAlive = setInterval(() => {
       heartbeat().catch((error: unknown) => {
-        // A rebalance started: kafkajs rejoins once this message is done (or redelivers it elsewhere).
-        logger.info({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat during a running handler failed');
+        // Usually a rebalance started: kafkajs rejoins once this message is done; if the partition
+        // moved meanwhile, the commit fails and the message is redelivered (at-least-once).
+        if (heartbeatFailureLogged) return;
+        heartbeatFailureLogged = true;
+        logger.info({ topic, partition, offset: message.offset, groupId: this.groupId, err: error }, 'heartbeat during a running handler failed');
       });
     }, tuning.handlerHeartbeatMs ?? 1_000);
     let outcome;
