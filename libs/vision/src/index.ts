@@ -1,0 +1,4 @@
+// The detector core: architectures as data, TF.js training, ONNX export and serving, data, evaluation.
+export * from './core';
+export * from './data';
+export * from './eval';
