@@ -132,6 +132,7 @@ describe('RequestLoggingMiddleware', () => {
     failed.res.emit('finish');
     const probe = exchange('GET', '/health/ready');
     middleware.use(probe.req, probe.res, jest.fn());
+    probe.res.statusCode = 503;
     probe.res.emit('finish');
     expect(lines).toEqual([expect.objectContaining({ level: 'error', res: { statusCode: 503 } })]);
   });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestMiddleware } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** Probes hit these every few seconds; they are logged at debug so they do not drown the rest. */
+/** Probes hit these every few seconds; they are logged at debug (whatever the status) so they do not drown the rest. */
 const QUIET_PATHS = /^\/health\/(live|ready)(\?|$)/;
 
 /**
@@ -27,8 +27,9 @@ export class RequestLoggingMiddleware implements NestMiddleware {
         aborted: !res.writableFinished,
       };
       const message = `${req.method ?? '?'} ${url} ${res.statusCode} ${fields.ms}ms`;
-      if (res.statusCode >= 500) this.logger.error(fields, message);
-      else if (QUIET_PATHS.test(url)) this.logger.debug(fields, message);
+      // A 503 from /health/ready is an answer, not a failure: the readiness check logs nothing either.
+      if (QUIET_PATHS.test(url)) this.logger.debug(fields, message);
+      else if (res.statusCode >= 500) this.logger.error(fields, message);
       else this.logger.info(fields, message);
     };
     res.once('finish', done);

@@ -1,0 +1,31 @@
+import { kafkaConfigFromEnv } from '@argus/messaging';
+import { databaseConfigFromEnv } from '@argus/persistence';
+import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
+import { s3ConfigFromEnv } from '@argus/storage';
+import { SERVICE_NAME } from './service.identity';
+
+/**
+ * Variables of camera-ingest itself (PORT defaults to 3001); its dependencies' variables are read
+ * by their adapter libraries.
+ */
+export const CameraIngestEnvSchema = serviceEnvSchema(3001);
+
+/**
+ * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
+ * process with one line naming every bad variable (exit code 78).
+ */
+export function loadCameraIngestConfig(
+  env: Environment = process.env,
+  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
+) {
+  return loadConfig(CameraIngestEnvSchema, env, {
+    ...options,
+    sections: {
+      kafka: (vars: Environment) => kafkaConfigFromEnv(vars, { clientId: SERVICE_NAME }),
+      database: (vars: Environment) => databaseConfigFromEnv(vars, SERVICE_NAME),
+      s3: s3ConfigFromEnv,
+    },
+  });
+}
+
+export type CameraIngestConfig = ReturnType<typeof loadCameraIngestConfig>;
