@@ -38,6 +38,7 @@ export default [
             { sourceTag: 'adapter:postgres', bannedExternalImports: except('postgres') },
             { sourceTag: 'adapter:ml', bannedExternalImports: except('ml') },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'], bannedExternalImports: allInfra },
           ],
         },
       ],

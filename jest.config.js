@@ -20,7 +20,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swcTransform },
   moduleNameMapper: { '^@argus/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/e2e'],
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.infra'],
 };
 
