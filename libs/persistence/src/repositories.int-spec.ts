@@ -1,0 +1,568 @@
+import type { Detection } from '@argus/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+import { AlertRepository } from './alert.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { databaseConfigFromEnv } from './database.config';
+import { DetectionRepository } from './detection.repository';
+import { FrameRepository, type IngestedFrame } from './frame.repository';
+import { LineRepository } from './line.repository';
+import { runMigrations } from './migrations.runner';
+import { ModelRegistryRepository, type NewModelVersion } from './model-registry.repository';
+import {
+  AlertNotFoundError,
+  CameraNotFoundError,
+  FrameNotFoundError,
+  LineNotFoundError,
+  ModelVersionConflictError,
+  ModelVersionNotFoundError,
+  NoPreviousModelVersionError,
+  NoProductionModelError,
+} from './persistence.errors';
+import { ReviewRepository } from './review.repository';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+
+/** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
+describe('repositories against Postgres', () => {
+  let db: ThrowawayDatabase;
+  let lines: LineRepository;
+  let frames: FrameRepository;
+  let detections: DetectionRepository;
+  let alerts: AlertRepository;
+  let reviews: ReviewRepository;
+  let registry: ModelRegistryRepository;
+  let audit: AuditLogRepository;
+  let seq = 0;
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(databaseConfigFromEnv(process.env));
+    await runMigrations(db.dataSource);
+    lines = new LineRepository(db.dataSource);
+    frames = new FrameRepository(db.dataSource);
+    detections = new DetectionRepository(db.dataSource);
+    alerts = new AlertRepository(db.dataSource);
+    reviews = new ReviewRepository(db.dataSource);
+    registry = new ModelRegistryRepository(db.dataSource);
+    audit = new AuditLogRepository(db.dataSource);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** Each test works on its own line, so tests share the database without seeing each other. */
+  async function newLine(): Promise<{ lineId: string; cameraId: string }> {
+    seq += 1;
+    const lineId = `line-${seq}`;
+    await lines.upsertLine({ id: lineId, name: `Line ${seq}` });
+    await lines.addCamera({ lineId, id: 'cam-top', name: 'Top camera' });
+    return { lineId, cameraId: 'cam-top' };
+  }
+
+  function frameInput(lineId: string, cameraId: string, content: string = randomUUID()): IngestedFrame {
+    return {
+      lineId,
+      cameraId,
+      objectKey: `${lineId}/${cameraId}/${randomUUID()}.png`,
+      contentType: 'image/png',
+      width: 640,
+      height: 480,
+      byteSize: 12_345,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      capturedAt: new Date('2026-11-28T10:00:00.123Z'),
+    };
+  }
+
+  function modelInput(overrides: Partial<NewModelVersion> = {}): NewModelVersion {
+    const version = `v${++seq}`;
+    return {
+      name: 'pcb-detector',
+      version,
+      artifactKey: `models/pcb-detector/${version}/model.onnx`,
+      classes: ['scratch', 'hole'],
+      spec: { inputSize: 320, anchors: [[10, 13]] },
+      metrics: { mAP50: 0.81 },
+      usesTemplate: true,
+      trainingDataFingerprint: 'sha256:abc',
+      backend: 'onnx',
+      ...overrides,
+    };
+  }
+
+  const scratch: Detection = { className: 'scratch', score: 0.91, box: { x1: 10, y1: 20, x2: 110.5, y2: 220.25 } };
+  const hole: Detection = { className: 'hole', score: 0.42, box: { x1: 300, y1: 40, x2: 320, y2: 60 } };
+
+  describe('LineRepository', () => {
+    it('round-trips a line with cameras, alert rules and a template', async () => {
+      const line = await lines.upsertLine({
+        id: 'line-cfg',
+        name: 'Assembly 1',
+        settings: { dedupWindowSeconds: 5, microBatch: { maxSize: 8, maxWaitMs: 40 } },
+      });
+      expect(line).toMatchObject({ id: 'line-cfg', name: 'Assembly 1', settings: { dedupWindowSeconds: 5 } });
+      expect(line.createdAt).toBeInstanceOf(Date);
+
+      const renamed = await lines.upsertLine({ id: 'line-cfg', name: 'Assembly One', settings: { dedupWindowSeconds: 9 } });
+      expect(renamed.settings).toEqual({ dedupWindowSeconds: 9 });
+      expect(renamed.createdAt).toEqual(line.createdAt);
+      expect(renamed.updatedAt.getTime()).toBeGreaterThanOrEqual(line.updatedAt.getTime());
+
+      await lines.addCamera({ lineId: 'line-cfg', id: 'cam-top', name: 'Top', settings: { exposureMs: 4 } });
+      await lines.addCamera({ lineId: 'line-cfg', id: 'cam-side', name: 'Side' });
+      await lines.addCamera({ lineId: 'line-cfg', id: 'cam-side', name: 'Side (left)' });
+      await lines.setAlertRules('line-cfg', [
+        { className: 'scratch', minScore: 0.6, minBoxAreaPx2: 100, severity: 'high' },
+        { className: '*', minScore: 0.8, minBoxAreaPx2: 0, severity: 'low' },
+      ]);
+      await lines.setTemplate('line-cfg', { objectKey: 'templates/line-cfg/golden.png', width: 640, height: 480 });
+
+      const full = await lines.findLineWithCameras('line-cfg');
+      expect(full?.line.name).toBe('Assembly One');
+      expect(full?.cameras.map((c) => [c.id, c.name])).toEqual([
+        ['cam-side', 'Side (left)'],
+        ['cam-top', 'Top'],
+      ]);
+      expect(full?.cameras[1]?.settings).toEqual({ exposureMs: 4 });
+      expect(full?.alertRules).toEqual([
+        { className: '*', minScore: 0.8, minBoxAreaPx2: 0, severity: 'low' },
+        { className: 'scratch', minScore: 0.6, minBoxAreaPx2: 100, severity: 'high' },
+      ]);
+      expect(full?.template).toMatchObject({ lineId: 'line-cfg', objectKey: 'templates/line-cfg/golden.png', width: 640 });
+
+      // Rules are replaced as a whole; the template can be cleared.
+      await lines.setAlertRules('line-cfg', [{ className: 'hole', minScore: 0.5, minBoxAreaPx2: 0, severity: 'critical' }]);
+      expect((await lines.alertRulesFor('line-cfg')).map((r) => r.className)).toEqual(['hole']);
+      await lines.clearTemplate('line-cfg');
+      expect(await lines.templateFor('line-cfg')).toBeNull();
+      expect(await lines.findCamera('line-cfg', 'cam-top')).toMatchObject({ name: 'Top' });
+      expect((await lines.listLines()).map((l) => l.id)).toContain('line-cfg');
+    });
+
+    it('names a missing line', async () => {
+      expect(await lines.findLineWithCameras('no-such-line')).toBeNull();
+      await expect(lines.addCamera({ lineId: 'no-such-line', id: 'cam', name: 'x' })).rejects.toBeInstanceOf(
+        LineNotFoundError,
+      );
+      await expect(lines.setAlertRules('no-such-line', [])).rejects.toMatchObject({ code: 'line.not-found' });
+      await expect(
+        lines.setTemplate('no-such-line', { objectKey: 'k', width: 1, height: 1 }),
+      ).rejects.toBeInstanceOf(LineNotFoundError);
+    });
+
+    it('keeps the old rules when a replacement is invalid (one transaction)', async () => {
+      const { lineId } = await newLine();
+      await lines.setAlertRules(lineId, [{ className: 'scratch', minScore: 0.5, minBoxAreaPx2: 0, severity: 'low' }]);
+      await expect(
+        lines.setAlertRules(lineId, [{ className: 'dent', minScore: 1.5, minBoxAreaPx2: 0, severity: 'low' }]),
+      ).rejects.toThrow(/chk_line_alert_rule_min_score/);
+      expect((await lines.alertRulesFor(lineId)).map((r) => r.className)).toEqual(['scratch']);
+    });
+  });
+
+  describe('FrameRepository', () => {
+    it('records a frame and returns the same one when the camera sends the same bytes again', async () => {
+      const { lineId, cameraId } = await newLine();
+      const input = frameInput(lineId, cameraId);
+      const first = await frames.recordIngested(input);
+      expect(first.created).toBe(true);
+      expect(first.frame).toMatchObject({
+        lineId,
+        cameraId,
+        objectKey: input.objectKey,
+        contentType: 'image/png',
+        width: 640,
+        height: 480,
+        byteSize: 12_345,
+        sha256: input.sha256,
+        status: 'ingested',
+        failureReason: null,
+      });
+      expect(first.frame.capturedAt).toEqual(input.capturedAt);
+
+      const again = await frames.recordIngested({ ...input, id: randomUUID(), objectKey: `${lineId}/other.png` });
+      expect(again.created).toBe(false);
+      expect(again.frame.id).toBe(first.frame.id);
+      expect(again.frame.objectKey).toBe(input.objectKey);
+      expect(await frames.findByContent(lineId, cameraId, input.sha256)).toEqual(first.frame);
+    });
+
+    it('keeps a caller-chosen id and tells frames from different cameras apart', async () => {
+      const { lineId, cameraId } = await newLine();
+      await lines.addCamera({ lineId, id: 'cam-side', name: 'Side' });
+      const id = randomUUID();
+      const top = await frames.recordIngested({ ...frameInput(lineId, cameraId, 'same-bytes'), id });
+      const side = await frames.recordIngested(frameInput(lineId, 'cam-side', 'same-bytes'));
+      expect(top.frame.id).toBe(id);
+      expect(side.created).toBe(true);
+      expect(side.frame.id).not.toBe(id);
+    });
+
+    it('refuses an unknown camera', async () => {
+      const { lineId } = await newLine();
+      await expect(frames.recordIngested(frameInput(lineId, 'cam-ghost'))).rejects.toBeInstanceOf(CameraNotFoundError);
+    });
+
+    it('marks frames failed with a reason, then processed', async () => {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const failed = await frames.markFailed(frame.id, 'image could not be decoded');
+      expect(failed).toMatchObject({ status: 'failed', failureReason: 'image could not be decoded' });
+      const processed = await frames.markProcessed(frame.id);
+      expect(processed).toMatchObject({ status: 'processed', failureReason: null });
+      expect(await frames.findById(frame.id)).toEqual(processed);
+      await expect(frames.markFailed(randomUUID(), 'x')).rejects.toBeInstanceOf(FrameNotFoundError);
+    });
+
+    it('lists a camera’s frames newest first with a keyset cursor', async () => {
+      const { lineId, cameraId } = await newLine();
+      const base = Date.parse('2026-11-28T12:00:00.000Z');
+      for (let i = 0; i < 5; i++) {
+        await frames.recordIngested({ ...frameInput(lineId, cameraId), capturedAt: new Date(base + i * 1000) });
+      }
+      const page1 = await frames.listForCamera(lineId, cameraId, { limit: 2 });
+      const last = page1[1];
+      if (!last) throw new Error('expected two frames');
+      const page2 = await frames.listForCamera(lineId, cameraId, { limit: 10, before: last });
+      const times = [...page1, ...page2].map((f) => f.capturedAt.getTime() - base);
+      expect(times).toEqual([4000, 3000, 2000, 1000, 0]);
+    });
+  });
+
+  describe('ModelRegistryRepository: registration', () => {
+    it('round-trips a model version and registers it idempotently', async () => {
+      const parent = (await registry.register(modelInput())).version;
+      const input = modelInput({ parentVersionId: parent.id });
+      const first = await registry.register(input);
+      expect(first.created).toBe(true);
+      expect(first.version).toMatchObject({
+        name: 'pcb-detector',
+        version: input.version,
+        artifactKey: input.artifactKey,
+        classes: ['scratch', 'hole'],
+        spec: { inputSize: 320, anchors: [[10, 13]] },
+        metrics: { mAP50: 0.81 },
+        usesTemplate: true,
+        parentVersionId: parent.id,
+        trainingDataFingerprint: 'sha256:abc',
+        backend: 'onnx',
+      });
+      const again = await registry.register(input);
+      expect(again).toEqual({ version: first.version, created: false });
+      expect(await registry.findVersion(first.version.id)).toEqual(first.version);
+      expect(await registry.findByNameAndVersion('pcb-detector', input.version)).toEqual(first.version);
+      expect((await registry.listVersions({ name: 'pcb-detector' })).map((v) => v.id)).toContain(parent.id);
+    });
+
+    it('refuses the same name and version with a different artifact, and an unknown parent', async () => {
+      const input = modelInput();
+      await registry.register(input);
+      await expect(registry.register({ ...input, artifactKey: 'models/other.onnx' })).rejects.toBeInstanceOf(
+        ModelVersionConflictError,
+      );
+      await expect(registry.register(modelInput({ parentVersionId: randomUUID() }))).rejects.toBeInstanceOf(
+        ModelVersionNotFoundError,
+      );
+    });
+  });
+
+  describe('DetectionRepository', () => {
+    it('saves a frame’s detections once per model version, in order', async () => {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const model = (await registry.register(modelInput())).version;
+      const shadow = (await registry.register(modelInput())).version;
+
+      const first = await detections.saveForFrame(frame.id, model.id, [scratch, hole], { inferenceMs: 12.5 });
+      expect(first.created).toBe(true);
+      expect(first.inference).toMatchObject({ frameId: frame.id, modelVersionId: model.id, inferenceMs: 12.5 });
+      expect(first.inference.detections.map(({ className, score, box, ordinal }) => ({ className, score, box, ordinal }))).toEqual([
+        { ...scratch, ordinal: 0 },
+        { ...hole, ordinal: 1 },
+      ]);
+
+      // A redelivered event: nothing new is written, the stored result comes back.
+      const again = await detections.saveForFrame(frame.id, model.id, [scratch, hole, hole]);
+      expect(again.created).toBe(false);
+      expect(again.inference).toEqual(first.inference);
+      const count = (await db.dataSource.query(`SELECT count(*)::int AS n FROM detection WHERE frame_id = $1`, [
+        frame.id,
+      ])) as { n: number }[];
+      expect(count[0]?.n).toBe(2);
+
+      // Another model version scoring the same frame is a separate result; an empty one is kept too.
+      await detections.saveForFrame(frame.id, shadow.id, []);
+      const all = await detections.listForFrame(frame.id);
+      expect(all.map((i) => [i.modelVersionId, i.detections.length])).toEqual([
+        [model.id, 2],
+        [shadow.id, 0],
+      ]);
+      expect(await detections.findForFrame(frame.id, model.id)).toEqual(first.inference);
+    });
+
+    it('writes one result when the same save races itself', async () => {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const model = (await registry.register(modelInput())).version;
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => detections.saveForFrame(frame.id, model.id, [scratch])),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.inference.detections[0]?.id)).size).toBe(1);
+    });
+
+    it('names a missing frame or model version', async () => {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const model = (await registry.register(modelInput())).version;
+      await expect(detections.saveForFrame(randomUUID(), model.id, [])).rejects.toBeInstanceOf(FrameNotFoundError);
+      await expect(detections.saveForFrame(frame.id, randomUUID(), [])).rejects.toBeInstanceOf(
+        ModelVersionNotFoundError,
+      );
+    });
+  });
+
+  describe('AlertRepository and ReviewRepository', () => {
+    async function raised() {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const model = (await registry.register(modelInput())).version;
+      const result = await alerts.raiseOnce({
+        frameId: frame.id,
+        lineId,
+        cameraId,
+        modelVersionId: model.id,
+        severity: 'high',
+        detections: [scratch],
+      });
+      return { lineId, cameraId, frame, model, ...result };
+    }
+
+    it('raises an alert once per frame and model version', async () => {
+      const { alert, created, frame, model, lineId, cameraId } = await raised();
+      expect(created).toBe(true);
+      expect(alert).toMatchObject({
+        frameId: frame.id,
+        lineId,
+        cameraId,
+        modelVersionId: model.id,
+        severity: 'high',
+        status: 'open',
+        detections: [scratch],
+      });
+      const again = await alerts.raiseOnce({
+        id: randomUUID(),
+        frameId: frame.id,
+        lineId,
+        cameraId,
+        modelVersionId: model.id,
+        severity: 'critical',
+        detections: [scratch, hole],
+      });
+      expect(again).toEqual({ alert, created: false });
+      expect(await alerts.findForFrame(frame.id)).toEqual([alert]);
+      expect(await alerts.findById(alert.id)).toEqual(alert);
+    });
+
+    it('lists a line’s open alerts newest first, page by page', async () => {
+      const { lineId, cameraId } = await newLine();
+      const model = (await registry.register(modelInput())).version;
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+        const { alert } = await alerts.raiseOnce({
+          frameId: frame.id,
+          lineId,
+          cameraId,
+          modelVersionId: model.id,
+          severity: 'low',
+          detections: [hole],
+        });
+        ids.push(alert.id);
+      }
+      await reviews.record({ alertId: ids[1] ?? '', reviewerId: randomUUID(), decision: 'rejected', boxes: [] });
+      const expected = ids.filter((_, i) => i !== 1).reverse();
+
+      const page1 = await alerts.findOpenAlertsForLine(lineId, { limit: 2 });
+      const cursor = page1[page1.length - 1];
+      if (!cursor) throw new Error('expected a first page');
+      const page2 = await alerts.findOpenAlertsForLine(lineId, { limit: 10, before: cursor });
+      expect([...page1, ...page2].map((a) => a.id)).toEqual(expected);
+      expect(await alerts.countOpenForLine(lineId)).toBe(4);
+      const otherLine = await newLine();
+      expect(await alerts.findOpenAlertsForLine(otherLine.lineId)).toEqual([]);
+    });
+
+    it('records several reviews, the latest deciding the alert’s status', async () => {
+      const { alert } = await raised();
+      const reviewerA = randomUUID();
+      const reviewerB = randomUUID();
+      const first = await reviews.record({
+        alertId: alert.id,
+        reviewerId: reviewerA,
+        decision: 'confirmed',
+        boxes: [{ className: 'scratch', box: scratch.box }],
+        comment: 'clear scratch',
+      });
+      expect(first.created).toBe(true);
+      expect(first.alert.status).toBe('confirmed');
+      expect(first.review).toMatchObject({
+        alertId: alert.id,
+        reviewerId: reviewerA,
+        decision: 'confirmed',
+        boxes: [{ className: 'scratch', box: scratch.box }],
+        comment: 'clear scratch',
+      });
+      const second = await reviews.record({ alertId: alert.id, reviewerId: reviewerB, decision: 'rejected', boxes: [] });
+      expect(second.alert.status).toBe('rejected');
+      const history = await reviews.reviewsFor(alert.id);
+      expect(history.map((r) => [r.reviewerId, r.decision])).toEqual([
+        [reviewerA, 'confirmed'],
+        [reviewerB, 'rejected'],
+      ]);
+      expect(history[1]?.comment).toBeNull();
+    });
+
+    it('records a retried review submission once', async () => {
+      const { alert } = await raised();
+      const input = {
+        id: randomUUID(),
+        alertId: alert.id,
+        reviewerId: randomUUID(),
+        decision: 'corrected' as const,
+        boxes: [{ className: 'hole', box: hole.box }],
+      };
+      const first = await reviews.record(input);
+      const retry = await reviews.record(input);
+      expect(retry.created).toBe(false);
+      expect(retry.review).toEqual(first.review);
+      expect(await reviews.reviewsFor(alert.id)).toHaveLength(1);
+      await expect(
+        reviews.record({ alertId: randomUUID(), reviewerId: randomUUID(), decision: 'rejected', boxes: [] }),
+      ).rejects.toBeInstanceOf(AlertNotFoundError);
+    });
+  });
+
+  describe('ModelRegistryRepository: promotion and rollback', () => {
+    it('promotes, records history and audit in one go, and rolls back step by step', async () => {
+      const { lineId } = await newLine();
+      const [a, b, c] = await Promise.all([
+        registry.register(modelInput()),
+        registry.register(modelInput()),
+        registry.register(modelInput()),
+      ]).then((rs) => rs.map((r) => r.version));
+      if (!a || !b || !c) throw new Error('expected three versions');
+
+      expect(await registry.productionModelFor(lineId)).toBeNull();
+      await expect(registry.rollback(lineId, 'ops', 'nothing yet')).rejects.toBeInstanceOf(NoProductionModelError);
+
+      const pA = await registry.promote(lineId, a.id, 'alice', 'first model');
+      expect(pA).toMatchObject({ changed: true, promotion: { fromVersionId: null, toVersionId: a.id, kind: 'promotion' } });
+      await expect(registry.rollback(lineId, 'ops', 'too early')).rejects.toBeInstanceOf(NoPreviousModelVersionError);
+      await registry.promote(lineId, b.id, 'alice', 'better mAP');
+      const same = await registry.promote(lineId, b.id, 'bob', 'clicked twice');
+      expect(same.changed).toBe(false);
+      await registry.promote(lineId, c.id, 'alice', 'fine-tuned on reviews');
+
+      const production = await registry.productionModelFor(lineId);
+      expect(production?.modelVersion).toEqual(c);
+
+      const back1 = await registry.rollback(lineId, 'bob', 'false positives up');
+      expect(back1.promotion).toMatchObject({ kind: 'rollback', fromVersionId: c.id, toVersionId: b.id, promotedBy: 'bob' });
+      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(b.id);
+      const back2 = await registry.rollback(lineId, 'bob', 'still bad');
+      expect(back2.promotion).toMatchObject({ fromVersionId: b.id, toVersionId: a.id });
+      await expect(registry.rollback(lineId, 'bob', 'again')).rejects.toBeInstanceOf(NoPreviousModelVersionError);
+
+      // Promoting after a rollback stacks on the restored version: rolling back returns to it.
+      await registry.promote(lineId, c.id, 'alice', 'retry c');
+      const back3 = await registry.rollback(lineId, 'bob', 'c again bad');
+      expect(back3.promotion).toMatchObject({ fromVersionId: c.id, toVersionId: a.id });
+
+      const history = await registry.promotionHistory(lineId);
+      expect(history.map((p) => [p.kind, p.fromVersionId, p.toVersionId])).toEqual([
+        ['rollback', c.id, a.id],
+        ['promotion', a.id, c.id],
+        ['rollback', b.id, a.id],
+        ['rollback', c.id, b.id],
+        ['promotion', b.id, c.id],
+        ['promotion', a.id, b.id],
+        ['promotion', null, a.id],
+      ]);
+      expect(history[0]?.id).toBe((await registry.productionModelFor(lineId))?.promotionId);
+
+      const trail = await audit.listFor('production_line', lineId);
+      expect(trail.map((e) => [e.action, e.actor, e.before?.['modelVersionId'], e.after?.['modelVersionId']])).toEqual(
+        history.map((p) => [
+          p.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back',
+          p.promotedBy,
+          p.fromVersionId,
+          p.toVersionId,
+        ]),
+      );
+    });
+
+    it('writes nothing when any step of a promotion fails', async () => {
+      const { lineId } = await newLine();
+      const a = (await registry.register(modelInput())).version;
+      await registry.promote(lineId, a.id, 'alice', 'first');
+      const auditBefore = await audit.listFor('production_line', lineId);
+      // An empty reason breaks a CHECK on model_promotion after the line lock and pointer reads.
+      await expect(registry.promote(lineId, (await registry.register(modelInput())).version.id, 'alice', '')).rejects.toThrow(
+        /chk_model_promotion_reason/,
+      );
+      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(a.id);
+      expect(await registry.promotionHistory(lineId)).toHaveLength(1);
+      expect(await audit.listFor('production_line', lineId)).toEqual(auditBefore);
+      await expect(registry.promote(lineId, randomUUID(), 'alice', 'ghost')).rejects.toBeInstanceOf(
+        ModelVersionNotFoundError,
+      );
+      await expect(registry.promote('no-such-line', a.id, 'alice', 'x')).rejects.toBeInstanceOf(LineNotFoundError);
+    });
+
+    it('serialises concurrent promotions of one line', async () => {
+      const { lineId } = await newLine();
+      const versions = await Promise.all(Array.from({ length: 4 }, () => registry.register(modelInput())));
+      await Promise.all(versions.map((v, i) => registry.promote(lineId, v.version.id, `user-${i}`, 'race')));
+      const history = await registry.promotionHistory(lineId);
+      expect(history).toHaveLength(4);
+      // Each entry starts where the one before it ended: no lost update.
+      const chronological = [...history].reverse();
+      chronological.forEach((entry, i) => {
+        expect(entry.fromVersionId).toBe(i === 0 ? null : chronological[i - 1]?.toVersionId);
+      });
+      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(history[0]?.toVersionId);
+    });
+  });
+
+  describe('AuditLogRepository', () => {
+    it('appends and lists entries for a subject, newest first', async () => {
+      const subjectId = `line-audit-${randomUUID()}`;
+      const first = await audit.append({
+        actor: 'alice',
+        action: 'line.alert-rules.changed',
+        subjectType: 'production_line',
+        subjectId,
+        before: { rules: [] },
+        after: { rules: [{ className: 'scratch' }] },
+      });
+      expect(first).toMatchObject({ actor: 'alice', subjectId, before: { rules: [] } });
+      expect(typeof first.id).toBe('string');
+      const second = await audit.append({ actor: 'bob', action: 'line.renamed', subjectType: 'production_line', subjectId });
+      expect(second.before).toBeNull();
+      expect((await audit.listFor('production_line', subjectId)).map((e) => e.id)).toEqual([second.id, first.id]);
+      expect((await audit.listFor('production_line', subjectId, { beforeId: second.id })).map((e) => e.id)).toEqual([
+        first.id,
+      ]);
+    });
+
+    it('refuses UPDATE, DELETE and TRUNCATE at the database', async () => {
+      const entry = await audit.append({ actor: 'alice', action: 'x.done', subjectType: 't', subjectId: 's' });
+      await expect(db.dataSource.query(`UPDATE audit_log SET actor = 'mallory' WHERE id = $1`, [entry.id])).rejects.toThrow(
+        'audit_log is append-only: UPDATE refused',
+      );
+      await expect(db.dataSource.query(`DELETE FROM audit_log WHERE id = $1`, [entry.id])).rejects.toThrow(
+        'audit_log is append-only: DELETE refused',
+      );
+      await expect(db.dataSource.query(`TRUNCATE audit_log`)).rejects.toThrow('audit_log is append-only: TRUNCATE refused');
+      expect((await audit.listFor('t', 's'))[0]).toEqual(entry);
+    });
+  });
+});
