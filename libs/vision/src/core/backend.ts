@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerTfjsGradients } from './gradients';
 import { VisionLogger, stderrJsonVisionLogger } from './vision-logger.port';
-import { registerWasmGradientKernels } from './wasm-kernels';
+import { registerGradientKernels } from './wasm-kernels';
 
 /**
  * Which TensorFlow.js backend runs training and the TF.js inference fallback, best first:
@@ -81,7 +81,6 @@ async function activate(choice: TfBackendChoice, loadModule: (name: string) => u
     }
     case 'wasm': {
       setWasmPaths(wasmBinaryFolder());
-      registerWasmGradientKernels();
       if (!(await tf.setBackend('wasm'))) {
         throw new Error('the wasm backend did not initialise');
       }
@@ -106,6 +105,7 @@ export async function selectTfBackend(options: SelectTfBackendOptions = {}): Pro
   const loadModule = options.loadModule ?? defaultLoadModule;
   const forcedChoice = parseForcedChoice(env);
   registerTfjsGradients();
+  registerGradientKernels();
   const candidates: readonly TfBackendChoice[] = forcedChoice ? [forcedChoice] : TF_BACKEND_CHOICES;
 
   const attempts: TfBackendAttempt[] = [];

@@ -1,3 +1,4 @@
-export { registerWasmGradientKernels, wasmGradientKernelsRegistered } from './wasm-gradient-kernels.registry';
+export { gradientKernelsRegistered, registerGradientKernels } from './wasm-gradient-kernels.registry';
 export { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.kernel';
 export { conv2dBackpropInputWasm } from './conv2d-backprop-input.kernel';
+export { resizeNearestNeighborGradCpu, resizeNearestNeighborGradWasm } from './resize-nearest-neighbor-grad.kernel';

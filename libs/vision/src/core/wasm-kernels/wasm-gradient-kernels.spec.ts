@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectTfBackend } from '../backend';
 import { silentVisionLogger } from '../vision-logger.port';
-import { wasmGradientKernelsRegistered } from './wasm-gradient-kernels.registry';
+import { gradientKernelsRegistered } from './wasm-gradient-kernels.registry';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -93,8 +93,32 @@ describe('Argus wasm gradient kernels', () => {
     await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });
   });
 
-  it('replaces the wasm Conv2DBackpropFilter/Input kernels', () => {
-    expect(wasmGradientKernelsRegistered()).toBe(true);
+  describe.each(['cpu', 'wasm'])('resizeNearestNeighbor gradient on %s', (backend) => {
+    it.each<[string, [number, number, number, number], [number, number], boolean, boolean]>([
+      ['×2, batch 3', [3, 3, 4, 2], [6, 8], false, false],
+      ['×4, batch 2', [2, 3, 2, 2], [12, 8], false, false],
+      ['non-integer scale', [2, 5, 3, 2], [7, 8], false, false],
+      ['align corners', [2, 4, 3, 3], [7, 5], true, false],
+      ['half-pixel centres', [2, 4, 3, 3], [7, 5], false, true],
+    ])('is exact: %s', async (_name, shape, size, alignCorners, halfPixelCenters) => {
+      await tf.setBackend(backend);
+      tf.tidy(() => {
+        const dy = tf.tensor4d(randomValues(shape[0] * size[0] * size[1] * shape[3], 4), [shape[0], size[0], size[1], shape[3]]);
+        const f = (x: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, alignCorners, halfPixelCenters), dy));
+        const actual = tf.grad(f)(tf.zeros(shape)).dataSync() as Float32Array;
+        // The resize is linear, so ∂f/∂x_i is f at the i-th unit vector.
+        const count = shape.reduce((a, b) => a * b);
+        const expected = Float32Array.from({ length: count }, (_v, i) =>
+          tf.tidy(() => f(tf.reshape(tf.oneHot([i], count), shape)).dataSync()[0] ?? NaN),
+        );
+        expect(maxRelativeDiff(actual, expected)).toBeLessThanOrEqual(1e-5);
+      });
+    });
+  });
+
+  it('replaces the upstream wasm gradient kernels', () => {
+    expect(gradientKernelsRegistered()).toBe(true);
   });
 
   it.each(cases)('conv2d gradients match the cpu backend: %s', async (_name, c) => {
