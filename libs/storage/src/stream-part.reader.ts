@@ -31,6 +31,13 @@ export class StreamPartReader {
   }
 
   async next(): Promise<StreamPart> {
+    if (this.#carry.length >= this.partSize) {
+      // A large chunk (a whole Buffer) is cut without copying what remains of it.
+      const bytes = this.#carry.subarray(0, this.partSize);
+      this.#carry = this.#carry.subarray(this.partSize);
+      this.#bytesRead += bytes.length;
+      return { bytes, last: this.#ended && this.#carry.length === 0 };
+    }
     const chunks: Buffer[] = this.#carry.length > 0 ? [this.#carry] : [];
     let length = this.#carry.length;
     this.#carry = Buffer.alloc(0);
