@@ -229,7 +229,13 @@ describe('DetectorModel', () => {
     expect(() => DetectorModel.fromWeights(spec, { ...model.getWeights(), 'head.s8.predict.bias': { shape: [5], values: new Float32Array(5) } })).toThrow(
       'weights do not fit the architecture: head.s8.predict.bias has shape [5], the spec needs [7]',
     );
-    expect(() => model.forward(tf.zeros([1, 16, 24, 1]))).toThrow('input must be [batch, 16, 24, 2] (NHWC), got [1, 16, 24, 1]');
+    expect(() => model.forward(tf.zeros([1, 16, 24, 1]))).toThrow(
+      "input must be NHWC [batch, height, width, 2] with height and width multiples of 8 (the spec's size is 16×24), got [1, 16, 24, 1]",
+    );
+    expect(() => model.forward(tf.zeros([1, 16, 20, 2]))).toThrow('got [1, 16, 20, 2]');
+    // Fully convolutional: a larger multiple of the total stride (e.g. a training crop) works.
+    const outputs = model.forward(tf.zeros([1, 32, 8, 2]));
+    expect(outputs.map((o) => o.output.shape)).toEqual([[1, 8, 2, 7], [1, 4, 1, 7]]);
     model.dispose();
     other.dispose();
   });

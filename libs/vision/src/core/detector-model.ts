@@ -108,13 +108,18 @@ export class DetectorModel {
 
   /**
    * Forward pass of an NHWC batch [batch, height, width, inputChannels(spec)] of floats in [0, 1];
-   * one raw output per head level, ascending stride.
+   * one raw output per head level, ascending stride. The network is fully convolutional: besides
+   * the spec's input size, any multiple of the total stride works (training on crops).
    */
   forward(input: tf.Tensor4D, options: ForwardOptions = {}): HeadLevelOutput[] {
     const { height, width, channels } = this.graph.input.shape;
     const [, h, w, c] = input.shape;
-    if (h !== height || w !== width || c !== channels) {
-      throw new RangeError(`input must be [batch, ${height}, ${width}, ${channels}] (NHWC), got [${input.shape.join(', ')}]`);
+    const total = this.totalStride();
+    if (c !== channels || h % total !== 0 || w % total !== 0) {
+      throw new RangeError(
+        `input must be NHWC [batch, height, width, ${channels}] with height and width multiples of ${total} ` +
+          `(the spec's size is ${height}×${width}), got [${input.shape.join(', ')}]`,
+      );
     }
     const training = options.training ?? false;
     if (!training && !this.foldedIsCurrent()) {
@@ -141,8 +146,9 @@ export class DetectorModel {
             values.set(layer.output.id, tf.concat(layer.inputs.map((v) => get(v.id)), 3));
             break;
           case 'upsample': {
-            const { height: uh, width: uw } = layer.output.shape;
-            values.set(layer.output.id, tf.image.resizeNearestNeighbor(get(layer.input.id), [uh, uw], false, false));
+            const source = get(layer.input.id);
+            const size: [number, number] = [source.shape[1] * layer.factor, source.shape[2] * layer.factor];
+            values.set(layer.output.id, tf.image.resizeNearestNeighbor(source, size, false, false));
             break;
           }
         }
@@ -188,6 +194,11 @@ export class DetectorModel {
     this.dropFolded();
     for (const variable of this.variables.values()) variable.dispose();
     this.variables.clear();
+  }
+
+  /** Ratio of the input size to the smallest feature map. */
+  totalStride(): number {
+    return this.spec.backbone.stages.reduce((stride, stage) => stride * stage.stride, 1);
   }
 
   private variable(name: string): tf.Variable {
