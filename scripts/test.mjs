@@ -27,6 +27,34 @@ function run(cmd, args, opts = {}) {
   return { status: r.status ?? 1, seconds: (Date.now() - t0) / 1000 };
 }
 
+/** Listening sockets on infra/local's ports, as `port pid` pairs (ss from iproute2). */
+const infraPorts = [
+  process.env.ARGUS_KAFKA_PORT ?? '19092',
+  process.env.ARGUS_KAFKA_CONTROLLER_PORT ?? '19093',
+  process.env.ARGUS_S3_PORT ?? '19000',
+  process.env.ARGUS_PG_PORT ?? '15432',
+];
+function infraListeners() {
+  const r = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ss failed: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .map((line) => {
+      const port = /:(\d+)\s/.exec(line)?.[1];
+      const pid = /pid=(\d+)/.exec(line)?.[1] ?? '?';
+      return port && infraPorts.includes(port) ? `${port}:${pid}` : undefined;
+    })
+    .filter(Boolean)
+    .sort()
+    .join(' ');
+}
+
+/** A check of the infrastructure scripts themselves; counts as one test. */
+function infraCheck(name, ok, detail) {
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${ok ? '' : `: ${detail}`}`);
+  results.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, seconds: 0 });
+}
+
 function banner(text) {
   console.log(`\n=== ${text} ${'='.repeat(Math.max(0, 70 - text.length))}`);
 }
@@ -70,12 +98,22 @@ if (wants('integration')) {
   const up = wasRunning ? { status: 0, seconds: 0 } : run('bash', ['infra/local/infra.sh', 'up']);
   results.push({ name: 'infra:up', passed: 0, failed: up.status === 0 ? 0 : 1, seconds: up.seconds, note: 'a step, not a test' });
   try {
-    if (up.status === 0) jestPhase('integration', 'integration', ['--runInBand']);
+    if (up.status === 0) {
+      jestPhase('integration', 'integration', ['--runInBand']);
+      banner('infra/local: `up` twice is harmless');
+      const before = infraListeners();
+      const again = run('bash', ['infra/local/infra.sh', 'up']);
+      const after = infraListeners();
+      infraCheck('infra:up-twice', again.status === 0 && before === after && before.split(' ').length === infraPorts.length,
+        `exit ${again.status}, listeners before [${before}] after [${after}]`);
+    }
   } finally {
     if (!wasRunning && process.env.ARGUS_KEEP_INFRA !== '1') {
       banner('stopping infrastructure');
       const down = run('bash', ['infra/local/infra.sh', 'down']);
       results.push({ name: 'infra:down', passed: 0, failed: down.status === 0 ? 0 : 1, seconds: down.seconds, note: 'a step, not a test' });
+      const left = infraListeners();
+      infraCheck('infra:down-frees-ports', down.status === 0 && left === '', `still listening: [${left}]`);
     }
   }
 }
