@@ -18,6 +18,11 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const wants = (phase) => !only || only === phase;
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
 
+// The tests see exactly the addresses infra/local uses (its defaults, or the ARGUS_* ports and URLs
+// set by the caller), so a second checkout can run on other ports beside a developer's infrastructure.
+const infraEnv = spawnSync('bash', [join(root, 'infra/local/infra.sh'), 'env'], { encoding: 'utf8', env });
+for (const m of (infraEnv.stdout ?? '').matchAll(/^export (ARGUS_[A-Z0-9_]+)='([^']*)'$/gm)) env[m[1]] = m[2];
+
 const results = []; // { name, passed, failed, seconds, note }
 const started = Date.now();
 
@@ -28,12 +33,7 @@ function run(cmd, args, opts = {}) {
 }
 
 /** Listening sockets on infra/local's ports, as `port pid` pairs (ss from iproute2). */
-const infraPorts = [
-  process.env.ARGUS_KAFKA_PORT ?? '19092',
-  process.env.ARGUS_KAFKA_CONTROLLER_PORT ?? '19093',
-  process.env.ARGUS_S3_PORT ?? '19000',
-  process.env.ARGUS_PG_PORT ?? '15432',
-];
+const infraPorts = [env.ARGUS_KAFKA_PORT, env.ARGUS_KAFKA_CONTROLLER_PORT, env.ARGUS_S3_PORT, env.ARGUS_PG_PORT];
 function infraListeners() {
   const r = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ss failed: ${r.stderr}`);
