@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArchitectureSpec, BlockType, inputChannels, validateSpec } from './architecture-spec';
 import { selectTfBackend } from './backend';
 import { BATCH_NORM_EPSILON, batchNormTraining } from './batch-norm.op';
+import { graphWeightShapes } from './detector-graph';
 import { DetectorModel } from './detector-model';
 import { DetectorWeightsError, initDetectorWeights } from './detector-weights';
 import { silentVisionLogger } from './vision-logger.port';
@@ -68,6 +69,7 @@ describe('DetectorModel', () => {
     const spec = smallSpec(block);
     const model = DetectorModel.create(spec, 1);
     const before = tf.memory().numTensors;
+    expect(before).toBeGreaterThanOrEqual(graphWeightShapes(model.graph).length);
     const input = randomInput(spec, 2, 3);
     const outputs = model.forward(input);
     expect(outputs.map((o) => [o.stride, o.output.shape])).toEqual([
@@ -82,6 +84,7 @@ describe('DetectorModel', () => {
     tf.dispose([input, flat, ...outputs.map((o) => o.output)]);
     expect(tf.memory().numTensors).toBe(before + model.foldedTensorCount());
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before - [...graphWeightShapes(model.graph)].length);
   });
 
   it('initialises deterministically by seed, with prior-biased predictions', () => {

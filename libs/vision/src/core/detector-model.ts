@@ -87,7 +87,9 @@ export class DetectorModel {
     for (const { name, shape, trainable } of graphWeightShapes(this.graph)) {
       const weight = weights[name];
       if (weight === undefined) continue; // cannot happen after assertWeightsMatchSpec
-      this.variables.set(name, tf.variable(tf.tensor(weight.values, shape, 'float32'), trainable));
+      const initial = tf.tensor(weight.values, shape, 'float32');
+      this.variables.set(name, tf.variable(initial, trainable));
+      initial.dispose();
     }
   }
 

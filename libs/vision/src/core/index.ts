@@ -8,3 +8,6 @@ export * from './detector-weights';
 export * from './gradients';
 export * from './vision-logger.port';
 export * from './wasm-kernels';
+export * from './onnx-export';
+export * from './onnx-runtime';
+export * from './onnx-tfjs.comparison';
