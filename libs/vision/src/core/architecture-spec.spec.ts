@@ -44,7 +44,7 @@ describe('ArchitectureSpec', () => {
     const spec = defaultSpec('pcb');
     expect(spec.template).toBe('stack-difference');
     expect(inputChannels(spec)).toBe(3);
-    expect(countMacs(spec) / 1e9).toBeCloseTo(0.707, 2);
+    expect(countMacs(spec) / 1e9).toBeCloseTo(0.392, 2);
     expect(spec.classes).toEqual(['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole']);
   });
 

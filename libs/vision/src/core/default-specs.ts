@@ -12,8 +12,9 @@ const DEFAULT_SPECS: Record<Feed, ArchitectureSpec> = {
    * DeepPCB-style AOI: binarised grey frames with an aligned golden template. The template carries
    * localisation, so the input is frame, template and |frame − template|, and a small network
    * classifies the six defect types. CenterNet-like: one stride-4 level at 320×320 (640×640 boards
-   * halved); ~0.7 GMAC, 0.3 M parameters (the half-width CenterNet of datasets/README reached AP 0.95
-   * at 0.71 GMAC).
+   * halved); ~0.39 GMAC, 0.27 M parameters — about half the compute of the half-width CenterNet that
+   * reached AP 0.95 (datasets/README), because serving must also decode two JPEGs per board within
+   * 1/62 s on 2 cores; architecture search can trade it back if accuracy needs it.
    */
   pcb: {
     specVersion: SPEC_VERSION,
@@ -23,13 +24,13 @@ const DEFAULT_SPECS: Record<Feed, ArchitectureSpec> = {
     backbone: {
       stages: [
         { depth: 0, width: 16, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
-        { depth: 1, width: 32, kernelSize: 3, stride: 2, activation: 'relu', block: 'residual' },
+        { depth: 1, width: 32, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
         { depth: 1, width: 64, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
         { depth: 2, width: 128, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
       ],
     },
-    neck: { type: 'fpn-lite', width: 48, kernelSize: 3, activation: 'relu' },
-    head: { style: 'centerness', strides: [4], depth: 1, width: 48, kernelSize: 3, activation: 'relu' },
+    neck: { type: 'fpn-lite', width: 32, kernelSize: 3, activation: 'relu' },
+    head: { style: 'centerness', strides: [4], depth: 1, width: 32, kernelSize: 3, activation: 'relu' },
     classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
   },
   /** Synthetic factory surfaces and parts with a defect-free template: scratches, dents, stains, holes. */
