@@ -14,3 +14,4 @@ export * from './in-memory/in-memory-message-bus.adapter';
 export * from './kafka/kafka-message-bus.adapter';
 export * from './kafka/kafka-readiness.check';
 export type { KafkaConsumerTuning } from './kafka/kafka.subscription';
+export * from './messaging.module';

@@ -6,6 +6,7 @@ export * from './snake-naming.strategy';
 export * from './data-source.factory';
 export * from './migrations.runner';
 export * from './database-readiness.check';
+export * from './database.module';
 export * from './database-handle.helper';
 export * from './persistence.errors';
 export * from './page-limit.helper';

@@ -7,3 +7,4 @@ export * from './s3-object-store.config';
 export * from './s3-error.mapper';
 export * from './minio-object-store.adapter';
 export * from './filesystem-object-store.adapter';
+export * from './object-store.module';

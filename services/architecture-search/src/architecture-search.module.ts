@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, READINESS_CHECKS } from '@argus/platform';
+import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { HealthModule } from '@argus/platform';
 import type { ArchitectureSearchConfig } from './config';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 
 /**
  * architecture-search: searches detector architectures on request and registers the candidates it finds.
@@ -13,14 +13,15 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 @Module({})
 export class ArchitectureSearchModule {
   static register(config: ArchitectureSearchConfig): DynamicModule {
-    const infrastructure = InfrastructureModule.register(config);
+    const messaging = MessagingModule.forRoot(config.kafka);
+    const adapters = [messaging];
     return {
       module: ArchitectureSearchModule,
       imports: [
-        infrastructure,
+        ...adapters,
         HealthModule.register({
-          checksToken: READINESS_CHECKS,
-          imports: [infrastructure],
+          imports: adapters,
+          checks: [MESSAGE_BUS_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
       ],

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, READINESS_CHECKS } from '@argus/platform';
+import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
+import { HealthModule } from '@argus/platform';
+import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { CameraIngestConfig } from './config';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 
 /**
  * camera-ingest: receives camera frames (HTTP upload, watched folder, simulator), stores them in the object store, records them in Postgres and announces each on Kafka (`inspection.frame.ingested.v1`).
@@ -13,14 +15,17 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 @Module({})
 export class CameraIngestModule {
   static register(config: CameraIngestConfig): DynamicModule {
-    const infrastructure = InfrastructureModule.register(config);
+    const messaging = MessagingModule.forRoot(config.kafka);
+    const objectStore = ObjectStoreModule.forRoot(config.s3);
+    const database = DatabaseModule.forRoot(config.database);
+    const adapters = [messaging, objectStore, database];
     return {
       module: CameraIngestModule,
       imports: [
-        infrastructure,
+        ...adapters,
         HealthModule.register({
-          checksToken: READINESS_CHECKS,
-          imports: [infrastructure],
+          imports: adapters,
+          checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
       ],

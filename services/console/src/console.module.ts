@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, READINESS_CHECKS } from '@argus/platform';
+import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
+import { HealthModule } from '@argus/platform';
 import type { ConsoleConfig } from './config';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 
 /**
  * console: the operators' web console: alerts to review, models to promote or roll back, lines and cameras.
@@ -13,14 +14,16 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 @Module({})
 export class ConsoleModule {
   static register(config: ConsoleConfig): DynamicModule {
-    const infrastructure = InfrastructureModule.register(config);
+    const messaging = MessagingModule.forRoot(config.kafka);
+    const database = DatabaseModule.forRoot(config.database);
+    const adapters = [messaging, database];
     return {
       module: ConsoleModule,
       imports: [
-        infrastructure,
+        ...adapters,
         HealthModule.register({
-          checksToken: READINESS_CHECKS,
-          imports: [infrastructure],
+          imports: adapters,
+          checks: [MESSAGE_BUS_READINESS, DATABASE_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
       ],

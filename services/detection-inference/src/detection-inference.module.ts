@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, READINESS_CHECKS } from '@argus/platform';
+import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
+import { HealthModule } from '@argus/platform';
+import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { DetectionInferenceConfig } from './config';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 
 /**
  * detection-inference: consumes ingested frames, runs the production (and shadow) detector of each line and publishes detections and alerts.
@@ -13,14 +15,17 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 @Module({})
 export class DetectionInferenceModule {
   static register(config: DetectionInferenceConfig): DynamicModule {
-    const infrastructure = InfrastructureModule.register(config);
+    const messaging = MessagingModule.forRoot(config.kafka);
+    const objectStore = ObjectStoreModule.forRoot(config.s3);
+    const database = DatabaseModule.forRoot(config.database);
+    const adapters = [messaging, objectStore, database];
     return {
       module: DetectionInferenceModule,
       imports: [
-        infrastructure,
+        ...adapters,
         HealthModule.register({
-          checksToken: READINESS_CHECKS,
-          imports: [infrastructure],
+          imports: adapters,
+          checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
       ],
