@@ -6,7 +6,7 @@ import { onnx } from 'onnx-proto';
 import { SeededRandom } from '../data/seeded-random';
 import { Activation, ArchitectureSpec, BlockType, inputChannels, SpecTemplateMode, validateSpec } from './architecture-spec';
 import { selectTfBackend } from './backend';
-import { defaultSpec } from './default-specs';
+import { defaultSpec, Feed } from './default-specs';
 import { DetectorWeights, initDetectorWeights } from './detector-weights';
 import { exportDetectorToOnnx, ONNX_METADATA_SPEC } from './onnx-export';
 import { OnnxDetectorSession, OnnxRuntimeError } from './onnx-runtime';
@@ -69,6 +69,12 @@ describe('ONNX export', () => {
     const s = spec(block, activation, template);
     const diff = await compareOnnxWithTfjs(s, randomWeights(s, 3), randomBatch(s, 2, 4));
     expect(diff).toBeLessThan(1e-3);
+  });
+
+  // The two feeds Argus ships models for (the others' layers are covered by the small specs above).
+  it.each<Feed>(['pcb', 'factory'])('matches TF.js within 1e-3 for the %s default spec', async (feed) => {
+    const s = defaultSpec(feed);
+    expect(await compareOnnxWithTfjs(s, randomWeights(s, 8), randomBatch(s, 1, 9))).toBeLessThan(1e-3);
   });
 
   it('matches TF.js with a single head level and no neck', async () => {
