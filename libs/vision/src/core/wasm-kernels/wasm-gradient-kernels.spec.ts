@@ -12,7 +12,7 @@ interface ConvCase {
   inChannels: number;
   outChannels: number;
   kernel: number;
-  stride: number;
+  stride: number | [number, number];
   pad: Pad;
 }
 
@@ -86,6 +86,11 @@ for (const kernel of [1, 3, 5]) {
 cases.push(['k3 s2 explicit 1 even', { batch: 2, height: 8, width: 10, inChannels: 3, outChannels: 4, kernel: 3, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] }]);
 cases.push(['k5 s2 explicit 2 odd', { batch: 2, height: 9, width: 7, inChannels: 2, outChannels: 3, kernel: 5, stride: 2, pad: [[0, 0], [2, 2], [2, 2], [0, 0]] }]);
 cases.push(['k3 s1 explicit lopsided', { batch: 3, height: 6, width: 5, inChannels: 4, outChannels: 2, kernel: 3, stride: 1, pad: [[0, 0], [0, 2], [2, 1], [0, 0]] }]);
+cases.push(['k4 s2 same (even kernel)', { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 2, kernel: 4, stride: 2, pad: 'same' }]);
+cases.push(['k3 s3 same', { batch: 2, height: 10, width: 11, inChannels: 2, outChannels: 3, kernel: 3, stride: 3, pad: 'same' }]);
+cases.push(['k3 strides 2x1 same', { batch: 2, height: 9, width: 7, inChannels: 3, outChannels: 4, kernel: 3, stride: [2, 1], pad: 'same' }]);
+cases.push(['k5 strides 1x2 valid', { batch: 1, height: 8, width: 11, inChannels: 2, outChannels: 3, kernel: 5, stride: [1, 2], pad: 'valid' }]);
+cases.push(['k3 s2 explicit lopsided', { batch: 2, height: 7, width: 8, inChannels: 2, outChannels: 3, kernel: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] }]);
 cases.push(['k3 s2 wider batch and channels', { batch: 4, height: 16, width: 16, inChannels: 8, outChannels: 12, kernel: 3, stride: 2, pad: 'same' }]);
 
 describe('Argus wasm gradient kernels', () => {

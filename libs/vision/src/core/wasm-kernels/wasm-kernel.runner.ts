@@ -1,3 +1,4 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getKernel, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
@@ -22,6 +23,18 @@ export class WasmKernelRunner {
     }
     this.intermediates.push(out);
     return out;
+  }
+
+  /** A new float32 tensor holding `values`, freed with the other intermediates. */
+  fromValues(shape: number[], values: Float32Array): TensorInfo {
+    const out = (this.backend as unknown as BackendWasm).makeOutput(shape, 'float32', undefined, values);
+    this.intermediates.push(out);
+    return out;
+  }
+
+  /** The float32 values of a tensor (a copy). */
+  values(x: TensorInfo): Float32Array {
+    return Float32Array.from(this.backend.readSync(x.dataId) as Float32Array);
   }
 
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
