@@ -12,6 +12,24 @@ import { WasmKernelRunner } from './wasm-kernel.runner';
 type Shape4 = [number, number, number, number];
 
 /**
+ * dW of a 1×1, stride-1 conv is one matrix product over all pixels: dWᵀ [co, ci] = dyᵀ · x (or
+ * dW = xᵀ · dy), transposing whichever of x and dy has fewer channels (XNNPACK's fast matmul wants
+ * both operands untransposed).
+ */
+function pointwise(runner: WasmKernelRunner, x: TensorInfo, dy: TensorInfo, filterShape: Shape4): TensorInfo {
+  const [, , ci, co] = filterShape;
+  const pixels = x.shape.slice(0, 3).reduce((a, b) => a * b, 1);
+  const x2 = runner.reshape(x, [pixels, ci]);
+  const dy2 = runner.reshape(dy, [pixels, co]);
+  if (ci <= co) {
+    const dw = runner.run('BatchMatMul', { a: runner.transpose(x2, [1, 0]), b: dy2 }, { transposeA: false, transposeB: false });
+    return runner.reshape(dw, filterShape);
+  }
+  const dwT = runner.run('BatchMatMul', { a: runner.transpose(dy2, [1, 0]), b: x2 }, { transposeA: false, transposeB: false });
+  return runner.reshape(runner.transpose(runner.reshape(dwT, [co, ci]), [1, 0]), filterShape);
+}
+
+/**
  * dL/dW of an NHWC conv2d, which tfjs-backend-wasm 4.22 lacks, as one XNNPACK convolution:
  *
  *   dW[i, j, ci, co] = Σ_{b, p, q} xPad[b, p·sh + i, q·sw + j, ci] · dy[b, p, q, co]
@@ -37,6 +55,9 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
 
   const runner = new WasmKernelRunner(backend as KernelBackend);
   try {
+    if (filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && bottom === 0 && right === 0) {
+      return runner.finish(pointwise(runner, x, dy, filterShape));
+    }
     const xCrop = runner.cropNhwc(x, 0, Math.max(0, -bottom), 0, Math.max(0, -right));
     const xT = runner.transpose(xCrop, [3, 1, 2, 0]);
     const dyT = runner.transpose(dy, [1, 2, 0, 3]);
