@@ -1,4 +1,5 @@
 import type { MessageOf, TopicContract } from '@argus/contracts';
+import type { ReadinessCheck } from '@argus/platform';
 
 /**
  * The message bus port. Use cases and consumers depend on this interface only; the Kafka adapter
@@ -82,10 +83,4 @@ export interface Subscription {
   readonly groupId: string;
   /** Graceful stop of this subscription alone (same semantics as `MessageBus.stop`). */
   stop(): Promise<void>;
-}
-
-/** Shape shared with the services' readiness endpoint. */
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<void>;
 }

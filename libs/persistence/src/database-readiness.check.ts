@@ -1,11 +1,7 @@
+import type { ReadinessCheck } from '@argus/platform';
 import type { DataSource } from 'typeorm';
 
 /** What a readiness endpoint runs: resolves when Postgres answers, rejects with why not. */
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<void>;
-}
-
 export function databaseReadinessCheck(dataSource: DataSource): ReadinessCheck {
   return {
     name: 'postgres',

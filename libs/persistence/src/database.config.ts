@@ -1,4 +1,4 @@
-import { RedactedSecret } from './redacted-secret.value';
+import { Secret } from '@argus/platform';
 
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 
@@ -7,7 +7,7 @@ export interface DatabaseConfig {
   readonly port: number;
   readonly database: string;
   readonly username: string;
-  readonly password: RedactedSecret;
+  readonly password: Secret;
   /** Connections kept by this process. Postgres' max_connections is shared by every replica. */
   readonly poolSize: number;
   /** `true` when the URL asks for TLS (sslmode=require/verify-ca/verify-full). */
@@ -63,7 +63,7 @@ export function databaseConfigFromEnv(env: Env, applicationName = 'argus'): Data
     port: url.port ? Number(url.port) : 5432,
     database,
     username,
-    password: new RedactedSecret(decodeURIComponent(url.password)),
+    password: new Secret(decodeURIComponent(url.password)),
     poolSize: parsePoolSize(env),
     ssl: sslmode === 'require' || sslmode === 'verify-ca' || sslmode === 'verify-full',
     applicationName,

@@ -1,7 +1,6 @@
 // Public API: configuration, the DataSource factory, migrations, repositories and the plain domain
 // objects they return. Entity classes stay inside: the ORM does not leak out of this lib.
 export * from './database.config';
-export * from './redacted-secret.value';
 export * from './snake-naming.strategy';
 export * from './data-source.factory';
 export * from './migrations.runner';

@@ -1,3 +1,4 @@
+import type { ReadinessCheck } from '@argus/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
@@ -20,7 +21,6 @@ import type {
   ObjectStore,
   PutObjectOptions,
   PutObjectResult,
-  ReadinessCheck,
 } from './object-store.port';
 import { s3BucketNameProblem } from './s3-object-store.config';
 

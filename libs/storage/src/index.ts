@@ -2,7 +2,6 @@ export * from './object-store.port';
 export * from './object-store.errors';
 export * from './object-key.validator';
 export * from './object-metadata.validator';
-export * from './redacted-secret.value';
 export * from './s3-object-store.config';
 export * from './s3-error.mapper';
 export * from './minio-object-store.adapter';

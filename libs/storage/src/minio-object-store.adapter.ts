@@ -1,3 +1,4 @@
+import type { ReadinessCheck } from '@argus/platform';
 import { Client, type BucketItem } from 'minio';
 import { Readable } from 'node:stream';
 import { validateObjectKey, validateObjectKeyPrefix } from './object-key.validator';
@@ -10,7 +11,6 @@ import type {
   ObjectStore,
   PutObjectOptions,
   PutObjectResult,
-  ReadinessCheck,
 } from './object-store.port';
 import { toObjectStoreError } from './s3-error.mapper';
 import { s3BucketNameProblem, type S3ObjectStoreConfig } from './s3-object-store.config';

@@ -9,7 +9,7 @@ import {
   ObjectStoreAuthError,
   ObjectStoreUnavailableError,
 } from './object-store.errors';
-import { RedactedSecret } from './redacted-secret.value';
+import { Secret } from '@argus/platform';
 import { s3ConfigFromEnv, type S3ObjectStoreConfig } from './s3-object-store.config';
 
 /** Against the S3Proxy that `infra/local/infra.sh up` starts (ARGUS_S3_* from jest-integration-env). */
@@ -77,7 +77,7 @@ describe('MinioObjectStore against S3Proxy', () => {
   });
 
   it('refuses a wrong secret with ObjectStoreAuthError, never echoing the secret', async () => {
-    const wrong = new MinioObjectStore({ ...config, secretKey: new RedactedSecret('not-the-secret-42') });
+    const wrong = new MinioObjectStore({ ...config, secretKey: new Secret('not-the-secret-42') });
     const put = wrong.put(`it/${randomUUID()}/x`, Buffer.from('x'), { contentType: 'text/plain' });
     await expect(put).rejects.toBeInstanceOf(ObjectStoreAuthError);
     await expect(put).rejects.toMatchObject({ code: 'object-store.auth', s3Code: 'SignatureDoesNotMatch' });

@@ -1,3 +1,4 @@
+import type { ReadinessCheck } from '@argus/platform';
 import type { Readable } from 'node:stream';
 
 /** User metadata: lowercase header-safe names, printable ASCII values (they travel as HTTP headers). */
@@ -31,12 +32,6 @@ export interface ObjectListing {
   readonly size: number;
   readonly etag: string;
   readonly lastModified: Date;
-}
-
-/** What a readiness endpoint runs: resolves when the dependency is usable, rejects with why not. */
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<void>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { RedactedSecret } from './redacted-secret.value';
+import { Secret } from '@argus/platform';
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 export const DEFAULT_S3_BUCKET = 'argus';
@@ -16,7 +16,7 @@ export interface S3ObjectStoreConfig {
   readonly port: number;
   readonly useSSL: boolean;
   readonly accessKey: string;
-  readonly secretKey: RedactedSecret;
+  readonly secretKey: Secret;
   readonly region: string;
   readonly bucket: string;
   /** Objects larger than this go up as multipart uploads of parts this size. */
@@ -44,7 +44,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function s3ConfigFromEnv(env: Env): S3ObjectStoreConfig {
   const endpoint = parseEndpoint(required(env, 'ARGUS_S3_ENDPOINT'));
   const accessKey = required(env, 'ARGUS_S3_ACCESS_KEY');
-  const secretKey = new RedactedSecret(required(env, 'ARGUS_S3_SECRET_KEY'));
+  const secretKey = new Secret(required(env, 'ARGUS_S3_SECRET_KEY'));
   const region = optional(env, 'ARGUS_S3_REGION') ?? DEFAULT_S3_REGION;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) {
     throw new S3ConfigError('ARGUS_S3_REGION', `must be a region name like "us-east-1", got "${region}"`);

@@ -1,11 +1,12 @@
 import { deadLetterTopicFor, type MessageOf, type TopicContract } from '@argus/contracts';
+import type { ReadinessCheck } from '@argus/platform';
 import { realSleeper, type Sleeper } from '../backoff.sleeper';
 import { ConsoleJsonLogger } from '../console-json.logger';
 import { encodeMessage } from '../message.codec';
 import { BusHeaders } from '../message.headers';
 import { MessageProcessor } from '../message.processor';
 import { MessageTracer } from '../message.tracer';
-import type { MessageBus, PublishOptions, ReadinessCheck, SubscribeOptions, Subscription } from '../message-bus.port';
+import type { MessageBus, PublishOptions, SubscribeOptions, Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
 import { InMemoryBroker, type StoredRecord } from './in-memory.broker';

@@ -1,4 +1,5 @@
 import type { MessageOf, TopicContract } from '@argus/contracts';
+import type { ReadinessCheck } from '@argus/platform';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { realSleeper, type Sleeper } from '../backoff.sleeper';
 import { ConsoleJsonLogger } from '../console-json.logger';
@@ -7,7 +8,7 @@ import { encodeMessage } from '../message.codec';
 import { BusHeaders } from '../message.headers';
 import { MessageProcessor } from '../message.processor';
 import { MessageTracer } from '../message.tracer';
-import type { MessageBus, PublishOptions, ReadinessCheck, SubscribeOptions, Subscription } from '../message-bus.port';
+import type { MessageBus, PublishOptions, SubscribeOptions, Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
 import { kafkaLogCreator } from './kafka-logger.adapter';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig } from '../kafka.config';
-import type { ReadinessCheck } from '../message-bus.port';
+import type { ReadinessCheck } from '@argus/platform';
 
 export interface KafkaReadinessOptions {
   /** The whole check (connect + describe cluster) fails after this long. Default 3000 ms. */
