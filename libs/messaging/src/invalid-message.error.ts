@@ -1,4 +1,5 @@
 import { DeadLetterErrorCodes } from '@argus/contracts';
+import { DomainError } from '@argus/platform';
 
 /** One validation problem, as zod reports it (path into the message, message). */
 export interface MessageIssue {
@@ -10,16 +11,15 @@ export interface MessageIssue {
  * A message that is not valid JSON or does not satisfy its topic's schema. `publish` throws it
  * (nothing is sent); consumers dead-letter such a message with code `invalid-message`.
  */
-export class InvalidMessageError extends Error {
-  readonly code = DeadLetterErrorCodes.invalidMessage;
+export class InvalidMessageError extends DomainError {
+  declare readonly code: typeof DeadLetterErrorCodes.invalidMessage;
 
   constructor(
     readonly topic: string,
     readonly issues: readonly MessageIssue[],
     context = 'invalid message',
   ) {
-    super(`${context} for topic "${topic}": ${describeIssues(issues)}`);
-    this.name = 'InvalidMessageError';
+    super(DeadLetterErrorCodes.invalidMessage, `${context} for topic "${topic}": ${describeIssues(issues)}`);
   }
 }
 

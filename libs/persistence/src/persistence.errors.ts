@@ -1,15 +1,12 @@
+import { DomainError } from '@argus/platform';
+
 /**
- * Errors the repositories raise. Each has a stable `code` (the HTTP filter and the messaging
- * policy map codes, not classes) and names the record concerned.
+ * Errors the repositories raise, domain errors of the platform. Each has a stable `code` (the HTTP
+ * filter and the messaging policy map codes, not classes) and names the record concerned.
  */
-export class PersistenceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class PersistenceError extends DomainError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 }
 

@@ -1,5 +1,7 @@
+import { DomainError } from '@argus/platform';
+
 /**
- * Errors an object store raises. Each carries a stable `code` so HTTP filters and the messaging
+ * Errors an object store raises, domain errors of the platform. Each carries a stable `code` so HTTP filters and the messaging
  * retry policy can map it (not-found → 404 / dead-letter, unavailable → retry, ...) without
  * knowing which adapter is behind the port.
  */
@@ -13,14 +15,11 @@ export type ObjectStoreErrorCode =
   | 'object-store.unavailable'
   | 'object-store.failed';
 
-export class ObjectStoreError extends Error {
-  constructor(
-    readonly code: ObjectStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class ObjectStoreError extends DomainError {
+  declare readonly code: ObjectStoreErrorCode;
+
+  constructor(code: ObjectStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 }
 
