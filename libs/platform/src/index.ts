@@ -1,6 +1,7 @@
 // Config
 export * from './config/config.loader';
 export * from './config/config-validation.error';
+export * from './config/invalid-config-variables.probe';
 export * from './config/env-fields.schema';
 export * from './config/secret.schema';
 // Logging
