@@ -2,3 +2,5 @@
 export * from './core';
 export * from './data';
 export * from './eval';
+export * from './train';
+export * from './artifact';

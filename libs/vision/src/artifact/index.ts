@@ -1,0 +1,8 @@
+// Model artifacts: the versioned package (metadata, TF.js weights, ONNX), its storage, and the runner.
+export * from './weights.codec';
+export * from './model-package.errors';
+export * from './model-package.metadata';
+export * from './model-package.files';
+export * from './model-package.store';
+export * from './model-package.builder';
+export * from './detector.runner';

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { checkSpec, type ArchitectureSpec } from '../core/architecture-spec';
+
+export const MODEL_PACKAGE_KIND = 'argus.model-package';
+export const MODEL_PACKAGE_FORMAT_VERSION = 1;
+/** How the head output is decoded (see train/head-output.decoder); bumped if that ever changes. */
+export const HEAD_DECODING = 'argus.anchor-free.v1';
+
+/** The file names inside a package folder (or under an object-store prefix). */
+export const PACKAGE_FILES = {
+  metadata: 'metadata.json',
+  onnx: 'model.onnx',
+  weightsManifest: 'weights.json',
+  weightsBinary: 'weights.bin',
+} as const;
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+
+const ValidationMetricsSchema = z.object({
+  imageCount: z.number().int().nonnegative(),
+  /** The DeepPCB benchmark metric (IoU > 0.33, same class; every detection written). */
+  deepPcbAp: finite.nullable(),
+  deepPcbFScore: finite.nullable(),
+  map50: finite.nullable(),
+  map: finite.nullable(),
+  /** Which of them picked the checkpoint. */
+  selectionMetric: z.string(),
+});
+
+export const ModelMetadataSchema = z.object({
+  kind: z.literal(MODEL_PACKAGE_KIND),
+  formatVersion: z.literal(MODEL_PACKAGE_FORMAT_VERSION),
+  /** The model's name and version (`<spec name>-<UTC timestamp>` unless given). */
+  name: z.string().min(1).max(128),
+  version: z.string().min(1).max(64),
+  createdAt: z.string().datetime(),
+  argusVersion: z.string().min(1),
+  spec: z.unknown().superRefine((value, ctx) => {
+    const check = checkSpec(value);
+    if (!check.success) for (const issue of check.issues) ctx.addIssue({ code: 'custom', message: issue });
+  }),
+  classes: z.array(z.string().min(1)).min(1),
+  input: z.object({
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    /** Channels per image (frame, and template), 1 grey or 3 RGB. */
+    channels: z.union([z.literal(1), z.literal(3)]),
+    /** Channels of the model input after template stacking. */
+    modelChannels: z.number().int().positive(),
+  }),
+  preprocessing: z.object({
+    resize: z.literal('letterbox'),
+    kernel: z.enum(['nearest', 'linear', 'cubic', 'lanczos3']),
+    padValue: z.number().int().min(0).max(255),
+    /** Bytes → floats: value / 255. */
+    scale: z.literal('1/255'),
+    colour: z.enum(['grey', 'rgb']),
+  }),
+  template: z.object({
+    mode: z.enum(['none', 'stack', 'difference', 'stack-difference']),
+    /** Whether every frame needs its aligned template (`<id>_temp.jpg` in `argus detect`). */
+    required: z.boolean(),
+  }),
+  head: z.object({
+    decoding: z.literal(HEAD_DECODING),
+    strides: z.array(z.number().int().positive()).min(1),
+  }),
+  postprocessing: z.object({
+    /** Detections below this are not reported (low: the DeepPCB AP counts every detection). */
+    scoreThreshold: z.number().min(0).max(1),
+    nmsIouThreshold: z.number().min(0).max(1),
+    maxDetections: z.number().int().positive(),
+    /** The best-F1 threshold on validation: what an alerting deployment would use. */
+    deploymentThreshold: z.number().min(0).max(1).nullable(),
+  }),
+  files: z.object({
+    onnx: z.literal(PACKAGE_FILES.onnx).nullable(),
+    weightsManifest: z.literal(PACKAGE_FILES.weightsManifest),
+    weightsBinary: z.literal(PACKAGE_FILES.weightsBinary),
+  }),
+  onnx: z
+    .object({
+      opset: z.number().int(),
+      /** Largest |ONNX Runtime − TF.js| over the head outputs of the check batch. */
+      maxAbsDiff: z.number().nonnegative(),
+      checkImages: z.number().int().positive(),
+      checkInput: z.string(),
+    })
+    .nullable(),
+  training: z
+    .object({
+      /** The exact command that trained the model (the first one, when the run was resumed). */
+      command: z.string(),
+      resumedWith: z.array(z.string()),
+      backend: z.string(),
+      data: z.object({
+        source: z.string(),
+        /** SHA-256 over every sample's split, id and annotations. */
+        fingerprint: z.string(),
+        split: z.string(),
+        trainImages: z.number().int().nonnegative(),
+        validationImages: z.number().int().nonnegative(),
+        skippedImages: z.number().int().nonnegative(),
+        skippedAnnotations: z.number().int().nonnegative(),
+      }),
+      config: z.record(z.string(), z.unknown()),
+      epochsRun: z.number().int().nonnegative(),
+      bestEpoch: z.number().int().nullable(),
+      stopReason: z.string(),
+      trainImagesPerSecond: z.number().nonnegative(),
+      trainingSeconds: z.number().nonnegative(),
+      wallSeconds: z.number().nonnegative(),
+    })
+    .nullable(),
+  metrics: z.object({ validation: ValidationMetricsSchema.nullable() }),
+});
+
+export type ModelMetadata = z.infer<typeof ModelMetadataSchema> & { spec: ArchitectureSpec };

@@ -1,0 +1,189 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ArchitectureSpec } from '../core/architecture-spec';
+import { buildModelPackage } from '../artifact/model-package.builder';
+import type { ModelPackageFiles } from '../artifact/model-package.files';
+import type { ModelMetadata } from '../artifact/model-package.metadata';
+import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
+import { buildEvaluationReport, type EvaluationReport } from '../eval/evaluation-report';
+import { fingerprintTrainingData } from './dataset.fingerprint';
+import { trainDetector, type TrainerConfig, type TrainingResult } from './detector.trainer';
+import { predictLoadedSamplesOnnx } from './detector.validator';
+import { buildTrainingBatch } from './training-batch.builder';
+import { loadTrainingData, type TrainingDataOptions, type TrainingDataSource } from './training-data.source';
+import { loadTrainingImages, type LoadedSample } from './training-image.loader';
+
+export interface TrainingPipelineOptions {
+  readonly spec: ArchitectureSpec;
+  readonly data: TrainingDataSource;
+  readonly dataOptions: TrainingDataOptions;
+  readonly config: TrainerConfig;
+  readonly runDir: string;
+  /** Where the model package goes. */
+  readonly out: ModelPackageFiles;
+  readonly resume: boolean;
+  /** The exact command line that started this (recorded in the package). */
+  readonly command: string;
+  readonly argusVersion: string;
+  /** The TF.js backend in use (recorded). */
+  readonly backend: string;
+  readonly exportOnnx?: boolean;
+  readonly name?: string;
+  readonly version?: string;
+  readonly log?: (line: string) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+export interface TrainingPipelineResult {
+  readonly package: ModelPackage;
+  readonly training: TrainingResult;
+  /** The shipped weights evaluated on the validation split (null without validation images). */
+  readonly report: EvaluationReport | null;
+  readonly skippedImages: readonly { id: string; reason: string }[];
+}
+
+interface RunRecord {
+  command: string;
+  resumedWith: string[];
+}
+
+async function recordRun(runDir: string, command: string, resume: boolean): Promise<RunRecord> {
+  const file = path.join(runDir, 'run.json');
+  let record: RunRecord = { command, resumedWith: [] };
+  if (resume) {
+    try {
+      const previous = JSON.parse(await readFile(file, 'utf8')) as RunRecord;
+      record = { command: previous.command, resumedWith: [...(previous.resumedWith ?? []), command] };
+    } catch {
+      // no earlier record: this command starts the run
+    }
+  }
+  await mkdir(runDir, { recursive: true });
+  await writeFile(file, `${JSON.stringify(record, null, 1)}\n`);
+  return record;
+}
+
+/**
+ * `argus train` end to end: load and split the data, decode it once, train (resumable), evaluate
+ * the shipped weights on the validation split, export to ONNX with the numerical check, and write
+ * the model package with its metadata (command, data fingerprint, metrics, backend, versions).
+ */
+export async function runTrainingPipeline(options: TrainingPipelineOptions): Promise<TrainingPipelineResult> {
+  const log = options.log ?? (() => undefined);
+  const { spec } = options;
+  const data = await loadTrainingData(options.data, options.dataOptions);
+  const missingClasses = spec.classes.filter((c) => !data.classes.includes(c));
+  if (missingClasses.length === spec.classes.length) {
+    throw new RangeError(`the data's classes [${data.classes.join(', ')}] share none with the model's [${spec.classes.join(', ')}]`);
+  }
+  log(`data ${data.source}: ${data.split}${data.skippedAnnotations.length > 0 ? `; ${data.skippedAnnotations.length} annotation(s) skipped` : ''}`);
+  for (const skipped of data.skippedAnnotations.slice(0, 5)) log(`  skipped ${skipped.location}: ${skipped.reason}`);
+
+  const imageOptions = {
+    width: spec.input.width,
+    height: spec.input.height,
+    channels: spec.input.channels,
+    templateMode: spec.template,
+    classes: spec.classes,
+  };
+  const started = Date.now();
+  const [train, validation] = await Promise.all([loadTrainingImages(data.train, imageOptions), loadTrainingImages(data.validation, imageOptions)]);
+  const skippedImages = [...train.skipped, ...validation.skipped];
+  log(
+    `decoded ${train.images.length} training and ${validation.images.length} validation images in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (skippedImages.length > 0 ? `; ${skippedImages.length} bad image(s) skipped` : '') +
+      (train.unknownClassBoxes + validation.unknownClassBoxes > 0 ? `; ${train.unknownClassBoxes + validation.unknownClassBoxes} box(es) of classes the model lacks left out` : ''),
+  );
+  for (const s of skippedImages.slice(0, 5)) log(`  skipped ${s.id}: ${s.reason}`);
+
+  const fingerprint = fingerprintTrainingData({ train: data.train, validation: data.validation });
+  const run = await recordRun(options.runDir, options.command, options.resume);
+  const training = await trainDetector({
+    spec,
+    train: train.images,
+    validation: validation.images,
+    runDir: options.runDir,
+    config: options.config,
+    resume: options.resume,
+    dataFingerprint: fingerprint,
+    log,
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+  });
+  log(`training stopped (${training.stopReason}) after ${training.state.epoch} epoch(s); best epoch ${training.bestEpoch === null ? '—' : training.bestEpoch + 1}`);
+
+  const exportOnnx = options.exportOnnx ?? true;
+  let report: EvaluationReport | null = null;
+  if (validation.images.length > 0) {
+    report = await evaluateLoaded(spec, training.weights, validation.images);
+  }
+  const deploymentThreshold = report ? report.bestF1.scoreThreshold : null;
+  const deepPcbAtDeployment = report?.deepPcb?.atDeploymentThreshold;
+  const checkImages = validation.images.slice(0, 2);
+  const checkBatch =
+    checkImages.length > 0
+      ? { ...buildTrainingBatch(checkImages, spec.template, 'nchw'), description: `validation images ${checkImages.map((i) => i.id).join(', ')}` }
+      : undefined;
+  const pkg = await buildModelPackage({
+    spec,
+    weights: training.weights,
+    argusVersion: options.argusVersion,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.version ? { version: options.version } : {}),
+    postprocessing: { deploymentThreshold },
+    exportOnnx,
+    ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
+    training: {
+      command: run.command,
+      resumedWith: run.resumedWith,
+      backend: options.backend,
+      data: {
+        source: data.source,
+        fingerprint,
+        split: data.split,
+        trainImages: train.images.length,
+        validationImages: validation.images.length,
+        skippedImages: skippedImages.length,
+        skippedAnnotations: data.skippedAnnotations.length,
+      },
+      config: JSON.parse(JSON.stringify(options.config)) as Record<string, unknown>,
+      epochsRun: training.state.epoch,
+      bestEpoch: training.bestEpoch,
+      stopReason: training.stopReason,
+      trainImagesPerSecond: training.trainImagesPerSecond,
+      trainingSeconds: training.state.trainingSeconds,
+      wallSeconds: training.wallSeconds,
+    },
+    validation: report
+      ? ({
+          imageCount: report.imageCount,
+          deepPcbAp: finiteOrNull(report.deepPcb?.allDetections.ap),
+          deepPcbFScore: finiteOrNull(deepPcbAtDeployment?.fScore),
+          map50: finiteOrNull(report.coco.map50),
+          map: finiteOrNull(report.coco.map),
+          selectionMetric: options.config.selectionMetric,
+        } satisfies NonNullable<ModelMetadata['metrics']['validation']>)
+      : null,
+  });
+  await saveModelPackage(options.out, pkg);
+  log(`model package written to ${options.out.location}${pkg.metadata.onnx ? ` (ONNX max |diff| vs TF.js ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)})` : ''}`);
+  return { package: pkg, training, report, skippedImages };
+}
+
+function finiteOrNull(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}
+
+/** The shipped weights on preloaded validation images: the full evaluation report (DeepPCB metric included). */
+export async function evaluateLoaded(
+  spec: ArchitectureSpec,
+  weights: Parameters<typeof predictLoadedSamplesOnnx>[1],
+  images: readonly LoadedSample[],
+): Promise<EvaluationReport> {
+  const predictions = await predictLoadedSamplesOnnx(spec, weights, images, { classes: spec.classes, scoreThreshold: 0.05, threads: 2 });
+  const provisional = buildEvaluationReport(predictions, { classes: spec.classes, deploymentThreshold: 0.5, deepPcbBenchmark: true });
+  return buildEvaluationReport(predictions, {
+    classes: spec.classes,
+    deploymentThreshold: provisional.bestF1.scoreThreshold,
+    deepPcbBenchmark: true,
+  });
+}

@@ -1,0 +1,9 @@
+import type { CommandSpec } from '../cli-args.parser';
+import type { CliContext } from './cli-context';
+
+/** One `argus <name>` command: its option spec (for parsing and --help) and what it does. */
+export interface CliCommand {
+  readonly spec: CommandSpec;
+  /** Runs with raw arguments (after the command name); resolves to the exit code. */
+  run(argv: readonly string[], context: CliContext): Promise<number>;
+}
