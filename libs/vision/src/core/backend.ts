@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerTfjsGradients } from './gradients';
 import { VisionLogger, stderrJsonVisionLogger } from './vision-logger.port';
-import { registerGradientKernels } from './wasm-kernels';
+import { registerArgusKernels } from './wasm-kernels';
 
 /**
  * Which TensorFlow.js backend runs training and the TF.js inference fallback, best first:
@@ -105,7 +105,7 @@ export async function selectTfBackend(options: SelectTfBackendOptions = {}): Pro
   const loadModule = options.loadModule ?? defaultLoadModule;
   const forcedChoice = parseForcedChoice(env);
   registerTfjsGradients();
-  registerGradientKernels();
+  registerArgusKernels();
   const candidates: readonly TfBackendChoice[] = forcedChoice ? [forcedChoice] : TF_BACKEND_CHOICES;
 
   const attempts: TfBackendAttempt[] = [];

@@ -4,7 +4,7 @@ import { BATCH_NORM_EPSILON, batchNormTraining } from './batch-norm.op';
 import { buildDetectorGraph, ConvLayer, DetectorGraph, graphWeightShapes } from './detector-graph';
 import { assertWeightsMatchSpec, DetectorWeights, initDetectorWeights } from './detector-weights';
 import { registerTfjsGradients } from './gradients';
-import { registerGradientKernels } from './wasm-kernels';
+import { registerArgusKernels } from './wasm-kernels';
 
 export interface HeadLevelOutput {
   stride: number;
@@ -80,7 +80,7 @@ export class DetectorModel {
     options: DetectorModelOptions,
   ) {
     registerTfjsGradients();
-    registerGradientKernels();
+    registerArgusKernels();
     this.graph = buildDetectorGraph(spec);
     this.momentum = options.batchNormMomentum ?? 0.9;
     assertWeightsMatchSpec(this.graph, weights);

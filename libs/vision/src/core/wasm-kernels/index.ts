@@ -1,4 +1,5 @@
-export { gradientKernelsRegistered, registerGradientKernels } from './wasm-gradient-kernels.registry';
+export { argusKernelsRegistered, registerArgusKernels } from './wasm-kernels.registry';
+export { splitVWasm } from './split-v.kernel';
 export { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.kernel';
 export { conv2dBackpropInputWasm } from './conv2d-backprop-input.kernel';
 export { resizeNearestNeighborGradCpu, resizeNearestNeighborGradWasm } from './resize-nearest-neighbor-grad.kernel';

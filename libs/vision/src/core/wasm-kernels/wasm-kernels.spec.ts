@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectTfBackend } from '../backend';
 import { silentVisionLogger } from '../vision-logger.port';
-import { gradientKernelsRegistered } from './wasm-gradient-kernels.registry';
+import { argusKernelsRegistered } from './wasm-kernels.registry';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -93,7 +93,7 @@ cases.push(['k5 strides 1x2 valid', { batch: 1, height: 8, width: 11, inChannels
 cases.push(['k3 s2 explicit lopsided', { batch: 2, height: 7, width: 8, inChannels: 2, outChannels: 3, kernel: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] }]);
 cases.push(['k3 s2 wider batch and channels', { batch: 4, height: 16, width: 16, inChannels: 8, outChannels: 12, kernel: 3, stride: 2, pad: 'same' }]);
 
-describe('Argus wasm gradient kernels', () => {
+describe('Argus wasm kernels', () => {
   beforeAll(async () => {
     await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });
   });
@@ -122,8 +122,39 @@ describe('Argus wasm gradient kernels', () => {
     });
   });
 
-  it('replaces the upstream wasm gradient kernels', () => {
-    expect(gradientKernelsRegistered()).toBe(true);
+  it.each<[string, number[][], number]>([
+    ['channels of two feature maps', [[2, 5, 6, 3], [2, 5, 6, 4]], 3],
+    ['three maps with long runs', [[2, 3, 4, 200], [2, 3, 4, 1], [2, 3, 4, 130]], 3],
+    ['rows', [[2, 3, 4, 2], [2, 1, 4, 2]], 1],
+    ['the batch', [[1, 3, 2], [3, 3, 2]], 0],
+    ['with an empty part', [[2, 0], [2, 3]], 1],
+  ])('split (and concat) match the cpu backend: %s', async (_name, shapes, axis) => {
+    const run = async (backend: string, dtype: 'float32' | 'int32'): Promise<number[][]> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const parts = shapes.map((shape, i) =>
+          tf.tensor(Array.from(randomValues(shape.reduce((a, b) => a * b, 1), 40 + i), (v) => Math.round(v * 100)), shape, dtype),
+        );
+        const joined = tf.concat(parts, axis);
+        const back = tf.split(joined, shapes.map((shape) => shape[axis] ?? 0), axis);
+        return [Array.from(joined.dataSync()), ...back.map((t) => Array.from(t.dataSync()))];
+      });
+    };
+    for (const dtype of ['float32', 'int32'] as const) {
+      expect(await run('wasm', dtype)).toEqual(await run('cpu', dtype));
+    }
+  });
+
+  it('splits into equal parts', async () => {
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const x = tf.tensor2d([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
+      expect(tf.split(x, 3, 1).map((t) => t.arraySync())).toEqual([[[1, 2], [7, 8]], [[3, 4], [9, 10]], [[5, 6], [11, 12]]]);
+    });
+  });
+
+  it('replaces the upstream kernels', () => {
+    expect(argusKernelsRegistered()).toBe(true);
   });
 
   it.each(cases)('conv2d gradients match the cpu backend: %s', async (_name, c) => {
