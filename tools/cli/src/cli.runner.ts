@@ -1,9 +1,13 @@
 import { UsageError } from './cli-args.parser';
 import type { CliCommand } from './commands/command';
 import { readArgusVersion, type CliContext } from './commands/cli-context';
+import { benchCommand } from './commands/bench.command';
+import { detectCommand } from './commands/detect.command';
+import { evalCommand } from './commands/eval.command';
+import { exportCommand } from './commands/export.command';
 import { trainCommand } from './commands/train.command';
 
-export const COMMANDS: readonly CliCommand[] = [trainCommand];
+export const COMMANDS: readonly CliCommand[] = [trainCommand, evalCommand, exportCommand, detectCommand, benchCommand];
 
 export function formatUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

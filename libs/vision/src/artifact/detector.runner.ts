@@ -25,6 +25,8 @@ export interface DetectorRunnerOptions {
 export interface DetectionBatchResult {
   /** One list per input, in input order; an input that failed has an empty list (see failures). */
   readonly detections: Detection[][];
+  /** Original size of each input (undefined for a failed one). */
+  readonly imageSizes: ({ readonly width: number; readonly height: number } | undefined)[];
   readonly failures: PreprocessedBatch['failures'];
 }
 
@@ -105,10 +107,13 @@ export class DetectorRunner {
       maxDetections: this.postprocessing.maxDetections,
     });
     const detections: Detection[][] = Array.from({ length: inputCount }, () => []);
+    const imageSizes: DetectionBatchResult['imageSizes'] = Array.from({ length: inputCount }, () => undefined);
     batch.inputIndices.forEach((inputIndex, slot) => {
       detections[inputIndex] = perSlot[slot] ?? [];
+      const mapping = batch.mappings[slot];
+      if (mapping) imageSizes[inputIndex] = { width: mapping.srcWidth, height: mapping.srcHeight };
     });
-    return { detections, failures: batch.failures };
+    return { detections, imageSizes, failures: batch.failures };
   }
 
   async detect(inputs: readonly PreprocessInput[]): Promise<DetectionBatchResult> {

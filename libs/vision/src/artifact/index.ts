@@ -6,3 +6,5 @@ export * from './model-package.files';
 export * from './model-package.store';
 export * from './model-package.builder';
 export * from './detector.runner';
+export * from './model.evaluator';
+export * from './model.benchmark';

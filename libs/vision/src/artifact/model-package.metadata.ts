@@ -102,6 +102,8 @@ export const ModelMetadataSchema = z.object({
         validationImages: z.number().int().nonnegative(),
         skippedImages: z.number().int().nonnegative(),
         skippedAnnotations: z.number().int().nonnegative(),
+        /** The loader options (split seed, validation share, synthetic counts): `argus eval` rebuilds the split from them. */
+        options: z.record(z.string(), z.unknown()).optional(),
       }),
       config: z.record(z.string(), z.unknown()),
       epochsRun: z.number().int().nonnegative(),

@@ -5,7 +5,7 @@ import { DetectorModel, flattenHeadLevels } from '../core/detector-model';
 import { initDetectorWeights, type DetectorWeights } from '../core/detector-weights';
 import { hashStringWithSeed, SeededRandom } from '../data/seeded-random';
 import { AdamOptimizer } from './adam.optimizer';
-import { batchTargets, DetectionLoss, disposeBatchTargets, type DetectionLossWeights } from './detection.loss';
+import { batchTargets, DetectionLoss, disposeBatchTargets, type BatchTargets, type DetectionLossWeights } from './detection.loss';
 import { metricsOf, predictLoadedSamples, predictLoadedSamplesOnnx, selectionScore, type SelectionMetric, type ValidationMetrics } from './detector.validator';
 import { HeadLayout } from './head.layout';
 import { assignHeadTargets } from './head-target.assigner';
@@ -139,6 +139,44 @@ export function epochOrder(imageCount: number, cropsPerImage: number, seed: numb
 }
 
 /**
+ * One optimisation step: forward in training mode, the loss, gradients of every trainable weight,
+ * an AdamW update — skipped when the loss is not finite. Returns [total, objectness,
+ * classification, box] loss values.
+ */
+export async function trainingStep(
+  model: DetectorModel,
+  loss: DetectionLoss,
+  optimizer: AdamOptimizer,
+  x: tf.Tensor4D,
+  targets: BatchTargets,
+  learningRate: number,
+): Promise<number[]> {
+  const channels = 5 + model.spec.classes.length;
+  const parts: tf.Scalar[] = [];
+  const variables = model.trainableVariables();
+  const { value, grads } = tf.variableGrads(() => {
+    const raw = flattenHeadLevels(model.forward(x, { training: true }), channels);
+    const l = loss.compute(raw, targets);
+    parts.push(tf.keep(l.objectness), tf.keep(l.classification), tf.keep(l.box));
+    return l.total;
+  }, [...variables.values()]);
+  try {
+    const values = [(await value.data())[0] as number, ...parts.map((p) => p.dataSync()[0] as number)];
+    if (values.every(Number.isFinite)) {
+      const byName = new Map<string, tf.Tensor>();
+      for (const [name, variable] of variables) {
+        const g = grads[variable.name];
+        if (g !== undefined) byName.set(name, g);
+      }
+      optimizer.apply(byName, learningRate);
+    }
+    return values;
+  } finally {
+    tf.dispose([value, ...Object.values(grads), ...parts]);
+  }
+}
+
+/**
  * Fresh weights for training: the core's initialisation, except that class logits start at 0.
  * The core sets them at the focal-loss prior (classes scored over every cell); here classes are
  * learnt on positive cells only (channel 0 carries the prior), where a prior of 0.5 fits.
@@ -243,7 +281,6 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     ...(config.lossWeights ? { weights: config.lossWeights } : {}),
     ...(config.focalGamma !== undefined ? { focalGamma: config.focalGamma } : {}),
   });
-  const channels = 5 + classes.length;
   const tracker = new TrainingProgressTracker(now);
   const progressEvery = (config.progressEverySeconds ?? 30) * 1000;
   let lastProgress = now();
@@ -364,34 +401,18 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
         const lr = learningRateAt(state.globalStep, schedule);
         const x = tf.tensor4d(batch.data, batch.shape);
         const t = batchTargets(targets, layout, classes.length);
-        const parts: tf.Scalar[] = [];
-        let lossValues: number[] = [];
+        let lossValues: number[];
         try {
-          const variables = model.trainableVariables();
-          const { value, grads } = tf.variableGrads(() => {
-            const raw = flattenHeadLevels(model.forward(x, { training: true }), channels);
-            const l = loss.compute(raw, t);
-            parts.push(tf.keep(l.objectness), tf.keep(l.classification), tf.keep(l.box));
-            return l.total;
-          }, [...variables.values()]);
-          lossValues = [(await value.data())[0] as number, ...parts.map((p) => p.dataSync()[0] as number)];
-          if (lossValues.every(Number.isFinite)) {
-            const byName = new Map<string, tf.Tensor>();
-            for (const [name, variable] of variables) {
-              const g = grads[variable.name];
-              if (g !== undefined) byName.set(name, g);
-            }
-            optimizer.apply(byName, lr);
-          } else {
+          lossValues = await trainingStep(model, loss, optimizer, x, t, lr);
+          if (!lossValues.every(Number.isFinite)) {
             state = { ...state, skippedSteps: state.skippedSteps + 1 };
             log(`step ${state.globalStep}: non-finite loss ${lossValues.join(', ')}, update skipped (${state.skippedSteps} so far)`);
             if (state.skippedSteps > 20 && state.skippedSteps > state.globalStep / 10) {
               throw new Error(`training diverged: ${state.skippedSteps} steps with a non-finite loss`);
             }
           }
-          tf.dispose([value, ...Object.values(grads)]);
         } finally {
-          tf.dispose([x, ...parts]);
+          tf.dispose(x);
           disposeBatchTargets(t);
         }
         if (ema && lossValues.every(Number.isFinite)) {

@@ -144,6 +144,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
         validationImages: validation.images.length,
         skippedImages: skippedImages.length,
         skippedAnnotations: data.skippedAnnotations.length,
+        options: JSON.parse(JSON.stringify(options.dataOptions)) as Record<string, unknown>,
       },
       config: JSON.parse(JSON.stringify(options.config)) as Record<string, unknown>,
       epochsRun: training.state.epoch,
