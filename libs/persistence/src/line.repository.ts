@@ -50,6 +50,14 @@ export interface LineTemplate {
   readonly createdAt: Date;
 }
 
+/** What camera-ingest needs to accept a frame, found in one query. */
+export interface IngestTarget {
+  readonly lineId: string;
+  /** Null when the line exists but has no such camera. */
+  readonly camera: { readonly lineId: string; readonly id: string } | null;
+  readonly template: { readonly objectKey: string; readonly width: number; readonly height: number } | null;
+}
+
 export interface LineWithCameras {
   readonly line: ProductionLine;
   readonly cameras: readonly Camera[];
@@ -157,6 +165,31 @@ export class LineRepository {
   async templateFor(lineId: string): Promise<LineTemplate | null> {
     const row = await managerOf(this.db).findOneBy(LineTemplateEntity, { lineId });
     return row ? toTemplate(row) : null;
+  }
+
+  /**
+   * The line, the camera and the line's golden template in one round trip (camera-ingest asks
+   * this for every frame). Null when the line does not exist.
+   */
+  async findIngestTarget(lineId: string, cameraId: string): Promise<IngestTarget | null> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT l.id AS line_id, c.id AS camera_id, t.object_key, t.width, t.height
+         FROM production_line l
+         LEFT JOIN camera c ON c.line_id = l.id AND c.id = $2
+         LEFT JOIN line_template t ON t.line_id = l.id
+        WHERE l.id = $1`,
+      [lineId, cameraId],
+    )) as { line_id: string; camera_id: string | null; object_key: string | null; width: number | null; height: number | null }[];
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      lineId: row.line_id,
+      camera: row.camera_id === null ? null : { lineId: row.line_id, id: row.camera_id },
+      template:
+        row.object_key === null || row.width === null || row.height === null
+          ? null
+          : { objectKey: row.object_key, width: row.width, height: row.height },
+    };
   }
 
   /** Everything the console's line page and the services' per-line caches need, in one call. */

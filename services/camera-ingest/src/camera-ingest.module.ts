@@ -4,13 +4,25 @@ import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
 import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { CameraIngestConfig } from './config';
+import type { IngestFrameSettings } from './ingest/ingest-frame.use-case';
+import { IngestModule } from './ingest/ingest.module';
+import { SourcesModule } from './sources/sources.module';
+
+/** The ingest rules as the configuration sets them. */
+export function ingestSettingsOf(config: CameraIngestConfig): IngestFrameSettings {
+  return {
+    maxFrameBytes: config.ARGUS_INGEST_MAX_FRAME_BYTES,
+    dimensions: { minDimension: config.ARGUS_INGEST_MIN_DIMENSION, maxDimension: config.ARGUS_INGEST_MAX_DIMENSION },
+    retryAfterSeconds: config.ARGUS_INGEST_RETRY_AFTER_SECONDS,
+    publishTimeoutMs: config.ARGUS_INGEST_PUBLISH_TIMEOUT_MS,
+  };
+}
 
 /**
- * camera-ingest: receives camera frames (HTTP upload, watched folder, simulator), stores them in the object store, records them in Postgres and announces each on Kafka (`inspection.frame.ingested.v1`).
- *
- * No domain logic yet. This module is only the wiring: configuration, the adapters for
- * kafka, s3, postgres, `/health/live` and `/health/ready`, and the ordered shutdown. Later issues add
- * the features as modules imported here.
+ * camera-ingest: receives camera frames (HTTP upload, watched folder, simulator, replay), stores
+ * them in the object store, records them in Postgres and announces each on Kafka
+ * (`inspection.frame.ingested.v1`). Wiring only: the adapters for Kafka, S3 and Postgres,
+ * `/health/live` and `/health/ready`, the ingest feature and the configured sources.
  */
 @Module({})
 export class CameraIngestModule {
@@ -19,10 +31,13 @@ export class CameraIngestModule {
     const objectStore = ObjectStoreModule.forRoot(config.s3);
     const database = DatabaseModule.forRoot(config.database);
     const adapters = [messaging, objectStore, database];
+    const ingest = IngestModule.register({ settings: ingestSettingsOf(config), cameraToken: config.ARGUS_CAMERA_TOKEN, imports: adapters });
     return {
       module: CameraIngestModule,
       imports: [
         ...adapters,
+        ingest,
+        SourcesModule.register({ sourcesFile: config.ARGUS_INGEST_SOURCES, imports: [ingest, objectStore] }),
         HealthModule.register({
           imports: adapters,
           checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],

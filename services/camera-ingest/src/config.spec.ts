@@ -9,6 +9,7 @@ const validEnv = {
   ARGUS_S3_ACCESS_KEY: 'argus',
   ARGUS_S3_SECRET_KEY: 'argus-dev-secret',
   ARGUS_DATABASE_URL: 'postgres://argus:pg-secret@127.0.0.1:15432/argus',
+  ARGUS_CAMERA_TOKEN: 'camera-token-0123456789',
 };
 
 describe('camera-ingest configuration', () => {
@@ -20,8 +21,13 @@ describe('camera-ingest configuration', () => {
     expect(config.database).toMatchObject({ host: '127.0.0.1', port: 15432, database: 'argus', applicationName: 'camera-ingest' });
   });
 
-  it('requires the variables of Kafka, S3 and Postgres, and only those', () => {
-    expect(invalidConfigVariables(loadCameraIngestConfig, {})).toEqual(['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT']);
+  it('requires the variables of Kafka, S3 and Postgres and the camera token, and only those', () => {
+    expect(invalidConfigVariables(loadCameraIngestConfig, {})).toEqual([
+      'ARGUS_CAMERA_TOKEN',
+      'ARGUS_DATABASE_URL',
+      'ARGUS_KAFKA_BROKERS',
+      'ARGUS_S3_ENDPOINT',
+    ]);
     expect(invalidConfigVariables(loadCameraIngestConfig, validEnv)).toEqual([]);
   });
 
@@ -29,5 +35,21 @@ describe('camera-ingest configuration', () => {
     const printed = JSON.stringify(loadCameraIngestConfig(validEnv));
     expect(printed).not.toContain('argus-dev-secret');
     expect(printed).not.toContain('pg-secret');
+    expect(printed).not.toContain('camera-token-0123456789');
+  });
+
+  it('has ingest limits with defaults, and refuses a minimum above the maximum', () => {
+    const config = loadCameraIngestConfig(validEnv);
+    expect(config).toMatchObject({
+      ARGUS_INGEST_MAX_FRAME_BYTES: 25 * 1024 * 1024,
+      ARGUS_INGEST_MIN_DIMENSION: 16,
+      ARGUS_INGEST_MAX_DIMENSION: 8192,
+      ARGUS_INGEST_RETRY_AFTER_SECONDS: 5,
+    });
+    expect(config.ARGUS_CAMERA_TOKEN.reveal()).toBe('camera-token-0123456789');
+    expect(
+      invalidConfigVariables(loadCameraIngestConfig, { ...validEnv, ARGUS_INGEST_MIN_DIMENSION: '100', ARGUS_INGEST_MAX_DIMENSION: '50' }),
+    ).toEqual(['ARGUS_INGEST_MAX_DIMENSION']);
+    expect(invalidConfigVariables(loadCameraIngestConfig, { ...validEnv, ARGUS_CAMERA_TOKEN: 'short' })).toEqual(['ARGUS_CAMERA_TOKEN']);
   });
 });
