@@ -12,7 +12,7 @@ import { assignHeadTargets } from './head-target.assigner';
 import { learningRateAt } from './learning-rate.schedule';
 import { augmentSample, type AugmentationOptions } from './sample.augmenter';
 import { buildTrainingBatch } from './training-batch.builder';
-import { TrainingCheckpointStore, type EpochRecord, type TrainingState } from './training-checkpoint.store';
+import { TrainingCheckpointStore, type EpochRecord, type TrainingCheckpointPort, type TrainingState } from './training-checkpoint.store';
 import type { LoadedSample } from './training-image.loader';
 import { formatDuration, TrainingProgressTracker } from './training-progress.tracker';
 
@@ -74,6 +74,8 @@ export interface TrainDetectorInput {
   readonly train: readonly LoadedSample[];
   readonly validation: readonly LoadedSample[];
   readonly runDir: string;
+  /** Where checkpoints go (default: the run folder, see TrainingCheckpointStore). */
+  readonly checkpoints?: TrainingCheckpointPort;
   readonly config: TrainerConfig;
   /** Continue the run in runDir (it must be the same run: spec, data and schedule). */
   readonly resume?: boolean;
@@ -213,7 +215,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
   const now = input.now ?? (() => Date.now());
   const log = input.log ?? (() => undefined);
   const wallStart = now();
-  const store = new TrainingCheckpointStore(input.runDir);
+  const store = input.checkpoints ?? new TrainingCheckpointStore(input.runDir);
   const classes = spec.classes;
   if (input.train.length === 0) throw new RangeError('no training images (all skipped or none given)');
   if (!(config.batchSize >= 1)) throw new RangeError(`batch size must be at least 1, got ${config.batchSize}`);

@@ -75,12 +75,21 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Where a run's checkpoints go (a folder in practice; anything that keeps them in tests). */
+export interface TrainingCheckpointPort {
+  saveCheckpoint(checkpoint: TrainingCheckpoint): Promise<void>;
+  hasCheckpoint(): Promise<boolean>;
+  loadCheckpoint(): Promise<TrainingCheckpoint>;
+  saveBest(weights: DetectorWeights, state: TrainingState): Promise<void>;
+  loadBest(): Promise<{ weights: DetectorWeights; state: TrainingState } | undefined>;
+}
+
 /**
  * A run folder: `checkpoint/` (the latest state, weights, EMA weights and Adam moments; replaced
  * atomically, so a crash mid-save leaves the previous one) and `best/` (the weights that scored
  * best on validation, with their state).
  */
-export class TrainingCheckpointStore {
+export class TrainingCheckpointStore implements TrainingCheckpointPort {
   constructor(readonly runDir: string) {}
 
   private async replaceFolder(name: string, fill: (dir: string) => Promise<void>): Promise<void> {
