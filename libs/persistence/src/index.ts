@@ -16,4 +16,5 @@ export * from './alert.repository';
 export * from './review.repository';
 export * from './model-registry.repository';
 export * from './audit-log.repository';
+export * from './camera-alert-history.repository';
 export * from './throwaway-database.helper';

@@ -1,6 +1,9 @@
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { type Environment, loadConfig, type LoadConfigOptions, millisecondsField, serviceEnvSchema } from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
 
@@ -8,7 +11,27 @@ import { SERVICE_NAME } from './service.identity';
  * Variables of detection-inference itself (PORT defaults to 3002); its dependencies' variables are read
  * by their adapter libraries.
  */
-export const DetectionInferenceEnvSchema = serviceEnvSchema(3002);
+export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
+  /** Largest micro-batch. Useful up to ARGUS_INFER_CONCURRENCY (frames in flight per member). */
+  ARGUS_INFER_BATCH_MAX: z.coerce.number().int().min(1).max(64).default(6),
+  /** Longest a frame waits for its batch to fill. */
+  ARGUS_INFER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(10),
+  /** Partitions of inspection.frame.ingested.v1 this member handles in parallel (one frame at a time each). */
+  ARGUS_INFER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  /** ONNX Runtime intra-op threads of the inference worker. */
+  ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  /** How long a line's production pointer read from Postgres is trusted (promotion events refresh it at once). */
+  ARGUS_INFER_MODEL_POINTER_TTL_MS: millisecondsField(5_000),
+  /** Local copies of model packages. */
+  ARGUS_MODEL_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-model-cache')),
+  /** Shipped model packages (`<dir>/<name>/metadata.json`), registered at start-up. Empty: none. */
+  ARGUS_MODELS_DIR: z.string().default(path.resolve(__dirname, '..', '..', '..', 'models')),
+  /** Names this instance's own promotion consumer group (every instance sees every promotion). */
+  ARGUS_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .default(`${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)),
+});
 
 /**
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the

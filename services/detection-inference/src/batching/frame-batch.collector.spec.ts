@@ -1,0 +1,122 @@
+import { ManualBatchTimer } from '../testing/manual-batch.timer';
+import { type BatchItemOutcome, FrameBatchCollector } from './frame-batch.collector';
+
+/** Lets pending promise callbacks run (no time passes). */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('FrameBatchCollector', () => {
+  let timer: ManualBatchTimer;
+  let batches: string[][];
+  let release: Array<ReturnType<typeof deferred<void>>>;
+
+  function collector(maxSize: number, maxWaitMs: number) {
+    return new FrameBatchCollector<string, string>({
+      maxSize,
+      maxWaitMs,
+      timer,
+      process: async (items) => {
+        batches.push([...items]);
+        const gate = deferred<void>();
+        release.push(gate);
+        await gate.promise;
+        return items.map((item): BatchItemOutcome<string> => (item.startsWith('bad') ? { ok: false, error: new Error(`${item} is bad`) } : { ok: true, value: item.toUpperCase() }));
+      },
+    });
+  }
+
+  beforeEach(() => {
+    timer = new ManualBatchTimer();
+    batches = [];
+    release = [];
+  });
+
+  it('flushes as soon as maxSize items wait (size trigger), without waiting for the timer', async () => {
+    const c = collector(3, 1_000);
+    const results = ['a', 'b', 'c'].map((i) => c.submit(i));
+    await settle();
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(timer.scheduled).toBe(0);
+    release[0]?.resolve();
+    await expect(Promise.all(results)).resolves.toEqual(['A', 'B', 'C']);
+  });
+
+  it('flushes what waits when the oldest item has waited maxWaitMs (time trigger), not before', async () => {
+    const c = collector(8, 20);
+    const a = c.submit('a');
+    timer.advance(15);
+    const b = c.submit('b');
+    await settle();
+    expect(batches).toEqual([]);
+    timer.advance(4);
+    await settle();
+    expect(batches).toEqual([]);
+    timer.advance(1); // 20 ms after 'a'
+    await settle();
+    expect(batches).toEqual([['a', 'b']]);
+    release[0]?.resolve();
+    await expect(Promise.all([a, b])).resolves.toEqual(['A', 'B']);
+  });
+
+  it('runs one batch at a time; items arriving meanwhile form the next batch when it is due', async () => {
+    const c = collector(2, 10);
+    const first = [c.submit('a'), c.submit('b')];
+    await settle();
+    expect(batches).toEqual([['a', 'b']]);
+    const later = [c.submit('c'), c.submit('d'), c.submit('e')];
+    timer.advance(50);
+    await settle();
+    expect(batches).toHaveLength(1); // the first batch is still running
+    release[0]?.resolve();
+    await expect(Promise.all(first)).resolves.toEqual(['A', 'B']);
+    await settle();
+    expect(batches[1]).toEqual(['c', 'd']); // full: flushed at once
+    release[1]?.resolve();
+    await settle();
+    expect(batches).toHaveLength(2); // 'e' waits for its own time
+    timer.advance(10);
+    await settle();
+    expect(batches[2]).toEqual(['e']);
+    release[2]?.resolve();
+    await expect(Promise.all(later)).resolves.toEqual(['C', 'D', 'E']);
+  });
+
+  it('fails only the item whose outcome failed', async () => {
+    const c = collector(2, 10);
+    const good = c.submit('good');
+    const bad = c.submit('bad-frame');
+    await settle();
+    release[0]?.resolve();
+    await expect(good).resolves.toBe('GOOD');
+    await expect(bad).rejects.toThrow('bad-frame is bad');
+  });
+
+  it('fails every item of a batch whose processing threw, and keeps going with the next batch', async () => {
+    let calls = 0;
+    const c = new FrameBatchCollector<string, string>({
+      maxSize: 2,
+      maxWaitMs: 5,
+      timer,
+      process: async (items) => {
+        calls++;
+        if (calls === 1) throw new Error('worker died');
+        return items.map((item) => ({ ok: true as const, value: item }));
+      },
+    });
+    const first = [c.submit('a'), c.submit('b')];
+    await expect(first[0]).rejects.toThrow('worker died');
+    await expect(first[1]).rejects.toThrow('worker died');
+    await expect(Promise.all([c.submit('c'), c.submit('d')])).resolves.toEqual(['c', 'd']);
+  });
+
+  it('refuses nonsense sizes', () => {
+    expect(() => collector(0, 10)).toThrow(RangeError);
+    expect(() => collector(2, -1)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,105 @@
+/** The timer the collector waits with; injected so tests drive time by hand. */
+export interface BatchTimer {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemBatchTimer: BatchTimer = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** One item's outcome in a batch: its value, or the error that concerns this item alone. */
+export type BatchItemOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: Error };
+
+export interface FrameBatchCollectorOptions<I, R> {
+  /** Flush as soon as this many items wait (ARGUS_INFER_BATCH_MAX). */
+  readonly maxSize: number;
+  /** Flush when the oldest waiting item has waited this long (ARGUS_INFER_BATCH_WAIT_MS). */
+  readonly maxWaitMs: number;
+  /** Runs one batch; returns one outcome per item, in order. A throw fails every item of the batch. */
+  readonly process: (items: readonly I[]) => Promise<readonly BatchItemOutcome<R>[]>;
+  readonly timer?: BatchTimer;
+}
+
+interface Waiting<I, R> {
+  readonly item: I;
+  readonly resolve: (value: R) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Micro-batching for per-message handlers: each handler `submit`s its frame and awaits that
+ * frame's result, while the collector groups what arrives into batches of up to `maxSize`, or
+ * whatever has arrived `maxWaitMs` after the first waiting item. One batch runs at a time (the
+ * model runtime is one worker): items arriving meanwhile wait, and when the running batch ends
+ * they are flushed at once if the batch is full or their wait is over, else when it is.
+ */
+export class FrameBatchCollector<I, R> {
+  private readonly timer: BatchTimer;
+  private waiting: Waiting<I, R>[] = [];
+  private waitTimer: unknown = undefined;
+  private waitExpired = false;
+  private running = false;
+
+  constructor(private readonly options: FrameBatchCollectorOptions<I, R>) {
+    if (!Number.isInteger(options.maxSize) || options.maxSize < 1) throw new RangeError(`maxSize must be a positive integer, got ${options.maxSize}`);
+    if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
+    this.timer = options.timer ?? systemBatchTimer;
+  }
+
+  /** Items waiting for the next batch (not counting the running one). */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (this.waiting.length === 1) this.startWaitTimer();
+      this.flushIfDue();
+    });
+  }
+
+  private startWaitTimer(): void {
+    this.waitExpired = false;
+    this.waitTimer = this.timer.setTimeout(() => {
+      this.waitTimer = undefined;
+      this.waitExpired = true;
+      this.flushIfDue();
+    }, this.options.maxWaitMs);
+  }
+
+  private flushIfDue(): void {
+    if (this.running || this.waiting.length === 0) return;
+    if (this.waiting.length < this.options.maxSize && !this.waitExpired) return;
+    const batch = this.waiting.splice(0, this.options.maxSize);
+    if (this.waitTimer !== undefined) this.timer.clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.waitExpired = false;
+    // Items left over (more than maxSize were waiting) start a fresh wait.
+    if (this.waiting.length > 0) this.startWaitTimer();
+    this.running = true;
+    void this.run(batch);
+  }
+
+  private async run(batch: Waiting<I, R>[]): Promise<void> {
+    try {
+      const outcomes = await this.options.process(batch.map((w) => w.item));
+      if (outcomes.length !== batch.length) {
+        throw new Error(`BUG: batch of ${batch.length} items produced ${outcomes.length} outcomes`);
+      }
+      batch.forEach((waiting, index) => {
+        const outcome = outcomes[index] as BatchItemOutcome<R>;
+        if (outcome.ok) waiting.resolve(outcome.value);
+        else waiting.reject(outcome.error);
+      });
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const waiting of batch) waiting.reject(failure);
+    } finally {
+      this.running = false;
+      this.flushIfDue();
+    }
+  }
+}

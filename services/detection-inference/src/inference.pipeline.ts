@@ -1,0 +1,136 @@
+import { Topics } from '@argus/contracts';
+import type { MessageBus, MessagingLogger, RetryOptions, Subscription } from '@argus/messaging';
+import {
+  AlertRepository,
+  CameraAlertHistoryRepository,
+  type DatabaseHandle,
+  DetectionRepository,
+  FrameRepository,
+  LineRepository,
+  ModelRegistryRepository,
+} from '@argus/persistence';
+import type { ObjectStore } from '@argus/storage';
+import { FrameBatchCollector } from './batching/frame-batch.collector';
+import { FrameBatchProcessor, type FrameToScore, type ScoredFrame } from './inference/frame-batch.processor';
+import { FrameImageSource } from './inference/frame-image.source';
+import { FrameIngestedConsumer } from './inference/frame-ingested.consumer';
+import { ProcessFrameUseCase } from './inference/process-frame.use-case';
+import { ModelPackageCache } from './models/model-package.cache';
+import { ModelPromotedConsumer } from './models/model-promoted.consumer';
+import { ProductionModelCatalog } from './models/production-model.catalog';
+import { ModelPromotionService } from './registry/model-promotion.service';
+import { type RegistrationReport, ShippedModelsRegistrar } from './registry/shipped-models.registrar';
+import type { DetectorRuntime } from './runtime/detector-runtime.port';
+import { WorkerDetectorRuntimeAdapter } from './runtime/worker-detector-runtime.adapter';
+
+/** The topics the pipeline uses; integration tests pass uniquely named copies. */
+export interface PipelineTopics {
+  readonly frameIngested: typeof Topics.frameIngested;
+  readonly detectionsProduced: typeof Topics.detectionsProduced;
+  readonly alertRaised: typeof Topics.alertRaised;
+  readonly modelPromoted: typeof Topics.modelPromoted;
+  readonly modelRegistered: typeof Topics.modelRegistered;
+}
+
+export const DEFAULT_PIPELINE_TOPICS: PipelineTopics = {
+  frameIngested: Topics.frameIngested,
+  detectionsProduced: Topics.detectionsProduced,
+  alertRaised: Topics.alertRaised,
+  modelPromoted: Topics.modelPromoted,
+  modelRegistered: Topics.modelRegistered,
+};
+
+export interface InferencePipelineSettings {
+  readonly batchMax: number;
+  readonly batchWaitMs: number;
+  readonly concurrency: number;
+  readonly threads: number;
+  readonly pointerTtlMs: number;
+  readonly modelCacheDir: string;
+  /** Shipped packages to register at start; undefined: none. */
+  readonly modelsDir?: string;
+  readonly instanceId: string;
+  readonly groupId?: string;
+  readonly retry?: RetryOptions;
+}
+
+export interface InferencePipelineDependencies {
+  readonly bus: MessageBus;
+  readonly store: ObjectStore;
+  readonly db: DatabaseHandle;
+  readonly logger: MessagingLogger;
+  readonly settings: InferencePipelineSettings;
+  readonly topics?: PipelineTopics;
+  /** Default: the worker-thread runtime. */
+  readonly runtime?: DetectorRuntime;
+}
+
+/**
+ * detection-inference assembled from its parts (the Nest module and the integration tests build
+ * it the same way): the worker-thread model runtime, the production-model catalog, the
+ * micro-batch collector, the per-frame use case, the frame consumer group and this instance's
+ * promotion consumer, and the shipped-model registration.
+ */
+export class InferencePipeline {
+  readonly runtime: DetectorRuntime;
+  readonly catalog: ProductionModelCatalog;
+  readonly collector: FrameBatchCollector<FrameToScore, ScoredFrame>;
+  readonly useCase: ProcessFrameUseCase;
+  readonly promotions: ModelPromotionService;
+  readonly registrar: ShippedModelsRegistrar;
+  readonly topics: PipelineTopics;
+  private subscriptions: Subscription[] = [];
+
+  constructor(private readonly deps: InferencePipelineDependencies) {
+    const { bus, store, db, logger, settings } = deps;
+    this.topics = deps.topics ?? DEFAULT_PIPELINE_TOPICS;
+    const registry = new ModelRegistryRepository(db);
+    const lines = new LineRepository(db);
+    this.runtime =
+      deps.runtime ??
+      new WorkerDetectorRuntimeAdapter({ packages: new ModelPackageCache(store, settings.modelCacheDir), threads: settings.threads, logger });
+    this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
+    const processor = new FrameBatchProcessor(this.catalog, this.runtime);
+    this.collector = new FrameBatchCollector({ maxSize: settings.batchMax, maxWaitMs: settings.batchWaitMs, process: (items) => processor.process(items) });
+    this.useCase = new ProcessFrameUseCase({
+      frames: new FrameRepository(db),
+      detections: new DetectionRepository(db),
+      alerts: new AlertRepository(db),
+      alertHistory: new CameraAlertHistoryRepository(db),
+      lines,
+      images: new FrameImageSource(store),
+      scorer: this.collector,
+      bus,
+      topics: { detectionsProduced: this.topics.detectionsProduced, alertRaised: this.topics.alertRaised },
+    });
+    this.promotions = new ModelPromotionService(registry, bus, this.topics.modelPromoted);
+    this.registrar = new ShippedModelsRegistrar({ store, registry, lines, promotions: this.promotions, bus, logger, registeredTopic: this.topics.modelRegistered });
+  }
+
+  /** Topics, shipped models, then the consumers (the bus starts them when it starts). */
+  async prepare(): Promise<RegistrationReport | undefined> {
+    const { bus, store, settings, logger } = this.deps;
+    await bus.ensureTopics(Object.values(this.topics));
+    await store.ensureBucket();
+    const report = settings.modelsDir === undefined ? undefined : await this.registrar.registerFolder(settings.modelsDir);
+    if (this.subscriptions.length === 0) {
+      const frames = new FrameIngestedConsumer(bus, this.useCase, {
+        topic: this.topics.frameIngested,
+        concurrency: settings.concurrency,
+        retry: settings.retry ?? { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5_000 },
+        ...(settings.groupId ? { groupId: settings.groupId } : {}),
+      });
+      const promotions = new ModelPromotedConsumer(bus, this.catalog, { instanceId: settings.instanceId, topic: this.topics.modelPromoted, logger });
+      // Promotions first: a switch is never missed between reading the pointers and consuming frames.
+      this.subscriptions.push(await promotions.subscribe(), await frames.subscribe());
+    }
+    return report;
+  }
+
+  /** Stops consuming (in-flight frames finish and are committed), then the model runtime. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
+    this.subscriptions = [];
+    await this.runtime.close();
+  }
+}

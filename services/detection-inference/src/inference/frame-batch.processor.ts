@@ -1,0 +1,81 @@
+import type { Detection } from '@argus/contracts';
+import type { BatchItemOutcome } from '../batching/frame-batch.collector';
+import type { CatalogModel, ProductionModelCatalog } from '../models/production-model.catalog';
+import type { DetectorRuntime } from '../runtime/detector-runtime.port';
+import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
+
+/** A fetched frame waiting for the model. */
+export interface FrameToScore {
+  readonly frameId: string;
+  readonly lineId: string;
+  readonly image: Uint8Array;
+  readonly template?: Uint8Array;
+}
+
+/** What the line's production model found on the frame. */
+export interface ScoredFrame {
+  readonly model: CatalogModel;
+  readonly detections: Detection[];
+  readonly width: number;
+  readonly height: number;
+  /** Wall time of the runtime batch the frame was in. */
+  readonly batchMs: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Runs one micro-batch: reads each line's production model ONCE at the start of the batch (the
+ * hot-swap point), then runs every model's frames through the runtime as one batch per model
+ * (lines may run different models). A frame that cannot be decoded fails alone.
+ */
+export class FrameBatchProcessor {
+  constructor(
+    private readonly catalog: ProductionModelCatalog,
+    private readonly runtime: DetectorRuntime,
+  ) {}
+
+  async process(items: readonly FrameToScore[]): Promise<BatchItemOutcome<ScoredFrame>[]> {
+    await this.catalog.releaseUnused();
+    const outcomes: BatchItemOutcome<ScoredFrame>[] = new Array(items.length);
+    const models = new Map<string, CatalogModel | null>();
+    for (const lineId of new Set(items.map((i) => i.lineId))) models.set(lineId, await this.catalog.modelFor(lineId));
+    const byModel = new Map<string, { model: CatalogModel; indices: number[] }>();
+    items.forEach((item, index) => {
+      const model = models.get(item.lineId);
+      if (!model) {
+        outcomes[index] = { ok: false, error: new FrameUnprocessableError(FrameFailureCodes.noProductionModel, `line ${item.lineId} has no production model`) };
+        return;
+      }
+      if (model.usesTemplate && !item.template) {
+        outcomes[index] = {
+          ok: false,
+          error: new FrameUnprocessableError(FrameFailureCodes.templateMissing, `model ${model.name} ${model.version} compares frames with the line's golden template, and frame ${item.frameId} came without one`),
+        };
+        return;
+      }
+      const group = byModel.get(model.id) ?? { model, indices: [] };
+      group.indices.push(index);
+      byModel.set(model.id, group);
+    });
+    for (const { model, indices } of byModel.values()) {
+      const inputs = indices.map((index) => {
+        const item = items[index] as FrameToScore;
+        return { image: item.image, ...(item.template ? { template: item.template } : {}), label: item.frameId };
+      });
+      const result = await this.runtime.detect(model, inputs);
+      indices.forEach((index, slot) => {
+        const output = result.outputs[slot];
+        if (!output || !output.ok) {
+          const reason = output?.reason ?? 'no output from the runtime';
+          outcomes[index] = { ok: false, error: new FrameUnprocessableError(FrameFailureCodes.undecodable, reason) };
+          return;
+        }
+        outcomes[index] = {
+          ok: true,
+          value: { model, detections: output.detections, width: output.width, height: output.height, batchMs: result.batchMs, batchSize: indices.length },
+        };
+      });
+    }
+    return outcomes;
+  }
+}

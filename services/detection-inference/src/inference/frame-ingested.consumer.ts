@@ -1,0 +1,47 @@
+import { Topics } from '@argus/contracts';
+import type { MessageBus, RetryOptions, Subscription } from '@argus/messaging';
+import type { ProcessFrameUseCase } from './process-frame.use-case';
+
+export const FRAME_CONSUMER_GROUP = 'detection-inference';
+
+export interface FrameIngestedConsumerOptions {
+  readonly topic?: typeof Topics.frameIngested;
+  readonly groupId?: string;
+  /**
+   * Partitions handled in parallel by this member. The bus handles ONE message at a time per
+   * partition (per camera key: ordered), so this is also the most frames in flight at once and
+   * therefore the largest micro-batch this member can form.
+   */
+  readonly concurrency: number;
+  readonly retry: RetryOptions;
+}
+
+/**
+ * The consumer group on `inspection.frame.ingested.v1`. Thin: the bus parses and validates the
+ * message against its schema (invalid → dead letter), the use case does the work, and the offset is
+ * committed by the bus only after the use case resolved (all database writes done) or the message
+ * was dead-lettered (NonRetryableError).
+ *
+ * Scale-out is by group members (more processes): the topic has 6 partitions (contracts) — enough
+ * for 3 inference processes with 2 partitions each, or one process handling 6 cameras' frames in
+ * parallel (batches of up to 6), while every camera's frames stay ordered (key = line/camera),
+ * which the alert dedup relies on. More members than partitions would sit idle.
+ */
+export class FrameIngestedConsumer {
+  constructor(
+    private readonly bus: Pick<MessageBus, 'subscribe'>,
+    private readonly useCase: Pick<ProcessFrameUseCase, 'execute'>,
+    private readonly options: FrameIngestedConsumerOptions,
+  ) {}
+
+  subscribe(): Promise<Subscription> {
+    return this.bus.subscribe(this.options.topic ?? Topics.frameIngested, {
+      groupId: this.options.groupId ?? FRAME_CONSUMER_GROUP,
+      concurrency: this.options.concurrency,
+      retry: this.options.retry,
+      handler: async (event) => {
+        await this.useCase.execute(event);
+      },
+    });
+  }
+}

@@ -1,0 +1,202 @@
+import type { Detection, FrameIngestedV1 } from '@argus/contracts';
+import { Topics } from '@argus/contracts';
+import type { MessageBus } from '@argus/messaging';
+import { NonRetryableError } from '@argus/messaging';
+import type {
+  Alert,
+  AlertRepository,
+  CameraAlertHistoryRepository,
+  DetectionRepository,
+  FrameRepository,
+  LineRepository,
+} from '@argus/persistence';
+import { FrameNotFoundError } from '@argus/persistence';
+import { DEFAULT_DEDUP_MIN_IOU, withoutDuplicates } from '../alerting/alert-dedup.policy';
+import { highestSeverity, qualifyingDetections } from '../alerting/alert-rule.evaluator';
+import { deterministicEventId } from '../events/event-id.factory';
+import type { FrameToScore, ScoredFrame } from './frame-batch.processor';
+import type { FrameImages } from './frame-image.source';
+import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
+
+/** The topics this use case publishes to (overridable so integration tests use their own). */
+export interface InferenceTopics {
+  readonly detectionsProduced: typeof Topics.detectionsProduced;
+  readonly alertRaised: typeof Topics.alertRaised;
+}
+
+export interface ProcessFrameDependencies {
+  readonly frames: Pick<FrameRepository, 'markProcessed' | 'markFailed'>;
+  readonly detections: Pick<DetectionRepository, 'saveForFrame' | 'listForFrame'>;
+  readonly alerts: Pick<AlertRepository, 'raiseOnce' | 'findForFrame'>;
+  readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
+  readonly lines: Pick<LineRepository, 'findLine' | 'alertRulesFor'>;
+  readonly images: { fetch(event: FrameIngestedV1): Promise<FrameImages> };
+  /** The micro-batch collector: resolves with this frame's result once its batch ran. */
+  readonly scorer: { submit(frame: FrameToScore): Promise<ScoredFrame> };
+  readonly bus: Pick<MessageBus, 'publish'>;
+  readonly topics?: InferenceTopics;
+  readonly now?: () => Date;
+}
+
+export interface ProcessedFrame {
+  readonly modelVersionId: string;
+  readonly detections: readonly Detection[];
+  /** The alert of this frame (new, or found again on a redelivery); null when none was raised. */
+  readonly alert: Alert | null;
+  /** True when the frame had already been scored (a redelivery): the model did not run again. */
+  readonly reused: boolean;
+}
+
+/**
+ * One ingested frame, end to end: fetch, score (in a micro-batch, with the line's production model
+ * as of the batch start), write the detections (idempotent per frame and model version), decide
+ * the alert (rules, then the camera's dedup window), publish detections-produced and, when there
+ * is an alert, alert-raised, and mark the frame processed. Every database write happens BEFORE
+ * this resolves, and the bus commits the offset only after it resolves.
+ *
+ * Redelivery (a crash after some of the steps): a frame that already has detections is not scored
+ * again — the stored result (and its model version) is reused, even if the line's model changed
+ * meanwhile — and an existing alert is published again instead of raising a second one. Events
+ * carry deterministic ids, so consumers see a repeat as a repeat.
+ *
+ * A frame that cannot be scored (object missing, undecodable, no model) is marked failed with
+ * the reason and a NonRetryableError dead-letters the message; the partition keeps flowing.
+ */
+export class ProcessFrameUseCase {
+  private readonly topics: InferenceTopics;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ProcessFrameDependencies) {
+    this.topics = deps.topics ?? { detectionsProduced: Topics.detectionsProduced, alertRaised: Topics.alertRaised };
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async execute(event: FrameIngestedV1): Promise<ProcessedFrame> {
+    const { detections: detectionRepo } = this.deps;
+    const earlier = (await detectionRepo.listForFrame(event.frameId))[0];
+    let modelVersionId: string;
+    let detections: readonly Detection[];
+    let imageWidth = event.width;
+    let imageHeight = event.height;
+    let inferenceMs = 0;
+    if (earlier) {
+      modelVersionId = earlier.modelVersionId;
+      detections = earlier.detections.map(({ className, score, box }) => ({ className, score, box }));
+      inferenceMs = earlier.inferenceMs ?? 0;
+    } else {
+      const scored = await this.score(event);
+      imageWidth = scored.width;
+      imageHeight = scored.height;
+      inferenceMs = scored.batchMs;
+      const saved = await this.saveDetections(event, scored);
+      modelVersionId = saved.inference.modelVersionId;
+      detections = saved.inference.detections.map(({ className, score, box }) => ({ className, score, box }));
+    }
+
+    const alert = await this.decideAlert(event, modelVersionId, detections);
+
+    await this.deps.bus.publish(this.topics.detectionsProduced, {
+      eventId: deterministicEventId('detections-produced', event.frameId, modelVersionId),
+      occurredAt: this.now().toISOString(),
+      frameId: event.frameId,
+      lineId: event.lineId,
+      cameraId: event.cameraId,
+      modelVersionId,
+      detections: [...detections],
+      imageWidth,
+      imageHeight,
+      inferenceMs,
+    });
+    if (alert) {
+      await this.deps.bus.publish(this.topics.alertRaised, {
+        eventId: deterministicEventId('alert-raised', alert.id),
+        occurredAt: this.now().toISOString(),
+        alertId: alert.id,
+        frameId: event.frameId,
+        lineId: event.lineId,
+        cameraId: event.cameraId,
+        modelVersionId,
+        severity: alert.severity,
+        objectKey: event.objectKey,
+        detections: [...alert.detections],
+      });
+    }
+    await this.deps.frames.markProcessed(event.frameId);
+    return { modelVersionId, detections, alert, reused: earlier !== undefined };
+  }
+
+  private async score(event: FrameIngestedV1): Promise<ScoredFrame> {
+    try {
+      const images = await this.deps.images.fetch(event);
+      return await this.deps.scorer.submit({
+        frameId: event.frameId,
+        lineId: event.lineId,
+        image: images.image,
+        ...(images.template ? { template: images.template } : {}),
+      });
+    } catch (error) {
+      if (error instanceof FrameUnprocessableError) await this.fail(event, error);
+      throw error;
+    }
+  }
+
+  private async saveDetections(event: FrameIngestedV1, scored: ScoredFrame) {
+    try {
+      return await this.deps.detections.saveForFrame(event.frameId, scored.model.id, scored.detections, { inferenceMs: scored.batchMs });
+    } catch (error) {
+      if (error instanceof FrameNotFoundError) {
+        // No frame row to mark failed: the event points at a frame camera-ingest never recorded.
+        throw new NonRetryableError(`frame ${event.frameId} is not recorded in the database`, { code: FrameFailureCodes.frameNotRecorded, cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async decideAlert(event: FrameIngestedV1, modelVersionId: string, detections: readonly Detection[]): Promise<Alert | null> {
+    const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
+    if (existing) return existing;
+    const rules = await this.deps.lines.alertRulesFor(event.lineId);
+    const qualifying = qualifyingDetections(rules, detections);
+    if (qualifying.length === 0) return null;
+    const line = await this.deps.lines.findLine(event.lineId);
+    const windowSeconds = numberSetting(line?.settings.dedupWindowSeconds, 0);
+    const minIou = numberSetting(line?.settings['dedupMinIou'], DEFAULT_DEDUP_MIN_IOU);
+    const capturedAt = new Date(event.capturedAt);
+    let remaining = qualifying;
+    if (windowSeconds > 0) {
+      const history = await this.deps.alertHistory.alertsCapturedBetween(
+        event.lineId,
+        event.cameraId,
+        new Date(capturedAt.getTime() - windowSeconds * 1000),
+        capturedAt,
+        { excludeFrameId: event.frameId },
+      );
+      remaining = withoutDuplicates(qualifying, { frameId: event.frameId, capturedAt }, history, { windowSeconds, minIou });
+    }
+    const severity = highestSeverity(remaining);
+    if (severity === undefined) return null;
+    const raised = await this.deps.alerts.raiseOnce({
+      id: deterministicEventId('alert', event.frameId, modelVersionId),
+      frameId: event.frameId,
+      lineId: event.lineId,
+      cameraId: event.cameraId,
+      modelVersionId,
+      severity,
+      detections: remaining.map((q) => q.detection),
+    });
+    return raised.alert;
+  }
+
+  private async fail(event: FrameIngestedV1, error: FrameUnprocessableError): Promise<never> {
+    try {
+      await this.deps.frames.markFailed(event.frameId, `${error.failureCode}: ${error.message}`);
+    } catch (markError) {
+      if (!(markError instanceof FrameNotFoundError)) throw markError; // retry: the reason must be recorded first
+    }
+    throw new NonRetryableError(error.message, { code: error.failureCode, cause: error });
+  }
+}
+
+function numberSetting(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
