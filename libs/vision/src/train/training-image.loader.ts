@@ -112,6 +112,9 @@ export async function loadTrainingImages(
   await Promise.all(Array.from({ length: Math.min(concurrency, samples.length) }, worker));
   const images: LoadedSample[] = [];
   const skipped: SkippedSample[] = [];
-  for (const r of results) ('frame' in r ? images.push(r) : skipped.push(r));
+  for (const r of results) {
+    if ('frame' in r) images.push(r);
+    else skipped.push(r);
+  }
   return { images, skipped, unknownClassBoxes };
 }
