@@ -27,6 +27,7 @@ const spec: CommandSpec = {
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
     threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads', default: '2' },
     'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence written (default the package's)" },
+    'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
   },
   examples: ['argus detect --model models/deeppcb --input ../shared/datasets/deeppcb/group20085/20085 --out tmp/results --format deeppcb'],
 };
@@ -98,6 +99,7 @@ export const detectCommand: CliCommand = {
     const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
     const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 64 }) as number;
     const scoreThreshold = numberOption(values, 'score-threshold', { min: 0, max: 1 });
+    const nmsIou = numberOption(values, 'nms-iou', { min: 0, max: 1 });
     const outDir = requiredString(values, 'out');
     const pkg = await loadModelPackage(folderPackageFiles(requiredString(values, 'model')));
     const classes = pkg.metadata.classes;
@@ -111,7 +113,10 @@ export const detectCommand: CliCommand = {
       runtime,
       threads,
       logger: stderrJsonVisionLogger,
-      ...(scoreThreshold !== undefined ? { postprocessing: { scoreThreshold } } : {}),
+      postprocessing: {
+        ...(scoreThreshold !== undefined ? { scoreThreshold } : {}),
+        ...(nmsIou !== undefined ? { nmsIouThreshold: nmsIou } : {}),
+      },
     });
     const batches: InputImage[][] = [];
     for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));

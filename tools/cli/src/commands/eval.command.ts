@@ -29,6 +29,8 @@ const spec: CommandSpec = {
     'val-fraction': { type: 'string', valueName: 'F', description: "validation share (default the model's training setting)" },
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
+    'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence kept (default the package's)" },
+    'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
     'deployment-threshold': { type: 'string', valueName: 'X', description: "score threshold for P/R/F1 (default the package's best-F1 threshold)" },
     report: { type: 'string', valueName: 'FILE', description: 'write the full report as JSON' },
     'pr-plot': { type: 'string', valueName: 'FILE', description: 'write the precision–recall curves as a PNG' },
@@ -81,7 +83,16 @@ export const evalCommand: CliCommand = {
     const samples = split === 'all' ? [...data.train, ...data.validation] : data.validation;
     if (samples.length === 0) throw new UsageError(`no ${split} samples in ${data.source}`);
     const deploymentThreshold = numberOption(values, 'deployment-threshold', { min: 0, max: 1 });
-    const runner = await DetectorRunner.open(pkg, { runtime, logger: stderrJsonVisionLogger });
+    const scoreThreshold = numberOption(values, 'score-threshold', { min: 0, max: 1 });
+    const nmsIou = numberOption(values, 'nms-iou', { min: 0, max: 1 });
+    const runner = await DetectorRunner.open(pkg, {
+      runtime,
+      logger: stderrJsonVisionLogger,
+      postprocessing: {
+        ...(scoreThreshold !== undefined ? { scoreThreshold } : {}),
+        ...(nmsIou !== undefined ? { nmsIouThreshold: nmsIou } : {}),
+      },
+    });
     let evaluation;
     try {
       evaluation = await evaluateModel(runner, samples, {
