@@ -3,7 +3,7 @@ import { databaseConfigFromEnv } from '@argus/persistence';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { type Environment, loadConfig, type LoadConfigOptions, millisecondsField, serviceEnvSchema } from '@argus/platform';
+import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
 
@@ -20,8 +20,11 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   ARGUS_INFER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   /** ONNX Runtime intra-op threads of the inference worker. */
   ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
-  /** How long a line's production pointer read from Postgres is trusted (promotion events refresh it at once). */
-  ARGUS_INFER_MODEL_POINTER_TTL_MS: millisecondsField(5_000),
+  /**
+   * How long a line's production pointer read from Postgres is trusted. 0 (default): read at every
+   * batch start, so every frame whose batch starts after a promotion committed uses the new version.
+   */
+  ARGUS_INFER_MODEL_POINTER_TTL_MS: z.coerce.number().int().min(0).default(0),
   /** Local copies of model packages. */
   ARGUS_MODEL_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-model-cache')),
   /** Shipped model packages (`<dir>/<name>/metadata.json`), registered at start-up. Empty: none. */

@@ -53,7 +53,9 @@ class RecordingRuntime implements DetectorRuntime {
   loadedModelIds(): readonly string[] {
     return [...this.loaded];
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.loaded.clear();
+  }
 }
 
 const frame = (frameId: string, lineId: string, template?: boolean): FrameToScore => ({ frameId, lineId, image: new Uint8Array([1]), ...(template ? { template: new Uint8Array([2]) } : {}) });
@@ -120,7 +122,7 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
     expect(first.map((s) => s.model.id)).toEqual(['a1', 'a1']);
     expect(second.map((s) => s.model.id)).toEqual(['a2', 'a2']);
     expect(runtime.runs.map((r) => r.model)).toEqual(['a1', 'a2']);
-    // a1 serves no line any more: unloaded at the start of the batch after the switch, not during its own.
+    // a1 serves no line any more: unloaded when the batch after the switch starts, not during its own.
     expect(runtime.unloads).toEqual(['a1']);
   });
 

@@ -35,10 +35,11 @@ export class FrameBatchProcessor {
   ) {}
 
   async process(items: readonly FrameToScore[]): Promise<BatchItemOutcome<ScoredFrame>[]> {
-    await this.catalog.releaseUnused();
     const outcomes: BatchItemOutcome<ScoredFrame>[] = new Array(items.length);
     const models = new Map<string, CatalogModel | null>();
     for (const lineId of new Set(items.map((i) => i.lineId))) models.set(lineId, await this.catalog.modelFor(lineId));
+    // No batch is running (one at a time): versions that no line points at any more can go.
+    await this.catalog.releaseUnused();
     const byModel = new Map<string, { model: CatalogModel; indices: number[] }>();
     items.forEach((item, index) => {
       const model = models.get(item.lineId);

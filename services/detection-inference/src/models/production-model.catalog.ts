@@ -24,12 +24,13 @@ interface CachedPointer {
  * per batch and uses that answer for the whole batch: a switch therefore happens BETWEEN batches,
  * and the version that scored a frame is the one written with its detections.
  *
- * The pointer comes from Postgres (the registry is the truth) and is cached for `pointerTtlMs`.
+ * The pointer comes from Postgres (the registry is the truth), read at each batch start unless a
+ * `pointerTtlMs` > 0 lets it be cached (default 0: exact — every batch that starts after a
+ * promotion committed uses the new version; the cost is one indexed read per line per batch).
  * A `model.version.promoted.v1` event (every instance consumes every promotion, see
- * ModelPromotedConsumer) calls `onPromoted`: the new version is loaded into the runtime FIRST and
- * only then does the cached pointer move, so the next batch switches without waiting for a load;
- * frames keep flowing on the old version meanwhile. If an event is missed, the TTL bounds how long
- * the old version keeps serving. Versions no line uses any more are unloaded at the next batch
+ * ModelPromotedConsumer) calls `onPromoted`: the new version is downloaded and loaded into the
+ * worker right away, so the batch that switches does not wait for the load (and with a TTL, the
+ * pointer moves when the load is done; frames keep flowing on the old version meanwhile). Versions no line uses any more are unloaded at the next batch
  * start (no batch is running then: batches run one at a time).
  */
 export class ProductionModelCatalog {

@@ -1,0 +1,254 @@
+/**
+ * @jest-environment ./libs/vision/src/core/testing/shared-typed-arrays.jest-environment.js
+ */
+// detection-inference against the real Kafka, S3Proxy and Postgres of infra/local: a throw-away
+// database, topics and groups named for this run, a real (tiny, untrained) model package run by
+// ONNX Runtime in the worker thread.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  DeadLetterHeaders,
+  deadLetterTopicFor,
+  type AlertRaisedV1,
+  type DetectionsProducedV1,
+  type FrameIngestedV1,
+  Topics,
+} from '@argus/contracts';
+import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessageMetadata, type MessagingLogger } from '@argus/messaging';
+import {
+  AlertRepository,
+  createThrowawayDatabase,
+  databaseConfigFromEnv,
+  DetectionRepository,
+  FrameRepository,
+  LineRepository,
+  ModelRegistryRepository,
+  runMigrations,
+  type ThrowawayDatabase,
+} from '@argus/persistence';
+import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
+import { encodeImage, folderPackageFiles, SeededRandom } from '@argus/vision';
+import { InferencePipeline, type PipelineTopics } from './inference.pipeline';
+import { writeRandomModelPackage } from './testing/random-model.fixture';
+import { waitFor } from './testing/wait-for.poller';
+
+jest.setTimeout(120_000);
+
+const run = randomBytes(4).toString('hex');
+const lineId = `line-${run}`;
+const modelName = `tiny-${run}`;
+const topics: PipelineTopics = {
+  frameIngested: { ...Topics.frameIngested, name: `inspection.frame-t${run}.ingested.v1` },
+  detectionsProduced: { ...Topics.detectionsProduced, name: `inspection.detections-t${run}.produced.v1` },
+  alertRaised: { ...Topics.alertRaised, name: `inspection.alert-t${run}.raised.v1` },
+  modelPromoted: { ...Topics.modelPromoted, name: `model.version-t${run}.promoted.v1` },
+  modelRegistered: { ...Topics.modelRegistered, name: `model.version-t${run}.registered.v1` },
+};
+const deadLetters: typeof Topics.frameIngested = { ...topics.frameIngested, name: deadLetterTopicFor(topics.frameIngested.name) };
+const tuning = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100, handlerHeartbeatMs: 500 };
+/** Keeps the log in memory (dead-lettering logs errors on purpose here); the tests read it. */
+const logged: { level: string; msg: string | undefined; obj: Record<string, unknown> }[] = [];
+const quiet: MessagingLogger = {
+  info: (obj, msg) => void logged.push({ level: 'info', msg, obj }),
+  warn: (obj, msg) => void logged.push({ level: 'warn', msg, obj }),
+  error: (obj, msg) => void logged.push({ level: 'error', msg, obj }),
+};
+
+async function noisePng(seed: number, width = 64, height = 48): Promise<Buffer> {
+  const random = new SeededRandom(seed);
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(random.next() * 256);
+  return encodeImage({ data, width, height, channels: 1 }, 'png');
+}
+
+describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
+  let db: ThrowawayDatabase;
+  let store: MinioObjectStore;
+  let bus: KafkaMessageBusAdapter;
+  let pipeline: InferencePipeline;
+  let tmp: string;
+  let v1: string;
+  let templateKey: string;
+  const produced: DetectionsProducedV1[] = [];
+  const producedIds: string[] = [];
+  const alerts: AlertRaisedV1[] = [];
+  const dlq: { event: FrameIngestedV1; metadata: MessageMetadata }[] = [];
+
+  const frames = () => new FrameRepository(db.dataSource);
+  const detectionsOf = (frameId: string) => new DetectionRepository(db.dataSource).listForFrame(frameId);
+
+  /** What camera-ingest does: store the bytes, record the frame, publish frame-ingested. */
+  async function ingest(cameraId: string, bytes: Buffer, options: { store?: boolean; capturedAt?: Date } = {}): Promise<FrameIngestedV1> {
+    const frameId = randomUUID();
+    const objectKey = `${lineId}/${cameraId}/${frameId}.png`;
+    if (options.store ?? true) await store.put(objectKey, bytes, { contentType: 'image/png', size: bytes.length });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const capturedAt = options.capturedAt ?? new Date();
+    await frames().recordIngested({ id: frameId, lineId, cameraId, objectKey, contentType: 'image/png', width: 64, height: 48, byteSize: bytes.length, sha256, capturedAt });
+    const event: FrameIngestedV1 = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      frameId,
+      lineId,
+      cameraId,
+      bucket: store.bucket,
+      objectKey,
+      templateKey,
+      contentType: 'image/png',
+      width: 64,
+      height: 48,
+      byteSize: bytes.length,
+      sha256,
+      capturedAt: capturedAt.toISOString(),
+      source: 'simulator',
+    };
+    await bus.publish(topics.frameIngested, event);
+    return event;
+  }
+
+  const processed = (frameId: string) =>
+    waitFor(`detections of frame ${frameId} on Kafka`, () => produced.some((e) => e.frameId === frameId), 60_000, () => `${produced.length} detection events so far`);
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'detection-inference-int'));
+    await runMigrations(db.dataSource);
+    store = new MinioObjectStore(s3ConfigFromEnv(process.env));
+    await store.ensureBucket();
+    bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `di-int-${run}` }), logger: quiet, consumer: tuning });
+
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'di-int-'));
+    await writeRandomModelPackage(path.join(tmp, 'models', modelName), { name: modelName, version: 'v1', seed: 1 });
+    await writeRandomModelPackage(path.join(tmp, 'next', modelName), { name: modelName, version: 'v2', seed: 2 });
+
+    const lines = new LineRepository(db.dataSource);
+    await lines.upsertLine({ id: lineId, name: 'Integration line', settings: { modelName, dedupWindowSeconds: 0 } });
+    for (const camera of ['cam-1', 'cam-2', 'cam-3']) await lines.addCamera({ lineId, id: camera, name: camera });
+    await lines.setAlertRules(lineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
+    templateKey = `templates/${lineId}.png`;
+    const template = await noisePng(999);
+    await store.put(templateKey, template, { contentType: 'image/png', size: template.length });
+    await lines.setTemplate(lineId, { objectKey: templateKey, width: 64, height: 48 });
+
+    pipeline = new InferencePipeline({
+      bus,
+      store,
+      db: db.dataSource,
+      logger: quiet,
+      topics,
+      settings: {
+        batchMax: 4,
+        batchWaitMs: 10,
+        concurrency: 6,
+        threads: 1,
+        pointerTtlMs: 0,
+        modelCacheDir: path.join(tmp, 'cache'),
+        modelsDir: path.join(tmp, 'models'),
+        instanceId: `int-${run}`,
+        groupId: `di-int-${run}`,
+        retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
+      },
+    });
+    const report = await pipeline.prepare();
+    v1 = report?.registered[0]?.version.id as string;
+    expect(report?.registered.map((r) => [r.version.name, r.version.version, r.created])).toEqual([[modelName, 'v1', true]]);
+    expect(report?.assigned).toEqual([{ lineId, modelVersionId: v1 }]);
+
+    await bus.subscribe(topics.detectionsProduced, { groupId: `obs-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void (produced.push(e), producedIds.push(e.eventId)) });
+    await bus.subscribe(topics.alertRaised, { groupId: `obs-alerts-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void alerts.push(e) });
+    await bus.subscribe(deadLetters, { groupId: `obs-dlq-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (event, metadata) => void dlq.push({ event, metadata }) });
+    await bus.start();
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await bus?.stop();
+    await db?.drop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('a published frame ends with detections in Postgres, the frame processed, and its events on Kafka', async () => {
+    const frame = await ingest('cam-1', await noisePng(1));
+    await processed(frame.frameId);
+    const stored = await detectionsOf(frame.frameId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.modelVersionId).toBe(v1);
+    expect(stored[0]?.detections.length).toBeGreaterThan(0);
+    const event = produced.find((e) => e.frameId === frame.frameId) as DetectionsProducedV1;
+    expect(event).toMatchObject({ lineId, cameraId: 'cam-1', modelVersionId: v1, imageWidth: 64, imageHeight: 48 });
+    expect(event.detections).toEqual(stored[0]?.detections.map(({ className, score, box }) => ({ className, score, box })));
+    expect((await frames().findById(frame.frameId))?.status).toBe('processed');
+    // The rule "*" with minimum 0 makes every scored frame alert: row and event.
+    const [alert] = await new AlertRepository(db.dataSource).findForFrame(frame.frameId);
+    expect(alert).toMatchObject({ modelVersionId: v1, severity: 'high' });
+    await waitFor('the alert event', () => alerts.some((a) => a.frameId === frame.frameId), 30_000);
+    expect(alerts.find((a) => a.frameId === frame.frameId)?.alertId).toBe(alert?.id);
+  });
+
+  it('a corrupt or missing object: frame failed with the reason, message in the DLQ, and the camera\'s next frame still processed', async () => {
+    const valid = await noisePng(2);
+    const corrupt = Buffer.concat([valid.subarray(0, 33), Buffer.alloc(300, 0x5a)]); // PNG signature and header, broken body
+    const bad = await ingest('cam-2', corrupt);
+    const missing = await ingest('cam-2', await noisePng(3), { store: false });
+    const next = await ingest('cam-2', valid);
+    await processed(next.frameId);
+    await waitFor('both dead letters', () => [bad, missing].every((f) => dlq.some((d) => d.event.frameId === f.frameId)), 30_000, () => `${dlq.length} dead letters`);
+
+    const codeOf = (frameId: string) => dlq.find((d) => d.event.frameId === frameId)?.metadata.headers[DeadLetterHeaders.errorCode];
+    expect(codeOf(bad.frameId)).toBe('frame-undecodable');
+    expect(codeOf(missing.frameId)).toBe('frame-object-missing');
+    const badRow = await frames().findById(bad.frameId);
+    expect(badRow?.status).toBe('failed');
+    expect(badRow?.failureReason).toMatch(/^frame-undecodable: .*decode/);
+    const missingRow = await frames().findById(missing.frameId);
+    expect(missingRow?.status).toBe('failed');
+    expect(missingRow?.failureReason).toMatch(/^frame-object-missing: /);
+    expect(await detectionsOf(bad.frameId)).toEqual([]);
+    expect((await frames().findById(next.frameId))?.status).toBe('processed');
+  });
+
+  it('a promotion between frames: the later frames are scored by the new version, none is lost', async () => {
+    const before = await ingest('cam-3', await noisePng(10));
+    await processed(before.frameId);
+    const { version: v2 } = await pipeline.registrar.registerPackage(folderPackageFiles(path.join(tmp, 'next', modelName)));
+    const promotion = await pipeline.promotions.promote(lineId, v2.id, 'integration-test', 'v2 is better');
+    expect(promotion.changed).toBe(true);
+    const after = await Promise.all([11, 12, 13, 14, 15].map(async (seed, i) => ingest(i % 2 ? 'cam-1' : 'cam-3', await noisePng(seed))));
+    for (const frame of after) await processed(frame.frameId);
+
+    expect((await detectionsOf(before.frameId)).map((i) => i.modelVersionId)).toEqual([v1]);
+    for (const frame of after) {
+      expect((await detectionsOf(frame.frameId)).map((i) => i.modelVersionId)).toEqual([v2.id]);
+      expect(produced.find((e) => e.frameId === frame.frameId)?.modelVersionId).toBe(v2.id);
+    }
+    const history = await new ModelRegistryRepository(db.dataSource).promotionHistory(lineId);
+    expect(history.map((p) => [p.fromVersionId, p.toVersionId, p.promotedBy])).toEqual([
+      [v1, v2.id, 'integration-test'],
+      [null, v1, 'detection-inference-bootstrap'],
+    ]);
+    // The promotion event reached this instance's own group, which (pre)loaded v2 and switched the line.
+    await waitFor(
+      'the promotion event handled by this instance',
+      () => logged.some((l) => l.msg?.startsWith('production model switched') && l.obj['lineId'] === lineId && l.obj['serving'] === v2.id),
+      30_000,
+    );
+    expect(pipeline.runtime.loadedModelIds()).toEqual([v2.id]); // v1 serves no line any more: unloaded
+  });
+
+  it('redelivery of the same frame: no duplicate detections or alerts, the same event ids again', async () => {
+    const frame = await ingest('cam-1', await noisePng(20));
+    await processed(frame.frameId);
+    await bus.publish(topics.frameIngested, frame); // the same event again, as after a crash before the commit
+    await waitFor('the frame handled twice', () => produced.filter((e) => e.frameId === frame.frameId).length === 2, 60_000);
+    await waitFor('its alert published twice', () => alerts.filter((a) => a.frameId === frame.frameId).length === 2, 30_000);
+
+    const stored = await detectionsOf(frame.frameId);
+    expect(stored).toHaveLength(1);
+    expect(await new AlertRepository(db.dataSource).findForFrame(frame.frameId)).toHaveLength(1);
+    const events = produced.filter((e) => e.frameId === frame.frameId);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(1);
+    expect(events[1]?.detections).toEqual(events[0]?.detections);
+    expect(new Set(alerts.filter((a) => a.frameId === frame.frameId).map((a) => a.alertId)).size).toBe(1);
+  });
+});
