@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ArchitectureSpec } from '../core/architecture-spec';
+import type { DetectorWeights } from '../core/detector-weights';
 import { buildModelPackage } from '../artifact/model-package.builder';
 import type { ModelPackageFiles } from '../artifact/model-package.files';
 import type { ModelMetadata } from '../artifact/model-package.metadata';
@@ -8,7 +9,7 @@ import { saveModelPackage, type ModelPackage } from '../artifact/model-package.s
 import { buildEvaluationReport, type EvaluationReport } from '../eval/evaluation-report';
 import { fingerprintTrainingData } from './dataset.fingerprint';
 import { trainDetector, type TrainerConfig, type TrainingResult } from './detector.trainer';
-import { predictLoadedSamplesOnnx } from './detector.validator';
+import { metricsOf, predictLoadedSamplesOnnx, selectionScore, type SelectionMetric } from './detector.validator';
 import { buildTrainingBatch } from './training-batch.builder';
 import { loadTrainingData, type TrainingDataOptions, type TrainingDataSource } from './training-data.source';
 import { loadTrainingImages, type LoadedSample } from './training-image.loader';
@@ -113,8 +114,12 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
 
   const exportOnnx = options.exportOnnx ?? true;
   let report: EvaluationReport | null = null;
+  let nmsIouThreshold = 0.5;
   if (validation.images.length > 0) {
-    report = await evaluateLoaded(spec, training.weights, validation.images);
+    const tuned = await tuneNmsThreshold(spec, training.weights, validation.images, options.config.selectionMetric);
+    nmsIouThreshold = tuned.best;
+    log(`NMS IoU threshold chosen on validation: ${tuned.best} (${tuned.scores.map(([t, v]) => `${t}: ${v.toFixed(4)}`).join(', ')} by ${options.config.selectionMetric})`);
+    report = await evaluateLoaded(spec, training.weights, validation.images, nmsIouThreshold);
   }
   const deploymentThreshold = report ? report.bestF1.scoreThreshold : null;
   const deepPcbAtDeployment = report?.deepPcb?.atDeploymentThreshold;
@@ -129,7 +134,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     argusVersion: options.argusVersion,
     ...(options.name ? { name: options.name } : {}),
     ...(options.version ? { version: options.version } : {}),
-    postprocessing: { deploymentThreshold },
+    postprocessing: { deploymentThreshold, nmsIouThreshold },
     exportOnnx,
     ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
     training: {
@@ -175,12 +180,40 @@ function finiteOrNull(v: number | undefined): number | null {
 }
 
 /** The shipped weights on preloaded validation images: the full evaluation report (DeepPCB metric included). */
+/** NMS IoU thresholds tried on validation after training (defects rarely overlap: low ones often win). */
+export const NMS_IOU_CANDIDATES = [0.5, 0.4, 0.3, 0.2, 0.1] as const;
+
+/**
+ * Picks the NMS IoU threshold that scores best on the validation images by the selection metric
+ * (ties: the higher threshold). A post-processing choice, like the deployment threshold.
+ */
+export async function tuneNmsThreshold(
+  spec: ArchitectureSpec,
+  weights: DetectorWeights,
+  images: readonly LoadedSample[],
+  metric: SelectionMetric,
+): Promise<{ best: number; scores: [number, number][] }> {
+  const scores: [number, number][] = [];
+  for (const iouThreshold of NMS_IOU_CANDIDATES) {
+    const predictions = await predictLoadedSamplesOnnx(spec, weights, images, { classes: spec.classes, scoreThreshold: 0.05, iouThreshold, threads: 2 });
+    scores.push([iouThreshold, selectionScore(metricsOf(predictions, spec.classes), metric)]);
+  }
+  const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { best: best[0], scores };
+}
+
 export async function evaluateLoaded(
   spec: ArchitectureSpec,
-  weights: Parameters<typeof predictLoadedSamplesOnnx>[1],
+  weights: DetectorWeights,
   images: readonly LoadedSample[],
+  nmsIouThreshold = 0.5,
 ): Promise<EvaluationReport> {
-  const predictions = await predictLoadedSamplesOnnx(spec, weights, images, { classes: spec.classes, scoreThreshold: 0.05, threads: 2 });
+  const predictions = await predictLoadedSamplesOnnx(spec, weights, images, {
+    classes: spec.classes,
+    scoreThreshold: 0.05,
+    iouThreshold: nmsIouThreshold,
+    threads: 2,
+  });
   const provisional = buildEvaluationReport(predictions, { classes: spec.classes, deploymentThreshold: 0.5, deepPcbBenchmark: true });
   return buildEvaluationReport(predictions, {
     classes: spec.classes,
