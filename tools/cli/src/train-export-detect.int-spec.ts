@@ -112,5 +112,5 @@ describe('argus train → export → detect', () => {
     const doc = JSON.parse(await readFile(path.join(jsonOut, `${ids[0]}.json`), 'utf8'));
     expect(doc).toMatchObject({ id: ids[0], image: `${ids[0]}_test.jpg`, width: 256, height: 256, model: { name: 'tiny-pcb' } });
     expect(Array.isArray(doc.detections)).toBe(true);
-  });
+  }, 120_000);
 });

@@ -32,6 +32,8 @@ async function image(width: number, height: number, seed: number): Promise<Buffe
   return encodeImage({ data, width, height, channels: 1 }, 'png');
 }
 
+jest.setTimeout(30_000);
+
 describe('DetectorRunner', () => {
   beforeAll(async () => {
     await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });

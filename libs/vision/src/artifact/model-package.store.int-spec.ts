@@ -35,7 +35,7 @@ beforeAll(async () => {
   await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });
   pkg = await buildModelPackage({ spec, weights: initDetectorWeights(spec, 5), argusVersion: 'it', training: null, validation: null });
   scratch = await mkdtemp(path.join(tmpdir(), 'argus-model-package-'));
-});
+}, 30_000);
 
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
@@ -68,7 +68,7 @@ describe('model packages in storage', () => {
     await expect(loadModelPackage(files)).rejects.toThrow(new RegExp(`model package argus-vision-it/${prefix}: metadata\\.json is not valid JSON`));
     await expect(loadModelPackage(objectStorePackageFiles(store, `${prefix}-absent`))).rejects.toThrow(ModelPackageError);
     for (const key of keys) await store.delete(`${prefix}/${key}`);
-  });
+  }, 30_000);
 
   it('round-trips through a FilesystemObjectStore and a plain folder', async () => {
     const store = new FilesystemObjectStore({ root: path.join(scratch, 'store'), bucket: 'argus' });
@@ -81,5 +81,5 @@ describe('model packages in storage', () => {
     await writeFile(path.join(folder, 'weights.bin'), Buffer.alloc(7));
     await expect(loadModelPackage(folderPackageFiles(folder))).rejects.toThrow(/weights\.json: the manifest describes \d+ bytes of weights, the binary file has 7/);
     await expect(loadModelPackage(folderPackageFiles(path.join(scratch, 'nothing')))).rejects.toThrow('no metadata.json: not a model package');
-  });
+  }, 30_000);
 });

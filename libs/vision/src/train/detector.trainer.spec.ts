@@ -85,6 +85,9 @@ const config: TrainerConfig = {
   selectionMetric: 'map50',
 };
 
+// Real (tiny) training runs: well under a second each on an idle machine, more on a busy one.
+jest.setTimeout(60_000);
+
 describe('trainDetector', () => {
   beforeAll(async () => {
     await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });
