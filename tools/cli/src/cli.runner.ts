@@ -56,7 +56,8 @@ export async function runCli(
     interrupted = true;
     io.err(`argus ${name}: stopping at the next step (Ctrl-C again to quit now)`);
   };
-  if (io.installSignalHandlers ?? true) {
+  const handleSignals = (io.installSignalHandlers ?? true) && command.interruptible === true;
+  if (handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
@@ -81,7 +82,9 @@ export async function runCli(
     io.err(`argus ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 }

@@ -60,6 +60,7 @@ const spec: CommandSpec = {
 
 export const trainCommand: CliCommand = {
   spec,
+  interruptible: true,
   async run(argv, context: CliContext): Promise<number> {
     const values = parseCommandArgs(spec, argv);
     if (values === undefined) {
