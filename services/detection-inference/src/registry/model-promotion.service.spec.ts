@@ -41,9 +41,9 @@ describe('ModelPromotionService', () => {
 
   it('publishes nothing when the registry fails or nothing changed', async () => {
     const bus = strictMock<ConstructorParameters<typeof ModelPromotionService>[1]>('bus', { publish: jest.fn() });
-    const failing = new ModelPromotionService(strictMock('registry', { rollback: jest.fn(async () => Promise.reject(new Error('no previous version'))) }), bus);
+    const failing = new ModelPromotionService(strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', { rollback: jest.fn(async () => Promise.reject(new Error('no previous version'))) }), bus);
     await expect(failing.rollback('line-1', 'ana', 'oops')).rejects.toThrow('no previous version');
-    const unchanged = new ModelPromotionService(strictMock('registry', { promote: jest.fn(async () => ({ promotion, changed: false })) }), bus);
+    const unchanged = new ModelPromotionService(strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', { promote: jest.fn(async () => ({ promotion, changed: false })) }), bus);
     await expect(unchanged.promote('line-1', promotion.toVersionId, 'ana', 'again')).resolves.toMatchObject({ changed: false });
     expect(bus.publish).not.toHaveBeenCalled();
   });
