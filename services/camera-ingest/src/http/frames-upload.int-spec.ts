@@ -23,7 +23,7 @@ async function image(format: 'png' | 'jpeg', shade: number): Promise<Buffer> {
   return encodeImage({ data, width, height, channels: 3 }, format);
 }
 
-function post(body: BodyInit, headers: Record<string, string>, path = `/v1/lines/${lineId}/cameras/cam-1/frames`, base = url): Promise<Response> {
+function post(body: Buffer | FormData, headers: Record<string, string>, path = `/v1/lines/${lineId}/cameras/cam-1/frames`, base = url): Promise<Response> {
   return fetch(`${base}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${TEST_CAMERA_TOKEN}`, ...headers } });
 }
 

@@ -111,8 +111,8 @@ describe('IngestFrameUseCase', () => {
       targets: { findIngestTarget: jest.fn(async () => withTemplate) },
       store: { put: jest.fn(async (key: string) => ({ key, etag: 'e' })) },
       frames: { recordIngested: jest.fn(async (input) => ({ frame: frameRow({ id: input.id, objectKey: input.objectKey }), created: true })) },
-      bus: { publish: jest.fn(async (_t: unknown, event: { templateKey: string | null }) => void published.push(event)) },
-    } satisfies Parameters<typeof setUp>[0];
+      bus: { publish: jest.fn(async (_t: unknown, event: unknown) => void published.push(event as { templateKey: string | null })) },
+    };
     const { useCase } = setUp(parts);
     await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'folder' });
     await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'replay', templateKey: 'line-1/cam-1/templates/x.jpg' });
