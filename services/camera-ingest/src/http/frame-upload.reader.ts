@@ -110,9 +110,9 @@ function readMultipart(request: IncomingMessage, maxBytes: number): Promise<Fram
     });
     parser.on('filesLimit', () => fail(new BadUploadError(`send exactly one file, in the field "${FRAME_FIELD}"`)));
     parser.on('partsLimit', () => fail(new BadUploadError('too many parts in the multipart request')));
-    parser.on('error', (error) => {
+    parser.on('error', (error: unknown) => {
       request.unpipe(parser);
-      reject(new BadUploadError(`malformed multipart request: ${error.message}`));
+      reject(new BadUploadError(`malformed multipart request: ${error instanceof Error ? error.message : String(error)}`));
     });
     parser.on('close', () => {
       if (failure) return reject(failure);
