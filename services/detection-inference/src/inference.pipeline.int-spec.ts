@@ -165,6 +165,13 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     await pipeline?.stop();
     await bus?.stop();
     await db?.drop();
+    // The bucket is shared: remove what this run put there (frames, template, model packages).
+    for (const prefix of [`${lineId}/`, `models/${modelName}/`, templateKey]) {
+      if (!store || !prefix) continue;
+      const keys: string[] = [];
+      for await (const object of store.list(prefix)) keys.push(object.key);
+      for (const key of keys) await store.delete(key);
+    }
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
