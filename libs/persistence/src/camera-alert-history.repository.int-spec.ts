@@ -1,0 +1,68 @@
+import type { Detection } from '@argus/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+import { AlertRepository } from './alert.repository';
+import { CameraAlertHistoryRepository } from './camera-alert-history.repository';
+import { databaseConfigFromEnv } from './database.config';
+import { FrameRepository } from './frame.repository';
+import { LineRepository } from './line.repository';
+import { runMigrations } from './migrations.runner';
+import { ModelRegistryRepository } from './model-registry.repository';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+
+/** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
+describe('CameraAlertHistoryRepository against Postgres', () => {
+  let db: ThrowawayDatabase;
+  let modelVersionId: string;
+  const t0 = new Date('2026-03-01T08:00:00.000Z');
+  const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  const scratch: Detection = { className: 'scratch', score: 0.8, box: { x1: 1, y1: 2, x2: 30, y2: 40 } };
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(databaseConfigFromEnv(process.env));
+    await runMigrations(db.dataSource);
+    const lines = new LineRepository(db.dataSource);
+    await lines.upsertLine({ id: 'line-1', name: 'Line 1' });
+    await lines.addCamera({ lineId: 'line-1', id: 'cam-a', name: 'A' });
+    await lines.addCamera({ lineId: 'line-1', id: 'cam-b', name: 'B' });
+    const { version } = await new ModelRegistryRepository(db.dataSource).register({ name: 'm', version: '1', artifactKey: 'models/m/1', classes: ['scratch'], backend: 'onnx' });
+    modelVersionId = version.id;
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  async function alertedFrame(cameraId: string, capturedAt: Date, alert = true): Promise<string> {
+    const { frame } = await new FrameRepository(db.dataSource).recordIngested({
+      lineId: 'line-1',
+      cameraId,
+      objectKey: `line-1/${cameraId}/${randomUUID()}.png`,
+      contentType: 'image/png',
+      width: 64,
+      height: 48,
+      byteSize: 10,
+      sha256: createHash('sha256').update(randomUUID()).digest('hex'),
+      capturedAt,
+    });
+    if (alert) {
+      await new AlertRepository(db.dataSource).raiseOnce({ frameId: frame.id, lineId: 'line-1', cameraId, modelVersionId, severity: 'high', detections: [scratch] });
+    }
+    return frame.id;
+  }
+
+  it('returns the camera\'s alerts whose frames were captured in [from, to], by capture time, without the excluded frame', async () => {
+    const before = await alertedFrame('cam-a', at(-0.001));
+    const first = await alertedFrame('cam-a', at(0));
+    const middle = await alertedFrame('cam-a', at(5));
+    await alertedFrame('cam-a', at(7), false); // no alert: not history
+    const judged = await alertedFrame('cam-a', at(10));
+    const after = await alertedFrame('cam-a', at(10.001));
+    await alertedFrame('cam-b', at(5)); // another camera
+    const history = await new CameraAlertHistoryRepository(db.dataSource).alertsCapturedBetween('line-1', 'cam-a', at(0), at(10), { excludeFrameId: judged });
+    expect(history.map((h) => h.frameId)).toEqual([first, middle]);
+    expect(history[0]).toMatchObject({ modelVersionId, capturedAt: at(0), detections: [scratch] });
+    expect(history.map((h) => h.frameId)).not.toContain(before);
+    expect(history.map((h) => h.frameId)).not.toContain(after);
+    const withJudged = await new CameraAlertHistoryRepository(db.dataSource).alertsCapturedBetween('line-1', 'cam-a', at(0), at(10));
+    expect(withJudged.map((h) => h.frameId)).toEqual([first, middle, judged]);
+  });
+});
