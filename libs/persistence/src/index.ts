@@ -18,3 +18,4 @@ export * from './model-registry.repository';
 export * from './audit-log.repository';
 export * from './camera-alert-history.repository';
 export * from './throwaway-database.helper';
+export * from './embedded-postgres.server';
