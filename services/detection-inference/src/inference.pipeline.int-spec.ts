@@ -124,7 +124,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
 
     const lines = new LineRepository(db.dataSource);
     await lines.upsertLine({ id: lineId, name: 'Integration line', settings: { modelName, dedupWindowSeconds: 0 } });
-    for (const camera of ['cam-1', 'cam-2', 'cam-3']) await lines.addCamera({ lineId, id: camera, name: camera });
+    for (const camera of ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8']) await lines.addCamera({ lineId, id: camera, name: camera });
     await lines.setAlertRules(lineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
     templateKey = `templates/${lineId}.png`;
     const template = await noisePng(999);
@@ -241,6 +241,21 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       30_000,
     );
     expect(pipeline.runtime.loadedModelIds()).toEqual([v2.id]); // v1 serves no line any more: unloaded
+  });
+
+  it('under load, frames of different cameras (partitions) are scored together in micro-batches', async () => {
+    const detect = jest.spyOn(pipeline.runtime, 'detect');
+    try {
+      const cameras = ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8'];
+      const burst = await Promise.all(cameras.flatMap((camera, c) => [0, 1, 2].map(async (k) => ingest(camera, await noisePng(100 + c * 10 + k)))));
+      for (const frame of burst) await processed(frame.frameId);
+      const sizes = detect.mock.calls.map(([, inputs]) => inputs.length);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(burst.length);
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(4); // ARGUS_INFER_BATCH_MAX of this pipeline
+    } finally {
+      detect.mockRestore();
+    }
   });
 
   it('redelivery of the same frame: no duplicate detections or alerts, the same event ids again', async () => {
