@@ -108,8 +108,11 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     return event;
   }
 
-  const processed = (frameId: string) =>
-    waitFor(`detections of frame ${frameId} on Kafka`, () => produced.some((e) => e.frameId === frameId), 60_000, () => `${produced.length} detection events so far`);
+  /** The handler's last steps: detections published, then the frame marked processed. */
+  const processed = async (frameId: string) => {
+    await waitFor(`detections of frame ${frameId} on Kafka`, () => produced.some((e) => e.frameId === frameId), 60_000, () => `${produced.length} detection events so far`);
+    await waitFor(`frame ${frameId} marked processed`, async () => (await frames().findById(frameId))?.status === 'processed', 30_000);
+  };
 
   beforeAll(async () => {
     db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'detection-inference-int'));
