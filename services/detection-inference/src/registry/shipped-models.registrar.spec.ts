@@ -57,4 +57,16 @@ describe('ShippedModelsRegistrar: initial production models', () => {
     expect(promote).toHaveBeenCalledWith('pcb-line', 'pcb-new', BOOTSTRAP_ACTOR, 'initial production model: shipped pcb 20260101T000000Z');
     expect(promote).toHaveBeenCalledTimes(2);
   });
+
+  it('narrows by settings.feed (the demo seed\'s lines): both seeded lines have templates, each gets its feed\'s model', async () => {
+    const shipped = [v('f', 'factory-template-s8s16', '20260101T000000Z', true), v('p', 'pcb-template-s4', '20260101T000000Z', true), v('m', 'medical-s8s16', '1', false)];
+    const lines = [line('factory-1', { feed: 'factory' }), line('pcb-1', { feed: 'pcb' }), line('cells-1', { feed: 'medical' })];
+    const { registrar: r } = registrar(lines, new Set(['factory-1', 'pcb-1', 'cells-1']), new Set());
+    const result = await r.assignLinesWithoutModel(shipped);
+    expect(result.assigned).toEqual([
+      { lineId: 'factory-1', modelVersionId: 'f' },
+      { lineId: 'pcb-1', modelVersionId: 'p' },
+    ]);
+    expect(result.unassigned).toEqual([{ lineId: 'cells-1', reason: 'no shipped model of feed "medical" that uses a golden template' }]);
+  });
 });

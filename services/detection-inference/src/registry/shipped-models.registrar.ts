@@ -41,7 +41,9 @@ export function artifactKeyOf(name: string, version: string): string {
  * `model.version.registered.v1` for versions registered now, and gives every line that has no
  * production model one: the newest shipped version named by the line's `settings.modelName`, else
  * the only shipped model whose template use matches the line (a line with a golden template gets a
- * template model). Ambiguity is reported, never guessed.
+ * template model) and, when the line has `settings.feed` (the demo seed's `factory`, `pcb`), whose
+ * name is the feed or starts with `<feed>-` (the default spec names: `pcb-template-s4`,
+ * `factory-template-s8s16`). Ambiguity is reported, never guessed.
  */
 export class ShippedModelsRegistrar {
   constructor(private readonly deps: ShippedModelsRegistrarDependencies) {}
@@ -125,11 +127,14 @@ export class ShippedModelsRegistrar {
       return newestFirst.find((v) => v.name === wanted) ?? `settings.modelName is "${wanted}", and no shipped model has that name`;
     }
     const hasTemplate = (await this.deps.lines.templateFor(line.id)) !== null;
-    const names = [...new Set(newestFirst.filter((v) => v.usesTemplate === hasTemplate).map((v) => v.name))];
+    const feed = line.settings['feed'];
+    const fitting = newestFirst.filter(
+      (v) => v.usesTemplate === hasTemplate && (typeof feed !== 'string' || v.name === feed || v.name.startsWith(`${feed}-`)),
+    );
+    const names = [...new Set(fitting.map((v) => v.name))];
     if (names.length === 1) return newestFirst.find((v) => v.name === names[0]) as ModelVersion;
-    return names.length === 0
-      ? `no shipped model ${hasTemplate ? 'uses' : 'works without'} a golden template`
-      : `several shipped models fit (${names.join(', ')}): set settings.modelName`;
+    const what = `${typeof feed === 'string' ? `of feed "${feed}" that ` : ''}${hasTemplate ? 'uses' : 'works without'} a golden template`;
+    return names.length === 0 ? `no shipped model ${what}` : `several shipped models fit (${names.join(', ')}): set settings.modelName`;
   }
 }
 
