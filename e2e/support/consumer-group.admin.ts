@@ -1,0 +1,60 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { pollUntil } from './wait-for.poller';
+
+export interface GroupSnapshot {
+  readonly state: string;
+  readonly members: number;
+  /** Messages on `topic` the group has not committed yet (committed offset to high watermark). */
+  readonly lag: number;
+}
+
+/**
+ * A test's view of one Kafka consumer group on the shared infra/local cluster (kafkajs admin).
+ * The services' group ids are fixed (`detection-inference`), so a test that runs them must make
+ * sure nobody else is a member while it runs, and skip whatever backlog other runs left behind.
+ */
+export class ConsumerGroupAdmin {
+  private readonly kafka: Kafka;
+
+  constructor(brokers: readonly string[], clientId: string) {
+    this.kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
+  }
+
+  async snapshot(groupId: string, topic: string): Promise<GroupSnapshot> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      const high = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      let lag = 0;
+      for (const partition of high) {
+        const offset = Number(committed?.partitions.find((p) => p.partition === partition.partition)?.offset ?? '-1');
+        lag += Number(partition.high) - (offset < 0 ? Number(partition.low) : offset);
+      }
+      return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0, lag };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Waits until the group has no members (another run's process may be leaving), then moves its
+   * committed offsets on `topic` to the end, so a service joining it starts with this test's frames.
+   */
+  async skipToLatestWhenIdle(groupId: string, topic: string, timeoutMs: number): Promise<void> {
+    await pollUntil(
+      `consumer group ${groupId} to have no members`,
+      async () => ((await this.snapshot(groupId, topic)).members === 0 ? true : undefined),
+      { timeoutMs, intervalMs: 1_000 },
+    );
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId, topic, earliest: false });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
