@@ -3,13 +3,13 @@ import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
 import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
 import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
-import type { CameraIngestConfig } from './config';
+import type { CameraIngestConfig, CameraIngestEnv } from './config';
 import type { IngestFrameSettings } from './ingest/ingest-frame.use-case';
 import { IngestModule } from './ingest/ingest.module';
 import { SourcesModule } from './sources/sources.module';
 
 /** The ingest rules as the configuration sets them. */
-export function ingestSettingsOf(config: CameraIngestConfig): IngestFrameSettings {
+export function ingestSettingsOf(config: CameraIngestEnv): IngestFrameSettings {
   return {
     maxFrameBytes: config.ARGUS_INGEST_MAX_FRAME_BYTES,
     dimensions: { minDimension: config.ARGUS_INGEST_MIN_DIMENSION, maxDimension: config.ARGUS_INGEST_MAX_DIMENSION },

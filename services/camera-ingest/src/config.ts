@@ -51,3 +51,5 @@ export function loadCameraIngestConfig(
 }
 
 export type CameraIngestConfig = ReturnType<typeof loadCameraIngestConfig>;
+/** camera-ingest's own variables, without its adapters' sections (what the embedded mode parses). */
+export type CameraIngestEnv = z.output<typeof CameraIngestEnvSchema>;

@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from 
 import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { IngestFrameUseCase } from '../ingest/ingest-frame.use-case';
-import { loadIngestSources } from './ingest-sources.config';
+import { type IngestSourceConfig, loadIngestSources } from './ingest-sources.config';
 import { IngestSourcesRunner } from './ingest-sources.runner';
 
 const SOURCES_RUNNER = Symbol('INGEST_SOURCES_RUNNER');
@@ -10,6 +10,8 @@ const SOURCES_RUNNER = Symbol('INGEST_SOURCES_RUNNER');
 export interface SourcesModuleOptions {
   /** `ARGUS_INGEST_SOURCES`: the JSON file of sources; none configured when undefined. */
   readonly sourcesFile: string | undefined;
+  /** Sources given directly (the embedded mode's simulated cameras); used instead of `sourcesFile` when set. */
+  readonly sources?: readonly IngestSourceConfig[];
   /** Modules exporting IngestFrameUseCase and OBJECT_STORE. */
   readonly imports: DynamicModule[];
 }
@@ -33,7 +35,7 @@ export class SourcesModule implements OnApplicationBootstrap {
           provide: SOURCES_RUNNER,
           inject: [IngestFrameUseCase, OBJECT_STORE, LOGGER, ShutdownRegistry],
           useFactory: async (ingest: IngestFrameUseCase, store: ObjectStore, logger: Logger, registry: ShutdownRegistry) => {
-            const configs = options.sourcesFile ? await loadIngestSources(options.sourcesFile) : [];
+            const configs = options.sources ?? (options.sourcesFile ? await loadIngestSources(options.sourcesFile) : []);
             const runner = new IngestSourcesRunner(configs, ingest, store, logger.child({ component: 'ingest-sources' }));
             registry.register({ name: 'ingest-sources', order: ShutdownOrder.stopConsuming, close: () => runner.stop() });
             return runner;
