@@ -55,3 +55,5 @@ export function loadDetectionInferenceConfig(
 }
 
 export type DetectionInferenceConfig = ReturnType<typeof loadDetectionInferenceConfig>;
+/** detection-inference's own variables, without its adapters' sections (what the embedded mode parses). */
+export type DetectionInferenceEnv = z.output<typeof DetectionInferenceEnvSchema>;

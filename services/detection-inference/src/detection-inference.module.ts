@@ -1,14 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MESSAGE_BUS, MESSAGE_BUS_READINESS, type MessageBus, MessagingModule } from '@argus/messaging';
-import { DATABASE, DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
-import { HealthModule, LOGGER, type Logger, type ReadinessCheck, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
-import { OBJECT_STORE, OBJECT_STORE_READINESS, type ObjectStore, ObjectStoreModule } from '@argus/storage';
+import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
+import { HealthModule } from '@argus/platform';
+import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { DetectionInferenceConfig } from './config';
-import { InferencePipeline } from './inference.pipeline';
+import { INFERENCE_READINESS, InferencePipelineModule } from './inference-pipeline.module';
 
-export const INFERENCE_PIPELINE = Symbol('INFERENCE_PIPELINE');
-/** "inference": shipped models registered and the consumers subscribed. */
-export const INFERENCE_READINESS = Symbol('INFERENCE_READINESS');
+export { INFERENCE_PIPELINE, INFERENCE_READINESS } from './inference-pipeline.module';
 
 /**
  * detection-inference: consumes ingested frames, runs each line's production detector in
@@ -31,60 +29,14 @@ export class DetectionInferenceModule {
     const objectStore = ObjectStoreModule.forRoot(config.s3);
     const database = DatabaseModule.forRoot(config.database);
     const adapters = [messaging, objectStore, database];
-    const pipelineProviders = [
-      {
-        provide: INFERENCE_PIPELINE,
-        inject: [MESSAGE_BUS, OBJECT_STORE, DATABASE, LOGGER, ShutdownRegistry],
-        useFactory: (bus: MessageBus, store: ObjectStore, db: InferencePipelineDb, logger: Logger, registry: ShutdownRegistry) => {
-          const log = logger.child({ component: 'inference' });
-          const pipeline = new InferencePipeline({
-            bus,
-            store,
-            db,
-            logger: log,
-            settings: {
-              batchMax: config.ARGUS_INFER_BATCH_MAX,
-              batchWaitMs: config.ARGUS_INFER_BATCH_WAIT_MS,
-              concurrency: config.ARGUS_INFER_CONCURRENCY,
-              threads: config.ARGUS_INFER_THREADS,
-              pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
-              modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,
-              ...(config.ARGUS_MODELS_DIR === '' ? {} : { modelsDir: config.ARGUS_MODELS_DIR }),
-              instanceId: config.ARGUS_INSTANCE_ID,
-            },
-          });
-          const startup = new RetryingStartupTask(
-            'start inference',
-            async () => {
-              await pipeline.prepare();
-              await bus.start();
-            },
-            { logger: log },
-          );
-          registry.register({
-            name: 'inference-consumers',
-            order: ShutdownOrder.stopConsuming,
-            close: async () => {
-              await startup.stop();
-              await pipeline.stop();
-            },
-          });
-          void startup.start();
-          const readiness: ReadinessCheck = { name: 'inference', check: async () => startup.assertDone() };
-          return { pipeline, readiness };
-        },
-      },
-      { provide: INFERENCE_READINESS, inject: [INFERENCE_PIPELINE], useFactory: (p: { readiness: ReadinessCheck }) => p.readiness },
-    ];
-    @Module({ imports: adapters, providers: pipelineProviders, exports: [INFERENCE_PIPELINE, INFERENCE_READINESS] })
-    class InferencePipelineModule {}
+    const inference = InferencePipelineModule.register(config, adapters);
     return {
       module: DetectionInferenceModule,
       imports: [
         ...adapters,
-        InferencePipelineModule,
+        inference,
         HealthModule.register({
-          imports: [...adapters, InferencePipelineModule],
+          imports: [...adapters, inference],
           checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS, INFERENCE_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
@@ -92,5 +44,3 @@ export class DetectionInferenceModule {
     };
   }
 }
-
-type InferencePipelineDb = ConstructorParameters<typeof InferencePipeline>[0]['db'];

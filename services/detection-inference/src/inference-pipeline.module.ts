@@ -1,0 +1,74 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
+import { DATABASE } from '@argus/persistence';
+import { LOGGER, type Logger, type ReadinessCheck, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
+import type { DetectionInferenceEnv } from './config';
+import { InferencePipeline } from './inference.pipeline';
+
+export const INFERENCE_PIPELINE = Symbol('INFERENCE_PIPELINE');
+/** "inference": shipped models registered and the consumers subscribed. */
+export const INFERENCE_READINESS = Symbol('INFERENCE_READINESS');
+
+/**
+ * The inference feature without its adapters: `imports` must export MESSAGE_BUS, OBJECT_STORE and
+ * DATABASE. detection-inference imports it with the adapters it builds from its configuration;
+ * the embedded mode (services/embedded) with the ones it shares between the services of one process.
+ *
+ * Start-up (in the background, retried until Kafka, S3 and Postgres answer; INFERENCE_READINESS
+ * says "inference" is down until then): topics, shipped-model registration, the consumers, bus
+ * start. Shutdown: stop consuming (in-flight frames finish and are committed), close the model worker.
+ */
+@Module({})
+export class InferencePipelineModule {
+  static register(config: DetectionInferenceEnv, imports: DynamicModule[]): DynamicModule {
+    const pipelineProviders = [
+      {
+        provide: INFERENCE_PIPELINE,
+        inject: [MESSAGE_BUS, OBJECT_STORE, DATABASE, LOGGER, ShutdownRegistry],
+        useFactory: (bus: MessageBus, store: ObjectStore, db: InferencePipelineDb, logger: Logger, registry: ShutdownRegistry) => {
+          const log = logger.child({ component: 'inference' });
+          const pipeline = new InferencePipeline({
+            bus,
+            store,
+            db,
+            logger: log,
+            settings: {
+              batchMax: config.ARGUS_INFER_BATCH_MAX,
+              batchWaitMs: config.ARGUS_INFER_BATCH_WAIT_MS,
+              concurrency: config.ARGUS_INFER_CONCURRENCY,
+              threads: config.ARGUS_INFER_THREADS,
+              pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
+              modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,
+              ...(config.ARGUS_MODELS_DIR === '' ? {} : { modelsDir: config.ARGUS_MODELS_DIR }),
+              instanceId: config.ARGUS_INSTANCE_ID,
+            },
+          });
+          const startup = new RetryingStartupTask(
+            'start inference',
+            async () => {
+              await pipeline.prepare();
+              await bus.start();
+            },
+            { logger: log },
+          );
+          registry.register({
+            name: 'inference-consumers',
+            order: ShutdownOrder.stopConsuming,
+            close: async () => {
+              await startup.stop();
+              await pipeline.stop();
+            },
+          });
+          void startup.start();
+          const readiness: ReadinessCheck = { name: 'inference', check: async () => startup.assertDone() };
+          return { pipeline, readiness };
+        },
+      },
+      { provide: INFERENCE_READINESS, inject: [INFERENCE_PIPELINE], useFactory: (p: { readiness: ReadinessCheck }) => p.readiness },
+    ];
+    return { module: InferencePipelineModule, imports, providers: pipelineProviders, exports: [INFERENCE_PIPELINE, INFERENCE_READINESS] };
+  }
+}
+
+type InferencePipelineDb = ConstructorParameters<typeof InferencePipeline>[0]['db'];
