@@ -39,6 +39,7 @@ export default [
             { sourceTag: 'adapter:ml', bannedExternalImports: except('ml') },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'], bannedExternalImports: allInfra },
+            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:lib'], bannedExternalImports: allInfra },
           ],
         },
       ],

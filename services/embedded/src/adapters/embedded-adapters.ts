@@ -1,0 +1,91 @@
+import * as path from 'node:path';
+import { InMemoryBroker, InMemoryMessageBusAdapter, KafkaMessageBusAdapter, type MessageBus, type MessagingLogger } from '@argus/messaging';
+import { createDataSource, type DatabaseConfig, EmbeddedPostgresServer, runMigrations } from '@argus/persistence';
+import { DEFAULT_S3_BUCKET, FilesystemObjectStore, MinioObjectStore, type ObjectStore } from '@argus/storage';
+import type { EmbeddedConfig } from '../embedded.config';
+import { SERVICE_NAME } from '../service.identity';
+
+export type EmbeddedDataSource = ReturnType<typeof createDataSource>;
+
+/** Which adapter a dependency uses, as printed at start. */
+export interface AdapterChoice {
+  readonly dependency: 'bus' | 'objects' | 'postgres';
+  readonly embedded: boolean;
+  readonly description: string;
+}
+
+/**
+ * The three dependencies of the pipeline, each real when its address is configured and embedded
+ * otherwise: Kafka or the in-memory bus, S3 or a folder, Postgres or PGlite served on a local port.
+ * Opened before the services start (the database migrated), shared by every service of the process,
+ * closed by `close*()` in the shutdown order the caller registers.
+ */
+export class EmbeddedAdapters {
+  private constructor(
+    readonly bus: MessageBus,
+    readonly store: ObjectStore,
+    readonly dataSource: EmbeddedDataSource,
+    readonly choices: readonly AdapterChoice[],
+    /** How to reach the database from outside (psql, tests); no password is shown for a real one. */
+    readonly databaseDisplayUrl: string,
+    private readonly embeddedPostgres: EmbeddedPostgresServer | undefined,
+  ) {}
+
+  static async open(config: EmbeddedConfig, logger: MessagingLogger): Promise<EmbeddedAdapters> {
+    const choices: AdapterChoice[] = [];
+    const bus: MessageBus = config.kafka
+      ? new KafkaMessageBusAdapter({ config: config.kafka, logger })
+      : new InMemoryMessageBusAdapter({ broker: new InMemoryBroker({ logger }), logger });
+    choices.push(
+      config.kafka
+        ? { dependency: 'bus', embedded: false, description: `Kafka at ${config.kafka.brokers.join(',')} (ARGUS_KAFKA_BROKERS)` }
+        : { dependency: 'bus', embedded: true, description: 'in-memory (this process; set ARGUS_KAFKA_BROKERS for Kafka)' },
+    );
+
+    const objectsRoot = path.join(config.dataDir, 'objects');
+    const store: ObjectStore = config.s3 ? new MinioObjectStore(config.s3) : new FilesystemObjectStore({ root: objectsRoot, bucket: DEFAULT_S3_BUCKET });
+    choices.push(
+      config.s3
+        ? { dependency: 'objects', embedded: false, description: `S3 at ${config.s3.useSSL ? 'https' : 'http'}://${config.s3.endPoint}:${config.s3.port}, bucket ${config.s3.bucket} (ARGUS_S3_ENDPOINT)` }
+        : { dependency: 'objects', embedded: true, description: `filesystem ${path.join(objectsRoot, DEFAULT_S3_BUCKET)} (set ARGUS_S3_ENDPOINT for S3)` },
+    );
+
+    let embeddedPostgres: EmbeddedPostgresServer | undefined;
+    let databaseConfig: DatabaseConfig;
+    let databaseDisplayUrl: string;
+    if (config.database) {
+      databaseConfig = config.database;
+      databaseDisplayUrl = `postgres://${config.database.username}@${config.database.host}:${config.database.port}/${config.database.database}`;
+      choices.push({ dependency: 'postgres', embedded: false, description: `${databaseDisplayUrl} (ARGUS_DATABASE_URL)` });
+    } else {
+      const dataDir = path.join(config.dataDir, 'postgres');
+      embeddedPostgres = await EmbeddedPostgresServer.start({ dataDir, port: config.ARGUS_EMBEDDED_PG_PORT });
+      databaseConfig = embeddedPostgres.databaseConfig(SERVICE_NAME);
+      databaseDisplayUrl = embeddedPostgres.url;
+      choices.push({ dependency: 'postgres', embedded: true, description: `embedded PGlite at ${databaseDisplayUrl}, data in ${dataDir} (set ARGUS_DATABASE_URL for Postgres)` });
+    }
+
+    const dataSource = createDataSource(databaseConfig);
+    try {
+      await store.ensureBucket();
+      await dataSource.initialize();
+      await runMigrations(dataSource);
+    } catch (error) {
+      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      await embeddedPostgres?.stop().catch(() => undefined);
+      throw error;
+    }
+    return new EmbeddedAdapters(bus, store, dataSource, choices, databaseDisplayUrl, embeddedPostgres);
+  }
+
+  /** Stops the bus's subscriptions and flushes its producer. */
+  closeBus(): Promise<void> {
+    return this.bus.stop();
+  }
+
+  /** Closes the pool, then the embedded Postgres (which flushes its files). */
+  async closeDatabase(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embeddedPostgres?.stop();
+  }
+}

@@ -1,0 +1,68 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MESSAGE_BUS_READINESS } from '@argus/messaging';
+import { DATABASE_READINESS } from '@argus/persistence';
+import { HealthModule } from '@argus/platform';
+import { OBJECT_STORE_READINESS } from '@argus/storage';
+import type { EmbeddedAdapters } from './adapters/embedded-adapters';
+import { EmbeddedAdaptersModule } from './adapters/embedded-adapters.module';
+import {
+  type CameraIngestEnv,
+  type DetectionInferenceEnv,
+  INFERENCE_READINESS,
+  InferencePipelineModule,
+  IngestModule,
+  type IngestSourceConfig,
+  ingestSettingsOf,
+  SourcesModule,
+} from './service-modules.imports';
+import { PipelineStatusModule } from './status/pipeline-status.module';
+
+export interface EmbeddedSystemOptions {
+  readonly adapters: EmbeddedAdapters;
+  readonly cameraIngest: CameraIngestEnv;
+  /** ARGUS_MODELS_DIR already resolved (shipped models, or the placeholder). */
+  readonly detectionInference: DetectionInferenceEnv;
+  /** The simulated cameras; undefined: ARGUS_INGEST_SOURCES's file (or none). */
+  readonly sources: readonly IngestSourceConfig[] | undefined;
+  readonly readinessCheckTimeoutMs: number;
+}
+
+/**
+ * The composition root of `npm start`: camera-ingest's ingest feature and sources, and
+ * detection-inference's pipeline, wired to one set of shared adapters in one Nest application
+ * (one HTTP server: the camera upload endpoint and /health/live, /health/ready covering everything),
+ * plus the status monitor. The services' own modules are used as they are; only their adapters
+ * and health endpoints are replaced.
+ */
+@Module({})
+export class EmbeddedSystemModule {
+  static register(options: EmbeddedSystemOptions): DynamicModule {
+    const adapters = EmbeddedAdaptersModule.register(options.adapters);
+    const ingest = IngestModule.register({
+      settings: ingestSettingsOf(options.cameraIngest),
+      cameraToken: options.cameraIngest.ARGUS_CAMERA_TOKEN,
+      imports: [adapters],
+    });
+    const sources = SourcesModule.register({
+      sourcesFile: options.cameraIngest.ARGUS_INGEST_SOURCES,
+      ...(options.sources ? { sources: options.sources } : {}),
+      imports: [ingest, adapters],
+    });
+    const inference = InferencePipelineModule.register(options.detectionInference, [adapters]);
+    return {
+      module: EmbeddedSystemModule,
+      imports: [
+        adapters,
+        ingest,
+        sources,
+        inference,
+        PipelineStatusModule.register([adapters]),
+        HealthModule.register({
+          imports: [adapters, inference],
+          checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS, INFERENCE_READINESS],
+          checkTimeoutMs: options.readinessCheckTimeoutMs,
+        }),
+      ],
+    };
+  }
+}

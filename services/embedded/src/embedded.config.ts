@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import { kafkaConfigFromEnv } from '@argus/messaging';
+import { databaseConfigFromEnv } from '@argus/persistence';
+import { type Environment, loadConfig, type LoadConfigOptions, logLevelField, serviceEnvSchema } from '@argus/platform';
+import { s3ConfigFromEnv } from '@argus/storage';
+import { z } from 'zod';
+import { SERVICE_NAME } from './service.identity';
+
+const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+
+/**
+ * Variables of the embedded mode itself (PORT defaults to 3000, the console's port, 0 picks a free one; LOG_LEVEL to
+ * `warn`, so the terminal shows the status line rather than every service's JSON log):
+ * - ARGUS_DATA_DIR: where the embedded Postgres, the object store and the placeholder model live (.argus-data);
+ * - ARGUS_EMBEDDED_PG_PORT: port of the embedded Postgres (0: a free one, printed at start);
+ * - ARGUS_SIMULATOR: simulated cameras on the demo lines (on);
+ * - ARGUS_SIMULATOR_FPS: frames per second of each simulated camera (2);
+ * - ARGUS_STATUS_INTERVAL_MS: how often the status line refreshes (1 s on a terminal, 10 s otherwise).
+ * The services' own variables (ARGUS_INGEST_*, ARGUS_INFER_*, ARGUS_MODELS_DIR, ...) keep their meaning.
+ */
+export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
+  /** 0: a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: logLevelField('warn'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ARGUS_DATA_DIR: z.string().min(1).default('.argus-data'),
+  ARGUS_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  ARGUS_SIMULATOR: onOff.default(true),
+  ARGUS_SIMULATOR_FPS: z.coerce.number().positive().max(1000).default(2),
+  ARGUS_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
+});
+
+const whenSet =
+  <T>(variable: string, parse: (env: Environment) => T) =>
+  (env: Environment): T | undefined =>
+    env[variable]?.trim() ? parse(env) : undefined;
+
+/**
+ * The embedded mode's configuration. Each dependency is real when its address is configured and
+ * embedded otherwise, independently: `kafka` when ARGUS_KAFKA_BROKERS is set (else the in-memory
+ * bus), `s3` when ARGUS_S3_ENDPOINT is set (else the filesystem store), `database` when
+ * ARGUS_DATABASE_URL is set (else PGlite). A bad value stops the start (exit 78) naming the variable.
+ */
+export function loadEmbeddedConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
+  const config = loadConfig(EmbeddedEnvSchema, env, {
+    ...options,
+    sections: {
+      kafka: whenSet('ARGUS_KAFKA_BROKERS', (vars) => kafkaConfigFromEnv(vars, { clientId: SERVICE_NAME })),
+      s3: whenSet('ARGUS_S3_ENDPOINT', s3ConfigFromEnv),
+      database: whenSet('ARGUS_DATABASE_URL', (vars) => databaseConfigFromEnv(vars, SERVICE_NAME)),
+    },
+  });
+  return { ...config, dataDir: path.resolve(config.ARGUS_DATA_DIR) };
+}
+
+export type EmbeddedConfig = ReturnType<typeof loadEmbeddedConfig>;

@@ -1,0 +1,119 @@
+import { shutdownTelemetry } from './telemetry';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DEMO_LINES, seedDemo } from '@argus/persistence/src/seed/demo-seed';
+import { renderDemoTemplates } from '@argus/persistence/src/seed/demo-templates.renderer';
+import { bootstrapService, createLogger, loadConfig, ShutdownOrder } from '@argus/platform';
+import { EmbeddedAdapters } from './adapters/embedded-adapters';
+import { loadEmbeddedConfig } from './embedded.config';
+import { EmbeddedSystemModule } from './embedded-system.module';
+import { placeholderName, prepareModelsFolder } from './models/placeholder-model.builder';
+import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
+import { CAMERA_INGEST_ERROR_HTTP_STATUS, CameraIngestEnvSchema, DetectionInferenceEnvSchema } from './service-modules.imports';
+import { demoCameraSources } from './simulation/demo-cameras.sources';
+import { PIPELINE_STATUS } from './status/pipeline-status.module';
+import type { PipelineStatusMonitor } from './status/pipeline-status.monitor';
+import { StatusLineRenderer } from './status/status-line.renderer';
+
+/**
+ * `npm start`: the whole pipeline in this one process — camera-ingest (simulated cameras and the
+ * HTTP upload endpoint) and detection-inference (its model on a worker thread) — on the in-memory
+ * bus, a folder as object store and PGlite as Postgres, or on Kafka / S3 / Postgres for each one
+ * whose address is configured. One process rather than a supervisor of children: on two cores it
+ * saves two Node runtimes and lets the services share one bus, one store and PGlite's single session.
+ */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The camera token for HTTP uploads: ARGUS_CAMERA_TOKEN, else one generated once and kept (mode 600) in the data folder. */
+async function cameraToken(dataDir: string): Promise<{ token: string; file?: string }> {
+  const fromEnv = process.env['ARGUS_CAMERA_TOKEN']?.trim();
+  if (fromEnv) return { token: fromEnv };
+  const file = path.join(dataDir, 'camera-token');
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept.length >= 16) return { token: kept, file };
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return { token, file };
+}
+
+async function main(): Promise<void> {
+  const config = loadEmbeddedConfig();
+  await mkdir(config.dataDir, { recursive: true });
+  const token = await cameraToken(config.dataDir);
+  // The services' own variables; PORT is the embedded server's (it may be 0, which they refuse).
+  const env = { ...process.env, PORT: undefined, ARGUS_CAMERA_TOKEN: token.token };
+  const cameraIngest = loadConfig(CameraIngestEnvSchema, env);
+  const detectionInference = loadConfig(DetectionInferenceEnvSchema, env);
+  const logger = createLogger({ service: SERVICE_NAME, version: SERVICE_VERSION, level: config.LOG_LEVEL });
+
+  say(`Argus ${SERVICE_VERSION} — embedded mode (data in ${config.dataDir})`);
+  const adapters = await EmbeddedAdapters.open(config, logger);
+  try {
+    for (const choice of adapters.choices) say(`  ${choice.dependency.padEnd(8)} ${choice.description}`);
+    say('  migrations applied');
+
+    const seeded = await seedDemo(adapters.dataSource, { store: adapters.store, templates: await renderDemoTemplates() });
+    say(`  demo lines: ${seeded.lines.map((l) => `${l.id} (${l.cameras.join(', ')})`).join('; ')}`);
+
+    const needs = DEMO_LINES.map((line) => ({ feed: String(line.settings['feed']), classes: line.alertRules.map((rule) => rule.className) }));
+    const models = await prepareModelsFolder(detectionInference.ARGUS_MODELS_DIR, config.dataDir, needs);
+    if (models.shipped.length > 0) say(`  models   shipped: ${models.shipped.join(', ')} (registered, and promoted on lines without a model)`);
+    if (models.placeholders.length > 0) {
+      say(`  models   no trained model for ${models.placeholders.join(', ')} in ${detectionInference.ARGUS_MODELS_DIR || '(ARGUS_MODELS_DIR empty)'}:`);
+      say(`           using ${models.placeholders.map(placeholderName).join(', ')} — UNTRAINED (random weights):`);
+      say('           its detections and alerts are meaningless. Train one (argus train), put it under models/.');
+    }
+
+    const simulated = cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR ? undefined : demoCameraSources(config.ARGUS_SIMULATOR_FPS, Math.floor(Date.now() / 1000));
+    if (simulated) say(`  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each (ARGUS_SIMULATOR=off to disable)`);
+    else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
+
+    const running = await bootstrapService({
+      name: SERVICE_NAME,
+      version: SERVICE_VERSION,
+      module: EmbeddedSystemModule.register({
+        adapters,
+        cameraIngest,
+        detectionInference: { ...detectionInference, ARGUS_MODELS_DIR: models.dir },
+        sources: simulated,
+        readinessCheckTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+      }),
+      port: config.PORT,
+      host: config.HOST,
+      logLevel: config.LOG_LEVEL,
+      bodyLimit: config.HTTP_BODY_LIMIT,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      errorHttpStatus: CAMERA_INGEST_ERROR_HTTP_STATUS,
+      onShutdown: shutdownTelemetry,
+    });
+    running.registry.register({ name: 'embedded-bus', order: ShutdownOrder.flushProducer, close: () => adapters.closeBus() });
+    running.registry.register({ name: 'embedded-database', order: ShutdownOrder.closeDatabase, close: () => adapters.closeDatabase() });
+
+    const base = `http://${config.HOST}:${running.port}`;
+    const consoleUrl = `${base}/health/ready`;
+    say(`  console  ${consoleUrl} — the UI arrives with the console issue`);
+    say(`  uploads  POST ${base}/v1/lines/{lineId}/cameras/{cameraId}/frames (Bearer token${token.file ? ` in ${token.file}` : ': ARGUS_CAMERA_TOKEN'})`);
+    say(`  postgres ${adapters.databaseDisplayUrl} (psql works while Argus runs)`);
+    say('Ctrl-C stops everything.');
+
+    const monitor = running.app.get<PipelineStatusMonitor>(PIPELINE_STATUS);
+    const tty = Boolean(process.stdout.isTTY);
+    const renderer = new StatusLineRenderer(
+      process.stdout,
+      () => monitor.snapshot(),
+      consoleUrl,
+      config.ARGUS_STATUS_INTERVAL_MS ?? (tty ? 1_000 : 10_000),
+    );
+    running.registry.register({ name: 'status-line', order: ShutdownOrder.stopConsuming - 1, close: () => renderer.stop() });
+    renderer.start();
+  } catch (error) {
+    await adapters.closeDatabase().catch(() => undefined);
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`argus embedded mode failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

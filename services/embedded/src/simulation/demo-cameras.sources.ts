@@ -1,0 +1,25 @@
+import { DEMO_LINES } from '@argus/persistence/src/seed/demo-seed';
+import { DEMO_FRAME_SIZE } from '@argus/persistence/src/seed/demo-templates.renderer';
+import { type IngestSourceConfig, parseIngestSources } from '../service-modules.imports';
+
+/**
+ * One simulated camera per demo camera, on its line's synthetic feed (factory parts, PCBs), at
+ * `fps` frames per second. `startIndex` picks where the scene sequence starts: a new value per run
+ * gives new frames (ingest is idempotent on content, so a repeated scene would not be scored again).
+ */
+export function demoCameraSources(fps: number, startIndex: number): IngestSourceConfig[] {
+  const sources = DEMO_LINES.flatMap((line, lineIndex) =>
+    line.cameras.map((camera, cameraIndex) => ({
+      kind: 'simulator',
+      lineId: line.id,
+      cameraId: camera.id,
+      feed: String(camera.settings?.['feed'] ?? line.settings['feed']),
+      fps,
+      seed: 1 + lineIndex * 10 + cameraIndex,
+      width: DEMO_FRAME_SIZE,
+      height: DEMO_FRAME_SIZE,
+      startIndex,
+    })),
+  );
+  return parseIngestSources(JSON.stringify({ sources }), 'embedded demo cameras');
+}
