@@ -1,0 +1,121 @@
+// `npm start` as a user runs it: the embedded mode as a child process with no infrastructure
+// configured (in-memory bus, filesystem store, PGlite), simulated cameras and the untrained
+// placeholder models. Touches no external infrastructure; `.int-spec` because it is slow.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createDataSource, databaseConfigFromEnv } from '@argus/persistence';
+import { waitFor } from './testing/wait-for.poller';
+
+jest.setTimeout(60_000);
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const INFRA_VARIABLES = ['ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT', 'ARGUS_DATABASE_URL', 'ARGUS_INGEST_SOURCES', 'ARGUS_CAMERA_TOKEN', 'PORT'];
+
+interface Progress {
+  frames: number;
+  alerts: number;
+}
+
+describe('embedded mode (npm start) with zero infrastructure', () => {
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let stdout = '';
+  let stderr = '';
+
+  const latest = (): Progress | undefined => {
+    const matches = [...stdout.matchAll(/status: .*? · (\d+) frames · (\d+) alerts/g)];
+    const last = matches[matches.length - 1];
+    return last ? { frames: Number(last[1]), alerts: Number(last[2]) } : undefined;
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'argus-embedded-int-'));
+    await mkdir(path.join(dataDir, 'no-shipped-models'));
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ingests simulated frames, scores them, raises alerts, writes detections to the embedded Postgres, and stops cleanly on SIGINT', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of INFRA_VARIABLES) delete env[name];
+    Object.assign(env, {
+      SWC_NODE_PROJECT: 'tsconfig.json',
+      ARGUS_DATA_DIR: path.join(dataDir, 'data'),
+      // No trained model, whatever models/ holds by now: the placeholders always raise alerts.
+      ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
+      PORT: '0',
+      ARGUS_SIMULATOR_FPS: '4',
+      ARGUS_STATUS_INTERVAL_MS: '250',
+      LOG_LEVEL: 'warn',
+    });
+    child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const alive = () => {
+      if (child?.exitCode !== null) throw new Error(`embedded mode exited with ${child?.exitCode}:\n${stdout}\n${stderr}`);
+    };
+
+    await waitFor(
+      '30 frames scored and an alert raised',
+      () => {
+        alive();
+        const progress = latest();
+        return progress !== undefined && progress.frames >= 30 && progress.alerts >= 1;
+      },
+      45_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`);
+    });
+
+    // What the terminal says about each dependency and the model.
+    expect(stdout).toMatch(/bus\s+in-memory/);
+    expect(stdout).toMatch(/objects\s+filesystem /);
+    expect(stdout).toMatch(/postgres\s+embedded PGlite at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+    expect(stdout).toContain('UNTRAINED');
+    expect(stdout).toMatch(/status: [\d.]+ frames\/s · \d+ alerts\/min · \d+ frames · \d+ alerts · factory-1 factory-placeholder-untrained@1 · pcb-1 pcb-placeholder-untrained@1 · console http:\/\/127\.0\.0\.1:\d+\/health\/ready/);
+
+    // The console URL answers (readiness of bus, store, database and inference).
+    const consoleUrl = /console\s+(http:\/\/\S+)/.exec(stdout)?.[1] as string;
+    const ready = await fetch(consoleUrl);
+    expect(ready.status).toBe(200);
+
+    // The detections are in the embedded Postgres, read over the wire next to the running system.
+    const url = /postgres (postgres:\/\/\S+) \(psql/.exec(stdout)?.[1] as string;
+    const db = createDataSource(databaseConfigFromEnv({ ARGUS_DATABASE_URL: url, ARGUS_DATABASE_POOL_SIZE: '1' }, 'embedded-int-spec'));
+    await db.initialize();
+    try {
+      const [counts] = (await db.query(
+        `SELECT (SELECT count(*)::int FROM detection) AS detections,
+                (SELECT count(*)::int FROM frame_inference) AS scored,
+                (SELECT count(*)::int FROM alert) AS alerts,
+                (SELECT count(DISTINCT d.class_name)::int FROM detection d) AS classes`,
+      )) as { detections: number; scored: number; alerts: number; classes: number }[];
+      expect(counts?.scored).toBeGreaterThanOrEqual(30);
+      expect(counts?.detections).toBeGreaterThan(0);
+      expect(counts?.alerts).toBeGreaterThanOrEqual(1);
+      const [row] = (await db.query(
+        `SELECT d.class_name, d.score, f.line_id, m.name AS model
+           FROM detection d JOIN frame f ON f.id = d.frame_id JOIN model_version m ON m.id = d.model_version_id
+          LIMIT 1`,
+      )) as { class_name: string; score: number; line_id: string; model: string }[];
+      expect(row?.model).toBe(`${row?.line_id.split('-')[0]}-placeholder-untrained`);
+    } finally {
+      await db.destroy();
+    }
+
+    child.kill('SIGINT');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(stderr).not.toMatch(/failed/i);
+  });
+});

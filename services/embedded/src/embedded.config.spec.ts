@@ -1,0 +1,36 @@
+import * as path from 'node:path';
+import { invalidConfigVariables } from '@argus/platform';
+import { loadEmbeddedConfig } from './embedded.config';
+
+describe('embedded mode configuration', () => {
+  it('runs with nothing configured: every dependency embedded, console port 3000, quiet logs, simulator on', () => {
+    const config = loadEmbeddedConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ARGUS_SIMULATOR: true, ARGUS_SIMULATOR_FPS: 2, ARGUS_EMBEDDED_PG_PORT: 0 });
+    expect(config.kafka).toBeUndefined();
+    expect(config.s3).toBeUndefined();
+    expect(config.database).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('.argus-data'));
+  });
+
+  it('uses the real adapter for each dependency whose address is set, independently', () => {
+    const kafkaOnly = loadEmbeddedConfig({ ARGUS_KAFKA_BROKERS: '127.0.0.1:19092' });
+    expect(kafkaOnly.kafka).toEqual({ clientId: 'argus-embedded', brokers: ['127.0.0.1:19092'] });
+    expect(kafkaOnly.s3).toBeUndefined();
+    expect(kafkaOnly.database).toBeUndefined();
+
+    const dbOnly = loadEmbeddedConfig({ ARGUS_DATABASE_URL: 'postgres://argus:pw@127.0.0.1:15432/argus' });
+    expect(dbOnly.database).toMatchObject({ host: '127.0.0.1', port: 15432, database: 'argus' });
+    expect(dbOnly.kafka).toBeUndefined();
+
+    const s3Only = loadEmbeddedConfig({ ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000', ARGUS_S3_ACCESS_KEY: 'argus', ARGUS_S3_SECRET_KEY: 'secret-value' });
+    expect(s3Only.s3).toMatchObject({ endPoint: '127.0.0.1', port: 19000 });
+    expect(s3Only.database).toBeUndefined();
+  });
+
+  it('names the variables it refuses: a set but malformed address, a half-configured S3, a bad port', () => {
+    expect(invalidConfigVariables(loadEmbeddedConfig, { ARGUS_KAFKA_BROKERS: 'nohostport' })).toEqual(['ARGUS_KAFKA_BROKERS']);
+    expect(invalidConfigVariables(loadEmbeddedConfig, { ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000' })).toEqual(['ARGUS_S3_ACCESS_KEY']);
+    expect(invalidConfigVariables(loadEmbeddedConfig, { PORT: '70000', ARGUS_SIMULATOR: 'maybe' })).toEqual(['ARGUS_SIMULATOR', 'PORT']);
+    expect(loadEmbeddedConfig({ PORT: '0', ARGUS_SIMULATOR: 'off' })).toMatchObject({ PORT: 0, ARGUS_SIMULATOR: false });
+  });
+});

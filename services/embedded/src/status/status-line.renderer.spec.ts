@@ -1,0 +1,46 @@
+import type { PipelineStatus } from './pipeline-status.monitor';
+import { formatStatusLine, StatusLineRenderer } from './status-line.renderer';
+
+const status: PipelineStatus = {
+  framesPerSecond: 5.94,
+  alertsPerMinute: 12,
+  framesTotal: 1532,
+  alertsTotal: 40,
+  models: [
+    { lineId: 'factory-1', model: 'factory-template-s8s16@v3' },
+    { lineId: 'pcb-1', model: 'pcb-template-s4@v2' },
+  ],
+};
+
+describe('status line', () => {
+  it('reads frames/s, alerts/min, totals, the model per line and the console URL', () => {
+    expect(formatStatusLine(status, 'http://127.0.0.1:3000/health/ready')).toBe(
+      '5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · factory-1 factory-template-s8s16@v3 · pcb-1 pcb-template-s4@v2 · console http://127.0.0.1:3000/health/ready',
+    );
+  });
+
+  it('says it waits for the first frame before any model has scored one', () => {
+    expect(formatStatusLine({ ...status, models: [] }, undefined)).toBe('5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · models: waiting for the first frame');
+  });
+
+  it('rewrites one line in place on a terminal, cut to its width, and ends it on stop', () => {
+    const written: string[] = [];
+    const renderer = new StatusLineRenderer({ isTTY: true, columns: 40, write: (t) => written.push(t) }, () => status, undefined, 1000);
+    renderer.render();
+    renderer.stop();
+    const clearLine = '\r\u001b[2K';
+    expect(written[0]?.startsWith(clearLine)).toBe(true);
+    const shown = written[0]?.slice(clearLine.length) ?? '';
+    expect(shown).toMatch(/^5\.9 frames\/s · 12 alerts\/min · .*…$/);
+    expect(shown).toHaveLength(39);
+    expect(written[written.length - 1]).toBe('\n');
+  });
+
+  it('prints a plain timestamped line per tick when not on a terminal', () => {
+    const written: string[] = [];
+    const clock = () => new Date('2026-01-02T03:04:05.000Z');
+    const renderer = new StatusLineRenderer({ isTTY: false, write: (t) => written.push(t) }, () => status, undefined, 1000, clock);
+    renderer.render();
+    expect(written).toEqual([`[2026-01-02T03:04:05.000Z] status: ${formatStatusLine(status, undefined)}\n`]);
+  });
+});
