@@ -148,11 +148,13 @@ describe('platform bootstrap, through a fixture service', () => {
 interface ServiceUnderTest {
   readonly name: string;
   readonly dependencies: readonly string[];
+  readonly env?: Record<string, string>;
 }
 
 const SERVICES: readonly ServiceUnderTest[] = [
-  { name: 'camera-ingest', dependencies: ['kafka', 's3', 'postgres'] },
-  { name: 'detection-inference', dependencies: ['kafka', 's3', 'postgres'] },
+  { name: 'camera-ingest', dependencies: ['kafka', 's3', 'postgres'], env: { ARGUS_CAMERA_TOKEN: 'lifecycle-test-camera-token' } },
+  // `inference`: the worker thread that runs the models is up.
+  { name: 'detection-inference', dependencies: ['kafka', 's3', 'postgres', 'inference'] },
   { name: 'continual-fine-tune', dependencies: ['kafka', 's3', 'postgres'] },
   { name: 'architecture-search', dependencies: ['kafka'] },
   { name: 'console', dependencies: ['kafka', 'postgres'] },
@@ -161,8 +163,8 @@ const SERVICES: readonly ServiceUnderTest[] = [
 describe('service lifecycle against the real infrastructure', () => {
   jest.setTimeout(2 * BOOT_TIMEOUT_MS + EXIT_TIMEOUT_MS);
 
-  it.each(SERVICES)('$name boots, is live, becomes ready, logs JSON and exits 0 on SIGTERM', async ({ name, dependencies }) => {
-    const service = await start(`services/${name}/src/main.ts`);
+  it.each(SERVICES)('$name boots, is live, becomes ready, logs JSON and exits 0 on SIGTERM', async ({ name, dependencies, env }) => {
+    const service = await start(`services/${name}/src/main.ts`, env);
 
     await service.waitForStatus('/health/live', 200, BOOT_TIMEOUT_MS);
     const ready = await service.waitForStatus('/health/ready', 200, BOOT_TIMEOUT_MS);
