@@ -25,6 +25,12 @@ describe('detection-inference configuration', () => {
     expect(invalidConfigVariables(loadDetectionInferenceConfig, validEnv)).toEqual([]);
   });
 
+  it('shares the frame consumer group "detection-inference" unless ARGUS_INFER_GROUP_ID names another', () => {
+    expect(loadDetectionInferenceConfig(validEnv).ARGUS_INFER_GROUP_ID).toBe('detection-inference');
+    expect(loadDetectionInferenceConfig({ ...validEnv, ARGUS_INFER_GROUP_ID: 'di-e2e-1a2b' }).ARGUS_INFER_GROUP_ID).toBe('di-e2e-1a2b');
+    expect(invalidConfigVariables(loadDetectionInferenceConfig, { ...validEnv, ARGUS_INFER_GROUP_ID: 'no spaces' })).toEqual(['ARGUS_INFER_GROUP_ID']);
+  });
+
   it('never prints its secrets', () => {
     const printed = JSON.stringify(loadDetectionInferenceConfig(validEnv));
     expect(printed).not.toContain('argus-dev-secret');

@@ -29,6 +29,14 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   ARGUS_MODEL_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-model-cache')),
   /** Shipped model packages (`<dir>/<name>/metadata.json`), registered at start-up. Empty: none. */
   ARGUS_MODELS_DIR: z.string().default(path.resolve(__dirname, '..', '..', '..', 'models')),
+  /**
+   * The consumer group on inspection.frame.ingested.v1 that the members of one deployment share.
+   * Another deployment on the same cluster (a test run, a second plant) needs its own.
+   */
+  ARGUS_INFER_GROUP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default('detection-inference'),
   /** Names this instance's own promotion consumer group (every instance sees every promotion). */
   ARGUS_INSTANCE_ID: z
     .string()

@@ -42,6 +42,7 @@ export class InferencePipelineModule {
               modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,
               ...(config.ARGUS_MODELS_DIR === '' ? {} : { modelsDir: config.ARGUS_MODELS_DIR }),
               instanceId: config.ARGUS_INSTANCE_ID,
+              groupId: config.ARGUS_INFER_GROUP_ID,
             },
           });
           const startup = new RetryingStartupTask(
