@@ -1,6 +1,7 @@
 // One test runner for the whole repo. @swc/jest compiles TypeScript with decorator metadata,
 // which NestJS's dependency injection needs. Unit tests (*.spec.ts) do no I/O; integration tests
-// (*.int-spec.ts) talk to the real Kafka, S3Proxy and Postgres that `npm run infra:up` starts.
+// (*.int-spec.ts) talk to the real Kafka, S3Proxy and Postgres that `npm run infra:up` starts;
+// end-to-end tests (*.e2e-spec.ts) run the services as processes on them.
 const swcTransform = [
   '@swc/jest',
   {
@@ -33,6 +34,14 @@ module.exports = {
       testMatch: ['**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/scripts/jest-integration-env.js'],
       slowTestThreshold: 30,
+    },
+    {
+      // End-to-end (*.e2e-spec.ts): the real service processes on the same infrastructure.
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/scripts/jest-integration-env.js'],
+      slowTestThreshold: 120,
     },
   ],
 };

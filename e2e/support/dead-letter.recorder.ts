@@ -25,8 +25,8 @@ export class DeadLetterRecorder {
 
   static async start(groupId: string): Promise<DeadLetterRecorder> {
     const recorder = new DeadLetterRecorder(groupId);
-    const topic = { ...Topics.frameIngested, name: deadLetterTopicFor(Topics.frameIngested.name) };
-    await recorder.bus.ensureTopics([Topics.frameIngested, topic]);
+    const topic: typeof Topics.frameIngested = { ...Topics.frameIngested, name: deadLetterTopicFor(Topics.frameIngested.name) };
+    await recorder.bus.ensureTopics([Topics.frameIngested, topic] as const);
     await recorder.bus.subscribe(topic, {
       groupId: recorder.groupId,
       fromBeginning: false,
