@@ -6,7 +6,7 @@
 //   4. runs the integration and end-to-end tests against them,
 //   5. stops what it started, and prints one closing line: `N passed, M failed`.
 // Infrastructure that was already running before the run is left running (a developer's session);
-// set ARGUS_KEEP_INFRA=1 to keep what this run started. `--only unit|integration|static` narrows it.
+// set ARGUS_KEEP_INFRA=1 to keep what this run started. `--only unit|integration|e2e|static` narrows it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -92,14 +92,15 @@ if (wants('static')) {
 
 if (wants('unit')) jestPhase('unit', 'unit');
 
-if (wants('integration')) {
+if (wants('integration') || only === 'e2e') {
   const wasRunning = run('bash', ['infra/local/infra.sh', 'status', '--quiet'], { stdio: 'ignore' }).status === 0;
   banner(wasRunning ? 'infrastructure already running: using it' : 'starting infrastructure (infra/local)');
   const up = wasRunning ? { status: 0, seconds: 0 } : run('bash', ['infra/local/infra.sh', 'up']);
   results.push({ name: 'infra:up', passed: 0, failed: up.status === 0 ? 0 : 1, seconds: up.seconds, note: 'a step, not a test' });
   try {
     if (up.status === 0) {
-      jestPhase('integration', 'integration', ['--runInBand']);
+      if (wants('integration')) jestPhase('integration', 'integration', ['--runInBand']);
+      if (wants('e2e')) jestPhase('e2e', 'e2e', ['--runInBand']);
       banner('infra/local: `up` twice is harmless');
       const before = infraListeners();
       const again = run('bash', ['infra/local/infra.sh', 'up']);
