@@ -1,0 +1,322 @@
+// `npm run bench:pipeline`: the inspection pipeline's throughput and latency on infra/local, the
+// services as separate processes (camera-ingest, detection-inference), compared with the raw
+// throughput of the same model on the same machine.
+//   1. infra/local: used if running, else started (and stopped at the end);
+//   2. a throw-away database with the demo plant; the PCB line gets 6 AOI cameras (frames of one
+//      camera share a partition, so micro-batches need several cameras);
+//   3. model_fps: the served model in this process through ONNX Runtime, batch as served
+//      (ARGUS_INFER_BATCH_MAX frames, ARGUS_INFER_THREADS threads), decode + letterbox + model + NMS
+//      exactly as the inference worker does, before the services start so nothing competes;
+//   4. a rate ladder: frames uploaded over HTTP at a fixed rate for a window; a rate is sustained
+//      when camera-ingest accepted it and every accepted frame was processed within a short grace
+//      after the window (no growing backlog); the highest sustained rate is pipeline_fps;
+//   5. latency at half that rate: frame.ingested_at → the later of the frame_inference and alert
+//      rows' created_at (one Postgres clock), per frame.
+// Prints progress, a table, and as its last line:
+//   pipeline_fps=<n> model_fps=<n> ratio=<pipeline/model> p50_ms=<n> p95_ms=<n> p99_ms=<n>
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Topics } from '@argus/contracts';
+import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
+import {
+  createFactorySurfaceGenerator,
+  createPcbBoardGenerator,
+  DetectorRunner,
+  encodeImage,
+  folderPackageFiles,
+  loadModelPackage,
+  type RawImage,
+  type SyntheticGenerator,
+} from '@argus/vision';
+import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
+import { FrameUploadClient } from '../support/frame-upload.client';
+import { PCB_CLASSES, writeUntrainedModelPackage } from '../support/model-package.fixture';
+import { freePort } from '../support/network.probe';
+import { PipelineDatabase } from '../support/pipeline-database.fixture';
+import { REPO_ROOT, ServiceProcess } from '../support/service-process.harness';
+import { pollUntil } from '../support/wait-for.poller';
+
+const run = randomBytes(3).toString('hex');
+const TOKEN = `bench-camera-token-${run}`;
+const GROUP = `detection-inference-bench-${run}`;
+const BATCH_MAX = Number(process.env['ARGUS_INFER_BATCH_MAX'] ?? 6);
+const THREADS = Number(process.env['ARGUS_INFER_THREADS'] ?? 2);
+const CAMERA_COUNT = 6;
+const WINDOW_S = Number(process.env['BENCH_WINDOW_S'] ?? 8);
+const LATENCY_WINDOW_S = Number(process.env['BENCH_LATENCY_WINDOW_S'] ?? 12);
+const MAX_IN_FLIGHT = 32;
+
+const progress = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+
+interface StepResult {
+  readonly rate: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly acceptedFps: number;
+  readonly processedInGrace: number;
+  readonly processedFps: number;
+  readonly lagAtEnd: number;
+  readonly sustained: boolean;
+}
+
+function infraScript(args: string[]): { status: number; stdout: string } {
+  const r = spawnSync('bash', [path.join(REPO_ROOT, 'infra/local/infra.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return { status: r.status ?? 1, stdout: r.stdout ?? '' };
+}
+
+/** The shipped model to serve: DeepPCB's if `models/` has it, else the factory one, else a built package. */
+function chooseModel(): { dir: string | undefined; feed: 'pcb' | 'factory'; note: string } {
+  const models = path.join(REPO_ROOT, 'models');
+  const shipped = existsSync(models) ? readdirSync(models).filter((d) => existsSync(path.join(models, d, 'metadata.json'))) : [];
+  const pcb = shipped.find((d) => d.startsWith('pcb-'));
+  if (pcb) return { dir: models, feed: 'pcb', note: `shipped DeepPCB model models/${pcb}` };
+  const factory = shipped.find((d) => d.startsWith('factory-'));
+  if (factory) return { dir: models, feed: 'factory', note: `shipped factory model models/${factory}` };
+  return { dir: undefined, feed: 'pcb', note: 'no shipped model in models/: a built (untrained) 32×32 PCB-class package' };
+}
+
+function markedWithIndex(image: RawImage, index: number): RawImage {
+  const data = Uint8Array.from(image.data);
+  const mark = Buffer.concat([Buffer.from(run, 'hex'), Buffer.from(Uint32Array.of(index).buffer)]);
+  for (let i = 0; i < mark.length; i++) data[i * image.channels] = mark[i] as number;
+  return { ...image, data };
+}
+
+class FrameSupply {
+  private next = 0;
+  private readonly scenes: RawImage[] = [];
+  constructor(generator: SyntheticGenerator) {
+    for (let i = 0; i < 50; i++) this.scenes.push(generator.generate(i).image);
+  }
+  /** `count` frames never sent before (idempotent ingest would answer duplicates), JPEG like DeepPCB. */
+  async take(count: number): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    for (let i = 0; i < count; i++, this.next++) out.push(await encodeImage(markedWithIndex(this.scenes[this.next % this.scenes.length] as RawImage, this.next), 'jpeg'));
+    return out;
+  }
+}
+
+async function measureModelFps(modelDir: string, frames: Buffer[], template: Buffer | undefined): Promise<number> {
+  const runner = await DetectorRunner.open(await loadModelPackage(folderPackageFiles(modelDir)), { threads: THREADS });
+  try {
+    const batch = frames.slice(0, BATCH_MAX).map((image, i) => ({ image, ...(template ? { template } : {}), label: `f${i}` }));
+    for (let i = 0; i < 3; i++) await runner.detect(batch);
+    const started = performance.now();
+    let images = 0;
+    while (performance.now() - started < 5_000) {
+      await runner.detect(batch);
+      images += batch.length;
+    }
+    return (1000 * images) / (performance.now() - started);
+  } finally {
+    await runner.dispose();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+async function main(): Promise<void> {
+  // infra/local's addresses, as `npm test` reads them.
+  for (const m of infraScript(['env']).stdout.matchAll(/^export (ARGUS_[A-Z0-9_]+)='([^']*)'$/gm)) process.env[m[1] as string] ??= m[2];
+  const wasRunning = infraScript(['status', '--quiet']).status === 0;
+  if (!wasRunning) {
+    progress('infra/local is not running: starting it (it will be stopped at the end)');
+    if (infraScript(['up']).status !== 0) throw new Error('infra/local did not start');
+  }
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-'));
+  const services: ServiceProcess[] = [];
+  const store = new MinioObjectStore(s3ConfigFromEnv(process.env));
+  let db: PipelineDatabase | undefined;
+  let builtName: string | undefined;
+  let summary = '';
+  try {
+    const choice = chooseModel();
+    let modelsDir = choice.dir;
+    if (!modelsDir) {
+      builtName = `pcb-bench${run}`;
+      modelsDir = path.join(tmp, 'models');
+      await writeUntrainedModelPackage(path.join(modelsDir, builtName), { name: builtName, version: 'v1', seed: 7, classes: PCB_CLASSES });
+    }
+    const modelDir = path.join(modelsDir, readdirSync(modelsDir).find((d) => d.startsWith(`${choice.feed}-`)) as string);
+    const modelName = (JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string });
+    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads`);
+
+    const lineId = choice.feed === 'pcb' ? 'pcb-1' : 'factory-1';
+    const generator = choice.feed === 'pcb' ? createPcbBoardGenerator({ seed: 5 }) : createFactorySurfaceGenerator({ seed: 5 });
+    const supply = new FrameSupply(generator);
+    const template = generator.generate(0).template;
+    const templateBytes = template ? await encodeImage(template, 'png') : undefined;
+
+    progress('measuring the model in this process (ONNX Runtime, batch as served)…');
+    const modelFps = await measureModelFps(modelDir, await supply.take(BATCH_MAX), templateBytes);
+    progress(`model_fps=${modelFps.toFixed(1)}`);
+
+    db = await PipelineDatabase.create('pipeline-bench');
+    await db.seedDemo();
+    const cameras = Array.from({ length: CAMERA_COUNT }, (_, i) => `bench-${i + 1}`);
+    for (const camera of cameras) await db.lines().addCamera({ lineId, id: camera, name: `Bench camera ${camera}` });
+    const brokers = (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(',');
+    await new ConsumerGroupAdmin(brokers, `bench-admin-${run}`).skipToLatestWhenIdle(GROUP, Topics.frameIngested.name, 30_000);
+
+    const start = async (entry: string, env: Record<string, string>) => {
+      const s = ServiceProcess.start({ entry, port: await freePort(), env: { LOG_LEVEL: 'warn', ARGUS_DATABASE_URL: db?.url, ...env } });
+      services.push(s);
+      return s;
+    };
+    const ingest = await start('services/camera-ingest/src/main.ts', { ARGUS_CAMERA_TOKEN: TOKEN });
+    const inference = await start('services/detection-inference/src/main.ts', {
+      ARGUS_MODELS_DIR: modelsDir,
+      ARGUS_MODEL_CACHE_DIR: path.join(tmp, 'cache'),
+      ARGUS_INSTANCE_ID: `bench-${run}`,
+      ARGUS_INFER_GROUP_ID: GROUP,
+      ARGUS_INFER_BATCH_MAX: String(BATCH_MAX),
+      ARGUS_INFER_THREADS: String(THREADS),
+    });
+    progress('starting camera-ingest and detection-inference…');
+    await Promise.all([ingest, inference].map((s) => s.waitForStatus('/health/ready', 200, 120_000)));
+    const client = new FrameUploadClient(ingest.url(''), TOKEN);
+
+    /** Drives `rate` frames/s for `seconds`; returns the accepted frame ids and when they were accepted. */
+    const drive = async (rate: number, seconds: number) => {
+      const frames = await supply.take(Math.round(rate * seconds));
+      const accepted: string[] = [];
+      let inFlight = 0;
+      let refused = 0;
+      const t0 = performance.now();
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < frames.length; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (inFlight >= MAX_IN_FLIGHT) {
+          refused++; // the ingest side cannot keep up: this frame is never sent on time
+          continue;
+        }
+        inFlight++;
+        const camera = cameras[i % cameras.length] as string;
+        pending.push(
+          client
+            .upload(lineId, camera, frames[i] as Buffer, 'image/jpeg')
+            .then((a) => void (a.status === 202 && a.frameId ? accepted.push(a.frameId) : refused++), () => void refused++)
+            .finally(() => void inFlight--),
+        );
+      }
+      await Promise.all(pending);
+      const elapsed = (performance.now() - t0) / 1000;
+      return { sent: frames.length, accepted, refused, elapsed };
+    };
+    const processedOf = async (ids: readonly string[]) => {
+      if (ids.length === 0) return 0;
+      return (await db?.countProcessed(ids)) ?? 0;
+    };
+    const drain = (ids: readonly string[], timeoutMs: number) =>
+      pollUntil('the backlog to drain', async () => ((await processedOf(ids)) >= ids.length ? true : undefined), { timeoutMs, intervalMs: 250 }).catch(() => false);
+
+    // Warm-up: loads the model, fills connection pools.
+    progress('warm-up…');
+    const warm = await drive(5, 2);
+    await drain(warm.accepted, 60_000);
+
+    const steps: StepResult[] = [];
+    const tryRate = async (rate: number): Promise<StepResult> => {
+      progress(`driving ${rate.toFixed(1)} frames/s for ${WINDOW_S} s…`);
+      const d = await drive(rate, WINDOW_S);
+      const graceMs = Math.max(2_000, 250 * WINDOW_S);
+      const processedAtEnd = await processedOf(d.accepted);
+      const deadline = Date.now() + graceMs;
+      let processed = processedAtEnd;
+      while (processed < d.accepted.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        processed = await processedOf(d.accepted);
+      }
+      const acceptedFps = d.accepted.length / d.elapsed;
+      const sustained = d.refused === 0 && d.accepted.length >= 0.97 * d.sent && processed === d.accepted.length;
+      const result: StepResult = {
+        rate,
+        sent: d.sent,
+        accepted: d.accepted.length,
+        acceptedFps,
+        processedInGrace: processed,
+        processedFps: processed / d.elapsed,
+        lagAtEnd: d.accepted.length - processedAtEnd,
+        sustained,
+      };
+      steps.push(result);
+      progress(`  ${rate.toFixed(1)} fps: accepted ${d.accepted.length}/${d.sent}, processed ${processed} (backlog ${result.lagAtEnd} at the window's end) → ${sustained ? 'sustained' : 'NOT sustained'}`);
+      if (!(await drain(d.accepted, 120_000))) progress('  (backlog still draining after 120 s)');
+      return result;
+    };
+
+    let best: StepResult | undefined;
+    let failed: number | undefined;
+    for (let rate = 4; rate <= Math.max(20, modelFps * 1.5) && failed === undefined; rate *= 1.6) {
+      const r = await tryRate(rate);
+      if (r.sustained) best = r;
+      else failed = rate;
+    }
+    if (best && failed) {
+      let low = best.rate;
+      let high = failed;
+      for (let i = 0; i < 2; i++) {
+        const mid = (low + high) / 2;
+        const r = await tryRate(mid);
+        if (r.sustained) {
+          best = r;
+          low = mid;
+        } else high = mid;
+      }
+    }
+    const pipelineFps = best ? best.acceptedFps : 0;
+
+    const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
+    progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
+    const l = await drive(latencyRate, LATENCY_WINDOW_S);
+    await drain(l.accepted, 120_000);
+    const latencies = (await db.latenciesMs(l.accepted)).sort((a, b) => a - b);
+    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
+
+    const row = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : 11)).join(' ');
+    console.log('');
+    console.log(row(['rate fps', 'sent', 'accepted', 'accept fps', 'processed', 'backlog', 'sustained']));
+    for (const s of steps) console.log(row([s.rate.toFixed(1), s.sent, s.accepted, s.acceptedFps.toFixed(1), s.processedInGrace, s.lagAtEnd, s.sustained ? 'yes' : 'no']));
+    console.log('');
+    console.log(`model:        ${choice.note}`);
+    console.log(`model_fps:    ${modelFps.toFixed(1)} (in-process ORT, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS)`);
+    console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
+    console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms`);
+    summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
+  } finally {
+    progress('cleaning up…');
+    await Promise.all(
+      services.filter((s) => s.running).map(async (s) => {
+        s.signal('SIGTERM');
+        await s.waitForExit(30_000).catch(() => s.kill());
+      }),
+    );
+    const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
+    if (builtName) for await (const object of store.list(`models/${builtName}/`)) keys.push(object.key);
+    for (const key of keys) await store.delete(key).catch(() => undefined);
+    await db?.drop().catch(() => undefined);
+    await rm(tmp, { recursive: true, force: true });
+    if (!wasRunning) {
+      progress('stopping the infra/local this run started');
+      infraScript(['down']);
+    }
+  }
+  console.log(summary);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:pipeline failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
