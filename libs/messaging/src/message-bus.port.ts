@@ -53,8 +53,17 @@ export interface SubscribeOptions<T extends TopicContract> {
   readonly groupId: string;
   readonly handler: MessageHandler<MessageOf<T>>;
   readonly retry: RetryOptions;
-  /** Partitions handled in parallel by this member (order is kept within a partition). Default 1. */
+  /** Partitions handled in parallel by this member. Default 1. */
   readonly concurrency?: number;
+  /**
+   * Messages of ONE partition handled at once, as long as their keys differ: messages with the
+   * same key are still handled one after another, in order, and a partition's offsets are
+   * acknowledged in order (a message counts as consumed only once every earlier message of its
+   * partition is). Default 1: the whole partition in order. Raise it when several keys share a
+   * partition and the handler waits on I/O (detection-inference: several cameras per partition).
+   * An adapter may handle fewer at once (the in-memory adapter handles one per partition).
+   */
+  readonly keysInFlightPerPartition?: number;
   /** Where a consumer group that has no committed position starts. Default true (nothing is skipped). */
   readonly fromBeginning?: boolean;
 }

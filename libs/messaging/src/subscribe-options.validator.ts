@@ -5,6 +5,7 @@ import { RetryPolicy } from './retry.policy';
 export interface ValidSubscribeOptions {
   readonly groupId: string;
   readonly concurrency: number;
+  readonly keysInFlightPerPartition: number;
   readonly fromBeginning: boolean;
   readonly retry: RetryPolicy;
 }
@@ -33,8 +34,12 @@ export function validateSubscribeOptions<T extends TopicContract>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`subscribe to "${topic.name}": concurrency must be an integer >= 1, got ${concurrency}`);
   }
+  const keysInFlightPerPartition = options.keysInFlightPerPartition ?? 1;
+  if (!Number.isInteger(keysInFlightPerPartition) || keysInFlightPerPartition < 1) {
+    throw new RangeError(`subscribe to "${topic.name}": keysInFlightPerPartition must be an integer >= 1, got ${keysInFlightPerPartition}`);
+  }
   if (typeof options.handler !== 'function') {
     throw new TypeError(`subscribe to "${topic.name}": handler must be a function`);
   }
-  return { groupId, concurrency, fromBeginning: options.fromBeginning ?? true, retry: new RetryPolicy(options.retry) };
+  return { groupId, concurrency, keysInFlightPerPartition, fromBeginning: options.fromBeginning ?? true, retry: new RetryPolicy(options.retry) };
 }

@@ -18,6 +18,12 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   ARGUS_INFER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(10),
   /** Partitions of inspection.frame.ingested.v1 this member handles in parallel (one frame at a time each). */
   ARGUS_INFER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  /**
+   * Cameras of ONE partition whose frames are handled at once (each camera's frames stay in order,
+   * offsets are committed in order). Keys hash to partitions unevenly — 6 cameras often share 3 of
+   * the 6 partitions — so without it a busy partition is scored one frame at a time.
+   */
+  ARGUS_INFER_CAMERAS_PER_PARTITION: z.coerce.number().int().min(1).max(64).default(6),
   /** ONNX Runtime intra-op threads of the inference worker. */
   ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   /**

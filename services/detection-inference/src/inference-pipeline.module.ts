@@ -37,6 +37,7 @@ export class InferencePipelineModule {
               batchMax: config.ARGUS_INFER_BATCH_MAX,
               batchWaitMs: config.ARGUS_INFER_BATCH_WAIT_MS,
               concurrency: config.ARGUS_INFER_CONCURRENCY,
+              camerasPerPartition: config.ARGUS_INFER_CAMERAS_PER_PARTITION,
               threads: config.ARGUS_INFER_THREADS,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
               modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,

@@ -44,6 +44,8 @@ export interface InferencePipelineSettings {
   readonly batchMax: number;
   readonly batchWaitMs: number;
   readonly concurrency: number;
+  /** Cameras of one partition handled at once (default 1). */
+  readonly camerasPerPartition?: number;
   readonly threads: number;
   readonly pointerTtlMs: number;
   readonly modelCacheDir: string;
@@ -117,6 +119,7 @@ export class InferencePipeline {
       const frames = new FrameIngestedConsumer(bus, this.useCase, {
         topic: this.topics.frameIngested,
         concurrency: settings.concurrency,
+        ...(settings.camerasPerPartition ? { camerasPerPartition: settings.camerasPerPartition } : {}),
         retry: settings.retry ?? { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5_000 },
         ...(settings.groupId ? { groupId: settings.groupId } : {}),
       });

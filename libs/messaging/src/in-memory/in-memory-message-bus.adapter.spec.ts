@@ -194,6 +194,35 @@ describe('InMemoryMessageBusAdapter', () => {
     await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: { attempts: 0, initialBackoffMs: 1, maxBackoffMs: 1 } })).rejects.toThrow(/attempts/);
     await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry, concurrency: 0 })).rejects.toThrow(/concurrency/);
     await expect(bus.subscribe(topic, { groupId: 'bad group!', handler, retry: fastRetry })).rejects.toThrow(/groupId/);
+    await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry, keysInFlightPerPartition: 0 })).rejects.toThrow(/keysInFlightPerPartition/);
+  });
+
+  it('keeps each key in order with keysInFlightPerPartition > 1 (it handles one record per partition)', async () => {
+    const topic = uniqueTestTopic(1);
+    const bus = newBus();
+    const seen: Array<{ key: string; seq: number }> = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    await bus.ensureTopics([topic]);
+    await bus.subscribe(topic, {
+      groupId: uniqueGroupId('keys-in-flight'),
+      retry: fastRetry,
+      keysInFlightPerPartition: 4,
+      handler: async (e) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await Promise.resolve();
+        seen.push({ key: e.key, seq: e.seq });
+        running -= 1;
+      },
+    });
+    await bus.start();
+    for (let i = 0; i < 12; i++) await bus.publish(topic, testEvent(`cam-${i % 3}`, i));
+    await bus.idle();
+    for (const key of ['cam-0', 'cam-1', 'cam-2']) {
+      expect(seen.filter((s) => s.key === key).map((s) => s.seq)).toEqual([0, 1, 2, 3].map((n) => n * 3 + Number(key.slice(-1))));
+    }
+    expect(mostAtOnce).toBe(1);
   });
 
   it('refuses to publish or subscribe once stopped, and reports not ready', async () => {

@@ -129,6 +129,85 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     }
   }, 60_000);
 
+  describe('with keysInFlightPerPartition > 1', () => {
+    const committedOffset = async (groupId: string, topicName: string): Promise<string | undefined> => {
+      const admin = harness.plainKafka().admin();
+      await admin.connect();
+      try {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topicName] });
+        return offsets?.partitions[0]?.offset;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+
+    it('handles the keys of one partition at once, each key in order, and commits everything', async () => {
+      const topic = uniqueTestTopic(1, 'keys');
+      const groupId = uniqueGroupId('keys');
+      const seen: Array<{ key: string; seq: number }> = [];
+      let running = 0;
+      let mostAtOnce = 0;
+      const bus = harness.createBus();
+      await bus.ensureTopics([topic]);
+      await bus.subscribe(topic, {
+        groupId,
+        retry: fastRetry,
+        keysInFlightPerPartition: 3,
+        handler: async (event) => {
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await new Promise((resolve) => setTimeout(resolve, 20)); // I/O-bound work
+          seen.push({ key: event.key, seq: event.seq });
+          running -= 1;
+        },
+      });
+      const publisher = harness.createBus();
+      const events = Array.from({ length: 30 }, (_, i) => testEvent(`cam-${i % 3}`, i));
+      for (const event of events) await publisher.publish(topic, event); // before start: one fetched batch
+      await bus.start();
+      await waitFor('every message', () => seen.length >= events.length, { timeoutMs: 20_000 }, () => `${seen.length} handled`);
+      for (const key of ['cam-0', 'cam-1', 'cam-2']) {
+        expect(seen.filter((s) => s.key === key).map((s) => s.seq)).toEqual(events.filter((e) => e.key === key).map((e) => e.seq));
+      }
+      expect(seen).toHaveLength(events.length);
+      expect(mostAtOnce).toBeGreaterThan(1);
+      expect(mostAtOnce).toBeLessThanOrEqual(3);
+      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), { timeoutMs: 10_000 });
+      expect(harness.logger.messages('error')).toEqual([]);
+    }, 40_000);
+
+    it('commits in order: a slow key holds the commit back while the other keys run ahead', async () => {
+      const topic = uniqueTestTopic(1, 'keys-order');
+      const groupId = uniqueGroupId('keys-order');
+      const handled: number[] = [];
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const bus = harness.createBus();
+      await bus.ensureTopics([topic]);
+      await bus.subscribe(topic, {
+        groupId,
+        retry: fastRetry,
+        keysInFlightPerPartition: 2,
+        handler: async (event) => {
+          if (event.seq === 0) await released; // the first message (offset 0) is slow
+          handled.push(event.seq);
+        },
+      });
+      const publisher = harness.createBus();
+      await publisher.publish(topic, testEvent('slow', 0));
+      for (let i = 1; i <= 5; i++) await publisher.publish(topic, testEvent('fast', i));
+      await bus.start();
+      await waitFor('the fast key', () => handled.length === 5, { timeoutMs: 20_000 }, () => JSON.stringify(handled));
+      expect(handled).toEqual([1, 2, 3, 4, 5]);
+      // Offsets 1-5 are done but offset 0 is not: nothing may be committed yet.
+      const early = await committedOffset(groupId, topic.name);
+      expect(early === undefined || Number(early) <= 0).toBe(true);
+      release();
+      await waitFor('the commit of all six', async () => (await committedOffset(groupId, topic.name)) === '6', { timeoutMs: 10_000 });
+      expect(handled).toEqual([1, 2, 3, 4, 5, 0]);
+    }, 40_000);
+  });
+
   it('creates topics and their dead-letter topics with the contract partitions, idempotently, growing them if asked', async () => {
     const topic = uniqueTestTopic(2, 'ensure');
     const bus = harness.createBus();

@@ -95,6 +95,7 @@ export class KafkaMessageBusAdapter implements MessageBus {
       topic: topic.name,
       groupId: valid.groupId,
       concurrency: valid.concurrency,
+      keysInFlightPerPartition: valid.keysInFlightPerPartition,
       fromBeginning: valid.fromBeginning,
       processor,
       tuning: this.options.consumer ?? {},

@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordProcessor } from '../message.processor';
 import type { Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
@@ -21,6 +21,8 @@ export interface KafkaSubscriptionOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly concurrency: number;
+  /** Messages of one partition handled at once when their keys differ (1: the partition in order). */
+  readonly keysInFlightPerPartition: number;
   readonly fromBeginning: boolean;
   readonly processor: RecordProcessor;
   readonly tuning: KafkaConsumerTuning;
@@ -69,11 +71,20 @@ export class KafkaSubscription implements Subscription {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: this.options.concurrency,
-        eachMessage: (payload) => this.onMessage(payload),
-      });
+      await consumer.run(
+        this.options.keysInFlightPerPartition > 1
+          ? {
+              autoCommit: false,
+              eachBatchAutoResolve: false,
+              partitionsConsumedConcurrently: this.options.concurrency,
+              eachBatch: (payload) => this.track(this.handleBatch(payload)),
+            }
+          : {
+              autoCommit: false,
+              partitionsConsumedConcurrently: this.options.concurrency,
+              eachMessage: (payload) => this.onMessage(payload),
+            },
+      );
     } catch (error) {
       this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
@@ -116,13 +127,110 @@ export class KafkaSubscription implements Subscription {
       payload.pause();
       return;
     }
-    const work = this.handle(payload);
+    await this.track(this.handle(payload));
+  }
+
+  private async track(work: Promise<void>): Promise<void> {
     this.inFlight.add(work);
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
     }
+  }
+
+  /**
+   * `keysInFlightPerPartition` > 1: one fetched batch of a partition, its keys in parallel (up to
+   * the limit), each key's messages in order. The partition's offsets are committed in order: after
+   * each message, the longest prefix of the batch that is done (handled or dead-lettered) is
+   * committed — one commit at a time, coalesced. A message left abandoned (stopping), a failed
+   * dead-letter write or a rebalance stops launching new messages; what follows the committed
+   * prefix is fetched again (at-least-once: a later message of another key may run twice).
+   */
+  private async handleBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { logger, tuning, keysInFlightPerPartition } = this.options;
+    const { topic, partition, messages } = batch;
+    if (this.abort.signal.aborted) {
+      pause();
+      return;
+    }
+    const byKey = new Map<string, number[]>();
+    messages.forEach((message, index) => {
+      const key = message.key === null ? '\u0000no-key' : message.key.toString('hex');
+      const queue = byKey.get(key);
+      if (queue) queue.push(index);
+      else byKey.set(key, [index]);
+    });
+    const queues = [...byKey.values()];
+    const done = new Array<boolean>(messages.length).fill(false);
+    let prefix = 0; // messages[0..prefix) are done
+    let committed = 0;
+    let stopped = false;
+    let abandoned = false;
+    let failure: unknown;
+    let commits: Promise<void> = Promise.resolve();
+    const commitPrefix = () => {
+      commits = commits.then(async () => {
+        if (prefix <= committed) return;
+        const last = messages[prefix - 1] as KafkaMessage;
+        committed = prefix;
+        resolveOffset(last.offset);
+        try {
+          await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        } catch (error) {
+          failure ??= error;
+          stopped = true;
+        }
+      });
+    };
+    let heartbeatFailureLogged = false;
+    const keepAlive = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        if (heartbeatFailureLogged) return;
+        heartbeatFailureLogged = true;
+        logger.info({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat during a running batch failed');
+      });
+    }, tuning.handlerHeartbeatMs ?? 1_000);
+    let nextQueue = 0;
+    const worker = async () => {
+      while (!stopped && nextQueue < queues.length) {
+        const queue = queues[nextQueue++] as number[];
+        for (const index of queue) {
+          if (stopped || this.abort.signal.aborted || !isRunning() || isStale()) {
+            stopped = true;
+            break;
+          }
+          const message = messages[index] as KafkaMessage;
+          try {
+            const outcome = await this.options.processor.process(
+              { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
+              this.abort.signal,
+            );
+            if (outcome === 'abandoned') {
+              abandoned = true;
+              stopped = true;
+              break;
+            }
+          } catch (error) {
+            failure ??= error;
+            stopped = true;
+            break;
+          }
+          done[index] = true;
+          while (prefix < messages.length && done[prefix]) prefix++;
+          commitPrefix();
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(keysInFlightPerPartition, queues.length) }, worker));
+      commitPrefix();
+      await commits;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    if (failure !== undefined) throw failure;
+    if (abandoned) pause();
   }
 
   private async handle({ topic, partition, message, heartbeat, pause }: EachMessagePayload): Promise<void> {

@@ -8,11 +8,15 @@ export interface FrameIngestedConsumerOptions {
   readonly topic?: typeof Topics.frameIngested;
   readonly groupId?: string;
   /**
-   * Partitions handled in parallel by this member. The bus handles ONE message at a time per
-   * partition (per camera key: ordered), so this is also the most frames in flight at once and
-   * therefore the largest micro-batch this member can form.
+   * Partitions handled in parallel by this member. Frames in flight (and so the largest
+   * micro-batch) are at most concurrency × camerasPerPartition.
    */
   readonly concurrency: number;
+  /**
+   * Cameras of one partition handled at once (one frame at a time per camera, so the alert
+   * dedup still sees each camera's frames in order). Default 1.
+   */
+  readonly camerasPerPartition?: number;
   readonly retry: RetryOptions;
 }
 
@@ -38,6 +42,7 @@ export class FrameIngestedConsumer {
     return this.bus.subscribe(this.options.topic ?? Topics.frameIngested, {
       groupId: this.options.groupId ?? FRAME_CONSUMER_GROUP,
       concurrency: this.options.concurrency,
+      keysInFlightPerPartition: this.options.camerasPerPartition ?? 1,
       retry: this.options.retry,
       handler: async (event) => {
         await this.useCase.execute(event);

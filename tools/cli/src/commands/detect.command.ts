@@ -25,7 +25,7 @@ const spec: CommandSpec = {
     format: { type: 'string', valueName: 'F', description: 'deeppcb (x1,y1,x2,y2,confidence,type a line) or json', default: 'deeppcb' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads', default: '2' },
+    threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads (1 leaves the other core to JPEG decoding, which costs more than the model)', default: '1' },
     'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence written (default the package's)" },
     'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
   },
