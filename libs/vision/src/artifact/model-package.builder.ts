@@ -25,6 +25,8 @@ export interface BuildModelPackageInput {
   readonly validation: NonNullable<ModelMetadata['metrics']['validation']> | null;
   /** Export to ONNX and check it against TF.js (needs an active TF.js backend). Default true. */
   readonly exportOnnx?: boolean;
+  /** The training run's progress log, shipped in the package. */
+  readonly trainingLog?: string;
   /** The check batch (NCHW, the model's size); default: seeded random pixels, 2 images. */
   readonly checkBatch?: NchwBatch & { readonly description: string };
 }
@@ -76,10 +78,16 @@ export async function buildModelPackage(input: BuildModelPackageInput): Promise<
       onnx: onnx ? PACKAGE_FILES.onnx : null,
       weightsManifest: PACKAGE_FILES.weightsManifest,
       weightsBinary: PACKAGE_FILES.weightsBinary,
+      trainingLog: input.trainingLog !== undefined ? PACKAGE_FILES.trainingLog : null,
     },
     onnx: onnxRecord,
     training: input.training,
     metrics: { validation: input.validation },
   };
-  return { metadata, weights: input.weights, ...(onnx ? { onnx } : {}) };
+  return {
+    metadata,
+    weights: input.weights,
+    ...(onnx ? { onnx } : {}),
+    ...(input.trainingLog !== undefined ? { trainingLog: input.trainingLog } : {}),
+  };
 }

@@ -12,6 +12,7 @@ export const PACKAGE_FILES = {
   onnx: 'model.onnx',
   weightsManifest: 'weights.json',
   weightsBinary: 'weights.bin',
+  trainingLog: 'training.log',
 } as const;
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -77,6 +78,8 @@ export const ModelMetadataSchema = z.object({
     onnx: z.literal(PACKAGE_FILES.onnx).nullable(),
     weightsManifest: z.literal(PACKAGE_FILES.weightsManifest),
     weightsBinary: z.literal(PACKAGE_FILES.weightsBinary),
+    /** The progress log of the training run (every invocation), when the package has one. */
+    trainingLog: z.literal(PACKAGE_FILES.trainingLog).nullable().optional(),
   }),
   onnx: z
     .object({
@@ -110,8 +113,9 @@ export const ModelMetadataSchema = z.object({
       bestEpoch: z.number().int().nullable(),
       stopReason: z.string(),
       trainImagesPerSecond: z.number().nonnegative(),
+      /** Time in optimisation steps, and wall time of the whole run (all invocations; null if unknown). */
       trainingSeconds: z.number().nonnegative(),
-      wallSeconds: z.number().nonnegative(),
+      wallSeconds: z.number().nonnegative().nullable(),
     })
     .nullable(),
   metrics: z.object({ validation: ValidationMetricsSchema.nullable() }),

@@ -11,6 +11,8 @@ export interface ModelPackage {
   readonly metadata: ModelMetadata;
   readonly weights: DetectorWeights;
   readonly onnx?: Uint8Array;
+  /** The training run's progress log (text), when there is one. */
+  readonly trainingLog?: string;
 }
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
@@ -48,6 +50,10 @@ export async function saveModelPackage(files: ModelPackageFiles, pkg: ModelPacka
   await files.write(PACKAGE_FILES.weightsBinary, data, 'application/octet-stream');
   await files.write(PACKAGE_FILES.weightsManifest, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`), 'application/json');
   if (pkg.onnx) await files.write(PACKAGE_FILES.onnx, pkg.onnx, 'application/octet-stream');
+  if ((pkg.metadata.files.trainingLog ?? null) !== null) {
+    if (pkg.trainingLog === undefined) throw new ModelPackageError(files.location, 'metadata.files.trainingLog is set but there is no training log');
+    await files.write(PACKAGE_FILES.trainingLog, Buffer.from(pkg.trainingLog, 'utf8'), 'text/plain; charset=utf-8');
+  }
   await files.write(PACKAGE_FILES.metadata, Buffer.from(`${JSON.stringify(pkg.metadata, null, 2)}\n`), 'application/json');
 }
 
@@ -86,5 +92,6 @@ export async function loadModelPackage(files: ModelPackageFiles, options: { with
   if ((options.withOnnx ?? true) && metadata.files.onnx !== null) {
     onnx = await required(files, metadata.files.onnx, 'the ONNX export its metadata lists');
   }
-  return { metadata, weights, ...(onnx ? { onnx } : {}) };
+  const log = metadata.files.trainingLog ? await files.read(metadata.files.trainingLog) : undefined;
+  return { metadata, weights, ...(onnx ? { onnx } : {}), ...(log ? { trainingLog: log.toString('utf8') } : {}) };
 }

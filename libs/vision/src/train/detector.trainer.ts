@@ -246,6 +246,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     bestEpoch: null,
     epochsWithoutImprovement: 0,
     trainingSeconds: 0,
+    wallSeconds: 0,
     imagesSeen: 0,
     skippedSteps: 0,
     history: [],
@@ -331,7 +332,9 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     );
   };
 
+  const wallBase = state.wallSeconds;
   const saveCheckpoint = async (): Promise<void> => {
+    state = { ...state, wallSeconds: wallBase === null ? null : wallBase + (now() - wallStart) / 1000 };
     await store.saveCheckpoint({
       state,
       weights: model.getWeights(),

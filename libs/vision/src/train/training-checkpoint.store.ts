@@ -36,6 +36,8 @@ export const TrainingStateSchema = z.object({
   bestEpoch: z.number().int().nullable(),
   epochsWithoutImprovement: z.number().int().nonnegative(),
   trainingSeconds: z.number().nonnegative(),
+  /** Wall time of every invocation of the run together; null when an older checkpoint did not record it. */
+  wallSeconds: z.number().nonnegative().nullable().default(null),
   imagesSeen: z.number().int().nonnegative(),
   skippedSteps: z.number().int().nonnegative(),
   history: z.array(EpochRecordSchema),

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ArchitectureSpec } from '../core/architecture-spec';
@@ -70,7 +71,13 @@ async function recordRun(runDir: string, command: string, resume: boolean): Prom
  * the model package with its metadata (command, data fingerprint, metrics, backend, versions).
  */
 export async function runTrainingPipeline(options: TrainingPipelineOptions): Promise<TrainingPipelineResult> {
-  const log = options.log ?? (() => undefined);
+  await mkdir(options.runDir, { recursive: true });
+  const logFile = path.join(options.runDir, 'train.log');
+  appendFileSync(logFile, `$ ${options.command}\n`);
+  const log = (line: string): void => {
+    appendFileSync(logFile, `${line}\n`);
+    options.log?.(line);
+  };
   const { spec } = options;
   const data = await loadTrainingData(options.data, options.dataOptions);
   const missingClasses = spec.classes.filter((c) => !data.classes.includes(c));
@@ -128,7 +135,9 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     checkImages.length > 0
       ? { ...buildTrainingBatch(checkImages, spec.template, 'nchw'), description: `validation images ${checkImages.map((i) => i.id).join(', ')}` }
       : undefined;
+  log(`packaging (ONNX export and check) into ${options.out.location}`);
   const pkg = await buildModelPackage({
+    trainingLog: await readFile(logFile, 'utf8'),
     spec,
     weights: training.weights,
     argusVersion: options.argusVersion,
@@ -157,7 +166,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
       stopReason: training.stopReason,
       trainImagesPerSecond: training.trainImagesPerSecond,
       trainingSeconds: training.state.trainingSeconds,
-      wallSeconds: training.wallSeconds,
+      wallSeconds: training.state.wallSeconds,
     },
     validation: report
       ? ({

@@ -129,7 +129,10 @@ export const trainCommand: CliCommand = {
     const v = result.package.metadata.metrics.validation;
     context.out(
       [
-        `trained ${result.package.metadata.name} ${result.package.metadata.version} in ${formatDuration(Date.now() - started)} (${result.training.stopReason})`,
+        `trained ${result.package.metadata.name} ${result.package.metadata.version} (${result.training.stopReason}): ` +
+          `${formatDuration(result.training.state.trainingSeconds * 1000)} in training steps, ` +
+          `${result.training.state.wallSeconds === null ? 'wall time not recorded' : `${formatDuration(result.training.state.wallSeconds * 1000)} wall`} over the run; ` +
+          `this invocation ${formatDuration(Date.now() - started)}`,
         `  validation (${v?.imageCount ?? 0} images): DeepPCB AP ${v?.deepPcbAp?.toFixed(4) ?? '—'}, F-score ${v?.deepPcbFScore?.toFixed(4) ?? '—'}, mAP@0.5 ${v?.map50?.toFixed(4) ?? '—'}, mAP@[.5:.95] ${v?.map?.toFixed(4) ?? '—'}`,
         `  training ${result.training.trainImagesPerSecond.toFixed(1)} images/s; package ${out}`,
       ].join('\n'),
