@@ -2,7 +2,7 @@ import type { Detection } from '@argus/contracts';
 import type { EntityManager } from 'typeorm';
 import { DetectionEntity } from './entities/detection.entity';
 import { FrameInferenceEntity } from './entities/frame-inference.entity';
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf, type DatabaseHandle } from './database-handle.helper';
 import { FrameNotFoundError, InvalidRecordError, ModelVersionNotFoundError } from './persistence.errors';
 import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
 
@@ -27,6 +27,12 @@ export interface SavedDetections {
   readonly created: boolean;
 }
 
+interface SavedRow {
+  readonly inference_ms: number | null;
+  readonly created_at: Date | string;
+  readonly detections: Array<{ id: string; ordinal: number; class_name: string; score: number; x1: number; y1: number; x2: number; y2: number }>;
+}
+
 /**
  * Detections per (frame, model version). Idempotency comes from a `frame_inference` row keyed by
  * (frame_id, model_version_id) that the detections hang off: the first save inserts it and the
@@ -44,47 +50,64 @@ export class DetectionRepository {
     detections: readonly Detection[],
     options: { inferenceMs?: number } = {},
   ): Promise<SavedDetections> {
-    return inTransaction(this.db, async (manager) => {
-      let inserted: unknown[];
-      try {
-        inserted = (await manager.query(
-          `INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
+    // One statement (atomic on its own, one round trip): the frame_inference row, then its
+    // detections only if that row was created here. A conflict (already scored) inserts nothing.
+    let rows: SavedRow[];
+    try {
+      rows = (await managerOf(this.db).query(
+        `WITH fi AS (
+           INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
            VALUES ($1, $2, $3, $4)
            ON CONFLICT (frame_id, model_version_id) DO NOTHING
-           RETURNING frame_id`,
-          [frameId, modelVersionId, detections.length, options.inferenceMs ?? null],
-        )) as unknown[];
-      } catch (error) {
-        throw mapInferenceError(error, frameId, modelVersionId);
+           RETURNING frame_id, model_version_id, inference_ms, created_at
+         ), d AS (
+           INSERT INTO detection (frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
+           SELECT fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
+             FROM fi, jsonb_to_recordset($5::jsonb)
+                  AS x(ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
+           RETURNING id, ordinal, class_name, score, x1, y1, x2, y2
+         )
+         SELECT fi.inference_ms, fi.created_at,
+                (SELECT coalesce(json_agg(d ORDER BY d.ordinal), '[]'::json) FROM d) AS detections
+           FROM fi`,
+        [
+          frameId,
+          modelVersionId,
+          detections.length,
+          options.inferenceMs ?? null,
+          JSON.stringify(
+            detections.map((d, ordinal) => ({ ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
+          ),
+        ],
+      )) as SavedRow[];
+    } catch (error) {
+      if (isPgError(error, PgErrorCodes.checkViolation)) {
+        throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
       }
-      const created = inserted.length > 0;
-      if (created && detections.length > 0) {
-        try {
-          await manager.insert(
-            DetectionEntity,
-            detections.map((d, ordinal) => ({
-              frameId,
-              modelVersionId,
-              ordinal,
-              className: d.className,
-              score: d.score,
-              x1: d.box.x1,
-              y1: d.box.y1,
-              x2: d.box.x2,
-              y2: d.box.y2,
-            })),
-          );
-        } catch (error) {
-          if (isPgError(error, PgErrorCodes.checkViolation)) {
-            throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
-          }
-          throw error;
-        }
-      }
-      const inference = await loadInference(manager, frameId, modelVersionId);
-      if (!inference) throw new Error(`BUG: frame_inference ${frameId}/${modelVersionId} vanished inside its transaction`);
-      return { inference, created };
-    });
+      throw mapInferenceError(error, frameId, modelVersionId);
+    }
+    const row = rows[0];
+    if (row) {
+      return {
+        created: true,
+        inference: {
+          frameId,
+          modelVersionId,
+          inferenceMs: row.inference_ms,
+          createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+          detections: row.detections.map((d) => ({
+            id: d.id,
+            ordinal: d.ordinal,
+            className: d.class_name,
+            score: d.score,
+            box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+          })),
+        },
+      };
+    }
+    const inference = await loadInference(managerOf(this.db), frameId, modelVersionId);
+    if (!inference) throw new Error(`BUG: frame_inference ${frameId}/${modelVersionId} conflicted but is not there`);
+    return { inference, created: false };
   }
 
   async findForFrame(frameId: string, modelVersionId: string): Promise<FrameInference | null> {

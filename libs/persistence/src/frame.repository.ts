@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { FrameEntity } from './entities/frame.entity';
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf, type DatabaseHandle } from './database-handle.helper';
 import { CameraNotFoundError, FrameNotFoundError, RecordConflictError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -137,13 +136,50 @@ export class FrameRepository {
     return this.setStatus(frameId, 'failed', trimmed.slice(0, 2000));
   }
 
+  /** One statement (one round trip): the update returns the row it changed. */
   private async setStatus(frameId: string, status: FrameStatus, failureReason: string | null): Promise<Frame> {
-    return inTransaction(this.db, async (manager: EntityManager) => {
-      const result = await manager.update(FrameEntity, { id: frameId }, { status, failureReason });
-      if (!result.affected) throw new FrameNotFoundError(frameId);
-      return toFrame(await manager.findOneByOrFail(FrameEntity, { id: frameId }));
-    });
+    const result = await managerOf(this.db)
+      .createQueryBuilder()
+      .update(FrameEntity)
+      .set({ status, failureReason })
+      .where('id = :frameId', { frameId })
+      .returning('*')
+      .execute();
+    const row = (result.raw as FrameRow[])[0];
+    if (!row) throw new FrameNotFoundError(frameId);
+    return {
+      id: row.id,
+      lineId: row.line_id,
+      cameraId: row.camera_id,
+      objectKey: row.object_key,
+      contentType: row.content_type as FrameContentType,
+      width: row.width,
+      height: row.height,
+      byteSize: row.byte_size,
+      sha256: row.sha256,
+      capturedAt: row.captured_at,
+      ingestedAt: row.ingested_at,
+      status: row.status as FrameStatus,
+      failureReason: row.failure_reason,
+    };
   }
+}
+
+/** A `frame` row as Postgres returns it (column names). */
+interface FrameRow {
+  readonly id: string;
+  readonly line_id: string;
+  readonly camera_id: string;
+  readonly object_key: string;
+  readonly content_type: string;
+  readonly width: number;
+  readonly height: number;
+  readonly byte_size: number;
+  readonly sha256: string;
+  readonly captured_at: Date;
+  readonly ingested_at: Date;
+  readonly status: string;
+  readonly failure_reason: string | null;
 }
 
 function toFrame(row: FrameEntity): Frame {

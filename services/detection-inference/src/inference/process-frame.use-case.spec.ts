@@ -106,6 +106,18 @@ function harness(overrides: { [K in keyof ProcessFrameDependencies]?: Partial<No
 }
 
 describe('ProcessFrameUseCase', () => {
+  it('looks for an existing alert when another delivery stored the same result first (save found it: created false)', async () => {
+    const existing = { ...alertOf([scratch]), id: 'existing-alert' };
+    const { calls, useCase } = harness({
+      detections: { saveForFrame: async (_f: string, _m: string, d: readonly Detection[]) => ({ inference: inference([...d]), created: false }) },
+      alerts: { findForFrame: async () => [existing] },
+    });
+    const result = await useCase.execute(event);
+    expect(result.alert?.id).toBe('existing-alert');
+    expect(calls).not.toContain('alerts.raiseOnce');
+    expect(calls).not.toContain('lines.alertRulesFor');
+  });
+
   it('writes detections and the alert BEFORE publishing, and marks the frame processed last', async () => {
     const { deps, calls, useCase } = harness();
     const result = await useCase.execute(event);
@@ -114,7 +126,7 @@ describe('ProcessFrameUseCase', () => {
       'images.fetch',
       'scorer.submit',
       'detections.saveForFrame',
-      'alerts.findForFrame',
+      // no alerts.findForFrame: detections created just now cannot have an alert yet
       'lines.alertRulesFor',
       'lines.findLine',
       'alertHistory.alertsCapturedBetween',

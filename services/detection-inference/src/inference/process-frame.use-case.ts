@@ -79,6 +79,7 @@ export class ProcessFrameUseCase {
     let imageWidth = event.width;
     let imageHeight = event.height;
     let inferenceMs = 0;
+    let scoredNow = false;
     if (earlier) {
       modelVersionId = earlier.modelVersionId;
       detections = earlier.detections.map(({ className, score, box }) => ({ className, score, box }));
@@ -90,10 +91,12 @@ export class ProcessFrameUseCase {
       inferenceMs = scored.batchMs;
       const saved = await this.saveDetections(event, scored);
       modelVersionId = saved.inference.modelVersionId;
+      scoredNow = saved.created;
       detections = saved.inference.detections.map(({ className, score, box }) => ({ className, score, box }));
     }
 
-    const alert = await this.decideAlert(event, modelVersionId, detections);
+    // A result created just now cannot have an alert yet (alerts are raised after their detections).
+    const alert = await this.decideAlert(event, modelVersionId, detections, { mayExist: !scoredNow });
 
     await this.deps.bus.publish(this.topics.detectionsProduced, {
       eventId: deterministicEventId('detections-produced', event.frameId, modelVersionId),
@@ -152,9 +155,11 @@ export class ProcessFrameUseCase {
     }
   }
 
-  private async decideAlert(event: FrameIngestedV1, modelVersionId: string, detections: readonly Detection[]): Promise<Alert | null> {
-    const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
-    if (existing) return existing;
+  private async decideAlert(event: FrameIngestedV1, modelVersionId: string, detections: readonly Detection[], options: { mayExist: boolean }): Promise<Alert | null> {
+    if (options.mayExist) {
+      const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
+      if (existing) return existing;
+    }
     const rules = await this.deps.lines.alertRulesFor(event.lineId);
     const qualifying = qualifyingDetections(rules, detections);
     if (qualifying.length === 0) return null;
