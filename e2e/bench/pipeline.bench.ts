@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Topics } from '@argus/contracts';
@@ -49,6 +49,8 @@ const CAMERA_COUNT = 6;
 const WINDOW_S = Number(process.env['BENCH_WINDOW_S'] ?? 8);
 const LATENCY_WINDOW_S = Number(process.env['BENCH_LATENCY_WINDOW_S'] ?? 12);
 const MAX_IN_FLIGHT = 32;
+/** Set: each service's stdout and stderr are written there at the end (`<service>.log`). */
+const LOG_DIR = process.env['BENCH_LOG_DIR'];
 
 const progress = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
@@ -69,14 +71,17 @@ function infraScript(args: string[]): { status: number; stdout: string } {
 }
 
 /** The shipped model to serve: DeepPCB's if `models/` has it, else the factory one, else a built package. */
-function chooseModel(): { dir: string | undefined; feed: 'pcb' | 'factory'; note: string } {
+function chooseModel(): { dir: string | undefined; modelDir: string | undefined; feed: 'pcb' | 'factory'; note: string } {
   const models = path.join(REPO_ROOT, 'models');
-  const shipped = existsSync(models) ? readdirSync(models).filter((d) => existsSync(path.join(models, d, 'metadata.json'))) : [];
-  const pcb = shipped.find((d) => d.startsWith('pcb-'));
-  if (pcb) return { dir: models, feed: 'pcb', note: `shipped DeepPCB model models/${pcb}` };
-  const factory = shipped.find((d) => d.startsWith('factory-'));
-  if (factory) return { dir: models, feed: 'factory', note: `shipped factory model models/${factory}` };
-  return { dir: undefined, feed: 'pcb', note: 'no shipped model in models/: a built (untrained) 32×32 PCB-class package' };
+  // Packages by their metadata name (`pcb-…`, `factory-…`), whatever their folder is called.
+  const shipped = (existsSync(models) ? readdirSync(models) : [])
+    .filter((d) => existsSync(path.join(models, d, 'metadata.json')))
+    .map((d) => ({ folder: d, name: (JSON.parse(readFileSync(path.join(models, d, 'metadata.json'), 'utf8')) as { name: string }).name }));
+  const pcb = shipped.find((p) => p.name.startsWith('pcb-'));
+  if (pcb) return { dir: models, modelDir: path.join(models, pcb.folder), feed: 'pcb', note: `shipped DeepPCB model models/${pcb.folder} (${pcb.name})` };
+  const factory = shipped.find((p) => p.name.startsWith('factory-'));
+  if (factory) return { dir: models, modelDir: path.join(models, factory.folder), feed: 'factory', note: `shipped factory model models/${factory.folder} (${factory.name})` };
+  return { dir: undefined, modelDir: undefined, feed: 'pcb', note: 'no shipped model in models/: a built (untrained) 32×32 PCB-class package' };
 }
 
 function markedWithIndex(image: RawImage, index: number): RawImage {
@@ -144,7 +149,7 @@ async function main(): Promise<void> {
       modelsDir = path.join(tmp, 'models');
       await writeUntrainedModelPackage(path.join(modelsDir, builtName), { name: builtName, version: 'v1', seed: 7, classes: PCB_CLASSES });
     }
-    const modelDir = path.join(modelsDir, readdirSync(modelsDir).find((d) => d.startsWith(`${choice.feed}-`)) as string);
+    const modelDir = choice.modelDir ?? path.join(modelsDir, builtName as string);
     const modelName = (JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string });
     progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads`);
 
@@ -163,7 +168,8 @@ async function main(): Promise<void> {
     const cameras = Array.from({ length: CAMERA_COUNT }, (_, i) => `bench-${i + 1}`);
     for (const camera of cameras) await db.lines().addCamera({ lineId, id: camera, name: `Bench camera ${camera}` });
     const brokers = (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(',');
-    await new ConsumerGroupAdmin(brokers, `bench-admin-${run}`).skipToLatestWhenIdle(GROUP, Topics.frameIngested.name, 30_000);
+    const groupAdmin = new ConsumerGroupAdmin(brokers, `bench-admin-${run}`);
+    await groupAdmin.skipToLatestWhenIdle(GROUP, Topics.frameIngested.name, 30_000);
 
     const start = async (entry: string, env: Record<string, string>) => {
       const s = ServiceProcess.start({ entry, port: await freePort(), env: { LOG_LEVEL: 'warn', ARGUS_DATABASE_URL: db?.url, ...env } });
@@ -182,6 +188,13 @@ async function main(): Promise<void> {
     progress('starting camera-ingest and detection-inference…');
     await Promise.all([ingest, inference].map((s) => s.waitForStatus('/health/ready', 200, 120_000)));
     const client = new FrameUploadClient(ingest.url(''), TOKEN);
+    // The shared topic holds other runs' frames; should the new group start behind (seen: ~6k old
+    // frames dead-lettered during the first minute), measure only once it has caught up.
+    await pollUntil(
+      'the inference group to catch up with the topic',
+      async () => ((await groupAdmin.snapshot(GROUP, Topics.frameIngested.name)).lag <= CAMERA_COUNT ? true : undefined),
+      { timeoutMs: 300_000, intervalMs: 1_000 },
+    );
 
     /** Drives `rate` frames/s for `seconds`; returns the accepted frame ids and when they were accepted. */
     const drive = async (rate: number, seconds: number) => {
@@ -300,6 +313,11 @@ async function main(): Promise<void> {
         await s.waitForExit(30_000).catch(() => s.kill());
       }),
     );
+    if (LOG_DIR) {
+      await mkdir(LOG_DIR, { recursive: true });
+      for (const s of services) await writeFile(path.join(LOG_DIR, `${path.basename(path.dirname(path.dirname(s.entry)))}.log`), [...s.stdout, ...s.stderr].join('\n'));
+      progress(`service logs in ${LOG_DIR}`);
+    }
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
     if (builtName) for await (const object of store.list(`models/${builtName}/`)) keys.push(object.key);
     for (const key of keys) await store.delete(key).catch(() => undefined);
