@@ -78,9 +78,10 @@ describe('argus train → export → detect', () => {
     expect(exported.code).toBe(0);
     expect(exported.out).toMatch(/written to argus\/models\/tiny\/1/);
 
-    // detect: <id>_test.jpg + <id>_temp.jpg in, <id>.txt out.
-    const input = path.join(dir, 'in');
-    await mkdir(input);
+    // detect: <id>_test.jpg + <id>_temp.jpg in (DeepPCB's group/board sub-folders), <id>.txt out.
+    const root = path.join(dir, 'in');
+    const input = path.join(root, 'group90000', '90000');
+    await mkdir(input, { recursive: true });
     const generator = createPcbBoardGenerator({ seed: 77 });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -91,7 +92,7 @@ describe('argus train → export → detect', () => {
       if (scene.template) await writeFile(path.join(input, `${id}_temp.jpg`), await encodeImage(scene.template, 'jpeg'));
     }
     const out = path.join(dir, 'out');
-    const detect = await cli(['detect', '--model', modelDir, '--input', input, '--out', out, '--format', 'deeppcb', '--score-threshold', '0.01']);
+    const detect = await cli(['detect', '--model', modelDir, '--input', root, '--out', out, '--format', 'deeppcb', '--score-threshold', '0.01']);
     expect(detect.code).toBe(0);
     expect(detect.out).toMatch(/^argus detect: 3 image\(s\) in [\d.]+ s — [\d.]+ images\/s \(decoding included; onnxruntime, batch 8\)/);
     expect((await readdir(out)).sort()).toEqual(ids.map((id) => `${id}.txt`));

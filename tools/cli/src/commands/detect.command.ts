@@ -20,7 +20,7 @@ const spec: CommandSpec = {
   usage: 'argus detect --model DIR --input DIR --out DIR [--format deeppcb|json] [options]',
   options: {
     model: { type: 'string', valueName: 'DIR', required: true, description: 'model package folder' },
-    input: { type: 'string', valueName: 'DIR', required: true, description: 'images: <id>_test.jpg (+ <id>_temp.jpg for template models), or any images for --format json' },
+    input: { type: 'string', valueName: 'DIR', required: true, description: 'images: <id>_test.jpg (+ <id>_temp.jpg for template models; sub-folders searched too), or any images for --format json' },
     out: { type: 'string', valueName: 'DIR', required: true, description: 'folder for the results (<id>.txt or <id>.json)' },
     format: { type: 'string', valueName: 'F', description: 'deeppcb (x1,y1,x2,y2,confidence,type a line) or json', default: 'deeppcb' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
@@ -40,35 +40,57 @@ interface InputImage {
   readonly template?: string;
 }
 
+/** Files under `dir`, recursively, sorted by path (`<group>/<board>/<id>_test.jpg` layouts included). */
+async function listFilesRecursively(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return listFilesRecursively(full);
+      return e.isFile() ? [full] : [];
+    }),
+  );
+  return nested.flat().sort();
+}
+
 /**
- * The images of a folder: DeepPCB pairs `<id>_test.jpg` / `<id>_temp.jpg` when there are any
- * (always for --format deeppcb), otherwise every image with `<name>_temp.<ext>` as its template.
+ * The images of a folder: DeepPCB pairs `<id>_test.jpg` / `<id>_temp.jpg` (in the folder or any
+ * sub-folder, the template next to its image) when there are any — always for --format deeppcb —
+ * otherwise every image directly in the folder, with `<name>_temp.<ext>` as its template.
  */
 export async function listInputImages(dir: string, format: 'deeppcb' | 'json'): Promise<InputImage[]> {
-  let names: string[];
+  let files: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+    files = await listFilesRecursively(dir);
   } catch {
     throw new UsageError(`--input ${dir} is not a readable folder`);
   }
-  const present = new Set(names);
-  const pairs = names.flatMap((name) => {
-    const match = /^(.+)_test\.jpg$/.exec(name);
+  const present = new Set(files);
+  const pairs = files.flatMap((file) => {
+    const match = /^(.+)_test\.jpg$/.exec(path.basename(file));
     if (!match) return [];
     const id = match[1] as string;
-    const template = `${id}_temp.jpg`;
-    return [{ id, image: path.join(dir, name), ...(present.has(template) ? { template: path.join(dir, template) } : {}) }];
+    const template = path.join(path.dirname(file), `${id}_temp.jpg`);
+    return [{ id, image: file, ...(present.has(template) ? { template } : {}) }];
   });
   if (pairs.length > 0 || format === 'deeppcb') {
     if (pairs.length === 0) throw new UsageError(`no <id>_test.jpg images in ${dir}`);
+    const seen = new Map<string, string>();
+    for (const p of pairs) {
+      const other = seen.get(p.id);
+      if (other !== undefined) throw new UsageError(`two images with id ${p.id}: ${other} and ${p.image} (results are written as <id>.txt)`);
+      seen.set(p.id, p.image);
+    }
     return pairs;
   }
-  const images = names.flatMap((name) => {
+  const images = files.flatMap((file) => {
+    if (path.dirname(file) !== path.resolve(dir) && path.dirname(file) !== dir) return [];
+    const name = path.basename(file);
     const ext = path.extname(name).toLowerCase();
     const stem = name.slice(0, name.length - ext.length);
     if (!IMAGE_EXTENSIONS.includes(ext) || stem.endsWith('_temp')) return [];
-    const template = `${stem}_temp${path.extname(name)}`;
-    return [{ id: stem, image: path.join(dir, name), ...(present.has(template) ? { template: path.join(dir, template) } : {}) }];
+    const template = path.join(path.dirname(file), `${stem}_temp${path.extname(name)}`);
+    return [{ id: stem, image: file, ...(present.has(template) ? { template } : {}) }];
   });
   if (images.length === 0) throw new UsageError(`no images (${IMAGE_EXTENSIONS.join(', ')}) in ${dir}`);
   return images;
