@@ -31,7 +31,7 @@ describe('argus CLI', () => {
   it('documents the detect contract in its help', async () => {
     const { out } = await run(['detect', '--help']);
     expect(out).toMatch(/--format F\s+deeppcb \(x1,y1,x2,y2,confidence,type a line\) or json \(default deeppcb\)/);
-    expect(out).toContain('<id>_test.jpg (+ <id>_temp.jpg for template models)');
+    expect(out).toContain('<id>_test.jpg (+ <id>_temp.jpg for template models; sub-folders searched too)');
   });
 
   it('fails an unknown command or a bad option with exit 2 and a pointer to --help', async () => {

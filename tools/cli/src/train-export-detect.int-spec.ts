@@ -71,12 +71,17 @@ describe('argus train → export → detect', () => {
     expect(metadata.training.command).toMatch(/^npx argus train --data synthetic:pcb --spec \S+spec\.json --out \S+model /);
     expect(metadata.training.data.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(metadata.onnx.maxAbsDiff).toBeLessThan(1e-3);
-    expect((await readdir(modelDir)).sort()).toEqual(['metadata.json', 'model.onnx', 'weights.bin', 'weights.json']);
+    expect((await readdir(modelDir)).sort()).toEqual(['metadata.json', 'model.onnx', 'training.log', 'weights.bin', 'weights.json']);
+    const trainingLog = await readFile(path.join(modelDir, 'training.log'), 'utf8');
+    expect(trainingLog.split('\n')[0]).toBe(`$ ${metadata.training.command}`);
+    expect(trainingLog).toMatch(/\nepoch 5\/5 step \d+\/\d+ loss /);
 
     // export: again from the TF.js weights, into a local object store.
     const exported = await cli(['export', '--model', modelDir, '--store', `fs:${path.join(dir, 'store')}`, '--prefix', 'models/tiny/1']);
     expect(exported.code).toBe(0);
     expect(exported.out).toMatch(/written to argus\/models\/tiny\/1/);
+    const storedLog = await readFile(path.join(dir, 'store', 'argus', 'objects', 'models', 'tiny', '1', 'training.log'), 'utf8');
+    expect(storedLog).toBe(trainingLog);
 
     // detect: <id>_test.jpg + <id>_temp.jpg in (DeepPCB's group/board sub-folders), <id>.txt out.
     const root = path.join(dir, 'in');

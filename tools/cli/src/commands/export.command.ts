@@ -64,6 +64,7 @@ export const exportCommand: CliCommand = {
       training: m.training,
       validation: m.metrics.validation,
       exportOnnx,
+      ...(source.trainingLog !== undefined ? { trainingLog: source.trainingLog } : {}),
     });
     const targets: ModelPackageFiles[] = [folderPackageFiles(stringOption(values, 'out') ?? modelDir)];
     const storeSpec = stringOption(values, 'store');
