@@ -1,3 +1,4 @@
+import { createThrowawayDatabase, databaseConfigFromEnv, runMigrations, type ThrowawayDatabase } from '@argus/persistence';
 import { freePort, isPortOpen } from './support/network.probe';
 import { OtlpCollectorRecorder } from './support/otlp-collector.recorder';
 import { ServiceProcess } from './support/service-process.harness';
@@ -163,8 +164,23 @@ const SERVICES: readonly ServiceUnderTest[] = [
 describe('service lifecycle against the real infrastructure', () => {
   jest.setTimeout(2 * BOOT_TIMEOUT_MS + EXIT_TIMEOUT_MS);
 
+  // Services do not migrate (migrations are their own command, run before a deployment starts):
+  // give them a freshly migrated database of their own, as a deployment would.
+  let database: ThrowawayDatabase;
+  let databaseUrl: string;
+  beforeAll(async () => {
+    database = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'service-lifecycle-test'));
+    await runMigrations(database.dataSource);
+    const url = new URL(process.env['ARGUS_DATABASE_URL'] ?? '');
+    url.pathname = `/${database.name}`;
+    databaseUrl = url.toString();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
   it.each(SERVICES)('$name boots, is live, becomes ready, logs JSON and exits 0 on SIGTERM', async ({ name, dependencies, env }) => {
-    const service = await start(`services/${name}/src/main.ts`, env);
+    const service = await start(`services/${name}/src/main.ts`, { ARGUS_DATABASE_URL: databaseUrl, ...env });
 
     await service.waitForStatus('/health/live', 200, BOOT_TIMEOUT_MS);
     const ready = await service.waitForStatus('/health/ready', 200, BOOT_TIMEOUT_MS);
