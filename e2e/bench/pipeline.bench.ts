@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     for (const camera of cameras) await db.lines().addCamera({ lineId, id: camera, name: `Bench camera ${camera}` });
     const brokers = (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(',');
     const groupAdmin = new ConsumerGroupAdmin(brokers, `bench-admin-${run}`);
-    await groupAdmin.skipToLatestWhenIdle(GROUP, Topics.frameIngested.name, 30_000);
+    await groupAdmin.skipToLatestWhenIdle(GROUP, Topics.frameIngested, 30_000);
 
     const start = async (entry: string, env: Record<string, string>) => {
       const s = ServiceProcess.start({ entry, port: await freePort(), env: { LOG_LEVEL: 'warn', ARGUS_DATABASE_URL: db?.url, ...env } });

@@ -148,7 +148,7 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
     dlq = await DeadLetterRecorder.start(`e2e-dlq-${run}`);
     // The topic is shared by every run on this cluster: the new group starts after what is on it now.
     const brokers = (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(',');
-    await new ConsumerGroupAdmin(brokers, `e2e-admin-${run}`).skipToLatestWhenIdle(INFERENCE_GROUP, Topics.frameIngested.name, 90_000);
+    await new ConsumerGroupAdmin(brokers, `e2e-admin-${run}`).skipToLatestWhenIdle(INFERENCE_GROUP, Topics.frameIngested, 90_000);
 
     ingest = await startService('services/camera-ingest/src/main.ts', { ARGUS_CAMERA_TOKEN: TOKEN });
     const inference = await startInference('a');

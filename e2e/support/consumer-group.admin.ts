@@ -1,5 +1,9 @@
+import type { TopicContract } from '@argus/contracts';
+import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessagingLogger } from '@argus/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { pollUntil } from './wait-for.poller';
+
+const silent: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface GroupSnapshot {
   readonly state: string;
@@ -43,7 +47,15 @@ export class ConsumerGroupAdmin {
    * Waits until the group has no members (another run's process may be leaving), then moves its
    * committed offsets on `topic` to the end, so a service joining it starts with this test's frames.
    */
-  async skipToLatestWhenIdle(groupId: string, topic: string, timeoutMs: number): Promise<void> {
+  async skipToLatestWhenIdle(groupId: string, contract: TopicContract, timeoutMs: number): Promise<void> {
+    const topic = contract.name;
+    // On a fresh cluster nothing has created the topic yet (the services create it when they boot).
+    const bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `${groupId}-topics` }), logger: silent });
+    try {
+      await bus.ensureTopics([contract]);
+    } finally {
+      await bus.stop();
+    }
     await pollUntil(
       `consumer group ${groupId} to have no members`,
       async () => ((await this.snapshot(groupId, topic)).members === 0 ? true : undefined),
