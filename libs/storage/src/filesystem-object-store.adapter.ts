@@ -8,6 +8,7 @@ import { validateObjectKey, validateObjectKeyPrefix } from './object-key.validat
 import { validateContentType, validateObjectMetadata, validateObjectSize } from './object-metadata.validator';
 import {
   BucketNotFoundError,
+  existsByStat,
   InvalidObjectKeyError,
   InvalidObjectMetadataError,
   ObjectKeyConflictError,
@@ -145,13 +146,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await this.stat(key);
-      return true;
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError) return false;
-      throw error;
-    }
+    return existsByStat((k) => this.stat(k), key);
   }
 
   async delete(key: string): Promise<void> {

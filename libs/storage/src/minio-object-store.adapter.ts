@@ -3,7 +3,7 @@ import { Client, type BucketItem } from 'minio';
 import { Readable } from 'node:stream';
 import { validateObjectKey, validateObjectKeyPrefix } from './object-key.validator';
 import { validateContentType, validateObjectMetadata, validateObjectSize } from './object-metadata.validator';
-import { BucketNotFoundError, InvalidObjectMetadataError, ObjectNotFoundError } from './object-store.errors';
+import { BucketNotFoundError, existsByStat, InvalidObjectMetadataError, ObjectNotFoundError } from './object-store.errors';
 import type {
   ObjectListing,
   ObjectMetadata,
@@ -181,13 +181,7 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await this.stat(key);
-      return true;
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError) return false;
-      throw error;
-    }
+    return existsByStat((k) => this.stat(k), key);
   }
 
   async delete(key: string): Promise<void> {

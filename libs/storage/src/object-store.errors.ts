@@ -95,3 +95,17 @@ export class ObjectStoreUnavailableError extends ObjectStoreError {
 function truncate(key: string): string {
   return key.length > 120 ? `${key.slice(0, 120)}…` : key;
 }
+
+/**
+ * `exists` for any store whose `stat` throws ObjectNotFoundError for a missing key: true when stat
+ * answers, false when the object is absent; every other error (auth, unavailable, bad key) propagates.
+ */
+export async function existsByStat(stat: (key: string) => Promise<unknown>, key: string): Promise<boolean> {
+  try {
+    await stat(key);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+}
