@@ -8,6 +8,7 @@ export * from './message.codec';
 export * from './message.headers';
 export * from './dead-letter-headers.builder';
 export * from './retry.policy';
+export * from './event-id.factory';
 export * from './backoff.sleeper';
 export * from './in-memory/in-memory.broker';
 export * from './in-memory/in-memory-message-bus.adapter';

@@ -18,7 +18,7 @@ import { ProcessFrameUseCase } from './inference/process-frame.use-case';
 import { ModelPackageCache } from './models/model-package.cache';
 import { ModelPromotedConsumer } from './models/model-promoted.consumer';
 import { ProductionModelCatalog } from './models/production-model.catalog';
-import { ModelPromotionService } from './registry/model-promotion.service';
+import { ModelPromotionService } from '@argus/registry';
 import { type RegistrationReport, ShippedModelsRegistrar } from './registry/shipped-models.registrar';
 import type { DetectorRuntime } from './runtime/detector-runtime.port';
 import { WorkerDetectorRuntimeAdapter } from './runtime/worker-detector-runtime.adapter';

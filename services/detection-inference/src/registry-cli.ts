@@ -7,7 +7,7 @@ import { createDataSource, databaseConfigFromEnv, LineRepository, ModelRegistryR
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { loadDetectionInferenceConfig } from './config';
 import { DEFAULT_PIPELINE_TOPICS } from './inference.pipeline';
-import { ModelPromotionService } from './registry/model-promotion.service';
+import { ModelPromotionService } from '@argus/registry';
 import { runRegistryCli } from './registry/registry-cli.runner';
 import { ShippedModelsRegistrar } from './registry/shipped-models.registrar';
 

@@ -1,7 +1,7 @@
 import type { ModelVersion, Promotion } from '@argus/persistence';
 import { NoPreviousModelVersionError } from '@argus/persistence';
 import { strictMock } from '../testing/strict-mock.helper';
-import type { ModelPromotionService } from './model-promotion.service';
+import type { ModelPromotionService } from '@argus/registry';
 import { type RegistryCliDependencies, runRegistryCli } from './registry-cli.runner';
 
 const promotion: Promotion = {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ModelRegistryRepository, ModelVersion, Promotion } from '@argus/persistence';
-import type { ModelPromotionService } from './model-promotion.service';
+import type { ModelPromotionService } from '@argus/registry';
 import type { RegistrationReport } from './shipped-models.registrar';
 
 export const REGISTRY_CLI_USAGE = `Usage: registry-cli <command> [options]

@@ -1,12 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Topics } from '@argus/contracts';
-import type { MessageBus, MessagingLogger } from '@argus/messaging';
+import { deterministicEventId, type MessageBus, type MessagingLogger } from '@argus/messaging';
 import type { LineRepository, ModelRegistryRepository, ModelVersion, ProductionLine } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
 import { folderPackageFiles, loadModelPackage, objectStorePackageFiles, type ModelMetadata, type ModelPackageFiles } from '@argus/vision';
-import { deterministicEventId } from '../events/event-id.factory';
-import type { ModelPromotionService } from './model-promotion.service';
+import type { ModelPromotionService } from '@argus/registry';
 
 export interface ShippedModelsRegistrarDependencies {
   readonly store: ObjectStore;

@@ -1,6 +1,6 @@
+import { strictMock } from './testing/strict-mock.helper';
 import { Topics } from '@argus/contracts';
 import type { Promotion } from '@argus/persistence';
-import { strictMock } from '../testing/strict-mock.helper';
 import { ModelPromotionService } from './model-promotion.service';
 
 const promotion: Promotion = {

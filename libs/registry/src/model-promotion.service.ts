@@ -1,7 +1,6 @@
 import { Topics } from '@argus/contracts';
-import type { MessageBus } from '@argus/messaging';
+import { deterministicEventId, type MessageBus } from '@argus/messaging';
 import type { ModelRegistryRepository, Promotion, PromotionResult } from '@argus/persistence';
-import { deterministicEventId } from '../events/event-id.factory';
 
 /**
  * Promotion and rollback of a line's production model: the registry moves the pointer, appends the
