@@ -1,0 +1,89 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { CommonErrorCodes, DomainError, HealthController, LOGGER, type Logger } from '@argus/platform';
+import type { AuthenticatedRequest } from './authenticated.request';
+import {
+  ACCESS_DENIAL_RECORDER,
+  type AccessDenialRecorder,
+  CREDENTIAL_RESOLVER,
+  type CredentialResolver,
+} from './credential-resolver.port';
+import { readCredential } from './credential.reader';
+import { type PrincipalRole, USER_ROLES, type UserRole } from './principal';
+import { PUBLIC_METADATA, ROLES_METADATA } from './roles.decorator';
+
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The console's one gate (registered as APP_GUARD, so a new controller is protected by default):
+ * - `@Public()` routes and the platform's `/health/*` pass untouched;
+ * - otherwise the session cookie or bearer service token must resolve to a principal: else 401;
+ * - the principal's role must be in the route's `@Roles` (any user role when there is none;
+ *   `admin` always): else 403, recorded in the audit log as `access.denied`;
+ * - a mutating request authenticated by the cookie must be `Content-Type: application/json`:
+ *   else 415. Browsers send cross-site forms only as form/text types and cannot send JSON
+ *   cross-origin without a CORS preflight this API never grants, so this (with SameSite=Strict)
+ *   shuts out cross-site request forgery.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(CREDENTIAL_RESOLVER) private readonly credentials: CredentialResolver,
+    @Inject(ACCESS_DENIAL_RECORDER) private readonly denials: AccessDenialRecorder,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    if (context.getClass() === HealthController) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const presented = readCredential(request.headers);
+    if (presented === 'malformed') {
+      throw new DomainError(CommonErrorCodes.unauthenticated, 'the Authorization header must be "Bearer argus_st_…" (a console service token)');
+    }
+    if (presented === null) throw new DomainError(CommonErrorCodes.unauthenticated, 'sign in first');
+    const resolved = await this.credentials.resolve(presented);
+    if (!resolved) {
+      throw new DomainError(
+        CommonErrorCodes.unauthenticated,
+        presented.kind === 'session' ? 'the session has expired or was ended: sign in again' : 'the service token is not valid or was revoked',
+      );
+    }
+    request.principal = resolved.principal;
+    request.authentication = resolved.authentication;
+
+    const required = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_METADATA, targets) ?? [...USER_ROLES];
+    if (!isAllowed(resolved.principal.role, required)) {
+      const path = (request.originalUrl ?? request.url).split('?')[0] ?? '';
+      await this.denials
+        .recordDenial({ principal: resolved.principal, method: request.method, path, requiredRoles: required })
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not record access.denied in the audit log'));
+      throw new DomainError(CommonErrorCodes.forbidden, `${request.method} ${path} needs the role ${required.join(' or ')}`, {
+        requiredRoles: required,
+        role: resolved.principal.role,
+      });
+    }
+
+    if (presented.kind === 'session' && MUTATING_METHODS.has(request.method.toUpperCase()) && !isJson(request.headers['content-type'])) {
+      throw new DomainError(
+        CommonErrorCodes.unsupportedMediaType,
+        'a change made with the session cookie must be sent as Content-Type: application/json',
+      );
+    }
+    return true;
+  }
+}
+
+/** `admin` may do everything; a camera token is no console user and passes only where named. */
+export function isAllowed(role: PrincipalRole, required: readonly string[]): boolean {
+  return role === 'admin' || required.includes(role);
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return value !== undefined && /^application\/json\s*(;|$)/i.test(value.trim());
+}
