@@ -11,30 +11,42 @@ import { Public, Roles } from './roles.decorator';
 @Controller('things')
 class ThingsController {
   @Get()
-  list(): void {}
+  list(): string {
+    return 'list';
+  }
 
   @Post()
   @Roles('operator')
-  create(): void {}
+  create(): string {
+    return 'create';
+  }
 
   @Post('danger')
   @Roles('admin')
-  danger(): void {}
+  danger(): string {
+    return 'danger';
+  }
 
   @Post('login')
   @Public()
-  login(): void {}
+  login(): string {
+    return 'login';
+  }
 }
 
 @Controller('admin-only')
 @Roles('ml-engineer')
 class ClassRolesController {
   @Get()
-  read(): void {}
+  read(): string {
+    return 'read';
+  }
 
   @Get('open')
   @Roles('operator', 'ml-engineer')
-  open(): void {}
+  open(): string {
+    return 'open';
+  }
 }
 
 /** Credentials known to the test, in memory: the same port the real resolver implements. */
