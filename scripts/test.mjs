@@ -3,7 +3,8 @@
 //   1. type-checks and lints the whole workspace (Nx module boundaries included),
 //   2. runs the unit tests (no I/O),
 //   3. starts the real Kafka, S3Proxy and Postgres with infra/local (installing them on first use),
-//   4. runs the integration and end-to-end tests against them,
+//   4. runs the integration and end-to-end tests against them (the console's in Debian's Chromium,
+//      installed on first use by infra/local/chromium.sh),
 //   5. stops what it started, and prints one closing line: `N passed, M failed`.
 // Infrastructure that was already running before the run is left running (a developer's session);
 // set ARGUS_KEEP_INFRA=1 to keep what this run started. `--only unit|integration|e2e|static` narrows it.
@@ -87,6 +88,7 @@ mkdirSync(reportDir, { recursive: true });
 
 if (wants('static')) {
   staticCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  staticCheck('typecheck console web', 'npx', ['tsc', '-p', 'services/console/web/tsconfig.json', '--noEmit']);
   staticCheck('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static', '--skip-nx-cache']);
 }
 
@@ -100,7 +102,16 @@ if (wants('integration') || only === 'e2e') {
   try {
     if (up.status === 0) {
       if (wants('integration')) jestPhase('integration', 'integration', ['--runInBand']);
-      if (wants('e2e')) jestPhase('e2e', 'e2e', ['--runInBand']);
+      if (wants('e2e')) {
+        // The browser tests need Debian's Chromium and the built console UI; each is a step, not a test.
+        banner('e2e prerequisites: Chromium, the console UI build');
+        const steps = [
+          ['chromium', run('bash', ['infra/local/chromium.sh'])],
+          ['console:build', run('npm', ['run', 'build', '-w', '@argus/console'])],
+        ];
+        for (const [name, r] of steps) results.push({ name, passed: 0, failed: r.status === 0 ? 0 : 1, seconds: r.seconds, note: 'a step, not a test' });
+        jestPhase('e2e', 'e2e', ['--runInBand']);
+      }
       banner('infra/local: `up` twice is harmless');
       const before = infraListeners();
       const again = run('bash', ['infra/local/infra.sh', 'up']);

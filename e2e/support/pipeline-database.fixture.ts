@@ -148,6 +148,11 @@ export class PipelineDatabase {
     return rows[0]?.model_version_id;
   }
 
+  /** Any other question the test asks the database. */
+  query(sql: string, parameters: readonly unknown[] = []): Promise<unknown[]> {
+    return this.db.dataSource.query(sql, [...parameters]) as Promise<unknown[]>;
+  }
+
   drop(): Promise<void> {
     return this.db.drop();
   }
