@@ -52,6 +52,28 @@ export interface AlertPage {
   readonly before?: { readonly createdAt: Date; readonly id: string };
 }
 
+/** The console's queue filter; every field narrows (all optional). */
+export interface AlertFilter {
+  /** Default: every status. */
+  readonly status?: AlertStatus;
+  readonly lineId?: string;
+  readonly cameraId?: string;
+  readonly severity?: Severity;
+  /** Alerts with at least one detection of this class. */
+  readonly className?: string;
+}
+
+/** An alert with the facts of its frame the queue shows (capture time and image size). */
+export interface AlertWithFrame extends Alert {
+  readonly frame: {
+    readonly capturedAt: Date;
+    readonly width: number;
+    readonly height: number;
+    readonly objectKey: string;
+    readonly templateKey: string | null;
+  };
+}
+
 /** Alerts: raised once per (frame, model version), listed for the console's review queue. */
 export class AlertRepository {
   constructor(private readonly db: DatabaseHandle) {}
@@ -113,9 +135,95 @@ export class AlertRepository {
     return (await query.getMany()).map(toAlert);
   }
 
+  /**
+   * The console's queue: alerts matching the filter, newest first, keyset-paginated on
+   * (created_at, id), with their frame's capture time and size. Served by ix_alert_line_created /
+   * ix_alert_status_created; a class filter is jsonb containment on ix_alert_detections.
+   */
+  async findAlerts(filter: AlertFilter, page: AlertPage = {}): Promise<AlertWithFrame[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.status !== undefined) add((p) => `a.status = ${p}`, filter.status);
+    if (filter.lineId !== undefined) add((p) => `a.line_id = ${p}`, filter.lineId);
+    if (filter.cameraId !== undefined) add((p) => `a.camera_id = ${p}`, filter.cameraId);
+    if (filter.severity !== undefined) add((p) => `a.severity = ${p}`, filter.severity);
+    if (filter.className !== undefined) add((p) => `a.detections @> ${p}::jsonb`, JSON.stringify([{ className: filter.className }]));
+    if (page.before) {
+      params.push(page.before.createdAt, page.before.id);
+      where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(clampLimit(page.limit));
+    const rows = (await managerOf(this.db).query(
+      `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
+              a.created_at, a.updated_at,
+              f.captured_at, f.width, f.height, f.object_key, f.template_key
+         FROM alert a
+         JOIN frame f ON f.id = a.frame_id
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY a.created_at DESC, a.id DESC
+        LIMIT $${params.length}`,
+      params,
+    )) as AlertWithFrameRow[];
+    return rows.map(toAlertWithFrame);
+  }
+
+  /** One alert with its frame's facts, or null. */
+  async findWithFrame(alertId: string): Promise<AlertWithFrame | null> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
+              a.created_at, a.updated_at,
+              f.captured_at, f.width, f.height, f.object_key, f.template_key
+         FROM alert a
+         JOIN frame f ON f.id = a.frame_id
+        WHERE a.id = $1`,
+      [alertId],
+    )) as AlertWithFrameRow[];
+    const row = rows[0];
+    return row ? toAlertWithFrame(row) : null;
+  }
+
   async countOpenForLine(lineId: string): Promise<number> {
     return managerOf(this.db).countBy(AlertEntity, { lineId, status: 'open' });
   }
+}
+
+interface AlertWithFrameRow {
+  id: string;
+  frame_id: string;
+  line_id: string;
+  camera_id: string;
+  model_version_id: string;
+  severity: string;
+  status: string;
+  detections: Detection[] | string;
+  created_at: Date | string;
+  updated_at: Date | string;
+  captured_at: Date | string;
+  width: number;
+  height: number;
+  object_key: string;
+  template_key: string | null;
+}
+
+function toAlertWithFrame(row: AlertWithFrameRow): AlertWithFrame {
+  return {
+    id: row.id,
+    frameId: row.frame_id,
+    lineId: row.line_id,
+    cameraId: row.camera_id,
+    modelVersionId: row.model_version_id,
+    severity: row.severity as Severity,
+    status: row.status as AlertStatus,
+    // Raw rows: pg parses timestamptz and jsonb; normalised anyway so every driver gives the same.
+    detections: typeof row.detections === 'string' ? (JSON.parse(row.detections) as Detection[]) : row.detections,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    frame: { capturedAt: new Date(row.captured_at), width: Number(row.width), height: Number(row.height), objectKey: row.object_key, templateKey: row.template_key },
+  };
 }
 
 function snapshotOf(d: Detection): Detection {

@@ -13,6 +13,8 @@ export interface Frame {
   readonly cameraId: string;
   readonly objectKey: string;
   readonly contentType: FrameContentType;
+  /** The golden template the frame was ingested with; null when none (or not recorded). */
+  readonly templateKey: string | null;
   readonly width: number;
   readonly height: number;
   readonly byteSize: number;
@@ -30,6 +32,8 @@ export interface IngestedFrame {
   readonly cameraId: string;
   readonly objectKey: string;
   readonly contentType: FrameContentType;
+  /** The golden template it is compared with, when its line (or its source) has one. */
+  readonly templateKey?: string | null;
   readonly width: number;
   readonly height: number;
   readonly byteSize: number;
@@ -62,8 +66,8 @@ export class FrameRepository {
     let inserted: { id: string }[];
     try {
       inserted = (await manager.query(
-        `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at, template_key)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
          RETURNING id`,
         [
@@ -77,6 +81,7 @@ export class FrameRepository {
           input.byteSize,
           input.sha256,
           input.capturedAt,
+          input.templateKey ?? null,
         ],
       )) as { id: string }[];
     } catch (error) {
@@ -153,6 +158,7 @@ export class FrameRepository {
       cameraId: row.camera_id,
       objectKey: row.object_key,
       contentType: row.content_type as FrameContentType,
+      templateKey: row.template_key,
       width: row.width,
       height: row.height,
       byteSize: row.byte_size,
@@ -172,6 +178,7 @@ interface FrameRow {
   readonly camera_id: string;
   readonly object_key: string;
   readonly content_type: string;
+  readonly template_key: string | null;
   readonly width: number;
   readonly height: number;
   readonly byte_size: number;
@@ -189,6 +196,7 @@ function toFrame(row: FrameEntity): Frame {
     cameraId: row.cameraId,
     objectKey: row.objectKey,
     contentType: row.contentType as FrameContentType,
+    templateKey: row.templateKey,
     width: row.width,
     height: row.height,
     byteSize: row.byteSize,

@@ -4,6 +4,11 @@ import { databaseReadinessCheck } from './database-readiness.check';
 import { migrateCommand } from './migrate';
 import { migrationStatus, revertAllMigrations, revertLastMigration, runMigrations } from './migrations.runner';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+import { PERSISTENCE_MIGRATIONS } from './migrations/persistence.migrations';
+
+/** Every migration's name, in order (the first is the initial schema). */
+const ALL = PERSISTENCE_MIGRATIONS.map((Migration) => new Migration().name);
+const NEWEST_FIRST = [...ALL].reverse();
 
 /** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
 const EXPECTED_TABLES = [
@@ -41,11 +46,12 @@ describe('migrations against a fresh database', () => {
     return rows.map((r) => r.table_name).filter((name) => name !== MIGRATIONS_TABLE);
   }
 
-  it('applies the initial schema, and reports it applied', async () => {
-    expect(await migrationStatus(db.dataSource)).toEqual({ applied: [], pending: ['InitialSchema1764345600000'] });
-    expect(await runMigrations(db.dataSource)).toEqual(['InitialSchema1764345600000']);
+  it('applies every migration in order, and reports them applied', async () => {
+    expect(ALL[0]).toBe('InitialSchema1764345600000');
+    expect(await migrationStatus(db.dataSource)).toEqual({ applied: [], pending: ALL });
+    expect(await runMigrations(db.dataSource)).toEqual(ALL);
     expect(await tables()).toEqual(EXPECTED_TABLES);
-    expect(await migrationStatus(db.dataSource)).toEqual({ applied: ['InitialSchema1764345600000'], pending: [] });
+    expect(await migrationStatus(db.dataSource)).toEqual({ applied: ALL, pending: [] });
     expect(await runMigrations(db.dataSource)).toEqual([]);
     const extensions = (await db.dataSource.query(`SELECT extname FROM pg_extension`)) as { extname: string }[];
     expect(extensions.map((e) => e.extname)).toContain('pgcrypto');
@@ -68,7 +74,7 @@ describe('migrations against a fresh database', () => {
   });
 
   it('reverts down to nothing and applies again', async () => {
-    expect(await revertLastMigration(db.dataSource)).toBe('InitialSchema1764345600000');
+    for (const name of NEWEST_FIRST) expect(await revertLastMigration(db.dataSource)).toBe(name);
     expect(await tables()).toEqual([]);
     const functions = (await db.dataSource.query(
       `SELECT proname FROM pg_proc WHERE proname = 'audit_log_refuse_change'`,
@@ -76,9 +82,9 @@ describe('migrations against a fresh database', () => {
     expect(functions).toEqual([]);
     expect(await revertLastMigration(db.dataSource)).toBeNull();
 
-    expect(await runMigrations(db.dataSource)).toEqual(['InitialSchema1764345600000']);
+    expect(await runMigrations(db.dataSource)).toEqual(ALL);
     expect(await tables()).toEqual(EXPECTED_TABLES);
-    expect(await revertAllMigrations(db.dataSource)).toEqual(['InitialSchema1764345600000']);
+    expect(await revertAllMigrations(db.dataSource)).toEqual(NEWEST_FIRST);
     expect(await tables()).toEqual([]);
   });
 
@@ -88,13 +94,13 @@ describe('migrations against a fresh database', () => {
     const out = (line: string) => lines.push(line);
     expect(await migrateCommand(['up'], env, out)).toBe(0);
     expect(await migrateCommand(['status'], env, out)).toBe(0);
-    expect(await migrateCommand(['down'], env, out)).toBe(0);
+    expect(await migrateCommand(['down', '--all'], env, out)).toBe(0);
     expect(await migrateCommand(['down'], env, out)).toBe(0);
     expect(await migrateCommand(['sideways'], env, out)).toBe(2);
     expect(lines).toEqual([
-      'applied InitialSchema1764345600000',
-      'applied  InitialSchema1764345600000',
-      'reverted InitialSchema1764345600000',
+      ALL.map((name) => `applied ${name}`).join('\n'),
+      ...ALL.map((name) => `applied  ${name}`),
+      NEWEST_FIRST.map((name) => `reverted ${name}`).join('\n'),
       'no applied migrations',
       'usage: migrate.ts up | down [--all] | status',
     ]);

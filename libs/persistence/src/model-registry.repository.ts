@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { LineProductionModelEntity } from './entities/line-production-model.entity';
 import { ModelPromotionEntity } from './entities/model-promotion.entity';
 import { ModelVersionEntity } from './entities/model-version.entity';
@@ -14,6 +14,41 @@ import {
 } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
+
+/** One class's evaluation: COCO AP at IoU 0.5 and averaged over 0.5:0.95, and the IoU-0.5 PR curve. */
+export interface ClassEvaluation {
+  readonly className: string;
+  /** Null when the evaluation set has no ground truth of the class. */
+  readonly ap50: number | null;
+  readonly ap: number | null;
+  readonly curve50: { readonly recall: readonly number[]; readonly precision: readonly number[] } | null;
+}
+
+/** The evaluation report of a version, compacted for the console (curves thinned). */
+export interface ModelEvaluation {
+  /** What it was evaluated on, e.g. `deeppcb:../datasets/deeppcb`, and which split. */
+  readonly data: string;
+  readonly split: string;
+  readonly imageCount: number;
+  readonly map50: number;
+  readonly map: number;
+  readonly perClass: readonly ClassEvaluation[];
+}
+
+/** Where a version's training data came from (lineage). */
+export interface TrainingDataLineage {
+  readonly source: string;
+  readonly fingerprint: string;
+  readonly split: string;
+}
+
+/** A line's production pointer, without the version's details. */
+export interface ProductionPointer {
+  readonly lineId: string;
+  readonly modelVersionId: string;
+  readonly promotionId: string;
+  readonly promotedAt: Date;
+}
 
 export interface ModelVersion {
   readonly id: string;
@@ -34,7 +69,19 @@ export interface ModelVersion {
   readonly createdAt: Date;
 }
 
-export type NewModelVersion = Omit<ModelVersion, 'id' | 'createdAt' | 'spec' | 'metrics' | 'parentVersionId' | 'trainingDataFingerprint' | 'usesTemplate'> & {
+/** A version with what the console's model pages show besides (larger, so only read on request). */
+export interface ModelVersionDetails extends ModelVersion {
+  /** Null when the version was registered without an evaluation report. */
+  readonly evaluation: ModelEvaluation | null;
+  readonly trainingData: TrainingDataLineage | null;
+}
+
+export type NewModelVersion = Omit<
+  ModelVersion,
+  'id' | 'createdAt' | 'spec' | 'metrics' | 'parentVersionId' | 'trainingDataFingerprint' | 'usesTemplate'
+> & {
+  readonly evaluation?: ModelEvaluation | null;
+  readonly trainingData?: TrainingDataLineage | null;
   readonly id?: string;
   readonly spec?: Readonly<Record<string, unknown>>;
   readonly metrics?: Readonly<Record<string, number>>;
@@ -97,8 +144,9 @@ export class ModelRegistryRepository {
       inserted = (await manager.query(
         `INSERT INTO model_version
            (id, name, version, artifact_key, classes, spec, metrics, uses_template, parent_version_id,
-            training_data_fingerprint, backend)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11)
+            training_data_fingerprint, backend, evaluation, training_data)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11,
+                 $12::jsonb, $13::jsonb)
          ON CONFLICT (name, version) DO NOTHING
          RETURNING id`,
         [
@@ -113,6 +161,8 @@ export class ModelRegistryRepository {
           input.parentVersionId ?? null,
           input.trainingDataFingerprint ?? null,
           input.backend,
+          input.evaluation ? JSON.stringify(input.evaluation) : null,
+          input.trainingData ? JSON.stringify(input.trainingData) : null,
         ],
       )) as unknown[];
     } catch (error) {
@@ -121,13 +171,22 @@ export class ModelRegistryRepository {
       }
       throw error;
     }
-    const stored = toModelVersion(
-      await manager.findOneByOrFail(ModelVersionEntity, { name: input.name, version: input.version }),
-    );
+    const storedRow = await manager.findOneByOrFail(ModelVersionEntity, { name: input.name, version: input.version });
+    const stored = toModelVersion(storedRow);
     if (inserted.length === 0) {
       const wanted = { ...input, usesTemplate: input.usesTemplate ?? false, parentVersionId: input.parentVersionId ?? null };
       const differing = IDENTITY_FIELDS.find((field) => !isDeepStrictEqual(stored[field], wanted[field]));
       if (differing) throw new ModelVersionConflictError(input.name, input.version, differing);
+      // The report and lineage describe the version; they are not its identity. A version
+      // registered before they were recorded gets them once (never overwritten).
+      if ((storedRow.evaluation === null && input.evaluation) || (storedRow.trainingData === null && input.trainingData)) {
+        await manager.query(
+          `UPDATE model_version
+              SET evaluation = COALESCE(evaluation, $2::jsonb), training_data = COALESCE(training_data, $3::jsonb)
+            WHERE id = $1`,
+          [stored.id, input.evaluation ? JSON.stringify(input.evaluation) : null, input.trainingData ? JSON.stringify(input.trainingData) : null],
+        );
+      }
     }
     return { version: stored, created: inserted.length > 0 };
   }
@@ -216,6 +275,19 @@ export class ModelRegistryRepository {
     };
   }
 
+  /** Every line's production pointer (the console's model list shows where each version runs). */
+  async productionPointers(): Promise<ProductionPointer[]> {
+    const rows = await managerOf(this.db).find(LineProductionModelEntity, { order: { lineId: 'ASC' } });
+    return rows.map((r) => ({ lineId: r.lineId, modelVersionId: r.modelVersionId, promotionId: r.promotionId, promotedAt: r.promotedAt }));
+  }
+
+  /** The versions with these ids, with evaluation and lineage (unknown ids are left out). */
+  async findVersionDetails(modelVersionIds: readonly string[]): Promise<ModelVersionDetails[]> {
+    if (modelVersionIds.length === 0) return [];
+    const rows = await managerOf(this.db).findBy(ModelVersionEntity, { id: In([...new Set(modelVersionIds)]) });
+    return rows.map(toModelVersionDetails);
+  }
+
   /** The line's promotions and rollbacks, newest first. */
   async promotionHistory(lineId: string, options: { limit?: number } = {}): Promise<Promotion[]> {
     const rows = await managerOf(this.db).find(ModelPromotionEntity, {
@@ -282,6 +354,14 @@ function toModelVersion(row: ModelVersionEntity): ModelVersion {
     trainingDataFingerprint: row.trainingDataFingerprint,
     backend: row.backend,
     createdAt: row.createdAt,
+  };
+}
+
+function toModelVersionDetails(row: ModelVersionEntity): ModelVersionDetails {
+  return {
+    ...toModelVersion(row),
+    evaluation: row.evaluation as ModelEvaluation | null,
+    trainingData: row.trainingData as TrainingDataLineage | null,
   };
 }
 

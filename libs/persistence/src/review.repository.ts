@@ -3,6 +3,7 @@ import { AlertEntity } from './entities/alert.entity';
 import { ReviewEntity } from './entities/review.entity';
 import type { Alert } from './alert.repository';
 import { toAlert } from './alert.mapper';
+import { AuditLogRepository } from './audit-log.repository';
 import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { AlertNotFoundError, RecordConflictError } from './persistence.errors';
 
@@ -25,6 +26,11 @@ export interface NewReview {
   readonly decision: ReviewDecision;
   readonly boxes: readonly LabelledBox[];
   readonly comment?: string | null;
+  /**
+   * Who to name in the audit log: a new review appends `review.submitted` (alert status before
+   * and after) in the same transaction, so the decision and its audit entry commit together.
+   */
+  readonly audit?: { readonly actor: string };
 }
 
 export interface RecordedReview {
@@ -45,8 +51,9 @@ export class ReviewRepository {
 
   async record(input: NewReview): Promise<RecordedReview> {
     return inTransaction(this.db, async (manager) => {
-      const locked = (await manager.query(`SELECT id FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as unknown[];
-      if (locked.length === 0) throw new AlertNotFoundError(input.alertId);
+      const locked = (await manager.query(`SELECT id, status FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as { status: string }[];
+      const statusBefore = locked[0]?.status;
+      if (statusBefore === undefined) throw new AlertNotFoundError(input.alertId);
       if (input.id !== undefined) {
         const existing = await manager.findOneBy(ReviewEntity, { id: input.id });
         if (existing) {
@@ -74,6 +81,16 @@ export class ReviewRepository {
       ]);
       const reviewId = inserted[0]?.id;
       if (reviewId === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
+      if (input.audit) {
+        await new AuditLogRepository(manager).append({
+          actor: input.audit.actor,
+          action: 'review.submitted',
+          subjectType: 'alert',
+          subjectId: input.alertId,
+          before: { status: statusBefore },
+          after: { status: input.decision, reviewId, boxes: input.boxes.length },
+        });
+      }
       const [review, alert] = await Promise.all([
         manager.findOneByOrFail(ReviewEntity, { id: reviewId }),
         manager.findOneByOrFail(AlertEntity, { id: input.alertId }),

@@ -14,6 +14,8 @@ export interface AlertDetectionJson {
 @Unique('uq_alert_frame_model_version', ['frameId', 'modelVersionId'])
 @Index('ix_alert_line_open', { synchronize: false })
 @Index('ix_alert_line_created', { synchronize: false })
+@Index('ix_alert_status_created', { synchronize: false })
+@Index('ix_alert_detections', { synchronize: false })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_alert' })
   id!: string;

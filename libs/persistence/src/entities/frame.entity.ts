@@ -22,6 +22,10 @@ export class FrameEntity {
   @Column({ type: 'text' })
   contentType!: string;
 
+  /** The golden template the frame was ingested with (null: none, or ingested before it was recorded). */
+  @Column({ type: 'text', nullable: true })
+  templateKey!: string | null;
+
   @Column({ type: 'integer' })
   width!: number;
 

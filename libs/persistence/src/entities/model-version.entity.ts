@@ -37,6 +37,12 @@ export class ModelVersionEntity {
   @Column({ type: 'text' })
   backend!: string;
 
+  @Column({ type: 'jsonb', nullable: true })
+  evaluation!: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  trainingData!: Record<string, unknown> | null;
+
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt!: Date;
 

@@ -26,6 +26,7 @@ function frameRow(overrides: Partial<Frame> = {}): Frame {
     cameraId: 'cam-1',
     objectKey: 'line-1/cam-1/2026/11/27/11111111-1111-5111-8111-111111111111.png',
     contentType: 'image/png',
+    templateKey: null,
     width: 64,
     height: 48,
     byteSize: 50,
@@ -86,6 +87,7 @@ describe('IngestFrameUseCase', () => {
       cameraId: 'cam-1',
       objectKey: expectedKey,
       contentType: 'image/png',
+      templateKey: null,
       width: 64,
       height: 48,
       byteSize: png.length,
@@ -117,6 +119,11 @@ describe('IngestFrameUseCase', () => {
     await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'folder' });
     await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'replay', templateKey: 'line-1/cam-1/templates/x.jpg' });
     expect(published.map((e) => e.templateKey)).toEqual(['line-1/template.png', 'line-1/cam-1/templates/x.jpg']);
+    // …and records it with the frame (a review names the template the frame was compared with).
+    expect(parts.frames.recordIngested.mock.calls.map(([input]) => (input as { templateKey: string | null }).templateKey)).toEqual([
+      'line-1/template.png',
+      'line-1/cam-1/templates/x.jpg',
+    ]);
   });
 
   it('answers a retried upload with the earlier frame and publishes its event again, storing nothing', async () => {

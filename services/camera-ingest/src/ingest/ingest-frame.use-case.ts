@@ -116,6 +116,7 @@ export class IngestFrameUseCase {
         cameraId: command.cameraId,
         objectKey,
         contentType: image.contentType,
+        templateKey,
         width: image.width,
         height: image.height,
         byteSize: command.bytes.length,
