@@ -1,4 +1,5 @@
 export * from './message-bus.port';
+export * from './pipeline-health.port';
 export * from './messaging-logger.port';
 export * from './console-json.logger';
 export * from './kafka.config';

@@ -3,9 +3,12 @@ import { LOGGER, type Logger, type ReadinessCheck, ShutdownOrder, ShutdownRegist
 import type { KafkaConfig } from './kafka.config';
 import { KafkaMessageBusAdapter } from './kafka/kafka-message-bus.adapter';
 import type { MessageBus } from './message-bus.port';
+import type { PipelineHealthReader } from './pipeline-health.port';
 
 /** The Kafka message bus (`MessageBus`). */
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
+/** The bus's `PipelineHealthReader` (consumer lag, dead-letter counts), for dashboards. */
+export const PIPELINE_HEALTH = Symbol('PIPELINE_HEALTH');
 /** The bus's `ReadinessCheck` ("kafka"), for `HealthModule.register({ checks })`. */
 export const MESSAGE_BUS_READINESS = Symbol('MESSAGE_BUS_READINESS');
 
@@ -32,12 +35,17 @@ export class MessagingModule {
           },
         },
         {
+          provide: PIPELINE_HEALTH,
+          inject: [MESSAGE_BUS],
+          useFactory: (bus: KafkaMessageBusAdapter): PipelineHealthReader => bus,
+        },
+        {
           provide: MESSAGE_BUS_READINESS,
           inject: [MESSAGE_BUS],
           useFactory: (bus: MessageBus): ReadinessCheck => bus.readinessCheck(),
         },
       ],
-      exports: [MESSAGE_BUS, MESSAGE_BUS_READINESS],
+      exports: [MESSAGE_BUS, MESSAGE_BUS_READINESS, PIPELINE_HEALTH],
     };
   }
 }

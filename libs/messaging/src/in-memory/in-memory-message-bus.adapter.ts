@@ -8,6 +8,7 @@ import { MessageProcessor } from '../message.processor';
 import { MessageTracer } from '../message.tracer';
 import type { MessageBus, PublishOptions, SubscribeOptions, Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
+import type { PipelineHealth, PipelineHealthReader } from '../pipeline-health.port';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
 import { InMemoryBroker, type StoredRecord } from './in-memory.broker';
 import { InMemorySubscription } from './in-memory.subscription';
@@ -26,7 +27,7 @@ export interface InMemoryMessageBusOptions {
  * dead-letter topics (readable with `deadLetters()`), at-least-once acknowledgement and W3C trace
  * context in headers. For unit tests and the zero-install embedded mode.
  */
-export class InMemoryMessageBusAdapter implements MessageBus {
+export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthReader {
   readonly broker: InMemoryBroker;
   private readonly logger: MessagingLogger;
   private readonly sleep: Sleeper;
@@ -119,6 +120,10 @@ export class InMemoryMessageBusAdapter implements MessageBus {
         if (this.state === 'stopping' || this.state === 'stopped') throw new Error(`in-memory message bus is ${this.state}`);
       },
     };
+  }
+
+  async pipelineHealth(): Promise<PipelineHealth> {
+    return this.broker.pipelineHealth();
   }
 
   /** Resolves when every started group has handled every message and nothing is in flight. */

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { isDeadLetterTopic } from '@argus/contracts';
+import type { PipelineHealth } from '../pipeline-health.port';
 import type { RawHeaders } from '../message.headers';
 import type { InboundRecord } from '../message.processor';
 import type { MessagingLogger } from '../messaging-logger.port';
@@ -139,6 +141,25 @@ export class InMemoryBroker {
   /** Every retained record of a topic, partition by partition (e.g. to read a dead-letter topic back). */
   records(topic: string): StoredRecord[] {
     return this.requireTopic(topic).partitions.flatMap((partition) => partition.records);
+  }
+
+  /**
+   * Like Kafka's admin view: each group's lag per topic (end offset minus committed position, over
+   * partitions) and each dead-letter topic's retained messages.
+   */
+  pipelineHealth(): PipelineHealth {
+    const consumerGroups = [...this.groups.values()]
+      .map((group) => ({
+        groupId: group.groupId,
+        topic: group.topic.name,
+        lag: group.topic.partitions.reduce((sum, log, p) => sum + Math.max(0, log.endOffset - Math.max(group.positions[p] ?? 0, log.startOffset)), 0),
+      }))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic));
+    const deadLetters = [...this.topics.values()]
+      .filter((log) => isDeadLetterTopic(log.name))
+      .map((log) => ({ topic: log.name, count: log.partitions.reduce((sum, p) => sum + p.records.length, 0) }))
+      .sort((a, b) => a.topic.localeCompare(b.topic));
+    return { consumerGroups, deadLetters };
   }
 
   /** Adds a member to a group. Returns `leave`: no further deliveries; in-flight ones still complete. */

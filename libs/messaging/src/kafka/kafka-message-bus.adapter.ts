@@ -10,6 +10,8 @@ import { MessageProcessor } from '../message.processor';
 import { MessageTracer } from '../message.tracer';
 import type { MessageBus, PublishOptions, SubscribeOptions, Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
+import type { PipelineHealth, PipelineHealthReader } from '../pipeline-health.port';
+import { readKafkaPipelineHealth } from './kafka-pipeline-health.reader';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
 import { kafkaLogCreator } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
@@ -36,7 +38,7 @@ export interface KafkaMessageBusOptions {
  * subscription is one consumer-group member with explicit commits after success (at-least-once),
  * in-process retries with backoff, and `<topic>.dlq` for what cannot be handled.
  */
-export class KafkaMessageBusAdapter implements MessageBus {
+export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader {
   private readonly kafka: Kafka;
   private readonly logger: MessagingLogger;
   private readonly sleep: Sleeper;
@@ -132,6 +134,10 @@ export class KafkaMessageBusAdapter implements MessageBus {
 
   readinessCheck(): ReadinessCheck {
     return kafkaReadinessCheck(this.options.config);
+  }
+
+  pipelineHealth(): Promise<PipelineHealth> {
+    return readKafkaPipelineHealth(this.kafka);
   }
 
   private connectedProducer(): Promise<Producer> {

@@ -6,6 +6,7 @@ import { InvalidMessageError } from '../invalid-message.error';
 import { BusHeaders } from '../message.headers';
 import type { MessageBus, MessageHandler, MessageMetadata, RetryOptions } from '../message-bus.port';
 import { NonRetryableError } from '../non-retryable.error';
+import type { PipelineHealthReader } from '../pipeline-health.port';
 import { testEvent, type TestEvent, type TestTopic, uniqueGroupId, uniqueTestTopic } from './test-event.topic';
 import { waitFor } from './wait-for.poller';
 
@@ -284,6 +285,34 @@ export function describeMessageBusContract(
       expect(shapeDead?.value?.equals(wrongShape)).toBe(true);
       expect(shapeDead?.headers[DeadLetterHeaders.errorCode]).toBe(DeadLetterErrorCodes.invalidMessage);
       expect(shapeDead?.headers[DeadLetterHeaders.reason]).toMatch(/^seq: /);
+    }, timeout());
+
+    it('reports a group\'s lag on its topic and the dead-letter topic\'s count (pipelineHealth)', async () => {
+      const topic = uniqueTestTopic(2);
+      const groupId = uniqueGroupId('lag');
+      const doomed = testEvent('a', 0);
+      const handled: string[] = [];
+      const consumer = await consumerFor(topic, groupId, (event) => {
+        if (event.id === doomed.id) throw new NonRetryableError('cannot handle', { code: 'test-doomed' });
+        handled.push(event.id);
+      });
+      const publisher = await publisherFor(topic);
+      const reader = publisher as MessageBus & Partial<PipelineHealthReader>;
+      if (!reader.pipelineHealth) throw new Error(`${adapterName} bus does not implement PipelineHealthReader`);
+      const health = () => (reader.pipelineHealth as PipelineHealthReader['pipelineHealth']).call(reader);
+      const lagOf = async () => (await health()).consumerGroups.find((g) => g.groupId === groupId && g.topic === topic.name)?.lag;
+      const deadOf = async () => (await health()).deadLetters.find((d) => d.topic === deadLetterTopicFor(topic.name))?.count;
+
+      await publisher.publish(topic, doomed);
+      await publisher.publish(topic, testEvent('b', 1));
+      await harness.readRecords(deadLetterTopicFor(topic.name), 1);
+      await wait('the second message', () => handled.length === 1);
+      await waitFor('lag 0 and one dead letter', async () => (await lagOf()) === 0 && (await deadOf()) === 1, { timeoutMs: settings.waitTimeoutMs, intervalMs: 100 });
+
+      await consumer.stop();
+      for (const seq of [2, 3, 4]) await publisher.publish(topic, testEvent(`k${seq}`, seq));
+      await waitFor('lag 3 while the group is stopped', async () => (await lagOf()) === 3, { timeoutMs: settings.waitTimeoutMs, intervalMs: 100 });
+      expect(await deadOf()).toBe(1);
     }, timeout());
 
     it('gives every consumer group every message', async () => {
