@@ -22,6 +22,21 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'before' | 'after'> &
   readonly after?: AuditSnapshot | null;
 };
 
+/** Filters of the audit listing; each one given must match exactly. */
+export interface AuditFilter {
+  readonly actor?: string;
+  readonly action?: string;
+  readonly subjectType?: string;
+  readonly subjectId?: string;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  readonly items: AuditEntry[];
+  /** Pass as `beforeId` for the next page; null when this was the last. */
+  readonly nextBeforeId: string | null;
+}
+
 /**
  * Who changed what. Append-only: there is no update or delete here, and the database refuses
  * them anyway (trigger `audit_log_append_only`). Built on a transaction's manager, an entry
@@ -62,6 +77,23 @@ export class AuditLogRepository {
       .limit(clampLimit(page.limit));
     if (page.beforeId !== undefined) query.andWhere('e.id < :beforeId', { beforeId: page.beforeId });
     return (await query.getMany()).map(toEntry);
+  }
+
+  /** Entries matching every given filter, newest first, a page at a time (keyset on the id). */
+  async list(filter: AuditFilter, page: { limit?: number; beforeId?: string } = {}): Promise<AuditPage> {
+    const limit = clampLimit(page.limit);
+    const query = managerOf(this.db).createQueryBuilder(AuditLogEntity, 'e').orderBy('e.id', 'DESC').limit(limit + 1);
+    if (filter.actor !== undefined) query.andWhere('e.actor = :actor', { actor: filter.actor });
+    if (filter.action !== undefined) query.andWhere('e.action = :action', { action: filter.action });
+    if (filter.subjectType !== undefined) query.andWhere('e.subject_type = :subjectType', { subjectType: filter.subjectType });
+    if (filter.subjectId !== undefined) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
+    if (page.beforeId !== undefined) {
+      if (!/^[0-9]{1,19}$/.test(page.beforeId)) throw new RangeError(`beforeId must be an audit entry id, got "${page.beforeId}"`);
+      query.andWhere('e.id < :beforeId', { beforeId: page.beforeId });
+    }
+    const rows = (await query.getMany()).map(toEntry);
+    const items = rows.slice(0, limit);
+    return { items, nextBeforeId: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }
 }
 

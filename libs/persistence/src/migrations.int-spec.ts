@@ -13,6 +13,7 @@ const NEWEST_FIRST = [...ALL].reverse();
 /** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
 const EXPECTED_TABLES = [
   'alert',
+  'app_user',
   'audit_log',
   'camera',
   'detection',
@@ -25,6 +26,8 @@ const EXPECTED_TABLES = [
   'model_version',
   'production_line',
   'review',
+  'service_token',
+  'user_session',
 ];
 
 describe('migrations against a fresh database', () => {

@@ -97,3 +97,13 @@ export class InvalidRecordError extends PersistenceError {
     super('persistence.invalid-record', `the database refused a value (constraint ${constraint})`, options);
   }
 }
+
+/** A unique name (a username, a service token's name) is taken; `code` is the common `conflict`. */
+export class NameTakenError extends PersistenceError {
+  constructor(
+    readonly entity: string,
+    readonly takenName: string,
+  ) {
+    super('conflict', `${entity.replace(/-/g, ' ')} name "${takenName}" is already taken`);
+  }
+}

@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /** Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE. bigint ids arrive as strings. */
 @Entity('audit_log')
 @Index('ix_audit_log_subject', { synchronize: false })
+@Index('ix_audit_log_actor', { synchronize: false })
+@Index('ix_audit_log_action', { synchronize: false })
 export class AuditLogEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_audit_log' })
   id!: string;

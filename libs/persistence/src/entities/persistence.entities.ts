@@ -1,4 +1,5 @@
 import { AlertEntity } from './alert.entity';
+import { AppUserEntity } from './app-user.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { CameraEntity } from './camera.entity';
 import { DetectionEntity } from './detection.entity';
@@ -11,6 +12,8 @@ import { ModelPromotionEntity } from './model-promotion.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { ProductionLineEntity } from './production-line.entity';
 import { ReviewEntity } from './review.entity';
+import { ServiceTokenEntity } from './service-token.entity';
+import { UserSessionEntity } from './user-session.entity';
 
 /** Every entity the DataSource maps. Internal: the lib's public API is repositories and plain objects. */
 export const PERSISTENCE_ENTITIES = [
@@ -27,4 +30,7 @@ export const PERSISTENCE_ENTITIES = [
   ModelPromotionEntity,
   LineProductionModelEntity,
   AuditLogEntity,
+  AppUserEntity,
+  UserSessionEntity,
+  ServiceTokenEntity,
 ];

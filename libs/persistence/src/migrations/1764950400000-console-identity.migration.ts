@@ -67,7 +67,7 @@ export class ConsoleIdentity1764950400000 implements MigrationInterface {
         CONSTRAINT chk_service_token_name CHECK (name ~ '^[a-z0-9][a-z0-9._-]{0,63}$'),
         CONSTRAINT chk_service_token_kind CHECK (kind IN ('camera', 'service')),
         CONSTRAINT chk_service_token_role CHECK (
-          (kind = 'camera' AND role IS NULL) OR (kind = 'service' AND role IN ('operator', 'ml-engineer', 'admin'))
+          (kind = 'camera' AND role IS NULL) OR (kind = 'service' AND role IS NOT NULL AND role IN ('operator', 'ml-engineer', 'admin'))
         ),
         CONSTRAINT chk_service_token_token_sha256 CHECK (token_sha256 ~ '^[0-9a-f]{64}$'),
         CONSTRAINT chk_service_token_created_by CHECK (char_length(created_by) BETWEEN 1 AND 128)
