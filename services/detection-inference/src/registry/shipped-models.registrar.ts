@@ -2,10 +2,14 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Topics } from '@argus/contracts';
 import { deterministicEventId, type MessageBus, type MessagingLogger } from '@argus/messaging';
-import type { LineRepository, ModelRegistryRepository, ModelVersion, ProductionLine } from '@argus/persistence';
+import type { LineRepository, ModelEvaluation, ModelRegistryRepository, ModelVersion, ProductionLine } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
 import { folderPackageFiles, loadModelPackage, objectStorePackageFiles, type ModelMetadata, type ModelPackageFiles } from '@argus/vision';
 import type { ModelPromotionService } from '@argus/registry';
+import { buildEvaluationSummary } from './evaluation-summary.builder';
+
+/** Written into a package folder by `argus eval --report`; optional. */
+export const EVALUATION_FILE = 'evaluation.json';
 
 export interface ShippedModelsRegistrarDependencies {
   readonly store: ObjectStore;
@@ -36,7 +40,8 @@ export function artifactKeyOf(name: string, version: string): string {
  * Registers the model packages shipped in the repository (`models/<name>/`, each a package folder
  * with metadata.json): validates each package, uploads it to the object store under
  * `models/<name>/<version>/` (metadata.json last: a prefix without it is no package), registers it
- * (idempotent: same name+version+artifact → the stored row), publishes
+ * (idempotent: same name+version+artifact → the stored row) with its training-data lineage and, when
+ * the folder has `evaluation.json` (`argus eval --report`), a compact evaluation for the console, publishes
  * `model.version.registered.v1` for versions registered now, and gives every line that has no
  * production model one: the newest shipped version named by the line's `settings.modelName`, else
  * the only shipped model whose template use matches the line (a line with a golden template gets a
@@ -79,6 +84,10 @@ export class ShippedModelsRegistrar {
       metrics: metricsOf(metadata),
       usesTemplate: metadata.template.required,
       trainingDataFingerprint: metadata.training?.data.fingerprint ?? null,
+      trainingData: metadata.training
+        ? { source: metadata.training.data.source, fingerprint: metadata.training.data.fingerprint, split: metadata.training.data.split }
+        : null,
+      evaluation: await evaluationOf(files),
       backend: metadata.files.onnx ? 'onnx' : 'tfjs',
     });
     const v = result.version;
@@ -151,6 +160,19 @@ async function packageFolders(modelsDir: string): Promise<string[]> {
     if (await stat(path.join(folder, 'metadata.json')).then(() => true, () => false)) folders.push(folder);
   }
   return folders;
+}
+
+/** The package's `evaluation.json` (written by `argus eval --report`), compacted; null when it has none. */
+async function evaluationOf(files: ModelPackageFiles): Promise<ModelEvaluation | null> {
+  const bytes = await files.read(EVALUATION_FILE);
+  if (!bytes) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`${files.location}: ${EVALUATION_FILE} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return buildEvaluationSummary(json, files.location);
 }
 
 function metricsOf(metadata: ModelMetadata): Record<string, number> {
