@@ -21,6 +21,9 @@ export * from './errors/domain.error';
 export * from './errors/error-http-status.map';
 export * from './errors/error-response.dto';
 export * from './errors/http-error.filter';
+// Validation
+export * from './validation/zod-validation.pipe';
+export * from './validation/zod-openapi.decorators';
 // Lifecycle
 export * from './lifecycle/lifecycle.state';
 export * from './lifecycle/shutdown.registry';

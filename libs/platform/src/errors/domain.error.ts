@@ -19,6 +19,8 @@ export class DomainError extends Error {
 /** Codes every service may use; each has a default HTTP status (see `DEFAULT_ERROR_HTTP_STATUS`). */
 export const CommonErrorCodes = {
   validationFailed: 'validation-failed',
+  /** A request whose body or query does not match its schema; `details.issues` says where. */
+  invalidRequest: 'invalid-request',
   unauthenticated: 'unauthenticated',
   forbidden: 'forbidden',
   notFound: 'not-found',

@@ -5,6 +5,7 @@ export type ErrorHttpStatusMap = Readonly<Record<string, number>>;
 
 export const DEFAULT_ERROR_HTTP_STATUS: ErrorHttpStatusMap = {
   [CommonErrorCodes.validationFailed]: 400,
+  [CommonErrorCodes.invalidRequest]: 400,
   [CommonErrorCodes.unauthenticated]: 401,
   [CommonErrorCodes.forbidden]: 403,
   [CommonErrorCodes.notFound]: 404,
