@@ -26,3 +26,28 @@ describe('console configuration', () => {
     expect(printed).not.toContain('pg-secret');
   });
 });
+
+describe('console identity settings', () => {
+  it('defaults: 256kb bodies, 8-hour sessions, cookie not Secure, no first admin', () => {
+    const config = loadConsoleConfig(validEnv);
+    expect(config.HTTP_BODY_LIMIT).toBe('256kb');
+    expect(config.ARGUS_CONSOLE_SESSION_TTL_MINUTES).toBe(480);
+    expect(config.ARGUS_CONSOLE_SECURE_COOKIE).toBe(false);
+    expect(config.ARGUS_CONSOLE_ADMIN_USERNAME).toBeUndefined();
+  });
+
+  it('takes the first admin as a pair, the password as a secret of at least 10 characters', () => {
+    const config = loadConsoleConfig({ ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root', ARGUS_CONSOLE_ADMIN_PASSWORD: 'first-admin-pw' });
+    expect(config.ARGUS_CONSOLE_ADMIN_PASSWORD?.reveal()).toBe('first-admin-pw');
+    expect(JSON.stringify(config)).not.toContain('first-admin-pw');
+    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root' })).toEqual(['ARGUS_CONSOLE_ADMIN_PASSWORD']);
+    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root', ARGUS_CONSOLE_ADMIN_PASSWORD: 'short' })).toEqual([
+      'ARGUS_CONSOLE_ADMIN_PASSWORD',
+    ]);
+    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_SECURE_COOKIE: 'yes', ARGUS_CONSOLE_SESSION_TTL_MINUTES: '0' })).toEqual([
+      'ARGUS_CONSOLE_SECURE_COOKIE',
+      'ARGUS_CONSOLE_SESSION_TTL_MINUTES',
+    ]);
+    expect(loadConsoleConfig({ ...validEnv, ARGUS_CONSOLE_SECURE_COOKIE: 'true' }).ARGUS_CONSOLE_SECURE_COOKIE).toBe(true);
+  });
+});

@@ -1,13 +1,41 @@
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
+import { type Environment, loadConfig, type LoadConfigOptions, secret, serviceEnvSchema } from '@argus/platform';
+import { z } from 'zod';
 import { SERVICE_NAME } from './service.identity';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
 
 /**
  * Variables of console itself (PORT defaults to 3000); its dependencies' variables are read
  * by their adapter libraries.
+ * - HTTP_BODY_LIMIT: largest JSON body (default 256kb, the API contract's limit);
+ * - ARGUS_CONSOLE_SESSION_TTL_MINUTES: how long a sign-in lasts (480);
+ * - ARGUS_CONSOLE_SECURE_COOKIE: mark the session cookie Secure (set it behind HTTPS);
+ * - ARGUS_CONSOLE_ADMIN_USERNAME + ARGUS_CONSOLE_ADMIN_PASSWORD (secret, ≥ 10 characters): the first
+ *   admin, created at start-up when missing, never overwritten; both or neither;
+ * - ARGUS_CONSOLE_WEB_DIR: the built web UI (default services/console/web/dist).
  */
-export const ConsoleEnvSchema = serviceEnvSchema(3000);
+export const ConsoleEnvSchema = serviceEnvSchema(3000)
+  .extend({
+    HTTP_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'must read like 100kb or 10mb')
+      .default('256kb'),
+    ARGUS_CONSOLE_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
+    ARGUS_CONSOLE_SECURE_COOKIE: flag,
+    ARGUS_CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).optional(),
+    ARGUS_CONSOLE_ADMIN_PASSWORD: secret(z.string().min(10, 'must be at least 10 characters')).optional(),
+    ARGUS_CONSOLE_WEB_DIR: z.string().min(1).optional(),
+  })
+  .refine((env) => (env.ARGUS_CONSOLE_ADMIN_USERNAME === undefined) === (env.ARGUS_CONSOLE_ADMIN_PASSWORD === undefined), {
+    path: ['ARGUS_CONSOLE_ADMIN_PASSWORD'],
+    message: 'set ARGUS_CONSOLE_ADMIN_USERNAME and ARGUS_CONSOLE_ADMIN_PASSWORD together, or neither',
+  });
+export type ConsoleEnv = z.output<typeof ConsoleEnvSchema>;
 
 /**
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
