@@ -16,18 +16,33 @@ const swcTransform = [
   },
 ];
 
+// The console's web UI (services/console/web): TSX with React's automatic JSX runtime. Its DOM tests
+// ask for jsdom with a `/** @jest-environment jsdom */` docblock; everything else stays on node.
+const swcTsxTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic' } },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swcTransform },
+  transform: { '^.+\\.ts$': swcTransform, '^.+\\.tsx$': swcTsxTransform },
   moduleNameMapper: { '^@argus/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/e2e'],
-  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.infra'],
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.infra', '<rootDir>/services/console/web/dist'],
 };
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts', '**/*.spec.tsx'] },
     {
       ...common,
       displayName: 'integration',

@@ -1,0 +1,212 @@
+import type { Box, Severity } from '@argus/contracts';
+
+/**
+ * The console API's answers as services/console/README.md describes them. That README is the
+ * contract between the API and this UI; keep both in line with it.
+ */
+export type Role = 'operator' | 'ml-engineer' | 'admin';
+export const ROLES: readonly Role[] = ['operator', 'ml-engineer', 'admin'];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  expiresAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ServiceToken {
+  id: string;
+  name: string;
+  kind: 'camera' | 'service';
+  role?: Role | null;
+  createdAt?: string;
+  revokedAt?: string | null;
+  lastUsedAt?: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+export interface ProductionModel {
+  modelVersionId: string;
+  name: string;
+  version: number | string;
+  promotedAt: string;
+}
+
+export interface Line {
+  id: string;
+  name: string;
+  cameras: { id: string; name: string }[];
+  hasTemplate: boolean;
+  production: ProductionModel | null;
+}
+
+export type AlertStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
+
+export interface ScoredDetection {
+  className: string;
+  score: number;
+  box: Box;
+}
+
+export interface AlertSummary {
+  id: string;
+  frameId: string;
+  lineId: string;
+  cameraId: string;
+  severity: Severity;
+  status: AlertStatus;
+  classes: string[];
+  detections: ScoredDetection[];
+  modelVersionId: string;
+  capturedAt: string;
+  createdAt: string;
+  frame: { width: number; height: number };
+}
+
+export type Decision = 'confirmed' | 'rejected' | 'corrected';
+
+export interface Review {
+  id: string;
+  reviewer: string;
+  decision: Decision;
+  boxes: { className: string; box: Box }[];
+  comment: string | null;
+  createdAt: string;
+}
+
+export interface AlertDetail extends AlertSummary {
+  imageUrl: string;
+  templateUrl: string | null;
+  modelClasses: string[];
+  reviews: Review[];
+}
+
+export interface ReviewAnswer {
+  review: Review;
+  alert: AlertSummary;
+  conflictsWith: string | null;
+}
+
+export type BulkResult = { alertId: string; reviewId: string } | { alertId: string; error: { code: string; message: string } };
+
+export interface AlertReviewedEvent {
+  alertId: string;
+  status: AlertStatus;
+  reviewId: string;
+  reviewer: string;
+}
+
+export interface ModelRef {
+  id: string;
+  name: string;
+  version: number | string;
+}
+
+export interface ModelSummary extends ModelRef {
+  backend: string;
+  classes: string[];
+  usesTemplate: boolean;
+  createdAt: string;
+  metrics: Record<string, number>;
+  parentVersionId: string | null;
+  productionOn: string[];
+}
+
+export interface PrCurve {
+  recall: number[];
+  precision: number[];
+}
+
+export interface ClassEvaluation {
+  className: string;
+  ap50: number;
+  ap: number;
+  curve50: PrCurve | null;
+}
+
+export interface ModelDetail extends ModelSummary {
+  spec: unknown;
+  trainingDataFingerprint: string | null;
+  lineage: {
+    parent: ModelRef | null;
+    trainingData: { source: string; fingerprint: string; split: unknown } | null;
+  };
+  evaluation: {
+    imageCount: number;
+    map50: number;
+    map: number;
+    perClass: ClassEvaluation[];
+    latencyMs: { p50: number; p95: number } | null;
+  } | null;
+}
+
+export interface ClassComparison {
+  className: string;
+  a: { ap50: number; ap: number } | null;
+  b: { ap50: number; ap: number } | null;
+  deltaAp50: number | null;
+}
+
+export interface ModelComparison {
+  a: ModelDetail;
+  b: ModelDetail;
+  perClass: ClassComparison[];
+  overall: { a: { map50: number; map: number }; b: { map50: number; map: number } };
+}
+
+export interface Promotion {
+  id: string;
+  kind: 'promotion' | 'rollback';
+  from: ModelRef | null;
+  to: ModelRef;
+  promotedBy: string;
+  reason: string;
+  promotedAt: string;
+}
+
+export interface PromotionAnswer {
+  promotion: Promotion;
+  changed: boolean;
+}
+
+export interface DashboardLine {
+  lineId: string;
+  name: string;
+  production: ProductionModel | null;
+  framesPerMinute: number;
+  alertsPerMinute: number;
+  defectRate: number;
+  series: { minute: string; frames: number; alerts: number }[];
+}
+
+export interface Dashboard {
+  generatedAt: string;
+  minutes: number;
+  lines: DashboardLine[];
+  pipeline: {
+    consumerGroups: { groupId: string; topic: string; lag: number }[];
+    deadLetters: { topic: string; count: number }[];
+  };
+}

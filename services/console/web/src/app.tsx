@@ -1,0 +1,47 @@
+import { AdminPage } from './admin/admin-page';
+import { AuthProvider, loginPathFor, useAuth } from './auth/auth-context';
+import { LoginPage } from './auth/login-page';
+import { DashboardPage } from './dashboard/dashboard-page';
+import { ComparePage } from './models/compare-page';
+import { ModelsPage } from './models/models-page';
+import { PromotionsPage } from './models/promotions-page';
+import { QueuePage } from './queue/queue-page';
+import { AlertReviewPage } from './review/alert-review-page';
+import { matchRoute, navigate, useLocation } from './router/router';
+import { Shell } from './shell/shell';
+import { useEffect } from 'react';
+
+export function App() {
+  return (
+    <AuthProvider>
+      <Routes />
+    </AuthProvider>
+  );
+}
+
+function Routes() {
+  const location = useLocation();
+  const { user } = useAuth();
+  const { pathname, search } = location;
+
+  const redirect = user === null && pathname !== '/login' ? loginPathFor(location) : pathname === '/' && user ? '/queue' : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  if (user === undefined) return <div className="boot">Loading…</div>;
+  if (pathname === '/login') return <LoginPage search={search} />;
+  if (!user || redirect) return null;
+
+  let page;
+  let params: Record<string, string> | null;
+  if (pathname === '/queue') page = <QueuePage search={search} />;
+  else if ((params = matchRoute('/alerts/:id', pathname))) page = <AlertReviewPage key={params.id} alertId={params.id as string} />;
+  else if (pathname === '/models') page = <ModelsPage />;
+  else if (pathname === '/models/compare') page = <ComparePage search={search} />;
+  else if ((params = matchRoute('/lines/:lineId/promotions', pathname))) page = <PromotionsPage lineId={params.lineId as string} />;
+  else if (pathname === '/dashboard') page = <DashboardPage />;
+  else if (pathname === '/admin') page = <AdminPage />;
+  else page = <p className="empty">No page at {pathname}.</p>;
+  return <Shell pathname={pathname}>{page}</Shell>;
+}

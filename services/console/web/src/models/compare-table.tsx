@@ -1,0 +1,71 @@
+import type { ModelComparison } from '../api/api-types';
+import { formatNumber, formatSigned, modelLabel } from '../ui/format';
+
+/** Below this an AP@0.5 change is noise on a few hundred images; it is shown, not coloured. */
+export const DELTA_NOTICEABLE = 0.005;
+
+export function deltaClass(delta: number | null): string {
+  if (delta === null || Math.abs(delta) < DELTA_NOTICEABLE) return 'delta';
+  return delta > 0 ? 'delta up' : 'delta down';
+}
+
+/** The delta B − A, recomputed when the API left it out but both sides have the class. */
+export function deltaOf(row: ModelComparison['perClass'][number]): number | null {
+  if (row.deltaAp50 !== null && row.deltaAp50 !== undefined) return row.deltaAp50;
+  return row.a && row.b ? row.b.ap50 - row.a.ap50 : null;
+}
+
+/** Per-class AP of two versions side by side, B − A deltas coloured, the overall mAP on top. */
+export function CompareTable({ comparison }: { comparison: ModelComparison }) {
+  const { a, b, overall } = comparison;
+  const overallDelta = overall.b.map50 - overall.a.map50;
+  return (
+    <table className="grid compare-table" data-testid="compare-table">
+      <thead>
+        <tr>
+          <th rowSpan={2}>Class</th>
+          <th colSpan={2} className="version-a">
+            A · {modelLabel(a)}
+          </th>
+          <th colSpan={2} className="version-b">
+            B · {modelLabel(b)}
+          </th>
+          <th rowSpan={2} className="num">
+            Δ AP50 (B−A)
+          </th>
+        </tr>
+        <tr>
+          <th className="num">AP50</th>
+          <th className="num">AP</th>
+          <th className="num">AP50</th>
+          <th className="num">AP</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr className="overall" data-class="(overall)">
+          <td>
+            <strong>all classes (mAP)</strong>
+          </td>
+          <td className="num">{formatNumber(overall.a.map50)}</td>
+          <td className="num">{formatNumber(overall.a.map)}</td>
+          <td className="num">{formatNumber(overall.b.map50)}</td>
+          <td className="num">{formatNumber(overall.b.map)}</td>
+          <td className={`num ${deltaClass(overallDelta)}`}>{formatSigned(overallDelta)}</td>
+        </tr>
+        {comparison.perClass.map((row) => {
+          const delta = deltaOf(row);
+          return (
+            <tr key={row.className} data-class={row.className}>
+              <td>{row.className}</td>
+              <td className="num">{row.a ? formatNumber(row.a.ap50) : <span className="muted">not in A</span>}</td>
+              <td className="num">{row.a ? formatNumber(row.a.ap) : '—'}</td>
+              <td className="num">{row.b ? formatNumber(row.b.ap50) : <span className="muted">not in B</span>}</td>
+              <td className="num">{row.b ? formatNumber(row.b.ap) : '—'}</td>
+              <td className={`num ${deltaClass(delta)}`}>{formatSigned(delta)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

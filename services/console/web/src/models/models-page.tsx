@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { apiRequest } from '../api/api-client';
+import type { Line, ModelSummary } from '../api/api-types';
+import { useApi } from '../api/use-api';
+import { navigate } from '../router/router';
+import { formatNumber, formatTime, map50Of, modelLabel, shortId } from '../ui/format';
+import { PromotePanel } from './promote-panel';
+
+export function ModelsPage() {
+  const models = useApi('/api/v1/models', (p, signal) => apiRequest<{ items: ModelSummary[] }>(p, { signal }));
+  const lines = useApi('/api/v1/lines', (p, signal) => apiRequest<{ items: Line[] }>(p, { signal }));
+  const items = models.data?.items ?? [];
+  const [a, setA] = useState('');
+  const [b, setB] = useState('');
+  const pickA = a || items[1]?.id || items[0]?.id || '';
+  const pickB = b || items[0]?.id || '';
+  const lineName = (id: string) => lines.data?.items.find((l) => l.id === id)?.name ?? id;
+
+  return (
+    <section className="page models-page">
+      <div className="page-head">
+        <h1>Models</h1>
+        <span className="muted">{items.length} versions</span>
+      </div>
+      {models.error && <p className="error">{models.error}</p>}
+      <div className="compare-bar panel">
+        <label>
+          A
+          <select data-testid="compare-a" value={pickA} onChange={(e) => setA(e.target.value)}>
+            {items.map((m) => (
+              <option key={m.id} value={m.id}>
+                {modelLabel(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          B
+          <select data-testid="compare-b" value={pickB} onChange={(e) => setB(e.target.value)}>
+            {items.map((m) => (
+              <option key={m.id} value={m.id}>
+                {modelLabel(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="primary"
+          data-testid="compare-go"
+          disabled={!pickA || !pickB}
+          onClick={() => navigate(`/models/compare?a=${encodeURIComponent(pickA)}&b=${encodeURIComponent(pickB)}`)}
+        >
+          Compare
+        </button>
+        <span className="muted">or pick A and B in the table</span>
+      </div>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th className="num">Version</th>
+            <th>Backend</th>
+            <th className="num">mAP50</th>
+            <th>Classes</th>
+            <th>Created</th>
+            <th>Production on</th>
+            <th>Parent</th>
+            <th>Compare</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((m) => (
+            <tr key={m.id} data-testid="model-row" data-model-id={m.id} className={m.id === pickA || m.id === pickB ? 'picked' : undefined}>
+              <td>
+                <strong>{m.name}</strong>
+              </td>
+              <td className="num">v{m.version}</td>
+              <td>{m.backend}</td>
+              <td className="num">{formatNumber(map50Of(m.metrics))}</td>
+              <td title={m.classes.join(', ')}>{m.classes.length}</td>
+              <td>{formatTime(m.createdAt)}</td>
+              <td>
+                {m.productionOn.length === 0 ? <span className="muted">—</span> : m.productionOn.map((l) => <span key={l} className="pill prod">{lineName(l)}</span>)}
+              </td>
+              <td className="mono muted">{m.parentVersionId ? modelLabel(items.find((x) => x.id === m.parentVersionId)) === '—' ? shortId(m.parentVersionId) : modelLabel(items.find((x) => x.id === m.parentVersionId)) : '—'}</td>
+              <td className="nowrap">
+                <button type="button" className={`small ${m.id === pickA ? 'on' : ''}`} aria-pressed={m.id === pickA} onClick={() => setA(m.id)}>
+                  A
+                </button>
+                <button type="button" className={`small ${m.id === pickB ? 'on' : ''}`} aria-pressed={m.id === pickB} onClick={() => setB(m.id)}>
+                  B
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!models.loading && items.length === 0 && !models.error && <p className="empty">No model versions registered yet.</p>}
+      {lines.data && models.data && lines.data.items.length > 0 && (
+        <PromotePanel lines={lines.data.items} models={items} onChanged={() => { models.reload(); lines.reload(); }} />
+      )}
+    </section>
+  );
+}
