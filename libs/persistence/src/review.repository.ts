@@ -18,6 +18,11 @@ export interface Review {
   readonly createdAt: Date;
 }
 
+/** A review with the reviewer's name: the username, `token:<name>` for a service token, else the id. */
+export interface NamedReview extends Review {
+  readonly reviewerName: string;
+}
+
 export interface NewReview {
   /** Optional: given by the console so a retried submission records once. */
   readonly id?: string;
@@ -97,6 +102,20 @@ export class ReviewRepository {
       ]);
       return { review: toReview(review), alert: toAlert(alert), created: true };
     });
+  }
+
+  /** The alert's reviews, oldest first, with their reviewers' names (the console's alert page). */
+  async reviewsWithReviewerNames(alertId: string): Promise<NamedReview[]> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT r.id, COALESCE(u.username, 'token:' || t.name, r.reviewer_id::text) AS reviewer_name
+         FROM review r
+         LEFT JOIN app_user u ON u.id = r.reviewer_id
+         LEFT JOIN service_token t ON t.id = r.reviewer_id
+        WHERE r.alert_id = $1`,
+      [alertId],
+    )) as { id: string; reviewer_name: string }[];
+    const names = new Map(rows.map((r) => [r.id, r.reviewer_name]));
+    return (await this.reviewsFor(alertId)).map((review) => ({ ...review, reviewerName: names.get(review.id) ?? review.reviewerId }));
   }
 
   /** The alert's reviews, oldest first. */

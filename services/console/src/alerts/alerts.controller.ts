@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Subscription as RxSubscription } from 'rxjs';
+import { parseRequest } from '../http/request.parser';
+import { CurrentPrincipal } from '../identity/current-principal.decorator';
+import type { Principal } from '../identity/principal';
+import { Roles } from '../identity/roles.decorator';
+import { toAlertSummary, toReviewView } from './alert.presenter';
+import { AlertQueriesService } from './alert-queries.service';
+import { AlertIdParamsSchema, AlertListQuerySchema, BulkReviewRequestSchema, ReviewRequestSchema } from './alert-request.schemas';
+import { AlertStreamService } from './alert-stream.service';
+import { BulkReviewUseCase } from '../reviews/bulk-review.use-case';
+import { SubmitReviewUseCase } from '../reviews/submit-review.use-case';
+
+/** The review queue: list, live stream, one alert, decisions (see services/console/README.md). */
+@Controller('api/v1/alerts')
+export class AlertsController {
+  constructor(
+    private readonly queries: AlertQueriesService,
+    private readonly stream: AlertStreamService,
+    private readonly submit: SubmitReviewUseCase,
+    private readonly bulk: BulkReviewUseCase,
+  ) {}
+
+  @Get()
+  async list(@Query() query: unknown) {
+    const q = parseRequest(AlertListQuerySchema, query, 'query');
+    return this.queries.list({
+      ...(q.status === 'all' ? {} : { status: q.status }),
+      ...(q.lineId ? { lineId: q.lineId } : {}),
+      ...(q.cameraId ? { cameraId: q.cameraId } : {}),
+      ...(q.severity ? { severity: q.severity } : {}),
+      ...(q.className ? { className: q.className } : {}),
+      limit: q.limit,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+  }
+
+  /**
+   * Server-Sent Events, written by hand rather than with @Sse: the contract's `: ping` keep-alive
+   * is an SSE comment, which Nest's MessageEvent cannot express.
+   */
+  @Get('stream')
+  streamEvents(@Req() request: { on(event: 'close', listener: () => void): unknown }, @Res() response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.write(': connected\n\n');
+    const subscriptions: RxSubscription[] = [
+      this.stream.events().subscribe((event) => {
+        response.write(`${event.type ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(event.data)}\n\n`);
+      }),
+      this.stream.pings().subscribe(() => response.write(': ping\n\n')),
+    ];
+    const close = () => {
+      for (const s of subscriptions) s.unsubscribe();
+      if (!response.writableEnded) response.end();
+    };
+    request.on('close', close);
+  }
+
+  @Post('bulk-review')
+  @HttpCode(200)
+  @Roles('operator')
+  async bulkReview(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const b = parseRequest(BulkReviewRequestSchema, body, 'body');
+    const results = await this.bulk.execute({ decision: b.decision, alertIds: b.alertIds, reviewer: { id: principal.id, name: principal.name } });
+    return { results };
+  }
+
+  @Get(':id')
+  async detail(@Param() params: unknown) {
+    const { id } = parseRequest(AlertIdParamsSchema, params, 'params');
+    return this.queries.detail(id);
+  }
+
+  @Post(':id/reviews')
+  @HttpCode(201)
+  @Roles('operator')
+  async review(@Param() params: unknown, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const { id } = parseRequest(AlertIdParamsSchema, params, 'params');
+    const b = parseRequest(ReviewRequestSchema, body, 'body');
+    const { recorded, alert, conflictsWith } = await this.submit.execute({
+      alertId: id,
+      decision: b.decision,
+      ...(b.boxes ? { boxes: b.boxes } : {}),
+      ...(b.comment !== undefined ? { comment: b.comment } : {}),
+      ...(b.reviewId ? { reviewId: b.reviewId } : {}),
+      reviewer: { id: principal.id, name: principal.name },
+    });
+    return { review: toReviewView({ ...recorded.review, reviewerName: principal.name }), alert: toAlertSummary(alert), conflictsWith };
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { parseRequest } from '../http/request.parser';
+import { DashboardService } from './dashboard.service';
+
+const DashboardQuerySchema = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
+
+/** `GET /api/v1/dashboard?minutes=60` (any signed-in role). */
+@Controller('api/v1/dashboard')
+export class DashboardController {
+  constructor(private readonly dashboard: DashboardService) {}
+
+  @Get()
+  async get(@Query() query: unknown) {
+    const { minutes } = parseRequest(DashboardQuerySchema, query, 'query');
+    return this.dashboard.build(minutes);
+  }
+}

@@ -1,0 +1,75 @@
+import type { PipelineHealth, PipelineHealthReader } from '@argus/messaging';
+import type { InspectionStatsRepository } from '@argus/persistence';
+import type { LineOverviewService, ProductionView } from '../lines/line-overview.service';
+import { type MinutePoint, summariseLineActivity, windowStart } from './activity-series.builder';
+
+export interface DashboardLine {
+  readonly lineId: string;
+  readonly name: string;
+  readonly production: ProductionView | null;
+  readonly framesPerMinute: number;
+  readonly alertsPerMinute: number;
+  readonly defectRate: number | null;
+  readonly series: MinutePoint[];
+}
+
+export interface Dashboard {
+  readonly generatedAt: string;
+  readonly minutes: number;
+  readonly lines: DashboardLine[];
+  /** `error` says why the bus could not be asked (the lines are still answered). */
+  readonly pipeline: PipelineHealth & { readonly error?: string };
+}
+
+/** Pipeline health is asked of Kafka's admin API at most this often, however many dashboards poll. */
+const PIPELINE_HEALTH_CACHE_MS = 5_000;
+
+/** The dashboard: per-line activity from Postgres, pipeline health from the bus. */
+export class DashboardService {
+  private cached: { at: number; health: Promise<PipelineHealth> } | undefined;
+
+  constructor(
+    private readonly lines: Pick<LineOverviewService, 'list'>,
+    private readonly stats: Pick<InspectionStatsRepository, 'activityPerMinute'>,
+    private readonly pipeline: PipelineHealthReader,
+    private readonly clock: { now(): Date } = { now: () => new Date() },
+  ) {}
+
+  async build(minutes: number): Promise<Dashboard> {
+    const now = this.clock.now();
+    const [lines, activity, pipeline] = await Promise.all([
+      this.lines.list(),
+      this.stats.activityPerMinute(windowStart(now, minutes)),
+      this.pipelineHealth(now).then(
+        (health): Dashboard['pipeline'] => health,
+        (error: unknown): Dashboard['pipeline'] => ({ consumerGroups: [], deadLetters: [], error: error instanceof Error ? error.message : String(error) }),
+      ),
+    ]);
+    return {
+      generatedAt: now.toISOString(),
+      minutes,
+      lines: lines.map((line) => ({
+        lineId: line.id,
+        name: line.name,
+        production: line.production,
+        ...summariseLineActivity(
+          activity.filter((a) => a.lineId === line.id),
+          now,
+          minutes,
+        ),
+      })),
+      pipeline,
+    };
+  }
+
+  private pipelineHealth(now: Date): Promise<PipelineHealth> {
+    if (!this.cached || now.getTime() - this.cached.at > PIPELINE_HEALTH_CACHE_MS) {
+      const health = this.pipeline.pipelineHealth();
+      this.cached = { at: now.getTime(), health };
+      health.catch(() => {
+        if (this.cached?.health === health) this.cached = undefined;
+      });
+    }
+    return this.cached.health;
+  }
+}

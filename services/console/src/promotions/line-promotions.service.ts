@@ -1,0 +1,91 @@
+import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion, PromotionResult } from '@argus/persistence';
+import { NoPreviousModelVersionError, NoProductionModelError, RecordNotFoundError } from '@argus/persistence';
+import { CommonErrorCodes, DomainError } from '@argus/platform';
+import type { ModelPromotionService } from '@argus/registry';
+
+type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
+
+/** One entry of a line's promotion timeline. */
+export interface PromotionView {
+  readonly id: string;
+  readonly kind: 'promotion' | 'rollback';
+  readonly from: VersionRef | null;
+  readonly to: VersionRef;
+  readonly promotedBy: string;
+  readonly reason: string;
+  readonly promotedAt: string;
+}
+
+/**
+ * A line's production model: its timeline, promotion and rollback. The moves go through the
+ * registry's ModelPromotionService (the same use case detection-inference's CLI uses): the pointer,
+ * the history entry and the audit entry (actor: the principal's name) commit together, then
+ * `model.version.promoted.v1` is published so inference switches.
+ */
+export class LinePromotionsService {
+  constructor(
+    private readonly lines: Pick<LineRepository, 'findLine'>,
+    private readonly registry: Pick<ModelRegistryRepository, 'promotionHistory' | 'findVersion'>,
+    private readonly promotions: Pick<ModelPromotionService, 'promote' | 'rollback'>,
+  ) {}
+
+  async timeline(lineId: string): Promise<PromotionView[]> {
+    await this.requireLine(lineId);
+    const history = await this.registry.promotionHistory(lineId, { limit: 500 });
+    const refs = await this.versionRefs(history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]));
+    return history.map((p) => toView(p, refs));
+  }
+
+  async promote(lineId: string, modelVersionId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {
+    await this.requireLine(lineId);
+    return this.present(await mapErrors(() => this.promotions.promote(lineId, modelVersionId, by, reason)));
+  }
+
+  async rollback(lineId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {
+    await this.requireLine(lineId);
+    return this.present(await mapErrors(() => this.promotions.rollback(lineId, by, reason)));
+  }
+
+  private async present(result: PromotionResult): Promise<{ promotion: PromotionView; changed: boolean }> {
+    const p = result.promotion;
+    const refs = await this.versionRefs([p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]);
+    return { promotion: toView(p, refs), changed: result.changed };
+  }
+
+  private async requireLine(lineId: string): Promise<void> {
+    if (!(await this.lines.findLine(lineId))) throw new DomainError(CommonErrorCodes.notFound, `line "${lineId}" does not exist`);
+  }
+
+  private async versionRefs(ids: readonly string[]): Promise<Map<string, VersionRef>> {
+    const refs = new Map<string, VersionRef>();
+    for (const id of new Set(ids)) {
+      const v: ModelVersion | null = await this.registry.findVersion(id);
+      refs.set(id, v ? { id: v.id, name: v.name, version: v.version } : { id, name: '(unknown)', version: '' });
+    }
+    return refs;
+  }
+}
+
+function toView(p: Promotion, refs: Map<string, VersionRef>): PromotionView {
+  return {
+    id: p.id,
+    kind: p.kind,
+    from: p.fromVersionId ? (refs.get(p.fromVersionId) ?? null) : null,
+    to: refs.get(p.toVersionId) ?? { id: p.toVersionId, name: '(unknown)', version: '' },
+    promotedBy: p.promotedBy,
+    reason: p.reason,
+    promotedAt: p.promotedAt.toISOString(),
+  };
+}
+
+async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RecordNotFoundError) throw new DomainError(CommonErrorCodes.notFound, error.message, undefined, { cause: error });
+    if (error instanceof NoProductionModelError || error instanceof NoPreviousModelVersionError) {
+      throw new DomainError(CommonErrorCodes.conflict, error.message, { reason: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}

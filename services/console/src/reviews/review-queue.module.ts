@@ -1,0 +1,82 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@argus/contracts';
+import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
+import { AlertRepository, DATABASE, type DatabaseHandle, FrameRepository, LineRepository, ModelRegistryRepository, ReviewRepository } from '@argus/persistence';
+import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
+import { AlertQueriesService } from '../alerts/alert-queries.service';
+import { AlertStreamService, sseGroupId } from '../alerts/alert-stream.service';
+import { AlertsController } from '../alerts/alerts.controller';
+import { FrameImagesService } from '../frames/frame-images.service';
+import { FramesController } from '../frames/frames.controller';
+import { BulkReviewUseCase } from './bulk-review.use-case';
+import { ReviewDecisionFeed } from './review-decision.feed';
+import { type SubmitReviewSettings, SubmitReviewUseCase } from './submit-review.use-case';
+
+export interface ReviewQueueModuleOptions {
+  /** Modules exporting DATABASE, MESSAGE_BUS and OBJECT_STORE. */
+  readonly imports: DynamicModule[];
+  readonly settings?: Partial<SubmitReviewSettings> & { readonly sseGroupId?: string; readonly pingIntervalMs?: number };
+}
+
+const REVIEW_TOPIC_SETUP = Symbol('REVIEW_TOPIC_SETUP');
+
+/** The operators' review queue: alerts, their live stream, decisions, frame images. */
+@Module({})
+export class ReviewQueueModule {
+  static register(options: ReviewQueueModuleOptions): DynamicModule {
+    const settings: SubmitReviewSettings = { publishTimeoutMs: options.settings?.publishTimeoutMs ?? 5000 };
+    return {
+      module: ReviewQueueModule,
+      imports: options.imports,
+      controllers: [AlertsController, FramesController],
+      providers: [
+        { provide: ReviewDecisionFeed, useValue: new ReviewDecisionFeed() },
+        {
+          provide: AlertQueriesService,
+          inject: [DATABASE],
+          useFactory: (db: DatabaseHandle) =>
+            new AlertQueriesService(new AlertRepository(db), new ReviewRepository(db), new ModelRegistryRepository(db), new LineRepository(db)),
+        },
+        {
+          provide: SubmitReviewUseCase,
+          inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed],
+          useFactory: (db: DatabaseHandle, bus: MessageBus, feed: ReviewDecisionFeed) =>
+            new SubmitReviewUseCase(new AlertRepository(db), new ReviewRepository(db), new LineRepository(db), bus, feed, settings),
+        },
+        { provide: BulkReviewUseCase, inject: [SubmitReviewUseCase], useFactory: (submit: SubmitReviewUseCase) => new BulkReviewUseCase(submit) },
+        {
+          provide: FrameImagesService,
+          inject: [DATABASE, OBJECT_STORE],
+          useFactory: (db: DatabaseHandle, store: ObjectStore) => new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
+        },
+        {
+          provide: AlertStreamService,
+          inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed, LOGGER, ShutdownRegistry],
+          useFactory: (db: DatabaseHandle, bus: MessageBus, feed: ReviewDecisionFeed, logger: Logger, registry: ShutdownRegistry) => {
+            const stream = new AlertStreamService(bus, new AlertRepository(db), feed, {
+              groupId: options.settings?.sseGroupId ?? sseGroupId(),
+              logger,
+              ...(options.settings?.pingIntervalMs ? { pingIntervalMs: options.settings.pingIntervalMs } : {}),
+            });
+            registry.register({ name: 'alert-stream', order: ShutdownOrder.stopConsuming, close: () => stream.stop() });
+            void stream.start();
+            return stream;
+          },
+        },
+        {
+          // review-submitted and its .dlq exist before the first decision is published.
+          provide: REVIEW_TOPIC_SETUP,
+          inject: [MESSAGE_BUS, LOGGER, ShutdownRegistry],
+          useFactory: (bus: MessageBus, logger: Logger, registry: ShutdownRegistry) => {
+            const setup = new RetryingStartupTask('create topic review-submitted', () => bus.ensureTopics([Topics.reviewSubmitted]), { logger });
+            registry.register({ name: 'review-topic-setup', order: ShutdownOrder.stopConsuming, close: () => setup.stop() });
+            void setup.start();
+            return setup;
+          },
+        },
+      ],
+      exports: [AlertStreamService],
+    };
+  }
+}
