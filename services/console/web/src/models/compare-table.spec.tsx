@@ -1,0 +1,76 @@
+/** @jest-environment jsdom */
+import { render, screen, within } from '@testing-library/react';
+import type { ModelComparison, ModelDetail } from '../api/api-types';
+import { CompareTable, deltaOf } from './compare-table';
+import { prPath } from './pr-plot';
+
+function model(id: string, version: number): ModelDetail {
+  return {
+    id,
+    name: 'pcb-template-s4',
+    version,
+    backend: 'wasm',
+    classes: ['open', 'short'],
+    usesTemplate: true,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    metrics: {},
+    parentVersionId: null,
+    productionOn: [],
+    spec: {},
+    trainingDataFingerprint: null,
+    lineage: { parent: null, trainingData: null },
+    evaluation: null,
+  };
+}
+
+const comparison: ModelComparison = {
+  a: model('a', 3),
+  b: model('b', 4),
+  overall: { a: { map50: 0.9, map: 0.6 }, b: { map50: 0.925, map: 0.61 } },
+  perClass: [
+    { className: 'open', a: { ap50: 0.95, ap: 0.7 }, b: { ap50: 0.97, ap: 0.72 }, deltaAp50: 0.02 },
+    { className: 'short', a: { ap50: 0.85, ap: 0.5 }, b: { ap50: 0.8, ap: 0.49 }, deltaAp50: -0.05 },
+    { className: 'spur', a: null, b: { ap50: 0.7, ap: 0.4 }, deltaAp50: null },
+    { className: 'pin-hole', a: { ap50: 0.9, ap: 0.6 }, b: { ap50: 0.902, ap: 0.6 }, deltaAp50: 0.002 },
+  ],
+};
+
+describe('CompareTable', () => {
+  it('shows both versions per class with signed, coloured deltas', () => {
+    render(<CompareTable comparison={comparison} />);
+    const table = screen.getByTestId('compare-table');
+    expect(within(table).getByText('A · pcb-template-s4 v3')).toBeTruthy();
+    expect(within(table).getByText('B · pcb-template-s4 v4')).toBeTruthy();
+
+    const row = (name: string) => table.querySelector(`tr[data-class="${name}"]`) as HTMLTableRowElement;
+    const cells = (name: string) => [...row(name).cells].map((c) => c.textContent);
+    expect(cells('open')).toEqual(['open', '0.950', '0.700', '0.970', '0.720', '+0.020']);
+    expect(row('open').cells[5]!.className).toContain('up');
+    expect(cells('short')[5]).toBe('-0.050');
+    expect(row('short').cells[5]!.className).toContain('down');
+    expect(cells('spur')).toEqual(['spur', 'not in A', '—', '0.700', '0.400', '—']);
+    // A change inside the noise band is shown but not coloured.
+    expect(row('pin-hole').cells[5]!.className).not.toMatch(/up|down/);
+    expect(cells('(overall)')[5]).toBe('+0.025');
+  });
+
+  it('recomputes a missing delta when both sides have the class', () => {
+    expect(deltaOf({ className: 'x', a: { ap50: 0.5, ap: 0.3 }, b: { ap50: 0.75, ap: 0.3 }, deltaAp50: null })).toBeCloseTo(0.25);
+    expect(deltaOf({ className: 'x', a: null, b: { ap50: 0.75, ap: 0.3 }, deltaAp50: null })).toBeNull();
+  });
+});
+
+describe('prPath', () => {
+  it('draws recall on x and precision on y inside the plot area', () => {
+    const path = prPath({ recall: [0, 0.5, 1], precision: [1, 0.8, 0] });
+    const points = path.split(' ').map((p) => p.slice(1).split(',').map(Number));
+    expect(path.startsWith('M')).toBe(true);
+    expect(points).toHaveLength(3);
+    const [first, mid, last] = points as [number[], number[], number[]];
+    expect(first[0]).toBeLessThan(mid[0]!);
+    expect(mid[0]).toBeLessThan(last[0]!);
+    // Precision 1 is at the top (smaller y) and 0 at the bottom.
+    expect(first[1]).toBeLessThan(mid[1]!);
+    expect(mid[1]).toBeLessThan(last[1]!);
+  });
+});

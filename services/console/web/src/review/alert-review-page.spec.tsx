@@ -1,0 +1,130 @@
+/** @jest-environment jsdom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { AlertDetail } from '../api/api-types';
+import { App } from '../app';
+import { FakeConsole } from '../testing/fake-console';
+import { alertFixture, userFixture } from '../testing/fixtures';
+
+function detail(overrides: Partial<AlertDetail> = {}): AlertDetail {
+  const alert = alertFixture({
+    frame: { width: 640, height: 480 },
+    detections: [
+      { className: 'scratch', score: 0.93, box: { x1: 10, y1: 20, x2: 110, y2: 70 } },
+      { className: 'dent', score: 0.61, box: { x1: 300, y1: 300, x2: 340, y2: 350 } },
+    ],
+  });
+  return {
+    ...alert,
+    imageUrl: `/api/v1/frames/${alert.frameId}/image`,
+    templateUrl: null,
+    modelClasses: ['scratch', 'dent', 'crack'],
+    reviews: [],
+    ...overrides,
+  };
+}
+
+function consoleFor(current: AlertDetail, next: AlertDetail, role: 'operator' | 'ml-engineer' = 'operator') {
+  return new FakeConsole()
+    .on('GET', '/api/v1/auth/me', { body: { user: userFixture({ role }), expiresAt: '2030-01-01T00:00:00.000Z' } })
+    .on('GET', '/api/v1/alerts', { body: { items: [current, next], nextCursor: null } })
+    .on('GET', `/api/v1/alerts/${current.id}`, { body: current })
+    .on('GET', `/api/v1/alerts/${next.id}`, { body: next })
+    .on('POST', `/api/v1/alerts/${current.id}/reviews`, (request) => ({
+      status: 201,
+      body: {
+        review: { id: 'r-1', reviewer: 'olga', decision: (request.body as { decision: string }).decision, boxes: [], comment: null, createdAt: current.createdAt },
+        alert: { ...current, status: (request.body as { decision: string }).decision },
+        conflictsWith: null,
+      },
+    }));
+}
+
+async function open(api: FakeConsole, alert: AlertDetail) {
+  api.install();
+  window.history.replaceState(null, '', `/alerts/${alert.id}`);
+  render(<App />);
+  await screen.findByTestId('alert-image');
+}
+
+const key = (k: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key: k, ...init });
+
+describe('alert review page', () => {
+  it('draws the detections as boxes over the frame', async () => {
+    const current = detail();
+    await open(consoleFor(current, detail()), current);
+    expect(screen.getByTestId('alert-image').getAttribute('src')).toBe(current.imageUrl);
+    const boxes = screen.getAllByTestId('box');
+    expect(boxes.map((b) => b.getAttribute('data-class'))).toEqual(['scratch', 'dent']);
+    expect(boxes[0]!.querySelector('rect')!.getAttribute('x')).toBe('10');
+    expect(screen.getByTestId('review-status').textContent).toContain('open');
+    expect(screen.queryByTestId('template-toggle')).toBeNull();
+  });
+
+  it('confirms with "c" and goes on to the next alert in the queue', async () => {
+    const current = detail();
+    const next = detail();
+    const api = consoleFor(current, next);
+    await open(api, current);
+    key('c');
+    await waitFor(() => expect(window.location.pathname).toBe(`/alerts/${next.id}`));
+    expect(api.requests.find((r) => r.method === 'POST')!.body).toEqual({ decision: 'confirmed' });
+    await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('Confirmed'));
+  });
+
+  it('corrects by keyboard: edit, select, move, resize, relabel, draw and delete, then Enter saves all boxes in frame pixels', async () => {
+    const current = detail();
+    const api = consoleFor(current, detail());
+    await open(api, current);
+    key('e');
+    fireEvent.click(screen.getAllByRole('button', { name: /scratch 0\.93/ })[0]!);
+    expect(screen.getAllByTestId('box')[0]!.getAttribute('data-selected')).toBe('true');
+    key('ArrowRight');
+    key('ArrowDown', { shiftKey: true });
+    key('ArrowRight', { shiftKey: true, altKey: true });
+    fireEvent.change(screen.getByTestId('box-class-select'), { target: { value: 'crack' } });
+    fireEvent.click(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]!);
+    fireEvent.click(screen.getByTestId('box-delete'));
+    expect(screen.getAllByTestId('box')).toHaveLength(1);
+    key('Enter');
+    await waitFor(() => expect(api.requests.some((r) => r.method === 'POST')).toBe(true));
+    expect(api.requests.find((r) => r.method === 'POST')!.body).toEqual({
+      decision: 'corrected',
+      boxes: [{ className: 'crack', box: { x1: 11, y1: 30, x2: 112, y2: 80 } }],
+    });
+  });
+
+  it('Esc cancels a correction and brings the detections back', async () => {
+    const current = detail();
+    await open(consoleFor(current, detail()), current);
+    fireEvent.click(screen.getByTestId('decision-correct'));
+    fireEvent.click(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]!);
+    key('Delete');
+    expect(screen.getAllByTestId('box')).toHaveLength(1);
+    key('Escape');
+    expect(screen.getAllByTestId('box')).toHaveLength(2);
+    expect(screen.queryByTestId('save-correction')).toBeNull();
+  });
+
+  it("shows the server's refusal", async () => {
+    const current = detail();
+    const api = consoleFor(current, detail());
+    api.on('POST', `/api/v1/alerts/${current.id}/reviews`, {
+      status: 403,
+      body: { error: { code: 'forbidden', message: 'role operator may not do this', errorId: 'err-9' } },
+    });
+    await open(api, current);
+    fireEvent.click(screen.getByTestId('decision-reject'));
+    const error = await screen.findByTestId('review-error');
+    expect(error.textContent).toContain('Not allowed for your role');
+    expect(error.textContent).toContain('err-9');
+    expect(window.location.pathname).toBe(`/alerts/${current.id}`);
+  });
+
+  it('hides decisions from a role that cannot review', async () => {
+    const current = detail({ templateUrl: '/api/v1/frames/f/template' });
+    await open(consoleFor(current, detail(), 'ml-engineer'), current);
+    expect(screen.queryByTestId('decision-confirm')).toBeNull();
+    fireEvent.click(screen.getByTestId('template-toggle'));
+    expect(screen.getByTestId('alert-image').getAttribute('src')).toBe('/api/v1/frames/f/template');
+  });
+});
