@@ -34,6 +34,11 @@ export interface BootstrapServiceOptions {
   readonly errorHttpStatus?: ErrorHttpStatusMap;
   /** Runs last in the shutdown sequence; services pass their telemetry flush here. */
   readonly onShutdown?: () => Promise<void>;
+  /**
+   * Adds what a service serves beside its controllers (an OpenAPI document, static files), after
+   * the body parsers and request logging, before the server listens.
+   */
+  readonly configure?: (app: NestExpressApplication, logger: Logger) => void | Promise<void>;
 }
 
 export interface RunningService {
@@ -88,6 +93,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
     const requestLogging = new RequestLoggingMiddleware(logger);
     app.use(requestLogging.use.bind(requestLogging));
     app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), logger, options.errorHttpStatus));
+    await options.configure?.(app, logger);
 
     registry.register({
       name: 'http-server',
