@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Subscription as RxSubscription } from 'rxjs';
-import { parseRequest } from '../http/request.parser';
+import { ApiZodBody, ApiZodQuery, ZodValidationPipe } from '@argus/platform';
+import type { z } from 'zod';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
 import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
@@ -23,8 +24,8 @@ export class AlertsController {
   ) {}
 
   @Get()
-  async list(@Query() query: unknown) {
-    const q = parseRequest(AlertListQuerySchema, query, 'query');
+  @ApiZodQuery(AlertListQuerySchema)
+  async list(@Query(new ZodValidationPipe(AlertListQuerySchema, 'query')) q: z.output<typeof AlertListQuerySchema>) {
     return this.queries.list({
       ...(q.status === 'all' ? {} : { status: q.status }),
       ...(q.lineId ? { lineId: q.lineId } : {}),
@@ -65,24 +66,26 @@ export class AlertsController {
   @Post('bulk-review')
   @HttpCode(200)
   @Roles('operator')
-  async bulkReview(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const b = parseRequest(BulkReviewRequestSchema, body, 'body');
+  @ApiZodBody(BulkReviewRequestSchema)
+  async bulkReview(@Body(new ZodValidationPipe(BulkReviewRequestSchema)) b: z.output<typeof BulkReviewRequestSchema>, @CurrentPrincipal() principal: Principal) {
     const results = await this.bulk.execute({ decision: b.decision, alertIds: b.alertIds, reviewer: { id: principal.id, name: principal.name } });
     return { results };
   }
 
   @Get(':id')
-  async detail(@Param() params: unknown) {
-    const { id } = parseRequest(AlertIdParamsSchema, params, 'params');
+  async detail(@Param(new ZodValidationPipe(AlertIdParamsSchema, 'params')) { id }: z.output<typeof AlertIdParamsSchema>) {
     return this.queries.detail(id);
   }
 
   @Post(':id/reviews')
   @HttpCode(201)
   @Roles('operator')
-  async review(@Param() params: unknown, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const { id } = parseRequest(AlertIdParamsSchema, params, 'params');
-    const b = parseRequest(ReviewRequestSchema, body, 'body');
+  @ApiZodBody(ReviewRequestSchema)
+  async review(
+    @Param(new ZodValidationPipe(AlertIdParamsSchema, 'params')) { id }: z.output<typeof AlertIdParamsSchema>,
+    @Body(new ZodValidationPipe(ReviewRequestSchema)) b: z.output<typeof ReviewRequestSchema>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const { recorded, alert, conflictsWith } = await this.submit.execute({
       alertId: id,
       decision: b.decision,

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { parseRequest } from '../http/request.parser';
+import { ApiZodQuery, ZodValidationPipe } from '@argus/platform';
 import { DashboardService } from './dashboard.service';
 
 const DashboardQuerySchema = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
@@ -11,8 +11,8 @@ export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
-  async get(@Query() query: unknown) {
-    const { minutes } = parseRequest(DashboardQuerySchema, query, 'query');
+  @ApiZodQuery(DashboardQuerySchema)
+  async get(@Query(new ZodValidationPipe(DashboardQuerySchema, 'query')) { minutes }: z.output<typeof DashboardQuerySchema>) {
     return this.dashboard.build(minutes);
   }
 }

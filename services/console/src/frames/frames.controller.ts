@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import { UuidSchema } from '@argus/contracts';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { z } from 'zod';
-import { parseRequest } from '../http/request.parser';
+import { ZodValidationPipe } from '@argus/platform';
 import { FrameImagesService, type StoredImage } from './frame-images.service';
 
 const FrameParamsSchema = z.object({ frameId: UuidSchema });
+type FrameParams = z.output<typeof FrameParamsSchema>;
 
 /** A frame's stored image and its golden template, for the alert page. Any signed-in role. */
 @Controller('api/v1/frames/:frameId')
@@ -14,14 +15,12 @@ export class FramesController {
   constructor(private readonly images: FrameImagesService) {}
 
   @Get('image')
-  async image(@Param() params: unknown, @Res() response: ServerResponse): Promise<void> {
-    const { frameId } = parseRequest(FrameParamsSchema, params, 'params');
+  async image(@Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams, @Res() response: ServerResponse): Promise<void> {
     await send(response, await this.images.image(frameId));
   }
 
   @Get('template')
-  async template(@Param() params: unknown, @Res() response: ServerResponse): Promise<void> {
-    const { frameId } = parseRequest(FrameParamsSchema, params, 'params');
+  async template(@Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams, @Res() response: ServerResponse): Promise<void> {
     await send(response, await this.images.template(frameId));
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { INVALID_REQUEST } from './request.parser';
-import { DomainError } from '@argus/platform';
+import { InvalidRequestError } from '@argus/platform';
 
 /** The position after the last item of a page: its time and id (the list's sort key). */
 export interface KeysetPosition {
@@ -25,9 +24,7 @@ export function decodeCursor(cursor: string): KeysetPosition {
   }
   const parsed = CursorSchema.safeParse(json);
   if (!parsed.success) {
-    throw new DomainError(INVALID_REQUEST, 'cursor is not one this API returned (pass nextCursor from the previous page as is)', {
-      issues: [{ path: 'query.cursor', message: 'not a cursor of this list' }],
-    });
+    throw new InvalidRequestError('query', [{ path: 'cursor', message: 'not a cursor of this list: pass nextCursor from the previous page as is' }]);
   }
   return { at: new Date(parsed.data.t), id: parsed.data.id };
 }

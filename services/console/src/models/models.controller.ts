@@ -1,7 +1,7 @@
 import { UuidSchema } from '@argus/contracts';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { parseRequest } from '../http/request.parser';
+import { ApiZodQuery, ZodValidationPipe } from '@argus/platform';
 import { ModelCatalogService } from './model-catalog.service';
 
 const ListQuerySchema = z.object({ name: z.string().min(1).max(128).optional() });
@@ -14,20 +14,19 @@ export class ModelsController {
   constructor(private readonly catalog: ModelCatalogService) {}
 
   @Get()
-  async list(@Query() query: unknown) {
-    const { name } = parseRequest(ListQuerySchema, query, 'query');
+  @ApiZodQuery(ListQuerySchema)
+  async list(@Query(new ZodValidationPipe(ListQuerySchema, 'query')) { name }: z.output<typeof ListQuerySchema>) {
     return { items: await this.catalog.list(name) };
   }
 
   @Get('compare')
-  async compare(@Query() query: unknown) {
-    const { a, b } = parseRequest(CompareQuerySchema, query, 'query');
+  @ApiZodQuery(CompareQuerySchema)
+  async compare(@Query(new ZodValidationPipe(CompareQuerySchema, 'query')) { a, b }: z.output<typeof CompareQuerySchema>) {
     return this.catalog.compare(a, b);
   }
 
   @Get(':id')
-  async detail(@Param() params: unknown) {
-    const { id } = parseRequest(IdParamsSchema, params, 'params');
+  async detail(@Param(new ZodValidationPipe(IdParamsSchema, 'params')) { id }: z.output<typeof IdParamsSchema>) {
     return this.catalog.detail(id);
   }
 }

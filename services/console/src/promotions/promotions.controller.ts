@@ -1,13 +1,14 @@
 import { SlugSchema, UuidSchema } from '@argus/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { parseRequest } from '../http/request.parser';
+import { ApiZodBody, ZodValidationPipe } from '@argus/platform';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
 import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { LinePromotionsService } from './line-promotions.service';
 
 const LineParamsSchema = z.object({ lineId: SlugSchema });
+type LineParams = z.output<typeof LineParamsSchema>;
 const ReasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500);
 const PromoteBodySchema = z.strictObject({ modelVersionId: UuidSchema, reason: ReasonSchema });
 const RollbackBodySchema = z.strictObject({ reason: ReasonSchema });
@@ -18,26 +19,31 @@ export class PromotionsController {
   constructor(private readonly promotions: LinePromotionsService) {}
 
   @Get('promotions')
-  async timeline(@Param() params: unknown) {
-    const { lineId } = parseRequest(LineParamsSchema, params, 'params');
+  async timeline(@Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams) {
     return { items: await this.promotions.timeline(lineId) };
   }
 
   @Post('promotions')
   @HttpCode(201)
   @Roles('ml-engineer')
-  async promote(@Param() params: unknown, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const { lineId } = parseRequest(LineParamsSchema, params, 'params');
-    const b = parseRequest(PromoteBodySchema, body, 'body');
+  @ApiZodBody(PromoteBodySchema)
+  async promote(
+    @Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams,
+    @Body(new ZodValidationPipe(PromoteBodySchema)) b: z.output<typeof PromoteBodySchema>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.promotions.promote(lineId, b.modelVersionId, principal.name, b.reason);
   }
 
   @Post('rollback')
   @HttpCode(201)
   @Roles('ml-engineer')
-  async rollback(@Param() params: unknown, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const { lineId } = parseRequest(LineParamsSchema, params, 'params');
-    const b = parseRequest(RollbackBodySchema, body, 'body');
+  @ApiZodBody(RollbackBodySchema)
+  async rollback(
+    @Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams,
+    @Body(new ZodValidationPipe(RollbackBodySchema)) b: z.output<typeof RollbackBodySchema>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.promotions.rollback(lineId, principal.name, b.reason);
   }
 }

@@ -3,8 +3,7 @@ import { type LabelledBox, type ReviewDecision, type ReviewSubmittedV1, Topics }
 import { deterministicEventId, type MessageBus } from '@argus/messaging';
 import type { AlertRepository, AlertWithFrame, LineRepository, RecordedReview, ReviewRepository } from '@argus/persistence';
 import { AlertNotFoundError, RecordConflictError } from '@argus/persistence';
-import { CommonErrorCodes, DomainError } from '@argus/platform';
-import { INVALID_REQUEST } from '../http/request.parser';
+import { CommonErrorCodes, DomainError, InvalidRequestError } from '@argus/platform';
 import { findConflictingReview } from './review-conflict.finder';
 import type { ReviewDecisionFeed } from './review-decision.feed';
 
@@ -125,15 +124,15 @@ function boxesFor(command: SubmitReviewCommand, alert: AlertWithFrame): Labelled
       if (given === undefined) throw invalid('a correction needs its boxes (an empty list when every box was deleted)');
       for (const [i, b] of given.entries()) {
         if (b.box.x2 > alert.frame.width || b.box.y2 > alert.frame.height) {
-          throw invalid(`boxes.${i} lies outside the ${alert.frame.width}×${alert.frame.height} frame`, `body.boxes.${i}.box`);
+          throw invalid(`boxes.${i} lies outside the ${alert.frame.width}×${alert.frame.height} frame`, `boxes.${i}.box`);
         }
       }
       return [...given];
   }
 }
 
-function invalid(message: string, path = 'body.boxes'): DomainError {
-  return new DomainError(INVALID_REQUEST, message, { issues: [{ path, message }] });
+function invalid(message: string, path = 'boxes'): InvalidRequestError {
+  return new InvalidRequestError('body', [{ path, message }]);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
