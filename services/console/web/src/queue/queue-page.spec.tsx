@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import type { AlertSummary } from '../api/api-types';
 import { App } from '../app';
 import { FakeConsole, FakeEventSource } from '../testing/fake-console';
-import { alertFixture, userFixture } from '../testing/fixtures';
+import { alertFixture, present, userFixture } from '../testing/fixtures';
 
 const rows = () => screen.queryAllByTestId('alert-row').map((r) => r.getAttribute('data-alert-id'));
 
@@ -38,7 +38,7 @@ describe('queue page', () => {
     expect(screen.getByTestId('queue-count').textContent).toBe('2');
     expect(screen.getByTestId('current-user').textContent).toContain('operator');
     expect(screen.queryByTestId('nav-admin')).toBeNull();
-    const query = api.requests.find((r) => r.path === '/api/v1/alerts')!.query;
+    const query = present(api.requests.find((r) => r.path === '/api/v1/alerts')).query;
     expect(query.get('status')).toBe('open');
   });
 
@@ -86,7 +86,7 @@ describe('queue page', () => {
     fireEvent.click(within(dialog).getByTestId('bulk-dialog-ok'));
     await waitFor(() => expect(screen.queryByTestId('bulk-dialog')).toBeNull());
 
-    const post = api.requests.find((r) => r.method === 'POST')!;
+    const post = present(api.requests.find((r) => r.method === 'POST'));
     expect(post.body).toEqual({ decision: 'confirmed', alertIds: [a2.id, a1.id, ...many.map((a) => a.id)], confirm: true });
     expect(screen.getByRole('status').textContent).toContain('5 alerts confirmed');
   });

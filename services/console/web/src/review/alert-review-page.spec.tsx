@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { AlertDetail } from '../api/api-types';
 import { App } from '../app';
 import { FakeConsole } from '../testing/fake-console';
-import { alertFixture, userFixture } from '../testing/fixtures';
+import { alertFixture, present, userFixture } from '../testing/fixtures';
 
 function detail(overrides: Partial<AlertDetail> = {}): AlertDetail {
   const alert = alertFixture({
@@ -55,7 +55,7 @@ describe('alert review page', () => {
     expect(screen.getByTestId('alert-image').getAttribute('src')).toBe(current.imageUrl);
     const boxes = screen.getAllByTestId('box');
     expect(boxes.map((b) => b.getAttribute('data-class'))).toEqual(['scratch', 'dent']);
-    expect(boxes[0]!.querySelector('rect')!.getAttribute('x')).toBe('10');
+    expect(present(present(boxes[0]).querySelector('rect')).getAttribute('x')).toBe('10');
     expect(screen.getByTestId('review-status').textContent).toContain('open');
     expect(screen.queryByTestId('template-toggle')).toBeNull();
   });
@@ -67,7 +67,7 @@ describe('alert review page', () => {
     await open(api, current);
     key('c');
     await waitFor(() => expect(window.location.pathname).toBe(`/alerts/${next.id}`));
-    expect(api.requests.find((r) => r.method === 'POST')!.body).toEqual({ decision: 'confirmed' });
+    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({ decision: 'confirmed' });
     await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('Confirmed'));
   });
 
@@ -76,18 +76,18 @@ describe('alert review page', () => {
     const api = consoleFor(current, detail());
     await open(api, current);
     key('e');
-    fireEvent.click(screen.getAllByRole('button', { name: /scratch 0\.93/ })[0]!);
-    expect(screen.getAllByTestId('box')[0]!.getAttribute('data-selected')).toBe('true');
+    fireEvent.click(present(screen.getAllByRole('button', { name: /scratch 0\.93/ })[0]));
+    expect(present(screen.getAllByTestId('box')[0]).getAttribute('data-selected')).toBe('true');
     key('ArrowRight');
     key('ArrowDown', { shiftKey: true });
     key('ArrowRight', { shiftKey: true, altKey: true });
     fireEvent.change(screen.getByTestId('box-class-select'), { target: { value: 'crack' } });
-    fireEvent.click(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]!);
+    fireEvent.click(present(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]));
     fireEvent.click(screen.getByTestId('box-delete'));
     expect(screen.getAllByTestId('box')).toHaveLength(1);
     key('Enter');
     await waitFor(() => expect(api.requests.some((r) => r.method === 'POST')).toBe(true));
-    expect(api.requests.find((r) => r.method === 'POST')!.body).toEqual({
+    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({
       decision: 'corrected',
       boxes: [{ className: 'crack', box: { x1: 11, y1: 30, x2: 112, y2: 80 } }],
     });
@@ -97,7 +97,7 @@ describe('alert review page', () => {
     const current = detail();
     await open(consoleFor(current, detail()), current);
     fireEvent.click(screen.getByTestId('decision-correct'));
-    fireEvent.click(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]!);
+    fireEvent.click(present(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]));
     key('Delete');
     expect(screen.getAllByTestId('box')).toHaveLength(1);
     key('Escape');

@@ -1,4 +1,5 @@
 import { editorReducer, type EditorAction, type EditorState, initialEditorState, isDirty } from './box-editor.reducer';
+import { present } from '../testing/fixtures';
 
 const frame = { width: 200, height: 100 };
 const detections = [
@@ -38,17 +39,17 @@ describe('box editor', () => {
   });
 
   it('moves a dragged box relative to where the drag began', () => {
-    const from = detections[0]!.box;
+    const from = present(detections[0]).box;
     const state = run(start, { type: 'start-edit' }, { type: 'move', index: 0, dx: 3, dy: 3, from }, { type: 'move', index: 0, dx: 6, dy: 4, from });
-    expect(state.boxes[0]!.box).toEqual({ x1: 16, y1: 14, x2: 46, y2: 34 });
+    expect(present(state.boxes[0]).box).toEqual({ x1: 16, y1: 14, x2: 46, y2: 34 });
   });
 
   it('resizes with a handle and by the keyboard', () => {
-    const from = detections[1]!.box;
+    const from = present(detections[1]).box;
     const dragged = run(start, { type: 'start-edit' }, { type: 'resize', index: 1, handle: 'nw', to: { x: 90, y: 40 }, from });
-    expect(dragged.boxes[1]!.box).toEqual({ x1: 90, y1: 40, x2: 150, y2: 90 });
+    expect(present(dragged.boxes[1]).box).toEqual({ x1: 90, y1: 40, x2: 150, y2: 90 });
     const keyed = run(dragged, { type: 'resize-by', index: 1, dw: 10, dh: 10 });
-    expect(keyed.boxes[1]!.box).toEqual({ x1: 90, y1: 40, x2: 160, y2: 100 });
+    expect(present(keyed.boxes[1]).box).toEqual({ x1: 90, y1: 40, x2: 160, y2: 100 });
   });
 
   it('draws a new unscored box in draw mode, then selects it for editing', () => {

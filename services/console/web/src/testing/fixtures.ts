@@ -33,3 +33,9 @@ export function userFixture(overrides: Partial<User> = {}): User {
     ...overrides,
   };
 }
+
+/** The value, or a test failure naming what was missing (instead of a `!` assertion). */
+export function present<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
+  return value;
+}
