@@ -1,4 +1,6 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import {
   DEEPPCB_CLASSES,
@@ -25,12 +27,24 @@ const spec: CommandSpec = {
     format: { type: 'string', valueName: 'F', description: 'deeppcb (x1,y1,x2,y2,confidence,type a line) or json', default: 'deeppcb' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads (1 leaves the other core to JPEG decoding, which costs more than the model)', default: '1' },
+    threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads; auto = half the cores (on 2 cores: 1, leaving the other core to JPEG decoding, which costs about as much as the model)', default: 'auto' },
     'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence written (default the package's)" },
     'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
   },
   examples: ['argus detect --model models/deeppcb --input ../shared/datasets/deeppcb/group20085/20085 --out tmp/results --format deeppcb'],
 };
+
+/** Batches decoded ahead of the model (see the loop in run). */
+const DECODE_LOOKAHEAD = 4;
+
+/**
+ * ONNX Runtime threads when --threads is auto: half the cores, the other half decoding JPEGs on
+ * libuv's pool (decoding a DeepPCB pair costs about as much CPU as the model; a second spinning
+ * ORT thread on a 2-core machine starved the decoder).
+ */
+function defaultModelThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
 
 const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff'];
 
@@ -119,7 +133,7 @@ export const detectCommand: CliCommand = {
     const format = choiceOption(values, 'format', ['deeppcb', 'json'] as const) as 'deeppcb' | 'json';
     const batchSize = numberOption(values, 'batch-size', { integer: true, min: 1, max: 256 }) as number;
     const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
-    const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 64 }) as number;
+    const threads = values['threads'] === 'auto' ? defaultModelThreads() : (numberOption(values, 'threads', { integer: true, min: 1, max: 64 }) as number);
     const scoreThreshold = numberOption(values, 'score-threshold', { min: 0, max: 1 });
     const nmsIou = numberOption(values, 'nms-iou', { min: 0, max: 1 });
     const outDir = requiredString(values, 'out');
@@ -147,38 +161,50 @@ export const detectCommand: CliCommand = {
     let detectionCount = 0;
     const failures: string[] = [];
     try {
-      // Decoding of the next batch overlaps the model and the writing of this one.
+      // Decoding runs DECODE_LOOKAHEAD batches ahead of the model. ONNX Runtime's run blocks this
+      // thread, and every step of a decode (read, header, letterbox) needs this thread to start the
+      // next one on libuv's pool, so with one batch of look-ahead a decode advanced one step per
+      // model call and the model then waited for it (6-8 s of a 17 s run over the 1,000 DeepPCB
+      // pairs); a few batches in flight keep the other core decoding while the model runs.
       const prepare = (batch: InputImage[]): Promise<PreprocessedBatch> => readInputs(batch, withTemplate).then((x) => runner.preprocess(x));
-      let pending = batches[0] ? prepare(batches[0]) : undefined;
+      const inFlight: Promise<PreprocessedBatch>[] = [];
+      let nextToPrepare = 0;
+      const fill = (): void => {
+        while (inFlight.length < DECODE_LOOKAHEAD && nextToPrepare < batches.length) {
+          const p = prepare(batches[nextToPrepare++] as InputImage[]);
+          p.catch(() => undefined); // awaited in order below; this only keeps an early failure from being "unhandled"
+          inFlight.push(p);
+        }
+      };
+      fill();
       for (let b = 0; b < batches.length; b++) {
         const batch = batches[b] as InputImage[];
-        const prepared = await (pending as Promise<PreprocessedBatch>);
-        const next = batches[b + 1];
-        pending = next ? prepare(next) : undefined;
+        const prepared = await (inFlight.shift() as Promise<PreprocessedBatch>);
+        fill();
         const result = await runner.detectPreprocessed(prepared, batch.length);
         for (const f of result.failures) failures.push(`${f.label}: ${f.error.message}`);
         const failed = new Set(result.failures.map((f) => f.index));
-        await Promise.all(
-          batch.map(async (item, i) => {
-            if (failed.has(i)) return;
-            const detections = result.detections[i] ?? [];
-            detectionCount += detections.length;
-            written++;
-            if (format === 'deeppcb') {
-              await writeFile(path.join(outDir, `${item.id}.txt`), formatDeepPcbResult(detections));
-            } else {
-              const size = result.imageSizes[i];
-              const doc = {
-                id: item.id,
-                image: path.basename(item.image),
-                ...(size ? { width: size.width, height: size.height } : {}),
-                model: { name: pkg.metadata.name, version: pkg.metadata.version },
-                detections,
-              };
-              await writeFile(path.join(outDir, `${item.id}.json`), `${JSON.stringify(doc, null, 1)}\n`);
-            }
-          }),
-        );
+        // Result files are written synchronously: they are small, and an async write would queue
+        // on libuv's pool behind the look-ahead's decodes while this thread sat idle.
+        batch.forEach((item, i) => {
+          if (failed.has(i)) return;
+          const detections = result.detections[i] ?? [];
+          detectionCount += detections.length;
+          written++;
+          if (format === 'deeppcb') {
+            writeFileSync(path.join(outDir, `${item.id}.txt`), formatDeepPcbResult(detections));
+          } else {
+            const size = result.imageSizes[i];
+            const doc = {
+              id: item.id,
+              image: path.basename(item.image),
+              ...(size ? { width: size.width, height: size.height } : {}),
+              model: { name: pkg.metadata.name, version: pkg.metadata.version },
+              detections,
+            };
+            writeFileSync(path.join(outDir, `${item.id}.json`), `${JSON.stringify(doc, null, 1)}\n`);
+          }
+        });
       }
     } finally {
       await runner.dispose();
