@@ -1,0 +1,13 @@
+/**
+ * A mock that only has the members given: touching anything else throws, so a use case that makes
+ * an unexpected call fails its test instead of receiving `undefined`.
+ */
+export function strictMock<T extends object>(name: string, members: Partial<T>): T {
+  return new Proxy(members as T, {
+    get(target, property, receiver) {
+      if (property === 'then' || typeof property === 'symbol') return Reflect.get(target, property, receiver);
+      if (!(property in target)) throw new Error(`unexpected use of ${name}.${String(property)}`);
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
