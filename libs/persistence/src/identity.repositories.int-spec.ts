@@ -68,7 +68,7 @@ describe('identity repositories against Postgres', () => {
       const changed = await users.update(user.id, { role: 'admin', passwordHash: 'scrypt$15$8$1$bmV3$bmV3' });
       expect(changed?.before.role).toBe('operator');
       expect(changed?.after.role).toBe('admin');
-      expect(changed!.after.updatedAt.getTime()).toBeGreaterThanOrEqual(changed!.before.updatedAt.getTime());
+      expect(changed?.after.updatedAt.getTime()).toBeGreaterThanOrEqual(changed?.before.updatedAt.getTime() ?? Infinity);
       expect(await users.countEnabledAdmins()).toBe(admins + 1);
       await users.update(user.id, { disabled: true });
       expect(await users.countEnabledAdmins()).toBe(admins);
@@ -169,9 +169,9 @@ describe('identity repositories against Postgres', () => {
       const first = await audit.list({ subjectType: 'user' }, { limit: 2 });
       expect(first.items.map((e) => e.subjectId)).toEqual(['u-4', 'u-3']);
       expect(first.nextBeforeId).toBe(first.items[1]?.id);
-      const second = await audit.list({ subjectType: 'user' }, { limit: 2, beforeId: first.nextBeforeId! });
+      const second = await audit.list({ subjectType: 'user' }, { limit: 2, beforeId: first.nextBeforeId ?? 'missing' });
       expect(second.items.map((e) => e.subjectId)).toEqual(['u-2', 'u-1']);
-      const third = await audit.list({ subjectType: 'user' }, { limit: 2, beforeId: second.nextBeforeId! });
+      const third = await audit.list({ subjectType: 'user' }, { limit: 2, beforeId: second.nextBeforeId ?? 'missing' });
       expect(third.items.map((e) => e.subjectId)).toEqual(['u-0']);
       expect(third.nextBeforeId).toBeNull();
       await expect(audit.list({}, { beforeId: '1; DROP' })).rejects.toThrow(RangeError);

@@ -3,17 +3,18 @@ import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
 import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
 import type { ConsoleConfig } from './config';
+import type { Clock } from './identity/clock';
+import { ConsoleFeaturesModule } from './console-features.module';
 
 /**
  * console: the operators' web console: alerts to review, models to promote or roll back, lines and cameras.
  *
- * No domain logic yet. This module is only the wiring: configuration, the adapters for
- * kafka, postgres, `/health/live` and `/health/ready`, and the ordered shutdown. Later issues add
- * the features as modules imported here.
+ * Wiring only: the adapters for Kafka and Postgres, the console's features on them
+ * (`ConsoleFeaturesModule`, which the embedded mode composes too), `/health/live` and `/health/ready`.
  */
 @Module({})
 export class ConsoleModule {
-  static register(config: ConsoleConfig): DynamicModule {
+  static register(config: ConsoleConfig, overrides: { clock?: Clock } = {}): DynamicModule {
     const messaging = MessagingModule.forRoot(config.kafka);
     const database = DatabaseModule.forRoot(config.database);
     const adapters = [messaging, database];
@@ -21,6 +22,7 @@ export class ConsoleModule {
       module: ConsoleModule,
       imports: [
         ...adapters,
+        ConsoleFeaturesModule.register({ env: config, adapters, ...overrides }),
         HealthModule.register({
           imports: adapters,
           checks: [MESSAGE_BUS_READINESS, DATABASE_READINESS],

@@ -117,19 +117,29 @@ const cookie = (token: string) => ({ cookie: `theme=dark; argus_session=${token}
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
 describe('AuthGuard', () => {
-  it('lets anyone reach @Public routes and the health endpoints', async () => {
+  it('lets anyone reach @Public routes (as JSON when they change something) and the health endpoints', async () => {
     const { run } = setUp();
-    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login' })).outcome).toBe('allowed');
+    const json = { 'content-type': 'application/json' };
+    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login', headers: json })).outcome).toBe('allowed');
+    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login' })).outcome).toBe('unsupported-media-type');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login', headers: form })).outcome).toBe('unsupported-media-type');
     const health = Object.create(HealthController.prototype) as HealthController;
     expect((await run(health, 'live', { method: 'GET', url: '/health/live' })).outcome).toBe('allowed');
+  });
+
+  it('guards only the console API (/api/): other routes of the process check their own credentials', async () => {
+    const { run } = setUp();
+    expect((await run(things, 'create', { method: 'POST', url: '/v1/lines/l/cameras/c/frames' })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/v1/things' })).outcome).toBe('unauthenticated');
   });
 
   it('answers 401 without a credential, with an unknown one, and with a bearer that is not a service token', async () => {
     const { run, denials } = setUp();
     expect((await run(things, 'list', { method: 'GET', url: '/api/v1/things' })).outcome).toBe('unauthenticated');
-    expect((await run(things, 'list', { method: 'GET', url: '/x', headers: cookie('expired-or-unknown') })).outcome).toBe('unauthenticated');
-    expect((await run(things, 'list', { method: 'GET', url: '/x', headers: bearer('argus_st_revoked') })).outcome).toBe('unauthenticated');
-    expect((await run(things, 'list', { method: 'GET', url: '/x', headers: bearer('op-session') })).outcome).toBe('unauthenticated');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: cookie('expired-or-unknown') })).outcome).toBe('unauthenticated');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: bearer('argus_st_revoked') })).outcome).toBe('unauthenticated');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: bearer('op-session') })).outcome).toBe('unauthenticated');
     expect(denials.denials).toEqual([]);
   });
 
@@ -153,12 +163,12 @@ describe('AuthGuard', () => {
 
   it('allows the named roles and admin everywhere; a handler @Roles overrides the class one', async () => {
     const { run, denials } = setUp();
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: cookie('op-session') })).outcome).toBe('allowed');
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: cookie('admin-session') })).outcome).toBe('allowed');
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: cookie('ml-session') })).outcome).toBe('forbidden');
-    expect((await run(classRoles, 'read', { method: 'GET', url: '/a', headers: cookie('ml-session') })).outcome).toBe('allowed');
-    expect((await run(classRoles, 'read', { method: 'GET', url: '/a', headers: cookie('op-session') })).outcome).toBe('forbidden');
-    expect((await run(classRoles, 'open', { method: 'GET', url: '/a/open', headers: cookie('op-session') })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: cookie('op-session') })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: cookie('admin-session') })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: cookie('ml-session') })).outcome).toBe('forbidden');
+    expect((await run(classRoles, 'read', { method: 'GET', url: '/api/a', headers: cookie('ml-session') })).outcome).toBe('allowed');
+    expect((await run(classRoles, 'read', { method: 'GET', url: '/api/a', headers: cookie('op-session') })).outcome).toBe('forbidden');
+    expect((await run(classRoles, 'open', { method: 'GET', url: '/api/a/open', headers: cookie('op-session') })).outcome).toBe('allowed');
     expect(denials.denials.map((d) => [d.principal.name, d.requiredRoles])).toEqual([
       ['mia', ['operator']],
       ['olga', ['ml-engineer']],
@@ -167,21 +177,21 @@ describe('AuthGuard', () => {
 
   it('does not treat a camera token as a console user', async () => {
     const { run, denials } = setUp();
-    expect((await run(things, 'list', { method: 'GET', url: '/t', headers: bearer('argus_st_cam') })).outcome).toBe('forbidden');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/t', headers: bearer('argus_st_cam') })).outcome).toBe('forbidden');
     expect(denials.denials[0]).toMatchObject({ principal: camera, requiredRoles: ['operator', 'ml-engineer', 'admin'] });
   });
 
   it('answers 415 to a cookie-authenticated change that is not JSON (cross-site forms cannot send JSON)', async () => {
     const { run } = setUp();
     const form = { cookie: 'argus_session=op-session', 'content-type': 'application/x-www-form-urlencoded' };
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: form })).outcome).toBe('unsupported-media-type');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: form })).outcome).toBe('unsupported-media-type');
     const none = { cookie: 'argus_session=op-session' };
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: none })).outcome).toBe('unsupported-media-type');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: none })).outcome).toBe('unsupported-media-type');
     const json = { cookie: 'argus_session=op-session', 'content-type': 'application/json; charset=utf-8' };
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: json })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: json })).outcome).toBe('allowed');
     // Reads need no content type, and a bearer token is not sent by browsers on their own.
-    expect((await run(things, 'list', { method: 'GET', url: '/t', headers: none })).outcome).toBe('allowed');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/t', headers: none })).outcome).toBe('allowed');
     const scriptForm = { authorization: 'Bearer argus_st_ops', 'content-type': 'text/plain' };
-    expect((await run(things, 'create', { method: 'POST', url: '/t', headers: scriptForm })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: scriptForm })).outcome).toBe('allowed');
   });
 });

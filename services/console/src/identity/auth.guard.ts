@@ -16,14 +16,17 @@ const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The console's one gate (registered as APP_GUARD, so a new controller is protected by default):
- * - `@Public()` routes and the platform's `/health/*` pass untouched;
+ * - it guards the console API, every route under `/api/`; other routes of the same process pass
+ *   (the platform's `/health/*`, and in embedded mode camera-ingest's uploads, which check their
+ *   own camera token);
+ * - `@Public()` routes pass without a principal;
  * - otherwise the session cookie or bearer service token must resolve to a principal: else 401;
  * - the principal's role must be in the route's `@Roles` (any user role when there is none;
  *   `admin` always): else 403, recorded in the audit log as `access.denied`;
- * - a mutating request authenticated by the cookie must be `Content-Type: application/json`:
- *   else 415. Browsers send cross-site forms only as form/text types and cannot send JSON
- *   cross-origin without a CORS preflight this API never grants, so this (with SameSite=Strict)
- *   shuts out cross-site request forgery.
+ * - a mutating request not authenticated by a bearer token (the cookie, or none on a public
+ *   route such as login) must be `Content-Type: application/json`: else 415. Browsers send
+ *   cross-site forms only as form/text types and cannot send JSON cross-origin without a CORS
+ *   preflight this API never grants, so this (with SameSite=Strict) shuts out request forgery.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -37,10 +40,15 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (context.getClass() === HealthController) return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets)) return true;
-
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const path = (request.originalUrl ?? request.url).split('?')[0] ?? '';
+    if (!path.startsWith('/api/')) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets)) {
+      if (!request.headers['authorization']) this.assertJsonChange(request);
+      return true;
+    }
+
     const presented = readCredential(request.headers);
     if (presented === 'malformed') {
       throw new DomainError(CommonErrorCodes.unauthenticated, 'the Authorization header must be "Bearer argus_st_…" (a console service token)');
@@ -58,7 +66,6 @@ export class AuthGuard implements CanActivate {
 
     const required = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_METADATA, targets) ?? [...USER_ROLES];
     if (!isAllowed(resolved.principal.role, required)) {
-      const path = (request.originalUrl ?? request.url).split('?')[0] ?? '';
       await this.denials
         .recordDenial({ principal: resolved.principal, method: request.method, path, requiredRoles: required })
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not record access.denied in the audit log'));
@@ -68,13 +75,17 @@ export class AuthGuard implements CanActivate {
       });
     }
 
-    if (presented.kind === 'session' && MUTATING_METHODS.has(request.method.toUpperCase()) && !isJson(request.headers['content-type'])) {
+    if (presented.kind === 'session') this.assertJsonChange(request);
+    return true;
+  }
+
+  private assertJsonChange(request: AuthenticatedRequest): void {
+    if (MUTATING_METHODS.has(request.method.toUpperCase()) && !isJson(request.headers['content-type'])) {
       throw new DomainError(
         CommonErrorCodes.unsupportedMediaType,
-        'a change made with the session cookie must be sent as Content-Type: application/json',
+        `${request.method} needs Content-Type: application/json (also without a body) unless it carries a bearer service token`,
       );
     }
-    return true;
   }
 }
 
