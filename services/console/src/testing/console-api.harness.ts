@@ -98,7 +98,8 @@ export class ConsoleApiHarness {
     }
   }
 
-  /** A JSON request as `who` (a signed-in role, or 'anonymous'). */
+  /** A JSON request as `who` (a signed-in role, or 'anonymous'). The body is read field by field by the tests. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async request(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
     const cookie = this.cookies.get(who);
     const response = await fetch(`${this.url}${path}`, {
