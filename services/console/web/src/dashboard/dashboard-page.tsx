@@ -53,8 +53,8 @@ export function DashboardPage() {
                 <span className="stat">{formatPercent(line.defectRate, 2)}</span> defect rate
               </div>
             </div>
-            <LineChart testId="chart-frames" title="Frames/min" colour="#2563eb" minutes={data.minutes} points={line.series.map((s) => ({ minute: s.minute, value: s.frames }))} />
-            <LineChart testId="chart-alerts" title="Alerts/min" colour="#dc2626" minutes={data.minutes} points={line.series.map((s) => ({ minute: s.minute, value: s.alerts }))} />
+            <LineChart testId="chart-frames" title="Frames/min" colour="#2563eb" minutes={data.minutes} end={Date.parse(data.generatedAt)} points={line.series.map((s) => ({ minute: s.minute, value: s.frames }))} />
+            <LineChart testId="chart-alerts" title="Alerts/min" colour="#dc2626" minutes={data.minutes} end={Date.parse(data.generatedAt)} points={line.series.map((s) => ({ minute: s.minute, value: s.alerts }))} />
           </div>
         ))}
         {data && data.lines.length === 0 && <p className="empty">No lines have sent frames yet.</p>}

@@ -1,6 +1,7 @@
 /**
- * A per-minute series as a small SVG line chart: oldest minute on the left, now on the right, the
- * y axis from 0 to a round maximum so two lines' charts read alike.
+ * A per-minute series as a small SVG line chart over a fixed window: `minutes` before `end` on the
+ * left, `end` on the right. Points sit at their own minute, so a gap in the series stays a gap in
+ * time; the y axis runs from 0 to a round maximum.
  */
 export interface ChartPoint {
   minute: string;
@@ -21,24 +22,48 @@ export function niceMax(max: number): number {
   return 10 * power;
 }
 
-export function chartPath(values: readonly number[], yMax: number): string {
-  if (values.length === 0) return '';
-  const dx = values.length > 1 ? PW / (values.length - 1) : 0;
-  return values
-    .map((v, i) => `${i === 0 ? 'M' : 'L'}${(M.left + i * dx).toFixed(1)},${(M.top + PH - (Math.max(0, v) / yMax) * PH).toFixed(1)}`)
+/** Path through the points placed by time in [end − minutes, end] and by value in [0, yMax]. */
+export function chartPath(points: readonly ChartPoint[], yMax: number, end: number, minutes: number): string {
+  const start = end - minutes * 60_000;
+  const span = end - start;
+  const coords = points
+    .map((p) => ({ t: Date.parse(p.minute), v: p.value }))
+    .filter((p) => Number.isFinite(p.t) && p.t >= start - 60_000 && p.t <= end)
+    .sort((a, b) => a.t - b.t);
+  return coords
+    .map((p, i) => {
+      const x = M.left + (Math.max(0, p.t - start) / span) * PW;
+      const y = M.top + PH - (Math.min(yMax, Math.max(0, p.v)) / yMax) * PH;
+      return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`;
+    })
     .join(' ');
 }
 
-export function LineChart({ testId, title, points, colour, minutes }: { testId: string; title: string; points: ChartPoint[]; colour: string; minutes: number }) {
-  const values = points.map((p) => p.value);
-  const yMax = niceMax(Math.max(0, ...values));
-  const line = chartPath(values, yMax);
-  const area = line ? `${line} L${M.left + PW},${M.top + PH} L${M.left},${M.top + PH} Z` : '';
-  const last = values[values.length - 1];
+export function LineChart({
+  testId,
+  title,
+  points,
+  colour,
+  minutes,
+  end,
+}: {
+  testId: string;
+  title: string;
+  points: ChartPoint[];
+  colour: string;
+  minutes: number;
+  end: number;
+}) {
+  const yMax = niceMax(Math.max(0, ...points.map((p) => p.value)));
+  const line = chartPath(points, yMax, end, minutes);
+  const firstX = /^M([\d.]+)/.exec(line)?.[1];
+  const lastX = /L?([\d.]+),[\d.]+$/.exec(line)?.[1];
+  const area = line && firstX && lastX ? `${line} L${lastX},${M.top + PH} L${firstX},${M.top + PH} Z` : '';
+  const last = points[points.length - 1]?.value;
   return (
     <figure className="chart">
       <figcaption>
-        {title} <strong>{last === undefined ? '—' : last}</strong> <span className="muted">last minute</span>
+        {title} <strong>{last === undefined ? '—' : last}</strong> <span className="muted">latest minute</span>
       </figcaption>
       <svg data-testid={testId} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}, last ${minutes} minutes`}>
         <rect x={M.left} y={M.top} width={PW} height={PH} className="plot-bg" />
@@ -58,7 +83,7 @@ export function LineChart({ testId, title, points, colour, minutes }: { testId: 
         </text>
         {area && <path d={area} fill={colour} opacity={0.12} />}
         {line && <path d={line} fill="none" stroke={colour} strokeWidth={1.8} />}
-        {values.length === 0 && (
+        {!line && (
           <text x={M.left + PW / 2} y={M.top + PH / 2} textAnchor="middle" className="tick">
             no data
           </text>

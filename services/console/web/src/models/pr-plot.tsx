@@ -27,6 +27,7 @@ export function prPath(curve: PrCurve): string {
 
 /** Precision–recall at IoU 0.5 of two versions for one class: axes, grid, legend. */
 export function PrPlot({ title, series }: { title: string; series: PrSeries[] }) {
+  const legendWidth = 36 + 6 * Math.max(0, ...series.map((s) => s.label.length + (s.curve ? 0 : 11)));
   return (
     <svg className="pr-plot" data-testid="pr-plot" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Precision–recall: ${title}`}>
       <title>{`Precision–recall at IoU 0.5: ${title}`}</title>
@@ -54,8 +55,9 @@ export function PrPlot({ title, series }: { title: string; series: PrSeries[] })
           <path key={s.label} d={prPath(s.curve)} fill="none" stroke={s.colour} strokeWidth={2} data-series={s.label} />
         ) : null,
       )}
-      <g transform={`translate(${M.left + PW - 150} ${M.top + PH - 16 - series.length * 16})`} className="legend">
-        <rect x={-6} y={-4} width={154} height={series.length * 16 + 8} className="legend-bg" />
+      {/* Bottom left: a precision–recall curve runs from the top left to the bottom right, so this corner stays clear. */}
+      <g transform={`translate(${M.left + 10} ${M.top + PH - 10 - series.length * 16})`} className="legend">
+        <rect x={-6} y={-4} width={legendWidth} height={series.length * 16 + 8} className="legend-bg" />
         {series.map((s, i) => (
           <g key={s.label} transform={`translate(0 ${i * 16})`}>
             <line x1={0} x2={18} y1={6} y2={6} stroke={s.colour} strokeWidth={3} />

@@ -135,6 +135,18 @@ export function QueuePage({ search }: { search: string }) {
     }
   };
 
+  // Esc closes the dialog wherever the focus is (its OK button is disabled while counting).
+  const dialogOpen = bulk !== null;
+  const dialogBusy = bulk?.busy === true && bulk.ids !== null;
+  useEffect(() => {
+    if (!dialogOpen || dialogBusy) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setBulk(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialogOpen, dialogBusy]);
+
   const reviewer = can.review(user.role);
   const lineName = (id: string) => lines.data?.items.find((l) => l.id === id)?.name ?? id;
 
@@ -283,7 +295,7 @@ export function QueuePage({ search }: { search: string }) {
       </div>
 
       {bulk && (
-        <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && !bulk.busy && setBulk(null)}>
+        <div className="dialog-backdrop">
           <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="bulk-title" data-testid="bulk-dialog">
             <h2 id="bulk-title">{bulk.decision === 'confirmed' ? 'Confirm' : 'Reject'} every matching alert?</h2>
             {bulk.ids === null && !bulk.error && <p>Counting the alerts that match the filter…</p>}

@@ -8,11 +8,14 @@ type Drag =
   | { kind: 'resize'; index: number; handle: Handle; from: Box }
   | { kind: 'draw'; start: Point; end: Point };
 
+/** Distinct colours that read on both dark and light parts of a frame, with white label text. */
+const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#c2410c', '#4f46e5', '#be185d', '#65a30d'];
+
 /** A stable colour per class name, so the same defect looks the same on every alert. */
 export function classColour(className: string): string {
   let h = 0;
-  for (const ch of className) h = (h * 31 + ch.charCodeAt(0)) % 360;
-  return `hsl(${h} 85% 45%)`;
+  for (const ch of className) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length] as string;
 }
 
 /**
