@@ -158,7 +158,7 @@ const SERVICES: readonly ServiceUnderTest[] = [
   { name: 'detection-inference', dependencies: ['kafka', 's3', 'postgres', 'inference'] },
   { name: 'continual-fine-tune', dependencies: ['kafka', 's3', 'postgres'] },
   { name: 'architecture-search', dependencies: ['kafka'] },
-  { name: 'console', dependencies: ['kafka', 'postgres'] },
+  { name: 'console', dependencies: ['kafka', 's3', 'postgres'] },
 ];
 
 describe('service lifecycle against the real infrastructure', () => {

@@ -6,6 +6,7 @@ import { loadConsoleConfig } from './config';
 const validEnv = {
   ARGUS_KAFKA_BROKERS: '127.0.0.1:19092',
   ARGUS_DATABASE_URL: 'postgres://argus:pg-secret@127.0.0.1:15432/argus',
+  ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000',
 };
 
 describe('console configuration', () => {
@@ -16,8 +17,8 @@ describe('console configuration', () => {
     expect(config.database).toMatchObject({ host: '127.0.0.1', port: 15432, database: 'argus', applicationName: 'console' });
   });
 
-  it('requires the variables of Kafka and Postgres, and only those', () => {
-    expect(invalidConfigVariables(loadConsoleConfig, {})).toEqual(['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS']);
+  it('requires the variables of Kafka, Postgres and S3, and only those', () => {
+    expect(invalidConfigVariables(loadConsoleConfig, {})).toEqual(['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT']);
     expect(invalidConfigVariables(loadConsoleConfig, validEnv)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
 import { type Environment, loadConfig, type LoadConfigOptions, secret, serviceEnvSchema } from '@argus/platform';
 import { z } from 'zod';
+import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
 
 const flag = z
@@ -50,6 +51,8 @@ export function loadConsoleConfig(
     sections: {
       kafka: (vars: Environment) => kafkaConfigFromEnv(vars, { clientId: SERVICE_NAME }),
       database: (vars: Environment) => databaseConfigFromEnv(vars, SERVICE_NAME),
+      // Frame images and golden templates the review pages show.
+      s3: s3ConfigFromEnv,
     },
   });
 }

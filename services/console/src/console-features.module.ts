@@ -2,11 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { ConsoleEnv } from './config';
 import type { Clock } from './identity/clock';
 import { IdentityModule } from './identity/identity.module';
+import { ModelGovernanceModule } from './models/model-governance.module';
+import { ReviewQueueModule } from './reviews/review-queue.module';
 import type { IdentitySettings } from './identity/identity.settings';
 
 export interface ConsoleFeaturesOptions {
   readonly env: ConsoleEnv;
-  /** The modules that export the adapters (DATABASE, MESSAGE_BUS, OBJECT_STORE). */
+  /** The modules that export the adapters (DATABASE, MESSAGE_BUS with PIPELINE_HEALTH, OBJECT_STORE). */
   readonly adapters: DynamicModule[];
   /** Tests pass a clock they can move. */
   readonly clock?: Clock;
@@ -37,7 +39,11 @@ export class ConsoleFeaturesModule {
     });
     return {
       module: ConsoleFeaturesModule,
-      imports: [identity],
+      imports: [
+        identity,
+        ReviewQueueModule.register({ imports: options.adapters }),
+        ModelGovernanceModule.register({ imports: options.adapters }),
+      ],
       exports: [identity],
     };
   }
