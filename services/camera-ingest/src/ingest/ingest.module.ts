@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { DATABASE, type DatabaseHandle, FrameRepository, LineRepository } from '@argus/persistence';
+import { DATABASE, type DatabaseHandle, FrameRepository, LineRepository, ServiceTokenRepository } from '@argus/persistence';
 import { Topics } from '@argus/contracts';
 import { LOGGER, type Logger, RetryingStartupTask, type Secret, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
+import { CachedCameraTokenDirectory, CAMERA_TOKEN_DIRECTORY } from '../http/camera-token.directory';
 import { CameraTokenGuard } from '../http/camera-token.guard';
 import { FramesController } from '../http/frames.controller';
 import { type Clock, type IngestFrameSettings, IngestFrameUseCase } from './ingest-frame.use-case';
@@ -44,6 +45,12 @@ export class IngestModule {
             clock: Clock,
             settings: IngestFrameSettings,
           ) => new IngestFrameUseCase(targets, frames, store, bus, clock, settings),
+        },
+        {
+          // The console's camera service tokens, besides ARGUS_CAMERA_TOKEN.
+          provide: CAMERA_TOKEN_DIRECTORY,
+          inject: [DATABASE, LOGGER],
+          useFactory: (db: DatabaseHandle, logger: Logger) => new CachedCameraTokenDirectory(new ServiceTokenRepository(db), logger),
         },
         CameraTokenGuard,
         {
