@@ -7,6 +7,8 @@ const validEnv = {
   ARGUS_KAFKA_BROKERS: '127.0.0.1:19092',
   ARGUS_DATABASE_URL: 'postgres://argus:pg-secret@127.0.0.1:15432/argus',
   ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000',
+  ARGUS_S3_ACCESS_KEY: 'argus',
+  ARGUS_S3_SECRET_KEY: 's3-secret',
 };
 
 describe('console configuration', () => {
@@ -25,6 +27,7 @@ describe('console configuration', () => {
   it('never prints its secrets', () => {
     const printed = JSON.stringify(loadConsoleConfig(validEnv));
     expect(printed).not.toContain('pg-secret');
+    expect(printed).not.toContain('s3-secret');
   });
 });
 
