@@ -194,7 +194,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
 
       <div className="review-layout">
         <div className="review-main">
-          <BoxCanvas imageUrl={imageUrl} state={editor} dispatch={dispatch} drawClass={drawClass} dimBoxes={showTemplate} />
+          <BoxCanvas imageUrl={imageUrl} state={editor} dispatch={dispatch} drawClass={drawClass} dimBoxes={showTemplate} classes={classes} />
           <div className="canvas-bar muted">
             {alert.frame.width}×{alert.frame.height} px
             {showTemplate && ' · showing the line template'}
@@ -281,7 +281,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
               {editor.boxes.map((b, i) => (
                 <li key={i}>
                   <button type="button" className={`box-item ${editor.selected === i ? 'selected' : ''}`} onClick={() => dispatch({ type: 'select', index: i })}>
-                    <span className="swatch" style={{ background: classColour(b.className) }} />
+                    <span className="swatch" style={{ background: classColour(b.className, classes) }} />
                     {b.className} {b.score !== null ? b.score.toFixed(2) : '(drawn)'}
                     <span className="muted mono">
                       {' '}

@@ -9,10 +9,15 @@ type Drag =
   | { kind: 'draw'; start: Point; end: Point };
 
 /** Distinct colours that read on both dark and light parts of a frame, with white label text. */
-const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#c2410c', '#4f46e5', '#be185d', '#65a30d'];
+const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#78350f', '#db2777', '#4d7c0f', '#334155'];
 
-/** A stable colour per class name, so the same defect looks the same on every alert. */
-export function classColour(className: string): string {
+/**
+ * A stable colour per class: by its place in the model's class list (so a model's first ten
+ * classes never share a colour), else by a hash of its name.
+ */
+export function classColour(className: string, classes: readonly string[] = []): string {
+  const index = classes.indexOf(className);
+  if (index >= 0) return PALETTE[index % PALETTE.length] as string;
   let h = 0;
   for (const ch of className) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return PALETTE[h % PALETTE.length] as string;
@@ -29,12 +34,15 @@ export function BoxCanvas({
   dispatch,
   drawClass,
   dimBoxes,
+  classes,
 }: {
   imageUrl: string;
   state: EditorState;
   dispatch: Dispatch<EditorAction>;
   drawClass: string;
   dimBoxes: boolean;
+  /** The model's classes, which fix each class's colour. */
+  classes: readonly string[];
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const [view, setView] = useState<Size>({ width: 0, height: 0 });
@@ -131,7 +139,7 @@ export function BoxCanvas({
         <rect className="frame-area" x={0} y={0} width={frame.width} height={frame.height} />
         {state.boxes.map((b, index) => {
           const selected = state.selected === index;
-          const colour = classColour(b.className);
+          const colour = classColour(b.className, classes);
           const w = b.box.x2 - b.box.x1;
           const h = b.box.y2 - b.box.y1;
           const label = b.score === null ? b.className : `${b.className} ${b.score.toFixed(2)}`;
