@@ -78,16 +78,28 @@ export interface AlertWithFrame extends Alert {
 export class AlertRepository {
   constructor(private readonly db: DatabaseHandle) {}
 
-  /** Raises the alert unless one exists for this frame and model version (redelivery is harmless). */
+  /**
+   * Raises the alert unless one exists for this frame and model version (redelivery is harmless).
+   * One statement: the insert, or else the stored row. (A duplicate inserted concurrently and
+   * committed after the statement's snapshot is not visible to it: then a second read finds it.)
+   */
   async raiseOnce(input: NewAlert): Promise<RaisedAlert> {
     const manager = managerOf(this.db);
-    let inserted: unknown[];
+    let rows: (AlertRow & { created: boolean })[];
     try {
-      inserted = (await manager.query(
-        `INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7::jsonb)
-         ON CONFLICT (frame_id, model_version_id) DO NOTHING
-         RETURNING id`,
+      rows = (await manager.query(
+        `WITH ins AS (
+           INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
+           VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7::jsonb)
+           ON CONFLICT (frame_id, model_version_id) DO NOTHING
+           RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, created_at, updated_at
+         )
+         SELECT true AS created, ins.* FROM ins
+         UNION ALL
+         SELECT false AS created, a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status,
+                a.detections, a.created_at, a.updated_at
+           FROM alert a
+          WHERE a.frame_id = $2 AND a.model_version_id = $5 AND NOT EXISTS (SELECT 1 FROM ins)`,
         [
           input.id ?? null,
           input.frameId,
@@ -97,15 +109,14 @@ export class AlertRepository {
           input.severity,
           JSON.stringify(input.detections.map(snapshotOf)),
         ],
-      )) as unknown[];
+      )) as (AlertRow & { created: boolean })[];
     } catch (error) {
       throw mapRaiseError(error, input);
     }
-    const row = await manager.findOneByOrFail(AlertEntity, {
-      frameId: input.frameId,
-      modelVersionId: input.modelVersionId,
-    });
-    return { alert: toAlert(row), created: inserted.length > 0 };
+    const row = rows[0];
+    if (row) return { alert: alertOfRow(row), created: row.created === true };
+    const stored = await manager.findOneByOrFail(AlertEntity, { frameId: input.frameId, modelVersionId: input.modelVersionId });
+    return { alert: toAlert(stored), created: false };
   }
 
   async findById(alertId: string): Promise<Alert | null> {
@@ -191,7 +202,7 @@ export class AlertRepository {
   }
 }
 
-interface AlertWithFrameRow {
+interface AlertRow {
   id: string;
   frame_id: string;
   line_id: string;
@@ -202,6 +213,9 @@ interface AlertWithFrameRow {
   detections: Detection[] | string;
   created_at: Date | string;
   updated_at: Date | string;
+}
+
+interface AlertWithFrameRow extends AlertRow {
   captured_at: Date | string;
   width: number;
   height: number;
@@ -209,7 +223,8 @@ interface AlertWithFrameRow {
   template_key: string | null;
 }
 
-function toAlertWithFrame(row: AlertWithFrameRow): AlertWithFrame {
+/** A raw alert row (pg parses timestamptz and jsonb; normalised anyway so every driver gives the same). */
+function alertOfRow(row: AlertRow): Alert {
   return {
     id: row.id,
     frameId: row.frame_id,
@@ -218,10 +233,15 @@ function toAlertWithFrame(row: AlertWithFrameRow): AlertWithFrame {
     modelVersionId: row.model_version_id,
     severity: row.severity as Severity,
     status: row.status as AlertStatus,
-    // Raw rows: pg parses timestamptz and jsonb; normalised anyway so every driver gives the same.
     detections: typeof row.detections === 'string' ? (JSON.parse(row.detections) as Detection[]) : row.detections,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+  };
+}
+
+function toAlertWithFrame(row: AlertWithFrameRow): AlertWithFrame {
+  return {
+    ...alertOfRow(row),
     frame: { capturedAt: new Date(row.captured_at), width: Number(row.width), height: Number(row.height), objectKey: row.object_key, templateKey: row.template_key },
   };
 }

@@ -114,18 +114,42 @@ export class DetectionRepository {
     return loadInference(managerOf(this.db), frameId, modelVersionId);
   }
 
-  /** Every model version's results on the frame (production and shadow), oldest first. */
+  /**
+   * Every model version's results on the frame (production and shadow), oldest first. One
+   * statement: detection-inference asks this for every frame it receives (the redelivery check).
+   */
   async listForFrame(frameId: string): Promise<FrameInference[]> {
-    const manager = managerOf(this.db);
-    const inferences = await manager.find(FrameInferenceEntity, { where: { frameId }, order: { createdAt: 'ASC' } });
-    const detections = await manager.find(DetectionEntity, { where: { frameId }, order: { ordinal: 'ASC' } });
-    return inferences.map((inference) =>
-      toInference(
-        inference,
-        detections.filter((d) => d.modelVersionId === inference.modelVersionId),
-      ),
-    );
+    const rows = (await managerOf(this.db).query(
+      `SELECT fi.model_version_id, fi.inference_ms, fi.created_at,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
+                        'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
+                 FROM detection d
+                WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
+         FROM frame_inference fi
+        WHERE fi.frame_id = $1
+        ORDER BY fi.created_at ASC, fi.model_version_id ASC`,
+      [frameId],
+    )) as (SavedRow & { model_version_id: string })[];
+    return rows.map((row) => ({
+      frameId,
+      modelVersionId: row.model_version_id,
+      inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
+      createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+      detections: parseJsonColumn(row.detections).map((d) => ({
+        id: d.id,
+        ordinal: d.ordinal,
+        className: d.class_name,
+        score: d.score,
+        box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+      })),
+    }));
   }
+}
+
+/** A json column: pg parses it; other drivers may hand over the text. */
+function parseJsonColumn<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 async function loadInference(

@@ -58,6 +58,13 @@ export interface IngestTarget {
   readonly template: { readonly objectKey: string; readonly width: number; readonly height: number } | null;
 }
 
+/** What decides a frame's alert on a line: its rules and its settings (dedup window, ...). */
+export interface LineAlertPolicy {
+  readonly lineId: string;
+  readonly settings: LineSettings;
+  readonly alertRules: readonly AlertRule[];
+}
+
 export interface LineWithCameras {
   readonly line: ProductionLine;
   readonly cameras: readonly Camera[];
@@ -137,6 +144,31 @@ export class LineRepository {
   async alertRulesFor(lineId: string): Promise<AlertRule[]> {
     const rows = await managerOf(this.db).find(LineAlertRuleEntity, { where: { lineId }, order: { className: 'ASC' } });
     return rows.map(toRule);
+  }
+
+  /**
+   * The line's alert rules and settings in one round trip (detection-inference decides every
+   * frame's alert with them). Null when the line does not exist.
+   */
+  async alertPolicyFor(lineId: string): Promise<LineAlertPolicy | null> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT l.id, l.settings,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'className', r.class_name, 'minScore', r.min_score, 'minBoxAreaPx2', r.min_box_area_px2,
+                        'severity', r.severity) ORDER BY r.class_name), '[]'::json)
+                 FROM line_alert_rule r WHERE r.line_id = l.id) AS rules
+         FROM production_line l
+        WHERE l.id = $1`,
+      [lineId],
+    )) as { id: string; settings: LineSettings | string; rules: AlertRule[] | string }[];
+    const row = rows[0];
+    if (!row) return null;
+    const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+    return {
+      lineId: row.id,
+      settings: json(row.settings),
+      alertRules: json(row.rules).map((r) => ({ className: r.className, minScore: Number(r.minScore), minBoxAreaPx2: Number(r.minBoxAreaPx2), severity: r.severity })),
+    };
   }
 
   /** Sets (or replaces) the line's golden template. */

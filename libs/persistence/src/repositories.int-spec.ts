@@ -126,6 +126,8 @@ describe('repositories against Postgres', () => {
         { className: 'scratch', minScore: 0.6, minBoxAreaPx2: 100, severity: 'high' },
       ]);
       expect(full?.template).toMatchObject({ lineId: 'line-cfg', objectKey: 'templates/line-cfg/golden.png', width: 640 });
+      // What detection-inference reads per frame: the same rules and the settings, one round trip.
+      expect(await lines.alertPolicyFor('line-cfg')).toEqual({ lineId: 'line-cfg', settings: { dedupWindowSeconds: 9 }, alertRules: full?.alertRules });
 
       // Rules are replaced as a whole; the template can be cleared.
       await lines.setAlertRules('line-cfg', [{ className: 'hole', minScore: 0.5, minBoxAreaPx2: 0, severity: 'critical' }]);
@@ -138,6 +140,7 @@ describe('repositories against Postgres', () => {
 
     it('names a missing line', async () => {
       expect(await lines.findLineWithCameras('no-such-line')).toBeNull();
+      expect(await lines.alertPolicyFor('no-such-line')).toBeNull();
       await expect(lines.addCamera({ lineId: 'no-such-line', id: 'cam', name: 'x' })).rejects.toBeInstanceOf(
         LineNotFoundError,
       );
@@ -294,6 +297,7 @@ describe('repositories against Postgres', () => {
         [model.id, 2],
         [shadow.id, 0],
       ]);
+      expect(all[0]).toEqual(first.inference); // the one-statement listing gives what the save returned
       expect(await detections.findForFrame(frame.id, model.id)).toEqual(first.inference);
     });
 
@@ -359,6 +363,20 @@ describe('repositories against Postgres', () => {
       expect(again).toEqual({ alert, created: false });
       expect(await alerts.findForFrame(frame.id)).toEqual([alert]);
       expect(await alerts.findById(alert.id)).toEqual(alert);
+    });
+
+    it('raises one alert when the same raise races itself (each call gets that alert back)', async () => {
+      const { lineId, cameraId } = await newLine();
+      const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
+      const model = (await registry.register(modelInput())).version;
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          alerts.raiseOnce({ frameId: frame.id, lineId, cameraId, modelVersionId: model.id, severity: 'high', detections: [scratch] }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.alert.id)).size).toBe(1);
+      expect(results[0]?.alert.createdAt).toBeInstanceOf(Date);
     });
 
     it('lists a line’s open alerts newest first, page by page', async () => {

@@ -31,6 +31,11 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
    * batch start, so every frame whose batch starts after a promotion committed uses the new version.
    */
   ARGUS_INFER_MODEL_POINTER_TTL_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * How long a line's alert rules and settings read from Postgres are reused (every frame needs
+   * them; reading them per frame cost a round trip each). An edit reaches the frames within it.
+   */
+  ARGUS_INFER_LINE_POLICY_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** Local copies of model packages. */
   ARGUS_MODEL_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-model-cache')),
   /** Shipped model packages (`<dir>/<name>/metadata.json`), registered at start-up. Empty: none. */

@@ -40,6 +40,7 @@ export class InferencePipelineModule {
               camerasPerPartition: config.ARGUS_INFER_CAMERAS_PER_PARTITION,
               threads: config.ARGUS_INFER_THREADS,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
+              linePolicyTtlMs: config.ARGUS_INFER_LINE_POLICY_TTL_MS,
               modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,
               ...(config.ARGUS_MODELS_DIR === '' ? {} : { modelsDir: config.ARGUS_MODELS_DIR }),
               instanceId: config.ARGUS_INSTANCE_ID,

@@ -10,6 +10,7 @@ import {
   ModelRegistryRepository,
 } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
+import { DEFAULT_LINE_POLICY_TTL_MS, LineAlertPolicyCache } from './alerting/line-alert-policy.cache';
 import { FrameBatchCollector } from './batching/frame-batch.collector';
 import { FrameBatchProcessor, type FrameToScore, type ScoredFrame } from './inference/frame-batch.processor';
 import { FrameImageSource } from './inference/frame-image.source';
@@ -48,6 +49,8 @@ export interface InferencePipelineSettings {
   readonly camerasPerPartition?: number;
   readonly threads: number;
   readonly pointerTtlMs: number;
+  /** How long a line's alert rules and settings are reused (default 2000 ms; 0: read per frame). */
+  readonly linePolicyTtlMs?: number;
   readonly modelCacheDir: string;
   /** Shipped packages to register at start; undefined: none. */
   readonly modelsDir?: string;
@@ -99,7 +102,7 @@ export class InferencePipeline {
       detections: new DetectionRepository(db),
       alerts: new AlertRepository(db),
       alertHistory: new CameraAlertHistoryRepository(db),
-      lines,
+      lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),
       images: new FrameImageSource(store),
       scorer: this.collector,
       bus,

@@ -1,7 +1,7 @@
 import type { Detection, FrameIngestedV1 } from '@argus/contracts';
 import { Topics } from '@argus/contracts';
 import { NonRetryableError } from '@argus/messaging';
-import type { Alert, AlertRule, FrameInference, ProductionLine } from '@argus/persistence';
+import type { Alert, AlertRule, FrameInference, LineAlertPolicy } from '@argus/persistence';
 import { strictMock } from '../testing/strict-mock.helper';
 import type { ScoredFrame } from './frame-batch.processor';
 import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
@@ -32,7 +32,7 @@ const event: FrameIngestedV1 = {
 const scratch: Detection = { className: 'scratch', score: 0.9, box: { x1: 10, y1: 10, x2: 60, y2: 60 } };
 const faint: Detection = { className: 'scratch', score: 0.2, box: { x1: 100, y1: 100, x2: 150, y2: 150 } };
 const rules: AlertRule[] = [{ className: 'scratch', minScore: 0.5, minBoxAreaPx2: 100, severity: 'high' }];
-const line: ProductionLine = { id: 'line-1', name: 'Line 1', settings: { dedupWindowSeconds: 10 }, createdAt: NOW, updatedAt: NOW };
+const policy: LineAlertPolicy = { lineId: 'line-1', settings: { dedupWindowSeconds: 10 }, alertRules: rules };
 const scored: ScoredFrame = {
   model: { id: MODEL_ID, name: 'factory', version: 'v1', artifactKey: 'models/factory/v1', usesTemplate: true, classes: ['scratch'] },
   detections: [scratch, faint],
@@ -90,8 +90,7 @@ function harness(overrides: { [K in keyof ProcessFrameDependencies]?: Partial<No
       ...overrides.alertHistory,
     }),
     lines: strictMock('lines', {
-      alertRulesFor: record('lines.alertRulesFor', async () => rules),
-      findLine: record('lines.findLine', async () => line),
+      alertPolicyFor: record('lines.alertPolicyFor', async () => policy),
       ...overrides.lines,
     }),
     images: strictMock('images', {
@@ -115,7 +114,7 @@ describe('ProcessFrameUseCase', () => {
     const result = await useCase.execute(event);
     expect(result.alert?.id).toBe('existing-alert');
     expect(calls).not.toContain('alerts.raiseOnce');
-    expect(calls).not.toContain('lines.alertRulesFor');
+    expect(calls).not.toContain('lines.alertPolicyFor');
   });
 
   it('writes detections and the alert BEFORE publishing, and marks the frame processed last', async () => {
@@ -127,8 +126,7 @@ describe('ProcessFrameUseCase', () => {
       'scorer.submit',
       'detections.saveForFrame',
       // no alerts.findForFrame: detections created just now cannot have an alert yet
-      'lines.alertRulesFor',
-      'lines.findLine',
+      'lines.alertPolicyFor',
       'alertHistory.alertsCapturedBetween',
       'alerts.raiseOnce',
       'bus.publish',
@@ -161,6 +159,42 @@ describe('ProcessFrameUseCase', () => {
     expect(deps.bus.publish).not.toHaveBeenCalled();
   });
 
+  it('does not mark the frame processed (nor resolve) until both events are published', async () => {
+    let releaseAlert: (() => void) | undefined;
+    const { deps, calls, useCase } = harness({
+      bus: {
+        publish: jest.fn(async (topic: { name: string }) => {
+          calls.push(`bus.publish ${topic.name}`);
+          if (topic.name === Topics.alertRaised.name) await new Promise<void>((r) => (releaseAlert = r));
+        }),
+      },
+    });
+    let settled = false;
+    const done = useCase.execute(event).finally(() => void (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(calls.filter((c) => c.startsWith('bus.publish'))).toHaveLength(2);
+    expect(deps.frames.markProcessed).not.toHaveBeenCalled();
+    expect(settled).toBe(false);
+    releaseAlert?.();
+    await done;
+    expect(calls[calls.length - 1]).toBe('frames.markProcessed');
+  });
+
+  it('does not resolve (the offset stays) and does not mark the frame processed when a publish fails', async () => {
+    const { deps, useCase } = harness({
+      bus: { publish: jest.fn(async (topic: { name: string }) => (topic.name === Topics.alertRaised.name ? Promise.reject(new Error('broker down')) : undefined)) },
+    });
+    await expect(useCase.execute(event)).rejects.toThrow('broker down');
+    expect(deps.frames.markProcessed).not.toHaveBeenCalled();
+  });
+
+  it('reads no alert policy for a line it does not know: no alert', async () => {
+    const { deps, useCase } = harness({ lines: { alertPolicyFor: jest.fn(async () => null) } });
+    const result = await useCase.execute(event);
+    expect(result.alert).toBeNull();
+    expect(deps.alerts.raiseOnce).not.toHaveBeenCalled();
+  });
+
   it('publishes detections but raises no alert when nothing meets the rules', async () => {
     const { deps, useCase } = harness({ scorer: { submit: jest.fn(async () => ({ ...scored, detections: [faint] })) } });
     const result = await useCase.execute(event);
@@ -186,7 +220,7 @@ describe('ProcessFrameUseCase', () => {
   });
 
   it('skips the history query when the line has no dedup window', async () => {
-    const { deps, useCase } = harness({ lines: { findLine: jest.fn(async () => ({ ...line, settings: {} })) } });
+    const { deps, useCase } = harness({ lines: { alertPolicyFor: jest.fn(async () => ({ ...policy, settings: {} })) } });
     await useCase.execute(event);
     expect(deps.alertHistory.alertsCapturedBetween).not.toHaveBeenCalled();
     expect(deps.alerts.raiseOnce).toHaveBeenCalled();

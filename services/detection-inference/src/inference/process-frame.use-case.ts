@@ -8,11 +8,11 @@ import type {
   CameraAlertHistoryRepository,
   DetectionRepository,
   FrameRepository,
-  LineRepository,
 } from '@argus/persistence';
 import { FrameNotFoundError } from '@argus/persistence';
 import { DEFAULT_DEDUP_MIN_IOU, withoutDuplicates } from '../alerting/alert-dedup.policy';
 import { highestSeverity, qualifyingDetections } from '../alerting/alert-rule.evaluator';
+import type { LineAlertPolicySource } from '../alerting/line-alert-policy.cache';
 import { deterministicEventId } from '../events/event-id.factory';
 import type { FrameToScore, ScoredFrame } from './frame-batch.processor';
 import type { FrameImages } from './frame-image.source';
@@ -29,7 +29,8 @@ export interface ProcessFrameDependencies {
   readonly detections: Pick<DetectionRepository, 'saveForFrame' | 'listForFrame'>;
   readonly alerts: Pick<AlertRepository, 'raiseOnce' | 'findForFrame'>;
   readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
-  readonly lines: Pick<LineRepository, 'findLine' | 'alertRulesFor'>;
+  /** The line's rules and settings (the service reads them through a short-lived cache). */
+  readonly lines: LineAlertPolicySource;
   readonly images: { fetch(event: FrameIngestedV1): Promise<FrameImages> };
   /** The micro-batch collector: resolves with this frame's result once its batch ran. */
   readonly scorer: { submit(frame: FrameToScore): Promise<ScoredFrame> };
@@ -98,7 +99,9 @@ export class ProcessFrameUseCase {
     // A result created just now cannot have an alert yet (alerts are raised after their detections).
     const alert = await this.decideAlert(event, modelVersionId, detections, { mayExist: !scoredNow });
 
-    await this.deps.bus.publish(this.topics.detectionsProduced, {
+    // Both events at once (different topics: no order between them to keep), then the frame is done.
+    const published: Promise<void>[] = [];
+    published.push(this.deps.bus.publish(this.topics.detectionsProduced, {
       eventId: deterministicEventId('detections-produced', event.frameId, modelVersionId),
       occurredAt: this.now().toISOString(),
       frameId: event.frameId,
@@ -109,9 +112,9 @@ export class ProcessFrameUseCase {
       imageWidth,
       imageHeight,
       inferenceMs,
-    });
+    }));
     if (alert) {
-      await this.deps.bus.publish(this.topics.alertRaised, {
+      published.push(this.deps.bus.publish(this.topics.alertRaised, {
         eventId: deterministicEventId('alert-raised', alert.id),
         occurredAt: this.now().toISOString(),
         alertId: alert.id,
@@ -122,8 +125,9 @@ export class ProcessFrameUseCase {
         severity: alert.severity,
         objectKey: event.objectKey,
         detections: [...alert.detections],
-      });
+      }));
     }
+    await Promise.all(published);
     await this.deps.frames.markProcessed(event.frameId);
     return { modelVersionId, detections, alert, reused: earlier !== undefined };
   }
@@ -160,12 +164,11 @@ export class ProcessFrameUseCase {
       const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
       if (existing) return existing;
     }
-    const rules = await this.deps.lines.alertRulesFor(event.lineId);
-    const qualifying = qualifyingDetections(rules, detections);
+    const policy = await this.deps.lines.alertPolicyFor(event.lineId);
+    const qualifying = qualifyingDetections(policy?.alertRules ?? [], detections);
     if (qualifying.length === 0) return null;
-    const line = await this.deps.lines.findLine(event.lineId);
-    const windowSeconds = numberSetting(line?.settings.dedupWindowSeconds, 0);
-    const minIou = numberSetting(line?.settings['dedupMinIou'], DEFAULT_DEDUP_MIN_IOU);
+    const windowSeconds = numberSetting(policy?.settings.dedupWindowSeconds, 0);
+    const minIou = numberSetting(policy?.settings['dedupMinIou'], DEFAULT_DEDUP_MIN_IOU);
     const capturedAt = new Date(event.capturedAt);
     let remaining = qualifying;
     if (windowSeconds > 0) {
