@@ -68,7 +68,7 @@ describe('alert review page', () => {
     key('c');
     await waitFor(() => expect(window.location.pathname).toBe(`/alerts/${next.id}`));
     expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({ decision: 'confirmed' });
-    await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('Confirmed'));
+    await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('confirmed · saved'));
   });
 
   it('corrects by keyboard: edit, select, move, resize, relabel, draw and delete, then Enter saves all boxes in frame pixels', async () => {

@@ -37,8 +37,6 @@ export function AlertReviewPage({ alertId }: { alertId: string }) {
   return <AlertReview alert={alert} />;
 }
 
-const DECISION_WORDS: Record<Decision, string> = { confirmed: 'Confirmed', rejected: 'Rejected', corrected: 'Corrected' };
-
 function AlertReview({ alert }: { alert: AlertDetail }) {
   const user = useUser();
   const reviewer = can.review(user.role);
@@ -83,7 +81,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
       try {
         const answer = await apiRequest<ReviewAnswer>(`/api/v1/alerts/${encodeURIComponent(alert.id)}/reviews`, { method: 'POST', body });
         const conflict = answer.conflictsWith ? ` — recorded, but it conflicts with review ${shortId(answer.conflictsWith)}` : '';
-        const text = `${DECISION_WORDS[decision]} alert ${shortId(alert.id)} · saved (review ${shortId(answer.review.id)})${conflict}`;
+        const text = `Alert ${shortId(alert.id)} ${decision} · saved (review ${shortId(answer.review.id)})${conflict}`;
         setStatus(answer.alert.status);
         setFlash(text);
         setLastDecision(text);
@@ -206,8 +204,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         <aside className="review-side">
           <div className="panel">
             <div className="status-line" data-testid="review-status" role="status">
-              <span className={`status status-${status}`}>{status}</span>
-              {flash && <span className="flash">{flash}</span>}
+              <span className={`status status-${status}`}>{status}</span> {flash && <span className="flash">{flash}</span>}
             </div>
             {error && (
               <p className="error" role="alert" data-testid="review-error">
