@@ -173,7 +173,8 @@ export interface ModelComparison {
   a: ModelDetail;
   b: ModelDetail;
   perClass: ClassComparison[];
-  overall: { a: { map50: number; map: number }; b: { map50: number; map: number } };
+  /** Falls back to the registered metrics; null when a version has neither. */
+  overall: { a: { map50: number; map: number } | null; b: { map50: number; map: number } | null };
 }
 
 export interface Promotion {
@@ -197,7 +198,8 @@ export interface DashboardLine {
   production: ProductionModel | null;
   framesPerMinute: number;
   alertsPerMinute: number;
-  defectRate: number;
+  /** null when no frame arrived in the window. */
+  defectRate: number | null;
   series: { minute: string; frames: number; alerts: number }[];
 }
 
@@ -208,5 +210,7 @@ export interface Dashboard {
   pipeline: {
     consumerGroups: { groupId: string; topic: string; lag: number }[];
     deadLetters: { topic: string; count: number }[];
+    /** Set (and the lists empty) when Kafka could not be asked. */
+    error?: string;
   };
 }

@@ -62,6 +62,7 @@ export function DashboardPage() {
       {data && (
         <div className="panel" data-testid="pipeline-health">
           <h2>Pipeline health</h2>
+          {data.pipeline.error && <p className="error">Kafka could not be asked: {data.pipeline.error}</p>}
           <div className="health-grid">
             <table className="grid">
               <thead>

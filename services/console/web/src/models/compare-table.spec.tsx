@@ -55,6 +55,12 @@ describe('CompareTable', () => {
     expect(cells('(overall)')[5]).toBe('+0.025');
   });
 
+  it('shows dashes for a version without any evaluation', () => {
+    render(<CompareTable comparison={{ ...comparison, overall: { a: null, b: comparison.overall.b } }} />);
+    const overall = screen.getByTestId('compare-table').querySelector('tr[data-class="(overall)"]') as HTMLTableRowElement;
+    expect([...overall.cells].map((c) => c.textContent)).toEqual(['all classes (mAP)', '—', '—', '0.925', '0.610', '—']);
+  });
+
   it('recomputes a missing delta when both sides have the class', () => {
     expect(deltaOf({ className: 'x', a: { ap50: 0.5, ap: 0.3 }, b: { ap50: 0.75, ap: 0.3 }, deltaAp50: null })).toBeCloseTo(0.25);
     expect(deltaOf({ className: 'x', a: null, b: { ap50: 0.75, ap: 0.3 }, deltaAp50: null })).toBeNull();

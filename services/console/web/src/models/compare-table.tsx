@@ -18,7 +18,7 @@ export function deltaOf(row: ModelComparison['perClass'][number]): number | null
 /** Per-class AP of two versions side by side, B − A deltas coloured, the overall mAP on top. */
 export function CompareTable({ comparison }: { comparison: ModelComparison }) {
   const { a, b, overall } = comparison;
-  const overallDelta = overall.b.map50 - overall.a.map50;
+  const overallDelta = overall.a && overall.b ? overall.b.map50 - overall.a.map50 : null;
   return (
     <table className="grid compare-table" data-testid="compare-table">
       <thead>
@@ -46,10 +46,10 @@ export function CompareTable({ comparison }: { comparison: ModelComparison }) {
           <td>
             <strong>all classes (mAP)</strong>
           </td>
-          <td className="num">{formatNumber(overall.a.map50)}</td>
-          <td className="num">{formatNumber(overall.a.map)}</td>
-          <td className="num">{formatNumber(overall.b.map50)}</td>
-          <td className="num">{formatNumber(overall.b.map)}</td>
+          <td className="num">{formatNumber(overall.a?.map50)}</td>
+          <td className="num">{formatNumber(overall.a?.map)}</td>
+          <td className="num">{formatNumber(overall.b?.map50)}</td>
+          <td className="num">{formatNumber(overall.b?.map)}</td>
           <td className={`num ${deltaClass(overallDelta)}`}>{formatSigned(overallDelta)}</td>
         </tr>
         {comparison.perClass.map((row) => {

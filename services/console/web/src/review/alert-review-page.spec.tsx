@@ -67,7 +67,7 @@ describe('alert review page', () => {
     await open(api, current);
     key('c');
     await waitFor(() => expect(window.location.pathname).toBe(`/alerts/${next.id}`));
-    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({ decision: 'confirmed' });
+    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({ decision: 'confirmed', reviewId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('confirmed · saved'));
   });
 
@@ -90,6 +90,7 @@ describe('alert review page', () => {
     expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({
       decision: 'corrected',
       boxes: [{ className: 'crack', box: { x1: 11, y1: 30, x2: 112, y2: 80 } }],
+      reviewId: expect.any(String),
     });
   });
 
@@ -118,6 +119,25 @@ describe('alert review page', () => {
     expect(error.textContent).toContain('Not allowed for your role');
     expect(error.textContent).toContain('err-9');
     expect(window.location.pathname).toBe(`/alerts/${current.id}`);
+  });
+
+  it('retries a decision the API recorded but could not publish with the same reviewId', async () => {
+    const current = detail();
+    const api = consoleFor(current, detail());
+    let calls = 0;
+    api.on('POST', `/api/v1/alerts/${current.id}/reviews`, (request) => {
+      calls += 1;
+      const reviewId = (request.body as { reviewId: string }).reviewId;
+      if (calls === 1) return { status: 503, body: { error: { code: 'unavailable', message: 'review recorded, not yet published', errorId: 'e', details: { reviewId } } } };
+      return { status: 201, body: { review: { id: reviewId, reviewer: 'olga', decision: 'rejected', boxes: [], comment: null, createdAt: current.createdAt }, alert: { ...current, status: 'rejected' }, conflictsWith: null } };
+    });
+    await open(api, current);
+    fireEvent.click(screen.getByTestId('decision-reject'));
+    expect((await screen.findByTestId('review-error')).textContent).toContain('retry');
+    fireEvent.click(screen.getByTestId('decision-reject'));
+    await waitFor(() => expect(calls).toBe(2));
+    const [first, second] = api.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { reviewId: string }).reviewId);
+    expect(second).toBe(first);
   });
 
   it('hides decisions from a role that cannot review', async () => {

@@ -1,6 +1,7 @@
 import { LabelledBoxSchema } from '@argus/contracts';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { apiRequest, describeError } from '../api/api-client';
+import { ApiError, apiRequest, describeError } from '../api/api-client';
+import { randomUuid } from '../api/request-id';
 import type { AlertDetail, Decision, ReviewAnswer } from '../api/api-types';
 import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
@@ -51,6 +52,11 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   const classes = alert.modelClasses.length > 0 ? alert.modelClasses : [...new Set(alert.detections.map((d) => d.className))];
   const [drawClass, setDrawClass] = useState(classes[0] ?? 'defect');
   const open = status === 'open';
+  /**
+   * The last attempt when it may have been recorded without being answered (503 after the commit,
+   * or no answer at all): the same decision again reuses its reviewId, so the API records it once.
+   */
+  const unsettled = useRef<{ body: string; reviewId: string } | null>(null);
 
   const go = useCallback(async (step: 1 | -1) => {
     try {
@@ -66,7 +72,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
     async (decision: Decision, state: EditorState) => {
       if (busy) return;
       setError(null);
-      const body: { decision: Decision; boxes?: { className: string; box: EditorState['boxes'][number]['box'] }[]; comment?: string } = { decision };
+      const body: { decision: Decision; boxes?: { className: string; box: EditorState['boxes'][number]['box'] }[]; comment?: string; reviewId?: string } = { decision };
       if (decision === 'corrected') {
         const boxes = state.boxes.map((b) => ({ className: b.className, box: b.box }));
         const checked = LabelledBoxSchema.array().safeParse(boxes);
@@ -77,9 +83,12 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         body.boxes = checked.data;
       }
       if (comment.trim()) body.comment = comment.trim();
+      const key = JSON.stringify(body);
+      body.reviewId = unsettled.current?.body === key ? unsettled.current.reviewId : randomUuid();
       setBusy(true);
       try {
         const answer = await apiRequest<ReviewAnswer>(`/api/v1/alerts/${encodeURIComponent(alert.id)}/reviews`, { method: 'POST', body });
+        unsettled.current = null;
         const conflict = answer.conflictsWith ? ` — recorded, but it conflicts with review ${shortId(answer.conflictsWith)}` : '';
         const text = `Alert ${shortId(alert.id)} ${decision} · saved (review ${shortId(answer.review.id)})${conflict}`;
         setStatus(answer.alert.status);
@@ -93,7 +102,9 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
           dispatch({ type: 'cancel' });
         }
       } catch (e) {
-        setError(describeError(e));
+        const maybeRecorded = e instanceof ApiError && (e.status === 503 || e.status === 0);
+        unsettled.current = maybeRecorded && body.reviewId ? { body: key, reviewId: body.reviewId } : null;
+        setError(maybeRecorded ? `${describeError(e)} — repeat the same decision to retry; it will be recorded once.` : describeError(e));
       } finally {
         setBusy(false);
       }
