@@ -66,12 +66,15 @@ export interface RequestOptions {
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // Every change says JSON, even without a body (logout, revoke): the API refuses other types on
+  // cookie-authenticated changes, which is what keeps cross-site forms from forging them.
+  if (method !== 'GET') headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.method ?? 'GET',
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
