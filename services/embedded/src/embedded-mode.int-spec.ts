@@ -12,7 +12,7 @@ import { waitFor } from './testing/wait-for.poller';
 jest.setTimeout(60_000);
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const INFRA_VARIABLES = ['ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT', 'ARGUS_DATABASE_URL', 'ARGUS_INGEST_SOURCES', 'ARGUS_CAMERA_TOKEN', 'PORT'];
+const INFRA_VARIABLES = ['ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT', 'ARGUS_DATABASE_URL', 'ARGUS_INGEST_SOURCES', 'ARGUS_CAMERA_TOKEN', 'PORT', 'ARGUS_CONSOLE_ADMIN_USERNAME', 'ARGUS_CONSOLE_ADMIN_PASSWORD'];
 
 interface Progress {
   frames: number;
@@ -82,12 +82,25 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
     expect(stdout).toMatch(/objects\s+filesystem /);
     expect(stdout).toMatch(/postgres\s+embedded PGlite at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
     expect(stdout).toContain('UNTRAINED');
-    expect(stdout).toMatch(/status: [\d.]+ frames\/s · \d+ alerts\/min · \d+ frames · \d+ alerts · factory-1 factory-placeholder-untrained@1 · pcb-1 pcb-placeholder-untrained@1 · console http:\/\/127\.0\.0\.1:\d+\/health\/ready/);
+    expect(stdout).toMatch(/status: [\d.]+ frames\/s · \d+ alerts\/min · \d+ frames · \d+ alerts · factory-1 factory-placeholder-untrained@1 · pcb-1 pcb-placeholder-untrained@1 · console http:\/\/127\.0\.0\.1:\d+\//);
 
-    // The console URL answers (readiness of bus, store, database and inference).
-    const consoleUrl = /console\s+(http:\/\/\S+)/.exec(stdout)?.[1] as string;
-    const ready = await fetch(consoleUrl);
+    // The console answers: readiness of bus, store, database and inference, and sign-in as the
+    // admin whose password was generated and printed at this first start.
+    const consoleUrl = /console\s+(http:\/\/\S+\/)/.exec(stdout)?.[1] as string;
+    const ready = await fetch(`${consoleUrl}health/ready`);
     expect(ready.status).toBe(200);
+    const printed = /admin\s+admin \/ (\S+)\s+\(generated now/.exec(stdout)?.[1] as string;
+    expect(printed).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    const login = await fetch(`${consoleUrl}api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: printed }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const me = await fetch(`${consoleUrl}api/v1/auth/me`, { headers: { cookie } });
+    expect(((await me.json()) as { user: { role: string } }).user.role).toBe('admin');
+    expect((await fetch(`${consoleUrl}api/v1/users`)).status).toBe(401);
 
     // The detections are in the embedded Postgres, read over the wire next to the running system.
     const url = /postgres (postgres:\/\/\S+) \(psql/.exec(stdout)?.[1] as string;

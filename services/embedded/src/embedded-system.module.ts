@@ -7,6 +7,8 @@ import type { EmbeddedAdapters } from './adapters/embedded-adapters';
 import { EmbeddedAdaptersModule } from './adapters/embedded-adapters.module';
 import {
   type CameraIngestEnv,
+  type ConsoleEnv,
+  ConsoleFeaturesModule,
   type DetectionInferenceEnv,
   INFERENCE_READINESS,
   InferencePipelineModule,
@@ -25,11 +27,13 @@ export interface EmbeddedSystemOptions {
   /** The simulated cameras; undefined: ARGUS_INGEST_SOURCES's file (or none). */
   readonly sources: readonly IngestSourceConfig[] | undefined;
   readonly readinessCheckTimeoutMs: number;
+  /** The console's variables, its first admin included. */
+  readonly console: ConsoleEnv;
 }
 
 /**
- * The composition root of `npm start`: camera-ingest's ingest feature and sources, and
- * detection-inference's pipeline, wired to one set of shared adapters in one Nest application
+ * The composition root of `npm start`: camera-ingest's ingest feature and sources,
+ * detection-inference's pipeline, and the console's API (its web UI and OpenAPI are added in main.ts), wired to one set of shared adapters in one Nest application
  * (one HTTP server: the camera upload endpoint and /health/live, /health/ready covering everything),
  * plus the status monitor. The services' own modules are used as they are; only their adapters
  * and health endpoints are replaced.
@@ -56,6 +60,7 @@ export class EmbeddedSystemModule {
         ingest,
         sources,
         inference,
+        ConsoleFeaturesModule.register({ env: options.console, adapters: [adapters] }),
         PipelineStatusModule.register([adapters]),
         HealthModule.register({
           imports: [adapters, inference],

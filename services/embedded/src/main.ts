@@ -4,13 +4,21 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DEMO_LINES, seedDemo } from '@argus/persistence/src/seed/demo-seed';
 import { renderDemoTemplates } from '@argus/persistence/src/seed/demo-templates.renderer';
+import { UserRepository } from '@argus/persistence';
 import { bootstrapService, createLogger, loadConfig, ShutdownOrder } from '@argus/platform';
 import { EmbeddedAdapters } from './adapters/embedded-adapters';
 import { loadEmbeddedConfig } from './embedded.config';
 import { EmbeddedSystemModule } from './embedded-system.module';
 import { placeholderName, prepareModelsFolder } from './models/placeholder-model.builder';
 import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
-import { CAMERA_INGEST_ERROR_HTTP_STATUS, CameraIngestEnvSchema, DetectionInferenceEnvSchema } from './service-modules.imports';
+import {
+  CAMERA_INGEST_ERROR_HTTP_STATUS,
+  CameraIngestEnvSchema,
+  configureConsoleHttp,
+  CONSOLE_ERROR_HTTP_STATUS,
+  ConsoleEnvSchema,
+  DetectionInferenceEnvSchema,
+} from './service-modules.imports';
 import { demoCameraSources } from './simulation/demo-cameras.sources';
 import { PIPELINE_STATUS } from './status/pipeline-status.module';
 import type { PipelineStatusMonitor } from './status/pipeline-status.monitor';
@@ -35,6 +43,30 @@ async function cameraToken(dataDir: string): Promise<{ token: string; file?: str
   const token = randomBytes(24).toString('base64url');
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return { token, file };
+}
+
+interface ConsoleAdmin {
+  readonly username: string;
+  /** Set when the admin is created at this start (from ARGUS_CONSOLE_ADMIN_PASSWORD, or generated). */
+  readonly password?: string;
+  /** What to print about the credentials. */
+  readonly note: string;
+}
+
+/**
+ * The console's first admin: `admin` (or ARGUS_CONSOLE_ADMIN_USERNAME) with ARGUS_CONSOLE_ADMIN_PASSWORD,
+ * or a password generated at first start and printed once (only its scrypt hash is stored).
+ * An existing admin is never changed.
+ */
+async function consoleAdmin(dataSource: EmbeddedAdapters['dataSource']): Promise<ConsoleAdmin> {
+  const username = process.env['ARGUS_CONSOLE_ADMIN_USERNAME']?.trim() || 'admin';
+  const fromEnv = process.env['ARGUS_CONSOLE_ADMIN_PASSWORD'];
+  if (await new UserRepository(dataSource).findByUsername(username)) {
+    return { username, note: `${username} (exists: its password is ARGUS_CONSOLE_ADMIN_PASSWORD's or the one printed at first start)` };
+  }
+  if (fromEnv) return { username, password: fromEnv, note: `${username} / password from ARGUS_CONSOLE_ADMIN_PASSWORD` };
+  const password = randomBytes(15).toString('base64url');
+  return { username, password, note: `${username} / ${password}  (generated now and shown only this once; stored only as a hash)` };
 }
 
 async function main(): Promise<void> {
@@ -65,6 +97,13 @@ async function main(): Promise<void> {
       say('           its detections and alerts are meaningless. Train one (argus train), put it under models/.');
     }
 
+    const admin = await consoleAdmin(adapters.dataSource);
+    const consoleEnv = loadConfig(ConsoleEnvSchema, {
+      ...env,
+      ARGUS_CONSOLE_ADMIN_USERNAME: admin.password === undefined ? undefined : admin.username,
+      ARGUS_CONSOLE_ADMIN_PASSWORD: admin.password,
+    });
+
     const simulated = cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR ? undefined : demoCameraSources(config.ARGUS_SIMULATOR_FPS, Math.floor(Date.now() / 1000));
     if (simulated) say(`  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each (ARGUS_SIMULATOR=off to disable)`);
     else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
@@ -78,21 +117,25 @@ async function main(): Promise<void> {
         detectionInference: { ...detectionInference, ARGUS_MODELS_DIR: models.dir },
         sources: simulated,
         readinessCheckTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        console: consoleEnv,
       }),
       port: config.PORT,
       host: config.HOST,
       logLevel: config.LOG_LEVEL,
-      bodyLimit: config.HTTP_BODY_LIMIT,
+      // JSON bodies are the console's (frames are streamed by camera-ingest's own reader).
+      bodyLimit: consoleEnv.HTTP_BODY_LIMIT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      errorHttpStatus: CAMERA_INGEST_ERROR_HTTP_STATUS,
+      errorHttpStatus: { ...CAMERA_INGEST_ERROR_HTTP_STATUS, ...CONSOLE_ERROR_HTTP_STATUS },
+      configure: configureConsoleHttp({ version: SERVICE_VERSION, webDir: consoleEnv.ARGUS_CONSOLE_WEB_DIR }),
       onShutdown: shutdownTelemetry,
     });
     running.registry.register({ name: 'embedded-bus', order: ShutdownOrder.flushProducer, close: () => adapters.closeBus() });
     running.registry.register({ name: 'embedded-database', order: ShutdownOrder.closeDatabase, close: () => adapters.closeDatabase() });
 
     const base = `http://${config.HOST}:${running.port}`;
-    const consoleUrl = `${base}/health/ready`;
-    say(`  console  ${consoleUrl} — the UI arrives with the console issue`);
+    const consoleUrl = `${base}/`;
+    say(`  console  ${consoleUrl} (API ${base}/api/v1, docs ${base}/api/docs, health ${base}/health/ready)`);
+    say(`  admin    ${admin.note}`);
     say(`  uploads  POST ${base}/v1/lines/{lineId}/cameras/{cameraId}/frames (Bearer token${token.file ? ` in ${token.file}` : ': ARGUS_CAMERA_TOKEN'})`);
     say(`  postgres ${adapters.databaseDisplayUrl} (psql works while Argus runs)`);
     say('Ctrl-C stops everything.');

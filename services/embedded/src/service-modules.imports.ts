@@ -11,4 +11,8 @@ export { parseIngestSources, type IngestSourceConfig } from '@argus/camera-inges
 export { SourcesModule } from '@argus/camera-ingest/src/sources/sources.module';
 export { DetectionInferenceEnvSchema, type DetectionInferenceEnv } from '@argus/detection-inference/src/config';
 export { INFERENCE_READINESS, InferencePipelineModule } from '@argus/detection-inference/src/inference-pipeline.module';
+export { configureConsoleHttp } from '@argus/console/src/app/console-http.setup';
+export { ConsoleEnvSchema, type ConsoleEnv } from '@argus/console/src/config';
+export { CONSOLE_ERROR_HTTP_STATUS } from '@argus/console/src/console.errors';
+export { ConsoleFeaturesModule } from '@argus/console/src/console-features.module';
 /* eslint-enable @nx/enforce-module-boundaries */

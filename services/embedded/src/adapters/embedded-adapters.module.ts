@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MESSAGE_BUS, MESSAGE_BUS_READINESS } from '@argus/messaging';
+import { MESSAGE_BUS, MESSAGE_BUS_READINESS, PIPELINE_HEALTH } from '@argus/messaging';
 import { DATABASE, DATABASE_READINESS, databaseReadinessCheck } from '@argus/persistence';
 import { OBJECT_STORE, OBJECT_STORE_READINESS } from '@argus/storage';
 import type { EmbeddedAdapters } from './embedded-adapters';
@@ -17,12 +17,14 @@ export class EmbeddedAdaptersModule {
       providers: [
         { provide: MESSAGE_BUS, useValue: adapters.bus },
         { provide: MESSAGE_BUS_READINESS, useValue: adapters.bus.readinessCheck() },
+        // Consumer lag and dead-letter counts for the console's dashboard (both buses report them).
+        { provide: PIPELINE_HEALTH, useValue: adapters.bus },
         { provide: OBJECT_STORE, useValue: adapters.store },
         { provide: OBJECT_STORE_READINESS, useValue: adapters.store.readinessCheck() },
         { provide: DATABASE, useValue: adapters.dataSource },
         { provide: DATABASE_READINESS, useValue: databaseReadinessCheck(adapters.dataSource) },
       ],
-      exports: [MESSAGE_BUS, MESSAGE_BUS_READINESS, OBJECT_STORE, OBJECT_STORE_READINESS, DATABASE, DATABASE_READINESS],
+      exports: [MESSAGE_BUS, MESSAGE_BUS_READINESS, PIPELINE_HEALTH, OBJECT_STORE, OBJECT_STORE_READINESS, DATABASE, DATABASE_READINESS],
     };
   }
 }

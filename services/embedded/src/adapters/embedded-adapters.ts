@@ -1,5 +1,12 @@
 import * as path from 'node:path';
-import { InMemoryBroker, InMemoryMessageBusAdapter, KafkaMessageBusAdapter, type MessageBus, type MessagingLogger } from '@argus/messaging';
+import {
+  InMemoryBroker,
+  InMemoryMessageBusAdapter,
+  KafkaMessageBusAdapter,
+  type MessageBus,
+  type MessagingLogger,
+  type PipelineHealthReader,
+} from '@argus/messaging';
 import { createDataSource, type DatabaseConfig, EmbeddedPostgresServer, runMigrations } from '@argus/persistence';
 import { DEFAULT_S3_BUCKET, FilesystemObjectStore, MinioObjectStore, type ObjectStore } from '@argus/storage';
 import type { EmbeddedConfig } from '../embedded.config';
@@ -22,7 +29,7 @@ export interface AdapterChoice {
  */
 export class EmbeddedAdapters {
   private constructor(
-    readonly bus: MessageBus,
+    readonly bus: MessageBus & PipelineHealthReader,
     readonly store: ObjectStore,
     readonly dataSource: EmbeddedDataSource,
     readonly choices: readonly AdapterChoice[],
@@ -33,7 +40,7 @@ export class EmbeddedAdapters {
 
   static async open(config: EmbeddedConfig, logger: MessagingLogger): Promise<EmbeddedAdapters> {
     const choices: AdapterChoice[] = [];
-    const bus: MessageBus = config.kafka
+    const bus: MessageBus & PipelineHealthReader = config.kafka
       ? new KafkaMessageBusAdapter({ config: config.kafka, logger })
       : new InMemoryMessageBusAdapter({ broker: new InMemoryBroker({ logger }), logger });
     choices.push(
