@@ -169,12 +169,17 @@ export interface ClassComparison {
   deltaAp50: number | null;
 }
 
+export interface OverallMetrics {
+  map50: number | null;
+  map: number | null;
+}
+
 export interface ModelComparison {
   a: ModelDetail;
   b: ModelDetail;
   perClass: ClassComparison[];
   /** Falls back to the registered metrics; null when a version has neither. */
-  overall: { a: { map50: number; map: number } | null; b: { map50: number; map: number } | null };
+  overall: { a: OverallMetrics | null; b: OverallMetrics | null };
 }
 
 export interface Promotion {

@@ -52,10 +52,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     try {
       await apiRequest<void>('/api/v1/auth/logout', { method: 'POST', skipUnauthorizedHandler: true });
-    } finally {
-      setUser(null);
-      navigate('/login');
+    } catch {
+      // Signed out here either way; an already-expired session is the common cause.
     }
+    setUser(null);
+    navigate('/login');
   }, []);
 
   const value = useMemo(() => ({ user, login, logout }), [user, login, logout]);

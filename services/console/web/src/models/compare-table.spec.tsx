@@ -56,7 +56,7 @@ describe('CompareTable', () => {
   });
 
   it('shows dashes for a version without any evaluation', () => {
-    render(<CompareTable comparison={{ ...comparison, overall: { a: null, b: comparison.overall.b } }} />);
+    render(<CompareTable comparison={{ ...comparison, overall: { a: { map50: null, map: null }, b: comparison.overall.b } }} />);
     const overall = screen.getByTestId('compare-table').querySelector('tr[data-class="(overall)"]') as HTMLTableRowElement;
     expect([...overall.cells].map((c) => c.textContent)).toEqual(['all classes (mAP)', '—', '—', '0.925', '0.610', '—']);
   });

@@ -18,16 +18,18 @@ export function deltaOf(row: ModelComparison['perClass'][number]): number | null
 /** Per-class AP of two versions side by side, B − A deltas coloured, the overall mAP on top. */
 export function CompareTable({ comparison }: { comparison: ModelComparison }) {
   const { a, b, overall } = comparison;
-  const overallDelta = overall.a && overall.b ? overall.b.map50 - overall.a.map50 : null;
+  const a50 = overall.a?.map50;
+  const b50 = overall.b?.map50;
+  const overallDelta = typeof a50 === 'number' && typeof b50 === 'number' ? b50 - a50 : null;
   return (
     <table className="grid compare-table" data-testid="compare-table">
       <thead>
         <tr>
           <th rowSpan={2}>Class</th>
-          <th colSpan={2} className="version-a">
+          <th colSpan={2} className="version-a" title={modelLabel(a)}>
             A · {modelLabel(a)}
           </th>
-          <th colSpan={2} className="version-b">
+          <th colSpan={2} className="version-b" title={modelLabel(b)}>
             B · {modelLabel(b)}
           </th>
           <th rowSpan={2} className="num">

@@ -6,14 +6,21 @@ import { navigate } from '../router/router';
 import { formatNumber, formatTime, map50Of, modelLabel, shortId } from '../ui/format';
 import { PromotePanel } from './promote-panel';
 
+/** What B is usually compared with: the newest other version of the same model, else the next one. */
+export function defaultBaseline(items: readonly ModelSummary[], bId: string): string {
+  const b = items.find((m) => m.id === bId);
+  const others = items.filter((m) => m.id !== bId);
+  return (others.find((m) => m.name === b?.name) ?? others[0] ?? items[0])?.id ?? '';
+}
+
 export function ModelsPage() {
   const models = useApi('/api/v1/models', (p, signal) => apiRequest<{ items: ModelSummary[] }>(p, { signal }));
   const lines = useApi('/api/v1/lines', (p, signal) => apiRequest<{ items: Line[] }>(p, { signal }));
   const items = models.data?.items ?? [];
   const [a, setA] = useState('');
   const [b, setB] = useState('');
-  const pickA = a || items[1]?.id || items[0]?.id || '';
   const pickB = b || items[0]?.id || '';
+  const pickA = a || defaultBaseline(items, pickB);
   const lineName = (id: string) => lines.data?.items.find((l) => l.id === id)?.name ?? id;
 
   return (

@@ -12,6 +12,24 @@ import { PromotionTimeline } from './promotion-timeline';
  * model, and the line's promotion timeline. The form is hidden from roles that cannot promote; the
  * server still checks, and its 403 is shown as it comes.
  */
+/**
+ * A warning when the version to promote detects other classes than the line's current model
+ * (a PCB model on a machined-parts line, say). The server allows it; a person should notice.
+ */
+export function classMismatch(candidate: ModelSummary | undefined, current: ModelSummary | undefined): string | null {
+  if (!candidate || !current || candidate.id === current.id) return null;
+  const have = new Set(current.classes);
+  const want = new Set(candidate.classes);
+  const missing = current.classes.filter((c) => !want.has(c));
+  const added = candidate.classes.filter((c) => !have.has(c));
+  if (missing.length === 0 && added.length === 0) return null;
+  const parts = [
+    missing.length ? `no longer detects ${missing.join(', ')}` : null,
+    added.length ? `adds ${added.join(', ')}` : null,
+  ].filter(Boolean);
+  return `Compared with ${modelLabel(current)} in production here, ${modelLabel(candidate)} ${parts.join(' and ')}.`;
+}
+
 export function PromotePanel({
   lines,
   models,
@@ -39,6 +57,10 @@ export function PromotePanel({
     apiRequest<{ items: Promotion[] }>(p, { signal }),
   );
   const line = lines.find((l) => l.id === lineId);
+  const classWarning = classMismatch(
+    models.find((m) => m.id === versionId),
+    models.find((m) => m.id === line?.production?.modelVersionId),
+  );
 
   const send = async (path: string, body: unknown, describe: (answer: PromotionAnswer) => string) => {
     setBusy(true);
@@ -116,6 +138,11 @@ export function PromotePanel({
                 onChange={(e) => setReason(e.target.value)}
               />
             </label>
+            {classWarning && (
+              <p className="warning span" role="note">
+                {classWarning}
+              </p>
+            )}
             <button type="submit" className="primary" data-testid="promote-submit" disabled={busy}>
               Promote
             </button>
