@@ -57,6 +57,18 @@ describe('queue page', () => {
     expect(screen.getByTestId('queue-count').textContent).toBe('2');
   });
 
+  it('walks the rows with j/k and opens one with Enter', async () => {
+    const api = consoleWith([a2, a1]);
+    api.on('GET', `/api/v1/alerts/${a1.id}`, { body: { ...a1, imageUrl: '/i', templateUrl: null, modelClasses: [], reviews: [] } });
+    await openQueue(api);
+    fireEvent.keyDown(window, { key: 'j' });
+    fireEvent.keyDown(window, { key: 'j' });
+    expect(document.activeElement?.getAttribute('data-alert-id')).toBe(a1.id);
+    fireEvent.keyDown(present(document.activeElement), { key: 'Enter' });
+    expect(window.location.pathname).toBe(`/alerts/${a1.id}`);
+    await screen.findByTestId('alert-image');
+  });
+
   it('puts the filter in the URL and asks the API for it', async () => {
     const api = consoleWith([a2, a1]);
     await openQueue(api);

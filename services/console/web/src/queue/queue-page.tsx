@@ -147,6 +147,23 @@ export function QueuePage({ search }: { search: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [dialogOpen, dialogBusy]);
 
+  // j / k walk the rows (focus), Enter opens one: the queue without a mouse.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (dialogOpen || event.ctrlKey || event.metaKey || event.altKey || (event.key !== 'j' && event.key !== 'k')) return;
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="alert-row"]')];
+      if (rows.length === 0) return;
+      const at = rows.indexOf(document.activeElement as HTMLElement);
+      const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + (event.key === 'j' ? 1 : -1)));
+      rows[next]?.focus();
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialogOpen]);
+
   const reviewer = can.review(user.role);
   const lineName = (id: string) => lines.data?.items.find((l) => l.id === id)?.name ?? id;
 
@@ -262,8 +279,12 @@ export function QueuePage({ search }: { search: string }) {
               data-testid="alert-row"
               data-alert-id={alert.id}
               className="clickable"
+              tabIndex={0}
               onClick={(e) => {
                 if (!(e.target instanceof HTMLAnchorElement)) navigate(`/alerts/${alert.id}`);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && e.target === e.currentTarget) navigate(`/alerts/${alert.id}`);
               }}
             >
               <td>
@@ -292,6 +313,11 @@ export function QueuePage({ search }: { search: string }) {
           </button>
         )}
         {loading && state.items.length === 0 && <span className="muted">Loading…</span>}
+        {state.items.length > 0 && (
+          <span className="muted small hint">
+            <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens; on an alert <kbd>?</kbd> lists its shortcuts
+          </span>
+        )}
       </div>
 
       {bulk && (
