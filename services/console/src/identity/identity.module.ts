@@ -74,13 +74,17 @@ export class IdentityModule {
         {
           // The first admin, once the database answers and is migrated (retried with backoff until then).
           provide: FIRST_ADMIN,
-          inject: [IdentityStore, PasswordHasher, LOGGER, ShutdownRegistry],
-          useFactory: (store: IdentityStore, hasher: PasswordHasher, logger: Logger, registry: ShutdownRegistry) => {
+          inject: [IdentityStore, PasswordHasher, LOGGER, ShutdownRegistry, DATABASE],
+          useFactory: (store: IdentityStore, hasher: PasswordHasher, logger: Logger, registry: ShutdownRegistry, db: DatabaseHandle) => {
             const admin = options.settings.firstAdmin;
             if (!admin) return null;
             const task = new RetryingStartupTask(
               'create the first admin',
-              async () => void (await provisionFirstAdmin(store, hasher, { username: admin.username, password: admin.password.reveal() }, logger)),
+              async () => {
+                // The pool opens in the background; say so rather than TypeORM's "no metadata" error.
+                if ((db as { isInitialized?: boolean }).isInitialized === false) throw new Error('the database pool is not open yet');
+                await provisionFirstAdmin(store, hasher, { username: admin.username, password: admin.password.reveal() }, logger);
+              },
               { logger },
             );
             registry.register({ name: 'first-admin', order: ShutdownOrder.stopConsuming, close: () => task.stop() });
