@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConsoleUser, NewAuditEntry, NewUserSession } from '@argus/persistence';
+import type { AuditLogRepository, ConsoleUser, NewAuditEntry, NewUserSession, SessionRepository, UserRepository } from '@argus/persistence';
 import { DomainError } from '@argus/platform';
 import type { IdentityStore } from './identity.store';
 import { INVALID_CREDENTIALS, LoginUseCase } from './login.use-case';
@@ -37,17 +37,17 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
     },
   });
   const store = strictMock<IdentityStore>('store', {
-    users: strictMock('users', {
+    users: strictMock<UserRepository>('users', {
       findLoginByUsername: (username: string) =>
         Promise.resolve(stored && passwordHash && username === stored.user.username ? { user: stored.user, passwordHash } : null),
     }),
-    sessions: strictMock('sessions', {
+    sessions: strictMock<SessionRepository>('sessions', {
       create: (session: NewUserSession) => {
         sessions.push(session);
         return Promise.resolve({ id: 's-1', userId: session.userId, createdAt: session.createdAt, expiresAt: session.expiresAt, revokedAt: null, lastSeenAt: session.createdAt });
       },
     }),
-    audit: strictMock('audit', {
+    audit: strictMock<AuditLogRepository>('audit', {
       append: (entry: NewAuditEntry) => {
         audited.push(entry);
         return Promise.resolve({ id: '1', at: NOW, before: null, after: null, ...entry });
