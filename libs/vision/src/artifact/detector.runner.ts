@@ -5,6 +5,7 @@ import { DetectorModel } from '../core/detector-model';
 import { OnnxDetectorSession } from '../core/onnx-runtime';
 import { silentVisionLogger, type VisionLogger } from '../core/vision-logger.port';
 import { preprocessBatch, type PreprocessedBatch, type PreprocessInput } from '../data/preprocess';
+import { TemplateCache } from '../data/template.cache';
 import { detectionsFromHeadOutput } from '../train/detections.postprocessor';
 import { HeadLayout } from '../train/head.layout';
 import type { ModelMetadata } from './model-package.metadata';
@@ -37,6 +38,8 @@ export interface DetectionBatchResult {
  */
 export class DetectorRunner {
   private readonly layout: HeadLayout;
+  /** A line's golden template comes with every frame: decoded and letterboxed once. */
+  private readonly templateCache = new TemplateCache();
 
   private constructor(
     readonly metadata: ModelMetadata,
@@ -82,6 +85,7 @@ export class DetectorRunner {
       padValue: this.metadata.preprocessing.padValue,
       kernel: this.metadata.preprocessing.kernel,
       onBadImage: 'skip',
+      templateCache: this.templateCache,
     });
   }
 

@@ -17,3 +17,4 @@ export * from './preprocess';
 export * from './box-iou';
 export * from './postprocess';
 export * from './synthetic';
+export * from './template.cache';

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { decodeImage, encodeImage, readImageHeader } from './image-codec';
 import { ImageDecodeError, ImageTooLargeError, TemplateMismatchError, TemplateMissingError } from './image-input.errors';
 import { letterboxImage, modelInputChannels, preprocessBatch } from './preprocess';
+import { TemplateCache } from './template.cache';
 
 /** A w×h RGB PNG whose pixel (x, y) is (x, y, 7) — every pixel tells where it came from. */
 async function gradientPng(w: number, h: number): Promise<Buffer> {
@@ -118,6 +119,52 @@ describe('preprocessBatch', () => {
     expect(mismatch).toBeInstanceOf(TemplateMismatchError);
     expect((mismatch as Error).message).toMatch(/^f7: template is 4x3 but the frame is 4x4/);
     await expect(preprocessBatch([{ image: frame }], options)).rejects.toBeInstanceOf(TemplateMissingError);
+  });
+
+  it('with a template cache, letterboxes a template once and gives the same tensor as without', async () => {
+    const template = await gradientPng(6, 4);
+    const frames = [await solid(6, 4, 1, [10]), await solid(6, 4, 1, [90])];
+    const options = { width: 8, height: 8, channels: 1 as const, templateMode: 'stack-difference' as const };
+    const cache = new TemplateCache(2);
+    const inputs = frames.map((image) => ({ image, template: Buffer.from(template) })); // equal bytes, distinct buffers
+    const cached = await preprocessBatch(inputs, { ...options, templateCache: cache });
+    const again = await preprocessBatch(inputs, { ...options, templateCache: cache });
+    const plain = await preprocessBatch(inputs, options);
+    expect(cache.size).toBe(1);
+    expect(Array.from(cached.data)).toEqual(Array.from(plain.data));
+    expect(Array.from(again.data)).toEqual(Array.from(plain.data));
+    expect(cached.mappings).toEqual(plain.mappings);
+  });
+
+  it('with a template cache, still refuses a mismatched template and does not keep a broken one', async () => {
+    const cache = new TemplateCache(2);
+    const options = { width: 4, height: 4, channels: 1 as const, templateMode: 'stack' as const, templateCache: cache };
+    const frame = await solid(4, 4, 1, [1]);
+    const small = await solid(4, 3, 1, [1]);
+    await preprocessBatch([{ image: await solid(4, 3, 1, [2]), template: small }], options);
+    const mismatch = await preprocessBatch([{ image: frame, template: small, label: 'f8' }], options).catch((e: unknown) => e);
+    expect(mismatch).toBeInstanceOf(TemplateMismatchError);
+    const broken = await preprocessBatch([{ image: frame, template: Buffer.from('junk') }], options).catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(ImageDecodeError);
+    expect(cache.size).toBe(1);
+  });
+
+  it('a template cache keeps the most recently used templates', async () => {
+    const cache = new TemplateCache(2);
+    const made: number[] = [];
+    const prepare = (n: number) => async () => {
+      made.push(n);
+      return { header: { format: 'png', width: 1, height: 1, channels: 1, hasAlpha: false }, image: { pixels: new Uint8Array(1), channels: 1 as const, mapping: {} as never } };
+    };
+    const bytes = [1, 2, 3].map((n) => Uint8Array.of(n));
+    await cache.getOrPrepare(bytes[0] as Uint8Array, prepare(1));
+    await cache.getOrPrepare(bytes[1] as Uint8Array, prepare(2));
+    await cache.getOrPrepare(bytes[0] as Uint8Array, prepare(1)); // 1 used again: 2 is the oldest
+    await cache.getOrPrepare(bytes[2] as Uint8Array, prepare(3));
+    await cache.getOrPrepare(bytes[0] as Uint8Array, prepare(1));
+    await cache.getOrPrepare(bytes[1] as Uint8Array, prepare(2));
+    expect(made).toEqual([1, 2, 3, 2]);
+    expect(() => new TemplateCache(0)).toThrow('maxEntries must be a positive integer');
   });
 
   it('leaves bad images out and reports them when asked to skip', async () => {

@@ -8,6 +8,7 @@ import {
 } from './image-codec';
 import { TemplateMismatchError, TemplateMissingError } from './image-input.errors';
 import { computeLetterbox, type LetterboxMapping } from './letterbox';
+import type { PreparedTemplate, TemplateCache } from './template.cache';
 
 /**
  * How a golden template enters the model, per channel of the frame:
@@ -40,6 +41,11 @@ export interface PreprocessOptions {
    * (default), or leave it out and report it in `failures` so a long run carries on.
    */
   readonly onBadImage?: 'throw' | 'skip';
+  /**
+   * Reuse letterboxed templates across calls (a line sends the same golden template with every
+   * frame). The cache must only ever see these same size/channel/kernel/pad options.
+   */
+  readonly templateCache?: TemplateCache;
 }
 
 /** One image to preprocess: encoded bytes (JPEG, PNG, ...) and, for template models, its template. */
@@ -139,26 +145,19 @@ export async function preprocessBatch(
   const settled = await Promise.allSettled(
     inputs.map(async (input, index) => {
       const label = input.label ?? `image #${index}`;
-      const headers = await Promise.all([
-        readImageHeader(input.image, { maxInputPixels, label }),
-        mode !== 'none' && input.template ? readImageHeader(input.template, { maxInputPixels, label: `${label} template` }) : undefined,
-      ]);
-      const [frameHeader, templateHeader] = headers;
-      if (mode !== 'none') {
-        if (!input.template || !templateHeader) throw new TemplateMissingError(label);
-        if (templateHeader.width !== frameHeader.width || templateHeader.height !== frameHeader.height) {
-          throw new TemplateMismatchError(
-            { width: frameHeader.width, height: frameHeader.height },
-            { width: templateHeader.width, height: templateHeader.height },
-            label,
-          );
-        }
+      if (mode !== 'none' && !input.template) throw new TemplateMissingError(label);
+      const templateReady = mode !== 'none' && input.template ? prepareTemplate(input.template, options, `${label} template`) : undefined;
+      templateReady?.catch(() => undefined); // awaited below; a frame failing first must not leave it unhandled
+      const frameHeader = await readImageHeader(input.image, { maxInputPixels, label });
+      const [frame, template] = await Promise.all([letterboxImage(input.image, options, label, frameHeader), templateReady]);
+      if (template && (template.header.width !== frameHeader.width || template.header.height !== frameHeader.height)) {
+        throw new TemplateMismatchError(
+          { width: frameHeader.width, height: frameHeader.height },
+          { width: template.header.width, height: template.header.height },
+          label,
+        );
       }
-      const [frame, template] = await Promise.all([
-        letterboxImage(input.image, options, label, frameHeader),
-        mode !== 'none' && input.template ? letterboxImage(input.template, options, `${label} template`, templateHeader) : undefined,
-      ]);
-      return { frame, template };
+      return { frame, template: template?.image };
     }),
   );
   const prepared: { frame: LetterboxedImage; template: LetterboxedImage | undefined }[] = [];
@@ -198,6 +197,15 @@ export async function preprocessBatch(
       ? [prepared.length, channelsOut, options.height, options.width]
       : [prepared.length, options.height, options.width, channelsOut];
   return { data, shape, layout, mappings: prepared.map((p) => p.frame.mapping), inputIndices, failures };
+}
+
+/** A template's header and letterboxed pixels, from the cache when there is one. */
+function prepareTemplate(bytes: Uint8Array, options: PreprocessOptions, label: string): Promise<PreparedTemplate> {
+  const prepare = async (): Promise<PreparedTemplate> => {
+    const header = await readImageHeader(bytes, { maxInputPixels: options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS, label });
+    return { header, image: await letterboxImage(bytes, options, label, header) };
+  };
+  return options.templateCache ? options.templateCache.getOrPrepare(bytes, prepare) : prepare();
 }
 
 type PlaneSource =
