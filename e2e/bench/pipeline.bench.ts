@@ -122,6 +122,26 @@ async function measureModelFps(modelDir: string, frames: Buffer[], template: Buf
   }
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. CPU per
+ * frame is what the machine's load does not change much, unlike the rates: the table reports it.
+ */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Machine load average over the last minute (what else was running shows in every figure). */
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
@@ -238,6 +258,8 @@ async function main(): Promise<void> {
     await drain(warm.accepted, 60_000);
 
     const steps: StepResult[] = [];
+    const cpuAtStart = { ingest: cpuSecondsOf(ingest.pid), inference: cpuSecondsOf(inference.pid) };
+    const loadAtStart = loadAverage();
     const tryRate = async (rate: number): Promise<StepResult> => {
       progress(`driving ${rate.toFixed(1)} frames/s for ${WINDOW_S} s…`);
       const d = await drive(rate, WINDOW_S);
@@ -287,6 +309,13 @@ async function main(): Promise<void> {
       }
     }
     const pipelineFps = best ? best.acceptedFps : 0;
+    const ladderFrames = steps.reduce((n, step) => n + step.accepted, 0);
+    const cpuPerFrame = (name: 'ingest' | 'inference', pid: number | undefined) => {
+      const [before, after] = [cpuAtStart[name], cpuSecondsOf(pid)];
+      return before === undefined || after === undefined || ladderFrames === 0 ? 'n/a' : `${((1000 * (after - before)) / ladderFrames).toFixed(1)} ms`;
+    };
+    const cpuLine = `camera-ingest ${cpuPerFrame('ingest', ingest.pid)}, detection-inference ${cpuPerFrame('inference', inference.pid)} per frame over the ladder's ${ladderFrames} frames`;
+    const loadAtEnd = loadAverage();
 
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
     progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
@@ -303,6 +332,8 @@ async function main(): Promise<void> {
     console.log(`model:        ${choice.note}`);
     console.log(`model_fps:    ${modelFps.toFixed(1)} (in-process ORT, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS)`);
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
+    console.log(`cpu:          ${cpuLine}`);
+    console.log(`load average: ${loadAtStart} at the ladder's start, ${loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
     console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms`);
     summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
   } finally {
