@@ -127,7 +127,9 @@ export class ProcessFrameUseCase {
         detections: [...alert.detections],
       }));
     }
-    await Promise.all(published);
+    // Settled, not raced: a failure retries the frame only once no publish is still in flight.
+    const failed = (await Promise.allSettled(published)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.deps.frames.markProcessed(event.frameId);
     return { modelVersionId, detections, alert, reused: earlier !== undefined };
   }
