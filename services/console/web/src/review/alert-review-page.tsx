@@ -288,7 +288,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
             <ol className="box-list">
               {editor.boxes.map((b, i) => (
                 <li key={i}>
-                  <button type="button" className={`box-item ${editor.selected === i ? 'selected' : ''}`} onClick={() => dispatch({ type: 'select', index: i })}>
+                  <button type="button" data-testid="box-item" data-index={i} className={`box-item ${editor.selected === i ? 'selected' : ''}`} onClick={() => dispatch({ type: 'select', index: i })}>
                     <span className="swatch" style={{ background: classColour(b.className, classes) }} />
                     {b.className} {b.score !== null ? b.score.toFixed(2) : '(drawn)'}
                     <span className="muted mono">
