@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, stat, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, symlink, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildModelPackage, folderPackageFiles, initDetectorWeights, saveModelPackage, selectTfBackend, validateSpec, type ArchitectureSpec } from '@argus/vision';
 
@@ -79,8 +79,11 @@ export interface ModelsFolder {
 
 /**
  * The models the embedded mode registers: every shipped package of `shippedDir` (linked, not
- * copied), plus an untrained placeholder for each feed no shipped package serves (a package serves
- * feed `f` when its folder is `f` or starts with `f-`, the registrar's rule), in `<dataDir>/models`.
+ * copied), plus an untrained placeholder for each feed no shipped package serves, in
+ * `<dataDir>/models`. A package serves feed `f` when its model name (metadata.json `name`, e.g.
+ * `pcb-template-s4` in folder `deeppcb`) is `f` or starts with `f-`: the registrar's rule, so the
+ * registrar never sees two candidates for one line. A placeholder left by an earlier start for a
+ * feed that now has a trained model is removed.
  */
 export async function prepareModelsFolder(shippedDir: string, dataDir: string, needs: readonly FeedModelNeed[]): Promise<ModelsFolder> {
   const dir = path.join(dataDir, 'models');
@@ -89,21 +92,36 @@ export async function prepareModelsFolder(shippedDir: string, dataDir: string, n
     if ((await lstat(path.join(dir, entry))).isSymbolicLink()) await unlink(path.join(dir, entry));
   }
   const shipped: string[] = [];
+  const shippedModelNames: string[] = [];
   if (shippedDir) {
     for (const entry of (await readdir(shippedDir).catch(() => [] as string[])).sort()) {
       const folder = path.resolve(shippedDir, entry);
-      if (!(await exists(path.join(folder, 'metadata.json')))) continue;
+      const modelName = await packageModelName(path.join(folder, 'metadata.json'));
+      if (modelName === undefined) continue;
       await symlink(folder, path.join(dir, entry), 'dir');
       shipped.push(entry);
+      shippedModelNames.push(modelName);
     }
   }
   const placeholders: string[] = [];
   for (const need of needs) {
-    if (shipped.some((name) => name === need.feed || name.startsWith(`${need.feed}-`))) continue;
+    if (shippedModelNames.some((name) => name === need.feed || name.startsWith(`${need.feed}-`))) {
+      await rm(path.join(dir, placeholderName(need.feed)), { recursive: true, force: true });
+      continue;
+    }
     await ensurePlaceholderModel(dir, need);
     placeholders.push(need.feed);
   }
   return { dir, shipped, placeholders };
+}
+
+/** The model name a package's metadata.json declares; undefined when the folder is no package. */
+async function packageModelName(metadataFile: string): Promise<string | undefined> {
+  const text = await readFile(metadataFile, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const name = (JSON.parse(text) as { name?: unknown }).name;
+  if (typeof name !== 'string') throw new Error(`${metadataFile}: no model name (field "name")`);
+  return name;
 }
 
 function exists(file: string): Promise<boolean> {
