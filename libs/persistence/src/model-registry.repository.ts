@@ -7,6 +7,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { lockLine } from './line-lock.query';
 import {
+  ModelIncompatibleWithLineError,
   ModelVersionConflictError,
   ModelVersionNotFoundError,
   NoPreviousModelVersionError,
@@ -217,6 +218,7 @@ export class ModelRegistryRepository {
       await lockLine(manager, lineId);
       const target = await manager.findOneBy(ModelVersionEntity, { id: modelVersionId });
       if (!target) throw new ModelVersionNotFoundError(modelVersionId);
+      await assertCanServeLine(manager, lineId, target);
       const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
       if (current?.modelVersionId === modelVersionId) {
         const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId });
@@ -296,6 +298,28 @@ export class ModelRegistryRepository {
       take: clampLimit(options.limit),
     });
     return rows.map(toPromotion);
+  }
+}
+
+/**
+ * A version can serve a line when the line has the golden template the version needs, and the
+ * version detects at least one class the line's alert rules name (rules on `*` only: any classes).
+ */
+async function assertCanServeLine(manager: EntityManager, lineId: string, version: ModelVersionEntity): Promise<void> {
+  if (version.usesTemplate) {
+    const template = (await manager.query(`SELECT 1 FROM line_template WHERE line_id = $1`, [lineId])) as unknown[];
+    if (template.length === 0) {
+      throw new ModelIncompatibleWithLineError(lineId, version.id, 'it compares each frame with a golden template and the line has none');
+    }
+  }
+  const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as { class_name: string }[];
+  const named = rules.map((r) => r.class_name);
+  if (named.length > 0 && !named.some((c) => version.classes.includes(c))) {
+    throw new ModelIncompatibleWithLineError(
+      lineId,
+      version.id,
+      `it detects ${version.classes.join(', ')} and the line's alert rules name ${named.sort().join(', ')}: none would ever alert`,
+    );
   }
 }
 

@@ -57,6 +57,21 @@ export class NoProductionModelError extends PersistenceError {
   }
 }
 
+/**
+ * The version cannot serve the line: it needs a golden template the line does not have, or it
+ * detects none of the classes the line's alert rules name (a PCB model promoted to a machined-parts
+ * line). Refused rather than letting inference dead-letter every frame or never alert.
+ */
+export class ModelIncompatibleWithLineError extends PersistenceError {
+  constructor(
+    readonly lineId: string,
+    readonly modelVersionId: string,
+    readonly why: string,
+  ) {
+    super('model.incompatible-with-line', `model version ${modelVersionId} cannot serve line "${lineId}": ${why}`);
+  }
+}
+
 /** Rollback asked on a line whose production model was its first one. */
 export class NoPreviousModelVersionError extends PersistenceError {
   constructor(readonly lineId: string) {

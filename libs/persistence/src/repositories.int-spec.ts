@@ -14,6 +14,7 @@ import {
   FrameNotFoundError,
   LineNotFoundError,
   ModelVersionConflictError,
+  ModelIncompatibleWithLineError,
   ModelVersionNotFoundError,
   NoPreviousModelVersionError,
   NoProductionModelError,
@@ -80,7 +81,7 @@ describe('repositories against Postgres', () => {
       classes: ['scratch', 'hole'],
       spec: { inputSize: 320, anchors: [[10, 13]] },
       metrics: { mAP50: 0.81 },
-      usesTemplate: true,
+      usesTemplate: false,
       trainingDataFingerprint: 'sha256:abc',
       backend: 'onnx',
       ...overrides,
@@ -232,7 +233,7 @@ describe('repositories against Postgres', () => {
   describe('ModelRegistryRepository: registration', () => {
     it('round-trips a model version and registers it idempotently', async () => {
       const parent = (await registry.register(modelInput())).version;
-      const input = modelInput({ parentVersionId: parent.id });
+      const input = modelInput({ parentVersionId: parent.id, usesTemplate: true });
       const first = await registry.register(input);
       expect(first.created).toBe(true);
       expect(first.version).toMatchObject({
@@ -533,6 +534,26 @@ describe('repositories against Postgres', () => {
         ModelVersionNotFoundError,
       );
       await expect(registry.promote('no-such-line', a.id, 'alice', 'x')).rejects.toBeInstanceOf(LineNotFoundError);
+    });
+
+    it('refuses a version that cannot serve the line: a template model without a template, or no class the rules name', async () => {
+      const { lineId } = await newLine();
+      const templateModel = (await registry.register(modelInput({ usesTemplate: true }))).version;
+      await expect(registry.promote(lineId, templateModel.id, 'alice', 'no template yet')).rejects.toThrow(
+        new ModelIncompatibleWithLineError(lineId, templateModel.id, 'it compares each frame with a golden template and the line has none'),
+      );
+      await lines.setTemplate(lineId, { objectKey: `${lineId}/template.png`, width: 640, height: 480 });
+      await expect(registry.promote(lineId, templateModel.id, 'alice', 'template now there')).resolves.toMatchObject({ changed: true });
+
+      await lines.setAlertRules(lineId, [
+        { className: 'open', minScore: 0.5, minBoxAreaPx2: 4, severity: 'high' },
+        { className: '*', minScore: 0.9, minBoxAreaPx2: 4, severity: 'low' },
+      ]);
+      const otherFeed = (await registry.register(modelInput({ classes: ['dent', 'stain'] }))).version;
+      await expect(registry.promote(lineId, otherFeed.id, 'alice', 'wrong feed')).rejects.toThrow(/detects dent, stain and the line's alert rules name open: none would ever alert/);
+      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(templateModel.id);
+      const oneShared = (await registry.register(modelInput({ classes: ['open', 'dent'] }))).version;
+      await expect(registry.promote(lineId, oneShared.id, 'alice', 'shares a class')).resolves.toMatchObject({ changed: true });
     });
 
     it('serialises concurrent promotions of one line', async () => {

@@ -1,5 +1,5 @@
 import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion, PromotionResult } from '@argus/persistence';
-import { NoPreviousModelVersionError, NoProductionModelError, RecordNotFoundError } from '@argus/persistence';
+import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProductionModelError, RecordNotFoundError } from '@argus/persistence';
 import { CommonErrorCodes, DomainError } from '@argus/platform';
 import type { ModelPromotionService } from '@argus/registry';
 
@@ -83,7 +83,7 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof RecordNotFoundError) throw new DomainError(CommonErrorCodes.notFound, error.message, undefined, { cause: error });
-    if (error instanceof NoProductionModelError || error instanceof NoPreviousModelVersionError) {
+    if (error instanceof NoProductionModelError || error instanceof NoPreviousModelVersionError || error instanceof ModelIncompatibleWithLineError) {
       throw new DomainError(CommonErrorCodes.conflict, error.message, { reason: error.code }, { cause: error });
     }
     throw error;
