@@ -300,14 +300,14 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
       }
       await pollUntil(
         'the corrupt frames in inspection.frame.ingested.v1.dlq',
-        () => (corrupt.every((f) => dlq.find(f.frameId)) ? true : undefined),
+        () => (corrupt.every((f) => dlq.find(f.frameId, INFERENCE_GROUP)) ? true : undefined),
         { timeoutMs: 30_000, intervalMs: 200 },
-        () => `${corrupt.filter((f) => dlq.find(f.frameId)).length} of ${corrupt.length} found among ${dlq.frames.length} dead letters`,
+        () => `${corrupt.filter((f) => dlq.find(f.frameId, INFERENCE_GROUP)).length} of ${corrupt.length} found among ${dlq.from(INFERENCE_GROUP).length} dead letters of this run's group`,
       );
       for (const f of corrupt) {
-        expect(dlq.find(f.frameId)).toMatchObject({ errorCode: 'frame-undecodable', consumerGroup: INFERENCE_GROUP, reason: expect.any(String) });
+        expect(dlq.find(f.frameId, INFERENCE_GROUP)).toMatchObject({ errorCode: 'frame-undecodable', consumerGroup: INFERENCE_GROUP, reason: expect.any(String) });
       }
-      expect(dlq.frames.filter((d) => good.some((f) => f.frameId === d.frameId))).toEqual([]);
+      expect(dlq.from(INFERENCE_GROUP).filter((d) => good.some((f) => f.frameId === d.frameId))).toEqual([]);
 
       // --- the promotion: frames sent after it carry v2; each camera switches once, never back -----
       expect(factoryV2).toBeDefined();

@@ -44,8 +44,14 @@ export class DeadLetterRecorder {
     return recorder;
   }
 
-  find(frameId: string): DeadFrame | undefined {
-    return this.frames.find((f) => f.frameId === frameId);
+  /** The frame's dead letter from `consumerGroup`: other runs' consumers on the shared topic may dead-letter it too. */
+  find(frameId: string, consumerGroup: string): DeadFrame | undefined {
+    return this.frames.find((f) => f.frameId === frameId && f.consumerGroup === consumerGroup);
+  }
+
+  /** Every dead letter written by `consumerGroup`. */
+  from(consumerGroup: string): DeadFrame[] {
+    return this.frames.filter((f) => f.consumerGroup === consumerGroup);
   }
 
   stop(): Promise<void> {
