@@ -63,13 +63,13 @@ export class FrameRepository {
    */
   async recordIngested(input: IngestedFrame): Promise<RecordedFrame> {
     const manager = managerOf(this.db);
-    let inserted: { id: string }[];
+    let inserted: FrameRow[];
     try {
       inserted = (await manager.query(
         `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at, template_key)
          VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
-         RETURNING id`,
+         RETURNING ${FRAME_COLUMNS}`,
         [
           input.id ?? null,
           input.lineId,
@@ -83,7 +83,7 @@ export class FrameRepository {
           input.capturedAt,
           input.templateKey ?? null,
         ],
-      )) as { id: string }[];
+      )) as FrameRow[];
     } catch (error) {
       if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_frame_camera')) {
         throw new CameraNotFoundError(input.lineId, input.cameraId, { cause: error });
@@ -93,13 +93,13 @@ export class FrameRepository {
       }
       throw error;
     }
-    const created = inserted.length > 0;
-    const row = await manager.findOneByOrFail(FrameEntity, {
-      lineId: input.lineId,
-      cameraId: input.cameraId,
-      sha256: input.sha256,
-    });
-    return { frame: toFrame(row), created };
+    // One round trip on the usual path: the new row comes back from the INSERT; only a frame
+    // recorded before (a retry) is read again.
+    const insertedRow = inserted[0];
+    if (insertedRow) return { frame: fromRow(insertedRow), created: true };
+    const earlier = await this.findByContent(input.lineId, input.cameraId, input.sha256);
+    if (!earlier) throw new Error(`BUG: frame ${input.lineId}/${input.cameraId}/${input.sha256} neither inserted nor found`);
+    return { frame: earlier, created: false };
   }
 
   async findById(frameId: string): Promise<Frame | null> {
@@ -109,8 +109,13 @@ export class FrameRepository {
 
   /** Lets ingest skip re-uploading bytes it has already stored. */
   async findByContent(lineId: string, cameraId: string, sha256: string): Promise<Frame | null> {
-    const row = await managerOf(this.db).findOneBy(FrameEntity, { lineId, cameraId, sha256 });
-    return row ? toFrame(row) : null;
+    // Plain SQL: this runs for every ingested frame, and TypeORM's query building costs more CPU
+    // than the query itself.
+    const rows = (await managerOf(this.db).query(
+      `SELECT ${FRAME_COLUMNS} FROM frame WHERE line_id = $1 AND camera_id = $2 AND sha256 = $3`,
+      [lineId, cameraId, sha256],
+    )) as FrameRow[];
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   /** The camera's frames, newest capture first. */
@@ -152,22 +157,7 @@ export class FrameRepository {
       .execute();
     const row = (result.raw as FrameRow[])[0];
     if (!row) throw new FrameNotFoundError(frameId);
-    return {
-      id: row.id,
-      lineId: row.line_id,
-      cameraId: row.camera_id,
-      objectKey: row.object_key,
-      contentType: row.content_type as FrameContentType,
-      templateKey: row.template_key,
-      width: row.width,
-      height: row.height,
-      byteSize: row.byte_size,
-      sha256: row.sha256,
-      capturedAt: row.captured_at,
-      ingestedAt: row.ingested_at,
-      status: row.status as FrameStatus,
-      failureReason: row.failure_reason,
-    };
+    return fromRow(row);
   }
 }
 
@@ -187,6 +177,29 @@ interface FrameRow {
   readonly ingested_at: Date;
   readonly status: string;
   readonly failure_reason: string | null;
+}
+
+/** The frame columns as raw SQL returns them (for the per-frame statements that skip TypeORM). */
+const FRAME_COLUMNS =
+  'id, line_id, camera_id, object_key, content_type, template_key, width, height, byte_size, sha256, captured_at, ingested_at, status, failure_reason';
+
+function fromRow(row: FrameRow): Frame {
+  return {
+    id: row.id,
+    lineId: row.line_id,
+    cameraId: row.camera_id,
+    objectKey: row.object_key,
+    contentType: row.content_type as FrameContentType,
+    templateKey: row.template_key,
+    width: row.width,
+    height: row.height,
+    byteSize: row.byte_size,
+    sha256: row.sha256,
+    capturedAt: new Date(row.captured_at),
+    ingestedAt: new Date(row.ingested_at),
+    status: row.status as FrameStatus,
+    failureReason: row.failure_reason,
+  };
 }
 
 function toFrame(row: FrameEntity): Frame {

@@ -7,7 +7,8 @@ import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { CachedCameraTokenDirectory, CAMERA_TOKEN_DIRECTORY } from '../http/camera-token.directory';
 import { CameraTokenGuard } from '../http/camera-token.guard';
 import { FramesController } from '../http/frames.controller';
-import { type Clock, type IngestFrameSettings, IngestFrameUseCase } from './ingest-frame.use-case';
+import { type Clock, type IngestFrameSettings, IngestFrameUseCase, type IngestTargetLookup } from './ingest-frame.use-case';
+import { CachedIngestTargets } from './ingest-target.cache';
 import { CAMERA_TOKEN, FRAME_LEDGER, INGEST_CLOCK, INGEST_SETTINGS, INGEST_TARGETS } from './ingest.tokens';
 
 export interface IngestModuleOptions {
@@ -32,13 +33,13 @@ export class IngestModule {
         { provide: INGEST_SETTINGS, useValue: options.settings },
         { provide: CAMERA_TOKEN, useValue: options.cameraToken },
         { provide: INGEST_CLOCK, useValue: systemClock },
-        { provide: INGEST_TARGETS, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new LineRepository(db) },
+        { provide: INGEST_TARGETS, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new CachedIngestTargets(new LineRepository(db)) },
         { provide: FRAME_LEDGER, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new FrameRepository(db) },
         {
           provide: IngestFrameUseCase,
           inject: [INGEST_TARGETS, FRAME_LEDGER, OBJECT_STORE, MESSAGE_BUS, INGEST_CLOCK, INGEST_SETTINGS],
           useFactory: (
-            targets: LineRepository,
+            targets: IngestTargetLookup,
             frames: FrameRepository,
             store: ObjectStore,
             bus: MessageBus,
