@@ -41,6 +41,8 @@ export interface TrainingDataLineage {
   readonly source: string;
   readonly fingerprint: string;
   readonly split: string;
+  /** The TF.js backend the version was trained on (`tfjs-node-gpu`, `tfjs-node`, `wasm`, `cpu`), when recorded. */
+  readonly trainedOn?: string;
 }
 
 /** A line's production pointer, without the version's details. */

@@ -10,7 +10,7 @@ const wholeNumber = (min: number, fallback: number) => z.coerce.number().int().m
 /**
  * Variables of camera-ingest itself (PORT defaults to 3001); its dependencies' variables are read
  * by their adapter libraries.
- * - ARGUS_CAMERA_TOKEN (secret, required): the bearer token cameras send until the console issues service tokens;
+ * - ARGUS_CAMERA_TOKEN (secret, required): a bearer token cameras may send (besides the camera service tokens the console issues, checked in Postgres);
  * - ARGUS_INGEST_MAX_FRAME_BYTES: largest frame accepted (default 25 MiB);
  * - ARGUS_INGEST_MIN_DIMENSION / ARGUS_INGEST_MAX_DIMENSION: allowed width and height (16..8192);
  * - ARGUS_INGEST_RETRY_AFTER_SECONDS: the Retry-After of a 503 (5);

@@ -37,7 +37,7 @@ export interface ModelDetail extends ModelSummary {
   readonly trainingDataFingerprint: string | null;
   readonly lineage: {
     readonly parent: { readonly id: string; readonly name: string; readonly version: string } | null;
-    readonly trainingData: { readonly source: string; readonly fingerprint: string; readonly split: string } | null;
+    readonly trainingData: { readonly source: string; readonly fingerprint: string; readonly split: string; readonly trainedOn?: string } | null;
   };
   readonly evaluation: EvaluationView | null;
 }

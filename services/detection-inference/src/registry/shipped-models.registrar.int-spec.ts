@@ -48,7 +48,7 @@ describe('ShippedModelsRegistrar on real infrastructure', () => {
     const { version, created } = await registrar.registerPackage(folderPackageFiles(FACTORY));
     expect(created).toBe(false);
     const [details] = await registry.findVersionDetails([version.id]);
-    expect(details?.trainingData).toEqual({ source: 'synthetic:factory', fingerprint: metadata.training?.data.fingerprint, split: expect.any(String) });
+    expect(details?.trainingData).toEqual({ source: 'synthetic:factory', fingerprint: metadata.training?.data.fingerprint, split: expect.any(String), trainedOn: metadata.training?.backend });
     expect(details?.evaluation).toMatchObject({ data: 'synthetic:factory', split: 'validation', imageCount: 120 });
     expect(details?.evaluation?.perClass.map((c) => c.className)).toEqual(metadata.classes);
     for (const c of details?.evaluation?.perClass ?? []) {

@@ -85,7 +85,12 @@ export class ShippedModelsRegistrar {
       usesTemplate: metadata.template.required,
       trainingDataFingerprint: metadata.training?.data.fingerprint ?? null,
       trainingData: metadata.training
-        ? { source: metadata.training.data.source, fingerprint: metadata.training.data.fingerprint, split: metadata.training.data.split }
+        ? {
+            source: metadata.training.data.source,
+            fingerprint: metadata.training.data.fingerprint,
+            split: metadata.training.data.split,
+            trainedOn: metadata.training.backend,
+          }
         : null,
       evaluation: await evaluationOf(files),
       backend: metadata.files.onnx ? 'onnx' : 'tfjs',

@@ -151,7 +151,7 @@ export interface ModelDetail extends ModelSummary {
   trainingDataFingerprint: string | null;
   lineage: {
     parent: ModelRef | null;
-    trainingData: { source: string; fingerprint: string; split: unknown } | null;
+    trainingData: { source: string; fingerprint: string; split: unknown; trainedOn?: string } | null;
   };
   evaluation: {
     imageCount: number;

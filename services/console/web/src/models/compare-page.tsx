@@ -96,7 +96,10 @@ function ModelCard({ model, tag, colour }: { model: ModelDetail; tag: string; co
       </h2>
       <dl className="facts">
         <dt>Backend</dt>
-        <dd>{model.backend}</dd>
+        <dd>
+          served by {model.backend === 'onnx' ? 'ONNX Runtime' : model.backend}
+          {model.lineage.trainingData?.trainedOn && <span className="muted"> · trained on TF.js {model.lineage.trainingData.trainedOn}</span>}
+        </dd>
         <dt>Created</dt>
         <dd>{formatTime(model.createdAt)}</dd>
         <dt>mAP50 / mAP</dt>
