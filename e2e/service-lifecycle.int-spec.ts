@@ -209,14 +209,14 @@ describe('service lifecycle against the real infrastructure', () => {
       async () => {
         const answer = await service.get('/health/ready');
         const checks = (answer?.body as { checks?: Record<string, unknown> } | undefined)?.checks;
-        return answer?.status === 503 && checks?.['kafka'] === 'up' ? answer : undefined;
+        return answer?.status === 503 && checks?.['kafka'] === 'up' && checks['s3'] === 'up' ? answer : undefined;
       },
       { timeoutMs: BOOT_TIMEOUT_MS, intervalMs: 250 },
       () => service.describe(),
     );
     expect(notReady.body).toEqual({
       status: 'not-ready',
-      checks: { kafka: 'up', postgres: { status: 'down', error: expect.stringContaining('ECONNREFUSED') } },
+      checks: { kafka: 'up', s3: 'up', postgres: { status: 'down', error: expect.stringContaining('ECONNREFUSED') } },
     });
     expect((await service.get('/health/live'))?.status).toBe(200);
 
