@@ -1,4 +1,4 @@
-import { strictMock } from './testing/strict-mock.helper';
+import { strictMock } from '@argus/platform/testing';
 import { Topics } from '@argus/contracts';
 import type { Promotion } from '@argus/persistence';
 import { ModelPromotionService } from './model-promotion.service';

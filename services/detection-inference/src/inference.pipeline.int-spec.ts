@@ -32,7 +32,7 @@ import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { encodeImage, folderPackageFiles, SeededRandom } from '@argus/vision';
 import { InferencePipeline, type PipelineTopics } from './inference.pipeline';
 import { writeRandomModelPackage } from './testing/random-model.fixture';
-import { waitFor } from './testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, databaseConfigFromEnv } from '@argus/persistence';
-import { waitFor } from './testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 jest.setTimeout(60_000);
 

@@ -12,7 +12,7 @@ import { Topics } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessagingLogger } from '@argus/messaging';
 import { createThrowawayDatabase, databaseConfigFromEnv, type ThrowawayDatabase } from '@argus/persistence';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { waitFor } from './testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -5,7 +5,7 @@ import { NonRetryableError } from '../non-retryable.error';
 import { describeMessageBusContract } from '../testing/message-bus.contract-suite';
 import { RecordingLogger } from '../testing/recording.logger';
 import { testEvent, type TestEvent, type TestTopic, uniqueGroupId, uniqueTestTopic } from '../testing/test-event.topic';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { InMemoryBroker } from './in-memory.broker';
 import { InMemoryMessageBusAdapter } from './in-memory-message-bus.adapter';
 

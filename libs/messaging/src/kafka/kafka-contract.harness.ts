@@ -4,7 +4,7 @@ import { decodeHeaders } from '../message.headers';
 import type { MessageBusContractHarness, RawRecordInput, ReadRecord } from '../testing/message-bus.contract-suite';
 import { RecordingLogger } from '../testing/recording.logger';
 import { uniqueGroupId } from '../testing/test-event.topic';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { KafkaMessageBusAdapter, type KafkaMessageBusOptions } from './kafka-message-bus.adapter';
 import type { KafkaConsumerTuning } from './kafka.subscription';
 

@@ -3,7 +3,7 @@ import type { MessageMetadata } from '../message-bus.port';
 import { NonRetryableError } from '../non-retryable.error';
 import { describeMessageBusContract } from '../testing/message-bus.contract-suite';
 import { testEvent, type TestEvent, uniqueGroupId, uniqueTestTopic } from '../testing/test-event.topic';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { KafkaContractHarness, TEST_CONSUMER_TUNING } from './kafka-contract.harness';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 

@@ -8,7 +8,7 @@ import type { MessageBus, MessageHandler, MessageMetadata, RetryOptions } from '
 import { NonRetryableError } from '../non-retryable.error';
 import type { PipelineHealthReader } from '../pipeline-health.port';
 import { testEvent, type TestEvent, type TestTopic, uniqueGroupId, uniqueTestTopic } from './test-event.topic';
-import { waitFor } from './wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 export interface RawRecordInput {
   readonly key: string | null;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ServiceTokenRepository } from '@argus/persistence';
 import { encodeImage } from '@argus/vision/data';
 import { IngestInfraHarness, silentLogger } from '../testing/ingest-infra.harness';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { CachedCameraTokenDirectory } from './camera-token.directory';
 
 jest.setTimeout(90_000);

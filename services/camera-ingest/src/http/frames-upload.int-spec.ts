@@ -4,7 +4,7 @@ import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { encodeImage } from '@argus/vision/data';
 import { IngestInfraHarness, silentLogger, TEST_CAMERA_TOKEN } from '../testing/ingest-infra.harness';
 import { jpegHeaderBytes, pngHeaderBytes } from '../testing/image-bytes.fixture';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { frameIdFor } from '../ingest/frame-id.generator';
 
 jest.setTimeout(90_000);

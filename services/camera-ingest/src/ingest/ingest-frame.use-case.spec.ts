@@ -4,7 +4,7 @@ import type { Frame, IngestTarget } from '@argus/persistence';
 import { CameraNotFoundError, InvalidRecordError } from '@argus/persistence';
 import { InvalidObjectKeyError, ObjectStoreError } from '@argus/storage';
 import { jpegHeaderBytes, pngHeaderBytes } from '../testing/image-bytes.fixture';
-import { forbidden, strictMock } from '../testing/strict-mock.helper';
+import { forbidden, strictMock } from '@argus/platform/testing';
 import { frameIdFor } from './frame-id.generator';
 import {
   FrameTooLargeError,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { encodeImage } from '@argus/vision/data';
 import { defaultTestSettings, IngestInfraHarness, silentLogger } from '../testing/ingest-infra.harness';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 import { IngestFrameUseCase } from '../ingest/ingest-frame.use-case';
 import { DatasetReplaySource, listReplayItems } from './dataset-replay.source';
 import { SimulatedCameraSource } from './simulated-camera.source';

@@ -1,7 +1,7 @@
 import { type Detection, Topics } from '@argus/contracts';
 import type { ModelEvaluation } from '@argus/persistence';
 import { ConsoleApiHarness } from '../testing/console-api.harness';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 const curve = (n: number, drop: number) => ({
   recall: Array.from({ length: n }, (_, i) => i / (n - 1)),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type AlertRaisedV1, type Detection, Topics } from '@argus/contracts';
 import { deterministicEventId } from '@argus/messaging';
 import { ConsoleApiHarness, pngBytes } from '../testing/console-api.harness';
-import { waitFor } from '../testing/wait-for.poller';
+import { waitFor } from '@argus/platform/testing';
 
 const det = (className: string, score: number, x1 = 10): Detection => ({ className, score, box: { x1, y1: 10, x2: x1 + 20, y2: 40 } });
 

@@ -2,7 +2,7 @@ import { Topics } from '@argus/contracts';
 import { deterministicEventId } from '@argus/messaging';
 import type { AlertWithFrame, RecordedReview, Review } from '@argus/persistence';
 import { DomainError, InvalidRequestError } from '@argus/platform';
-import { strictMock } from '../testing/strict-mock.helper';
+import { strictMock } from '@argus/platform/testing';
 import { SubmitReviewUseCase } from './submit-review.use-case';
 
 type Deps = ConstructorParameters<typeof SubmitReviewUseCase>;

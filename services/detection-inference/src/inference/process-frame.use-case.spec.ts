@@ -2,7 +2,7 @@ import type { Detection, FrameIngestedV1 } from '@argus/contracts';
 import { Topics } from '@argus/contracts';
 import { NonRetryableError } from '@argus/messaging';
 import type { Alert, AlertRule, FrameInference, LineAlertPolicy } from '@argus/persistence';
-import { strictMock } from '../testing/strict-mock.helper';
+import { strictMock } from '@argus/platform/testing';
 import type { ScoredFrame } from './frame-batch.processor';
 import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
 import { type ProcessFrameDependencies, ProcessFrameUseCase } from './process-frame.use-case';

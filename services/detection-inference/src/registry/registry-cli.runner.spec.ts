@@ -1,6 +1,6 @@
 import type { ModelVersion, Promotion } from '@argus/persistence';
 import { NoPreviousModelVersionError } from '@argus/persistence';
-import { strictMock } from '../testing/strict-mock.helper';
+import { strictMock } from '@argus/platform/testing';
 import type { ModelPromotionService } from '@argus/registry';
 import { type RegistryCliDependencies, runRegistryCli } from './registry-cli.runner';
 

@@ -1,5 +1,5 @@
 import type { ModelVersion, ProductionLine } from '@argus/persistence';
-import { strictMock } from '../testing/strict-mock.helper';
+import { strictMock } from '@argus/platform/testing';
 import { BOOTSTRAP_ACTOR, ShippedModelsRegistrar, type ShippedModelsRegistrarDependencies } from './shipped-models.registrar';
 
 const v = (id: string, name: string, version: string, usesTemplate: boolean): ModelVersion => ({
