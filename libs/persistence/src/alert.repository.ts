@@ -74,6 +74,13 @@ export interface AlertWithFrame extends Alert {
   };
 }
 
+/** An alert with the facts of its frame the console shows (capture time, size, object keys). */
+const ALERT_WITH_FRAME_SELECT = `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
+              a.created_at, a.updated_at,
+              f.captured_at, f.width, f.height, f.object_key, f.template_key
+         FROM alert a
+         JOIN frame f ON f.id = a.frame_id`;
+
 /** Alerts: raised once per (frame, model version), listed for the console's review queue. */
 export class AlertRepository {
   constructor(private readonly db: DatabaseHandle) {}
@@ -169,11 +176,7 @@ export class AlertRepository {
     }
     params.push(clampLimit(page.limit));
     const rows = (await managerOf(this.db).query(
-      `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
-              a.created_at, a.updated_at,
-              f.captured_at, f.width, f.height, f.object_key, f.template_key
-         FROM alert a
-         JOIN frame f ON f.id = a.frame_id
+      `${ALERT_WITH_FRAME_SELECT}
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT $${params.length}`,
@@ -185,11 +188,7 @@ export class AlertRepository {
   /** One alert with its frame's facts, or null. */
   async findWithFrame(alertId: string): Promise<AlertWithFrame | null> {
     const rows = (await managerOf(this.db).query(
-      `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
-              a.created_at, a.updated_at,
-              f.captured_at, f.width, f.height, f.object_key, f.template_key
-         FROM alert a
-         JOIN frame f ON f.id = a.frame_id
+      `${ALERT_WITH_FRAME_SELECT}
         WHERE a.id = $1`,
       [alertId],
     )) as AlertWithFrameRow[];
