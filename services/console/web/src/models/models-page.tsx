@@ -31,26 +31,8 @@ export function ModelsPage() {
       </div>
       {models.error && <p className="error">{models.error}</p>}
       <div className="compare-bar panel">
-        <label>
-          A
-          <select data-testid="compare-a" value={pickA} onChange={(e) => setA(e.target.value)}>
-            {items.map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          B
-          <select data-testid="compare-b" value={pickB} onChange={(e) => setB(e.target.value)}>
-            {items.map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionPick label="A" testId="compare-a" items={items} value={pickA} onChange={setA} />
+        <VersionPick label="B" testId="compare-b" items={items} value={pickB} onChange={setB} />
         <button
           type="button"
           className="primary"
@@ -108,5 +90,21 @@ export function ModelsPage() {
         <PromotePanel lines={lines.data.items} models={items} onChanged={() => { models.reload(); lines.reload(); }} />
       )}
     </section>
+  );
+}
+
+/** One side of the comparison: a select of every version. */
+function VersionPick(props: { label: string; testId: string; items: readonly ModelSummary[]; value: string; onChange: (id: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.items.map((m) => (
+          <option key={m.id} value={m.id}>
+            {modelLabel(m)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
