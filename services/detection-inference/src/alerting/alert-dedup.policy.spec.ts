@@ -1,5 +1,6 @@
 import type { Detection } from '@argus/contracts';
-import { boxIou, type EarlierAlert, withoutDuplicates } from './alert-dedup.policy';
+import { boxIou } from '@argus/vision';
+import { type EarlierAlert, withoutDuplicates } from './alert-dedup.policy';
 import type { QualifyingDetection } from './alert-rule.evaluator';
 
 const det = (className: string, x1: number, y1: number, x2: number, y2: number): Detection => ({ className, score: 0.9, box: { x1, y1, x2, y2 } });

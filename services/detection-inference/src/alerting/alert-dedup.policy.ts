@@ -1,4 +1,5 @@
-import type { Box, Detection } from '@argus/contracts';
+import type { Detection } from '@argus/contracts';
+import { boxIou } from '@argus/vision';
 import type { QualifyingDetection } from './alert-rule.evaluator';
 
 /** An alert raised earlier on the same camera: when its frame was captured, and what it cited. */
@@ -16,17 +17,6 @@ export interface DedupSettings {
 }
 
 export const DEFAULT_DEDUP_MIN_IOU = 0.3;
-
-/** Intersection over union of two boxes in pixel coordinates (area = width × height). */
-export function boxIou(a: Box, b: Box): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  if (iw <= 0) return 0;
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /**
  * The exact dedup rule. A qualifying detection of a frame captured at `t` is a duplicate when an
