@@ -4,7 +4,7 @@ import {
   initDetectorWeights,
   saveModelPackage,
   selectTfBackend,
-  validateSpec,
+  tinySpec,
   type ArchitectureSpec,
 } from '@argus/vision';
 
@@ -30,21 +30,7 @@ export interface UntrainedPackageOptions {
  * checked against the line's rules applied to the stored detections, not against ground truth.
  */
 export function untrainedSpec(name: string, classes: readonly string[]): ArchitectureSpec {
-  return validateSpec({
-    specVersion: 1,
-    name,
-    input: { height: 32, width: 32, channels: 1 },
-    template: 'stack-difference',
-    backbone: {
-      stages: [
-        { depth: 0, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
-        { depth: 1, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
-      ],
-    },
-    neck: { type: 'fpn-lite', width: 8, kernelSize: 3, activation: 'relu' },
-    head: { style: 'centerness', strides: [2, 4], depth: 1, width: 8, kernelSize: 3, activation: 'relu' },
-    classes: [...classes],
-  });
+  return tinySpec(name, classes);
 }
 
 /** Builds the package and writes it to `dir` (a `models/<name>/` folder). */

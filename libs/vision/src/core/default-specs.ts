@@ -94,3 +94,26 @@ const DEFAULT_SPECS: Record<Feed, ArchitectureSpec> = {
 export function defaultSpec(feed: Feed): ArchitectureSpec {
   return validateSpec(structuredClone(DEFAULT_SPECS[feed]));
 }
+
+/**
+ * The smallest useful detector: `size`×`size` grey, template stack-difference, two 8-wide stages
+ * and strides 2 and 4. Untrained placeholders (embedded mode) and tests that need a real model
+ * package fast are built from it.
+ */
+export function tinySpec(name: string, classes: readonly string[], size = 32): ArchitectureSpec {
+  return validateSpec({
+    specVersion: SPEC_VERSION,
+    name,
+    input: { height: size, width: size, channels: 1 },
+    template: 'stack-difference',
+    backbone: {
+      stages: [
+        { depth: 0, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
+        { depth: 1, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
+      ],
+    },
+    neck: { type: 'fpn-lite', width: 8, kernelSize: 3, activation: 'relu' },
+    head: { style: 'centerness', strides: [2, 4], depth: 1, width: 8, kernelSize: 3, activation: 'relu' },
+    classes: [...classes],
+  });
+}

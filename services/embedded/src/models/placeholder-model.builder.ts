@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir, readFile, rm, stat, symlink, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import { buildModelPackage, folderPackageFiles, initDetectorWeights, saveModelPackage, selectTfBackend, validateSpec, type ArchitectureSpec } from '@argus/vision';
+import { buildModelPackage, folderPackageFiles, initDetectorWeights, saveModelPackage, selectTfBackend, tinySpec, type ArchitectureSpec } from '@argus/vision';
 
 export const PLACEHOLDER_SUFFIX = 'placeholder-untrained';
 export const PLACEHOLDER_VERSION = '1';
@@ -20,21 +20,7 @@ export function placeholderName(feed: string): string {
 
 /** A tiny 64×64 grey template-comparing detector: fast on two shared cores. */
 export function placeholderSpec(feed: string, classes: readonly string[]): ArchitectureSpec {
-  return validateSpec({
-    specVersion: 1,
-    name: placeholderName(feed),
-    input: { height: 64, width: 64, channels: 1 },
-    template: 'stack-difference',
-    backbone: {
-      stages: [
-        { depth: 0, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
-        { depth: 1, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'csp' },
-      ],
-    },
-    neck: { type: 'fpn-lite', width: 8, kernelSize: 3, activation: 'relu' },
-    head: { style: 'centerness', strides: [2, 4], depth: 1, width: 8, kernelSize: 3, activation: 'relu' },
-    classes: [...classes],
-  });
+  return tinySpec(placeholderName(feed), classes, 64);
 }
 
 /**
