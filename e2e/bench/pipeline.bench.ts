@@ -12,6 +12,7 @@
 //      after the window (no growing backlog); the highest sustained rate is pipeline_fps;
 //   5. latency at half that rate: frame.ingested_at → the later of the frame_inference and alert
 //      rows' created_at (one Postgres clock), per frame.
+// BENCH_RATE=<fps> runs one step at that rate and prints the CPU split instead (diagnosis).
 // Prints progress, a table, and as its last line:
 //   pipeline_fps=<n> model_fps=<n> ratio=<pipeline/model> p50_ms=<n> p95_ms=<n> p99_ms=<n>
 import { spawnSync } from 'node:child_process';
@@ -49,6 +50,8 @@ const CAMERA_COUNT = 6;
 const WINDOW_S = Number(process.env['BENCH_WINDOW_S'] ?? 8);
 const LATENCY_WINDOW_S = Number(process.env['BENCH_LATENCY_WINDOW_S'] ?? 12);
 const MAX_IN_FLIGHT = 32;
+/** Set: one step at this rate and the CPU split, instead of the ladder and the latency run. */
+const FIXED_RATE = process.env['BENCH_RATE'] ? Number(process.env['BENCH_RATE']) : undefined;
 /** Set: each service's stdout and stderr are written there at the end (`<service>.log`). */
 const LOG_DIR = process.env['BENCH_LOG_DIR'];
 
@@ -111,12 +114,16 @@ async function measureModelFps(modelDir: string, frames: Buffer[], template: Buf
     const batch = frames.slice(0, BATCH_MAX).map((image, i) => ({ image, ...(template ? { template } : {}), label: `f${i}` }));
     for (let i = 0; i < 3; i++) await runner.detect(batch);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     let images = 0;
     while (performance.now() - started < 5_000) {
       await runner.detect(batch);
       images += batch.length;
     }
-    return (1000 * images) / (performance.now() - started);
+    const fps = (1000 * images) / (performance.now() - started);
+    const cpu = process.cpuUsage(cpuBefore);
+    progress(`model: ${fps.toFixed(1)} frames/s, ${((cpu.user + cpu.system) / 1000 / images).toFixed(1)} ms CPU per frame`);
+    return fps;
   } finally {
     await runner.dispose();
   }
@@ -132,6 +139,56 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** The infra/local server pids from its pid files (Postgres: the postmaster), for CPU accounting. */
+function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | undefined> {
+  const read = (name: string) => {
+    try {
+      const pid = Number(readFileSync(path.join(REPO_ROOT, '.infra/run', `${name}.pid`), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { kafka: read('kafka'), s3proxy: read('s3proxy'), postgres: read('postgres') };
+}
+
+/**
+ * CPU seconds of a process and its children: the live ones (Postgres backends are children of the
+ * postmaster) plus what exited children left in its cutime/cstime.
+ */
+function cpuSecondsOfTree(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const fieldsOf = (p: string | number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined;
+    }
+  };
+  const own = fieldsOf(pid);
+  if (!own) return undefined;
+  // After ')': state ppid … utime(11) stime(12) cutime(13) cstime(14)
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = fieldsOf(entry);
+    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
+}
+
+/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
+    return (user + nice + system + irq + softirq + steal) / 100;
   } catch {
     return undefined;
   }
@@ -258,7 +315,17 @@ async function main(): Promise<void> {
     await drain(warm.accepted, 60_000);
 
     const steps: StepResult[] = [];
-    const cpuAtStart = { ingest: cpuSecondsOf(ingest.pid), inference: cpuSecondsOf(inference.pid), driver: cpuSecondsOf(process.pid) };
+    const infra = infraPids();
+    const cpuNow = () => ({
+      ingest: cpuSecondsOf(ingest.pid),
+      inference: cpuSecondsOf(inference.pid),
+      driver: cpuSecondsOf(process.pid),
+      kafka: cpuSecondsOfTree(infra.kafka),
+      s3proxy: cpuSecondsOfTree(infra.s3proxy),
+      postgres: cpuSecondsOfTree(infra.postgres),
+      machine: machineBusySeconds(),
+    });
+    const cpuAtStart = cpuNow();
     const loadAtStart = loadAverage();
     const tryRate = async (rate: number): Promise<StepResult> => {
       progress(`driving ${rate.toFixed(1)} frames/s for ${WINDOW_S} s…`);
@@ -291,12 +358,18 @@ async function main(): Promise<void> {
 
     let best: StepResult | undefined;
     let failed: number | undefined;
-    for (let rate = 4; rate <= Math.max(20, modelFps * 1.5) && failed === undefined; rate *= 1.6) {
+    if (FIXED_RATE !== undefined) {
+      // Diagnosis: one step at the given rate, for the CPU split at that rate (no ladder, no latency).
+      const r = await tryRate(FIXED_RATE);
+      if (r.sustained) best = r;
+      else failed = FIXED_RATE;
+    }
+    for (let rate = 4; FIXED_RATE === undefined && rate <= Math.max(20, modelFps * 1.5) && failed === undefined; rate *= 1.6) {
       const r = await tryRate(rate);
       if (r.sustained) best = r;
       else failed = rate;
     }
-    if (best && failed) {
+    if (best && failed && FIXED_RATE === undefined) {
       let low = best.rate;
       let high = failed;
       // Three halvings: the sustained rate to within 1/8 of the last ladder step (≈ 8%).
@@ -311,13 +384,22 @@ async function main(): Promise<void> {
     }
     const pipelineFps = best ? best.acceptedFps : 0;
     const ladderFrames = steps.reduce((n, step) => n + step.accepted, 0);
-    const cpuPerFrame = (name: 'ingest' | 'inference' | 'driver', pid: number | undefined) => {
-      const [before, after] = [cpuAtStart[name], cpuSecondsOf(pid)];
+    const cpuAtEnd = cpuNow();
+    const cpuPerFrame = (name: keyof typeof cpuAtStart) => {
+      const [before, after] = [cpuAtStart[name], cpuAtEnd[name]];
       return before === undefined || after === undefined || ladderFrames === 0 ? 'n/a' : `${((1000 * (after - before)) / ladderFrames).toFixed(1)} ms`;
     };
-    const cpuLine = `camera-ingest ${cpuPerFrame('ingest', ingest.pid)}, detection-inference ${cpuPerFrame('inference', inference.pid)} per frame over the ladder's ${ladderFrames} frames (the driver, this process: ${cpuPerFrame('driver', process.pid)})`;
+    const cpuLine =
+      `per frame over the ladder's ${ladderFrames} frames: camera-ingest ${cpuPerFrame('ingest')}, detection-inference ${cpuPerFrame('inference')}, ` +
+      `Kafka ${cpuPerFrame('kafka')}, S3Proxy ${cpuPerFrame('s3proxy')}, Postgres ${cpuPerFrame('postgres')}, the driver (this process) ${cpuPerFrame('driver')}; ` +
+      `the whole machine ${cpuPerFrame('machine')} (idle moments between steps included)`;
     const loadAtEnd = loadAverage();
 
+    if (FIXED_RATE !== undefined) {
+      console.log(`rate ${FIXED_RATE} fps: ${best ? 'sustained' : 'NOT sustained'}`);
+      console.log(`cpu:          ${cpuLine}`);
+      return;
+    }
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
     progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
     const l = await drive(latencyRate, LATENCY_WINDOW_S);

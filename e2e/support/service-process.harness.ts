@@ -48,7 +48,10 @@ export class ServiceProcess {
   static start(options: StartOptions): ServiceProcess {
     const env: Record<string, string | undefined> = { ...process.env, PORT: String(options.port), ...options.env };
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', options.entry], {
+    // ARGUS_SERVICE_NODE_FLAGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=tmp/prof`
+    // (flags NODE_OPTIONS refuses).
+    const flags = (process.env['ARGUS_SERVICE_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...flags, '-r', '@swc-node/register', options.entry], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

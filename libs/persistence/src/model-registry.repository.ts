@@ -266,16 +266,40 @@ export class ModelRegistryRepository {
     });
   }
 
+  /**
+   * The line's production pointer and its version. detection-inference asks at every batch start:
+   * one indexed join in plain SQL, without the version's evaluation report (large, not needed here).
+   */
   async productionModelFor(lineId: string): Promise<ProductionModel | null> {
-    const manager = managerOf(this.db);
-    const pointer = await manager.findOneBy(LineProductionModelEntity, { lineId });
-    if (!pointer) return null;
-    const version = await manager.findOneByOrFail(ModelVersionEntity, { id: pointer.modelVersionId });
+    const rows = (await managerOf(this.db).query(
+      `SELECT p.promotion_id, p.promoted_at,
+              v.id, v.name, v.version, v.artifact_key, v.classes, v.spec, v.metrics, v.uses_template,
+              v.parent_version_id, v.training_data_fingerprint, v.backend, v.created_at
+         FROM line_production_model p
+         JOIN model_version v ON v.id = p.model_version_id
+        WHERE p.line_id = $1`,
+      [lineId],
+    )) as ProductionModelRow[];
+    const row = rows[0];
+    if (!row) return null;
     return {
       lineId,
-      modelVersion: toModelVersion(version),
-      promotionId: pointer.promotionId,
-      promotedAt: pointer.promotedAt,
+      modelVersion: {
+        id: row.id,
+        name: row.name,
+        version: row.version,
+        artifactKey: row.artifact_key,
+        classes: row.classes,
+        spec: row.spec,
+        metrics: row.metrics,
+        usesTemplate: row.uses_template,
+        parentVersionId: row.parent_version_id,
+        trainingDataFingerprint: row.training_data_fingerprint,
+        backend: row.backend,
+        createdAt: row.created_at,
+      },
+      promotionId: row.promotion_id,
+      promotedAt: row.promoted_at,
     };
   }
 
@@ -364,6 +388,23 @@ async function movePointer(
     after: { modelVersionId: move.toVersionId, promotionId: entry.id, reason: move.reason },
   });
   return toPromotion(entry);
+}
+
+interface ProductionModelRow {
+  readonly promotion_id: string;
+  readonly promoted_at: Date;
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly artifact_key: string;
+  readonly classes: string[];
+  readonly spec: Record<string, unknown>;
+  readonly metrics: Record<string, number>;
+  readonly uses_template: boolean;
+  readonly parent_version_id: string | null;
+  readonly training_data_fingerprint: string | null;
+  readonly backend: string;
+  readonly created_at: Date;
 }
 
 function toModelVersion(row: ModelVersionEntity): ModelVersion {

@@ -1,6 +1,6 @@
 import type { MessageOf, TopicContract } from '@argus/contracts';
 import type { ReadinessCheck } from '@argus/platform';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import { realSleeper, type Sleeper } from '../backoff.sleeper';
 import { ConsoleJsonLogger } from '../console-json.logger';
 import type { KafkaConfig } from '../kafka.config';
@@ -17,6 +17,13 @@ import { kafkaLogCreator } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
 import { KafkaTopicAdmin } from './kafka-topic.admin';
+import { RequestCoalescer } from './request.coalescer';
+
+/** One record on its way to a topic. */
+interface OutgoingRecord {
+  readonly topic: string;
+  readonly message: Message;
+}
 
 export interface KafkaMessageBusOptions {
   readonly config: KafkaConfig;
@@ -34,7 +41,8 @@ export interface KafkaMessageBusOptions {
 
 /**
  * The message bus on Kafka (kafkajs). Idempotent producer (acks=all, one request in flight) keyed
- * by `topic.keyOf(message)`, so one camera's frames stay in one partition, in order. Each
+ * by `topic.keyOf(message)`, so one camera's frames stay in one partition, in order. Publishes
+ * made together (or while a produce is in flight) share one produce request (RequestCoalescer). Each
  * subscription is one consumer-group member with explicit commits after success (at-least-once),
  * in-process retries with backoff, and `<topic>.dlq` for what cannot be handled.
  */
@@ -46,6 +54,8 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly groupTopics = new Map<string, string>();
   private producer: Promise<Producer> | undefined;
+  /** Every write (publish and dead letter) goes through here: records sent together share one produce request. */
+  private readonly outbox = new RequestCoalescer<OutgoingRecord>((records) => this.sendTogether(records));
   private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
 
   constructor(private readonly options: KafkaMessageBusOptions) {
@@ -66,14 +76,24 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
   async publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options: PublishOptions = {}): Promise<void> {
     this.assertUsable('publish');
     const encoded = encodeMessage(topic, message);
-    const producer = await this.connectedProducer();
     await this.tracer.publish(topic.name, (traceHeaders) =>
-      producer.send({
+      this.outbox.submit({
         topic: topic.name,
-        acks: -1,
-        messages: [{ key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } }],
+        message: { key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } },
       }),
     );
+  }
+
+  /** One produce request for records of any topics; each topic's records keep their order. */
+  private async sendTogether(records: readonly OutgoingRecord[]): Promise<void> {
+    const producer = await this.connectedProducer();
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of records) {
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+    }
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
 
   async subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription> {
@@ -84,10 +104,7 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
       groupId: valid.groupId,
       handler: options.handler,
       retry: valid.retry,
-      deadLetter: async (record) => {
-        const producer = await this.connectedProducer();
-        await producer.send({ topic: record.topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
-      },
+      deadLetter: (record) => this.outbox.submit({ topic: record.topic, message: { key: record.key, value: record.value, headers: record.headers } }),
       sleep: this.sleep,
       logger: this.logger,
       tracer: this.tracer,

@@ -2,6 +2,14 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { RecordProcessor } from '../message.processor';
 import type { Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
+import { RequestCoalescer } from './request.coalescer';
+
+interface PartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read (the handled message's + 1). */
+  readonly offset: string;
+}
 
 /** Consumer-group timing. Defaults are kafkajs' (session 30 s, rebalance 60 s, heartbeat 3 s). */
 export interface KafkaConsumerTuning {
@@ -32,7 +40,8 @@ export interface KafkaSubscriptionOptions {
 
 /**
  * One consumer-group member for one topic. Offsets are committed only after the handler
- * succeeded or the message was dead-lettered (`autoCommit: false`, explicit commit of offset+1);
+ * succeeded or the message was dead-lettered (`autoCommit: false`, explicit commit of offset+1;
+ * partitions finishing together share one OffsetCommit request);
  * a failing dead-letter write throws out of `eachMessage`, so kafkajs fetches the message again.
  * While a handler runs (and between its retries) the member keeps heartbeating, so a handler
  * slower than the session timeout does not get it evicted from the group.
@@ -44,6 +53,8 @@ export class KafkaSubscription implements Subscription {
   private readonly inFlight = new Set<Promise<void>>();
   private consumer: Consumer | undefined;
   private stopping: Promise<void> | undefined;
+  /** Commits of partitions finishing together go out as one OffsetCommit request. */
+  private readonly commits = new RequestCoalescer<PartitionOffset>((offsets) => this.commitTogether(offsets));
 
   constructor(private readonly options: KafkaSubscriptionOptions) {
     this.topic = options.topic;
@@ -176,7 +187,7 @@ export class KafkaSubscription implements Subscription {
         committed = prefix;
         resolveOffset(last.offset);
         try {
-          await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+          await this.commits.submit({ topic, partition, offset: (BigInt(last.offset) + 1n).toString() });
         } catch (error) {
           failure ??= error;
           stopped = true;
@@ -258,6 +269,17 @@ export class KafkaSubscription implements Subscription {
       pause();
       return;
     }
-    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    await this.commits.submit({ topic, partition, offset: (BigInt(message.offset) + 1n).toString() });
+  }
+
+  /** The highest offset of each partition among those queued, in one request. */
+  private async commitTogether(offsets: readonly PartitionOffset[]): Promise<void> {
+    const highest = new Map<string, PartitionOffset>();
+    for (const o of offsets) {
+      const key = `${o.topic}\u0000${o.partition}`;
+      const seen = highest.get(key);
+      if (!seen || BigInt(o.offset) > BigInt(seen.offset)) highest.set(key, o);
+    }
+    await this.consumer?.commitOffsets([...highest.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
   }
 }

@@ -1,0 +1,70 @@
+import { RequestCoalescer } from './request.coalescer';
+
+/** A send whose calls are recorded and settled by hand. */
+function manualSend() {
+  const calls: { items: readonly string[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const send = (items: readonly string[]) => new Promise<void>((resolve, reject) => calls.push({ items, resolve, reject }));
+  return { calls, send };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('RequestCoalescer', () => {
+  it('sends what was submitted in the same turn as one request, in order', async () => {
+    const { calls, send } = manualSend();
+    const coalescer = new RequestCoalescer(send);
+    const settled = ['a', 'b', 'c'].map((x) => coalescer.submit(x));
+    expect(calls).toHaveLength(0); // nothing leaves synchronously
+    await turn();
+    expect(calls.map((c) => c.items)).toEqual([['a', 'b', 'c']]);
+    calls[0]?.resolve();
+    await expect(Promise.all(settled)).resolves.toEqual([undefined, undefined, undefined]);
+  });
+
+  it('keeps one request in flight: what arrives meanwhile goes next, together', async () => {
+    const { calls, send } = manualSend();
+    const coalescer = new RequestCoalescer(send);
+    const first = coalescer.submit('a');
+    await turn();
+    const later = [coalescer.submit('b'), coalescer.submit('c')];
+    await turn();
+    expect(calls.map((c) => c.items)).toEqual([['a']]);
+    calls[0]?.resolve();
+    await first;
+    await turn();
+    expect(calls.map((c) => c.items)).toEqual([['a'], ['b', 'c']]);
+    calls[1]?.resolve();
+    await Promise.all(later);
+  });
+
+  it('fails every item of a failed request, and only those; the next request still goes', async () => {
+    const { calls, send } = manualSend();
+    const coalescer = new RequestCoalescer(send);
+    const failed = [coalescer.submit('a'), coalescer.submit('b')];
+    await turn();
+    const next = coalescer.submit('c');
+    calls[0]?.reject(new Error('broker unavailable'));
+    for (const f of failed) await expect(f).rejects.toThrow('broker unavailable');
+    await turn();
+    expect(calls[1]?.items).toEqual(['c']);
+    calls[1]?.resolve();
+    await expect(next).resolves.toBeUndefined();
+  });
+
+  it('splits what waits into requests of at most maxItems', async () => {
+    const { calls, send } = manualSend();
+    const coalescer = new RequestCoalescer(send, 2);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((x) => coalescer.submit(x));
+    for (let i = 0; i < 3; i++) {
+      await turn();
+      calls[i]?.resolve();
+      await turn();
+    }
+    await Promise.all(all);
+    expect(calls.map((c) => c.items)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('refuses a maxItems that is not a positive integer', () => {
+    expect(() => new RequestCoalescer(async () => undefined, 0)).toThrow(RangeError);
+  });
+});
