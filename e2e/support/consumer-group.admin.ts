@@ -64,7 +64,10 @@ export class ConsumerGroupAdmin {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.resetOffsets({ groupId, topic, earliest: false });
+      // Explicit offsets: kafkajs' resetOffsets({ earliest: false }) commits -1 ("latest"), which a
+      // group with no offsets yet reads as "none", and a `fromBeginning` consumer then starts at 0.
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
     } finally {
       await admin.disconnect();
     }

@@ -119,31 +119,43 @@ export class DetectionRepository {
    * statement: detection-inference asks this for every frame it receives (the redelivery check).
    */
   async listForFrame(frameId: string): Promise<FrameInference[]> {
+    return (await this.listForFrames([frameId])).get(frameId) ?? [];
+  }
+
+  /** `listForFrame` for many frames in one statement (frames without results are left out). */
+  async listForFrames(frameIds: readonly string[]): Promise<Map<string, FrameInference[]>> {
+    const byFrame = new Map<string, FrameInference[]>();
+    if (frameIds.length === 0) return byFrame;
     const rows = (await managerOf(this.db).query(
-      `SELECT fi.model_version_id, fi.inference_ms, fi.created_at,
+      `SELECT fi.frame_id, fi.model_version_id, fi.inference_ms, fi.created_at,
               (SELECT coalesce(json_agg(json_build_object(
                         'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
                         'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
                  FROM detection d
                 WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
          FROM frame_inference fi
-        WHERE fi.frame_id = $1
+        WHERE fi.frame_id = ANY($1::uuid[])
         ORDER BY fi.created_at ASC, fi.model_version_id ASC`,
-      [frameId],
-    )) as (SavedRow & { model_version_id: string })[];
-    return rows.map((row) => ({
-      frameId,
-      modelVersionId: row.model_version_id,
-      inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
-      createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-      detections: parseJsonColumn(row.detections).map((d) => ({
-        id: d.id,
-        ordinal: d.ordinal,
-        className: d.class_name,
-        score: d.score,
-        box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
-      })),
-    }));
+      [[...new Set(frameIds)]],
+    )) as (SavedRow & { frame_id: string; model_version_id: string })[];
+    for (const row of rows) {
+      const list = byFrame.get(row.frame_id) ?? [];
+      list.push({
+        frameId: row.frame_id,
+        modelVersionId: row.model_version_id,
+        inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
+        createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+        detections: parseJsonColumn(row.detections).map((d) => ({
+          id: d.id,
+          ordinal: d.ordinal,
+          className: d.class_name,
+          score: d.score,
+          box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+        })),
+      });
+      byFrame.set(row.frame_id, list);
+    }
+    return byFrame;
   }
 }
 

@@ -140,6 +140,21 @@ export class FrameRepository {
     return this.setStatus(frameId, 'processed', null);
   }
 
+  /**
+   * `markProcessed` for many frames in one statement (detection-inference marks a micro-batch's
+   * frames together). Returns the ids that were updated; an id missing from it has no frame row.
+   */
+  async markProcessedMany(frameIds: readonly string[]): Promise<Set<string>> {
+    if (frameIds.length === 0) return new Set();
+    const rows = (await managerOf(this.db).query(
+      `UPDATE frame SET status = 'processed', failure_reason = NULL WHERE id = ANY($1::uuid[]) RETURNING id`,
+      [[...new Set(frameIds)]],
+    )) as [{ id: string }[], number] | { id: string }[];
+    // TypeORM answers an UPDATE … RETURNING with [rows, count] on Postgres.
+    const returned = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    return new Set(returned.map((r) => r.id));
+  }
+
   /** The frame cannot be processed (undecodable, dead-lettered); `reason` says why. */
   async markFailed(frameId: string, reason: string): Promise<Frame> {
     const trimmed = reason.trim() || 'unknown failure';

@@ -215,6 +215,19 @@ describe('repositories against Postgres', () => {
       await expect(frames.markFailed(randomUUID(), 'x')).rejects.toBeInstanceOf(FrameNotFoundError);
     });
 
+    it('marks many frames processed in one statement and says which ones exist', async () => {
+      const { lineId, cameraId } = await newLine();
+      const a = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      const b = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      await frames.markFailed(b.id, 'transient');
+      const ghost = randomUUID();
+      const updated = await frames.markProcessedMany([a.id, b.id, ghost, a.id]);
+      expect([...updated].sort()).toEqual([a.id, b.id].sort());
+      expect(await frames.findById(b.id)).toMatchObject({ status: 'processed', failureReason: null });
+      expect(await frames.findById(a.id)).toMatchObject({ status: 'processed' });
+      expect(await frames.markProcessedMany([])).toEqual(new Set());
+    });
+
     it('lists a camera’s frames newest first with a keyset cursor', async () => {
       const { lineId, cameraId } = await newLine();
       const base = Date.parse('2026-11-28T12:00:00.000Z');
@@ -300,6 +313,13 @@ describe('repositories against Postgres', () => {
       ]);
       expect(all[0]).toEqual(first.inference); // the one-statement listing gives what the save returned
       expect(await detections.findForFrame(frame.id, model.id)).toEqual(first.inference);
+
+      // Many frames in one statement: the same results, and frames without any left out.
+      const unscored = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      const many = await detections.listForFrames([frame.id, unscored.id]);
+      expect([...many.keys()]).toEqual([frame.id]);
+      expect(many.get(frame.id)).toEqual(all);
+      expect(await detections.listForFrame(unscored.id)).toEqual([]);
     });
 
     it('writes one result when the same save races itself', async () => {

@@ -24,6 +24,8 @@ export * from './errors/http-error.filter';
 // Validation
 export * from './validation/zod-validation.pipe';
 export * from './validation/zod-openapi.decorators';
+// Batching
+export * from './batching/request.coalescer';
 // Lifecycle
 export * from './lifecycle/lifecycle.state';
 export * from './lifecycle/shutdown.registry';

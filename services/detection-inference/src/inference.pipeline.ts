@@ -14,6 +14,7 @@ import { DEFAULT_LINE_POLICY_TTL_MS, LineAlertPolicyCache } from './alerting/lin
 import { FrameBatchCollector } from './batching/frame-batch.collector';
 import { FrameBatchProcessor, type FrameToScore, type ScoredFrame } from './inference/frame-batch.processor';
 import { FrameImageSource } from './inference/frame-image.source';
+import { CoalescedFrameStatements } from './inference/frame-statements.coalescer';
 import { FrameIngestedConsumer } from './inference/frame-ingested.consumer';
 import { ProcessFrameUseCase } from './inference/process-frame.use-case';
 import { ModelPackageCache } from './models/model-package.cache';
@@ -97,9 +98,12 @@ export class InferencePipeline {
     this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
     const processor = new FrameBatchProcessor(this.catalog, this.runtime);
     this.collector = new FrameBatchCollector({ maxSize: settings.batchMax, maxWaitMs: settings.batchWaitMs, process: (items) => processor.process(items) });
+    const frames = new FrameRepository(db);
+    const detections = new DetectionRepository(db);
+    const batched = new CoalescedFrameStatements(detections, frames);
     this.useCase = new ProcessFrameUseCase({
-      frames: new FrameRepository(db),
-      detections: new DetectionRepository(db),
+      frames: { markProcessed: (frameId) => batched.markProcessed(frameId), markFailed: (frameId, reason) => frames.markFailed(frameId, reason) },
+      detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => detections.saveForFrame(...args) },
       alerts: new AlertRepository(db),
       alertHistory: new CameraAlertHistoryRepository(db),
       lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),

@@ -17,7 +17,7 @@ import { kafkaLogCreator } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
 import { KafkaTopicAdmin } from './kafka-topic.admin';
-import { RequestCoalescer } from './request.coalescer';
+import { RequestCoalescer } from '@argus/platform';
 
 /** One record on its way to a topic. */
 interface OutgoingRecord {

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { RecordProcessor } from '../message.processor';
 import type { Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
-import { RequestCoalescer } from './request.coalescer';
+import { RequestCoalescer } from '@argus/platform';
 
 interface PartitionOffset {
   readonly topic: string;

@@ -7,6 +7,7 @@ import type {
   AlertRepository,
   CameraAlertHistoryRepository,
   DetectionRepository,
+  FrameInference,
   FrameRepository,
 } from '@argus/persistence';
 import { FrameNotFoundError } from '@argus/persistence';
@@ -25,8 +26,8 @@ export interface InferenceTopics {
 }
 
 export interface ProcessFrameDependencies {
-  readonly frames: Pick<FrameRepository, 'markProcessed' | 'markFailed'>;
-  readonly detections: Pick<DetectionRepository, 'saveForFrame' | 'listForFrame'>;
+  readonly frames: { markProcessed(frameId: string): Promise<unknown> } & Pick<FrameRepository, 'markFailed'>;
+  readonly detections: { listForFrame(frameId: string): Promise<readonly FrameInference[]> } & Pick<DetectionRepository, 'saveForFrame'>;
   readonly alerts: Pick<AlertRepository, 'raiseOnce' | 'findForFrame'>;
   readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
   /** The line's rules and settings (the service reads them through a short-lived cache). */

@@ -12,7 +12,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('RequestCoalescer', () => {
   it('sends what was submitted in the same turn as one request, in order', async () => {
     const { calls, send } = manualSend();
-    const coalescer = new RequestCoalescer(send);
+    const coalescer = new RequestCoalescer<string>(send);
     const settled = ['a', 'b', 'c'].map((x) => coalescer.submit(x));
     expect(calls).toHaveLength(0); // nothing leaves synchronously
     await turn();
@@ -23,7 +23,7 @@ describe('RequestCoalescer', () => {
 
   it('keeps one request in flight: what arrives meanwhile goes next, together', async () => {
     const { calls, send } = manualSend();
-    const coalescer = new RequestCoalescer(send);
+    const coalescer = new RequestCoalescer<string>(send);
     const first = coalescer.submit('a');
     await turn();
     const later = [coalescer.submit('b'), coalescer.submit('c')];
@@ -39,7 +39,7 @@ describe('RequestCoalescer', () => {
 
   it('fails every item of a failed request, and only those; the next request still goes', async () => {
     const { calls, send } = manualSend();
-    const coalescer = new RequestCoalescer(send);
+    const coalescer = new RequestCoalescer<string>(send);
     const failed = [coalescer.submit('a'), coalescer.submit('b')];
     await turn();
     const next = coalescer.submit('c');
@@ -53,7 +53,7 @@ describe('RequestCoalescer', () => {
 
   it('splits what waits into requests of at most maxItems', async () => {
     const { calls, send } = manualSend();
-    const coalescer = new RequestCoalescer(send, 2);
+    const coalescer = new RequestCoalescer<string>(send, 2);
     const all = ['a', 'b', 'c', 'd', 'e'].map((x) => coalescer.submit(x));
     for (let i = 0; i < 3; i++) {
       await turn();
@@ -62,6 +62,20 @@ describe('RequestCoalescer', () => {
     }
     await Promise.all(all);
     expect(calls.map((c) => c.items)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('gives each item its own result, and fails only the items answered with an Error', async () => {
+    const coalescer = new RequestCoalescer<number, number>(async (items) => items.map((n) => (n < 0 ? new RangeError(`negative: ${n}`) : n * 2)));
+    const [a, b, c] = [coalescer.submit(1), coalescer.submit(-1), coalescer.submit(3)];
+    await expect(a).resolves.toBe(2);
+    await expect(b).rejects.toThrow('negative: -1');
+    await expect(c).resolves.toBe(6);
+  });
+
+  it('fails the whole request when send answers the wrong number of outcomes', async () => {
+    const coalescer = new RequestCoalescer<number, number>(async () => [1]);
+    const both = [coalescer.submit(1), coalescer.submit(2)];
+    for (const p of both) await expect(p).rejects.toThrow('BUG: a request of 2 items answered 1 outcomes');
   });
 
   it('refuses a maxItems that is not a positive integer', () => {
