@@ -27,6 +27,14 @@ export interface SavedDetections {
   readonly created: boolean;
 }
 
+/** One frame's result to save (DetectionRepository.saveForFrames). */
+export interface DetectionsToSave {
+  readonly frameId: string;
+  readonly modelVersionId: string;
+  readonly detections: readonly Detection[];
+  readonly inferenceMs?: number;
+}
+
 interface SavedRow {
   readonly inference_ms: number | null;
   readonly created_at: Date | string;
@@ -50,64 +58,91 @@ export class DetectionRepository {
     detections: readonly Detection[],
     options: { inferenceMs?: number } = {},
   ): Promise<SavedDetections> {
-    // One statement (atomic on its own, one round trip): the frame_inference row, then its
-    // detections only if that row was created here. A conflict (already scored) inserts nothing.
-    let rows: SavedRow[];
+    const [saved] = await this.saveForFrames([{ frameId, modelVersionId, detections, ...(options.inferenceMs === undefined ? {} : { inferenceMs: options.inferenceMs }) }]);
+    return saved as SavedDetections;
+  }
+
+  /**
+   * `saveForFrame` for many frames in ONE statement (atomic, one round trip): each pair's
+   * frame_inference row, then its detections only if that row was created here; a pair already
+   * scored inserts nothing and its stored result comes back. If the statement fails nothing is
+   * written; with a single item the error names the record (FrameNotFoundError, ...), with several
+   * the caller saves them one by one to find which.
+   */
+  async saveForFrames(items: readonly DetectionsToSave[]): Promise<SavedDetections[]> {
+    if (items.length === 0) return [];
+    let rows: (SavedRow & { frame_id: string; model_version_id: string })[];
     try {
       rows = (await managerOf(this.db).query(
-        `WITH fi AS (
+        `WITH input AS (
+           SELECT x.frame_id, x.model_version_id, x.detection_count, x.inference_ms, x.detections
+             FROM jsonb_to_recordset($1::jsonb)
+                  AS x(frame_id uuid, model_version_id uuid, detection_count integer, inference_ms double precision, detections jsonb)
+         ), fi AS (
            INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
-           VALUES ($1, $2, $3, $4)
+           SELECT frame_id, model_version_id, detection_count, inference_ms FROM input
            ON CONFLICT (frame_id, model_version_id) DO NOTHING
            RETURNING frame_id, model_version_id, inference_ms, created_at
          ), d AS (
            INSERT INTO detection (frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
            SELECT fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
-             FROM fi, jsonb_to_recordset($5::jsonb)
+             FROM fi
+             JOIN input i ON i.frame_id = fi.frame_id AND i.model_version_id = fi.model_version_id,
+                  jsonb_to_recordset(i.detections)
                   AS x(ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
-           RETURNING id, ordinal, class_name, score, x1, y1, x2, y2
+           RETURNING id, frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2
          )
-         SELECT fi.inference_ms, fi.created_at,
-                (SELECT coalesce(json_agg(d ORDER BY d.ordinal), '[]'::json) FROM d) AS detections
+         SELECT fi.frame_id, fi.model_version_id, fi.inference_ms, fi.created_at,
+                (SELECT coalesce(json_agg(json_build_object(
+                          'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
+                          'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
+                   FROM d
+                  WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
            FROM fi`,
         [
-          frameId,
-          modelVersionId,
-          detections.length,
-          options.inferenceMs ?? null,
           JSON.stringify(
-            detections.map((d, ordinal) => ({ ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
+            firstOfEachPair(items).map((item) => ({
+              frame_id: item.frameId,
+              model_version_id: item.modelVersionId,
+              detection_count: item.detections.length,
+              inference_ms: item.inferenceMs ?? null,
+              detections: item.detections.map((d, ordinal) => ({ ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
+            })),
           ),
         ],
-      )) as SavedRow[];
+      )) as (SavedRow & { frame_id: string; model_version_id: string })[];
     } catch (error) {
       if (isPgError(error, PgErrorCodes.checkViolation)) {
         throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
       }
-      throw mapInferenceError(error, frameId, modelVersionId);
+      const only = items.length === 1 ? items[0] : undefined;
+      throw only ? mapInferenceError(error, only.frameId, only.modelVersionId) : error;
     }
-    const row = rows[0];
-    if (row) {
-      return {
-        created: true,
-        inference: {
-          frameId,
-          modelVersionId,
-          inferenceMs: row.inference_ms,
-          createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-          detections: row.detections.map((d) => ({
-            id: d.id,
-            ordinal: d.ordinal,
-            className: d.class_name,
-            score: d.score,
-            box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
-          })),
-        },
-      };
+    const createdHere = new Map(rows.map((row) => [`${row.frame_id}/${row.model_version_id}`, row]));
+    const saved: SavedDetections[] = [];
+    for (const { frameId, modelVersionId } of items) {
+      const key = `${frameId}/${modelVersionId}`;
+      const row = createdHere.get(key);
+      // A pair listed twice in one call was created by its first listing: the second finds it.
+      createdHere.delete(key);
+      if (row) {
+        saved.push({
+          created: true,
+          inference: {
+            frameId,
+            modelVersionId,
+            inferenceMs: row.inference_ms,
+            createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+            detections: storedDetections(row.detections),
+          },
+        });
+        continue;
+      }
+      const inference = await loadInference(managerOf(this.db), frameId, modelVersionId);
+      if (!inference) throw new Error(`BUG: frame_inference ${frameId}/${modelVersionId} conflicted but is not there`);
+      saved.push({ inference, created: false });
     }
-    const inference = await loadInference(managerOf(this.db), frameId, modelVersionId);
-    if (!inference) throw new Error(`BUG: frame_inference ${frameId}/${modelVersionId} conflicted but is not there`);
-    return { inference, created: false };
+    return saved;
   }
 
   async findForFrame(frameId: string, modelVersionId: string): Promise<FrameInference | null> {
@@ -145,18 +180,34 @@ export class DetectionRepository {
         modelVersionId: row.model_version_id,
         inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
         createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-        detections: parseJsonColumn(row.detections).map((d) => ({
-          id: d.id,
-          ordinal: d.ordinal,
-          className: d.class_name,
-          score: d.score,
-          box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
-        })),
+        detections: storedDetections(row.detections),
       });
       byFrame.set(row.frame_id, list);
     }
     return byFrame;
   }
+}
+
+/** A pair listed twice in one save is written by its first listing (the second finds it stored). */
+function firstOfEachPair(items: readonly DetectionsToSave[]): DetectionsToSave[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.frameId}/${item.modelVersionId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The detections a statement aggregated with json_agg, as StoredDetections. */
+function storedDetections(column: SavedRow['detections'] | string): StoredDetection[] {
+  return parseJsonColumn(column).map((d) => ({
+    id: d.id,
+    ordinal: d.ordinal,
+    className: d.class_name,
+    score: d.score,
+    box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+  }));
 }
 
 /** A json column: pg parses it; other drivers may hand over the text. */

@@ -322,6 +322,33 @@ describe('repositories against Postgres', () => {
       expect(await detections.listForFrame(unscored.id)).toEqual([]);
     });
 
+    it('saves many frames in one statement: new ones written, a scored pair returned as stored', async () => {
+      const { lineId, cameraId } = await newLine();
+      const model = (await registry.register(modelInput())).version;
+      const [a, b] = [(await frames.recordIngested(frameInput(lineId, cameraId))).frame, (await frames.recordIngested(frameInput(lineId, cameraId))).frame];
+      const earlier = await detections.saveForFrame(a.id, model.id, [scratch]);
+      const saved = await detections.saveForFrames([
+        { frameId: a.id, modelVersionId: model.id, detections: [hole] },
+        { frameId: b.id, modelVersionId: model.id, detections: [hole, scratch], inferenceMs: 3 },
+        { frameId: b.id, modelVersionId: model.id, detections: [hole, scratch], inferenceMs: 3 },
+      ]);
+      expect(saved.map((s) => s.created)).toEqual([false, true, false]);
+      expect(saved[0]?.inference).toEqual(earlier.inference);
+      expect(saved[1]?.inference.detections.map((d) => d.className)).toEqual([hole.className, scratch.className]);
+      expect(saved[2]?.inference).toEqual(saved[1]?.inference);
+      expect((await detections.listForFrame(b.id))[0]).toEqual(saved[1]?.inference);
+      // One unrecorded frame fails the whole statement, and nothing of it is written.
+      const c = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      await expect(
+        detections.saveForFrames([
+          { frameId: c.id, modelVersionId: model.id, detections: [hole] },
+          { frameId: randomUUID(), modelVersionId: model.id, detections: [hole] },
+        ]),
+      ).rejects.toThrow();
+      expect(await detections.listForFrame(c.id)).toEqual([]);
+      await expect(detections.saveForFrames([{ frameId: randomUUID(), modelVersionId: model.id, detections: [] }])).rejects.toBeInstanceOf(FrameNotFoundError);
+    });
+
     it('writes one result when the same save races itself', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));

@@ -103,7 +103,7 @@ export class InferencePipeline {
     const batched = new CoalescedFrameStatements(detections, frames);
     this.useCase = new ProcessFrameUseCase({
       frames: { markProcessed: (frameId) => batched.markProcessed(frameId), markFailed: (frameId, reason) => frames.markFailed(frameId, reason) },
-      detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => detections.saveForFrame(...args) },
+      detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => batched.saveForFrame(...args) },
       alerts: new AlertRepository(db),
       alertHistory: new CameraAlertHistoryRepository(db),
       lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),

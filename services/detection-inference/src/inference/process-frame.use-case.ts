@@ -27,7 +27,7 @@ export interface InferenceTopics {
 
 export interface ProcessFrameDependencies {
   readonly frames: { markProcessed(frameId: string): Promise<unknown> } & Pick<FrameRepository, 'markFailed'>;
-  readonly detections: { listForFrame(frameId: string): Promise<readonly FrameInference[]> } & Pick<DetectionRepository, 'saveForFrame'>;
+  readonly detections: Pick<DetectionRepository, 'saveForFrame'> & { listForFrame(frameId: string): Promise<readonly FrameInference[]> };
   readonly alerts: Pick<AlertRepository, 'raiseOnce' | 'findForFrame'>;
   readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
   /** The line's rules and settings (the service reads them through a short-lived cache). */
