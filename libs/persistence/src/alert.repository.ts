@@ -91,13 +91,31 @@ export class AlertRepository {
    * committed after the statement's snapshot is not visible to it: then a second read finds it.)
    */
   async raiseOnce(input: NewAlert): Promise<RaisedAlert> {
+    const [raised] = await this.raiseEachOnce([input]);
+    return raised as RaisedAlert;
+  }
+
+  /**
+   * `raiseOnce` for many frames in ONE statement (detection-inference raises a micro-batch's alerts
+   * together), answers in the order asked. If the statement fails nothing is written; with a single
+   * input the error names the record (FrameNotFoundError, ...), with several the caller raises
+   * them one by one to find which.
+   */
+  async raiseEachOnce(inputs: readonly NewAlert[]): Promise<RaisedAlert[]> {
+    if (inputs.length === 0) return [];
     const manager = managerOf(this.db);
+    const pairOf = (frameId: string, modelVersionId: string) => `${frameId}/${modelVersionId}`;
+    const unique = new Map<string, NewAlert>();
+    for (const input of inputs) if (!unique.has(pairOf(input.frameId, input.modelVersionId))) unique.set(pairOf(input.frameId, input.modelVersionId), input);
     let rows: (AlertRow & { created: boolean })[];
     try {
       rows = (await manager.query(
-        `WITH ins AS (
+        `WITH input AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+                  AS x(id uuid, frame_id uuid, line_id text, camera_id text, model_version_id uuid, severity text, detections jsonb)
+         ), ins AS (
            INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
-           VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7::jsonb)
+           SELECT COALESCE(id, gen_random_uuid()), frame_id, line_id, camera_id, model_version_id, severity, detections FROM input
            ON CONFLICT (frame_id, model_version_id) DO NOTHING
            RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, created_at, updated_at
          )
@@ -106,24 +124,40 @@ export class AlertRepository {
          SELECT false AS created, a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status,
                 a.detections, a.created_at, a.updated_at
            FROM alert a
-          WHERE a.frame_id = $2 AND a.model_version_id = $5 AND NOT EXISTS (SELECT 1 FROM ins)`,
+           JOIN input i ON a.frame_id = i.frame_id AND a.model_version_id = i.model_version_id
+          WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.frame_id = i.frame_id AND ins.model_version_id = i.model_version_id)`,
         [
-          input.id ?? null,
-          input.frameId,
-          input.lineId,
-          input.cameraId,
-          input.modelVersionId,
-          input.severity,
-          JSON.stringify(input.detections.map(snapshotOf)),
+          JSON.stringify(
+            [...unique.values()].map((input) => ({
+              id: input.id ?? null,
+              frame_id: input.frameId,
+              line_id: input.lineId,
+              camera_id: input.cameraId,
+              model_version_id: input.modelVersionId,
+              severity: input.severity,
+              detections: input.detections.map(snapshotOf),
+            })),
+          ),
         ],
       )) as (AlertRow & { created: boolean })[];
     } catch (error) {
-      throw mapRaiseError(error, input);
+      throw inputs.length === 1 ? mapRaiseError(error, inputs[0] as NewAlert) : error;
     }
-    const row = rows[0];
-    if (row) return { alert: alertOfRow(row), created: row.created === true };
-    const stored = await manager.findOneByOrFail(AlertEntity, { frameId: input.frameId, modelVersionId: input.modelVersionId });
-    return { alert: toAlert(stored), created: false };
+    const byPair = new Map(rows.map((row) => [pairOf(row.frame_id, row.model_version_id), row]));
+    const raised: RaisedAlert[] = [];
+    for (const input of inputs) {
+      const key = pairOf(input.frameId, input.modelVersionId);
+      const row = byPair.get(key);
+      if (row) {
+        raised.push({ alert: alertOfRow(row), created: row.created === true });
+        // A pair asked twice was raised by the first asking: the second finds it stored.
+        byPair.set(key, { ...row, created: false });
+        continue;
+      }
+      const stored = await manager.findOneByOrFail(AlertEntity, { frameId: input.frameId, modelVersionId: input.modelVersionId });
+      raised.push({ alert: toAlert(stored), created: false });
+    }
+    return raised;
   }
 
   async findById(alertId: string): Promise<Alert | null> {

@@ -64,5 +64,17 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
     expect(history.map((h) => h.frameId)).not.toContain(after);
     const withJudged = await new CameraAlertHistoryRepository(db.dataSource).alertsCapturedBetween('line-1', 'cam-a', at(0), at(10));
     expect(withJudged.map((h) => h.frameId)).toEqual([first, middle, judged]);
+
+    // Several windows in one statement give what each gives alone, in the order asked.
+    const repository = new CameraAlertHistoryRepository(db.dataSource);
+    const windows = [
+      { lineId: 'line-1', cameraId: 'cam-b', from: at(0), to: at(10) },
+      { lineId: 'line-1', cameraId: 'cam-a', from: at(0), to: at(10), excludeFrameId: judged },
+      { lineId: 'line-1', cameraId: 'cam-a', from: at(0), to: at(10), limit: 1 },
+      { lineId: 'line-1', cameraId: 'cam-none', from: at(0), to: at(10) },
+    ];
+    const together = await repository.historiesOf(windows);
+    expect(together).toEqual(await Promise.all(windows.map((w) => repository.alertsCapturedBetween(w.lineId, w.cameraId, w.from, w.to, w))));
+    expect(together.map((h) => h.length)).toEqual([1, 2, 1, 0]);
   });
 });

@@ -12,6 +12,16 @@ export interface CameraAlertOccurrence {
   readonly detections: readonly Detection[];
 }
 
+/** One camera's window of capture time (CameraAlertHistoryRepository.historiesOf). */
+export interface AlertHistoryWindow {
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly excludeFrameId?: string;
+  readonly limit?: number;
+}
+
 /**
  * The recent alert history of a camera, for detection-inference's dedup window ("the same defect
  * at the same place on consecutive frames is one alert"). Windows are in capture time, so a
@@ -31,23 +41,52 @@ export class CameraAlertHistoryRepository {
     to: Date,
     options: { excludeFrameId?: string; limit?: number } = {},
   ): Promise<CameraAlertOccurrence[]> {
+    const [history] = await this.historiesOf([{ lineId, cameraId, from, to, ...options }]);
+    return history ?? [];
+  }
+
+  /** `alertsCapturedBetween` for many windows in one statement; answers in the order asked. */
+  async historiesOf(windows: readonly AlertHistoryWindow[]): Promise<CameraAlertOccurrence[][]> {
+    if (windows.length === 0) return [];
     const rows = (await managerOf(this.db).query(
-      `SELECT a.id AS alert_id, a.frame_id, a.model_version_id, f.captured_at, a.detections
-         FROM alert a
-         JOIN frame f ON f.id = a.frame_id
-        WHERE a.line_id = $1 AND a.camera_id = $2
-          AND f.captured_at >= $3 AND f.captured_at <= $4
-          AND ($5::uuid IS NULL OR a.frame_id <> $5::uuid)
-        ORDER BY f.captured_at ASC, a.id ASC
-        LIMIT $6`,
-      [lineId, cameraId, from, to, options.excludeFrameId ?? null, Math.min(Math.max(options.limit ?? 1000, 1), 10_000)],
-    )) as { alert_id: string; frame_id: string; model_version_id: string; captured_at: Date | string; detections: AlertDetectionJson[] }[];
-    return rows.map((row) => ({
-      alertId: row.alert_id,
-      frameId: row.frame_id,
-      modelVersionId: row.model_version_id,
-      capturedAt: row.captured_at instanceof Date ? row.captured_at : new Date(row.captured_at),
-      detections: row.detections,
-    }));
+      `SELECT w.n, h.*
+         FROM jsonb_to_recordset($1::jsonb)
+              AS w(n integer, line_id text, camera_id text, from_at timestamptz, to_at timestamptz, exclude_frame_id uuid, max_rows integer)
+         CROSS JOIN LATERAL (
+           SELECT a.id AS alert_id, a.frame_id, a.model_version_id, f.captured_at, a.detections
+             FROM alert a
+             JOIN frame f ON f.id = a.frame_id
+            WHERE a.line_id = w.line_id AND a.camera_id = w.camera_id
+              AND f.captured_at >= w.from_at AND f.captured_at <= w.to_at
+              AND (w.exclude_frame_id IS NULL OR a.frame_id <> w.exclude_frame_id)
+            ORDER BY f.captured_at ASC, a.id ASC
+            LIMIT w.max_rows
+         ) h
+        ORDER BY w.n, h.captured_at ASC, h.alert_id ASC`,
+      [
+        JSON.stringify(
+          windows.map((w, n) => ({
+            n,
+            line_id: w.lineId,
+            camera_id: w.cameraId,
+            from_at: w.from.toISOString(),
+            to_at: w.to.toISOString(),
+            exclude_frame_id: w.excludeFrameId ?? null,
+            max_rows: Math.min(Math.max(w.limit ?? 1000, 1), 10_000),
+          })),
+        ),
+      ],
+    )) as { n: number; alert_id: string; frame_id: string; model_version_id: string; captured_at: Date | string; detections: AlertDetectionJson[] }[];
+    const histories = windows.map((): CameraAlertOccurrence[] => []);
+    for (const row of rows) {
+      histories[row.n]?.push({
+        alertId: row.alert_id,
+        frameId: row.frame_id,
+        modelVersionId: row.model_version_id,
+        capturedAt: row.captured_at instanceof Date ? row.captured_at : new Date(row.captured_at),
+        detections: row.detections,
+      });
+    }
+    return histories;
   }
 }

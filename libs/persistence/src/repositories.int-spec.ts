@@ -413,6 +413,23 @@ describe('repositories against Postgres', () => {
       expect(await alerts.findById(alert.id)).toEqual(alert);
     });
 
+    it('raises many alerts in one statement: new ones created, an existing one returned, answers in order', async () => {
+      const { alert: existing, frame: alerted, model, lineId, cameraId } = await raised();
+      const fresh = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      const input = (frameId: string) => ({ frameId, lineId, cameraId, modelVersionId: model.id, severity: 'high' as const, detections: [hole] });
+      const results = await alerts.raiseEachOnce([input(fresh.id), input(alerted.id), input(fresh.id)]);
+      expect(results.map((r) => r.created)).toEqual([true, false, false]);
+      expect(results[1]?.alert).toEqual(existing);
+      expect(results[2]?.alert).toEqual(results[0]?.alert);
+      expect(results[0]?.alert).toMatchObject({ frameId: fresh.id, detections: [hole], status: 'open' });
+      expect(await alerts.findForFrame(fresh.id)).toHaveLength(1);
+      // One unrecorded frame fails the statement and nothing of it is written; alone, it is named.
+      const other = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
+      await expect(alerts.raiseEachOnce([input(other.id), input(randomUUID())])).rejects.toThrow();
+      expect(await alerts.findForFrame(other.id)).toEqual([]);
+      await expect(alerts.raiseEachOnce([input(randomUUID())])).rejects.toBeInstanceOf(FrameNotFoundError);
+    });
+
     it('raises one alert when the same raise races itself (each call gets that alert back)', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));

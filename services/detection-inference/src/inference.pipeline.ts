@@ -99,13 +99,18 @@ export class InferencePipeline {
     const processor = new FrameBatchProcessor(this.catalog, this.runtime);
     this.collector = new FrameBatchCollector({ maxSize: settings.batchMax, maxWaitMs: settings.batchWaitMs, process: (items) => processor.process(items) });
     const frames = new FrameRepository(db);
-    const detections = new DetectionRepository(db);
-    const batched = new CoalescedFrameStatements(detections, frames);
+    const alertsRepo = new AlertRepository(db);
+    const batched = new CoalescedFrameStatements({
+      detections: new DetectionRepository(db),
+      frames,
+      alerts: alertsRepo,
+      alertHistory: new CameraAlertHistoryRepository(db),
+    });
     this.useCase = new ProcessFrameUseCase({
       frames: { markProcessed: (frameId) => batched.markProcessed(frameId), markFailed: (frameId, reason) => frames.markFailed(frameId, reason) },
       detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => batched.saveForFrame(...args) },
-      alerts: new AlertRepository(db),
-      alertHistory: new CameraAlertHistoryRepository(db),
+      alerts: { raiseOnce: (input) => batched.raiseOnce(input), findForFrame: (frameId) => alertsRepo.findForFrame(frameId) },
+      alertHistory: { alertsCapturedBetween: (...args) => batched.alertsCapturedBetween(...args) },
       lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),
       images: new FrameImageSource(store),
       scorer: this.collector,
