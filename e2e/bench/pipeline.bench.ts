@@ -12,7 +12,8 @@
 //      after the window (no growing backlog); the highest sustained rate is pipeline_fps;
 //   5. latency at half that rate: frame.ingested_at → the later of the frame_inference and alert
 //      rows' created_at (one Postgres clock), per frame.
-// BENCH_RATE=<fps> runs one step at that rate and prints the CPU split instead (diagnosis).
+// BENCH_RATE=<fps> runs one step at that rate and prints the CPU split instead (diagnosis);
+// ARGUS_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=<dir>' profiles the services meanwhile.
 // Prints progress, a table, and as its last line:
 //   pipeline_fps=<n> model_fps=<n> ratio=<pipeline/model> p50_ms=<n> p95_ms=<n> p99_ms=<n>
 import { spawnSync } from 'node:child_process';
