@@ -22,8 +22,9 @@ const UNTRACED_PATHS = /^\/health\//;
  *
  * - W3C trace-context (and baggage) propagation, always: incoming `traceparent` headers continue
  *   the caller's trace, and every request gets a trace id that log lines carry.
- * - Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces-specific
- *   variable) is set; otherwise they are recorded and dropped, never sent to a default address.
+ * - Spans are recorded and exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the
+ *   traces-specific variable) is set; otherwise they are not recorded (ids only), never sent to a
+ *   default address.
  * - `OTEL_SDK_DISABLED=true` turns it all off.
  */
 export function startTelemetry(options: TelemetryOptions): TelemetryShutdown {
@@ -42,6 +43,10 @@ export function startTelemetry(options: TelemetryOptions): TelemetryShutdown {
     spanProcessors: exporting
       ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())]
       : [new tracing.NoopSpanProcessor()],
+    // Nothing exports the spans: make them non-recording (no attributes, events or timing kept).
+    // They still carry trace and span ids, so log lines and outgoing `traceparent` headers keep
+    // the trace, without the work of recording what would be dropped.
+    ...(exporting ? {} : { sampler: new tracing.AlwaysOffSampler() }),
     // Logs go to stdout through pino; metrics are not exported yet. Both stay off even if an
     // OTEL_*_EXPORTER variable is set, so nothing is sent to a default collector address.
     logRecordProcessors: [],
