@@ -60,6 +60,41 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     expect(new Set(aAfterLeave.map((d) => d.metadata.partition))).toEqual(new Set([0, 1, 2, 3]));
   }, 60_000);
 
+  it('delivers publishes made together in order per key, and fails a record over the size limit alone', async () => {
+    const topic = uniqueTestTopic(2, 'outbox');
+    const bus = harness.createBus({ maxRecordBytes: 2_000 });
+    await bus.ensureTopics([topic]);
+    await bus.start();
+    const events = Array.from({ length: 20 }, (_, i) => testEvent(`cam-${i % 3}`, i));
+    const oversized = testEvent('cam-0', 99, `big-${'x'.repeat(4_000)}`);
+    const outcomes = await Promise.allSettled([...events.slice(0, 10), oversized, ...events.slice(10)].map((e) => bus.publish(topic, e)));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+    const refused = outcomes[10] as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(NonRetryableError);
+    expect((refused.reason as NonRetryableError).code).toBe('record-too-large');
+    // Every other record arrived, each key's records in the order they were published.
+    const read = await harness.readRecords(topic.name, events.length);
+    const seqOf = (key: string, records: { value: string | Buffer | null }[]) =>
+      records.map((r) => JSON.parse(String(r.value)) as TestEvent).filter((e) => e.key === key).map((e) => e.seq);
+    for (const key of ['cam-0', 'cam-1', 'cam-2']) {
+      expect(seqOf(key, read)).toEqual(events.filter((e) => e.key === key).map((e) => e.seq));
+    }
+  }, 40_000);
+
+  it('when the broker refuses one record of a shared request, only that record fails', async () => {
+    const topic = uniqueTestTopic(1, 'refused');
+    // No client-side limit: the broker's own (message.max.bytes, ≈ 1 MiB) refuses the big record.
+    const bus = harness.createBus({ maxRecordBytes: 10_000_000 });
+    await bus.ensureTopics([topic]);
+    await bus.start();
+    const small = [testEvent('k', 0), testEvent('k', 2)];
+    const big = testEvent('k', 1, `big-${'x'.repeat(1_200_000)}`);
+    const outcomes = await Promise.allSettled([small[0], big, small[1]].map((e) => bus.publish(topic, e as TestEvent)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const read = await harness.readRecords(topic.name, 2);
+    expect(read.map((r) => (JSON.parse(String(r.value)) as TestEvent).seq)).toEqual([0, 2]);
+  }, 60_000);
+
   it('keeps a member in its group while a handler runs longer than the session timeout', async () => {
     const topic = uniqueTestTopic(1, 'slow');
     const groupId = uniqueGroupId('slow');

@@ -17,13 +17,14 @@ import { kafkaLogCreator } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
 import { KafkaTopicAdmin } from './kafka-topic.admin';
-import { RequestCoalescer } from '@argus/platform';
+import { type CoalescedOutcome, RequestCoalescer } from '@argus/platform';
+import { NonRetryableError } from '../non-retryable.error';
 
-/** One record on its way to a topic. */
-interface OutgoingRecord {
-  readonly topic: string;
-  readonly message: Message;
-}
+/** Largest record (key + value + headers) a publish sends; Kafka's default limit is ≈ 1 MiB per batch. */
+export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+/** Broker answers that concern one record, not the request: retrying it alone tells which. */
+const RECORD_ERROR_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
 
 export interface KafkaMessageBusOptions {
   readonly config: KafkaConfig;
@@ -32,6 +33,8 @@ export interface KafkaMessageBusOptions {
   readonly consumer?: KafkaConsumerTuning;
   /** Backoff waits between handler retries (tests may shorten them). */
   readonly sleep?: Sleeper;
+  /** Largest record a publish sends (default DEFAULT_MAX_RECORD_BYTES); a larger one fails alone, not retryable. */
+  readonly maxRecordBytes?: number;
   /**
    * Producer retries of one send (publish and dead-letter writes). Default: 8 retries from 300 ms
    * up to 10 s apart, about a minute, so a publish to an unreachable cluster fails instead of hanging.
@@ -42,7 +45,7 @@ export interface KafkaMessageBusOptions {
 /**
  * The message bus on Kafka (kafkajs). Idempotent producer (acks=all, one request in flight) keyed
  * by `topic.keyOf(message)`, so one camera's frames stay in one partition, in order. Publishes
- * made together (or while a produce is in flight) share one produce request (RequestCoalescer). Each
+ * made together (or while a produce is in flight) share one produce request per topic (RequestCoalescer). Each
  * subscription is one consumer-group member with explicit commits after success (at-least-once),
  * in-process retries with backoff, and `<topic>.dlq` for what cannot be handled.
  */
@@ -54,8 +57,12 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly groupTopics = new Map<string, string>();
   private producer: Promise<Producer> | undefined;
-  /** Every write (publish and dead letter) goes through here: records sent together share one produce request. */
-  private readonly outbox = new RequestCoalescer<OutgoingRecord>((records) => this.sendTogether(records));
+  /**
+   * Every write (publish and dead letter) goes through its topic's outbox: records of one topic
+   * sent together share one produce request. One outbox per topic, so a topic in trouble (say, a
+   * dead-letter topic someone deleted) never holds up the others.
+   */
+  private readonly outboxes = new Map<string, RequestCoalescer<Message>>();
   private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
 
   constructor(private readonly options: KafkaMessageBusOptions) {
@@ -77,23 +84,47 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
     this.assertUsable('publish');
     const encoded = encodeMessage(topic, message);
     await this.tracer.publish(topic.name, (traceHeaders) =>
-      this.outbox.submit({
-        topic: topic.name,
-        message: { key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } },
-      }),
+      this.send(topic.name, { key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } }),
     );
   }
 
-  /** One produce request for records of any topics; each topic's records keep their order. */
-  private async sendTogether(records: readonly OutgoingRecord[]): Promise<void> {
-    const producer = await this.connectedProducer();
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of records) {
-      const messages = byTopic.get(topic);
-      if (messages) messages.push(message);
-      else byTopic.set(topic, [message]);
+  /** Queues one record on its topic's outbox; a record over the size limit fails at once, alone. */
+  private send(topic: string, message: Message): Promise<void> {
+    const bytes = recordBytes(message);
+    const limit = this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    if (bytes > limit) {
+      return Promise.reject(new NonRetryableError(`a ${bytes}-byte record for ${topic} exceeds the ${limit}-byte limit`, { code: 'record-too-large' }));
     }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    let outbox = this.outboxes.get(topic);
+    if (!outbox) {
+      outbox = new RequestCoalescer<Message>((messages) => this.sendTogether(topic, messages));
+      this.outboxes.set(topic, outbox);
+    }
+    return outbox.submit(message);
+  }
+
+  /**
+   * One produce request for the topic's records, in order. If the broker refuses a record of a
+   * shared request (too large, invalid), each is sent again alone, so only that one fails.
+   */
+  private async sendTogether(topic: string, messages: readonly Message[]): Promise<CoalescedOutcome<void>[] | void> {
+    const producer = await this.connectedProducer();
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [...messages] }] });
+      return;
+    } catch (error) {
+      if (messages.length === 1 || !isRecordError(error)) throw error;
+    }
+    const outcomes: CoalescedOutcome<void>[] = [];
+    for (const message of messages) {
+      try {
+        await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [message] }] });
+        outcomes.push(undefined);
+      } catch (error) {
+        outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return outcomes;
   }
 
   async subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription> {
@@ -104,7 +135,7 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
       groupId: valid.groupId,
       handler: options.handler,
       retry: valid.retry,
-      deadLetter: (record) => this.outbox.submit({ topic: record.topic, message: { key: record.key, value: record.value, headers: record.headers } }),
+      deadLetter: (record) => this.send(record.topic, { key: record.key, value: record.value, headers: record.headers }),
       sleep: this.sleep,
       logger: this.logger,
       tracer: this.tracer,
@@ -180,4 +211,25 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
     if (this.state === 'stopped') throw new Error(`cannot ${action}: the message bus is stopped`);
     if (this.state === 'stopping' && action !== 'publish') throw new Error(`cannot ${action}: the message bus is stopping`);
   }
+}
+
+/** Key, value and header bytes of a record (what counts against the broker's size limit). */
+function recordBytes(message: Message): number {
+  const size = (v: Buffer | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+  let bytes = size(message.key) + size(message.value as Buffer | string | null);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += Buffer.byteLength(name);
+    for (const v of Array.isArray(value) ? value : [value]) bytes += size(v as Buffer | string | undefined);
+  }
+  return bytes;
+}
+
+/** A broker error about one record of the request (kafkajs may wrap it: its cause chain is searched). */
+function isRecordError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && RECORD_ERROR_TYPES.has(type)) return true;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
