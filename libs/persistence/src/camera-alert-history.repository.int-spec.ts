@@ -1,7 +1,7 @@
 import type { Detection } from '@argus/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import { AlertRepository } from './alert.repository';
-import { CameraAlertHistoryRepository } from './camera-alert-history.repository';
+import { CAMERA_HISTORY_SQL, CameraAlertHistoryRepository, cameraHistoryParams } from './camera-alert-history.repository';
 import { databaseConfigFromEnv } from './database.config';
 import { FrameRepository } from './frame.repository';
 import { LineRepository } from './line.repository';
@@ -76,5 +76,32 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
     const together = await repository.historiesOf(windows);
     expect(together).toEqual(await Promise.all(windows.map((w) => repository.alertsCapturedBetween(w.lineId, w.cameraId, w.from, w.to, w))));
     expect(together.map((h) => h.length)).toEqual([1, 2, 1, 0]);
+  });
+
+  it("reads the window's frames, not the line's whole alert history, with and without table statistics", async () => {
+    // A long-running line: 20,000 alerted frames of another camera and of this camera long ago.
+    await db.dataSource.query(
+      `WITH f AS (
+         INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at)
+         SELECT gen_random_uuid(), 'line-1', CASE WHEN i % 2 = 0 THEN 'cam-b' ELSE 'cam-a' END, 'history/' || i, 'image/png', 64, 48, 10,
+                md5(i::text) || md5((i + 1)::text), $1::timestamptz - (i || ' seconds')::interval
+           FROM generate_series(1, 20000) i
+         RETURNING id, line_id, camera_id)
+       INSERT INTO alert (frame_id, line_id, camera_id, model_version_id, severity, detections)
+       SELECT id, line_id, camera_id, $2, 'high', '[]'::jsonb FROM f`,
+      [at(-100).toISOString(), modelVersionId],
+    );
+    const blocksRead = async () => {
+      const [plan] = (await db.dataSource.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${CAMERA_HISTORY_SQL}`, cameraHistoryParams([
+        { lineId: 'line-1', cameraId: 'cam-a', from: at(0), to: at(10) },
+      ]))) as { 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }] }[];
+      const top = plan?.['QUERY PLAN'][0].Plan;
+      return (top?.['Shared Hit Blocks'] ?? 0) + (top?.['Shared Read Blocks'] ?? 0);
+    };
+    // Scanning the line's alerts (the plan this query used to get) reads hundreds of blocks here.
+    expect(await blocksRead()).toBeLessThan(60);
+    await db.dataSource.query('ANALYZE frame');
+    await db.dataSource.query('ANALYZE alert');
+    expect(await blocksRead()).toBeLessThan(60);
   });
 });

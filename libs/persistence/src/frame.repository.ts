@@ -118,6 +118,19 @@ export class FrameRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
+  /**
+   * The frame with this id if it holds this content from this camera: ingest's "sent before?"
+   * check, by primary key (ingest derives the id from line, camera and content hash). Looking up by
+   * content instead let the planner scan all the camera's frames while the table had no statistics.
+   */
+  async findIngested(frameId: string, lineId: string, cameraId: string, sha256: string): Promise<Frame | null> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT ${FRAME_COLUMNS} FROM frame WHERE id = $1 AND line_id = $2 AND camera_id = $3 AND sha256 = $4`,
+      [frameId, lineId, cameraId, sha256],
+    )) as FrameRow[];
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
   /** The camera's frames, newest capture first. */
   async listForCamera(lineId: string, cameraId: string, page: FramePage = {}): Promise<Frame[]> {
     const query = managerOf(this.db)

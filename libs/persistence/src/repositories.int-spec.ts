@@ -186,6 +186,10 @@ describe('repositories against Postgres', () => {
       expect(again.frame.id).toBe(first.frame.id);
       expect(again.frame.objectKey).toBe(input.objectKey);
       expect(await frames.findByContent(lineId, cameraId, input.sha256)).toEqual(first.frame);
+      // By id and content: only the frame with both.
+      expect(await frames.findIngested(first.frame.id, lineId, cameraId, input.sha256)).toEqual(first.frame);
+      expect(await frames.findIngested(first.frame.id, lineId, cameraId, 'e'.repeat(64))).toBeNull();
+      expect(await frames.findIngested(randomUUID(), lineId, cameraId, input.sha256)).toBeNull();
     });
 
     it('keeps a caller-chosen id and tells frames from different cameras apart', async () => {

@@ -42,7 +42,7 @@ function frameRow(overrides: Partial<Frame> = {}): Frame {
 function setUp(parts: { targets?: Partial<IngestTargetLookup>; frames?: Partial<FrameLedger>; store?: Partial<FrameObjectStore>; bus?: Partial<FramePublisher> }) {
   const targets = strictMock<IngestTargetLookup>('targets', { findIngestTarget: jest.fn(async () => target), ...parts.targets });
   const frames = strictMock<FrameLedger>('frames', {
-    findByContent: jest.fn(async () => null),
+    findIngested: jest.fn(async () => null),
     recordIngested: forbidden('frames.recordIngested'),
     ...parts.frames,
   });
@@ -63,7 +63,7 @@ describe('IngestFrameUseCase', () => {
     const { useCase, store, frames, bus } = setUp({
       store: { put: jest.fn(async (key: string) => (calls.push('put'), { key, etag: 'e' })) },
       frames: {
-        findByContent: jest.fn(async () => (calls.push('find'), null)),
+        findIngested: jest.fn(async () => (calls.push('find'), null)),
         recordIngested: jest.fn(async (input) => {
           calls.push('record');
           return { frame: frameRow({ id: input.id, objectKey: input.objectKey, sha256: input.sha256, byteSize: input.byteSize, capturedAt: input.capturedAt }), created: true };
@@ -76,6 +76,7 @@ describe('IngestFrameUseCase', () => {
 
     expect(calls).toEqual(['find', 'put', 'record', 'publish']);
     expect(result).toMatchObject({ frameId: expectedId, objectKey: expectedKey, duplicate: false });
+    expect(frames.findIngested).toHaveBeenCalledWith(expectedId, 'line-1', 'cam-1', sha);
     expect(store.put).toHaveBeenCalledWith(expectedKey, png, {
       contentType: 'image/png',
       size: png.length,
@@ -129,7 +130,7 @@ describe('IngestFrameUseCase', () => {
   it('answers a retried upload with the earlier frame and publishes its event again, storing nothing', async () => {
     const earlier = frameRow();
     const { useCase, bus } = setUp({
-      frames: { findByContent: jest.fn(async () => earlier) },
+      frames: { findIngested: jest.fn(async () => earlier) },
       bus: { publish: jest.fn(async () => undefined) },
     });
     const result = await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' });
@@ -148,7 +149,7 @@ describe('IngestFrameUseCase', () => {
   });
 
   it('refuses bad frames before any I/O', async () => {
-    const { useCase } = setUp({ targets: { findIngestTarget: forbidden('targets.findIngestTarget') }, frames: { findByContent: forbidden('frames.findByContent') } });
+    const { useCase } = setUp({ targets: { findIngestTarget: forbidden('targets.findIngestTarget') }, frames: { findIngested: forbidden('frames.findIngested') } });
     await expect(useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: Buffer.alloc(1001, 1), source: 'http' })).rejects.toBeInstanceOf(
       FrameTooLargeError,
     );

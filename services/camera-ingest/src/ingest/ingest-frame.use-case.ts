@@ -13,7 +13,7 @@ import { FrameTooLargeError, type IngestDependency, IngestUnavailableError, Unkn
 /** The line/camera lookup the use case needs (LineRepository in production). */
 export type IngestTargetLookup = Pick<LineRepository, 'findIngestTarget'>;
 /** The frame rows the use case reads and writes (FrameRepository in production). */
-export type FrameLedger = Pick<FrameRepository, 'findByContent' | 'recordIngested'>;
+export type FrameLedger = Pick<FrameRepository, 'findIngested' | 'recordIngested'>;
 /** The object store, as far as ingest uses it. */
 export type FrameObjectStore = Pick<ObjectStore, 'bucket' | 'put'>;
 /** The message bus, as far as ingest uses it. */
@@ -68,8 +68,9 @@ export interface IngestFrameResult {
  * 1. check the bytes (type, header, dimensions) — nothing is written for a bad frame;
  * 2. look up line and camera (404s);
  * 3. frame id = UUIDv5(line/camera/sha256): known before any write, the same on every retry;
- * 4. a row for this content exists already → the earlier attempt stored object and row, maybe not
- *    the event: publish it again (events are at-least-once, consumers idempotent), answer duplicate;
+ * 4. the row with that id and this content exists already (looked up by primary key) → the earlier
+ *    attempt stored object and row, maybe not the event: publish it again (events are
+ *    at-least-once, consumers idempotent), answer duplicate;
  * 5. else store the object (same key on a retry: an overwrite with the same bytes), then record
  *    the row (idempotent on line+camera+sha256), then publish.
  */
@@ -92,14 +93,14 @@ export class IngestFrameUseCase {
     const templateKey = command.templateKey ?? target.template?.objectKey ?? null;
     const sha256 = createHash('sha256').update(command.bytes).digest('hex');
 
-    const earlier = await this.database(() => this.frames.findByContent(command.lineId, command.cameraId, sha256));
+    const frameId = frameIdFor(command.lineId, command.cameraId, sha256);
+    const earlier = await this.database(() => this.frames.findIngested(frameId, command.lineId, command.cameraId, sha256));
     if (earlier) {
       const event = this.eventFor(earlier, templateKey, command.source);
       await this.publish(event);
       return { frameId: earlier.id, objectKey: earlier.objectKey, duplicate: true, event };
     }
 
-    const frameId = frameIdFor(command.lineId, command.cameraId, sha256);
     const capturedAt = command.capturedAt ?? this.clock.now();
     const objectKey = buildFrameObjectKey({ lineId: command.lineId, cameraId: command.cameraId, capturedAt, frameId, extension: image.extension });
     await this.dependency('object-store', () =>
