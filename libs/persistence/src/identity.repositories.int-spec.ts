@@ -114,6 +114,20 @@ describe('identity repositories against Postgres', () => {
       expect(await sessions.findActiveByTokenHash(sha('c'), createdAt)).toBeNull();
       expect(await sessions.revokeAllForUser(user.id, createdAt)).toBe(0);
     });
+
+    it('deletes the sessions that expired or were revoked before a cutoff, and only those', async () => {
+      const user = await users.create({ username: 'ulla', displayName: 'Ulla', role: 'operator', passwordHash: HASH });
+      const createdAt = new Date('2025-05-01T08:00:00.000Z');
+      const open = (token: string, expiresAt: string) => sessions.create({ userId: user.id, tokenSha256: sha(token), createdAt, expiresAt: new Date(expiresAt) });
+      await open('1', '2025-06-01T00:00:00.000Z'); // expired long ago
+      const revoked = await open('2', '2027-01-01T00:00:00.000Z'); // revoked long ago
+      await sessions.revoke(revoked.id, new Date('2025-06-01T00:00:00.000Z'));
+      await open('3', '2027-01-01T00:00:00.000Z');
+      await open('4', '2025-12-15T00:00:00.000Z');
+      expect(await sessions.deleteEndedBefore(new Date('2025-12-01T00:00:00.000Z'))).toBe(2);
+      const left = (await db.dataSource.query(`SELECT token_sha256 FROM user_session WHERE user_id = $1`, [user.id])) as { token_sha256: string }[];
+      expect(left.map((r) => r.token_sha256).sort()).toEqual([sha('3'), sha('4')]); // live, and expired after the cutoff
+    });
   });
 
   describe('ServiceTokenRepository', () => {

@@ -70,6 +70,20 @@ export class SessionRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Deletes sessions that ended (expired or revoked) before `cutoff`: they can never authenticate
+   * again, and logins and logouts stay in the audit log. Returns how many.
+   */
+  async deleteEndedBefore(cutoff: Date): Promise<number> {
+    const result = await managerOf(this.db)
+      .createQueryBuilder()
+      .delete()
+      .from(UserSessionEntity)
+      .where('expires_at < :cutoff OR revoked_at < :cutoff', { cutoff })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Ends every open session of a user (disabled, password changed). Returns how many. */
   async revokeAllForUser(userId: string, at: Date): Promise<number> {
     const result = await managerOf(this.db)

@@ -28,6 +28,7 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
   const passwordHash = stored ? await hasher.hash(stored.password) : null;
   const audited: NewAuditEntry[] = [];
   const sessions: NewUserSession[] = [];
+  const purgedBefore: Date[] = [];
   const verified: string[] = [];
   const countingHasher = strictMock<PasswordHasher>('hasher', {
     hash: (password: string) => hasher.hash(password),
@@ -46,6 +47,10 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
         sessions.push(session);
         return Promise.resolve({ id: 's-1', userId: session.userId, createdAt: session.createdAt, expiresAt: session.expiresAt, revokedAt: null, lastSeenAt: session.createdAt });
       },
+      deleteEndedBefore: (cutoff: Date) => {
+        purgedBefore.push(cutoff);
+        return Promise.resolve(0);
+      },
     }),
     audit: strictMock<AuditLogRepository>('audit', {
       append: (entry: NewAuditEntry) => {
@@ -55,7 +60,7 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
     }),
   });
   const login = new LoginUseCase(store, countingHasher, { now: () => NOW }, { sessionTtlMinutes: 480 });
-  return { login, audited, sessions, verified, passwordHash };
+  return { login, audited, sessions, purgedBefore, verified, passwordHash };
 }
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
@@ -79,6 +84,15 @@ describe('LoginUseCase', () => {
       { userId: 'u-1', tokenSha256: createHash('sha256').update(result.token).digest('hex'), createdAt: NOW, expiresAt: result.expiresAt },
     ]);
     expect(audited).toEqual([]);
+  });
+
+  it('deletes the sessions that ended more than a week ago when it opens one, and none on a failed login', async () => {
+    const ok = await setUp({ user: user(), password: 'right-password' });
+    await ok.login.execute({ username: 'olga', password: 'right-password' });
+    expect(ok.purgedBefore).toEqual([new Date(NOW.getTime() - 7 * 24 * 3600_000)]);
+    const refused = await setUp({ user: user(), password: 'right-password' });
+    await refused.login.execute({ username: 'olga', password: 'wrong' }).catch(() => undefined);
+    expect(refused.purgedBefore).toEqual([]);
   });
 
   it('refuses a wrong password with invalid-credentials and audits auth.login-failed', async () => {

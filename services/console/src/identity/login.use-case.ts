@@ -10,6 +10,9 @@ import { newSecret, secretDigest } from './token.digest';
 /** A wrong username or password (not told apart, so usernames cannot be probed). */
 export const INVALID_CREDENTIALS = 'invalid-credentials';
 
+/** How long an expired or revoked session row is kept before a login deletes it. */
+export const ENDED_SESSION_RETENTION_MS = 7 * 24 * 3600_000;
+
 export interface LoginSettings {
   readonly sessionTtlMinutes: number;
 }
@@ -56,6 +59,8 @@ export class LoginUseCase {
     const token = newSecret();
     const expiresAt = new Date(now.getTime() + this.settings.sessionTtlMinutes * 60_000);
     const session = await this.store.sessions.create({ userId: login.user.id, tokenSha256: secretDigest(token), createdAt: now, expiresAt });
+    // Housekeeping where sessions are made: those ended a week ago go, so the table stays small.
+    await this.store.sessions.deleteEndedBefore(new Date(now.getTime() - ENDED_SESSION_RETENTION_MS));
     return { user: login.user, sessionId: session.id, token, expiresAt };
   }
 
