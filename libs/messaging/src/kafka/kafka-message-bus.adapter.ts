@@ -17,7 +17,7 @@ import { kafkaLogCreator } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
 import { KafkaTopicAdmin } from './kafka-topic.admin';
-import { type CoalescedOutcome, RequestCoalescer } from '@argus/platform';
+import { RequestCoalescer } from '@argus/platform';
 import { NonRetryableError } from '../non-retryable.error';
 
 /** Largest record (key + value + headers) a publish sends; Kafka's default limit is ≈ 1 MiB per batch. */
@@ -97,34 +97,17 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
     }
     let outbox = this.outboxes.get(topic);
     if (!outbox) {
-      outbox = new RequestCoalescer<Message>((messages) => this.sendTogether(topic, messages));
+      // A record the broker refuses (too large, invalid) is sent again alone, so only it fails.
+      outbox = new RequestCoalescer<Message>((messages) => this.sendTogether(topic, messages), { retryAloneWhen: isRecordError });
       this.outboxes.set(topic, outbox);
     }
     return outbox.submit(message);
   }
 
-  /**
-   * One produce request for the topic's records, in order. If the broker refuses a record of a
-   * shared request (too large, invalid), each is sent again alone, so only that one fails.
-   */
-  private async sendTogether(topic: string, messages: readonly Message[]): Promise<CoalescedOutcome<void>[] | void> {
+  /** One produce request for the topic's records, in order. */
+  private async sendTogether(topic: string, messages: readonly Message[]): Promise<void> {
     const producer = await this.connectedProducer();
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [...messages] }] });
-      return;
-    } catch (error) {
-      if (messages.length === 1 || !isRecordError(error)) throw error;
-    }
-    const outcomes: CoalescedOutcome<void>[] = [];
-    for (const message of messages) {
-      try {
-        await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [message] }] });
-        outcomes.push(undefined);
-      } catch (error) {
-        outcomes.push(error instanceof Error ? error : new Error(String(error)));
-      }
-    }
-    return outcomes;
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [...messages] }] });
   }
 
   async subscribe<T extends TopicContract>(topic: T, options: SubscribeOptions<T>): Promise<Subscription> {

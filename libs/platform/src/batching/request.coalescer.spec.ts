@@ -53,7 +53,7 @@ describe('RequestCoalescer', () => {
 
   it('splits what waits into requests of at most maxItems', async () => {
     const { calls, send } = manualSend();
-    const coalescer = new RequestCoalescer<string>(send, 2);
+    const coalescer = new RequestCoalescer<string>(send, { maxItems: 2 });
     const all = ['a', 'b', 'c', 'd', 'e'].map((x) => coalescer.submit(x));
     for (let i = 0; i < 3; i++) {
       await turn();
@@ -78,7 +78,36 @@ describe('RequestCoalescer', () => {
     for (const p of both) await expect(p).rejects.toThrow('BUG: a request of 2 items answered 1 outcomes');
   });
 
+  it('sends each item again alone, in order, when retryAloneWhen accepts the error: only the bad one fails', async () => {
+    const requests: (readonly string[])[] = [];
+    const coalescer = new RequestCoalescer<string, string>(
+      async (items) => {
+        requests.push(items);
+        if (items.includes('bad')) throw new RangeError(`refused: ${items.join(',')}`);
+        return items.map((x) => x.toUpperCase());
+      },
+      { retryAloneWhen: (error) => error instanceof RangeError },
+    );
+    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((x) => coalescer.submit(x)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual(['A', 'refused: bad', 'C']);
+    expect(requests).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+  });
+
+  it('fails every item when retryAloneWhen does not accept the error', async () => {
+    const requests: (readonly string[])[] = [];
+    const coalescer = new RequestCoalescer<string>(
+      async (items) => {
+        requests.push(items);
+        throw new Error('connection refused');
+      },
+      { retryAloneWhen: (error) => error instanceof RangeError },
+    );
+    const outcomes = await Promise.allSettled(['a', 'b'].map((x) => coalescer.submit(x)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(requests).toEqual([['a', 'b']]);
+  });
+
   it('refuses a maxItems that is not a positive integer', () => {
-    expect(() => new RequestCoalescer(async () => undefined, 0)).toThrow(RangeError);
+    expect(() => new RequestCoalescer(async () => undefined, { maxItems: 0 })).toThrow(RangeError);
   });
 });

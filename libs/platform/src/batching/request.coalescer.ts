@@ -10,6 +10,17 @@ interface Queued<T, R> {
  */
 export type CoalescedOutcome<R> = R | Error;
 
+export interface RequestCoalescerOptions {
+  /** Most items in one request (default 500). */
+  readonly maxItems?: number;
+  /**
+   * When a request of several items fails with an error this accepts (one item's problem, say),
+   * each item is sent again alone, in order, and gets its own outcome: only the bad one fails.
+   * Default: never (every item of a failed request fails with its error).
+   */
+  readonly retryAloneWhen?: (error: unknown) => boolean;
+}
+
 /**
  * Turns many small requests into few: items submitted in the same turn of the event loop, or
  * while the previous request is still in flight, go out together as ONE request (one Kafka
@@ -18,18 +29,22 @@ export type CoalescedOutcome<R> = R | Error;
  * load (many handlers finishing together) one request carries them all.
  *
  * One request at a time, in submission order. If `send` throws, every item of that request fails
- * and each caller retries (or is redelivered) as it would have alone.
+ * and each caller retries (or is redelivered) as it would have alone, unless `retryAloneWhen`
+ * accepts the error: then each item is sent again alone, so one bad item fails alone.
  */
 export class RequestCoalescer<T, R = void> {
   private queue: Queued<T, R>[] = [];
   private inFlight = false;
   private scheduled = false;
 
+  private readonly maxItems: number;
+
   constructor(
     private readonly send: (items: readonly T[]) => Promise<readonly CoalescedOutcome<R>[] | void>,
-    private readonly maxItems = 500,
+    private readonly options: RequestCoalescerOptions = {},
   ) {
-    if (!Number.isInteger(maxItems) || maxItems < 1) throw new RangeError(`maxItems must be a positive integer, got ${maxItems}`);
+    this.maxItems = options.maxItems ?? 500;
+    if (!Number.isInteger(this.maxItems) || this.maxItems < 1) throw new RangeError(`maxItems must be a positive integer, got ${this.maxItems}`);
   }
 
   submit(item: T): Promise<R> {
@@ -53,9 +68,12 @@ export class RequestCoalescer<T, R = void> {
     const batch = this.queue.splice(0, this.maxItems);
     this.inFlight = true;
     try {
-      const outcomes = await this.send(batch.map((q) => q.item));
-      if (outcomes !== undefined && outcomes.length !== batch.length) {
-        throw new Error(`BUG: a request of ${batch.length} items answered ${outcomes.length} outcomes`);
+      let outcomes: readonly CoalescedOutcome<R>[] | void;
+      try {
+        outcomes = await this.sendChecked(batch.map((q) => q.item));
+      } catch (error) {
+        if (batch.length === 1 || !this.options.retryAloneWhen?.(error)) throw error;
+        outcomes = await this.sendEachAlone(batch.map((q) => q.item));
       }
       batch.forEach((q, i) => {
         const outcome = outcomes?.[i];
@@ -68,5 +86,26 @@ export class RequestCoalescer<T, R = void> {
       this.inFlight = false;
       this.schedule();
     }
+  }
+
+  private async sendChecked(items: readonly T[]): Promise<readonly CoalescedOutcome<R>[] | void> {
+    const outcomes = await this.send(items);
+    if (outcomes !== undefined && outcomes.length !== items.length) {
+      throw new Error(`BUG: a request of ${items.length} items answered ${outcomes.length} outcomes`);
+    }
+    return outcomes;
+  }
+
+  /** Each item in a request of its own, one after the other (order kept), each with its outcome. */
+  private async sendEachAlone(items: readonly T[]): Promise<CoalescedOutcome<R>[]> {
+    const outcomes: CoalescedOutcome<R>[] = [];
+    for (const item of items) {
+      try {
+        outcomes.push((await this.sendChecked([item]))?.[0] as CoalescedOutcome<R>);
+      } catch (error) {
+        outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return outcomes;
   }
 }

@@ -13,7 +13,7 @@ import {
   type RaisedAlert,
   type SavedDetections,
 } from '@argus/persistence';
-import { type CoalescedOutcome, RequestCoalescer } from '@argus/platform';
+import { RequestCoalescer } from '@argus/platform';
 
 export interface FrameStatementRepositories {
   readonly detections: Pick<DetectionRepository, 'listForFrames' | 'saveForFrames'>;
@@ -45,9 +45,11 @@ export class CoalescedFrameStatements {
       const found = await detections.listForFrames(frameIds);
       return frameIds.map((id) => found.get(id) ?? []);
     });
-    this.saves = new RequestCoalescer(eachAloneOnFailure((items) => detections.saveForFrames(items)));
+    // A many-frame write that fails is retried frame by frame: one bad frame fails alone.
+    const eachAlone = { retryAloneWhen: () => true };
+    this.saves = new RequestCoalescer((items) => detections.saveForFrames(items), eachAlone);
     this.histories = new RequestCoalescer((windows) => alertHistory.historiesOf(windows));
-    this.raises = new RequestCoalescer(eachAloneOnFailure((inputs) => alerts.raiseEachOnce(inputs)));
+    this.raises = new RequestCoalescer((inputs) => alerts.raiseEachOnce(inputs), eachAlone);
     this.processed = new RequestCoalescer<string>(async (frameIds) => {
       const updated = await frames.markProcessedMany(frameIds);
       return frameIds.map((id) => (updated.has(id) ? undefined : new FrameNotFoundError(id)));
@@ -78,26 +80,4 @@ export class CoalescedFrameStatements {
   markProcessed(frameId: string): Promise<void> {
     return this.processed.submit(frameId);
   }
-}
-
-/**
- * A many-item write that, if the statement fails, writes each item alone: the items that can be
- * written are, and each of the others fails with its own error.
- */
-function eachAloneOnFailure<T, R>(write: (items: readonly T[]) => Promise<R[]>): (items: readonly T[]) => Promise<CoalescedOutcome<R>[]> {
-  return async (items) => {
-    if (items.length === 1) return write(items);
-    try {
-      return await write(items);
-    } catch {
-      return Promise.all(
-        items.map((item) =>
-          write([item]).then(
-            ([result]) => result as R,
-            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-          ),
-        ),
-      );
-    }
-  };
 }
