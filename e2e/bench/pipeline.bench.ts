@@ -131,19 +131,23 @@ async function measureModelFps(modelDir: string, frames: Buffer[], template: Buf
   }
 }
 
+/** The fields of /proc/<pid>/stat after the command name (Linux); undefined when unreadable. */
+function procStatFields(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. CPU per
  * frame is what the machine's load does not change much, unlike the rates: the table reports it.
  */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return undefined;
-  }
+  const fields = pid === undefined ? undefined : procStatFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 /** The infra/local server pids from its pid files (Postgres: the postmaster), for CPU accounting. */
@@ -165,21 +169,13 @@ function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | undefine
  */
 function cpuSecondsOfTree(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
-  const fieldsOf = (p: string | number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    } catch {
-      return undefined;
-    }
-  };
-  const own = fieldsOf(pid);
+  const own = procStatFields(pid);
   if (!own) return undefined;
   // After ')': state ppid … utime(11) stime(12) cutime(13) cstime(14)
   let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const f = fieldsOf(entry);
+    const f = procStatFields(entry);
     if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
   }
   return ticks / 100;

@@ -35,6 +35,9 @@ export interface DetectionsToSave {
   readonly inferenceMs?: number;
 }
 
+/** A frame_inference row as the save and list statements return it. */
+type SavedInferenceRow = SavedRow & { readonly frame_id: string; readonly model_version_id: string };
+
 interface SavedRow {
   readonly inference_ms: number | null;
   readonly created_at: Date | string;
@@ -71,7 +74,7 @@ export class DetectionRepository {
    */
   async saveForFrames(items: readonly DetectionsToSave[]): Promise<SavedDetections[]> {
     if (items.length === 0) return [];
-    let rows: (SavedRow & { frame_id: string; model_version_id: string })[];
+    let rows: SavedInferenceRow[];
     try {
       rows = (await managerOf(this.db).query(
         `WITH input AS (
@@ -110,7 +113,7 @@ export class DetectionRepository {
             })),
           ),
         ],
-      )) as (SavedRow & { frame_id: string; model_version_id: string })[];
+      )) as SavedInferenceRow[];
     } catch (error) {
       if (isPgError(error, PgErrorCodes.checkViolation)) {
         throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
@@ -126,16 +129,7 @@ export class DetectionRepository {
       // A pair listed twice in one call was created by its first listing: the second finds it.
       createdHere.delete(key);
       if (row) {
-        saved.push({
-          created: true,
-          inference: {
-            frameId,
-            modelVersionId,
-            inferenceMs: row.inference_ms,
-            createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-            detections: storedDetections(row.detections),
-          },
-        });
+        saved.push({ created: true, inference: inferenceOfRow(row) });
         continue;
       }
       const inference = await loadInference(managerOf(this.db), frameId, modelVersionId);
@@ -172,16 +166,10 @@ export class DetectionRepository {
         WHERE fi.frame_id = ANY($1::uuid[])
         ORDER BY fi.created_at ASC, fi.model_version_id ASC`,
       [[...new Set(frameIds)]],
-    )) as (SavedRow & { frame_id: string; model_version_id: string })[];
+    )) as SavedInferenceRow[];
     for (const row of rows) {
       const list = byFrame.get(row.frame_id) ?? [];
-      list.push({
-        frameId: row.frame_id,
-        modelVersionId: row.model_version_id,
-        inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
-        createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-        detections: storedDetections(row.detections),
-      });
+      list.push(inferenceOfRow(row));
       byFrame.set(row.frame_id, list);
     }
     return byFrame;
@@ -197,6 +185,17 @@ function firstOfEachPair(items: readonly DetectionsToSave[]): DetectionsToSave[]
     seen.add(key);
     return true;
   });
+}
+
+/** A frame_inference row with its json_agg'd detections, as a FrameInference. */
+function inferenceOfRow(row: SavedInferenceRow): FrameInference {
+  return {
+    frameId: row.frame_id,
+    modelVersionId: row.model_version_id,
+    inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
+    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+    detections: storedDetections(row.detections),
+  };
 }
 
 /** The detections a statement aggregated with json_agg, as StoredDetections. */
