@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Detection } from '@argus/contracts';
 import type { EntityManager } from 'typeorm';
 import { DetectionEntity } from './entities/detection.entity';
@@ -35,8 +36,11 @@ export interface DetectionsToSave {
   readonly inferenceMs?: number;
 }
 
-/** A frame_inference row as the save and list statements return it. */
+/** A frame_inference row as the list statement returns it. */
 type SavedInferenceRow = SavedRow & { readonly frame_id: string; readonly model_version_id: string };
+
+/** A frame_inference row the save statement created (its detections are the ones sent). */
+type CreatedInferenceRow = Omit<SavedInferenceRow, 'detections'>;
 
 interface SavedRow {
   readonly inference_ms: number | null;
@@ -74,7 +78,19 @@ export class DetectionRepository {
    */
   async saveForFrames(items: readonly DetectionsToSave[]): Promise<SavedDetections[]> {
     if (items.length === 0) return [];
-    let rows: SavedInferenceRow[];
+    // Detection ids are made here, so the statement returns only the frame_inference rows it
+    // created, not the detections back (aggregating them as JSON cost as much as inserting them).
+    const written = firstOfEachPair(items).map((item) => ({
+      item,
+      detections: item.detections.map((d, ordinal): StoredDetection => ({
+        id: randomUUID(),
+        ordinal,
+        className: d.className,
+        score: d.score,
+        box: { x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 },
+      })),
+    }));
+    let rows: CreatedInferenceRow[];
     try {
       rows = (await managerOf(this.db).query(
         `WITH input AS (
@@ -87,33 +103,26 @@ export class DetectionRepository {
            ON CONFLICT (frame_id, model_version_id) DO NOTHING
            RETURNING frame_id, model_version_id, inference_ms, created_at
          ), d AS (
-           INSERT INTO detection (frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
-           SELECT fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
+           INSERT INTO detection (id, frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
+           SELECT x.id, fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
              FROM fi
              JOIN input i ON i.frame_id = fi.frame_id AND i.model_version_id = fi.model_version_id,
                   jsonb_to_recordset(i.detections)
-                  AS x(ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
-           RETURNING id, frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2
+                  AS x(id uuid, ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
          )
-         SELECT fi.frame_id, fi.model_version_id, fi.inference_ms, fi.created_at,
-                (SELECT coalesce(json_agg(json_build_object(
-                          'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
-                          'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
-                   FROM d
-                  WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
-           FROM fi`,
+         SELECT frame_id, model_version_id, inference_ms, created_at FROM fi`,
         [
           JSON.stringify(
-            firstOfEachPair(items).map((item) => ({
+            written.map(({ item, detections }) => ({
               frame_id: item.frameId,
               model_version_id: item.modelVersionId,
-              detection_count: item.detections.length,
+              detection_count: detections.length,
               inference_ms: item.inferenceMs ?? null,
-              detections: item.detections.map((d, ordinal) => ({ ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
+              detections: detections.map((d) => ({ id: d.id, ordinal: d.ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
             })),
           ),
         ],
-      )) as SavedInferenceRow[];
+      )) as CreatedInferenceRow[];
     } catch (error) {
       if (isPgError(error, PgErrorCodes.checkViolation)) {
         throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
@@ -121,6 +130,7 @@ export class DetectionRepository {
       const only = items.length === 1 ? items[0] : undefined;
       throw only ? mapInferenceError(error, only.frameId, only.modelVersionId) : error;
     }
+    const detectionsOf = new Map(written.map(({ item, detections }) => [`${item.frameId}/${item.modelVersionId}`, detections]));
     const createdHere = new Map(rows.map((row) => [`${row.frame_id}/${row.model_version_id}`, row]));
     const saved: SavedDetections[] = [];
     for (const { frameId, modelVersionId } of items) {
@@ -129,7 +139,7 @@ export class DetectionRepository {
       // A pair listed twice in one call was created by its first listing: the second finds it.
       createdHere.delete(key);
       if (row) {
-        saved.push({ created: true, inference: inferenceOfRow(row) });
+        saved.push({ created: true, inference: inferenceOfRow(row, detectionsOf.get(key) ?? []) });
         continue;
       }
       const inference = await loadInference(managerOf(this.db), frameId, modelVersionId);
@@ -169,7 +179,7 @@ export class DetectionRepository {
     )) as SavedInferenceRow[];
     for (const row of rows) {
       const list = byFrame.get(row.frame_id) ?? [];
-      list.push(inferenceOfRow(row));
+      list.push(inferenceOfRow(row, storedDetections(row.detections)));
       byFrame.set(row.frame_id, list);
     }
     return byFrame;
@@ -187,14 +197,14 @@ function firstOfEachPair(items: readonly DetectionsToSave[]): DetectionsToSave[]
   });
 }
 
-/** A frame_inference row with its json_agg'd detections, as a FrameInference. */
-function inferenceOfRow(row: SavedInferenceRow): FrameInference {
+/** A frame_inference row and its detections as a FrameInference. */
+function inferenceOfRow(row: CreatedInferenceRow, detections: readonly StoredDetection[]): FrameInference {
   return {
     frameId: row.frame_id,
     modelVersionId: row.model_version_id,
     inferenceMs: row.inference_ms === null ? null : Number(row.inference_ms),
     createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-    detections: storedDetections(row.detections),
+    detections,
   };
 }
 
