@@ -239,18 +239,27 @@ async function main(): Promise<void> {
     progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads`);
 
     const lineId = choice.feed === 'pcb' ? 'pcb-1' : 'factory-1';
-    const generator = choice.feed === 'pcb' ? createPcbBoardGenerator({ seed: 5 }) : createFactorySurfaceGenerator({ seed: 5 });
+    // A PCB line's cameras see one board design, the one its golden template shows: the frames are
+    // the demo pcb-1 board (seed 1, scene 0, whose template the seed stores) with each frame's own
+    // defects. (Frames of other boards against that template read as all defect: ~50 boxes each.)
+    // The factory fallback draws a new part per frame, so its frames do not fit factory-1's template.
+    const generator = choice.feed === 'pcb' ? createPcbBoardGenerator({ seed: 1, board: 0 }) : createFactorySurfaceGenerator({ seed: 5 });
     const supply = new FrameSupply(generator);
-    const template = generator.generate(0).template;
-    const templateBytes = template ? await encodeImage(template, 'png') : undefined;
+
+    db = await PipelineDatabase.create('pipeline-bench');
+    await db.seedDemo();
+    // The line's golden template as stored: the model measurement runs what the service runs.
+    const templateBytes = await store.get(`${lineId}/templates/golden.png`);
+    const boardTemplate = generator.generate(0).template;
+    if (choice.feed === 'pcb' && !(boardTemplate && (await encodeImage(boardTemplate, 'png')).equals(templateBytes))) {
+      throw new Error(`the bench's PCB board is not the one ${lineId}'s golden template shows (has the demo seed changed?)`);
+    }
 
     progress('measuring the model in this process (ONNX Runtime, batch as served)…');
     const modelFrames = await supply.take(BATCH_MAX);
     const modelFpsBefore = await measureModelFps(modelDir, modelFrames, templateBytes);
     progress(`model_fps before the ladder: ${modelFpsBefore.toFixed(1)}`);
 
-    db = await PipelineDatabase.create('pipeline-bench');
-    await db.seedDemo();
     const cameras = Array.from({ length: CAMERA_COUNT }, (_, i) => `bench-${i + 1}`);
     for (const camera of cameras) await db.lines().addCamera({ lineId, id: camera, name: `Bench camera ${camera}` });
     const brokers = (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(',');
@@ -407,6 +416,8 @@ async function main(): Promise<void> {
     if (FIXED_RATE !== undefined) {
       console.log(`rate ${FIXED_RATE} fps: ${best ? 'sustained' : 'NOT sustained'}`);
       console.log(`cpu:          ${cpuLine}`);
+      const workload = await db.workload();
+      console.log(`workload:     ${workload.detectionsPerFrame.toFixed(1)} detections stored and ${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`);
       return;
     }
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
@@ -428,7 +439,12 @@ async function main(): Promise<void> {
     console.log(row(['rate fps', 'sent', 'accepted', 'accept fps', 'processed', 'backlog', 'sustained']));
     for (const s of steps) console.log(row([s.rate.toFixed(1), s.sent, s.accepted, s.acceptedFps.toFixed(1), s.processedInGrace, s.lagAtEnd, s.sustained ? 'yes' : 'no']));
     console.log('');
+    const workload = await db.workload();
     console.log(`model:        ${choice.note}`);
+    console.log(
+      `workload:     ${workload.frames} frames scored, ${workload.detectionsPerFrame.toFixed(1)} detections stored and ` +
+        `${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`,
+    );
     console.log(
       `model_fps:    ${modelFps.toFixed(1)} (in-process ORT, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS; ` +
         `mean of ${modelFpsBefore.toFixed(1)} before the ladder and ${modelFpsAfter.toFixed(1)} after it)`,

@@ -107,6 +107,16 @@ export class PipelineDatabase {
     return rows.map((r) => Number(r.ms));
   }
 
+  /** The workload the frames made: detections stored and alerts raised per scored frame. */
+  async workload(): Promise<{ frames: number; detectionsPerFrame: number; alertsPerFrame: number }> {
+    const [row] = (await this.db.dataSource.query(
+      `SELECT count(*)::int AS frames, coalesce(avg(fi.detection_count), 0)::float8 AS detections,
+              (SELECT count(*) FROM alert)::float8 / greatest(count(*), 1) AS alerts
+         FROM frame_inference fi`,
+    )) as { frames: number; detections: number; alerts: number }[];
+    return { frames: row?.frames ?? 0, detectionsPerFrame: row?.detections ?? 0, alertsPerFrame: row?.alerts ?? 0 };
+  }
+
   /** Every frame_inference row with its detections (in ordinal order). */
   async inferences(): Promise<InferenceRow[]> {
     const rows = (await this.db.dataSource.query(

@@ -18,6 +18,12 @@ export interface PcbBoardOptions extends SyntheticGeneratorOptions {
   readonly maxDefects?: number;
   /** Pixels added around a defect's changed pixels for its box (default 2 × size/256). */
   readonly boxMargin?: number;
+  /**
+   * Draw every scene on the board of scene `board` (its template is the same for all of them),
+   * with each scene's own defects: what an AOI camera on one product sees, and what a line's
+   * single golden template fits. Default: every scene is its own board, as in DeepPCB's pairs.
+   */
+  readonly board?: number;
 }
 
 const COPPER = [0, 0, 0] as const;
@@ -57,7 +63,8 @@ export function createPcbBoardGenerator(options: PcbBoardOptions): SyntheticGene
       const margin = options.boxMargin ?? 2 * s;
       const canvas = new RasterCanvas(width, height);
       canvas.shade(() => BOARD);
-      const segments = drawBoard(canvas, rng, s);
+      // A shared board comes from its own scene's random stream, so it is that scene's board.
+      const segments = drawBoard(canvas, options.board === undefined ? rng : sceneRandom(name, options.seed, options.board), s);
       const template = canvas.clone();
       const wanted = rng.int(minDefects, maxDefects);
       const placed: { className: DeepPcbClass; extent: Box }[] = [];

@@ -70,6 +70,7 @@ describe('template feeds', () => {
   it.each([
     ['factory', createFactorySurfaceGenerator({ seed: 5, noise: 0 })],
     ['pcb', createPcbBoardGenerator({ seed: 5 })],
+    ['pcb on one board', createPcbBoardGenerator({ seed: 5, board: 2 })],
   ])('%s: frame and template differ exactly inside the defect boxes', (_name, generator) => {
     for (let index = 0; index < 3; index++) {
       const scene = generator.generate(index);
@@ -98,6 +99,17 @@ describe('template feeds', () => {
     const generator = createPcbBoardGenerator({ seed: 9 });
     const seen = new Set(Array.from({ length: 6 }, (_, i) => generator.generate(i).boxes.map((b) => b.className)).flat());
     expect([...seen].sort()).toEqual(['copper', 'mousebite', 'open', 'pin-hole', 'short', 'spur']);
+  });
+
+  it('pcb on one board: every scene is that board (its template) with defects of its own', () => {
+    const own = createPcbBoardGenerator({ seed: 4 });
+    const shared = createPcbBoardGenerator({ seed: 4, board: 3 });
+    const boardTemplate = Buffer.from(own.generate(3).template?.data ?? []);
+    const scenes = [0, 1, 2, 3, 7].map((i) => shared.generate(i));
+    for (const scene of scenes) expect(Buffer.from(scene.template?.data ?? []).equals(boardTemplate)).toBe(true);
+    expect(new Set(scenes.map((s) => JSON.stringify(s.boxes))).size).toBe(scenes.length);
+    // Without the option each scene is a board of its own.
+    expect(Buffer.from(own.generate(0).template?.data ?? []).equals(boardTemplate)).toBe(false);
   });
 
   it('pcb: images are binary, like DeepPCB', () => {
