@@ -4,10 +4,11 @@
 //   1. infra/local: used if running, else started (and stopped at the end);
 //   2. a throw-away database with the demo plant; the PCB line gets 6 AOI cameras (frames of one
 //      camera share a partition, so micro-batches need several cameras);
-//   3. model_fps: the served model in this process through ONNX Runtime, batch as served
-//      (ARGUS_INFER_BATCH_MAX frames, ARGUS_INFER_THREADS threads), decode + letterbox + model + NMS
-//      exactly as the inference worker does, while no service runs so nothing competes: before the
-//      services start and again after they stopped, and the mean of the two (the machine drifts);
+//   3. model_fps: the served model through ONNX Runtime in a fresh process (model-throughput.ts),
+//      batch as served (ARGUS_INFER_BATCH_MAX frames of the line, its golden template,
+//      ARGUS_INFER_THREADS threads), decode + letterbox + model + NMS exactly as the inference
+//      worker does, while no service runs so nothing competes: before the services start and
+//      again after they stopped, and the mean of the two (the machine drifts);
 //   4. a rate ladder: frames uploaded over HTTP at a fixed rate for a window; a rate is sustained
 //      when camera-ingest accepted it and every accepted frame was processed within a short grace
 //      after the window (no growing backlog); the highest sustained rate is pipeline_fps;
@@ -28,10 +29,7 @@ import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import {
   createFactorySurfaceGenerator,
   createPcbBoardGenerator,
-  DetectorRunner,
   encodeImage,
-  folderPackageFiles,
-  loadModelPackage,
   type RawImage,
   type SyntheticGenerator,
 } from '@argus/vision';
@@ -41,6 +39,8 @@ import { PCB_CLASSES, writeUntrainedModelPackage } from '../support/model-packag
 import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { REPO_ROOT, ServiceProcess } from '../support/service-process.harness';
+import { runNodeScript } from '../support/node-script.runner';
+import { cpuSecondsOf, cpuSecondsOfTree, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
 
 const run = randomBytes(3).toString('hex');
@@ -110,44 +110,16 @@ class FrameSupply {
   }
 }
 
-async function measureModelFps(modelDir: string, frames: Buffer[], template: Buffer | undefined): Promise<number> {
-  const runner = await DetectorRunner.open(await loadModelPackage(folderPackageFiles(modelDir)), { threads: THREADS });
-  try {
-    const batch = frames.slice(0, BATCH_MAX).map((image, i) => ({ image, ...(template ? { template } : {}), label: `f${i}` }));
-    for (let i = 0; i < 3; i++) await runner.detect(batch);
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    let images = 0;
-    while (performance.now() - started < 5_000) {
-      await runner.detect(batch);
-      images += batch.length;
-    }
-    const fps = (1000 * images) / (performance.now() - started);
-    const cpu = process.cpuUsage(cpuBefore);
-    progress(`model: ${fps.toFixed(1)} frames/s, ${((cpu.user + cpu.system) / 1000 / images).toFixed(1)} ms CPU per frame`);
-    return fps;
-  } finally {
-    await runner.dispose();
-  }
-}
-
-/** The fields of /proc/<pid>/stat after the command name (Linux); undefined when unreadable. */
-function procStatFields(pid: number | string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. CPU per
- * frame is what the machine's load does not change much, unlike the rates: the table reports it.
+ * The model's throughput, measured by model-throughput.ts in a fresh process on the batch in
+ * `framesDir`; also how busy the rest of the machine was during its measurement.
  */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
-  const fields = pid === undefined ? undefined : procStatFields(pid);
-  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined; // utime, stime in clock ticks (USER_HZ 100)
+async function measureModelFps(modelDir: string, framesDir: string): Promise<number> {
+  const result = await runNodeScript('e2e/bench/model-throughput.ts', [modelDir, framesDir], { ARGUS_INFER_THREADS: String(THREADS) }, 120_000);
+  const { fps, cpuMsPerFrame, othersCores } = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { fps: number; cpuMsPerFrame: number; othersCores?: number };
+  const others = othersCores === undefined ? '' : `; the rest of the machine meanwhile ${(100 * othersCores).toFixed(0)}% of a core`;
+  progress(`model: ${fps.toFixed(1)} frames/s, ${cpuMsPerFrame.toFixed(1)} ms CPU per frame${others}`);
+  return fps;
 }
 
 /** The infra/local server pids from its pid files (Postgres: the postmaster), for CPU accounting. */
@@ -161,35 +133,6 @@ function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | undefine
     }
   };
   return { kafka: read('kafka'), s3proxy: read('s3proxy'), postgres: read('postgres') };
-}
-
-/**
- * CPU seconds of a process and its children: the live ones (Postgres backends are children of the
- * postmaster) plus what exited children left in its cutime/cstime.
- */
-function cpuSecondsOfTree(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  const own = procStatFields(pid);
-  if (!own) return undefined;
-  // After ')': state ppid … utime(11) stime(12) cutime(13) cstime(14)
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const f = procStatFields(entry);
-    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100;
-}
-
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineBusySeconds(): number | undefined {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
-    return (user + nice + system + irq + softirq + steal) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /** SIGTERM to the services still running, SIGKILL after 30 s. */
@@ -255,9 +198,12 @@ async function main(): Promise<void> {
       throw new Error(`the bench's PCB board is not the one ${lineId}'s golden template shows (has the demo seed changed?)`);
     }
 
-    progress('measuring the model in this process (ONNX Runtime, batch as served)…');
-    const modelFrames = await supply.take(BATCH_MAX);
-    const modelFpsBefore = await measureModelFps(modelDir, modelFrames, templateBytes);
+    progress('measuring the model in a process of its own (ONNX Runtime, batch as served)…');
+    const modelBatchDir = path.join(tmp, 'model-batch');
+    await mkdir(modelBatchDir);
+    for (const [i, frame] of (await supply.take(BATCH_MAX)).entries()) await writeFile(path.join(modelBatchDir, `frame-${i}.jpg`), frame);
+    await writeFile(path.join(modelBatchDir, 'template.png'), templateBytes);
+    const modelFpsBefore = await measureModelFps(modelDir, modelBatchDir);
     progress(`model_fps before the ladder: ${modelFpsBefore.toFixed(1)}`);
 
     const cameras = Array.from({ length: CAMERA_COUNT }, (_, i) => `bench-${i + 1}`);
@@ -431,7 +377,7 @@ async function main(): Promise<void> {
     // (a shared VM), so model_fps is the mean of a measurement before and one after the ladder.
     progress('stopping the services, measuring the model again…');
     await stopServices(services);
-    const modelFpsAfter = await measureModelFps(modelDir, modelFrames, templateBytes);
+    const modelFpsAfter = await measureModelFps(modelDir, modelBatchDir);
     const modelFps = (modelFpsBefore + modelFpsAfter) / 2;
 
     const row = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : 11)).join(' ');
