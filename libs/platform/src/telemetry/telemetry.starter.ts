@@ -24,7 +24,7 @@ const UNTRACED_PATHS = /^\/health\//;
  *   the caller's trace, and every request gets a trace id that log lines carry.
  * - Spans are recorded and exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the
  *   traces-specific variable) is set; otherwise they are not recorded (ids only), never sent to a
- *   default address.
+ *   default address, and outgoing HTTP calls (S3) are not instrumented.
  * - `OTEL_SDK_DISABLED=true` turns it all off.
  */
 export function startTelemetry(options: TelemetryOptions): TelemetryShutdown {
@@ -53,6 +53,9 @@ export function startTelemetry(options: TelemetryOptions): TelemetryShutdown {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        // The services' outgoing HTTP calls go to S3 (and the OTLP exporter). With nothing exported
+        // there is no trace for them to appear in, so they are not wrapped at all.
+        disableOutgoingRequestInstrumentation: !exporting,
       }),
     ],
   });
