@@ -1,6 +1,6 @@
 import type { Detection, Severity } from '@argus/contracts';
 import { AlertEntity } from './entities/alert.entity';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
 import {
   CameraNotFoundError,
   FrameNotFoundError,
@@ -81,6 +81,27 @@ const ALERT_WITH_FRAME_SELECT = `SELECT a.id, a.frame_id, a.line_id, a.camera_id
          FROM alert a
          JOIN frame f ON f.id = a.frame_id`;
 
+// detection-inference's alerts of a micro-batch, one statement.
+const RAISE_EACH_ONCE = hotStatement(
+  'alerts_raise_each_once',
+  `WITH input AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+            AS x(id uuid, frame_id uuid, line_id text, camera_id text, model_version_id uuid, severity text, detections jsonb)
+   ), ins AS (
+     INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
+     SELECT COALESCE(id, gen_random_uuid()), frame_id, line_id, camera_id, model_version_id, severity, detections FROM input
+     ON CONFLICT (frame_id, model_version_id) DO NOTHING
+     RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, created_at, updated_at
+   )
+   SELECT true AS created, ins.* FROM ins
+   UNION ALL
+   SELECT false AS created, a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status,
+          a.detections, a.created_at, a.updated_at
+     FROM alert a
+     JOIN input i ON a.frame_id = i.frame_id AND a.model_version_id = i.model_version_id
+    WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.frame_id = i.frame_id AND ins.model_version_id = i.model_version_id)`,
+);
+
 /** Alerts: raised once per (frame, model version), listed for the console's review queue. */
 export class AlertRepository {
   constructor(private readonly db: DatabaseHandle) {}
@@ -109,24 +130,7 @@ export class AlertRepository {
     for (const input of inputs) if (!unique.has(pairOf(input.frameId, input.modelVersionId))) unique.set(pairOf(input.frameId, input.modelVersionId), input);
     let rows: (AlertRow & { created: boolean })[];
     try {
-      rows = (await manager.query(
-        `WITH input AS (
-           SELECT * FROM jsonb_to_recordset($1::jsonb)
-                  AS x(id uuid, frame_id uuid, line_id text, camera_id text, model_version_id uuid, severity text, detections jsonb)
-         ), ins AS (
-           INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
-           SELECT COALESCE(id, gen_random_uuid()), frame_id, line_id, camera_id, model_version_id, severity, detections FROM input
-           ON CONFLICT (frame_id, model_version_id) DO NOTHING
-           RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, created_at, updated_at
-         )
-         SELECT true AS created, ins.* FROM ins
-         UNION ALL
-         SELECT false AS created, a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status,
-                a.detections, a.created_at, a.updated_at
-           FROM alert a
-           JOIN input i ON a.frame_id = i.frame_id AND a.model_version_id = i.model_version_id
-          WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.frame_id = i.frame_id AND ins.model_version_id = i.model_version_id)`,
-        [
+      rows = await hotRows<AlertRow & { created: boolean }>(this.db, RAISE_EACH_ONCE, [
           JSON.stringify(
             [...unique.values()].map((input) => ({
               id: input.id ?? null,
@@ -138,8 +142,7 @@ export class AlertRepository {
               detections: input.detections.map(snapshotOf),
             })),
           ),
-        ],
-      )) as (AlertRow & { created: boolean })[];
+      ]);
     } catch (error) {
       throw inputs.length === 1 ? mapRaiseError(error, inputs[0] as NewAlert) : error;
     }

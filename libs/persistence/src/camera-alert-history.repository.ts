@@ -1,5 +1,5 @@
 import type { Detection } from '@argus/contracts';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
 import type { AlertDetectionJson } from './entities/alert.entity';
 
 /** An alert of one camera, seen from its frame: when the frame was captured and what the alert cited. */
@@ -33,6 +33,8 @@ export const CAMERA_HISTORY_SQL = `SELECT w.n, h.*
             LIMIT w.max_rows
          ) h
         ORDER BY w.n, h.captured_at ASC, h.alert_id ASC`;
+
+const CAMERA_HISTORY = hotStatement('camera_alert_history', CAMERA_HISTORY_SQL);
 
 /** CAMERA_HISTORY_SQL's parameters for these windows. */
 export function cameraHistoryParams(windows: readonly AlertHistoryWindow[]): [string] {
@@ -87,10 +89,11 @@ export class CameraAlertHistoryRepository {
   /** `alertsCapturedBetween` for many windows in one statement; answers in the order asked. */
   async historiesOf(windows: readonly AlertHistoryWindow[]): Promise<CameraAlertOccurrence[][]> {
     if (windows.length === 0) return [];
-    const rows = (await managerOf(this.db).query(
-      CAMERA_HISTORY_SQL,
+    const rows = await hotRows<{ n: number; alert_id: string; frame_id: string; model_version_id: string; captured_at: Date | string; detections: AlertDetectionJson[] }>(
+      this.db,
+      CAMERA_HISTORY,
       cameraHistoryParams(windows),
-    )) as { n: number; alert_id: string; frame_id: string; model_version_id: string; captured_at: Date | string; detections: AlertDetectionJson[] }[];
+    );
     const histories = windows.map((): CameraAlertOccurrence[] => []);
     for (const row of rows) {
       histories[row.n]?.push({

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource, type LoggerOptions } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
+import { prepareHotStatements } from './database-handle.helper';
 import { PERSISTENCE_ENTITIES } from './entities/persistence.entities';
 import { PERSISTENCE_MIGRATIONS } from './migrations/persistence.migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -22,7 +23,7 @@ export interface DataSourceOptionsOverride {
  * gen_random_uuid() for uuid keys. Call `initialize()` on the result; `destroy()` at shutdown.
  */
 export function createDataSource(config: DatabaseConfig, override: DataSourceOptionsOverride = {}): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     host: config.host,
     port: config.port,
@@ -43,4 +44,6 @@ export function createDataSource(config: DatabaseConfig, override: DataSourceOpt
     uuidExtension: 'pgcrypto',
     logging: override.logging ?? false,
   });
+  if (config.preparedStatements) prepareHotStatements(dataSource);
+  return dataSource;
 }

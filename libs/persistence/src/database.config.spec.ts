@@ -24,6 +24,7 @@ describe('databaseConfigFromEnv', () => {
       poolSize: DEFAULT_DATABASE_POOL_SIZE,
       ssl: false,
       applicationName: 'camera-ingest',
+      preparedStatements: true,
     });
     expect(config.password.reveal()).toBe('argus');
   });
@@ -37,6 +38,12 @@ describe('databaseConfigFromEnv', () => {
     expect(config.password.reveal()).toBe('p/ss:word');
     expect(config.ssl).toBe(true);
     expect(config.poolSize).toBe(25);
+  });
+
+  it('turns named prepared statements off when asked (a transaction-pooling proxy)', () => {
+    const url = 'postgres://argus@localhost/argus';
+    expect(databaseConfigFromEnv({ [URL_VAR]: url, ARGUS_DATABASE_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(databaseConfigFromEnv({ [URL_VAR]: url, ARGUS_DATABASE_PREPARED_STATEMENTS: 'TRUE' }).preparedStatements).toBe(true);
   });
 
   it('allows a password-less URL (trust or peer auth)', () => {
@@ -54,6 +61,7 @@ describe('databaseConfigFromEnv', () => {
     [{ [URL_VAR]: 'postgres://u:p@h/db?sslmode=sometimes' }, URL_VAR, 'sslmode'],
     [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_POOL_SIZE: '0' }, 'ARGUS_DATABASE_POOL_SIZE', '1 to 100'],
     [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_POOL_SIZE: 'lots' }, 'ARGUS_DATABASE_POOL_SIZE', '1 to 100'],
+    [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_PREPARED_STATEMENTS: 'maybe' }, 'ARGUS_DATABASE_PREPARED_STATEMENTS', 'true or false'],
   ])('names the bad variable: %j', (env, variable, problem) => {
     const error = failureOf(env);
     expect(error.variable).toBe(variable);

@@ -14,6 +14,12 @@ export interface DatabaseConfig {
   readonly ssl: boolean;
   /** Shown in pg_stat_activity, so a stuck query names its service. */
   readonly applicationName: string;
+  /**
+   * Hot-path statements are named prepared statements, parsed and planned once per connection
+   * (ARGUS_DATABASE_PREPARED_STATEMENTS, default true). Turn off behind a transaction-pooling
+   * proxy (PgBouncer in transaction mode), where a connection's statements do not follow it.
+   */
+  readonly preparedStatements: boolean;
 }
 
 /** A configuration variable is missing or malformed. The message names it and never quotes a password. */
@@ -30,8 +36,9 @@ export class DatabaseConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads ARGUS_DATABASE_URL (postgres://user:password@host:port/database[?sslmode=...]) and
- * ARGUS_DATABASE_POOL_SIZE (default 10). Throws `DatabaseConfigError` naming the bad variable.
+ * Reads ARGUS_DATABASE_URL (postgres://user:password@host:port/database[?sslmode=...]),
+ * ARGUS_DATABASE_POOL_SIZE (default 10) and ARGUS_DATABASE_PREPARED_STATEMENTS (default true).
+ * Throws `DatabaseConfigError` naming the bad variable.
  */
 export function databaseConfigFromEnv(env: Env, applicationName = 'argus'): DatabaseConfig {
   const variable = 'ARGUS_DATABASE_URL';
@@ -67,7 +74,16 @@ export function databaseConfigFromEnv(env: Env, applicationName = 'argus'): Data
     poolSize: parsePoolSize(env),
     ssl: sslmode === 'require' || sslmode === 'verify-ca' || sslmode === 'verify-full',
     applicationName,
+    preparedStatements: parsePreparedStatements(env),
   };
+}
+
+function parsePreparedStatements(env: Env): boolean {
+  const variable = 'ARGUS_DATABASE_PREPARED_STATEMENTS';
+  const raw = env[variable]?.trim().toLowerCase();
+  if (!raw || raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new DatabaseConfigError(variable, `must be true or false, got "${env[variable]}"`);
 }
 
 function parsePoolSize(env: Env): number {

@@ -3,7 +3,7 @@ import type { Detection } from '@argus/contracts';
 import type { EntityManager } from 'typeorm';
 import { DetectionEntity } from './entities/detection.entity';
 import { FrameInferenceEntity } from './entities/frame-inference.entity';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { FrameNotFoundError, InvalidRecordError, ModelVersionNotFoundError } from './persistence.errors';
 import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
 
@@ -47,6 +47,41 @@ interface SavedRow {
   readonly created_at: Date | string;
   readonly detections: Array<{ id: string; ordinal: number; class_name: string; score: number; x1: number; y1: number; x2: number; y2: number }>;
 }
+
+// detection-inference's statements per micro-batch.
+const SAVE_FOR_FRAMES = hotStatement(
+  'detections_save_for_frames',
+  `WITH input AS (
+     SELECT x.frame_id, x.model_version_id, x.detection_count, x.inference_ms, x.detections
+       FROM jsonb_to_recordset($1::jsonb)
+            AS x(frame_id uuid, model_version_id uuid, detection_count integer, inference_ms double precision, detections jsonb)
+   ), fi AS (
+     INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
+     SELECT frame_id, model_version_id, detection_count, inference_ms FROM input
+     ON CONFLICT (frame_id, model_version_id) DO NOTHING
+     RETURNING frame_id, model_version_id, inference_ms, created_at
+   ), d AS (
+     INSERT INTO detection (id, frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
+     SELECT x.id, fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
+       FROM fi
+       JOIN input i ON i.frame_id = fi.frame_id AND i.model_version_id = fi.model_version_id,
+            jsonb_to_recordset(i.detections)
+            AS x(id uuid, ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
+   )
+   SELECT frame_id, model_version_id, inference_ms, created_at FROM fi`,
+);
+const LIST_FOR_FRAMES = hotStatement(
+  'detections_list_for_frames',
+  `SELECT fi.frame_id, fi.model_version_id, fi.inference_ms, fi.created_at,
+          (SELECT coalesce(json_agg(json_build_object(
+                    'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
+                    'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
+             FROM detection d
+            WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
+     FROM frame_inference fi
+    WHERE fi.frame_id = ANY($1::uuid[])
+    ORDER BY fi.created_at ASC, fi.model_version_id ASC`,
+);
 
 /**
  * Detections per (frame, model version). Idempotency comes from a `frame_inference` row keyed by
@@ -92,26 +127,7 @@ export class DetectionRepository {
     }));
     let rows: CreatedInferenceRow[];
     try {
-      rows = (await managerOf(this.db).query(
-        `WITH input AS (
-           SELECT x.frame_id, x.model_version_id, x.detection_count, x.inference_ms, x.detections
-             FROM jsonb_to_recordset($1::jsonb)
-                  AS x(frame_id uuid, model_version_id uuid, detection_count integer, inference_ms double precision, detections jsonb)
-         ), fi AS (
-           INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms)
-           SELECT frame_id, model_version_id, detection_count, inference_ms FROM input
-           ON CONFLICT (frame_id, model_version_id) DO NOTHING
-           RETURNING frame_id, model_version_id, inference_ms, created_at
-         ), d AS (
-           INSERT INTO detection (id, frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2)
-           SELECT x.id, fi.frame_id, fi.model_version_id, x.ordinal, x.class_name, x.score, x.x1, x.y1, x.x2, x.y2
-             FROM fi
-             JOIN input i ON i.frame_id = fi.frame_id AND i.model_version_id = fi.model_version_id,
-                  jsonb_to_recordset(i.detections)
-                  AS x(id uuid, ordinal integer, class_name text, score double precision, x1 double precision, y1 double precision, x2 double precision, y2 double precision)
-         )
-         SELECT frame_id, model_version_id, inference_ms, created_at FROM fi`,
-        [
+      rows = await hotRows<CreatedInferenceRow>(this.db, SAVE_FOR_FRAMES, [
           JSON.stringify(
             written.map(({ item, detections }) => ({
               frame_id: item.frameId,
@@ -121,8 +137,7 @@ export class DetectionRepository {
               detections: detections.map((d) => ({ id: d.id, ordinal: d.ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
             })),
           ),
-        ],
-      )) as CreatedInferenceRow[];
+      ]);
     } catch (error) {
       if (isPgError(error, PgErrorCodes.checkViolation)) {
         throw new InvalidRecordError(pgErrorInfo(error).constraint ?? 'unknown', { cause: error });
@@ -165,18 +180,7 @@ export class DetectionRepository {
   async listForFrames(frameIds: readonly string[]): Promise<Map<string, FrameInference[]>> {
     const byFrame = new Map<string, FrameInference[]>();
     if (frameIds.length === 0) return byFrame;
-    const rows = (await managerOf(this.db).query(
-      `SELECT fi.frame_id, fi.model_version_id, fi.inference_ms, fi.created_at,
-              (SELECT coalesce(json_agg(json_build_object(
-                        'id', d.id, 'ordinal', d.ordinal, 'class_name', d.class_name, 'score', d.score,
-                        'x1', d.x1, 'y1', d.y1, 'x2', d.x2, 'y2', d.y2) ORDER BY d.ordinal), '[]'::json)
-                 FROM detection d
-                WHERE d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id) AS detections
-         FROM frame_inference fi
-        WHERE fi.frame_id = ANY($1::uuid[])
-        ORDER BY fi.created_at ASC, fi.model_version_id ASC`,
-      [[...new Set(frameIds)]],
-    )) as SavedInferenceRow[];
+    const rows = await hotRows<SavedInferenceRow>(this.db, LIST_FOR_FRAMES, [[...new Set(frameIds)]]);
     for (const row of rows) {
       const list = byFrame.get(row.frame_id) ?? [];
       list.push(inferenceOfRow(row, storedDetections(row.detections)));

@@ -72,7 +72,11 @@ export class EmbeddedPostgresServer {
     return `postgres://postgres@${this.host}:${this.port}/postgres`;
   }
 
-  /** A `DatabaseConfig` for `createDataSource`, with the pool of 1 the single session calls for. */
+  /**
+   * A `DatabaseConfig` for `createDataSource`, with the pool of 1 the single session calls for, and
+   * no named prepared statements: every connection shares PGlite's one session, so two of them
+   * preparing the same name would collide.
+   */
   databaseConfig(applicationName: string): DatabaseConfig {
     return {
       host: this.host,
@@ -83,6 +87,7 @@ export class EmbeddedPostgresServer {
       poolSize: 1,
       ssl: false,
       applicationName,
+      preparedStatements: false,
     };
   }
 

@@ -1,5 +1,5 @@
 import { FrameEntity } from './entities/frame.entity';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { CameraNotFoundError, FrameNotFoundError, RecordConflictError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -62,28 +62,21 @@ export class FrameRepository {
    * camera return the frame recorded first, `created: false`, whatever id the caller proposed.
    */
   async recordIngested(input: IngestedFrame): Promise<RecordedFrame> {
-    const manager = managerOf(this.db);
     let inserted: FrameRow[];
     try {
-      inserted = (await manager.query(
-        `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at, template_key)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
-         RETURNING ${FRAME_COLUMNS}`,
-        [
-          input.id ?? null,
-          input.lineId,
-          input.cameraId,
-          input.objectKey,
-          input.contentType,
-          input.width,
-          input.height,
-          input.byteSize,
-          input.sha256,
-          input.capturedAt,
-          input.templateKey ?? null,
-        ],
-      )) as FrameRow[];
+      inserted = await hotRows<FrameRow>(this.db, RECORD_INGESTED, [
+        input.id ?? null,
+        input.lineId,
+        input.cameraId,
+        input.objectKey,
+        input.contentType,
+        input.width,
+        input.height,
+        input.byteSize,
+        input.sha256,
+        input.capturedAt,
+        input.templateKey ?? null,
+      ]);
     } catch (error) {
       if (isPgError(error, PgErrorCodes.foreignKeyViolation, 'fk_frame_camera')) {
         throw new CameraNotFoundError(input.lineId, input.cameraId, { cause: error });
@@ -124,10 +117,7 @@ export class FrameRepository {
    * content instead let the planner scan all the camera's frames while the table had no statistics.
    */
   async findIngested(frameId: string, lineId: string, cameraId: string, sha256: string): Promise<Frame | null> {
-    const rows = (await managerOf(this.db).query(
-      `SELECT ${FRAME_COLUMNS} FROM frame WHERE id = $1 AND line_id = $2 AND camera_id = $3 AND sha256 = $4`,
-      [frameId, lineId, cameraId, sha256],
-    )) as FrameRow[];
+    const rows = await hotRows<FrameRow>(this.db, FIND_INGESTED, [frameId, lineId, cameraId, sha256]);
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
@@ -159,13 +149,8 @@ export class FrameRepository {
    */
   async markProcessedMany(frameIds: readonly string[]): Promise<Set<string>> {
     if (frameIds.length === 0) return new Set();
-    const rows = (await managerOf(this.db).query(
-      `UPDATE frame SET status = 'processed', failure_reason = NULL WHERE id = ANY($1::uuid[]) RETURNING id`,
-      [[...new Set(frameIds)]],
-    )) as [{ id: string }[], number] | { id: string }[];
-    // TypeORM answers an UPDATE … RETURNING with [rows, count] on Postgres.
-    const returned = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
-    return new Set(returned.map((r) => r.id));
+    const rows = await hotRows<{ id: string }>(this.db, MARK_PROCESSED_MANY, [[...new Set(frameIds)]]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** The frame cannot be processed (undecodable, dead-lettered); `reason` says why. */
@@ -210,6 +195,23 @@ interface FrameRow {
 /** The frame columns as raw SQL returns them (for the per-frame statements that skip TypeORM). */
 const FRAME_COLUMNS =
   'id, line_id, camera_id, object_key, content_type, template_key, width, height, byte_size, sha256, captured_at, ingested_at, status, failure_reason';
+
+// camera-ingest's two statements per frame, and detection-inference's processed mark per batch.
+const RECORD_INGESTED = hotStatement(
+  'frame_record_ingested',
+  `INSERT INTO frame (id, line_id, camera_id, object_key, content_type, width, height, byte_size, sha256, captured_at, template_key)
+   VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+   ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
+   RETURNING ${FRAME_COLUMNS}`,
+);
+const FIND_INGESTED = hotStatement(
+  'frame_find_ingested',
+  `SELECT ${FRAME_COLUMNS} FROM frame WHERE id = $1 AND line_id = $2 AND camera_id = $3 AND sha256 = $4`,
+);
+const MARK_PROCESSED_MANY = hotStatement(
+  'frame_mark_processed_many',
+  `UPDATE frame SET status = 'processed', failure_reason = NULL WHERE id = ANY($1::uuid[]) RETURNING id`,
+);
 
 function fromRow(row: FrameRow): Frame {
   return {

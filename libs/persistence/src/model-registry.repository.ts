@@ -4,7 +4,7 @@ import { LineProductionModelEntity } from './entities/line-production-model.enti
 import { ModelPromotionEntity } from './entities/model-promotion.entity';
 import { ModelVersionEntity } from './entities/model-version.entity';
 import { AuditLogRepository } from './audit-log.repository';
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { lockLine } from './line-lock.query';
 import {
   ModelIncompatibleWithLineError,
@@ -127,6 +127,17 @@ export interface ProductionModel {
 
 /** Fields that must match for a repeated registration to count as the same version. */
 const IDENTITY_FIELDS = ['artifactKey', 'classes', 'backend', 'usesTemplate', 'parentVersionId'] as const;
+
+// detection-inference reads it at every batch start.
+const PRODUCTION_MODEL_FOR = hotStatement(
+  'production_model_for',
+  `SELECT p.promotion_id, p.promoted_at,
+          v.id, v.name, v.version, v.artifact_key, v.classes, v.spec, v.metrics, v.uses_template,
+          v.parent_version_id, v.training_data_fingerprint, v.backend, v.created_at
+     FROM line_production_model p
+     JOIN model_version v ON v.id = p.model_version_id
+    WHERE p.line_id = $1`,
+);
 
 /**
  * The model registry and each line's production pointer. A promotion or rollback moves the
@@ -271,15 +282,7 @@ export class ModelRegistryRepository {
    * one indexed join in plain SQL, without the version's evaluation report (large, not needed here).
    */
   async productionModelFor(lineId: string): Promise<ProductionModel | null> {
-    const rows = (await managerOf(this.db).query(
-      `SELECT p.promotion_id, p.promoted_at,
-              v.id, v.name, v.version, v.artifact_key, v.classes, v.spec, v.metrics, v.uses_template,
-              v.parent_version_id, v.training_data_fingerprint, v.backend, v.created_at
-         FROM line_production_model p
-         JOIN model_version v ON v.id = p.model_version_id
-        WHERE p.line_id = $1`,
-      [lineId],
-    )) as ProductionModelRow[];
+    const rows = await hotRows<ProductionModelRow>(this.db, PRODUCTION_MODEL_FOR, [lineId]);
     const row = rows[0];
     if (!row) return null;
     return {
