@@ -379,8 +379,13 @@ async function main(): Promise<void> {
     progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
     const l = await drive(latencyRate, LATENCY_WINDOW_S);
     await drain(l.accepted, 120_000);
-    const latencies = (await db.latenciesMs(l.accepted)).sort((a, b) => a - b);
+    const frameLatencies = await db.latencies(l.accepted);
+    const latencies = frameLatencies.map((f) => f.ms).sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
+    // The tail, with when and where: a cluster in time is a stall (GC, a server), spread is queueing.
+    const firstIngest = Math.min(...frameLatencies.map((f) => f.ingestedAt.getTime()));
+    const slowest = [...frameLatencies].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const tail = slowest.map((f) => `${f.ms.toFixed(0)} ms (${f.cameraId}, +${((f.ingestedAt.getTime() - firstIngest) / 1000).toFixed(1)} s)`).join(', ');
 
     // The model again, with the services stopped: this machine's speed drifts by ±15% over minutes
     // (a shared VM), so model_fps is the mean of a measurement before and one after the ladder.
@@ -407,7 +412,7 @@ async function main(): Promise<void> {
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
     console.log(`cpu:          ${cpuLine}`);
     console.log(`load average: ${loadAtStart} at the ladder's start, ${loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
-    console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms`);
+    console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`);
     summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
   } finally {
     progress('cleaning up…');
