@@ -1,5 +1,5 @@
 import type { Detection } from '@argus/contracts';
-import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, type DatabaseHandle } from './database-handle.helper';
 import type { AlertDetectionJson } from './entities/alert.entity';
 
 /** An alert of one camera, seen from its frame: when the frame was captured and what the alert cited. */
