@@ -406,7 +406,7 @@ async function main(): Promise<void> {
         `${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`,
     );
     console.log(
-      `model_fps:    ${modelFps.toFixed(1)} (in-process ORT, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS; ` +
+      `model_fps:    ${modelFps.toFixed(1)} (ORT in a process of its own, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS; ` +
         `mean of ${modelFpsBefore.toFixed(1)} before the ladder and ${modelFpsAfter.toFixed(1)} after it)`,
     );
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
