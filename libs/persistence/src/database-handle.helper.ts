@@ -38,8 +38,8 @@ interface PgPool {
 
 /**
  * Runs a hot statement and returns its rows. Outside a transaction it goes straight to the pg
- * pool: TypeORM's query path (a query runner per call) cost more here than small statements
- * themselves. On real Postgres it is a named prepared statement, parsed and planned once per
+ * pool, skipping TypeORM's query path (a query runner per call: 10–75 µs of Node CPU per statement
+ * measured here). On real Postgres it is a named prepared statement, parsed and planned once per
  * connection (measured on infra/local: 140 → 40 µs of Postgres CPU for the frame lookup). Inside
  * a transaction it runs on that transaction's connection through TypeORM, unnamed.
  */
