@@ -377,15 +377,25 @@ async function main(): Promise<void> {
     }
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
     progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
+    const topicEndsBefore = await groupAdmin.ends(Topics.frameIngested.name);
     const l = await drive(latencyRate, LATENCY_WINDOW_S);
     await drain(l.accepted, 120_000);
     const frameLatencies = await db.latencies(l.accepted);
+    // When each frame's frame-ingested event was published (camera-ingest's clock): splits a slow
+    // frame's time into ingest → publish and publish → results committed (Kafka and inference).
+    const publishedAt = await groupAdmin.publishTimesByFrame(Topics.frameIngested.name, topicEndsBefore, await groupAdmin.ends(Topics.frameIngested.name)).catch(() => new Map<string, number>());
     const latencies = frameLatencies.map((f) => f.ms).sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
     // The tail, with when and where: a cluster in time is a stall (GC, a server), spread is queueing.
     const firstIngest = Math.min(...frameLatencies.map((f) => f.ingestedAt.getTime()));
     const slowest = [...frameLatencies].sort((a, b) => b.ms - a.ms).slice(0, 5);
-    const tail = slowest.map((f) => `${f.ms.toFixed(0)} ms (${f.cameraId}, +${((f.ingestedAt.getTime() - firstIngest) / 1000).toFixed(1)} s)`).join(', ');
+    const tail = slowest
+      .map((f) => {
+        const published = publishedAt.get(f.frameId);
+        const split = published === undefined ? '' : `, published after ${(published - f.ingestedAt.getTime()).toFixed(0)} ms`;
+        return `${f.ms.toFixed(0)} ms (${f.cameraId}, +${((f.ingestedAt.getTime() - firstIngest) / 1000).toFixed(1)} s${split})`;
+      })
+      .join(', ');
 
     // The model again, with the services stopped: this machine's speed drifts by ±15% over minutes
     // (a shared VM), so model_fps is the mean of a measurement before and one after the ladder.

@@ -72,4 +72,49 @@ export class ConsumerGroupAdmin {
       await admin.disconnect();
     }
   }
+
+  /** Each partition's end (high watermark) on `topic`. */
+  async ends(topic: string): Promise<Map<number, string>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * When each message between `from` and `to` (per partition, as `ends` gave them) was published:
+   * its Kafka timestamp (the producer's clock, CreateTime) by the value's `frameId`. Reads with a
+   * throw-away consumer group, seeking each partition to its start.
+   */
+  async publishTimesByFrame(topic: string, from: ReadonlyMap<number, string>, to: ReadonlyMap<number, string>, timeoutMs = 30_000): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    const remaining = new Map([...to].filter(([partition, end]) => BigInt(end) > BigInt(from.get(partition) ?? end)));
+    if (remaining.size === 0) return times;
+    const consumer = this.kafka.consumer({ groupId: `bench-publish-times-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: false });
+      let finish: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const end = remaining.get(partition);
+          if (end === undefined || BigInt(message.offset) >= BigInt(end)) return;
+          const frameId = (JSON.parse(message.value?.toString('utf8') ?? '{}') as { frameId?: unknown }).frameId;
+          if (typeof frameId === 'string') times.set(frameId, Number(message.timestamp));
+          if (BigInt(message.offset) + 1n >= BigInt(end)) remaining.delete(partition);
+          if (remaining.size === 0) finish();
+        },
+      });
+      for (const partition of remaining.keys()) consumer.seek({ topic, partition, offset: from.get(partition) ?? '0' });
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      return times;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
 }

@@ -95,17 +95,17 @@ export class PipelineDatabase {
    * Per processed frame: ingest (the frame row's ingested_at) → its results committed (the later
    * of its frame_inference and alert rows' created_at), in ms, from the one Postgres clock.
    */
-  async latencies(frameIds: readonly string[]): Promise<{ ms: number; cameraId: string; ingestedAt: Date }[]> {
+  async latencies(frameIds: readonly string[]): Promise<{ frameId: string; ms: number; cameraId: string; ingestedAt: Date }[]> {
     const rows = (await this.db.dataSource.query(
       `SELECT EXTRACT(EPOCH FROM (GREATEST(fi.created_at, COALESCE(a.created_at, fi.created_at)) - f.ingested_at)) * 1000 AS ms,
-              f.camera_id, f.ingested_at
+              f.id, f.camera_id, f.ingested_at
          FROM frame f
          JOIN frame_inference fi ON fi.frame_id = f.id
          LEFT JOIN alert a ON a.frame_id = f.id AND a.model_version_id = fi.model_version_id
         WHERE f.id = ANY($1::uuid[])`,
       [frameIds],
-    )) as { ms: string | number; camera_id: string; ingested_at: Date }[];
-    return rows.map((r) => ({ ms: Number(r.ms), cameraId: r.camera_id, ingestedAt: r.ingested_at }));
+    )) as { ms: string | number; id: string; camera_id: string; ingested_at: Date }[];
+    return rows.map((r) => ({ frameId: r.id, ms: Number(r.ms), cameraId: r.camera_id, ingestedAt: r.ingested_at }));
   }
 
   /** The workload the frames made: detections stored and alerts raised per scored frame. */
