@@ -57,6 +57,8 @@ const LATENCY_WINDOW_S = Number(process.env['BENCH_LATENCY_WINDOW_S'] ?? 12);
 const MAX_IN_FLIGHT = 32;
 /** Set: one step at this rate and the CPU split, instead of the ladder and the latency run. */
 const FIXED_RATE = process.env['BENCH_RATE'] ? Number(process.env['BENCH_RATE']) : undefined;
+/** The services' event-loop watchdog threshold here: low enough to explain a p99 tail. */
+const STALL_MS = Number(process.env['ARGUS_EVENT_LOOP_STALL_MS'] ?? 100);
 /** Set: each service's stdout and stderr are written there at the end (`<service>.log`). */
 const LOG_DIR = process.env['BENCH_LOG_DIR'];
 
@@ -138,6 +140,31 @@ function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | undefine
   return { kafka: read('kafka'), s3proxy: read('s3proxy'), postgres: read('postgres') };
 }
 
+/**
+ * The services' "event loop stalled" warnings (the platform's watchdog, ARGUS_EVENT_LOOP_STALL_MS)
+ * in their output from line `from[i]` on: how many, the longest, how much of it was GC.
+ */
+function stallSummary(services: readonly ServiceProcess[], from: readonly number[]): string {
+  return services
+    .map((s, i) => {
+      const stalls = s.stdout
+        .slice(from[i] ?? 0)
+        .map((line) => {
+          try {
+            return JSON.parse(line) as { blockedMs?: unknown; gcMs?: unknown };
+          } catch {
+            return {};
+          }
+        })
+        .filter((l): l is { blockedMs: number; gcMs: number } => typeof l.blockedMs === 'number' && typeof l.gcMs === 'number');
+      const name = path.basename(path.dirname(path.dirname(s.entry)));
+      if (stalls.length === 0) return `${name} none`;
+      const worst = stalls.reduce((a, b) => (b.blockedMs > a.blockedMs ? b : a));
+      return `${name} ${stalls.length} (longest ${worst.blockedMs} ms, GC ${worst.gcMs} ms of it)`;
+    })
+    .join('; ');
+}
+
 /** SIGTERM to the services still running, SIGKILL after 30 s. */
 async function stopServices(services: readonly ServiceProcess[]): Promise<void> {
   await Promise.all(
@@ -216,7 +243,11 @@ async function main(): Promise<void> {
     await groupAdmin.skipToLatestWhenIdle(GROUP, Topics.frameIngested, 30_000);
 
     const start = async (entry: string, env: Record<string, string>) => {
-      const s = ServiceProcess.start({ entry, port: await freePort(), env: { LOG_LEVEL: 'warn', ARGUS_DATABASE_URL: db?.url, ...env } });
+      const s = ServiceProcess.start({
+        entry,
+        port: await freePort(),
+        env: { LOG_LEVEL: 'warn', ARGUS_EVENT_LOOP_STALL_MS: String(STALL_MS), ARGUS_DATABASE_URL: db?.url, ...env },
+      });
       services.push(s);
       return s;
     };
@@ -378,6 +409,7 @@ async function main(): Promise<void> {
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
     progress(`latency at ${latencyRate.toFixed(1)} frames/s (half the sustained rate) for ${LATENCY_WINDOW_S} s…`);
     const topicEndsBefore = await groupAdmin.ends(Topics.frameIngested.name);
+    const stallMarks = services.map((s) => s.stdout.length);
     const l = await drive(latencyRate, LATENCY_WINDOW_S);
     await drain(l.accepted, 120_000);
     const frameLatencies = await db.latencies(l.accepted);
@@ -422,6 +454,7 @@ async function main(): Promise<void> {
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
     console.log(`cpu:          ${cpuLine}`);
     console.log(`load average: ${loadAtStart} at the ladder's start, ${loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
+    console.log(`stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(services, stallMarks)}`);
     console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`);
     summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
   } finally {

@@ -35,3 +35,4 @@ export * from './lifecycle/platform-core.module';
 export { assertDecoratorMetadata } from './lifecycle/decorator-metadata.guard';
 export * from './lifecycle/retrying-startup.task';
 export * from './lifecycle/service.bootstrap';
+export * from './lifecycle/event-loop-stall.watchdog';

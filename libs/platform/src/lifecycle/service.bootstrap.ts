@@ -12,6 +12,7 @@ import { RequestLoggingMiddleware } from '../logging/request-logging.middleware'
 import { PinoDiagLogger } from '../telemetry/pino-diag.logger';
 import { routeTelemetryDiagnostics } from '../telemetry/telemetry.starter';
 import { assertDecoratorMetadata } from './decorator-metadata.guard';
+import { EventLoopStallWatchdog, eventLoopStallThresholdFromEnv } from './event-loop-stall.watchdog';
 import { LifecycleState } from './lifecycle.state';
 import { PlatformCoreModule } from './platform-core.module';
 import { EXIT_UNCLEAN_SHUTDOWN, ShutdownCoordinator } from './shutdown.coordinator';
@@ -55,7 +56,8 @@ export interface RunningService {
 /**
  * Boots a service the same way everywhere: JSON logs (Nest's own included), decorator-metadata
  * check, body size limits, one error filter, request logging, health endpoints via the service's
- * `HealthModule`, and a graceful, ordered, bounded shutdown on SIGTERM/SIGINT.
+ * `HealthModule`, a warning whenever the event loop stalls (ARGUS_EVENT_LOOP_STALL_MS, default
+ * 500), and a graceful, ordered, bounded shutdown on SIGTERM/SIGINT.
  *
  * Nest's `enableShutdownHooks()` is deliberately not used: it re-raises the signal after closing,
  * so the process would end with 143 instead of 0, and it knows nothing of the ordering or deadline.
@@ -76,6 +78,12 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
     assertDecoratorMetadata();
     if (options.onShutdown) {
       registry.register({ name: 'telemetry', order: ShutdownOrder.flushTelemetry, close: options.onShutdown });
+    }
+    const stallThresholdMs = eventLoopStallThresholdFromEnv(process.env);
+    if (stallThresholdMs > 0) {
+      const watchdog = new EventLoopStallWatchdog(logger, { thresholdMs: stallThresholdMs });
+      watchdog.start();
+      registry.register({ name: 'event-loop-watchdog', order: ShutdownOrder.closeApplication, close: async () => watchdog.stop() });
     }
 
     @Module({ imports: [PlatformCoreModule.forRoot({ logger, registry, state }), options.module] })
