@@ -66,7 +66,25 @@ export interface SubscribeOptions<T extends TopicContract> {
   readonly keysInFlightPerPartition?: number;
   /** Where a consumer group that has no committed position starts. Default true (nothing is skipped). */
   readonly fromBeginning?: boolean;
+  /**
+   * Read-ahead: while a message is handled, the bus tells `hint` about the next valid messages of
+   * the same key (up to `messagesPerKey` of them) that it already holds, so the handler can start
+   * work on them early (fetch an object, queue a frame for the model). Handlers still run one per
+   * key, in order, and are the only place where anything may be written: a hinted message can be
+   * redelivered, reassigned to another member or never handled here. A hint that throws is logged
+   * and ignored. Adapters that cannot see ahead never hint: the in-memory one, and Kafka with
+   * `keysInFlightPerPartition` 1.
+   */
+  readonly readAhead?: ReadAhead<MessageOf<T>>;
 }
+
+export interface ReadAhead<M> {
+  readonly messagesPerKey: number;
+  readonly hint: (message: M, metadata: HintMetadata) => void;
+}
+
+/** Where a hinted message sits (no attempt yet: its handler has not run). */
+export type HintMetadata = Omit<MessageMetadata, 'attempt'>;
 
 /**
  * Handles one parsed, schema-valid message. Runs inside the trace context that came with the

@@ -37,6 +37,48 @@ const unexpectedDeadLetter = jest.fn(async () => {
 });
 
 describe('MessageProcessor', () => {
+  describe('read-ahead hints', () => {
+    const withHint = (hint: (message: TestEvent) => void, logger = new RecordingLogger()) =>
+      new MessageProcessor({
+        topic,
+        groupId: 'alerting',
+        handler: jest.fn(),
+        readAhead: { messagesPerKey: 2, hint },
+        retry: new RetryPolicy({ attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }),
+        deadLetter: unexpectedDeadLetter,
+        sleep: async () => undefined,
+        logger,
+        tracer: new MessageTracer('test'),
+      });
+
+    it('passes a valid message to the hint with where it sits, and runs no handler', () => {
+      const hint = jest.fn();
+      withHint(hint).hint(record());
+      expect(hint).toHaveBeenCalledWith(event, {
+        topic: topic.name,
+        partition: 2,
+        offset: '41',
+        key: 'line-1/cam-a',
+        headers: { 'argus-event-type': topic.name },
+        groupId: 'alerting',
+      });
+    });
+
+    it('skips an invalid message (its own turn dead-letters it) and logs a hint that throws, without throwing', () => {
+      const hint = jest.fn();
+      withHint(hint).hint(record(Buffer.from('{"not":"an event"}')));
+      expect(hint).not.toHaveBeenCalled();
+
+      const logger = new RecordingLogger();
+      expect(() => withHint(() => { throw new Error('object store down'); }, logger).hint(record())).not.toThrow();
+      expect(logger.messages('warn')).toEqual([expect.stringMatching(/read-ahead hint failed/)]);
+    });
+
+    it('does nothing without a readAhead option', () => {
+      expect(() => processorWith(jest.fn(), unexpectedDeadLetter).hint(record())).not.toThrow();
+    });
+  });
+
   it('hands the parsed message and its metadata to the handler and reports handled', async () => {
     const handler = jest.fn();
     const outcome = await processorWith(handler, unexpectedDeadLetter).process(record(), new AbortController().signal);

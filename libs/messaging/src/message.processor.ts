@@ -5,7 +5,7 @@ import { describeIssues } from './invalid-message.error';
 import { decodeMessage } from './message.codec';
 import { decodeHeaders, type RawHeaders } from './message.headers';
 import type { MessageTracer } from './message.tracer';
-import type { MessageHandler, MessageMetadata } from './message-bus.port';
+import type { MessageHandler, MessageMetadata, ReadAhead } from './message-bus.port';
 import type { MessagingLogger } from './messaging-logger.port';
 import type { RetryPolicy } from './retry.policy';
 
@@ -38,12 +38,15 @@ export type ProcessOutcome = 'handled' | 'dead-lettered' | 'abandoned';
 /** What an adapter needs from a processor (independent of the topic's message type). */
 export interface RecordProcessor {
   process(record: InboundRecord, signal: AbortSignal): Promise<ProcessOutcome>;
+  /** Read-ahead: `record` comes later; tells the subscriber's hint if it decodes (see `SubscribeOptions.readAhead`). */
+  hint(record: InboundRecord): void;
 }
 
 export interface MessageProcessorOptions<T extends TopicContract> {
   readonly topic: T;
   readonly groupId: string;
   readonly handler: MessageHandler<MessageOf<T>>;
+  readonly readAhead?: ReadAhead<MessageOf<T>>;
   readonly retry: RetryPolicy;
   /** Writes to the dead-letter topic; rejects when it could not (then nothing is acknowledged). */
   readonly deadLetter: (record: DeadLetterRecord) => Promise<void>;
@@ -115,6 +118,19 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
         }
       }
     });
+  }
+
+  hint(record: InboundRecord): void {
+    const { readAhead, topic, groupId, logger } = this.options;
+    if (!readAhead) return;
+    const decoded = decodeMessage(topic, record.value);
+    if (!decoded.ok) return; // its turn dead-letters it
+    const key = record.key === null ? null : record.key.toString();
+    try {
+      readAhead.hint(decoded.message, { topic: record.topic, partition: record.partition, offset: record.offset, key, headers: Object.freeze(decodeHeaders(record.headers)), groupId });
+    } catch (error) {
+      logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, groupId, err: error }, 'read-ahead hint failed: ignored (the handler runs in its turn)');
+    }
   }
 
   private async deadLetter(

@@ -6,6 +6,8 @@ export interface ValidSubscribeOptions {
   readonly groupId: string;
   readonly concurrency: number;
   readonly keysInFlightPerPartition: number;
+  /** Messages of a key hinted ahead of the one handled (0: no read-ahead). */
+  readonly readAheadPerKey: number;
   readonly fromBeginning: boolean;
   readonly retry: RetryPolicy;
 }
@@ -41,5 +43,9 @@ export function validateSubscribeOptions<T extends TopicContract>(
   if (typeof options.handler !== 'function') {
     throw new TypeError(`subscribe to "${topic.name}": handler must be a function`);
   }
-  return { groupId, concurrency, keysInFlightPerPartition, fromBeginning: options.fromBeginning ?? true, retry: new RetryPolicy(options.retry) };
+  const readAheadPerKey = options.readAhead?.messagesPerKey ?? 0;
+  if (!Number.isInteger(readAheadPerKey) || readAheadPerKey < 0 || (options.readAhead && typeof options.readAhead.hint !== 'function')) {
+    throw new RangeError(`subscribe to "${topic.name}": readAhead needs a hint function and messagesPerKey an integer >= 0, got ${readAheadPerKey}`);
+  }
+  return { groupId, concurrency, keysInFlightPerPartition, readAheadPerKey, fromBeginning: options.fromBeginning ?? true, retry: new RetryPolicy(options.retry) };
 }

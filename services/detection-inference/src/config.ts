@@ -24,6 +24,12 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
    * the 6 partitions — so without it a busy partition is scored one frame at a time.
    */
   ARGUS_INFER_CAMERAS_PER_PARTITION: z.coerce.number().int().min(1).max(64).default(6),
+  /**
+   * Frames of a camera scored ahead of the one whose results are being written: the model works on
+   * them meanwhile instead of waiting for the writes. Each camera's results are still written, and
+   * its alerts decided, one frame at a time in order. 0 turns it off.
+   */
+  ARGUS_INFER_READ_AHEAD: z.coerce.number().int().min(0).max(16).default(2),
   /** ONNX Runtime intra-op threads of the inference worker. */
   ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   /**

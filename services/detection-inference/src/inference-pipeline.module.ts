@@ -38,6 +38,7 @@ export class InferencePipelineModule {
               batchWaitMs: config.ARGUS_INFER_BATCH_WAIT_MS,
               concurrency: config.ARGUS_INFER_CONCURRENCY,
               camerasPerPartition: config.ARGUS_INFER_CAMERAS_PER_PARTITION,
+              readAheadPerCamera: config.ARGUS_INFER_READ_AHEAD,
               threads: config.ARGUS_INFER_THREADS,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
               linePolicyTtlMs: config.ARGUS_INFER_LINE_POLICY_TTL_MS,

@@ -48,6 +48,8 @@ export interface InferencePipelineSettings {
   readonly concurrency: number;
   /** Cameras of one partition handled at once (default 1). */
   readonly camerasPerPartition?: number;
+  /** Frames of a camera scored ahead of the one being written (default 0: none). */
+  readonly readAheadPerCamera?: number;
   readonly threads: number;
   readonly pointerTtlMs: number;
   /** How long a line's alert rules and settings are reused (default 2000 ms; 0: read per frame). */
@@ -114,6 +116,8 @@ export class InferencePipeline {
       lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),
       images: new FrameImageSource(store),
       scorer: this.collector,
+      // Read-ahead keeps what it started for this many frames: every camera in flight, a few ahead each.
+      readAheadCapacity: Math.max(16, 2 * settings.concurrency * (settings.camerasPerPartition ?? 1) * (settings.readAheadPerCamera ?? 0)),
       bus,
       topics: { detectionsProduced: this.topics.detectionsProduced, alertRaised: this.topics.alertRaised },
     });
@@ -132,6 +136,7 @@ export class InferencePipeline {
         topic: this.topics.frameIngested,
         concurrency: settings.concurrency,
         ...(settings.camerasPerPartition ? { camerasPerPartition: settings.camerasPerPartition } : {}),
+        ...(settings.readAheadPerCamera ? { readAheadPerCamera: settings.readAheadPerCamera } : {}),
         retry: settings.retry ?? { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5_000 },
         ...(settings.groupId ? { groupId: settings.groupId } : {}),
       });

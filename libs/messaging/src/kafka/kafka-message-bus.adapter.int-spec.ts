@@ -211,6 +211,48 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
       expect(harness.logger.messages('error')).toEqual([]);
     }, 40_000);
 
+    it('hints the next messages of a key (readAhead) before their turn, each once, while handlers stay one per key in order', async () => {
+      const topic = uniqueTestTopic(1, 'ahead');
+      const groupId = uniqueGroupId('ahead');
+      const log: string[] = [];
+      const bus = harness.createBus();
+      await bus.ensureTopics([topic]);
+      await bus.subscribe(topic, {
+        groupId,
+        retry: fastRetry,
+        keysInFlightPerPartition: 2,
+        readAhead: { messagesPerKey: 2, hint: (event) => void log.push(`hint ${event.key}#${event.seq}`) },
+        handler: async (event) => {
+          log.push(`start ${event.key}#${event.seq}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          log.push(`end ${event.key}#${event.seq}`);
+        },
+      });
+      const publisher = harness.createBus();
+      const events = Array.from({ length: 8 }, (_, i) => testEvent(`cam-${i % 2}`, i));
+      for (const event of events) await publisher.publish(topic, event); // before start: one fetched batch
+      await bus.start();
+      await waitFor('every message', () => log.filter((l) => l.startsWith('end')).length >= events.length, { timeoutMs: 20_000 }, () => log.join(', '));
+      for (const key of ['cam-0', 'cam-1']) {
+        const mine = log.filter((l) => l.includes(`${key}#`));
+        const seqs = events.filter((e) => e.key === key).map((e) => e.seq);
+        // The first message of the key is handled without a hint; every later one is hinted exactly
+        // once, before its turn, and at most 2 ahead: the message at position k is hinted as the one
+        // at k - 2 starts, so after the one at k - 3 ended.
+        expect(mine.filter((l) => l.startsWith('hint'))).toEqual(seqs.slice(1).map((seq) => `hint ${key}#${seq}`));
+        expect(mine.filter((l) => l.startsWith('start'))).toEqual(seqs.map((seq) => `start ${key}#${seq}`));
+        seqs.forEach((seq, k) => {
+          if (k === 0) return;
+          const hintedAt = mine.indexOf(`hint ${key}#${seq}`);
+          expect(hintedAt).toBeLessThan(mine.indexOf(`start ${key}#${seq}`));
+          if (k >= 3) expect(hintedAt).toBeGreaterThan(mine.indexOf(`end ${key}#${seqs[k - 3]}`));
+        });
+        // Still one at a time per key: each start follows the previous end.
+        seqs.slice(1).forEach((seq, i) => expect(mine.indexOf(`start ${key}#${seq}`)).toBeGreaterThan(mine.indexOf(`end ${key}#${seqs[i]}`)));
+      }
+      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), { timeoutMs: 10_000 });
+    }, 40_000);
+
     it('commits in order: a slow key holds the commit back while the other keys run ahead', async () => {
       const topic = uniqueTestTopic(1, 'keys-order');
       const groupId = uniqueGroupId('keys-order');

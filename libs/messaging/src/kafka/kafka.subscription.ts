@@ -31,6 +31,8 @@ export interface KafkaSubscriptionOptions {
   readonly concurrency: number;
   /** Messages of one partition handled at once when their keys differ (1: the partition in order). */
   readonly keysInFlightPerPartition: number;
+  /** Messages of a key hinted to the processor ahead of the one handled (0: none; needs keysInFlightPerPartition > 1). */
+  readonly readAheadPerKey: number;
   readonly fromBeginning: boolean;
   readonly processor: RecordProcessor;
   readonly tuning: KafkaConsumerTuning;
@@ -157,9 +159,11 @@ export class KafkaSubscription implements Subscription {
    * committed — one commit at a time, coalesced. A message left abandoned (stopping), a failed
    * dead-letter write or a rebalance stops launching new messages; what follows the committed
    * prefix is fetched again (at-least-once: a later message of another key may run twice).
+   * Read-ahead: as a key's message starts, the next `readAheadPerKey` messages of that key in the
+   * batch are hinted to the processor (each once), so their side-effect-free work overlaps this one.
    */
   private async handleBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { logger, tuning, keysInFlightPerPartition } = this.options;
+    const { logger, tuning, keysInFlightPerPartition, readAheadPerKey } = this.options;
     const { topic, partition, messages } = batch;
     if (this.abort.signal.aborted) {
       pause();
@@ -206,10 +210,16 @@ export class KafkaSubscription implements Subscription {
     const worker = async () => {
       while (!stopped && nextQueue < queues.length) {
         const queue = queues[nextQueue++] as number[];
-        for (const index of queue) {
+        let hinted = 0; // queue[0..hinted) were hinted or handled
+        for (const [position, index] of queue.entries()) {
           if (stopped || this.abort.signal.aborted || !isRunning() || isStale()) {
             stopped = true;
             break;
+          }
+          hinted = Math.max(hinted, position + 1);
+          for (; hinted < Math.min(queue.length, position + 1 + readAheadPerKey); hinted++) {
+            const ahead = messages[queue[hinted] as number] as KafkaMessage;
+            this.options.processor.hint({ topic, partition, offset: ahead.offset, key: ahead.key, value: ahead.value, headers: ahead.headers });
           }
           const message = messages[index] as KafkaMessage;
           try {

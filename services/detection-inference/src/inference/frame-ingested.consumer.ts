@@ -17,6 +17,12 @@ export interface FrameIngestedConsumerOptions {
    * dedup still sees each camera's frames in order). Default 1.
    */
   readonly camerasPerPartition?: number;
+  /**
+   * Frames of a camera scored ahead of the one being handled (the model works on them while that
+   * one's results are written). 0 (default): none. Needs camerasPerPartition > 1 (the bus sees
+   * ahead only then).
+   */
+  readonly readAheadPerCamera?: number;
   readonly retry: RetryOptions;
 }
 
@@ -34,7 +40,7 @@ export interface FrameIngestedConsumerOptions {
 export class FrameIngestedConsumer {
   constructor(
     private readonly bus: Pick<MessageBus, 'subscribe'>,
-    private readonly useCase: Pick<ProcessFrameUseCase, 'execute'>,
+    private readonly useCase: Pick<ProcessFrameUseCase, 'execute' | 'hint'>,
     private readonly options: FrameIngestedConsumerOptions,
   ) {}
 
@@ -44,6 +50,7 @@ export class FrameIngestedConsumer {
       concurrency: this.options.concurrency,
       keysInFlightPerPartition: this.options.camerasPerPartition ?? 1,
       retry: this.options.retry,
+      ...(this.options.readAheadPerCamera ? { readAhead: { messagesPerKey: this.options.readAheadPerCamera, hint: (event) => this.useCase.hint(event) } } : {}),
       handler: async (event) => {
         await this.useCase.execute(event);
       },

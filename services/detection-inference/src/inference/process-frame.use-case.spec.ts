@@ -283,4 +283,51 @@ describe('ProcessFrameUseCase', () => {
     expect(againEvents.map((e) => e.eventId)).toEqual(firstEvents.map((e) => e.eventId));
     expect(again.deps.frames.markProcessed).toHaveBeenCalledWith(FRAME_ID);
   });
+  describe('read-ahead (hint)', () => {
+    it('scores a hinted frame at once and writes nothing; its turn uses that score instead of scoring again', async () => {
+      const { deps, calls, useCase } = harness();
+      useCase.hint(event);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(calls).toEqual(['images.fetch', 'scorer.submit']);
+
+      await useCase.execute(event);
+      expect(deps.scorer.submit).toHaveBeenCalledTimes(1);
+      expect(deps.images.fetch).toHaveBeenCalledTimes(1);
+      expect(calls.slice(2)).toEqual([
+        'detections.listForFrame',
+        'detections.saveForFrame',
+        'lines.alertPolicyFor',
+        'alertHistory.alertsCapturedBetween',
+        'alerts.raiseOnce',
+        'bus.publish',
+        'bus.publish',
+        'frames.markProcessed',
+      ]);
+      // A later attempt (a retry) scores again: a read-ahead result is used once.
+      await useCase.execute(event);
+      expect(deps.scorer.submit).toHaveBeenCalledTimes(2);
+    });
+
+    it('a hinted frame that cannot be scored fails in its turn, as if scored then: marked failed, dead-lettered', async () => {
+      const { deps, calls, useCase } = harness({
+        images: { fetch: jest.fn(async () => Promise.reject(new FrameUnprocessableError(FrameFailureCodes.objectMissing, 'gone'))) },
+      });
+      useCase.hint(event);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(deps.frames.markFailed).not.toHaveBeenCalled(); // nothing is written before the turn
+
+      const error = await useCase.execute(event).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NonRetryableError);
+      expect(deps.images.fetch).toHaveBeenCalledTimes(1);
+      expect(calls[calls.length - 1]).toBe('frames.markFailed');
+    });
+
+    it('drops the read-ahead score of a frame that was scored before (a redelivery reuses the stored result)', async () => {
+      const { deps, useCase } = harness({ detections: { listForFrame: jest.fn(async () => [inference([scratch])]) }, alerts: { findForFrame: jest.fn(async () => []) } });
+      useCase.hint(event);
+      const result = await useCase.execute(event);
+      expect(result.reused).toBe(true);
+      expect(deps.detections.saveForFrame).not.toHaveBeenCalled();
+    });
+  });
 });

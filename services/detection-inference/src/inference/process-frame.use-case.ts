@@ -18,6 +18,7 @@ import { deterministicEventId } from '../events/event-id.factory';
 import type { FrameToScore, ScoredFrame } from './frame-batch.processor';
 import type { FrameImages } from './frame-image.source';
 import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
+import { WorkStartedAhead } from './work-started-ahead';
 
 /** The topics this use case publishes to (overridable so integration tests use their own). */
 export interface InferenceTopics {
@@ -38,6 +39,8 @@ export interface ProcessFrameDependencies {
   readonly bus: Pick<MessageBus, 'publish'>;
   readonly topics?: InferenceTopics;
   readonly now?: () => Date;
+  /** Frames scored ahead of their turn (`hint`) kept at most; default 64. */
+  readonly readAheadCapacity?: number;
 }
 
 export interface ProcessedFrame {
@@ -67,14 +70,27 @@ export interface ProcessedFrame {
 export class ProcessFrameUseCase {
   private readonly topics: InferenceTopics;
   private readonly now: () => Date;
+  private readonly scoredAhead: WorkStartedAhead<ScoredFrame>;
 
   constructor(private readonly deps: ProcessFrameDependencies) {
     this.topics = deps.topics ?? { detectionsProduced: Topics.detectionsProduced, alertRaised: Topics.alertRaised };
     this.now = deps.now ?? (() => new Date());
+    this.scoredAhead = new WorkStartedAhead(deps.readAheadCapacity ?? 64);
+  }
+
+  /**
+   * Read-ahead: `event`'s turn comes later (the camera's frame before it is still being handled).
+   * Fetches the frame and queues it for the model now, so the model scores it while the frame
+   * before is written; nothing is written here. Its turn (`execute`) takes the result; a failure
+   * surfaces there, handled as if it had happened in the turn.
+   */
+  hint(event: FrameIngestedV1): void {
+    this.scoredAhead.start(event.frameId, () => this.scoreNow(event));
   }
 
   async execute(event: FrameIngestedV1): Promise<ProcessedFrame> {
     const { detections: detectionRepo } = this.deps;
+    const scoredAhead = this.scoredAhead.take(event.frameId);
     const earlier = (await detectionRepo.listForFrame(event.frameId))[0];
     let modelVersionId: string;
     let detections: readonly Detection[];
@@ -87,7 +103,7 @@ export class ProcessFrameUseCase {
       detections = earlier.detections.map(({ className, score, box }) => ({ className, score, box }));
       inferenceMs = earlier.inferenceMs ?? 0;
     } else {
-      const scored = await this.score(event);
+      const scored = await this.score(event, scoredAhead);
       imageWidth = scored.width;
       imageHeight = scored.height;
       inferenceMs = scored.batchMs;
@@ -135,19 +151,24 @@ export class ProcessFrameUseCase {
     return { modelVersionId, detections, alert, reused: earlier !== undefined };
   }
 
-  private async score(event: FrameIngestedV1): Promise<ScoredFrame> {
+  /** The frame's detections: scored ahead of its turn (`hint`) or now. */
+  private async score(event: FrameIngestedV1, scoredAhead: Promise<ScoredFrame> | undefined): Promise<ScoredFrame> {
     try {
-      const images = await this.deps.images.fetch(event);
-      return await this.deps.scorer.submit({
-        frameId: event.frameId,
-        lineId: event.lineId,
-        image: images.image,
-        ...(images.template ? { template: images.template } : {}),
-      });
+      return await (scoredAhead ?? this.scoreNow(event));
     } catch (error) {
       if (error instanceof FrameUnprocessableError) await this.fail(event, error);
       throw error;
     }
+  }
+
+  private async scoreNow(event: FrameIngestedV1): Promise<ScoredFrame> {
+    const images = await this.deps.images.fetch(event);
+    return this.deps.scorer.submit({
+      frameId: event.frameId,
+      lineId: event.lineId,
+      image: images.image,
+      ...(images.template ? { template: images.template } : {}),
+    });
   }
 
   private async saveDetections(event: FrameIngestedV1, scored: ScoredFrame) {
