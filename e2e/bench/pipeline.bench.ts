@@ -73,6 +73,11 @@ interface StepResult {
   readonly processedFps: number;
   readonly lagAtEnd: number;
   readonly sustained: boolean;
+  /** When the window started and when its backlog had drained (epoch ms). */
+  readonly startedAt: number;
+  readonly drainedAt: number;
+  /** detection-inference's model worker over the same span (its 2 s load lines). */
+  readonly modelLoad: ReturnType<typeof modelLoadBetween>;
   /** CPU per frame of each process from the window's start until its backlog drained (ms). */
   readonly cpuMsPerFrame: Partial<Record<CpuConsumer, number>>;
 }
@@ -238,6 +243,41 @@ function stallSummary(services: readonly ServiceProcess[], from: readonly number
     .join('; ');
 }
 
+/**
+ * detection-inference's model-worker lines (ARGUS_INFER_STATS_INTERVAL_MS) logged between two
+ * instants: the model's busy share and batch figures over that span, or undefined if none.
+ */
+function modelLoadBetween(inference: ServiceProcess, fromMs: number, toMs: number): { busyPercent: number; framesPerBatch: number; queued: number } | undefined {
+  let windowMs = 0;
+  let busyMs = 0;
+  let frames = 0;
+  let batches = 0;
+  let queued = 0;
+  for (const line of inference.stdout) {
+    let entry: { time?: string; windowMs?: number; modelBusyPercent?: number; frames?: number; batches?: number; queuedAtBatchStart?: number };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (typeof entry.modelBusyPercent !== 'number' || typeof entry.windowMs !== 'number' || !entry.time) continue;
+    const at = Date.parse(entry.time);
+    if (at - entry.windowMs < fromMs || at > toMs) continue; // only lines whose whole span lies inside
+    windowMs += entry.windowMs;
+    busyMs += (entry.modelBusyPercent / 100) * entry.windowMs;
+    frames += entry.frames ?? 0;
+    batches += entry.batches ?? 0;
+    queued += (entry.queuedAtBatchStart ?? 0) * (entry.batches ?? 0);
+  }
+  if (windowMs === 0 || batches === 0) return undefined;
+  return { busyPercent: (100 * busyMs) / windowMs, framesPerBatch: frames / batches, queued: queued / batches };
+}
+
+function describeModelLoad(load: ReturnType<typeof modelLoadBetween>): string {
+  if (!load) return 'n/a (no load lines from detection-inference)';
+  return `busy ${load.busyPercent.toFixed(0)}% of the time, ${load.framesPerBatch.toFixed(1)} frames per batch, ${load.queued.toFixed(1)} frames queued at each batch start`;
+}
+
 /** SIGTERM to the services still running, SIGKILL after 30 s. */
 async function stopServices(services: readonly ServiceProcess[]): Promise<void> {
   await Promise.all(
@@ -333,6 +373,9 @@ async function main(): Promise<void> {
       ARGUS_INFER_GROUP_ID: GROUP,
       ARGUS_INFER_BATCH_MAX: String(BATCH_MAX),
       ARGUS_INFER_THREADS: String(THREADS),
+      // The model worker's load every 2 s (info), for the sustained step's busy share.
+      LOG_LEVEL: 'info',
+      ARGUS_INFER_STATS_INTERVAL_MS: '2000',
     });
     progress('starting camera-ingest and detection-inference…');
     await Promise.all([ingest, inference].map((s) => s.waitForStatus('/health/ready', 200, 120_000)));
@@ -363,6 +406,7 @@ async function main(): Promise<void> {
       let refused = 0;
       let duplicates = 0;
       const cpuAtWindowStart = cpuNow();
+      const startedAt = Date.now();
       const t0 = performance.now();
       const pending: Promise<void>[] = [];
       for (let i = 0; i < frames.length; i++) {
@@ -392,7 +436,7 @@ async function main(): Promise<void> {
       await Promise.all(pending);
       const elapsed = (performance.now() - t0) / 1000;
       if (duplicates > 0) progress(`  ${duplicates} frames were answered as duplicates of earlier ones: not counted`);
-      return { sent: frames.length, accepted, refused, elapsed, cpuAtWindowStart };
+      return { sent: frames.length, accepted, refused, elapsed, cpuAtWindowStart, startedAt };
     };
     const processedOf = async (ids: readonly string[]) => {
       if (ids.length === 0) return 0;
@@ -439,6 +483,9 @@ async function main(): Promise<void> {
         processedFps: processed / d.elapsed,
         lagAtEnd,
         sustained,
+        startedAt: d.startedAt,
+        drainedAt: Date.now(),
+        modelLoad: modelLoadBetween(inference, d.startedAt, Date.now()),
         cpuMsPerFrame: cpuMsPerFrameBetween(d.cpuAtWindowStart, cpuNow(), d.accepted.length),
       };
       steps.push(result);
@@ -489,6 +536,7 @@ async function main(): Promise<void> {
       console.log(`cpu:          ${cpuLine}`);
       const step = steps[0];
       if (step) console.log(`cpu at ${FIXED_RATE} fps: per frame from the window's start until its backlog drained: ${describeCpu(step.cpuMsPerFrame)}`);
+      if (step) console.log(`model worker: ${describeModelLoad(step.modelLoad)}`);
       const workload = await db.workload();
       console.log(`workload:     ${workload.detectionsPerFrame.toFixed(1)} detections stored and ${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`);
       return;
@@ -543,6 +591,7 @@ async function main(): Promise<void> {
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
     console.log(`cpu:          ${cpuLine}`);
     if (best) console.log(`cpu at ${best.rate.toFixed(1)} fps (the sustained step), per frame from its window's start until its backlog drained: ${describeCpu(best.cpuMsPerFrame)}`);
+    if (best) console.log(`model worker: during the sustained step ${describeModelLoad(best.modelLoad)}`);
     if (ceiling) {
       console.log(
         `ceiling:      ${ceiling.fps.toFixed(1)} frames/s = ${os.availableParallelism()} cores ÷ (the model's ${((modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2).toFixed(1)} ms + ` +

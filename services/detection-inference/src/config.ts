@@ -26,10 +26,13 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   ARGUS_INFER_CAMERAS_PER_PARTITION: z.coerce.number().int().min(1).max(64).default(6),
   /**
    * Frames of a camera scored ahead of the one whose results are being written: the model works on
-   * them meanwhile instead of waiting for the writes. Each camera's results are still written, and
-   * its alerts decided, one frame at a time in order. 0 turns it off.
+   * them meanwhile instead of waiting for the writes. At most ARGUS_INFER_BATCH_MAX frames are read
+   * ahead at once over all cameras. Each camera's results are still written, and its alerts
+   * decided, one frame at a time in order. 0 turns it off.
    */
-  ARGUS_INFER_READ_AHEAD: z.coerce.number().int().min(0).max(16).default(2),
+  ARGUS_INFER_READ_AHEAD: z.coerce.number().int().min(0).max(64).default(6),
+  /** How often the model worker's load (frames, batch size, busy share) is logged at info; 0: never. */
+  ARGUS_INFER_STATS_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** ONNX Runtime intra-op threads of the inference worker. */
   ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   /**

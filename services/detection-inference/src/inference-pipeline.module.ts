@@ -39,6 +39,7 @@ export class InferencePipelineModule {
               concurrency: config.ARGUS_INFER_CONCURRENCY,
               camerasPerPartition: config.ARGUS_INFER_CAMERAS_PER_PARTITION,
               readAheadPerCamera: config.ARGUS_INFER_READ_AHEAD,
+              statsIntervalMs: config.ARGUS_INFER_STATS_INTERVAL_MS,
               threads: config.ARGUS_INFER_THREADS,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
               linePolicyTtlMs: config.ARGUS_INFER_LINE_POLICY_TTL_MS,

@@ -60,6 +60,8 @@ export interface InferencePipelineSettings {
   readonly instanceId: string;
   readonly groupId?: string;
   readonly retry?: RetryOptions;
+  /** How often the model worker's load is logged (info; nothing while idle). 0 or undefined: never. */
+  readonly statsIntervalMs?: number;
 }
 
 export interface InferencePipelineDependencies {
@@ -88,6 +90,7 @@ export class InferencePipeline {
   readonly registrar: ShippedModelsRegistrar;
   readonly topics: PipelineTopics;
   private subscriptions: Subscription[] = [];
+  private statsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: InferencePipelineDependencies) {
     const { bus, store, db, logger, settings } = deps;
@@ -118,6 +121,8 @@ export class InferencePipeline {
       scorer: this.collector,
       // Read-ahead keeps what it started for this many frames: every camera in flight, a few ahead each.
       readAheadCapacity: Math.max(16, 2 * settings.concurrency * (settings.camerasPerPartition ?? 1) * (settings.readAheadPerCamera ?? 0)),
+      // One batch ahead keeps the model busy (one fast camera: its next frames fill the batch).
+      readAheadLimit: settings.batchMax,
       bus,
       topics: { detectionsProduced: this.topics.detectionsProduced, alertRaised: this.topics.alertRaised },
     });
@@ -144,11 +149,40 @@ export class InferencePipeline {
       // Promotions first: a switch is never missed between reading the pointers and consuming frames.
       this.subscriptions.push(await promotions.subscribe(), await frames.subscribe());
     }
+    if (settings.statsIntervalMs && !this.statsTimer) {
+      this.collector.takeStats(); // count from now
+      this.statsTimer = setInterval(() => this.logModelLoad(), settings.statsIntervalMs);
+      this.statsTimer.unref();
+    }
     return report;
+  }
+
+  /**
+   * The model worker's load since the last line: busy near 100% with frames queued at each batch
+   * start means frames arrive faster than the model scores them (add members or a GPU); busy far
+   * below with small batches means the model waits for frames (Kafka, S3 or the writes).
+   */
+  private logModelLoad(): void {
+    const s = this.collector.takeStats();
+    if (s.batches === 0) return;
+    const busyPercent = Math.round((100 * s.busyMs) / s.elapsedMs);
+    this.deps.logger.info(
+      {
+        windowMs: Math.round(s.elapsedMs),
+        frames: s.items,
+        batches: s.batches,
+        framesPerBatch: Number((s.items / s.batches).toFixed(2)),
+        modelBusyPercent: busyPercent,
+        queuedAtBatchStart: Number((s.waitingAtStart / s.batches).toFixed(2)),
+      },
+      `model worker: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%`,
+    );
   }
 
   /** Stops consuming (in-flight frames finish and are committed), then the model runtime. */
   async stop(): Promise<void> {
+    clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
     await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
     this.subscriptions = [];
     await this.runtime.close();

@@ -115,6 +115,30 @@ describe('FrameBatchCollector', () => {
     await expect(Promise.all([c.submit('c'), c.submit('d')])).resolves.toEqual(['c', 'd']);
   });
 
+  it('counts batches, items, the model\'s busy time and the queue at each batch start, then resets', async () => {
+    const release: Array<() => void> = [];
+    const c = new FrameBatchCollector<string, string>({
+      maxSize: 2,
+      maxWaitMs: 5,
+      timer,
+      process: (items) => new Promise((resolve) => release.push(() => resolve(items.map((item) => ({ ok: true as const, value: item }))))),
+    });
+    const results = ['a', 'b', 'c', 'd', 'e'].map((item) => c.submit(item)); // a+b run; c, d, e wait
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release.shift()?.(); // a+b done → c+d start with e waiting
+    await new Promise((resolve) => setImmediate(resolve));
+    release.shift()?.();
+    await Promise.all(results.slice(0, 4));
+    const stats = c.takeStats();
+    expect(stats).toMatchObject({ batches: 2, items: 4, waitingAtStart: 0 + 1 }); // a+b started with nothing behind them, c+d with e
+    expect(stats.busyMs).toBeGreaterThanOrEqual(15);
+    expect(stats.busyMs).toBeLessThanOrEqual(stats.elapsedMs);
+    expect(c.takeStats()).toMatchObject({ batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 });
+    timer.advance(5);
+    release.shift()?.();
+    await results[4];
+  });
+
   it('refuses nonsense sizes', () => {
     expect(() => collector(0, 10)).toThrow(RangeError);
     expect(() => collector(2, -1)).toThrow(RangeError);

@@ -22,6 +22,17 @@ export interface FrameBatchCollectorOptions<I, R> {
   readonly timer?: BatchTimer;
 }
 
+/** What the collector did since the previous `takeStats()` (or its creation). */
+export interface BatchStats {
+  readonly elapsedMs: number;
+  readonly batches: number;
+  readonly items: number;
+  /** Wall time a batch was running: the model's busy time. */
+  readonly busyMs: number;
+  /** Items already waiting when a batch started, summed over the batches (÷ batches: the queue the model had). */
+  readonly waitingAtStart: number;
+}
+
 interface Waiting<I, R> {
   readonly item: I;
   readonly resolve: (value: R) => void;
@@ -41,11 +52,20 @@ export class FrameBatchCollector<I, R> {
   private waitTimer: unknown = undefined;
   private waitExpired = false;
   private running = false;
+  private stats = { since: performance.now(), batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 };
 
   constructor(private readonly options: FrameBatchCollectorOptions<I, R>) {
     if (!Number.isInteger(options.maxSize) || options.maxSize < 1) throw new RangeError(`maxSize must be a positive integer, got ${options.maxSize}`);
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
     this.timer = options.timer ?? systemBatchTimer;
+  }
+
+  /** Counters since the previous call, then reset: how busy the model was and how full its batches. */
+  takeStats(): BatchStats {
+    const now = performance.now();
+    const { since, batches, items, busyMs, waitingAtStart } = this.stats;
+    this.stats = { since: now, batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 };
+    return { elapsedMs: now - since, batches, items, busyMs, waitingAtStart };
   }
 
   /** Items waiting for the next batch (not counting the running one). */
@@ -84,6 +104,8 @@ export class FrameBatchCollector<I, R> {
   }
 
   private async run(batch: Waiting<I, R>[]): Promise<void> {
+    const started = performance.now();
+    this.stats.waitingAtStart += this.waiting.length;
     try {
       const outcomes = await this.options.process(batch.map((w) => w.item));
       if (outcomes.length !== batch.length) {
@@ -98,6 +120,9 @@ export class FrameBatchCollector<I, R> {
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const waiting of batch) waiting.reject(failure);
     } finally {
+      this.stats.batches += 1;
+      this.stats.items += batch.length;
+      this.stats.busyMs += performance.now() - started;
       this.running = false;
       this.flushIfDue();
     }

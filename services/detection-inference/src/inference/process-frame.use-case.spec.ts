@@ -322,6 +322,26 @@ describe('ProcessFrameUseCase', () => {
       expect(calls[calls.length - 1]).toBe('frames.markFailed');
     });
 
+    it('reads no further ahead while readAheadLimit frames are being scored, in their turn or ahead', async () => {
+      const release: Array<() => void> = [];
+      const { deps } = harness();
+      const scorer = { submit: jest.fn(() => new Promise<ScoredFrame>((resolve) => release.push(() => resolve(scored)))) };
+      const useCase = new ProcessFrameUseCase({ ...deps, scorer, readAheadLimit: 2 });
+      const other = (n: number) => ({ ...event, frameId: `a6f0c6de-0b59-4f0f-9d1e-1f6a3c2b4d9${n}` });
+      const inTurn = useCase.execute(other(0));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // scoring in its turn: 1 of 2
+      useCase.hint(other(1)); // 2 of 2
+      useCase.hint(other(2)); // skipped: the model has a batch's worth
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(scorer.submit).toHaveBeenCalledTimes(2);
+      release.shift()?.();
+      await inTurn;
+      useCase.hint(other(2)); // room again
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(scorer.submit).toHaveBeenCalledTimes(3);
+      release.forEach((r) => r());
+    });
+
     it('drops the read-ahead score of a frame that was scored before (a redelivery reuses the stored result)', async () => {
       const { deps, useCase } = harness({ detections: { listForFrame: jest.fn(async () => [inference([scratch])]) }, alerts: { findForFrame: jest.fn(async () => []) } });
       useCase.hint(event);
