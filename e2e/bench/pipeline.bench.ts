@@ -189,7 +189,8 @@ function ceilingOf(step: StepResult, modelCpuMsPerFrame: number, modelFps: numbe
   const { kafka, s3proxy, postgres, driver } = step.cpuMsPerFrame;
   if (kafka === undefined || s3proxy === undefined || postgres === undefined || driver === undefined) return undefined;
   const fixedMs = kafka + s3proxy + postgres + driver;
-  const fps = (1000 * os.availableParallelism()) / (modelCpuMsPerFrame + fixedMs);
+  // Nor faster than the model itself (with fewer ORT threads than cores, its wall time binds first).
+  const fps = Math.min(modelFps, (1000 * os.availableParallelism()) / (modelCpuMsPerFrame + fixedMs));
   return { fps, ratio: fps / modelFps, fixedMs };
 }
 
@@ -594,7 +595,7 @@ async function main(): Promise<void> {
     if (best) console.log(`model worker: during the sustained step ${describeModelLoad(best.modelLoad)}`);
     if (ceiling) {
       console.log(
-        `ceiling:      ${ceiling.fps.toFixed(1)} frames/s = ${os.availableParallelism()} cores ÷ (the model's ${((modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2).toFixed(1)} ms + ` +
+        `ceiling:      ${ceiling.fps.toFixed(1)} frames/s = the lower of model_fps and ${os.availableParallelism()} cores ÷ (the model's ${((modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2).toFixed(1)} ms + ` +
           `Kafka, S3Proxy, Postgres and the driver's ${ceiling.fixedMs.toFixed(1)} ms of CPU per frame): the rate if both services cost nothing beyond the model; ` +
           `ratio at that ceiling ${ceiling.ratio.toFixed(3)}, the pipeline reached ${(pipelineFps / ceiling.fps).toFixed(3)} of it`,
       );
