@@ -5,7 +5,7 @@ import { describeIssues } from './invalid-message.error';
 import { decodeMessage } from './message.codec';
 import { decodeHeaders, type RawHeaders } from './message.headers';
 import type { MessageTracer } from './message.tracer';
-import type { MessageHandler, MessageMetadata, ReadAhead } from './message-bus.port';
+import type { HintMetadata, MessageHandler, MessageMetadata, ReadAhead } from './message-bus.port';
 import type { MessagingLogger } from './messaging-logger.port';
 import type { RetryPolicy } from './retry.policy';
 
@@ -72,8 +72,8 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
 
   async process(record: InboundRecord, signal: AbortSignal): Promise<ProcessOutcome> {
     const { topic, groupId, handler, retry, sleep, logger, tracer } = this.options;
-    const headers = Object.freeze(decodeHeaders(record.headers));
-    const key = record.key === null ? null : record.key.toString();
+    const place = this.placeOf(record);
+    const { headers, key } = place;
     const where = { topic: record.topic, partition: record.partition, offset: record.offset, groupId };
     const attributes = {
       'messaging.destination.name': record.topic,
@@ -93,7 +93,7 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
       }
 
       for (let attempt = 1; ; attempt += 1) {
-        const metadata: MessageMetadata = { topic: record.topic, partition: record.partition, offset: record.offset, key, headers, attempt, groupId };
+        const metadata: MessageMetadata = { ...place, attempt };
         try {
           await handler(decoded.message, metadata);
           return 'handled';
@@ -125,12 +125,17 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
     if (!readAhead) return;
     const decoded = decodeMessage(topic, record.value);
     if (!decoded.ok) return; // its turn dead-letters it
-    const key = record.key === null ? null : record.key.toString();
     try {
-      readAhead.hint(decoded.message, { topic: record.topic, partition: record.partition, offset: record.offset, key, headers: Object.freeze(decodeHeaders(record.headers)), groupId });
+      readAhead.hint(decoded.message, this.placeOf(record));
     } catch (error) {
       logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, groupId, err: error }, 'read-ahead hint failed: ignored (the handler runs in its turn)');
     }
+  }
+
+  /** Where a record sits, as handlers and hints see it (key and headers decoded). */
+  private placeOf(record: InboundRecord): HintMetadata {
+    const key = record.key === null ? null : record.key.toString();
+    return { topic: record.topic, partition: record.partition, offset: record.offset, key, headers: Object.freeze(decodeHeaders(record.headers)), groupId: this.options.groupId };
   }
 
   private async deadLetter(
