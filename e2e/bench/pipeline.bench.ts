@@ -73,9 +73,6 @@ interface StepResult {
   readonly processedFps: number;
   readonly lagAtEnd: number;
   readonly sustained: boolean;
-  /** When the window started and when its backlog had drained (epoch ms). */
-  readonly startedAt: number;
-  readonly drainedAt: number;
   /** detection-inference's model worker over the same span (its 2 s load lines). */
   readonly modelLoad: ReturnType<typeof modelLoadBetween>;
   /** CPU per frame of each process from the window's start until its backlog drained (ms). */
@@ -484,8 +481,6 @@ async function main(): Promise<void> {
         processedFps: processed / d.elapsed,
         lagAtEnd,
         sustained,
-        startedAt: d.startedAt,
-        drainedAt: Date.now(),
         modelLoad: modelLoadBetween(inference, d.startedAt, Date.now()),
         cpuMsPerFrame: cpuMsPerFrameBetween(d.cpuAtWindowStart, cpuNow(), d.accepted.length),
       };
@@ -522,14 +517,7 @@ async function main(): Promise<void> {
     const pipelineFps = best ? best.acceptedFps : 0;
     const ladderFrames = steps.reduce((n, step) => n + step.accepted, 0);
     const cpuAtEnd = cpuNow();
-    const cpuPerFrame = (name: keyof typeof cpuAtStart) => {
-      const [before, after] = [cpuAtStart[name], cpuAtEnd[name]];
-      return before === undefined || after === undefined || ladderFrames === 0 ? 'n/a' : `${((1000 * (after - before)) / ladderFrames).toFixed(1)} ms`;
-    };
-    const cpuLine =
-      `per frame over the ladder's ${ladderFrames} frames: camera-ingest ${cpuPerFrame('ingest')}, detection-inference ${cpuPerFrame('inference')}, ` +
-      `Kafka ${cpuPerFrame('kafka')}, S3Proxy ${cpuPerFrame('s3proxy')}, Postgres ${cpuPerFrame('postgres')}, the driver (this process) ${cpuPerFrame('driver')}; ` +
-      `the whole machine ${cpuPerFrame('machine')} (idle moments between steps included)`;
+    const cpuLine = `per frame over the ladder's ${ladderFrames} frames: ${describeCpu(cpuMsPerFrameBetween(cpuAtStart, cpuAtEnd, ladderFrames))} (idle moments between steps included)`;
     const loadAtEnd = loadAverage();
 
     if (FIXED_RATE !== undefined) {
@@ -572,7 +560,8 @@ async function main(): Promise<void> {
     const modelAfter = await measureModelFps(modelDir, modelBatchDir);
     const modelFpsAfter = modelAfter.fps;
     const modelFps = (modelFpsBefore + modelFpsAfter) / 2;
-    const ceiling = best ? ceilingOf(best, (modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2, modelFps) : undefined;
+    const modelCpuMsPerFrame = (modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2;
+    const ceiling = best ? ceilingOf(best, modelCpuMsPerFrame, modelFps) : undefined;
 
     const row = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : 11)).join(' ');
     console.log('');
@@ -595,7 +584,7 @@ async function main(): Promise<void> {
     if (best) console.log(`model worker: during the sustained step ${describeModelLoad(best.modelLoad)}`);
     if (ceiling) {
       console.log(
-        `ceiling:      ${ceiling.fps.toFixed(1)} frames/s = the lower of model_fps and ${os.availableParallelism()} cores ÷ (the model's ${((modelBefore.cpuMsPerFrame + modelAfter.cpuMsPerFrame) / 2).toFixed(1)} ms + ` +
+        `ceiling:      ${ceiling.fps.toFixed(1)} frames/s = the lower of model_fps and ${os.availableParallelism()} cores ÷ (the model's ${modelCpuMsPerFrame.toFixed(1)} ms + ` +
           `Kafka, S3Proxy, Postgres and the driver's ${ceiling.fixedMs.toFixed(1)} ms of CPU per frame): the rate if both services cost nothing beyond the model; ` +
           `ratio at that ceiling ${ceiling.ratio.toFixed(3)}, the pipeline reached ${(pipelineFps / ceiling.fps).toFixed(3)} of it`,
       );
