@@ -36,6 +36,12 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   /** ONNX Runtime intra-op threads of the inference worker. */
   ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   /**
+   * V8's heap growing factor for this process, in percent above the live heap after a full GC.
+   * 100 (default) keeps the model worker out of back-to-back full GCs (V8's own choice for it is
+   * 10%: see libs/vision's model-heap.ts); 0 leaves it to V8.
+   */
+  ARGUS_INFER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  /**
    * How long a line's production pointer read from Postgres is trusted. 0 (default): read at every
    * batch start, so every frame whose batch starts after a promotion committed uses the new version.
    */

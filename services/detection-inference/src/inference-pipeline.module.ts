@@ -41,6 +41,7 @@ export class InferencePipelineModule {
               readAheadPerCamera: config.ARGUS_INFER_READ_AHEAD,
               statsIntervalMs: config.ARGUS_INFER_STATS_INTERVAL_MS,
               threads: config.ARGUS_INFER_THREADS,
+              heapGrowingPercent: config.ARGUS_INFER_HEAP_GROWING_PERCENT,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,
               linePolicyTtlMs: config.ARGUS_INFER_LINE_POLICY_TTL_MS,
               modelCacheDir: config.ARGUS_MODEL_CACHE_DIR,

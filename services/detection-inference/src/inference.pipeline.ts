@@ -51,6 +51,8 @@ export interface InferencePipelineSettings {
   /** Frames of a camera scored ahead of the one being written (default 0: none). */
   readonly readAheadPerCamera?: number;
   readonly threads: number;
+  /** V8's heap growing factor in percent (see WorkerDetectorRuntimeOptions); default 100. */
+  readonly heapGrowingPercent?: number;
   readonly pointerTtlMs: number;
   /** How long a line's alert rules and settings are reused (default 2000 ms; 0: read per frame). */
   readonly linePolicyTtlMs?: number;
@@ -99,7 +101,12 @@ export class InferencePipeline {
     const lines = new LineRepository(db);
     this.runtime =
       deps.runtime ??
-      new WorkerDetectorRuntimeAdapter({ packages: new ModelPackageCache(store, settings.modelCacheDir), threads: settings.threads, logger });
+      new WorkerDetectorRuntimeAdapter({
+        packages: new ModelPackageCache(store, settings.modelCacheDir),
+        threads: settings.threads,
+        ...(settings.heapGrowingPercent === undefined ? {} : { heapGrowingPercent: settings.heapGrowingPercent }),
+        logger,
+      });
     this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
     const processor = new FrameBatchProcessor(this.catalog, this.runtime);
     this.collector = new FrameBatchCollector({ maxSize: settings.batchMax, maxWaitMs: settings.batchWaitMs, process: (items) => processor.process(items) });

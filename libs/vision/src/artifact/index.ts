@@ -8,3 +8,4 @@ export * from './model-package.builder';
 export * from './detector.runner';
 export * from './model.evaluator';
 export * from './model.benchmark';
+export * from './model-heap';

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { MessagingLogger } from '@argus/messaging';
+import { DEFAULT_MODEL_HEAP_GROWING_PERCENT, setHeapGrowingPercent } from '@argus/vision';
 import type { ModelPackageCache } from '../models/model-package.cache';
 import type { DetectorBatchOutput, DetectorInput, DetectorRuntime, RuntimeModel } from './detector-runtime.port';
 import type { InferenceWorkerData, InferenceWorkerRequest, InferenceWorkerResponse } from './inference-worker.protocol';
@@ -17,6 +18,11 @@ export interface WorkerDetectorRuntimeOptions {
   readonly packages: ModelPackageCache;
   /** ONNX Runtime intra-op threads per session. */
   readonly threads: number;
+  /**
+   * V8's heap growing factor in percent, set for this process before the worker starts (default
+   * DEFAULT_MODEL_HEAP_GROWING_PERCENT; 0: V8's own, which makes the worker GC-bound: see model-heap.ts).
+   */
+  readonly heapGrowingPercent?: number;
   readonly logger: MessagingLogger;
 }
 
@@ -87,6 +93,7 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
   }
 
   private spawn(): Worker {
+    setHeapGrowingPercent(this.options.heapGrowingPercent ?? DEFAULT_MODEL_HEAP_GROWING_PERCENT);
     const workerData: InferenceWorkerData = { threads: this.options.threads };
     const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { ...workerData, entry: workerEntry() } });
     worker.unref();
