@@ -31,6 +31,7 @@ import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import {
   createFactorySurfaceGenerator,
   createPcbBoardGenerator,
+  DEFAULT_MODEL_HEAP_GROWING_PERCENT,
   encodeImage,
   type RawImage,
   type SyntheticGenerator,
@@ -50,6 +51,8 @@ const TOKEN = `bench-camera-token-${run}`;
 const GROUP = `detection-inference-bench-${run}`;
 const BATCH_MAX = Number(process.env['ARGUS_INFER_BATCH_MAX'] ?? 6);
 const THREADS = Number(process.env['ARGUS_INFER_THREADS'] ?? 2);
+/** V8's heap growing factor the model runs with, in percent (detection-inference's and model-throughput.ts's default). */
+const HEAP_GROWING_PERCENT = Number(process.env['ARGUS_INFER_HEAP_GROWING_PERCENT'] ?? DEFAULT_MODEL_HEAP_GROWING_PERCENT);
 /** The PCB line's AOI cameras (BENCH_CAMERAS): each camera's frames are scored one at a time, in order. */
 const CAMERA_COUNT = Number(process.env['BENCH_CAMERAS'] ?? 6);
 const WINDOW_S = Number(process.env['BENCH_WINDOW_S'] ?? 15);
@@ -320,7 +323,7 @@ async function main(): Promise<void> {
     }
     const modelDir = choice.modelDir ?? path.join(modelsDir, builtName as string);
     const modelName = (JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string });
-    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads`);
+    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads, V8 heap growing ${HEAP_GROWING_PERCENT}%`);
 
     const lineId = choice.feed === 'pcb' ? 'pcb-1' : 'factory-1';
     // A PCB line's cameras see one board design, the one its golden template shows: the frames are
