@@ -248,14 +248,29 @@ function stallSummary(services: readonly ServiceProcess[], from: readonly number
  * detection-inference's model-worker lines (ARGUS_INFER_STATS_INTERVAL_MS) logged between two
  * instants: the model's busy share and batch figures over that span, or undefined if none.
  */
-function modelLoadBetween(inference: ServiceProcess, fromMs: number, toMs: number): { busyPercent: number; framesPerBatch: number; queued: number } | undefined {
+function modelLoadBetween(
+  inference: ServiceProcess,
+  fromMs: number,
+  toMs: number,
+): { busyPercent: number; framesPerBatch: number; queued: number; gcPausePercent: number; fullGcsPerMinute: number } | undefined {
   let windowMs = 0;
   let busyMs = 0;
   let frames = 0;
   let batches = 0;
   let queued = 0;
+  let gcPauseMs = 0;
+  let fullGcs = 0;
   for (const line of inference.stdout) {
-    let entry: { time?: string; windowMs?: number; modelBusyPercent?: number; frames?: number; batches?: number; queuedAtBatchStart?: number };
+    let entry: {
+      time?: string;
+      windowMs?: number;
+      modelBusyPercent?: number;
+      frames?: number;
+      batches?: number;
+      queuedAtBatchStart?: number;
+      workerGcPausePercent?: number;
+      workerFullGcs?: number;
+    };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -269,14 +284,25 @@ function modelLoadBetween(inference: ServiceProcess, fromMs: number, toMs: numbe
     frames += entry.frames ?? 0;
     batches += entry.batches ?? 0;
     queued += (entry.queuedAtBatchStart ?? 0) * (entry.batches ?? 0);
+    gcPauseMs += ((entry.workerGcPausePercent ?? 0) / 100) * entry.windowMs;
+    fullGcs += entry.workerFullGcs ?? 0;
   }
   if (windowMs === 0 || batches === 0) return undefined;
-  return { busyPercent: (100 * busyMs) / windowMs, framesPerBatch: frames / batches, queued: queued / batches };
+  return {
+    busyPercent: (100 * busyMs) / windowMs,
+    framesPerBatch: frames / batches,
+    queued: queued / batches,
+    gcPausePercent: (100 * gcPauseMs) / windowMs,
+    fullGcsPerMinute: (60_000 * fullGcs) / windowMs,
+  };
 }
 
 function describeModelLoad(load: ReturnType<typeof modelLoadBetween>): string {
   if (!load) return 'n/a (no load lines from detection-inference)';
-  return `busy ${load.busyPercent.toFixed(0)}% of the time, ${load.framesPerBatch.toFixed(1)} frames per batch, ${load.queued.toFixed(1)} frames queued at each batch start`;
+  return (
+    `busy ${load.busyPercent.toFixed(0)}% of the time, ${load.framesPerBatch.toFixed(1)} frames per batch, ${load.queued.toFixed(1)} frames queued at each batch start; ` +
+    `its thread paused ${load.gcPausePercent.toFixed(1)}% of the time for GC, ${load.fullGcsPerMinute.toFixed(0)} full GCs a minute`
+  );
 }
 
 /** SIGTERM to the services still running, SIGKILL after 30 s. */

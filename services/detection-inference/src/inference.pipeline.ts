@@ -167,12 +167,16 @@ export class InferencePipeline {
   /**
    * The model worker's load since the last line: busy near 100% with frames queued at each batch
    * start means frames arrive faster than the model scores them (add members or a GPU); busy far
-   * below with small batches means the model waits for frames (Kafka, S3 or the writes).
+   * below with small batches means the model waits for frames (Kafka, S3 or the writes). Full GCs
+   * of the worker several times a second mean its heap limit is too tight
+   * (ARGUS_INFER_HEAP_GROWING_PERCENT).
    */
   private logModelLoad(): void {
     const s = this.collector.takeStats();
+    const gc = this.runtime.takeGcStats?.();
     if (s.batches === 0) return;
     const busyPercent = Math.round((100 * s.busyMs) / s.elapsedMs);
+    const gcPausePercent = gc ? Number(((100 * gc.pauseMs) / s.elapsedMs).toFixed(1)) : undefined;
     this.deps.logger.info(
       {
         windowMs: Math.round(s.elapsedMs),
@@ -181,8 +185,10 @@ export class InferencePipeline {
         framesPerBatch: Number((s.items / s.batches).toFixed(2)),
         modelBusyPercent: busyPercent,
         queuedAtBatchStart: Number((s.waitingAtStart / s.batches).toFixed(2)),
+        ...(gc ? { workerGcPausePercent: gcPausePercent, workerFullGcs: gc.fullGcs } : {}),
       },
-      `model worker: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%`,
+      `model worker: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%` +
+        (gc ? `, GC pauses ${gcPausePercent}% (${gc.fullGcs} full)` : ''),
     );
   }
 

@@ -1,4 +1,5 @@
 import type { Detection } from '@argus/contracts';
+import type { GcStats } from './gc-account';
 
 /** The model version a runtime loads: its registry id and where its package lives in the object store. */
 export interface RuntimeModel {
@@ -27,6 +28,8 @@ export interface DetectorBatchOutput {
   readonly outputs: readonly DetectorOutput[];
   /** Wall time of the whole batch in the runtime (decode, model, post-processing). */
   readonly batchMs: number;
+  /** The runtime thread's garbage collection since its previous batch (when it runs in a thread of its own). */
+  readonly gc?: GcStats;
 }
 
 /**
@@ -39,5 +42,7 @@ export interface DetectorRuntime {
   unload(modelId: string): Promise<void>;
   /** The versions currently loaded. */
   loadedModelIds(): readonly string[];
+  /** The runtime thread's garbage collection since the previous call (runtimes in a thread of their own). */
+  takeGcStats?(): GcStats;
   close(): Promise<void>;
 }

@@ -4,12 +4,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DetectorRunner, folderPackageFiles, loadModelPackage } from '@argus/vision';
 import type { DetectorOutput } from './detector-runtime.port';
+import { GcAccount } from './gc-account';
 import type { InferenceWorkerData, InferenceWorkerRequest, InferenceWorkerResponse } from './inference-worker.protocol';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker must run in a worker thread');
 const { threads } = workerData as InferenceWorkerData;
 const runners = new Map<string, Promise<DetectorRunner>>();
+/** This thread's GC, reported with every batch (the main thread logs it with the model's load). */
+const gc = new GcAccount();
 
 async function handle(request: InferenceWorkerRequest): Promise<InferenceWorkerResponse> {
   switch (request.type) {
@@ -34,7 +37,7 @@ async function handle(request: InferenceWorkerRequest): Promise<InferenceWorkerR
         if (failure !== undefined || size === undefined) return { ok: false, reason: failure ?? 'the image could not be prepared' };
         return { ok: true, detections: result.detections[index] ?? [], width: size.width, height: size.height };
       });
-      return { id: request.id, ok: true, result: { outputs, batchMs: performance.now() - started } };
+      return { id: request.id, ok: true, result: { outputs, batchMs: performance.now() - started, gc: gc.take() } };
     }
     case 'unload': {
       const runner = runners.get(request.modelId);

@@ -4,6 +4,7 @@ import type { MessagingLogger } from '@argus/messaging';
 import { DEFAULT_MODEL_HEAP_GROWING_PERCENT, setHeapGrowingPercent } from '@argus/vision';
 import type { ModelPackageCache } from '../models/model-package.cache';
 import type { DetectorBatchOutput, DetectorInput, DetectorRuntime, RuntimeModel } from './detector-runtime.port';
+import { addGcStats, type GcStats } from './gc-account';
 import type { InferenceWorkerData, InferenceWorkerRequest, InferenceWorkerResponse } from './inference-worker.protocol';
 
 /** Distributive Omit: keeps the request union a union. */
@@ -39,6 +40,8 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
   /** Models loaded in the current worker (or loading). */
   private readonly loaded = new Map<string, Promise<void>>();
   private closed = false;
+  /** The worker's GC as its batches reported it, since the last takeGcStats(). */
+  private gc: GcStats = { pauseMs: 0, fullGcs: 0 };
 
   constructor(private readonly options: WorkerDetectorRuntimeOptions) {}
 
@@ -61,7 +64,9 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
   async detect(model: RuntimeModel, inputs: readonly DetectorInput[]): Promise<DetectorBatchOutput> {
     await this.load(model);
     const response = await this.call({ type: 'detect', modelId: model.id, inputs });
-    return response.result as DetectorBatchOutput;
+    const output = response.result as DetectorBatchOutput;
+    if (output.gc) this.gc = addGcStats(this.gc, output.gc);
+    return output;
   }
 
   async unload(modelId: string): Promise<void> {
@@ -72,6 +77,12 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
 
   loadedModelIds(): readonly string[] {
     return [...this.loaded.keys()];
+  }
+
+  takeGcStats(): GcStats {
+    const stats = this.gc;
+    this.gc = { pauseMs: 0, fullGcs: 0 };
+    return stats;
   }
 
   async close(): Promise<void> {
