@@ -28,8 +28,6 @@ export interface DetectorBatchOutput {
   readonly outputs: readonly DetectorOutput[];
   /** Wall time of the whole batch in the runtime (decode, model, post-processing). */
   readonly batchMs: number;
-  /** The runtime thread's garbage collection since its previous batch (when it runs in a thread of its own). */
-  readonly gc?: GcStats;
 }
 
 /**

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_HEAP_GROWING_PERCENT, setHeapGrowingPercent } from '@argu
 import type { ModelPackageCache } from '../models/model-package.cache';
 import type { DetectorBatchOutput, DetectorInput, DetectorRuntime, RuntimeModel } from './detector-runtime.port';
 import { addGcStats, type GcStats } from './gc-account';
-import type { InferenceWorkerData, InferenceWorkerRequest, InferenceWorkerResponse } from './inference-worker.protocol';
+import type { InferenceWorkerData, InferenceWorkerRequest, InferenceWorkerResponse, WorkerBatchOutput } from './inference-worker.protocol';
 
 /** Distributive Omit: keeps the request union a union. */
 type WorkerCall = InferenceWorkerRequest extends infer R ? (R extends InferenceWorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -64,8 +64,8 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
   async detect(model: RuntimeModel, inputs: readonly DetectorInput[]): Promise<DetectorBatchOutput> {
     await this.load(model);
     const response = await this.call({ type: 'detect', modelId: model.id, inputs });
-    const output = response.result as DetectorBatchOutput;
-    if (output.gc) this.gc = addGcStats(this.gc, output.gc);
+    const output = response.result as WorkerBatchOutput;
+    this.gc = addGcStats(this.gc, output.gc);
     return output;
   }
 
