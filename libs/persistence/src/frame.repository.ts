@@ -113,12 +113,15 @@ export class FrameRepository {
 
   /**
    * The frame with this id if it holds this content from this camera: ingest's "sent before?"
-   * check, by primary key (ingest derives the id from line, camera and content hash). Looking up by
-   * content instead let the planner scan all the camera's frames while the table had no statistics.
+   * check, by primary key (ingest derives the id from line, camera and content hash). The statement
+   * names the id alone and the rest is compared here: with all four columns in the WHERE clause
+   * and no statistics yet, the planner chose ix_frame_line_ingested on line_id and filtered every
+   * frame of the line (0.34 ms of Postgres CPU per upload at 3,200 frames, growing with the table).
+   * Looking up by content instead let it scan all the camera's frames in the same way.
    */
   async findIngested(frameId: string, lineId: string, cameraId: string, sha256: string): Promise<Frame | null> {
-    const rows = await hotRows<FrameRow>(this.db, FIND_INGESTED, [frameId, lineId, cameraId, sha256]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    const [row] = await hotRows<FrameRow>(this.db, FIND_FRAME_BY_ID, [frameId]);
+    return row && row.line_id === lineId && row.camera_id === cameraId && row.sha256 === sha256 ? fromRow(row) : null;
   }
 
   /** The camera's frames, newest capture first. */
@@ -204,10 +207,9 @@ const RECORD_INGESTED = hotStatement(
    ON CONFLICT (camera_id, line_id, sha256) DO NOTHING
    RETURNING ${FRAME_COLUMNS}`,
 );
-const FIND_INGESTED = hotStatement(
-  'frame_find_ingested',
-  `SELECT ${FRAME_COLUMNS} FROM frame WHERE id = $1 AND line_id = $2 AND camera_id = $3 AND sha256 = $4`,
-);
+/** By primary key only, whatever the table's statistics say (exported for the test that holds this plan). */
+export const FIND_FRAME_BY_ID_SQL = `SELECT ${FRAME_COLUMNS} FROM frame WHERE id = $1`;
+const FIND_FRAME_BY_ID = hotStatement('frame_find_by_id', FIND_FRAME_BY_ID_SQL);
 const MARK_PROCESSED_MANY = hotStatement(
   'frame_mark_processed_many',
   `UPDATE frame SET status = 'processed', failure_reason = NULL WHERE id = ANY($1::uuid[]) RETURNING id`,
