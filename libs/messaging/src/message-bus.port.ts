@@ -76,6 +76,15 @@ export interface SubscribeOptions<T extends TopicContract> {
    * `keysInFlightPerPartition` 1.
    */
   readonly readAhead?: ReadAhead<MessageOf<T>>;
+  /**
+   * Told this member's partitions of the topic each time the group assigns them (Kafka: after every
+   * group join, before anything of the new assignment is handled). A handler that keeps state per
+   * key learns here that keys may have moved: state from before may be stale, since another member
+   * may have handled those keys meanwhile. A callback that throws is logged and ignored. Adapters
+   * that do not pin partitions to members never call it: the in-memory one hands each message to
+   * any free member of the group.
+   */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
 }
 
 export interface ReadAhead<M> {

@@ -36,6 +36,9 @@ export const CAMERA_HISTORY_SQL = `SELECT w.n, h.*
 
 const CAMERA_HISTORY = hotStatement('camera_alert_history', CAMERA_HISTORY_SQL);
 
+/** Alerts a window answers at most when its caller names no limit (the oldest first). */
+export const DEFAULT_ALERT_HISTORY_LIMIT = 1000;
+
 /** CAMERA_HISTORY_SQL's parameters for these windows. */
 export function cameraHistoryParams(windows: readonly AlertHistoryWindow[]): [string] {
   return [
@@ -47,7 +50,7 @@ export function cameraHistoryParams(windows: readonly AlertHistoryWindow[]): [st
         from_at: w.from.toISOString(),
         to_at: w.to.toISOString(),
         exclude_frame_id: w.excludeFrameId ?? null,
-        max_rows: Math.min(Math.max(w.limit ?? 1000, 1), 10_000),
+        max_rows: Math.min(Math.max(w.limit ?? DEFAULT_ALERT_HISTORY_LIMIT, 1), 10_000),
       })),
     ),
   ];

@@ -29,7 +29,7 @@ import {
   type ThrowawayDatabase,
 } from '@argus/persistence';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { encodeImage, folderPackageFiles, SeededRandom } from '@argus/vision';
+import { encodeImage, folderPackageFiles, type RawImage, SeededRandom } from '@argus/vision';
 import { InferencePipeline, type PipelineTopics } from './inference.pipeline';
 import { writeRandomModelPackage } from './testing/random-model.fixture';
 import { waitFor } from '@argus/platform/testing';
@@ -38,6 +38,8 @@ jest.setTimeout(120_000);
 
 const run = randomBytes(4).toString('hex');
 const lineId = `line-${run}`;
+/** A line whose alerts are deduplicated (the other line alerts on every frame). */
+const dedupLineId = `line-${run}-dedup`;
 const modelName = `tiny-${run}`;
 const topics: PipelineTopics = {
   frameIngested: { ...Topics.frameIngested, name: `inspection.frame-t${run}.ingested.v1` },
@@ -56,11 +58,15 @@ const quiet: MessagingLogger = {
   error: (obj, msg) => void logged.push({ level: 'error', msg, obj }),
 };
 
-async function noisePng(seed: number, width = 64, height = 48): Promise<Buffer> {
+function noisePixels(seed: number, width = 64, height = 48): RawImage {
   const random = new SeededRandom(seed);
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(random.next() * 256);
-  return encodeImage({ data, width, height, channels: 1 }, 'png');
+  return { data, width, height, channels: 1 };
+}
+
+function noisePng(seed: number, width = 64, height = 48): Promise<Buffer> {
+  return encodeImage(noisePixels(seed, width, height), 'png');
 }
 
 describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
@@ -80,18 +86,19 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
   const detectionsOf = (frameId: string) => new DetectionRepository(db.dataSource).listForFrame(frameId);
 
   /** What camera-ingest does: store the bytes, record the frame, publish frame-ingested. */
-  async function ingest(cameraId: string, bytes: Buffer, options: { store?: boolean; capturedAt?: Date } = {}): Promise<FrameIngestedV1> {
+  async function ingest(cameraId: string, bytes: Buffer, options: { store?: boolean; capturedAt?: Date; lineId?: string } = {}): Promise<FrameIngestedV1> {
+    const { lineId: frameLineId = lineId } = options;
     const frameId = randomUUID();
-    const objectKey = `${lineId}/${cameraId}/${frameId}.png`;
+    const objectKey = `${frameLineId}/${cameraId}/${frameId}.png`;
     if (options.store ?? true) await store.put(objectKey, bytes, { contentType: 'image/png', size: bytes.length });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const capturedAt = options.capturedAt ?? new Date();
-    await frames().recordIngested({ id: frameId, lineId, cameraId, objectKey, contentType: 'image/png', width: 64, height: 48, byteSize: bytes.length, sha256, capturedAt });
+    await frames().recordIngested({ id: frameId, lineId: frameLineId, cameraId, objectKey, contentType: 'image/png', width: 64, height: 48, byteSize: bytes.length, sha256, capturedAt });
     const event: FrameIngestedV1 = {
       eventId: randomUUID(),
       occurredAt: new Date().toISOString(),
       frameId,
-      lineId,
+      lineId: frameLineId,
       cameraId,
       bucket: store.bucket,
       objectKey,
@@ -133,6 +140,10 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     const template = await noisePng(999);
     await store.put(templateKey, template, { contentType: 'image/png', size: template.length });
     await lines.setTemplate(lineId, { objectKey: templateKey, width: 64, height: 48 });
+    await lines.upsertLine({ id: dedupLineId, name: 'Integration line with a dedup window', settings: { modelName, dedupWindowSeconds: 60 } });
+    await lines.addCamera({ lineId: dedupLineId, id: 'cam-d', name: 'cam-d' });
+    await lines.setAlertRules(dedupLineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
+    await lines.setTemplate(dedupLineId, { objectKey: templateKey, width: 64, height: 48 });
 
     pipeline = new InferencePipeline({
       bus,
@@ -156,7 +167,8 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     const report = await pipeline.prepare();
     v1 = report?.registered[0]?.version.id as string;
     expect(report?.registered.map((r) => [r.version.name, r.version.version, r.created])).toEqual([[modelName, 'v1', true]]);
-    expect(report?.assigned).toEqual([{ lineId, modelVersionId: v1 }]);
+    expect(report?.assigned).toHaveLength(2);
+    expect(report?.assigned).toEqual(expect.arrayContaining([{ lineId, modelVersionId: v1 }, { lineId: dedupLineId, modelVersionId: v1 }]));
 
     await bus.subscribe(topics.detectionsProduced, { groupId: `obs-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void (produced.push(e), producedIds.push(e.eventId)) });
     await bus.subscribe(topics.alertRaised, { groupId: `obs-alerts-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void alerts.push(e) });
@@ -259,6 +271,27 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     } finally {
       detect.mockRestore();
     }
+  });
+
+  it("the same defects on a camera's next frames within the dedup window raise no second alert; the window is read from Postgres once, then held", async () => {
+    // The same pixels in three different files (PNG compression levels): the same detections each time.
+    const pixels = noisePixels(30);
+    const t = Date.now() - 10_000;
+    const sent: FrameIngestedV1[] = [];
+    pipeline.alertHistory.takeStats();
+    for (const [n, level] of [0, 1, 9].entries()) {
+      const bytes = await encodeImage(pixels, 'png', { pngCompressionLevel: level });
+      const frame = await ingest('cam-d', bytes, { lineId: dedupLineId, capturedAt: new Date(t + n * 1000) });
+      await processed(frame.frameId); // one after another, as a camera's frames come
+      sent.push(frame);
+    }
+    expect(new Set(sent.map((f) => f.sha256)).size).toBe(3);
+    const alertRows = new AlertRepository(db.dataSource);
+    const perFrame = await Promise.all(sent.map((f) => alertRows.findForFrame(f.frameId)));
+    expect(perFrame.map((a) => a.length)).toEqual([1, 0, 0]);
+    for (const frame of sent) expect((await detectionsOf(frame.frameId))[0]?.detections.length).toBeGreaterThan(0);
+    // On Kafka the member was told its partitions, so the camera's history stayed in memory.
+    expect(pipeline.alertHistory.takeStats()).toEqual({ hits: 2, loads: 1 });
   });
 
   it('redelivery of the same frame: no duplicate detections or alerts, the same event ids again', async () => {

@@ -10,6 +10,7 @@ import {
   ModelRegistryRepository,
 } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
+import { CameraAlertHistoryCache } from './alerting/camera-alert-history.cache';
 import { DEFAULT_LINE_POLICY_TTL_MS, LineAlertPolicyCache } from './alerting/line-alert-policy.cache';
 import { FrameBatchCollector } from './batching/frame-batch.collector';
 import { FrameBatchProcessor, type FrameToScore, type ScoredFrame } from './inference/frame-batch.processor';
@@ -88,6 +89,8 @@ export class InferencePipeline {
   readonly catalog: ProductionModelCatalog;
   readonly collector: FrameBatchCollector<FrameToScore, ScoredFrame>;
   readonly useCase: ProcessFrameUseCase;
+  /** The dedup window's alerts of this member's cameras, kept between partition assignments. */
+  readonly alertHistory: CameraAlertHistoryCache;
   readonly promotions: ModelPromotionService;
   readonly registrar: ShippedModelsRegistrar;
   readonly topics: PipelineTopics;
@@ -118,11 +121,12 @@ export class InferencePipeline {
       alerts: alertsRepo,
       alertHistory: new CameraAlertHistoryRepository(db),
     });
+    this.alertHistory = new CameraAlertHistoryCache({ alertsCapturedBetween: (...args) => batched.alertsCapturedBetween(...args) });
     this.useCase = new ProcessFrameUseCase({
       frames: { markProcessed: (frameId) => batched.markProcessed(frameId), markFailed: (frameId, reason) => frames.markFailed(frameId, reason) },
       detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => batched.saveForFrame(...args) },
       alerts: { raiseOnce: (input) => batched.raiseOnce(input), findForFrame: (frameId) => alertsRepo.findForFrame(frameId) },
-      alertHistory: { alertsCapturedBetween: (...args) => batched.alertsCapturedBetween(...args) },
+      alertHistory: this.alertHistory,
       lines: new LineAlertPolicyCache(lines, { ttlMs: settings.linePolicyTtlMs ?? DEFAULT_LINE_POLICY_TTL_MS }),
       images: new FrameImageSource(store),
       scorer: this.collector,
@@ -150,6 +154,8 @@ export class InferencePipeline {
         ...(settings.camerasPerPartition ? { camerasPerPartition: settings.camerasPerPartition } : {}),
         ...(settings.readAheadPerCamera ? { readAheadPerCamera: settings.readAheadPerCamera } : {}),
         retry: settings.retry ?? { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5_000 },
+        // Cameras may have moved between members: the alert histories held are dropped (and kept from then on).
+        onAssignment: () => this.alertHistory.reset(),
         ...(settings.groupId ? { groupId: settings.groupId } : {}),
       });
       const promotions = new ModelPromotedConsumer(bus, this.catalog, { instanceId: settings.instanceId, topic: this.topics.modelPromoted, logger });
@@ -174,6 +180,7 @@ export class InferencePipeline {
   private logModelLoad(): void {
     const s = this.collector.takeStats();
     const gc = this.runtime.takeGcStats?.();
+    const history = this.alertHistory.takeStats();
     if (s.batches === 0) return;
     const busyPercent = Math.round((100 * s.busyMs) / s.elapsedMs);
     const gcPausePercent = gc ? Number(((100 * gc.pauseMs) / s.elapsedMs).toFixed(1)) : undefined;
@@ -186,9 +193,12 @@ export class InferencePipeline {
         modelBusyPercent: busyPercent,
         queuedAtBatchStart: Number((s.waitingAtStart / s.batches).toFixed(2)),
         ...(gc ? { workerGcPausePercent: gcPausePercent, workerFullGcs: gc.fullGcs } : {}),
+        alertHistoryFromMemory: history.hits,
+        alertHistoryLoads: history.loads,
       },
       `model worker: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%` +
-        (gc ? `, GC pauses ${gcPausePercent}% (${gc.fullGcs} full)` : ''),
+        (gc ? `, GC pauses ${gcPausePercent}% (${gc.fullGcs} full)` : '') +
+        `; dedup histories: ${history.hits} from memory, ${history.loads} read`,
     );
   }
 

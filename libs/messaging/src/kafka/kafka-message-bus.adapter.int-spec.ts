@@ -21,17 +21,28 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     await harness.cleanup();
   });
 
-  it('splits partitions between two members of a group, and loses nothing when one leaves', async () => {
+  it('splits partitions between two members of a group, tells each its share (onAssignment), and loses nothing when one leaves', async () => {
     const topic = uniqueTestTopic(4, 'split');
     const groupId = uniqueGroupId('split');
     const byMember = new Map<string, Array<{ event: TestEvent; metadata: MessageMetadata }>>([['a', []], ['b', []]]);
+    const assigned = new Map<string, Array<readonly number[]>>([['a', []], ['b', []]]);
+    /** Handled messages whose partition was not in the member's latest assignment when handled. */
+    const outsideAssignment: string[] = [];
     const members = ['a', 'b'].map((name) => {
       const bus = harness.createBus();
       return { name, bus };
     });
     for (const { name, bus } of members) {
       await bus.ensureTopics([topic]);
-      await bus.subscribe(topic, { groupId, retry: fastRetry, handler: (event, metadata) => void byMember.get(name)?.push({ event, metadata }) });
+      await bus.subscribe(topic, {
+        groupId,
+        retry: fastRetry,
+        onAssignment: (partitions) => void assigned.get(name)?.push(partitions),
+        handler: (event, metadata) => {
+          if (!assigned.get(name)?.at(-1)?.includes(metadata.partition)) outsideAssignment.push(`${name}: partition ${metadata.partition}`);
+          byMember.get(name)?.push({ event, metadata });
+        },
+      });
     }
     for (const { bus } of members) await bus.start();
     const publisher = harness.createBus();
@@ -47,6 +58,10 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     expect(b.size).toBeGreaterThan(0);
     expect([...a].filter((p) => b.has(p))).toEqual([]);
     expect(new Set([...a, ...b])).toEqual(new Set([0, 1, 2, 3]));
+    // Each member was told its share: disjoint, together the whole topic, and what it consumed.
+    const [shareA, shareB] = [assigned.get('a')?.at(-1) ?? [], assigned.get('b')?.at(-1) ?? []];
+    expect([...shareA, ...shareB].sort()).toEqual([0, 1, 2, 3]);
+    expect([...a].every((p) => shareA.includes(p)) && [...b].every((p) => shareB.includes(p))).toBe(true);
 
     await members[1]?.bus.stop(); // b leaves: the group rebalances and a takes every partition
     const secondWave = Array.from({ length: 40 }, (_, i) => testEvent(`cam-${i}`, 100 + i));
@@ -58,6 +73,8 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     const secondWaveIds = new Set(secondWave.map((e) => e.id));
     const aAfterLeave = byMember.get('a')?.filter((d) => secondWaveIds.has(d.event.id)) ?? [];
     expect(new Set(aAfterLeave.map((d) => d.metadata.partition))).toEqual(new Set([0, 1, 2, 3]));
+    expect(assigned.get('a')?.at(-1)).toEqual([0, 1, 2, 3]); // the rebalance after b left
+    expect(outsideAssignment).toEqual([]);
   }, 60_000);
 
   it('delivers publishes made together in order per key, and fails a record over the size limit alone', async () => {

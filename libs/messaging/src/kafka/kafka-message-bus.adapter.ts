@@ -132,6 +132,7 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
       keysInFlightPerPartition: valid.keysInFlightPerPartition,
       readAheadPerKey: valid.readAheadPerKey,
       fromBeginning: valid.fromBeginning,
+      ...(options.onAssignment ? { onAssignment: options.onAssignment } : {}),
       processor,
       tuning: this.options.consumer ?? {},
       logger: this.logger,

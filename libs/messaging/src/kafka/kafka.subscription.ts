@@ -34,6 +34,8 @@ export interface KafkaSubscriptionOptions {
   /** Messages of a key hinted to the processor ahead of the one handled (0: none; needs keysInFlightPerPartition > 1). */
   readonly readAheadPerKey: number;
   readonly fromBeginning: boolean;
+  /** SubscribeOptions.onAssignment. */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
   readonly processor: RecordProcessor;
   readonly tuning: KafkaConsumerTuning;
   readonly logger: MessagingLogger;
@@ -81,6 +83,17 @@ export class KafkaSubscription implements Subscription {
       const log = payload.restart ? logger.warn.bind(logger) : logger.error.bind(logger);
       log({ topic: this.topic, groupId, err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed: restarting' : 'consumer crashed and will not restart');
     });
+    const { onAssignment } = this.options;
+    if (onAssignment) {
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const partitions = [...(payload.memberAssignment[this.topic] ?? [])].sort((a, b) => a - b);
+        try {
+          onAssignment(partitions);
+        } catch (error) {
+          logger.error({ topic: this.topic, groupId, partitions, err: error }, 'onAssignment threw: ignored');
+        }
+      });
+    }
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });

@@ -63,7 +63,7 @@ export async function decodeImage(
 export async function encodeImage(
   image: RawImage,
   format: 'png' | 'jpeg',
-  options: { jpegQuality?: number } = {},
+  options: { jpegQuality?: number; pngCompressionLevel?: number } = {},
 ): Promise<Buffer> {
   const expected = image.width * image.height * image.channels;
   if (image.data.length !== expected) {
@@ -71,7 +71,7 @@ export async function encodeImage(
   }
   const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
   return format === 'png'
-    ? pipeline.png({ compressionLevel: 6 }).toBuffer()
+    ? pipeline.png({ compressionLevel: options.pngCompressionLevel ?? 6 }).toBuffer()
     : pipeline.jpeg({ quality: options.jpegQuality ?? 92, chromaSubsampling: '4:4:4' }).toBuffer();
 }
 

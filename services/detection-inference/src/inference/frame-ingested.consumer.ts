@@ -23,6 +23,8 @@ export interface FrameIngestedConsumerOptions {
    * ahead only then).
    */
   readonly readAheadPerCamera?: number;
+  /** This member's partitions were (re)assigned: cameras may have moved (SubscribeOptions.onAssignment). */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
   readonly retry: RetryOptions;
 }
 
@@ -50,6 +52,7 @@ export class FrameIngestedConsumer {
       concurrency: this.options.concurrency,
       keysInFlightPerPartition: this.options.camerasPerPartition ?? 1,
       retry: this.options.retry,
+      ...(this.options.onAssignment ? { onAssignment: this.options.onAssignment } : {}),
       ...(this.options.readAheadPerCamera ? { readAhead: { messagesPerKey: this.options.readAheadPerCamera, hint: (event) => this.useCase.hint(event) } } : {}),
       handler: async (event) => {
         await this.useCase.execute(event);

@@ -87,6 +87,7 @@ function harness(overrides: { [K in keyof ProcessFrameDependencies]?: Partial<No
     }),
     alertHistory: strictMock('alertHistory', {
       alertsCapturedBetween: record('alertHistory.alertsCapturedBetween', async () => []),
+      remember: record('alertHistory.remember', () => undefined),
       ...overrides.alertHistory,
     }),
     lines: strictMock('lines', {
@@ -129,6 +130,7 @@ describe('ProcessFrameUseCase', () => {
       'lines.alertPolicyFor',
       'alertHistory.alertsCapturedBetween',
       'alerts.raiseOnce',
+      'alertHistory.remember', // the camera's history holds it before its next frame is judged
       'bus.publish',
       'bus.publish',
       'frames.markProcessed',
@@ -137,6 +139,13 @@ describe('ProcessFrameUseCase', () => {
     expect(deps.detections.saveForFrame).toHaveBeenCalledWith(FRAME_ID, MODEL_ID, [scratch, faint], { inferenceMs: 12 });
     expect(deps.alertHistory.alertsCapturedBetween).toHaveBeenCalledWith('line-1', 'cam-1', new Date('2026-01-01T09:59:53.000Z'), new Date('2026-01-01T10:00:03.000Z'), { excludeFrameId: FRAME_ID });
     expect(deps.alerts.raiseOnce).toHaveBeenCalledWith(expect.objectContaining({ frameId: FRAME_ID, modelVersionId: MODEL_ID, severity: 'high', detections: [scratch] }));
+    expect(deps.alertHistory.remember).toHaveBeenCalledWith('line-1', 'cam-1', {
+      alertId: alertOf([scratch]).id,
+      frameId: FRAME_ID,
+      modelVersionId: MODEL_ID,
+      capturedAt: new Date(event.capturedAt),
+      detections: [scratch],
+    });
     const [detectionsCall, alertCall] = (deps.bus.publish as jest.Mock).mock.calls;
     expect(detectionsCall[0]).toBe(Topics.detectionsProduced);
     expect(Topics.detectionsProduced.schema.parse(detectionsCall[1])).toMatchObject({ frameId: FRAME_ID, modelVersionId: MODEL_ID, detections: [scratch, faint], imageWidth: 640, imageHeight: 480, inferenceMs: 12 });
@@ -299,6 +308,7 @@ describe('ProcessFrameUseCase', () => {
         'lines.alertPolicyFor',
         'alertHistory.alertsCapturedBetween',
         'alerts.raiseOnce',
+        'alertHistory.remember',
         'bus.publish',
         'bus.publish',
         'frames.markProcessed',

@@ -6,6 +6,7 @@ import type {
   Alert,
   AlertRepository,
   CameraAlertHistoryRepository,
+  CameraAlertOccurrence,
   DetectionRepository,
   FrameInference,
   FrameRepository,
@@ -30,7 +31,10 @@ export interface ProcessFrameDependencies {
   readonly frames: { markProcessed(frameId: string): Promise<unknown> } & Pick<FrameRepository, 'markFailed'>;
   readonly detections: Pick<DetectionRepository, 'saveForFrame'> & { listForFrame(frameId: string): Promise<readonly FrameInference[]> };
   readonly alerts: Pick<AlertRepository, 'raiseOnce' | 'findForFrame'>;
-  readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
+  /** The camera's recent alerts for the dedup window (CameraAlertHistoryCache), told of each alert raised. */
+  readonly alertHistory: Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'> & {
+    remember(lineId: string, cameraId: string, alert: CameraAlertOccurrence): void;
+  };
   /** The line's rules and settings (the service reads them through a short-lived cache). */
   readonly lines: LineAlertPolicySource;
   readonly images: { fetch(event: FrameIngestedV1): Promise<FrameImages> };
@@ -231,7 +235,9 @@ export class ProcessFrameUseCase {
       severity,
       detections: remaining.map((q) => q.detection),
     });
-    return raised.alert;
+    const { alert } = raised;
+    this.deps.alertHistory.remember(event.lineId, event.cameraId, { alertId: alert.id, frameId: alert.frameId, modelVersionId: alert.modelVersionId, capturedAt, detections: alert.detections });
+    return alert;
   }
 
   private async fail(event: FrameIngestedV1, error: FrameUnprocessableError): Promise<never> {
