@@ -341,13 +341,17 @@ kafka_up() {
 	kafka_write_config
 
 	if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
-		local cluster_id
-		# 16 random bytes, URL-safe base64 without padding: the form Kafka's Uuid uses.
-		cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		local cluster_id=-
+		# 16 random bytes, URL-safe base64 without padding: the form Kafka's Uuid uses. Like
+		# Kafka's own Uuid.randomUuid(), never one starting with "-": the format tool reads that as
+		# an option (1 start in 64 failed so, "argument --cluster-id/-t: expected one argument").
+		while [ "${cluster_id#-}" != "$cluster_id" ]; do
+			cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		done
 		mkdir -p "$KAFKA_DATA"
 		say "kafka: formatting fresh storage in $(rel "$KAFKA_DATA") (cluster id $cluster_id)"
 		kafka_tool kafka.tools.StorageTool format \
-			--cluster-id "$cluster_id" --config "$KAFKA_CONF" >"$LOG_DIR/kafka-format.log" 2>&1 </dev/null 9>&- ||
+			"--cluster-id=$cluster_id" --config "$KAFKA_CONF" >"$LOG_DIR/kafka-format.log" 2>&1 </dev/null 9>&- ||
 			fail_with_log "kafka: storage format failed" "$LOG_DIR/kafka-format.log"
 	fi
 
