@@ -40,6 +40,8 @@ const run = randomBytes(4).toString('hex');
 const lineId = `line-${run}`;
 /** A line whose alerts are deduplicated (the other line alerts on every frame). */
 const dedupLineId = `line-${run}-dedup`;
+/** Cameras of the dedup line spread over the partitions, so that a second member gets some of them. */
+const MOVING_CAMERAS = Array.from({ length: 12 }, (_, i) => `cam-m${i + 1}`);
 const modelName = `tiny-${run}`;
 const topics: PipelineTopics = {
   frameIngested: { ...Topics.frameIngested, name: `inspection.frame-t${run}.ingested.v1` },
@@ -142,6 +144,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     await lines.setTemplate(lineId, { objectKey: templateKey, width: 64, height: 48 });
     await lines.upsertLine({ id: dedupLineId, name: 'Integration line with a dedup window', settings: { modelName, dedupWindowSeconds: 60 } });
     await lines.addCamera({ lineId: dedupLineId, id: 'cam-d', name: 'cam-d' });
+    for (const camera of MOVING_CAMERAS) await lines.addCamera({ lineId: dedupLineId, id: camera, name: camera });
     await lines.setAlertRules(dedupLineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
     await lines.setTemplate(dedupLineId, { objectKey: templateKey, width: 64, height: 48 });
 
@@ -181,7 +184,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     await bus?.stop();
     await db?.drop();
     // The bucket is shared: remove what this run put there (frames, template, model packages).
-    for (const prefix of [`${lineId}/`, `models/${modelName}/`, templateKey]) {
+    for (const prefix of [`${lineId}/`, `${dedupLineId}/`, `models/${modelName}/`, templateKey]) {
       if (!store || !prefix) continue;
       const keys: string[] = [];
       for await (const object of store.list(prefix)) keys.push(object.key);
@@ -292,6 +295,62 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     for (const frame of sent) expect((await detectionsOf(frame.frameId))[0]?.detections.length).toBeGreaterThan(0);
     // On Kafka the member was told its partitions, so the camera's history stayed in memory.
     expect(pipeline.alertHistory.takeStats()).toEqual({ hits: 2, loads: 1 });
+  });
+
+  it('cameras that moved to a second member and back: the alerts raised there are seen (histories are emptied on every assignment)', async () => {
+    // The untrained model finds much the same boxes on any noise: X and Y are told apart by time,
+    // Y captured after X's 60 s window has closed.
+    const [defectX, defectY] = [noisePixels(40), noisePixels(41)];
+    const t = Date.now() - 100_000;
+    const sendAll = async (pixels: RawImage, pngCompressionLevel: number, second: number): Promise<FrameIngestedV1[]> => {
+      const sent = await Promise.all(
+        MOVING_CAMERAS.map(async (camera) => ingest(camera, await encodeImage(pixels, 'png', { pngCompressionLevel }), { lineId: dedupLineId, capturedAt: new Date(t + second * 1000) })),
+      );
+      for (const frame of sent) await processed(frame.frameId);
+      return sent;
+    };
+    const assignedAgain = (p: InferencePipeline, after: number) =>
+      waitFor('a partition assignment', () => p.alertHistory.assignments > after, 30_000, () => `${p.alertHistory.assignments} so far`);
+
+    // 1. This member alone: every camera's history is read, and holds defect X's alert.
+    const withX = await sendAll(defectX, 0, 0);
+    // 2. A second member joins the group: the cameras are split, and each owner raises defect Y's alert.
+    const before = pipeline.alertHistory.assignments;
+    const busB = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `di-int-b-${run}` }), logger: quiet, consumer: tuning });
+    const memberB = new InferencePipeline({
+      bus: busB,
+      store,
+      db: db.dataSource,
+      logger: quiet,
+      topics,
+      settings: { batchMax: 4, batchWaitMs: 10, concurrency: 6, threads: 1, pointerTtlMs: 0, modelCacheDir: path.join(tmp, 'cache-b'), instanceId: `int-b-${run}`, groupId: `di-int-${run}`, retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
+    });
+    let withY: FrameIngestedV1[];
+    try {
+      await memberB.prepare();
+      await busB.start();
+      await assignedAgain(memberB, 0);
+      await assignedAgain(pipeline, before);
+      memberB.collector.takeStats();
+      withY = await sendAll(defectY, 0, 61);
+      expect(memberB.collector.takeStats().items).toBeGreaterThan(0); // some cameras were the second member's
+    } finally {
+      // 3. It leaves: this member takes every camera back.
+      const beforeLeave = pipeline.alertHistory.assignments;
+      await memberB.stop();
+      await busB.stop();
+      await assignedAgain(pipeline, beforeLeave);
+    }
+    // 4. Defect Y again: within the window of Y's alert, wherever that was raised.
+    const withYAgain = await sendAll(defectY, 9, 62);
+    const alertRows = new AlertRepository(db.dataSource);
+    const alertCounts = await Promise.all(
+      MOVING_CAMERAS.map(async (camera, i) => {
+        const frames = [withX[i], withY[i], withYAgain[i]].map((f) => f?.frameId as string);
+        return `${camera}: ${(await Promise.all(frames.map((id) => alertRows.findForFrame(id)))).map((a) => a.length).join(' ')}`;
+      }),
+    );
+    expect(alertCounts).toEqual(MOVING_CAMERAS.map((camera) => `${camera}: 1 1 0`));
   });
 
   it('redelivery of the same frame: no duplicate detections or alerts, the same event ids again', async () => {

@@ -61,6 +61,11 @@ export class CameraAlertHistoryCache implements HistorySource {
     this.enabled = true;
   }
 
+  /** How many times it was reset: the partition assignments this member has had. */
+  get assignments(): number {
+    return this.generation;
+  }
+
   /** Lookups answered from memory and histories read from the database since the last call. */
   takeStats(): { hits: number; loads: number } {
     const stats = { hits: this.hits, loads: this.loads };
