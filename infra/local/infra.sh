@@ -635,6 +635,9 @@ synchronous_commit = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
+	if [ "$ARGUS_PG_STAT_STATEMENTS" = 1 ]; then
+		echo "shared_preload_libraries = 'pg_stat_statements'" | as_pg tee -a "$PG_DATA/argus.conf" >/dev/null
+	fi
 	grep -q "include_if_exists = 'argus.conf'" "$PG_DATA/postgresql.conf" ||
 		printf "\n# Argus local infrastructure\ninclude_if_exists = 'argus.conf'\n" | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
 }
@@ -651,6 +654,11 @@ END
 $$;
 SELECT 'CREATE DATABASE argus OWNER argus' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'argus')\gexec
 SQL
+	if [ "$ARGUS_PG_STAT_STATEMENTS" = 1 ]; then
+		# The view lives in the argus database and shows the statements of every database (the tests' too).
+		pg_psql_admin -d argus -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >>"$PG_LOG.setup" 2>&1 ||
+			fail_with_log "postgres: could not create extension pg_stat_statements" "$PG_LOG.setup"
+	fi
 }
 
 pg_up() {
