@@ -57,11 +57,15 @@ export function cameraHistoryParams(windows: readonly AlertHistoryWindow[]): [st
 }
 
 /** One camera's window of capture time (CameraAlertHistoryRepository.historiesOf). */
-export interface AlertHistoryWindow {
+export interface AlertHistoryWindow extends AlertHistoryOptions {
   readonly lineId: string;
   readonly cameraId: string;
   readonly from: Date;
   readonly to: Date;
+}
+
+/** What a window leaves out and how many alerts it answers at most (DEFAULT_ALERT_HISTORY_LIMIT when unset). */
+export interface AlertHistoryOptions {
   readonly excludeFrameId?: string;
   readonly limit?: number;
 }
@@ -83,7 +87,7 @@ export class CameraAlertHistoryRepository {
     cameraId: string,
     from: Date,
     to: Date,
-    options: { excludeFrameId?: string; limit?: number } = {},
+    options: AlertHistoryOptions = {},
   ): Promise<CameraAlertOccurrence[]> {
     const [history] = await this.historiesOf([{ lineId, cameraId, from, to, ...options }]);
     return history ?? [];

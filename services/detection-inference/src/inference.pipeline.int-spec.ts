@@ -51,6 +51,16 @@ const topics: PipelineTopics = {
   modelRegistered: { ...Topics.modelRegistered, name: `model.version-t${run}.registered.v1` },
 };
 const deadLetters: typeof Topics.frameIngested = { ...topics.frameIngested, name: deadLetterTopicFor(topics.frameIngested.name) };
+/** Every inference member of this file: one consumer group, small batches, one ORT thread. */
+const memberSettings = {
+  batchMax: 4,
+  batchWaitMs: 10,
+  concurrency: 6,
+  threads: 1,
+  pointerTtlMs: 0,
+  groupId: `di-int-${run}`,
+  retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
+};
 const tuning = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100, handlerHeartbeatMs: 500 };
 /** Keeps the log in memory (dead-lettering logs errors on purpose here); the tests read it. */
 const logged: { level: string; msg: string | undefined; obj: Record<string, unknown> }[] = [];
@@ -154,18 +164,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       db: db.dataSource,
       logger: quiet,
       topics,
-      settings: {
-        batchMax: 4,
-        batchWaitMs: 10,
-        concurrency: 6,
-        threads: 1,
-        pointerTtlMs: 0,
-        modelCacheDir: path.join(tmp, 'cache'),
-        modelsDir: path.join(tmp, 'models'),
-        instanceId: `int-${run}`,
-        groupId: `di-int-${run}`,
-        retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
-      },
+      settings: { ...memberSettings, modelCacheDir: path.join(tmp, 'cache'), modelsDir: path.join(tmp, 'models'), instanceId: `int-${run}` },
     });
     const report = await pipeline.prepare();
     v1 = report?.registered[0]?.version.id as string;
@@ -323,7 +322,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       db: db.dataSource,
       logger: quiet,
       topics,
-      settings: { batchMax: 4, batchWaitMs: 10, concurrency: 6, threads: 1, pointerTtlMs: 0, modelCacheDir: path.join(tmp, 'cache-b'), instanceId: `int-b-${run}`, groupId: `di-int-${run}`, retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
+      settings: { ...memberSettings, modelCacheDir: path.join(tmp, 'cache-b'), instanceId: `int-b-${run}` },
     });
     let withY: FrameIngestedV1[];
     try {

@@ -1,5 +1,6 @@
 import type { Detection } from '@argus/contracts';
 import {
+  type AlertHistoryOptions,
   type AlertHistoryWindow,
   type AlertRepository,
   type CameraAlertHistoryRepository,
@@ -67,7 +68,7 @@ export class CoalescedFrameStatements {
   }
 
   /** CameraAlertHistoryRepository.alertsCapturedBetween. */
-  alertsCapturedBetween(lineId: string, cameraId: string, from: Date, to: Date, options: { excludeFrameId?: string; limit?: number } = {}): Promise<CameraAlertOccurrence[]> {
+  alertsCapturedBetween(lineId: string, cameraId: string, from: Date, to: Date, options: AlertHistoryOptions = {}): Promise<CameraAlertOccurrence[]> {
     return this.histories.submit({ lineId, cameraId, from, to, ...options });
   }
 
