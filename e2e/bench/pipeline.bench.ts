@@ -6,7 +6,7 @@
 //      camera share a partition, so micro-batches need several cameras);
 //   3. model_fps: the served model through ONNX Runtime in a fresh process (model-throughput.ts),
 //      batch as served (ARGUS_INFER_BATCH_MAX frames of the line, its golden template,
-//      ARGUS_INFER_THREADS threads), decode + letterbox + model + NMS exactly as the inference
+//      ARGUS_INFER_WORKERS worker threads of ARGUS_INFER_THREADS ORT threads, all scoring at once), decode + letterbox + model + NMS exactly as the inference
 //      worker does, while no service runs so nothing competes: before the services start and
 //      again after they stopped, and the mean of the two (the machine drifts);
 //   4. a rate ladder: frames uploaded over HTTP at a fixed rate for a window; a rate is sustained
@@ -50,7 +50,9 @@ const run = randomBytes(3).toString('hex');
 const TOKEN = `bench-camera-token-${run}`;
 const GROUP = `detection-inference-bench-${run}`;
 const BATCH_MAX = Number(process.env['ARGUS_INFER_BATCH_MAX'] ?? 6);
-const THREADS = Number(process.env['ARGUS_INFER_THREADS'] ?? 2);
+/** detection-inference's model workers and each one's ORT threads (the service's defaults: 2 × 1). */
+const WORKERS = Number(process.env['ARGUS_INFER_WORKERS'] ?? 2);
+const THREADS = Number(process.env['ARGUS_INFER_THREADS'] ?? 1);
 /** V8's heap growing factor the model runs with, in percent (detection-inference's and model-throughput.ts's default). */
 const HEAP_GROWING_PERCENT = Number(process.env['ARGUS_INFER_HEAP_GROWING_PERCENT'] ?? DEFAULT_MODEL_HEAP_GROWING_PERCENT);
 /** The PCB line's AOI cameras (BENCH_CAMERAS): each camera's frames are scored one at a time, in order. */
@@ -199,7 +201,7 @@ function ceilingOf(step: StepResult, modelCpuMsPerFrame: number, modelFps: numbe
  * `framesDir`; also how busy the rest of the machine was during its measurement.
  */
 async function measureModelFps(modelDir: string, framesDir: string): Promise<{ fps: number; cpuMsPerFrame: number }> {
-  const result = await runNodeScript('e2e/bench/model-throughput.ts', [modelDir, framesDir], { ARGUS_INFER_THREADS: String(THREADS) }, 120_000);
+  const result = await runNodeScript('e2e/bench/model-throughput.ts', [modelDir, framesDir], { ARGUS_INFER_WORKERS: String(WORKERS), ARGUS_INFER_THREADS: String(THREADS) }, 120_000);
   const { fps, cpuMsPerFrame, othersCores } = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { fps: number; cpuMsPerFrame: number; othersCores?: number };
   const others = othersCores === undefined ? '' : `; the rest of the machine meanwhile ${(100 * othersCores).toFixed(0)}% of a core`;
   progress(`model: ${fps.toFixed(1)} frames/s, ${cpuMsPerFrame.toFixed(1)} ms CPU per frame${others}`);
@@ -349,7 +351,7 @@ async function main(): Promise<void> {
     }
     const modelDir = choice.modelDir ?? path.join(modelsDir, builtName as string);
     const modelName = (JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string });
-    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${THREADS} ORT threads, V8 heap growing ${HEAP_GROWING_PERCENT}%`);
+    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${WORKERS} model worker(s) × ${THREADS} ORT thread(s), V8 heap growing ${HEAP_GROWING_PERCENT}%`);
 
     const lineId = choice.feed === 'pcb' ? 'pcb-1' : 'factory-1';
     // A PCB line's cameras see one board design, the one its golden template shows: the frames are
@@ -399,6 +401,7 @@ async function main(): Promise<void> {
       ARGUS_INSTANCE_ID: `bench-${run}`,
       ARGUS_INFER_GROUP_ID: GROUP,
       ARGUS_INFER_BATCH_MAX: String(BATCH_MAX),
+      ARGUS_INFER_WORKERS: String(WORKERS),
       ARGUS_INFER_THREADS: String(THREADS),
       // The model worker's load every 2 s (info), for the sustained step's busy share.
       LOG_LEVEL: 'info',
@@ -604,7 +607,7 @@ async function main(): Promise<void> {
         `${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`,
     );
     console.log(
-      `model_fps:    ${modelFps.toFixed(1)} (ORT in a process of its own, batch ${BATCH_MAX}, ${THREADS} threads, decode+letterbox+model+NMS; ` +
+      `model_fps:    ${modelFps.toFixed(1)} (ORT in a process of its own, batch ${BATCH_MAX}, ${WORKERS} worker(s) × ${THREADS} thread(s), decode+letterbox+model+NMS; ` +
         `mean of ${modelFpsBefore.toFixed(1)} before the ladder and ${modelFpsAfter.toFixed(1)} after it)`,
     );
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);

@@ -33,8 +33,15 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
   ARGUS_INFER_READ_AHEAD: z.coerce.number().int().min(0).max(64).default(6),
   /** How often the model worker's load (frames, batch size, busy share) is logged at info; 0: never. */
   ARGUS_INFER_STATS_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
-  /** ONNX Runtime intra-op threads of the inference worker. */
-  ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Model worker threads, each with its own ONNX Runtime sessions, each scoring its own batch. On a
+   * machine the model shares with other processes, several single-threaded workers beat one worker
+   * with as many intra-op threads (measured in runtime/detector-worker.pool.ts). Give the model
+   * about ARGUS_INFER_WORKERS × ARGUS_INFER_THREADS cores.
+   */
+  ARGUS_INFER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  /** ONNX Runtime intra-op threads of each model worker. */
+  ARGUS_INFER_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   /**
    * V8's heap growing factor for this process, in percent above the live heap after a full GC.
    * 100 (default) keeps the model worker out of back-to-back full GCs (V8's own choice for it is

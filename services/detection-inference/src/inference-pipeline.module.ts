@@ -40,6 +40,7 @@ export class InferencePipelineModule {
               camerasPerPartition: config.ARGUS_INFER_CAMERAS_PER_PARTITION,
               readAheadPerCamera: config.ARGUS_INFER_READ_AHEAD,
               statsIntervalMs: config.ARGUS_INFER_STATS_INTERVAL_MS,
+              workers: config.ARGUS_INFER_WORKERS,
               threads: config.ARGUS_INFER_THREADS,
               heapGrowingPercent: config.ARGUS_INFER_HEAP_GROWING_PERCENT,
               pointerTtlMs: config.ARGUS_INFER_MODEL_POINTER_TTL_MS,

@@ -51,11 +51,18 @@ const topics: PipelineTopics = {
   modelRegistered: { ...Topics.modelRegistered, name: `model.version-t${run}.registered.v1` },
 };
 const deadLetters: typeof Topics.frameIngested = { ...topics.frameIngested, name: deadLetterTopicFor(topics.frameIngested.name) };
-/** Every inference member of this file: one consumer group, small batches, one ORT thread. */
+/**
+ * Every inference member of this file: one consumer group, small batches; like the service by
+ * default, several cameras of a partition at once, frames read ahead, and two model workers of
+ * one ORT thread.
+ */
 const memberSettings = {
   batchMax: 4,
   batchWaitMs: 10,
   concurrency: 6,
+  camerasPerPartition: 6,
+  readAheadPerCamera: 6,
+  workers: 2,
   threads: 1,
   pointerTtlMs: 0,
   groupId: `di-int-${run}`,
@@ -258,10 +265,26 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       30_000,
     );
     expect(pipeline.runtime.loadedModelIds()).toEqual([v2.id]); // v1 serves no line any more: unloaded
+    const workersThat = (msg: string, id: string) => logged.filter((l) => l.msg === msg && l.obj['modelVersionId'] === id).map((l) => l.obj['worker']).sort();
+    expect(workersThat('model loaded', v2.id)).toEqual([0, 1]); // into both model workers
+    expect(workersThat('model unloaded', v1)).toEqual([0, 1]);
   });
 
-  it('under load, frames of different cameras (partitions) are scored together in micro-batches', async () => {
-    const detect = jest.spyOn(pipeline.runtime, 'detect');
+  it('under load, frames of different cameras (partitions) are scored together in micro-batches, on both model workers at once', async () => {
+    const score = pipeline.runtime.detect.bind(pipeline.runtime);
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const detect = jest.spyOn(pipeline.runtime, 'detect').mockImplementation(async (model, inputs) => {
+      const first = detect.mock.calls.length === 1;
+      mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+      try {
+        // The first batch takes a while: the frames behind it are scored by the other worker meanwhile.
+        if (first) await new Promise((resolve) => setTimeout(resolve, 500));
+        return await score(model, inputs);
+      } finally {
+        inFlight--;
+      }
+    });
     try {
       const cameras = ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8'];
       const burst = await Promise.all(cameras.flatMap((camera, c) => [0, 1, 2].map(async (k) => ingest(camera, await noisePng(100 + c * 10 + k)))));
@@ -270,6 +293,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(burst.length);
       expect(Math.max(...sizes)).toBeGreaterThan(1);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(4); // ARGUS_INFER_BATCH_MAX of this pipeline
+      expect(mostAtOnce).toBe(2); // one batch per worker, never more
     } finally {
       detect.mockRestore();
     }

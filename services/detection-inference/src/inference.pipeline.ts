@@ -24,6 +24,7 @@ import { ProductionModelCatalog } from './models/production-model.catalog';
 import { ModelPromotionService } from '@argus/registry';
 import { type RegistrationReport, ShippedModelsRegistrar } from './registry/shipped-models.registrar';
 import type { DetectorRuntime } from './runtime/detector-runtime.port';
+import { DetectorWorkerPool } from './runtime/detector-worker.pool';
 import { WorkerDetectorRuntimeAdapter } from './runtime/worker-detector-runtime.adapter';
 
 /** The topics the pipeline uses; integration tests pass uniquely named copies. */
@@ -51,6 +52,9 @@ export interface InferencePipelineSettings {
   readonly camerasPerPartition?: number;
   /** Frames of a camera scored ahead of the one being written (default 0: none). */
   readonly readAheadPerCamera?: number;
+  /** Model worker threads; up to this many batches are scored at once (default 1). */
+  readonly workers?: number;
+  /** ONNX Runtime intra-op threads of each model worker. */
   readonly threads: number;
   /** V8's heap growing factor in percent (see WorkerDetectorRuntimeOptions); default 100. */
   readonly heapGrowingPercent?: number;
@@ -102,17 +106,31 @@ export class InferencePipeline {
     this.topics = deps.topics ?? DEFAULT_PIPELINE_TOPICS;
     const registry = new ModelRegistryRepository(db);
     const lines = new LineRepository(db);
+    const workers = settings.workers ?? 1;
+    const packages = new ModelPackageCache(store, settings.modelCacheDir);
     this.runtime =
       deps.runtime ??
-      new WorkerDetectorRuntimeAdapter({
-        packages: new ModelPackageCache(store, settings.modelCacheDir),
-        threads: settings.threads,
-        ...(settings.heapGrowingPercent === undefined ? {} : { heapGrowingPercent: settings.heapGrowingPercent }),
-        logger,
-      });
+      new DetectorWorkerPool(
+        Array.from(
+          { length: workers },
+          (_, worker) =>
+            new WorkerDetectorRuntimeAdapter({
+              packages,
+              threads: settings.threads,
+              ...(settings.heapGrowingPercent === undefined ? {} : { heapGrowingPercent: settings.heapGrowingPercent }),
+              logger,
+              worker,
+            }),
+        ),
+      );
     this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
     const processor = new FrameBatchProcessor(this.catalog, this.runtime);
-    this.collector = new FrameBatchCollector({ maxSize: settings.batchMax, maxWaitMs: settings.batchWaitMs, process: (items) => processor.process(items) });
+    this.collector = new FrameBatchCollector({
+      maxSize: settings.batchMax,
+      maxWaitMs: settings.batchWaitMs,
+      concurrency: workers,
+      process: (items) => processor.process(items),
+    });
     const frames = new FrameRepository(db);
     const alertsRepo = new AlertRepository(db);
     const batched = new CoalescedFrameStatements({
@@ -132,8 +150,8 @@ export class InferencePipeline {
       scorer: this.collector,
       // Read-ahead keeps what it started for this many frames: every camera in flight, a few ahead each.
       readAheadCapacity: Math.max(16, 2 * settings.concurrency * (settings.camerasPerPartition ?? 1) * (settings.readAheadPerCamera ?? 0)),
-      // One batch ahead keeps the model busy (one fast camera: its next frames fill the batch).
-      readAheadLimit: settings.batchMax,
+      // One batch ahead per worker keeps the model busy (one fast camera: its next frames fill the batches).
+      readAheadLimit: settings.batchMax * workers,
       bus,
       topics: { detectionsProduced: this.topics.detectionsProduced, alertRaised: this.topics.alertRaised },
     });
@@ -171,7 +189,8 @@ export class InferencePipeline {
   }
 
   /**
-   * The model worker's load since the last line: busy near 100% with frames queued at each batch
+   * The model workers' load since the last line (busy: the share of the workers' time spent on
+   * batches, GC pauses likewise per worker): busy near 100% with frames queued at each batch
    * start means frames arrive faster than the model scores them (add members or a GPU); busy far
    * below with small batches means the model waits for frames (Kafka, S3 or the writes). Full GCs
    * of the worker several times a second mean its heap limit is too tight
@@ -182,11 +201,14 @@ export class InferencePipeline {
     const gc = this.runtime.takeGcStats?.();
     const history = this.alertHistory.takeStats();
     if (s.batches === 0) return;
-    const busyPercent = Math.round((100 * s.busyMs) / s.elapsedMs);
-    const gcPausePercent = gc ? Number(((100 * gc.pauseMs) / s.elapsedMs).toFixed(1)) : undefined;
+    // Shares of the workers' time: batch wall time and GC pauses summed over the workers.
+    const workerMs = s.elapsedMs * s.concurrency;
+    const busyPercent = Math.round((100 * s.busyMs) / workerMs);
+    const gcPausePercent = gc ? Number(((100 * gc.pauseMs) / workerMs).toFixed(1)) : undefined;
     this.deps.logger.info(
       {
         windowMs: Math.round(s.elapsedMs),
+        workers: s.concurrency,
         frames: s.items,
         batches: s.batches,
         framesPerBatch: Number((s.items / s.batches).toFixed(2)),
@@ -196,7 +218,7 @@ export class InferencePipeline {
         alertHistoryFromMemory: history.hits,
         alertHistoryLoads: history.loads,
       },
-      `model worker: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%` +
+      `model ${s.concurrency === 1 ? 'worker' : `workers (${s.concurrency})`}: ${s.items} frames in ${s.batches} batches over ${(s.elapsedMs / 1000).toFixed(0)} s, busy ${busyPercent}%` +
         (gc ? `, GC pauses ${gcPausePercent}% (${gc.fullGcs} full)` : '') +
         `; dedup histories: ${history.hits} from memory, ${history.loads} read`,
     );

@@ -16,10 +16,11 @@ describe('FrameBatchCollector', () => {
   let batches: string[][];
   let release: Array<ReturnType<typeof deferred<void>>>;
 
-  function collector(maxSize: number, maxWaitMs: number) {
+  function collector(maxSize: number, maxWaitMs: number, concurrency?: number) {
     return new FrameBatchCollector<string, string>({
       maxSize,
       maxWaitMs,
+      ...(concurrency === undefined ? {} : { concurrency }),
       timer,
       process: async (items) => {
         batches.push([...items]);
@@ -87,6 +88,43 @@ describe('FrameBatchCollector', () => {
     await expect(Promise.all(later)).resolves.toEqual(['C', 'D', 'E']);
   });
 
+  it('with concurrency 2, a second batch starts while the first runs, and a third waits for a free worker', async () => {
+    const c = collector(2, 10, 2);
+    const results = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((i) => c.submit(i));
+    await settle();
+    // a+b and c+d are full: both start at once; e+f are full too but both workers are busy.
+    expect(batches).toEqual([['a', 'b'], ['c', 'd']]);
+    release[1]?.resolve(); // the second batch ends first
+    await settle();
+    expect(batches[2]).toEqual(['e', 'f']); // the freed worker takes the next full batch at once
+    await expect(Promise.all(results.slice(2, 4))).resolves.toEqual(['C', 'D']);
+    timer.advance(10); // g's wait is over, but both workers are still busy
+    await settle();
+    expect(batches).toHaveLength(3);
+    release[0]?.resolve();
+    await settle();
+    expect(batches[3]).toEqual(['g']);
+    release[2]?.resolve();
+    release[3]?.resolve();
+    await expect(Promise.all(results)).resolves.toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+  });
+
+  it('with concurrency 2, items that are not due yet still wait for their batch to fill or their time', async () => {
+    const c = collector(3, 10, 2);
+    const a = c.submit('a');
+    await settle();
+    expect(batches).toEqual([]); // a free worker does not make a lone item due
+    timer.advance(10);
+    await settle();
+    expect(batches).toEqual([['a']]);
+    const rest = ['b', 'c', 'd'].map((i) => c.submit(i));
+    await settle();
+    expect(batches[1]).toEqual(['b', 'c', 'd']);
+    release[0]?.resolve();
+    release[1]?.resolve();
+    await expect(Promise.all([a, ...rest])).resolves.toEqual(['A', 'B', 'C', 'D']);
+  });
+
   it('fails only the item whose outcome failed', async () => {
     const c = collector(2, 10);
     const good = c.submit('good');
@@ -130,7 +168,7 @@ describe('FrameBatchCollector', () => {
     release.shift()?.();
     await Promise.all(results.slice(0, 4));
     const stats = c.takeStats();
-    expect(stats).toMatchObject({ batches: 2, items: 4, waitingAtStart: 0 + 1 }); // a+b started with nothing behind them, c+d with e
+    expect(stats).toMatchObject({ batches: 2, items: 4, waitingAtStart: 0 + 1, concurrency: 1 }); // a+b started with nothing behind them, c+d with e
     expect(stats.busyMs).toBeGreaterThanOrEqual(15);
     expect(stats.busyMs).toBeLessThanOrEqual(stats.elapsedMs);
     expect(c.takeStats()).toMatchObject({ batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 });
@@ -142,5 +180,7 @@ describe('FrameBatchCollector', () => {
   it('refuses nonsense sizes', () => {
     expect(() => collector(0, 10)).toThrow(RangeError);
     expect(() => collector(2, -1)).toThrow(RangeError);
+    expect(() => collector(2, 10, 0)).toThrow(RangeError);
+    expect(() => collector(2, 10, 1.5)).toThrow(RangeError);
   });
 });

@@ -17,6 +17,11 @@ export interface FrameBatchCollectorOptions<I, R> {
   readonly maxSize: number;
   /** Flush when the oldest waiting item has waited this long (ARGUS_INFER_BATCH_WAIT_MS). */
   readonly maxWaitMs: number;
+  /**
+   * Batches run at once (default 1): one per model worker. A batch starts when one of them is
+   * free and the waiting items are due (a full batch, or the oldest has waited maxWaitMs).
+   */
+  readonly concurrency?: number;
   /** Runs one batch; returns one outcome per item, in order. A throw fails every item of the batch. */
   readonly process: (items: readonly I[]) => Promise<readonly BatchItemOutcome<R>[]>;
   readonly timer?: BatchTimer;
@@ -27,8 +32,10 @@ export interface BatchStats {
   readonly elapsedMs: number;
   readonly batches: number;
   readonly items: number;
-  /** Wall time a batch was running: the model's busy time. */
+  /** Wall time batches were running, summed over the batches (÷ concurrency: the model's busy time). */
   readonly busyMs: number;
+  /** Batches that may run at once: busyMs ÷ (elapsedMs × concurrency) is the share of the workers' time used. */
+  readonly concurrency: number;
   /** Items already waiting when a batch started, summed over the batches (÷ batches: the queue the model had). */
   readonly waitingAtStart: number;
 }
@@ -42,21 +49,26 @@ interface Waiting<I, R> {
 /**
  * Micro-batching for per-message handlers: each handler `submit`s its frame and awaits that
  * frame's result, while the collector groups what arrives into batches of up to `maxSize`, or
- * whatever has arrived `maxWaitMs` after the first waiting item. One batch runs at a time (the
- * model runtime is one worker): items arriving meanwhile wait, and when the running batch ends
- * they are flushed at once if the batch is full or their wait is over, else when it is.
+ * whatever has arrived `maxWaitMs` after the first waiting item. Up to `concurrency` batches run
+ * at once (one per model worker): items arriving while every worker is busy wait, and when a batch
+ * ends they are flushed at once if the batch is full or their wait is over, else when it is.
+ * Batches are formed in submission order, so an item never starts in a later batch than one
+ * submitted after it (with concurrency > 1 a later batch may still END first).
  */
 export class FrameBatchCollector<I, R> {
   private readonly timer: BatchTimer;
   private waiting: Waiting<I, R>[] = [];
   private waitTimer: unknown = undefined;
   private waitExpired = false;
-  private running = false;
+  private running = 0;
+  private readonly concurrency: number;
   private stats = { since: performance.now(), batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 };
 
   constructor(private readonly options: FrameBatchCollectorOptions<I, R>) {
     if (!Number.isInteger(options.maxSize) || options.maxSize < 1) throw new RangeError(`maxSize must be a positive integer, got ${options.maxSize}`);
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
+    this.concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
     this.timer = options.timer ?? systemBatchTimer;
   }
 
@@ -65,10 +77,10 @@ export class FrameBatchCollector<I, R> {
     const now = performance.now();
     const { since, batches, items, busyMs, waitingAtStart } = this.stats;
     this.stats = { since: now, batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 };
-    return { elapsedMs: now - since, batches, items, busyMs, waitingAtStart };
+    return { elapsedMs: now - since, batches, items, busyMs, waitingAtStart, concurrency: this.concurrency };
   }
 
-  /** Items waiting for the next batch (not counting the running one). */
+  /** Items waiting for the next batch (not counting the running ones). */
   get pending(): number {
     return this.waiting.length;
   }
@@ -91,16 +103,18 @@ export class FrameBatchCollector<I, R> {
   }
 
   private flushIfDue(): void {
-    if (this.running || this.waiting.length === 0) return;
-    if (this.waiting.length < this.options.maxSize && !this.waitExpired) return;
-    const batch = this.waiting.splice(0, this.options.maxSize);
-    if (this.waitTimer !== undefined) this.timer.clearTimeout(this.waitTimer);
-    this.waitTimer = undefined;
-    this.waitExpired = false;
-    // Items left over (more than maxSize were waiting) start a fresh wait.
-    if (this.waiting.length > 0) this.startWaitTimer();
-    this.running = true;
-    void this.run(batch);
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      if (this.waiting.length < this.options.maxSize && !this.waitExpired) return;
+      const batch = this.waiting.splice(0, this.options.maxSize);
+      if (this.waitTimer !== undefined) this.timer.clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+      this.waitExpired = false;
+      // Items left over (more than maxSize were waiting) start a fresh wait, unless they fill
+      // a batch of their own for a free worker (the next turn of the loop).
+      if (this.waiting.length > 0) this.startWaitTimer();
+      this.running += 1;
+      void this.run(batch);
+    }
   }
 
   private async run(batch: Waiting<I, R>[]): Promise<void> {
@@ -123,7 +137,7 @@ export class FrameBatchCollector<I, R> {
       this.stats.batches += 1;
       this.stats.items += batch.length;
       this.stats.busyMs += performance.now() - started;
-      this.running = false;
+      this.running -= 1;
       this.flushIfDue();
     }
   }

@@ -28,6 +28,8 @@ class RecordingRuntime implements DetectorRuntime {
   readonly runs: { model: string; labels: string[] }[] = [];
   private readonly loaded = new Set<string>();
   gate: Promise<void> | undefined;
+  /** Held detects, one per call in call order (after them: `gate`). */
+  readonly gates: Promise<void>[] = [];
 
   async load(model: RuntimeModel): Promise<void> {
     if (!this.loaded.has(model.id)) this.loads.push(model.id);
@@ -36,7 +38,8 @@ class RecordingRuntime implements DetectorRuntime {
   async detect(model: RuntimeModel, inputs: readonly DetectorInput[]): Promise<DetectorBatchOutput> {
     if (!this.loaded.has(model.id)) throw new Error(`detect on ${model.id}, which is not loaded`);
     this.runs.push({ model: model.id, labels: inputs.map((i) => i.label) });
-    await this.gate;
+    await (this.gates.shift() ?? this.gate);
+    if (!this.loaded.has(model.id)) throw new Error(`${model.id} was unloaded while a batch ran on it`);
     return {
       batchMs: 7,
       outputs: inputs.map((i) =>
@@ -124,6 +127,62 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
     expect(runtime.runs.map((r) => r.model)).toEqual(['a1', 'a2']);
     // a1 serves no line any more: unloaded when the batch after the switch starts, not during its own.
     expect(runtime.unloads).toEqual(['a1']);
+  });
+
+  it('with two batches at once: a version stays loaded while a running batch uses it, and a camera never goes back to the old one', async () => {
+    const timer = new ManualBatchTimer();
+    const collector = new FrameBatchCollector<FrameToScore, ScoredFrame>({ maxSize: 2, maxWaitMs: 5, concurrency: 2, timer, process: (items) => processor.process(items) });
+    const gate = () => {
+      let open!: () => void;
+      runtime.gates.push(new Promise<void>((resolve) => (open = resolve)));
+      return open;
+    };
+    const [releaseFirst, releaseSecond, releaseThird] = [gate(), gate(), gate()];
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const first = [collector.submit(frame('f1', 'line-a')), collector.submit(frame('f2', 'line-a'))];
+    await settle();
+    pointers.set('line-a', version('a2', 'factory'));
+    await catalog.onPromoted('line-a');
+    const second = [collector.submit(frame('f3', 'line-a')), collector.submit(frame('f4', 'line-a'))];
+    await settle();
+    expect(runtime.runs.map((r) => r.model)).toEqual(['a1', 'a2']); // both run at once
+    expect(runtime.unloads).toEqual([]); // a1 serves no line, but the first batch still runs on it
+
+    releaseSecond(); // the newer batch ends first
+    expect((await Promise.all(second)).map((s) => s.model.id)).toEqual(['a2', 'a2']);
+    const third = [collector.submit(frame('f5', 'line-a')), collector.submit(frame('f6', 'line-a'))];
+    await settle();
+    expect(runtime.unloads).toEqual([]); // the third batch started while the first still runs on a1
+    releaseFirst();
+    expect((await Promise.all(first)).map((s) => s.model.id)).toEqual(['a1', 'a1']);
+    releaseThird();
+    expect((await Promise.all(third)).map((s) => s.model.id)).toEqual(['a2', 'a2']);
+    await Promise.all([collector.submit(frame('f7', 'line-a')), collector.submit(frame('f8', 'line-a'))]);
+    expect(runtime.unloads).toEqual(['a1']); // at the first batch start after its last batch ended
+  });
+
+  it('takes batch starts one at a time: a later batch reads the pointer only after the earlier batch has', async () => {
+    const reads: Array<() => void> = [];
+    const source = {
+      productionModelFor: jest.fn(async (lineId: string): Promise<ProductionModel> => {
+        const modelVersion = pointers.get(lineId) as ModelVersion; // what the database holds when the query runs
+        await new Promise<void>((resolve) => reads.push(resolve)); // the answer arrives later
+        return { lineId, modelVersion, promotionId: 'p', promotedAt: new Date(0) };
+      }),
+    };
+    const exact = new FrameBatchProcessor(new ProductionModelCatalog(source, runtime, { pointerTtlMs: 0 }), runtime);
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const first = exact.process([frame('f1', 'line-a')]);
+    const second = exact.process([frame('f2', 'line-a')]);
+    await settle();
+    expect(source.productionModelFor).toHaveBeenCalledTimes(1);
+    pointers.set('line-a', version('a2', 'factory')); // promoted between the two reads
+    reads.shift()?.();
+    await settle();
+    expect(source.productionModelFor).toHaveBeenCalledTimes(2);
+    reads.shift()?.();
+    const [a, b] = await Promise.all([first, second]);
+    expect([a[0], b[0]].map((o) => (o?.ok ? o.value.model.id : 'failed'))).toEqual(['a1', 'a2']);
   });
 
   it('re-reads a cached pointer after its TTL (a missed promotion event is caught up)', async () => {

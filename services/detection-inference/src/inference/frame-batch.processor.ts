@@ -27,19 +27,52 @@ export interface ScoredFrame {
  * Runs one micro-batch: reads each line's production model ONCE at the start of the batch (the
  * hot-swap point), then runs every model's frames through the runtime as one batch per model
  * (lines may run different models). A frame that cannot be decoded fails alone.
+ *
+ * Several batches may run at once (one per model worker). Their starts are taken one at a time, in
+ * the order the collector formed them, so a camera's frames never go back to an older version
+ * after a newer one scored an earlier frame. A version stays loaded while a running batch uses it.
  */
 export class FrameBatchProcessor {
+  /** The previous batch's start (pointer reads and unloads); the next start waits for it. */
+  private lastStart: Promise<unknown> = Promise.resolve();
+  /** Model version id → batches running on it. */
+  private readonly running = new Map<string, number>();
+
   constructor(
     private readonly catalog: ProductionModelCatalog,
     private readonly runtime: DetectorRuntime,
   ) {}
 
   async process(items: readonly FrameToScore[]): Promise<BatchItemOutcome<ScoredFrame>[]> {
+    const models = await this.start(items);
+    try {
+      return await this.score(items, models);
+    } finally {
+      for (const model of models.values()) if (model) this.release(model.id);
+    }
+  }
+
+  /** Reads the batch's models, unloads versions nothing uses any more, and claims the batch's own. */
+  private start(items: readonly FrameToScore[]): Promise<Map<string, CatalogModel | null>> {
+    const started = this.lastStart.then(async () => {
+      const models = new Map<string, CatalogModel | null>();
+      for (const lineId of new Set(items.map((i) => i.lineId))) models.set(lineId, await this.catalog.modelFor(lineId));
+      await this.catalog.releaseUnused(new Set(this.running.keys()));
+      for (const model of models.values()) if (model) this.running.set(model.id, (this.running.get(model.id) ?? 0) + 1);
+      return models;
+    });
+    this.lastStart = started.catch(() => undefined);
+    return started;
+  }
+
+  private release(modelId: string): void {
+    const left = (this.running.get(modelId) ?? 1) - 1;
+    if (left > 0) this.running.set(modelId, left);
+    else this.running.delete(modelId);
+  }
+
+  private async score(items: readonly FrameToScore[], models: ReadonlyMap<string, CatalogModel | null>): Promise<BatchItemOutcome<ScoredFrame>[]> {
     const outcomes: BatchItemOutcome<ScoredFrame>[] = new Array(items.length);
-    const models = new Map<string, CatalogModel | null>();
-    for (const lineId of new Set(items.map((i) => i.lineId))) models.set(lineId, await this.catalog.modelFor(lineId));
-    // No batch is running (one at a time): versions that no line points at any more can go.
-    await this.catalog.releaseUnused();
     const byModel = new Map<string, { model: CatalogModel; indices: number[] }>();
     items.forEach((item, index) => {
       const model = models.get(item.lineId);

@@ -30,8 +30,9 @@ interface CachedPointer {
  * A `model.version.promoted.v1` event (every instance consumes every promotion, see
  * ModelPromotedConsumer) calls `onPromoted`: the new version is downloaded and loaded into the
  * worker right away, so the batch that switches does not wait for the load (and with a TTL, the
- * pointer moves when the load is done; frames keep flowing on the old version meanwhile). Versions no line uses any more are unloaded at the next batch
- * start (no batch is running then: batches run one at a time).
+ * pointer moves when the load is done; frames keep flowing on the old version meanwhile). Versions
+ * no line uses any more are unloaded at the next batch start, unless a batch still running uses
+ * them (the batch processor says which).
  */
 export class ProductionModelCatalog {
   private readonly pointers = new Map<string, CachedPointer>();
@@ -59,10 +60,14 @@ export class ProductionModelCatalog {
     return this.refresh(lineId);
   }
 
-  /** Unloads versions that no cached line pointer references. Call between batches. */
-  async releaseUnused(): Promise<string[]> {
+  /**
+   * Unloads versions that no cached line pointer references, except `busy` ones (those a running
+   * batch scores with). Call at a batch start.
+   */
+  async releaseUnused(busy: ReadonlySet<string> = new Set()): Promise<string[]> {
     const inUse = new Set([...this.pointers.values()].flatMap((p) => (p.model ? [p.model.id] : [])));
     for (const id of this.loading) inUse.add(id);
+    for (const id of busy) inUse.add(id);
     const unused = this.runtime.loadedModelIds().filter((id) => !inUse.has(id));
     for (const id of unused) await this.runtime.unload(id);
     return unused;

@@ -25,6 +25,8 @@ export interface WorkerDetectorRuntimeOptions {
    */
   readonly heapGrowingPercent?: number;
   readonly logger: MessagingLogger;
+  /** This worker's number in its pool, in its log lines (default 0). */
+  readonly worker?: number;
 }
 
 /**
@@ -53,7 +55,10 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
         const started = performance.now();
         const response = await this.call({ type: 'load', modelId: model.id, dir });
         const runtime = (response.result as { runtime?: string } | undefined)?.runtime;
-        this.options.logger.info({ modelVersionId: model.id, model: model.name, version: model.version, runtime, loadMs: Math.round(performance.now() - started) }, 'model loaded');
+        this.options.logger.info(
+          { modelVersionId: model.id, model: model.name, version: model.version, runtime, worker: this.options.worker ?? 0, loadMs: Math.round(performance.now() - started) },
+          'model loaded',
+        );
       })();
       this.loaded.set(model.id, loading);
       loading.catch(() => this.loaded.delete(model.id));
@@ -72,7 +77,7 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
   async unload(modelId: string): Promise<void> {
     if (!this.loaded.delete(modelId) || !this.worker) return;
     await this.call({ type: 'unload', modelId });
-    this.options.logger.info({ modelVersionId: modelId }, 'model unloaded');
+    this.options.logger.info({ modelVersionId: modelId, worker: this.options.worker ?? 0 }, 'model unloaded');
   }
 
   loadedModelIds(): readonly string[] {
@@ -121,7 +126,7 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
       this.loaded.clear();
       for (const call of this.pending.values()) call.reject(error);
       this.pending.clear();
-      if (!this.closed) this.options.logger.error({ err: error }, 'inference worker died; the next batch starts a new one');
+      if (!this.closed) this.options.logger.error({ err: error, worker: this.options.worker ?? 0 }, 'inference worker died; the next batch starts a new one');
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`inference worker exited with code ${code}`)));
