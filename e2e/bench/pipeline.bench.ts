@@ -435,6 +435,12 @@ async function main(): Promise<void> {
       let inFlight = 0;
       let refused = 0;
       let duplicates = 0;
+      /** Why frames were not accepted, with how many each: the window's verdict names them. */
+      const refusals = new Map<string, number>();
+      const refuse = (reason: string) => {
+        refused++;
+        refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+      };
       const cpuAtWindowStart = cpuNow();
       const startedAt = Date.now();
       const t0 = performance.now();
@@ -444,7 +450,7 @@ async function main(): Promise<void> {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (inFlight >= MAX_IN_FLIGHT) {
-          refused++; // the ingest side cannot keep up: this frame is never sent on time
+          refuse(`not sent: ${MAX_IN_FLIGHT} uploads were still unanswered`); // ingest cannot keep up: this frame is never sent on time
           continue;
         }
         inFlight++;
@@ -454,11 +460,11 @@ async function main(): Promise<void> {
             .upload(lineId, camera, frames[i] as Buffer, 'image/jpeg')
             .then(
               (a) => {
-                if (a.status !== 202 || !a.frameId) refused++;
+                if (a.status !== 202 || !a.frameId) refuse(`HTTP ${a.status}: ${a.text.slice(0, 160)}`);
                 else if (a.duplicate) duplicates++; // not this frame's latency: ingest answered with an earlier frame
                 else accepted.push(a.frameId);
               },
-              () => void refused++,
+              (error: unknown) => refuse(`no answer: ${error instanceof Error ? error.message : String(error)}`),
             )
             .finally(() => void inFlight--),
         );
@@ -466,6 +472,7 @@ async function main(): Promise<void> {
       await Promise.all(pending);
       const elapsed = (performance.now() - t0) / 1000;
       if (duplicates > 0) progress(`  ${duplicates} frames were answered as duplicates of earlier ones: not counted`);
+      for (const [reason, count] of refusals) progress(`  ${count} frame(s) not accepted: ${reason}`);
       return { sent: frames.length, accepted, refused, elapsed, cpuAtWindowStart, startedAt };
     };
     const processedOf = async (ids: readonly string[]) => {
