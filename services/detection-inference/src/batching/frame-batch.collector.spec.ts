@@ -65,7 +65,7 @@ describe('FrameBatchCollector', () => {
     await expect(Promise.all([a, b])).resolves.toEqual(['A', 'B']);
   });
 
-  it('runs one batch at a time; items arriving meanwhile form the next batch when it is due', async () => {
+  it('by default (concurrency 1) runs one batch at a time; items arriving meanwhile form the next batch when it is due', async () => {
     const c = collector(2, 10);
     const first = [c.submit('a'), c.submit('b')];
     await settle();
