@@ -215,6 +215,8 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     expect(alert).toMatchObject({ modelVersionId: v1, severity: 'high' });
     await waitFor('the alert event', () => alerts.some((a) => a.frameId === frame.frameId), 30_000);
     expect(alerts.find((a) => a.frameId === frame.frameId)?.alertId).toBe(alert?.id);
+    // At start-up the member said how its model threads sit on the cores.
+    expect(logged.find((l) => l.obj['modelWorkers'] !== undefined)?.obj).toMatchObject({ modelWorkers: 2, ortThreadsPerWorker: 1 });
   });
 
   it('a corrupt or missing object: frame failed with the reason, message in the DLQ, and the camera\'s next frame still processed', async () => {

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { Topics } from '@argus/contracts';
 import type { MessageBus, MessagingLogger, RetryOptions, Subscription } from '@argus/messaging';
 import {
@@ -25,6 +26,7 @@ import { ModelPromotionService } from '@argus/registry';
 import { type RegistrationReport, ShippedModelsRegistrar } from './registry/shipped-models.registrar';
 import type { DetectorRuntime } from './runtime/detector-runtime.port';
 import { DetectorWorkerPool } from './runtime/detector-worker.pool';
+import { planModelThreads } from './runtime/model-threads.plan';
 import { WorkerDetectorRuntimeAdapter } from './runtime/worker-detector-runtime.adapter';
 
 /** The topics the pipeline uses; integration tests pass uniquely named copies. */
@@ -123,6 +125,10 @@ export class InferencePipeline {
             }),
         ),
       );
+    if (!deps.runtime) {
+      const plan = planModelThreads(workers, settings.threads, os.availableParallelism());
+      logger[plan.level](plan.fields, plan.message);
+    }
     this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
     const processor = new FrameBatchProcessor(this.catalog, this.runtime);
     this.collector = new FrameBatchCollector({
