@@ -1,5 +1,12 @@
 import { Agent, request } from 'node:http';
 
+/** A kept-alive connection was closed by the server as the request went out on it. */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(`the kept-alive connection was closed by the server: ${cause.message}`, { cause });
+  }
+}
+
 /** What camera-ingest answered to one upload. */
 export interface UploadAnswer {
   readonly status: number;
@@ -30,13 +37,36 @@ export class FrameUploadClient {
     this.base = new URL(baseUrl);
   }
 
-  upload(
+  /**
+   * One upload. A kept-alive connection that the server closed as idle (camera-ingest's Node
+   * server does after 5 s) can be picked for the request at the moment the close arrives: the
+   * request then fails with ECONNRESET before the server read it. Such a request is sent once
+   * more on a new connection, as Node's documentation advises (`request.reusedSocket`); uploads
+   * are idempotent on the camera and content hash, so a repeat is answered with the same frame.
+   */
+  async upload(
     lineId: string,
     cameraId: string,
     bytes: Buffer,
     contentType: 'image/png' | 'image/jpeg',
     capturedAt?: Date,
     timeoutMs = 30_000,
+  ): Promise<UploadAnswer> {
+    try {
+      return await this.send(lineId, cameraId, bytes, contentType, capturedAt, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return this.send(lineId, cameraId, bytes, contentType, capturedAt, timeoutMs);
+    }
+  }
+
+  private send(
+    lineId: string,
+    cameraId: string,
+    bytes: Buffer,
+    contentType: 'image/png' | 'image/jpeg',
+    capturedAt: Date | undefined,
+    timeoutMs: number,
   ): Promise<UploadAnswer> {
     return new Promise((resolve, reject) => {
       const req = request(
@@ -77,7 +107,9 @@ export class FrameUploadClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`upload to ${lineId}/${cameraId} got no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnectionError(error) : error);
+      });
       req.end(bytes);
     });
   }
