@@ -20,7 +20,6 @@
 // ARGUS_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=<dir>' profiles the services meanwhile.
 // Prints progress, a table, and as its last line:
 //   pipeline_fps=<n> model_fps=<n> ratio=<pipeline/model> p50_ms=<n> p95_ms=<n> p99_ms=<n>
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -37,6 +36,7 @@ import {
   type SyntheticGenerator,
 } from '@argus/vision';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
+import { infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { FrameUploadClient } from '../support/frame-upload.client';
 import { PCB_CLASSES, writeUntrainedModelPackage } from '../support/model-package.fixture';
 import { freePort } from '../support/network.probe';
@@ -85,11 +85,6 @@ interface StepResult {
 }
 
 type CpuConsumer = 'ingest' | 'inference' | 'driver' | 'kafka' | 's3proxy' | 'postgres' | 'machine';
-
-function infraScript(args: string[]): { status: number; stdout: string } {
-  const r = spawnSync('bash', [path.join(REPO_ROOT, 'infra/local/infra.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return { status: r.status ?? 1, stdout: r.stdout ?? '' };
-}
 
 /** The shipped model to serve: DeepPCB's if `models/` has it, else the factory one, else a built package. */
 function chooseModel(): { dir: string | undefined; modelDir: string | undefined; feed: 'pcb' | 'factory'; note: string } {
@@ -208,19 +203,6 @@ async function measureModelFps(modelDir: string, framesDir: string): Promise<{ f
   return { fps, cpuMsPerFrame };
 }
 
-/** The infra/local server pids from its pid files (Postgres: the postmaster), for CPU accounting. */
-function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | undefined> {
-  const read = (name: string) => {
-    try {
-      const pid = Number(readFileSync(path.join(REPO_ROOT, '.infra/run', `${name}.pid`), 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return { kafka: read('kafka'), s3proxy: read('s3proxy'), postgres: read('postgres') };
-}
-
 /**
  * The services' "event loop stalled" warnings (the platform's watchdog, ARGUS_EVENT_LOOP_STALL_MS)
  * in their output from line `from[i]` on: how many, the longest, how much of it was GC.
@@ -328,13 +310,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  // infra/local's addresses, as `npm test` reads them.
-  for (const m of infraScript(['env']).stdout.matchAll(/^export (ARGUS_[A-Z0-9_]+)='([^']*)'$/gm)) process.env[m[1] as string] ??= m[2];
-  const wasRunning = infraScript(['status', '--quiet']).status === 0;
-  if (!wasRunning) {
-    progress('infra/local is not running: starting it (it will be stopped at the end)');
-    if (infraScript(['up']).status !== 0) throw new Error('infra/local did not start');
-  }
+  const localInfra = useLocalInfra(progress);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-'));
   const services: ServiceProcess[] = [];
   const store = new MinioObjectStore(s3ConfigFromEnv(process.env));
@@ -645,10 +621,7 @@ async function main(): Promise<void> {
     for (const key of keys) await store.delete(key).catch(() => undefined);
     await db?.drop().catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
-    if (!wasRunning) {
-      progress('stopping the infra/local this run started');
-      infraScript(['down']);
-    }
+    stopLocalInfra(localInfra, progress);
   }
   console.log(summary);
 }
