@@ -25,10 +25,10 @@ import { Client as PgClient } from 'pg';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { createPcbBoardGenerator, encodeImage } from '@argus/vision';
 import { FrameUploadClient } from '../support/frame-upload.client';
-import { infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
+import { infraCpuSeconds, infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
-import { cpuSecondsOf, cpuSecondsOfTree, machineBusySeconds } from '../support/proc-cpu.reader';
+import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { ServiceProcess } from '../support/service-process.harness';
 import { pollUntil } from '../support/wait-for.poller';
 
@@ -105,9 +105,7 @@ async function main(): Promise<void> {
     const infra = infraPids();
     const cpuNow = (): Record<Consumer, number | undefined> => ({
       floor: cpuSecondsOf(floor.pid),
-      kafka: cpuSecondsOfTree(infra.kafka),
-      s3proxy: cpuSecondsOfTree(infra.s3proxy),
-      postgres: cpuSecondsOfTree(infra.postgres),
+      ...infraCpuSeconds(infra),
       driver: cpuSecondsOf(process.pid),
       machine: machineBusySeconds(),
     });

@@ -36,14 +36,14 @@ import {
   type SyntheticGenerator,
 } from '@argus/vision';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
-import { infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
+import { infraCpuSeconds, infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { FrameUploadClient } from '../support/frame-upload.client';
 import { PCB_CLASSES, writeUntrainedModelPackage } from '../support/model-package.fixture';
 import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { REPO_ROOT, ServiceProcess } from '../support/service-process.harness';
 import { runNodeScript } from '../support/node-script.runner';
-import { cpuSecondsOf, cpuSecondsOfTree, machineBusySeconds } from '../support/proc-cpu.reader';
+import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
 
 const run = randomBytes(3).toString('hex');
@@ -399,9 +399,7 @@ async function main(): Promise<void> {
       ingest: cpuSecondsOf(ingest.pid),
       inference: cpuSecondsOf(inference.pid),
       driver: cpuSecondsOf(process.pid),
-      kafka: cpuSecondsOfTree(infra.kafka),
-      s3proxy: cpuSecondsOfTree(infra.s3proxy),
-      postgres: cpuSecondsOfTree(infra.postgres),
+      ...infraCpuSeconds(infra),
       machine: machineBusySeconds(),
     });
     /** Drives `rate` frames/s for `seconds`; returns the accepted frame ids and when they were accepted. */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { cpuSecondsOfTree } from './proc-cpu.reader';
 import { REPO_ROOT } from './service-process.harness';
 
 // infra/local for the benchmarks: its addresses, starting it when it is not running, the server pids.
@@ -44,4 +45,9 @@ export function infraPids(): Record<'kafka' | 's3proxy' | 'postgres', number | u
     }
   };
   return { kafka: read('kafka'), s3proxy: read('s3proxy'), postgres: read('postgres') };
+}
+
+/** CPU seconds used so far by Kafka, S3Proxy and Postgres (with its backends); undefined where unreadable. */
+export function infraCpuSeconds(pids: ReturnType<typeof infraPids>): Record<'kafka' | 's3proxy' | 'postgres', number | undefined> {
+  return { kafka: cpuSecondsOfTree(pids.kafka), s3proxy: cpuSecondsOfTree(pids.s3proxy), postgres: cpuSecondsOfTree(pids.postgres) };
 }
