@@ -36,8 +36,8 @@ import {
   type SyntheticGenerator,
 } from '@argus/vision';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
-import { infraCpuSeconds, infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { FrameUploadClient } from '../support/frame-upload.client';
+import { infraCpuSeconds, infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { PCB_CLASSES, writeUntrainedModelPackage } from '../support/model-package.fixture';
 import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
