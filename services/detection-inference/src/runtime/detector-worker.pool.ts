@@ -20,7 +20,7 @@ interface Member {
  * shipped DeepPCB model, batch 6, decode included): alone, 1 worker × 2 threads scored 194 frames/s
  * at 8.3 ms of CPU per frame, 2 workers × 1 thread 212–225 at 8.1–8.7; beside two processes
  * burning CPU in 0.5–1 ms bursts (about a core), 125–130 against 156–171 frames/s. In the
- * pipeline (`BENCH_RATE=110`): README.md, "Two model workers".
+ * pipeline (`BENCH_RATE=110`): docs/performance.md, "Two model workers of one thread instead of one of two".
  */
 export class DetectorWorkerPool implements DetectorRuntime {
   private readonly members: Member[];
@@ -28,10 +28,6 @@ export class DetectorWorkerPool implements DetectorRuntime {
   constructor(runtimes: readonly DetectorRuntime[]) {
     if (runtimes.length === 0) throw new RangeError('a worker pool needs at least one runtime');
     this.members = runtimes.map((runtime) => ({ runtime, inFlight: 0 }));
-  }
-
-  get size(): number {
-    return this.members.length;
   }
 
   async load(model: RuntimeModel): Promise<void> {
