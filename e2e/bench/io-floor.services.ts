@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { Client as MinioClient } from 'minio';
 import { Pool } from 'pg';
+import { RequestCoalescer } from '@argus/platform/batching';
 import { s3ConfigFromEnv } from '@argus/storage';
 
 const env = process.env;
@@ -40,29 +41,9 @@ const consumer = kafka.consumer({ groupId: `io-floor-${run}`, maxWaitTimeInMs: 1
 let processed = 0;
 
 /** Publishes made in the same turn of the event loop, or while one is in flight, go as one produce (as Argus's bus does). */
-const outbox: { message: Message; done: (error?: unknown) => void }[] = [];
-let sending = false;
-function publish(message: Message): Promise<void> {
-  return new Promise((resolve, reject) => {
-    outbox.push({ message, done: (error) => (error ? reject(error) : resolve()) });
-    if (!sending) setImmediate(flush);
-  });
-}
-function flush(): void {
-  if (sending || outbox.length === 0) return;
-  sending = true;
-  const batch = outbox.splice(0);
-  producer
-    .send({ topic: frameTopic, acks: -1, messages: batch.map((b) => b.message) })
-    .then(
-      () => batch.forEach((b) => b.done()),
-      (error: unknown) => batch.forEach((b) => b.done(error)),
-    )
-    .finally(() => {
-      sending = false;
-      flush();
-    });
-}
+const outbox = new RequestCoalescer<Message>(async (messages) => {
+  await producer.send({ topic: frameTopic, acks: -1, messages: [...messages] });
+});
 
 async function ingest(request: IncomingMessage, response: ServerResponse, cameraId: string): Promise<void> {
   const chunks: Buffer[] = [];
@@ -73,7 +54,7 @@ async function ingest(request: IncomingMessage, response: ServerResponse, camera
   const key = `io-floor-${run}/${cameraId}/${id}.jpg`;
   await minio.putObject(s3.bucket, key, bytes, bytes.length, { 'Content-Type': 'image/jpeg' });
   await pool.query('INSERT INTO floor_frame (id, camera_id, object_key, sha256, byte_size) VALUES ($1, $2, $3, $4, $5)', [id, cameraId, key, sha256, bytes.length]);
-  await publish({ key: cameraId, value: JSON.stringify({ frameId: id, cameraId, objectKey: key, sha256, byteSize: bytes.length }) });
+  await outbox.submit({ key: cameraId, value: JSON.stringify({ frameId: id, cameraId, objectKey: key, sha256, byteSize: bytes.length }) });
   response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ frameId: id }));
 }
 
