@@ -27,6 +27,7 @@ import { createPcbBoardGenerator, encodeImage } from '@argus/vision';
 import { FrameUploadClient } from '../support/frame-upload.client';
 import { infraCpuSeconds, infraPids, stopLocalInfra, useLocalInfra } from '../support/local-infra';
 import { freePort } from '../support/network.probe';
+import { sendPaced } from '../support/paced-sender';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { ServiceProcess } from '../support/service-process.harness';
@@ -114,47 +115,25 @@ async function main(): Promise<void> {
       const before = await processed();
       const count = Math.round(rate * seconds);
       let accepted = 0;
-      let inFlight = 0;
-      const refusals = new Map<string, number>();
-      const refuse = (reason: string) => void refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
       const t0 = performance.now();
-      const pending: Promise<void>[] = [];
-      let nextReport = 5;
-      for (let i = 0; i < count; i++) {
-        const due = t0 + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const elapsed = (performance.now() - t0) / 1000;
-        if (elapsed >= nextReport) {
-          progress(`  ${label}: ${elapsed.toFixed(0)}/${seconds} s, ${accepted} accepted, ETA ${Math.max(0, seconds - elapsed).toFixed(0)} s`);
-          nextReport += 5;
-        }
-        if (inFlight >= MAX_IN_FLIGHT) {
-          refuse(`not sent: ${MAX_IN_FLIGHT} uploads were still unanswered`);
-          continue;
-        }
-        inFlight++;
-        pending.push(
-          client
-            .upload('floor', cameras[i % cameras.length] as string, frames[i % frames.length] as Buffer, 'image/jpeg')
-            .then(
-              (a) => {
-                if (a.status === 202) accepted++;
-                else refuse(`HTTP ${a.status}: ${a.text.slice(0, 160)}`);
-              },
-              (error: unknown) => refuse(`no answer: ${error instanceof Error ? error.message : String(error)}`),
-            )
-            .finally(() => void inFlight--),
-        );
-      }
-      await Promise.all(pending);
-      const sentFor = (performance.now() - t0) / 1000;
+      const run = await sendPaced({
+        count,
+        rate,
+        maxInFlight: MAX_IN_FLIGHT,
+        send: async (i) => {
+          const a = await client.upload('floor', cameras[i % cameras.length] as string, frames[i % frames.length] as Buffer, 'image/jpeg');
+          if (a.status !== 202) return `HTTP ${a.status}: ${a.text.slice(0, 160)}`;
+          accepted++;
+          return undefined;
+        },
+        onProgress: (elapsedS) => progress(`  ${label}: ${elapsedS.toFixed(0)}/${seconds} s, ${accepted} accepted, ETA ${Math.max(0, seconds - elapsedS).toFixed(0)} s`),
+      });
       await pollUntil(`${label}: every accepted frame processed`, async () => ((await processed()) - before >= accepted ? true : undefined), {
         timeoutMs: 120_000,
         intervalMs: 100,
       });
-      for (const [reason, n] of refusals) progress(`  ${n} frame(s) not accepted: ${reason}`);
-      return { count, accepted, sentFor, drainedAfter: (performance.now() - t0) / 1000 };
+      for (const [reason, n] of run.refusals) progress(`  ${n} frame(s) not accepted: ${reason}`);
+      return { count, accepted, sentFor: run.elapsedS, drainedAfter: (performance.now() - t0) / 1000 };
     };
 
     progress('warm-up: 40 frames/s for 10 s (connections, JIT)…');

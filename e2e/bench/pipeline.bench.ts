@@ -43,6 +43,7 @@ import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { REPO_ROOT, ServiceProcess } from '../support/service-process.harness';
 import { runNodeScript } from '../support/node-script.runner';
+import { sendPaced } from '../support/paced-sender';
 import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
 
@@ -406,48 +407,24 @@ async function main(): Promise<void> {
     const drive = async (rate: number, seconds: number) => {
       const frames = await supply.take(Math.round(rate * seconds));
       const accepted: string[] = [];
-      let inFlight = 0;
-      let refused = 0;
       let duplicates = 0;
-      /** Why frames were not accepted, with how many each: the window's verdict names them. */
-      const refusals = new Map<string, number>();
-      const refuse = (reason: string) => {
-        refused++;
-        refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
-      };
       const cpuAtWindowStart = cpuNow();
       const startedAt = Date.now();
-      const t0 = performance.now();
-      const pending: Promise<void>[] = [];
-      for (let i = 0; i < frames.length; i++) {
-        const due = t0 + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (inFlight >= MAX_IN_FLIGHT) {
-          refuse(`not sent: ${MAX_IN_FLIGHT} uploads were still unanswered`); // ingest cannot keep up: this frame is never sent on time
-          continue;
-        }
-        inFlight++;
-        const camera = cameras[i % cameras.length] as string;
-        pending.push(
-          client
-            .upload(lineId, camera, frames[i] as Buffer, 'image/jpeg')
-            .then(
-              (a) => {
-                if (a.status !== 202 || !a.frameId) refuse(`HTTP ${a.status}: ${a.text.slice(0, 160)}`);
-                else if (a.duplicate) duplicates++; // not this frame's latency: ingest answered with an earlier frame
-                else accepted.push(a.frameId);
-              },
-              (error: unknown) => refuse(`no answer: ${error instanceof Error ? error.message : String(error)}`),
-            )
-            .finally(() => void inFlight--),
-        );
-      }
-      await Promise.all(pending);
-      const elapsed = (performance.now() - t0) / 1000;
+      const run = await sendPaced({
+        count: frames.length,
+        rate,
+        maxInFlight: MAX_IN_FLIGHT,
+        send: async (i) => {
+          const a = await client.upload(lineId, cameras[i % cameras.length] as string, frames[i] as Buffer, 'image/jpeg');
+          if (a.status !== 202 || !a.frameId) return `HTTP ${a.status}: ${a.text.slice(0, 160)}`;
+          if (a.duplicate) duplicates++; // not this frame's latency: ingest answered with an earlier frame
+          else accepted.push(a.frameId);
+          return undefined;
+        },
+      });
       if (duplicates > 0) progress(`  ${duplicates} frames were answered as duplicates of earlier ones: not counted`);
-      for (const [reason, count] of refusals) progress(`  ${count} frame(s) not accepted: ${reason}`);
-      return { sent: frames.length, accepted, refused, elapsed, cpuAtWindowStart, startedAt };
+      for (const [reason, count] of run.refusals) progress(`  ${count} frame(s) not accepted: ${reason}`);
+      return { sent: frames.length, accepted, refused: run.refused, elapsed: run.elapsedS, cpuAtWindowStart, startedAt };
     };
     const processedOf = async (ids: readonly string[]) => {
       if (ids.length === 0) return 0;
