@@ -2,6 +2,7 @@ import type { Detection, FrameIngestedV1 } from '@argus/contracts';
 import { Topics } from '@argus/contracts';
 import { NonRetryableError } from '@argus/messaging';
 import type { Alert, AlertRule, FrameInference, LineAlertPolicy } from '@argus/persistence';
+import { createLogger } from '@argus/platform';
 import { strictMock } from '@argus/platform/testing';
 import type { ScoredFrame } from './frame-batch.processor';
 import { FrameFailureCodes, FrameUnprocessableError } from './frame-processing.errors';
@@ -253,6 +254,17 @@ describe('ProcessFrameUseCase', () => {
     expect(calls[calls.length - 1]).toBe('frames.markFailed');
     expect(deps.detections.saveForFrame).not.toHaveBeenCalled();
     expect(deps.bus.publish).not.toHaveBeenCalled();
+  });
+
+  it('dead-letters an unscorable frame with its reason said once in the log line the bus writes', async () => {
+    const reason = 'model pcb-template-s4 20261128T192216Z compares frames with the line’s golden template, and frame f-1 came without one';
+    const { useCase } = harness({ scorer: { submit: jest.fn(async () => Promise.reject(new FrameUnprocessableError(FrameFailureCodes.templateMissing, reason))) } });
+    const error = await useCase.execute(event).catch((e: unknown) => e);
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ service: 'detection-inference', version: 't', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    logger.error({ err: error }, 'handler failed: dead-lettering the message'); // as MessageProcessor logs it
+    expect((lines[0]?.['err'] as { message: string; code: string }).message).toBe(reason);
+    expect((lines[0]?.['err'] as { code: string }).code).toBe(FrameFailureCodes.templateMissing);
   });
 
   it('retries (not dead-letters) when the failure reason cannot be recorded', async () => {

@@ -246,7 +246,7 @@ export class ProcessFrameUseCase {
     } catch (markError) {
       if (!(markError instanceof FrameNotFoundError)) throw markError; // retry: the reason must be recorded first
     }
-    throw new NonRetryableError(error.message, { code: error.failureCode, cause: error });
+    throw error; // a NonRetryableError: the bus dead-letters the message with its code
   }
 }
 
