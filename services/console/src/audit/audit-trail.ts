@@ -4,7 +4,9 @@ import type { AccessDenial, AccessDenialRecorder } from '../identity/credential-
 /** Audit actions identity writes (the contract lists them; reviews and promotions write their own). */
 export const AuditActions = {
   accessDenied: 'access.denied',
+  login: 'auth.login',
   loginFailed: 'auth.login-failed',
+  logout: 'auth.logout',
   userCreated: 'user.created',
   userChanged: 'user.changed',
   serviceTokenCreated: 'service-token.created',

@@ -51,8 +51,14 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session (the cookie is cleared)' })
-  async signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: CookieResponse): Promise<void> {
-    if (request.authentication?.via === 'session') await this.store.sessions.revoke(request.authentication.sessionId, this.clock.now());
+  async signOut(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: CookieResponse,
+  ): Promise<void> {
+    if (request.authentication?.via === 'session') {
+      await this.login.logout({ username: principal.name, userId: principal.id, sessionId: request.authentication.sessionId });
+    }
     response.setHeader('Set-Cookie', clearedSessionCookie(this.settings.cookie));
   }
 

@@ -103,6 +103,13 @@ describe('console identity and access, on Postgres and Kafka', () => {
     expect(logout.status).toBe(204);
     expect(logout.cookies.find((c) => c.startsWith('argus_session='))).toMatch(/^argus_session=;.*Max-Age=0/);
     expect((await call('GET', '/api/v1/auth/me', { cookie })).status).toBe(401);
+
+    // Both ends of the session are in the audit trail, tied by its id (never by its token).
+    const trail = await audit.list({ subjectType: 'user', subjectId: answer.body.user.id });
+    const [loggedOut, loggedIn] = trail.items;
+    expect(loggedOut).toMatchObject({ action: 'auth.logout', actor: 'root', after: { sessionId: expect.any(String) } });
+    expect(loggedIn).toMatchObject({ action: 'auth.login', actor: 'root', after: { sessionId: loggedOut?.after?.['sessionId'], expiresAt: answer.body.expiresAt } });
+    expect(JSON.stringify(trail.items)).not.toContain(token);
   });
 
   it('answers 401 invalid-credentials to a wrong password and an unknown user, and audits both', async () => {
@@ -160,10 +167,11 @@ describe('console identity and access, on Postgres and Kafka', () => {
 
     const entries = await audit.list({ subjectType: 'user', subjectId: olga.id });
     expect(entries.items.map((e) => [e.action, e.actor])).toEqual([
+      ['auth.login', 'olga'],
       ['user.changed', 'root'],
       ['user.created', 'root'],
     ]);
-    const changed = entries.items[0];
+    const changed = entries.items.find((e) => e.action === 'user.changed');
     expect(changed?.before).toMatchObject({ role: 'operator' });
     expect(changed?.after).toMatchObject({ role: 'ml-engineer', passwordChanged: true });
     expect(JSON.stringify(entries.items)).not.toMatch(/scrypt|another-password/);

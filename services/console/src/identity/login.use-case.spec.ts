@@ -30,6 +30,7 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
   const sessions: NewUserSession[] = [];
   const purgedBefore: Date[] = [];
   const verified: string[] = [];
+  const revoked: { sessionId: string; at: Date }[] = [];
   const countingHasher = strictMock<PasswordHasher>('hasher', {
     hash: (password: string) => hasher.hash(password),
     verify: (password: string, hash: string) => {
@@ -51,6 +52,10 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
         purgedBefore.push(cutoff);
         return Promise.resolve(0);
       },
+      revoke: (sessionId: string, at: Date) => {
+        revoked.push({ sessionId, at });
+        return Promise.resolve(true);
+      },
     }),
     audit: strictMock<AuditLogRepository>('audit', {
       append: (entry: NewAuditEntry) => {
@@ -60,7 +65,7 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
     }),
   });
   const login = new LoginUseCase(store, countingHasher, { now: () => NOW }, { sessionTtlMinutes: 480 });
-  return { login, audited, sessions, purgedBefore, verified, passwordHash };
+  return { login, audited, sessions, purgedBefore, verified, revoked, passwordHash };
 }
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
@@ -74,7 +79,7 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 describe('LoginUseCase', () => {
-  it('opens a session that ends after the TTL and stores only the SHA-256 of its token', async () => {
+  it('opens a session that ends after the TTL, stores only the SHA-256 of its token, and audits auth.login', async () => {
     const { login, sessions, audited } = await setUp({ user: user(), password: 'right-password' });
     const result = await login.execute({ username: ' OLGA ', password: 'right-password' });
     expect(result.user.username).toBe('olga');
@@ -83,7 +88,17 @@ describe('LoginUseCase', () => {
     expect(sessions).toEqual([
       { userId: 'u-1', tokenSha256: createHash('sha256').update(result.token).digest('hex'), createdAt: NOW, expiresAt: result.expiresAt },
     ]);
-    expect(audited).toEqual([]);
+    expect(audited).toEqual([
+      { actor: 'olga', action: 'auth.login', subjectType: 'user', subjectId: 'u-1', after: { sessionId: 's-1', expiresAt: '2026-03-01T16:00:00.000Z' } },
+    ]);
+    expect(JSON.stringify(audited)).not.toContain(result.token);
+  });
+
+  it('revokes the session on logout and audits auth.logout', async () => {
+    const { login, audited, revoked } = await setUp({ user: user(), password: 'right-password' });
+    await login.logout({ username: 'olga', userId: 'u-1', sessionId: 's-9' });
+    expect(revoked).toEqual([{ sessionId: 's-9', at: NOW }]);
+    expect(audited).toEqual([{ actor: 'olga', action: 'auth.logout', subjectType: 'user', subjectId: 'u-1', after: { sessionId: 's-9' } }]);
   });
 
   it('deletes the sessions that ended more than a week ago when it opens one, and none on a failed login', async () => {

@@ -28,7 +28,8 @@ export interface LoginResult {
 /**
  * Password sign-in. An unknown or disabled user costs the same scrypt work as a wrong password
  * (a dummy hash is checked), so response time does not tell which usernames exist. Every
- * failure is audited as `auth.login-failed`, with the reason, for the admins' eyes only.
+ * failure is audited as `auth.login-failed`, with the reason, for the admins' eyes only; a
+ * success as `auth.login` with the session it opened (who was signed in when is part of the trail).
  */
 export class LoginUseCase {
   private dummyHash: Promise<string> | undefined;
@@ -61,7 +62,26 @@ export class LoginUseCase {
     const session = await this.store.sessions.create({ userId: login.user.id, tokenSha256: secretDigest(token), createdAt: now, expiresAt });
     // Housekeeping where sessions are made: those ended a week ago go, so the table stays small.
     await this.store.sessions.deleteEndedBefore(new Date(now.getTime() - ENDED_SESSION_RETENTION_MS));
+    await this.store.audit.append({
+      actor: login.user.username,
+      action: AuditActions.login,
+      subjectType: 'user',
+      subjectId: login.user.id,
+      after: { sessionId: session.id, expiresAt: expiresAt.toISOString() },
+    });
     return { user: login.user, sessionId: session.id, token, expiresAt };
+  }
+
+  /** Ends a session (idempotent: a revoked session stays revoked) and audits `auth.logout`. */
+  async logout(input: { username: string; userId: string; sessionId: string }): Promise<void> {
+    await this.store.sessions.revoke(input.sessionId, this.clock.now());
+    await this.store.audit.append({
+      actor: input.username,
+      action: AuditActions.logout,
+      subjectType: 'user',
+      subjectId: input.userId,
+      after: { sessionId: input.sessionId },
+    });
   }
 
   /** A hash of nothing anybody knows, computed once, to spend the same time on unknown users. */
