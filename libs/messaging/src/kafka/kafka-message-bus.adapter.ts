@@ -13,7 +13,7 @@ import type { MessagingLogger } from '../messaging-logger.port';
 import type { PipelineHealth, PipelineHealthReader } from '../pipeline-health.port';
 import { readKafkaPipelineHealth } from './kafka-pipeline-health.reader';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
-import { kafkaLogCreator } from './kafka-logger.adapter';
+import { kafkaLogCreator, KafkaSettlingWindow } from './kafka-logger.adapter';
 import { kafkaReadinessCheck } from './kafka-readiness.check';
 import { KafkaSubscription, type KafkaConsumerTuning } from './kafka.subscription';
 import { KafkaTopicAdmin } from './kafka-topic.admin';
@@ -64,6 +64,8 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
    */
   private readonly outboxes = new Map<string, RequestCoalescer<Message>>();
   private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
+  /** Topic creation and start-up: kafkajs' expected answers meanwhile are logged as info, not errors. */
+  private readonly settling = new KafkaSettlingWindow();
 
   constructor(private readonly options: KafkaMessageBusOptions) {
     this.logger = options.logger ?? new ConsoleJsonLogger();
@@ -72,12 +74,12 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
       clientId: options.config.clientId,
       brokers: [...options.config.brokers],
       logLevel: logLevel.WARN,
-      logCreator: kafkaLogCreator(this.logger),
+      logCreator: kafkaLogCreator(this.logger, this.settling),
     });
   }
 
   async ensureTopics(topics: readonly TopicContract[]): Promise<void> {
-    await new KafkaTopicAdmin(this.kafka, this.logger).ensureTopics(topics);
+    await this.settling.during(() => new KafkaTopicAdmin(this.kafka, this.logger).ensureTopics(topics));
   }
 
   async publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options: PublishOptions = {}): Promise<void> {
@@ -147,8 +149,10 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
   async start(): Promise<void> {
     this.assertUsable('start');
     if (this.state === 'started') return;
-    await this.connectedProducer();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.start()));
+    await this.settling.during(async () => {
+      await this.connectedProducer();
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.start()));
+    });
     this.state = 'started';
   }
 
