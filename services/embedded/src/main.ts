@@ -9,7 +9,8 @@ import { bootstrapService, createLogger, loadConfig, ShutdownOrder } from '@argu
 import { EmbeddedAdapters } from './adapters/embedded-adapters';
 import { loadEmbeddedConfig } from './embedded.config';
 import { EmbeddedSystemModule } from './embedded-system.module';
-import { placeholderName, prepareModelsFolder } from './models/placeholder-model.builder';
+import { modelsBannerLines } from './models/models-banner.formatter';
+import { prepareModelsFolder } from './models/placeholder-model.builder';
 import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
 import {
   CAMERA_INGEST_ERROR_HTTP_STATUS,
@@ -90,12 +91,7 @@ async function main(): Promise<void> {
 
     const needs = DEMO_LINES.map((line) => ({ feed: String(line.settings['feed']), classes: line.alertRules.map((rule) => rule.className) }));
     const models = await prepareModelsFolder(detectionInference.ARGUS_MODELS_DIR, config.dataDir, needs);
-    if (models.shipped.length > 0) say(`  models   shipped: ${models.shipped.join(', ')} (registered, and promoted on lines without a model)`);
-    if (models.placeholders.length > 0) {
-      say(`  models   no trained model for ${models.placeholders.join(', ')} in ${detectionInference.ARGUS_MODELS_DIR || '(ARGUS_MODELS_DIR empty)'}:`);
-      say(`           using ${models.placeholders.map(placeholderName).join(', ')} — UNTRAINED (random weights):`);
-      say('           its detections and alerts are meaningless. Train one (argus train), put it under models/.');
-    }
+    for (const line of modelsBannerLines(models, detectionInference.ARGUS_MODELS_DIR)) say(line);
 
     const admin = await consoleAdmin(adapters.dataSource);
     const consoleEnv = loadConfig(ConsoleEnvSchema, {

@@ -13,7 +13,7 @@ describe('prepareModelsFolder', () => {
 
   async function shippedPackage(folder: string, modelName: string): Promise<void> {
     await mkdir(path.join(root, 'shipped', folder), { recursive: true });
-    await writeFile(path.join(root, 'shipped', folder, 'metadata.json'), JSON.stringify({ name: modelName }));
+    await writeFile(path.join(root, 'shipped', folder, 'metadata.json'), JSON.stringify({ name: modelName, version: '20261128T192216Z' }));
   }
 
   it('judges which feed a shipped package serves by its model name, not its folder (deeppcb holds pcb-template-s4)', async () => {
@@ -23,7 +23,10 @@ describe('prepareModelsFolder', () => {
       { feed: 'factory', classes: ['scratch'] },
       { feed: 'pcb', classes: ['open'] },
     ]);
-    expect(folder.shipped).toEqual(['deeppcb', 'factory']);
+    expect(folder.shipped).toEqual([
+      { folder: 'deeppcb', name: 'pcb-template-s4', version: '20261128T192216Z' },
+      { folder: 'factory', name: 'factory-template-s8s16', version: '20261128T192216Z' },
+    ]);
     expect(folder.placeholders).toEqual([]);
     expect((await readdir(folder.dir)).sort()).toEqual(['deeppcb', 'factory']);
   });
@@ -41,6 +44,6 @@ describe('prepareModelsFolder', () => {
     await mkdir(path.join(root, 'shipped', 'notes'), { recursive: true });
     await shippedPackage('factory', 'factory-template-s8s16');
     const folder = await prepareModelsFolder(path.join(root, 'shipped'), path.join(root, 'data'), [{ feed: 'factory', classes: ['scratch'] }]);
-    expect(folder.shipped).toEqual(['factory']);
+    expect(folder.shipped.map((m) => m.folder)).toEqual(['factory']);
   });
 });

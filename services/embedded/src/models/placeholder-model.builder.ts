@@ -54,11 +54,24 @@ export async function ensurePlaceholderModel(dir: string, need: FeedModelNeed): 
   return folder;
 }
 
+/** A model package as its metadata.json names it: the name and version the registry, console and status line show. */
+export interface PackagedModel {
+  /** Its folder under the shipped models' directory (e.g. `deeppcb`). */
+  readonly folder: string;
+  readonly name: string;
+  readonly version: string;
+}
+
+/** `name@version`, as the status line and the console show a model version. */
+export function modelLabel(model: Pick<PackagedModel, 'name' | 'version'>): string {
+  return `${model.name}@${model.version}`;
+}
+
 export interface ModelsFolder {
   /** What detection-inference registers at start (ARGUS_MODELS_DIR). */
   readonly dir: string;
-  /** Shipped packages linked in. */
-  readonly shipped: readonly string[];
+  /** Shipped packages linked in, in folder order. */
+  readonly shipped: readonly PackagedModel[];
   /** Feeds that got an untrained placeholder. */
   readonly placeholders: readonly string[];
 }
@@ -77,21 +90,19 @@ export async function prepareModelsFolder(shippedDir: string, dataDir: string, n
   for (const entry of await readdir(dir)) {
     if ((await lstat(path.join(dir, entry))).isSymbolicLink()) await unlink(path.join(dir, entry));
   }
-  const shipped: string[] = [];
-  const shippedModelNames: string[] = [];
+  const shipped: PackagedModel[] = [];
   if (shippedDir) {
     for (const entry of (await readdir(shippedDir).catch(() => [] as string[])).sort()) {
       const folder = path.resolve(shippedDir, entry);
-      const modelName = await packageModelName(path.join(folder, 'metadata.json'));
-      if (modelName === undefined) continue;
+      const model = await packagedModel(path.join(folder, 'metadata.json'));
+      if (model === undefined) continue;
       await symlink(folder, path.join(dir, entry), 'dir');
-      shipped.push(entry);
-      shippedModelNames.push(modelName);
+      shipped.push({ folder: entry, ...model });
     }
   }
   const placeholders: string[] = [];
   for (const need of needs) {
-    if (shippedModelNames.some((name) => name === need.feed || name.startsWith(`${need.feed}-`))) {
+    if (shipped.some(({ name }) => name === need.feed || name.startsWith(`${need.feed}-`))) {
       await rm(path.join(dir, placeholderName(need.feed)), { recursive: true, force: true });
       continue;
     }
@@ -101,13 +112,14 @@ export async function prepareModelsFolder(shippedDir: string, dataDir: string, n
   return { dir, shipped, placeholders };
 }
 
-/** The model name a package's metadata.json declares; undefined when the folder is no package. */
-async function packageModelName(metadataFile: string): Promise<string | undefined> {
+/** The model name and version a package's metadata.json declares; undefined when the folder is no package. */
+async function packagedModel(metadataFile: string): Promise<{ name: string; version: string } | undefined> {
   const text = await readFile(metadataFile, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const name = (JSON.parse(text) as { name?: unknown }).name;
+  const { name, version } = JSON.parse(text) as { name?: unknown; version?: unknown };
   if (typeof name !== 'string') throw new Error(`${metadataFile}: no model name (field "name")`);
-  return name;
+  if (typeof version !== 'string') throw new Error(`${metadataFile}: no model version (field "version")`);
+  return { name, version };
 }
 
 function exists(file: string): Promise<boolean> {
