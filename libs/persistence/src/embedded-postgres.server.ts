@@ -9,8 +9,11 @@ import { PgliteSessionQueue } from './pglite-session.queue';
 export interface EmbeddedPostgresOptions {
   /** Folder of the database files (created when missing); the data survives restarts. */
   readonly dataDir: string;
-  /** 0 (default): a free port. */
-  readonly port?: number;
+  /**
+   * The port, or ports tried in order until one is free (so an address can stay the same from one
+   * start to the next, yet a busy port does not stop the start). 0: any free port (the default).
+   */
+  readonly port?: number | readonly number[];
   readonly host?: string;
   /** Connections served at once (their queries still run one protocol unit at a time). Default 8. */
   readonly maxConnections?: number;
@@ -55,7 +58,7 @@ export class EmbeddedPostgresServer {
     const host = options.host ?? '127.0.0.1';
     const instance = new EmbeddedPostgresServer(db, queue, createServer(), options.maxConnections ?? 8, host, options.dataDir);
     try {
-      await instance.listen(options.port ?? 0);
+      await instance.listenOnFirstFree(typeof options.port === 'number' ? [options.port] : (options.port ?? [0]));
     } catch (error) {
       await db.close();
       throw error;
@@ -95,6 +98,19 @@ export class EmbeddedPostgresServer {
   stop(): Promise<void> {
     this.stopped ??= this.close();
     return this.stopped;
+  }
+
+  /** Listens on the first of `ports` not in use; any other error (or the last port in use) rejects. */
+  private async listenOnFirstFree(ports: readonly number[]): Promise<void> {
+    for (const [index, port] of ports.entries()) {
+      try {
+        return await this.listen(port);
+      } catch (error) {
+        const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!inUse || index === ports.length - 1) throw error;
+      }
+    }
+    throw new Error('no port to listen on');
   }
 
   private listen(port: number): Promise<void> {

@@ -30,6 +30,11 @@ export interface ModelEvaluation {
   /** What it was evaluated on, e.g. `deeppcb:../datasets/deeppcb`, and which split. */
   readonly data: string;
   readonly split: string;
+  /**
+   * Identifies the evaluated samples (the training-data fingerprint's recipe over them), when the
+   * report recorded it; two evaluations with equal fingerprints scored the same images.
+   */
+  readonly fingerprint?: string;
   readonly imageCount: number;
   readonly map50: number;
   readonly map: number;
@@ -319,6 +324,32 @@ export class ModelRegistryRepository {
     return rows.map(toModelVersionDetails);
   }
 
+  /**
+   * The version a rollback of the line would restore (the one in production before the current
+   * one was promoted); null when the line has no production model or its current one was its first.
+   */
+  async rollbackTargetOf(lineId: string): Promise<string | null> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT restored.to_version_id
+         FROM line_production_model p
+         JOIN model_promotion current ON current.id = p.promotion_id
+         JOIN model_promotion restored ON restored.id = current.previous_promotion_id
+        WHERE p.line_id = $1`,
+      [lineId],
+    )) as { to_version_id: string }[];
+    return rows[0]?.to_version_id ?? null;
+  }
+
+  /** Every promotion and rollback, on any line, to or from the version, newest first. */
+  async promotionsOfVersion(modelVersionId: string, options: { limit?: number } = {}): Promise<Promotion[]> {
+    const rows = await managerOf(this.db).find(ModelPromotionEntity, {
+      where: [{ toVersionId: modelVersionId }, { fromVersionId: modelVersionId }],
+      order: { promotedAt: 'DESC', id: 'DESC' },
+      take: clampLimit(options.limit),
+    });
+    return rows.map(toPromotion);
+  }
+
   /** The line's promotions and rollbacks, newest first. */
   async promotionHistory(lineId: string, options: { limit?: number } = {}): Promise<Promotion[]> {
     const rows = await managerOf(this.db).find(ModelPromotionEntity, {
@@ -338,7 +369,7 @@ async function assertCanServeLine(manager: EntityManager, lineId: string, versio
   if (version.usesTemplate) {
     const template = (await manager.query(`SELECT 1 FROM line_template WHERE line_id = $1`, [lineId])) as unknown[];
     if (template.length === 0) {
-      throw new ModelIncompatibleWithLineError(lineId, version.id, 'it compares each frame with a golden template and the line has none');
+      throw new ModelIncompatibleWithLineError(lineId, version, 'it compares each frame with a golden template and the line has none');
     }
   }
   const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as { class_name: string }[];
@@ -346,7 +377,7 @@ async function assertCanServeLine(manager: EntityManager, lineId: string, versio
   if (named.length > 0 && !named.some((c) => version.classes.includes(c))) {
     throw new ModelIncompatibleWithLineError(
       lineId,
-      version.id,
+      version,
       `it detects ${version.classes.join(', ')} and the line's alert rules name ${named.sort().join(', ')}: none would ever alert`,
     );
   }

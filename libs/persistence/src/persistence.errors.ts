@@ -63,12 +63,16 @@ export class NoProductionModelError extends PersistenceError {
  * line). Refused rather than letting inference dead-letter every frame or never alert.
  */
 export class ModelIncompatibleWithLineError extends PersistenceError {
+  readonly modelVersionId: string;
+
+  /** `model` is named as people know it (`pcb-template-s4@1.0.0`), not by its id: the message is shown to them. */
   constructor(
     readonly lineId: string,
-    readonly modelVersionId: string,
+    readonly model: { readonly id: string; readonly name: string; readonly version: string },
     readonly why: string,
   ) {
-    super('model.incompatible-with-line', `model version ${modelVersionId} cannot serve line "${lineId}": ${why}`);
+    super('model.incompatible-with-line', `${model.name}@${model.version} cannot serve line ${lineId}: ${why}`);
+    this.modelVersionId = model.id;
   }
 }
 

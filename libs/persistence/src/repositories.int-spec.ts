@@ -607,8 +607,11 @@ describe('repositories against Postgres', () => {
     it('refuses a version that cannot serve the line: a template model without a template, or no class the rules name', async () => {
       const { lineId } = await newLine();
       const templateModel = (await registry.register(modelInput({ usesTemplate: true }))).version;
-      await expect(registry.promote(lineId, templateModel.id, 'alice', 'no template yet')).rejects.toThrow(
-        new ModelIncompatibleWithLineError(lineId, templateModel.id, 'it compares each frame with a golden template and the line has none'),
+      const refused = registry.promote(lineId, templateModel.id, 'alice', 'no template yet');
+      await expect(refused).rejects.toBeInstanceOf(ModelIncompatibleWithLineError);
+      // Named as people know it, not by its id.
+      await expect(refused).rejects.toThrow(
+        `${templateModel.name}@${templateModel.version} cannot serve line ${lineId}: it compares each frame with a golden template and the line has none`,
       );
       await lines.setTemplate(lineId, { objectKey: `${lineId}/template.png`, width: 640, height: 480 });
       await expect(registry.promote(lineId, templateModel.id, 'alice', 'template now there')).resolves.toMatchObject({ changed: true });

@@ -12,7 +12,8 @@ const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => 
  * Variables of the embedded mode itself (PORT defaults to 3000, the console's port, 0 picks a free one; LOG_LEVEL to
  * `warn`, so the terminal shows the status line rather than every service's JSON log):
  * - ARGUS_DATA_DIR: where the embedded Postgres, the object store and the placeholder model live (.argus-data);
- * - ARGUS_EMBEDDED_PG_PORT: port of the embedded Postgres (0: a free one, printed at start);
+ * - ARGUS_EMBEDDED_PG_PORT: port of the embedded Postgres (0: a free one); unset: the port of the last start,
+ *   else 54320, else a free one (so the printed URL stays the same while its port is free);
  * - ARGUS_SIMULATOR: simulated cameras on the demo lines (on);
  * - ARGUS_SIMULATOR_FPS: frames per second of each simulated camera (2);
  * - ARGUS_STATUS_INTERVAL_MS: how often the status line refreshes (1 s on a terminal, 10 s otherwise).
@@ -24,7 +25,7 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
   LOG_LEVEL: logLevelField('warn'),
   HOST: z.string().min(1).default('127.0.0.1'),
   ARGUS_DATA_DIR: z.string().min(1).default('.argus-data'),
-  ARGUS_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  ARGUS_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   ARGUS_SIMULATOR: onOff.default(true),
   ARGUS_SIMULATOR_FPS: z.coerce.number().positive().max(1000).default(2),
   ARGUS_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).optional(),

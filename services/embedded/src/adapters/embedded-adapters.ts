@@ -11,6 +11,7 @@ import { createDataSource, type DatabaseConfig, EmbeddedPostgresServer, runMigra
 import { DEFAULT_S3_BUCKET, FilesystemObjectStore, MinioObjectStore, type ObjectStore } from '@argus/storage';
 import type { EmbeddedConfig } from '../embedded.config';
 import { SERVICE_NAME } from '../service.identity';
+import { embeddedPostgresPorts, rememberEmbeddedPostgresPort } from './embedded-postgres.ports';
 
 export type EmbeddedDataSource = ReturnType<typeof createDataSource>;
 
@@ -66,7 +67,8 @@ export class EmbeddedAdapters {
       choices.push({ dependency: 'postgres', embedded: false, description: `${databaseDisplayUrl} (ARGUS_DATABASE_URL)` });
     } else {
       const dataDir = path.join(config.dataDir, 'postgres');
-      embeddedPostgres = await EmbeddedPostgresServer.start({ dataDir, port: config.ARGUS_EMBEDDED_PG_PORT });
+      embeddedPostgres = await EmbeddedPostgresServer.start({ dataDir, port: await embeddedPostgresPorts(config.ARGUS_EMBEDDED_PG_PORT, config.dataDir) });
+      await rememberEmbeddedPostgresPort(config.dataDir, embeddedPostgres.port);
       databaseConfig = embeddedPostgres.databaseConfig(SERVICE_NAME);
       databaseDisplayUrl = embeddedPostgres.url;
       choices.push({ dependency: 'postgres', embedded: true, description: `embedded PGlite at ${databaseDisplayUrl}, data in ${dataDir} (set ARGUS_DATABASE_URL for Postgres)` });
