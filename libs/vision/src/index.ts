@@ -4,3 +4,4 @@ export * from './data';
 export * from './eval';
 export * from './train';
 export * from './artifact';
+export * from './continual';
