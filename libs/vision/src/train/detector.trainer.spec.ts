@@ -1,5 +1,7 @@
 import { validateSpec, type ArchitectureSpec } from '../core/architecture-spec';
 import { selectTfBackend } from '../core/backend';
+import { DetectorModel } from '../core/detector-model';
+import { growHead } from '../continual/head-growth';
 import type { DetectorWeights } from '../core/detector-weights';
 import { silentVisionLogger } from '../core/vision-logger.port';
 import { computeLetterbox } from '../data/letterbox';
@@ -7,6 +9,8 @@ import { SeededRandom } from '../data/seeded-random';
 import { DEFAULT_TRAINER_CONFIG, epochOrder, trainDetector, type TrainerConfig } from './detector.trainer';
 import type { TrainingCheckpoint, TrainingCheckpointPort, TrainingState } from './training-checkpoint.store';
 import type { LoadedSample } from './training-image.loader';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildTrainingBatch } from './training-batch.builder';
 
 /** Checkpoints kept in memory (deep copies, like a store that serialises). */
 class MemoryCheckpoints implements TrainingCheckpointPort {
@@ -189,5 +193,116 @@ describe('trainDetector', () => {
     expect(result.stopReason).toBe('early-stopping');
     expect(result.state.epoch).toBe(3);
     expect(result.bestEpoch).toBe(0);
+  });
+
+  describe('fine-tuning from a parent', () => {
+    const parentSpec = validateSpec({ ...spec, name: 'tiny-spot', classes: ['spot'] });
+    const spots = (count: number, seed: number) => images(2 * count, seed).filter((_, n) => n % 2 === 0);
+    const bars = (count: number, seed: number) => images(2 * count, seed).filter((_, n) => n % 2 === 1);
+
+    /** Mean |σ(obj)·σ(class 0)| difference between two models over every cell of frames the parent knows. */
+    function scoreDrift(parentWeights: DetectorWeights, childSpec: ArchitectureSpec, childWeights: DetectorWeights): number {
+      const parent = DetectorModel.fromWeights(parentSpec, parentWeights);
+      const child = DetectorModel.fromWeights(childSpec, childWeights);
+      const batch = buildTrainingBatch(spots(4, 21), parentSpec.template);
+      const x = tf.tensor4d(batch.data, batch.shape);
+      const score = (raw: tf.Tensor3D) => tf.mul(tf.sigmoid(tf.slice(raw, [0, 0, 0], [-1, -1, 1])), tf.sigmoid(tf.slice(raw, [0, 0, 1], [-1, -1, 1])));
+      const drift = tf.tidy(() => tf.mean(tf.abs(tf.sub(score(child.predict(x)), score(parent.predict(x))))).dataSync()[0] as number);
+      x.dispose();
+      parent.dispose();
+      child.dispose();
+      return drift;
+    }
+
+    it('starts from the parent weights and leaves frozen stages untouched', async () => {
+      const base = await trainDetector({
+        spec: parentSpec,
+        train: spots(8, 11),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 2, cropsPerImage: 2, learningRate: 1e-2 },
+        dataFingerprint: 'base',
+      });
+      const grown = growHead(parentSpec, base.weights, ['bar'], 1);
+      const result = await trainDetector({
+        spec: grown.spec,
+        train: bars(6, 13).map((s) => ({ ...s, boxes: s.boxes.map((b) => ({ ...b, classId: 1 })) })),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 1, cropsPerImage: 2, emaDecay: 0 },
+        dataFingerprint: 'new',
+        start: { weights: grown.weights, fingerprint: 'parent' },
+        frozenPrefixes: ['backbone.stages.0.'],
+      });
+      const frozen = 'backbone.stages.0.down.kernel';
+      expect(result.weights[frozen]?.values).toEqual(base.weights[frozen]?.values);
+      const trained = 'backbone.stages.1.down.kernel';
+      expect(result.weights[trained]?.values).not.toEqual(base.weights[trained]?.values);
+      // The parent's classification weights were the starting point, not a fresh initialisation.
+      const fresh = await trainDetector({
+        spec: grown.spec,
+        train: bars(6, 13),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 1, cropsPerImage: 2, emaDecay: 0 },
+        dataFingerprint: 'new',
+      });
+      expect(fresh.weights[frozen]?.values).not.toEqual(base.weights[frozen]?.values);
+    });
+
+    it('distillation alone pulls a perturbed student back towards its teacher', async () => {
+      const teacher = await trainDetector({
+        spec: parentSpec,
+        train: spots(8, 16),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 3, cropsPerImage: 2, learningRate: 1e-2 },
+        dataFingerprint: 'teacher',
+      });
+      const perturbed: DetectorWeights = structuredClone(teacher.weights);
+      const random = new SeededRandom(5);
+      for (const name of ['head.s4.predict.kernel', 'head.s4.predict.bias']) {
+        const w = perturbed[name]?.values as Float32Array;
+        for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) + random.normal(0, 0.5);
+      }
+      const before = scoreDrift(teacher.weights, parentSpec, perturbed);
+      const lines: string[] = [];
+      const student = await trainDetector({
+        spec: parentSpec,
+        train: spots(8, 17),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        // No detection loss: whatever moves the student comes from the teacher.
+        config: { ...config, epochs: 4, cropsPerImage: 2, learningRate: 1e-2, emaDecay: 0, progressEverySeconds: 0, lossWeights: { objectness: 0, classification: 0, box: 0 } },
+        dataFingerprint: 'distil',
+        start: { weights: perturbed, fingerprint: 'perturbed' },
+        distillation: { teacher: { spec: parentSpec, weights: teacher.weights }, weight: 1 },
+        log: (l) => lines.push(l),
+      });
+      const distil = lines.map((l) => /distil ([\d.]+)\)/.exec(l)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+      expect(distil.length).toBeGreaterThan(4);
+      expect(distil[distil.length - 1]).toBeLessThan(0.5 * (distil[0] as number));
+      expect(scoreDrift(teacher.weights, parentSpec, student.weights)).toBeLessThan(0.5 * before);
+    });
+
+    it('refuses a teacher whose classes do not lead the trained spec, and a prefix that freezes nothing', async () => {
+      const common = {
+        spec,
+        train: images(4, 15),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 1 },
+        dataFingerprint: 'd',
+      };
+      const other = validateSpec({ ...spec, classes: ['bar'] });
+      await expect(trainDetector({ ...common, distillation: { teacher: { spec: other, weights: {} }, weight: 1 } })).rejects.toThrow(/must be the first classes/);
+      await expect(trainDetector({ ...common, frozenPrefixes: ['nothing.'] })).rejects.toThrow(/no trainable weight starts with "nothing\."/);
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { ArchitectureSpec } from '../core/architecture-spec';
 import { DetectorModel, flattenHeadLevels } from '../core/detector-model';
 import { initDetectorWeights, type DetectorWeights } from '../core/detector-weights';
 import { hashStringWithSeed, SeededRandom } from '../data/seeded-random';
+import { DistillationLoss, type DistillationWeights } from '../continual/distillation.loss';
 import { AdamOptimizer } from './adam.optimizer';
 import { batchTargets, DetectionLoss, disposeBatchTargets, type BatchTargets, type DetectionLossWeights } from './detection.loss';
 import { metricsOf, predictLoadedSamples, predictLoadedSamplesOnnx, selectionScore, type SelectionMetric, type ValidationMetrics } from './detector.validator';
@@ -85,6 +86,24 @@ export interface TrainDetectorInput {
   /** Polled between steps: true saves a checkpoint and stops (Ctrl-C). */
   readonly shouldStop?: () => boolean;
   readonly now?: () => number;
+  /**
+   * Fine-tuning: start from these weights (a parent's, head-grown when classes were added) instead
+   * of a fresh initialisation. `fingerprint` names them in the run key, so a resume cannot mix runs.
+   */
+  readonly start?: { readonly weights: DetectorWeights; readonly fingerprint: string };
+  /** Weights whose names start with one of these are not trained (e.g. `backbone.stages.0.`). */
+  readonly frozenPrefixes?: readonly string[];
+  /** Distil the parent's outputs into the model being trained (see DistillationLoss). */
+  readonly distillation?: DistillationSettings;
+}
+
+export interface DistillationSettings {
+  /** The parent: its spec (its classes are the first classes of the trained spec) and weights. */
+  readonly teacher: { readonly spec: ArchitectureSpec; readonly weights: DetectorWeights };
+  /** The distillation loss's weight in the total loss. */
+  readonly weight: number;
+  readonly selectionThreshold?: number;
+  readonly termWeights?: DistillationWeights;
 }
 
 export interface TrainingResult {
@@ -124,8 +143,45 @@ function runKeyOf(input: TrainDetectorInput): string {
     lossWeights: c.lossWeights ?? null,
     centreRadius: c.centreRadius ?? null,
     focalGamma: c.focalGamma ?? null,
+    ...(input.start ? { start: input.start.fingerprint } : {}),
+    ...(input.frozenPrefixes?.length ? { frozen: input.frozenPrefixes } : {}),
+    ...(input.distillation
+      ? { distillation: { weight: input.distillation.weight, threshold: input.distillation.selectionThreshold ?? null, terms: input.distillation.termWeights ?? null } }
+      : {}),
   };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
+}
+
+/** The model's trainable variables less those under a frozen prefix (all of them must exist). */
+function trainedVariables(model: DetectorModel, frozenPrefixes: readonly string[] = []): Map<string, tf.Variable> {
+  const all = model.trainableVariables();
+  for (const prefix of frozenPrefixes) {
+    if (![...all.keys()].some((name) => name.startsWith(prefix))) throw new RangeError(`no trainable weight starts with "${prefix}" (frozen prefix)`);
+  }
+  const trained = new Map([...all].filter(([name]) => !frozenPrefixes.some((prefix) => name.startsWith(prefix))));
+  if (trained.size === 0) throw new RangeError('every weight is frozen: nothing to train');
+  return trained;
+}
+
+/** The teacher model and loss for a fine-tune; the teacher's classes must lead the trained spec's. */
+function distillationFor(settings: DistillationSettings, spec: ArchitectureSpec): NonNullable<TrainingStepOptions['distillation']> {
+  const parentClasses = settings.teacher.spec.classes;
+  if (parentClasses.some((name, i) => spec.classes[i] !== name)) {
+    throw new RangeError(`the teacher's classes (${parentClasses.join(', ')}) must be the first classes of the model trained (${spec.classes.join(', ')})`);
+  }
+  if (!(settings.weight >= 0)) throw new RangeError(`distillation weight must be ≥ 0, got ${settings.weight}`);
+  const addedClassIndices = spec.classes.map((_, i) => i).slice(parentClasses.length);
+  return {
+    teacher: DetectorModel.fromWeights(settings.teacher.spec, settings.teacher.weights),
+    loss: new DistillationLoss({
+      parentClassCount: parentClasses.length,
+      addedClassCount: addedClassIndices.length,
+      ...(settings.selectionThreshold !== undefined ? { selectionThreshold: settings.selectionThreshold } : {}),
+      ...(settings.termWeights ? { weights: settings.termWeights } : {}),
+    }),
+    weight: settings.weight,
+    addedClassIndices,
+  };
 }
 
 /** The order images are visited in during one epoch: each cropsPerImage times, shuffled by seed and epoch. */
@@ -143,7 +199,7 @@ export function epochOrder(imageCount: number, cropsPerImage: number, seed: numb
 /**
  * One optimisation step: forward in training mode, the loss, gradients of every trainable weight,
  * an AdamW update — skipped when the loss is not finite. Returns [total, objectness,
- * classification, box] loss values.
+ * classification, box] loss values, and the distillation loss (unweighted) when there is one.
  */
 export async function trainingStep(
   model: DetectorModel,
@@ -152,16 +208,26 @@ export async function trainingStep(
   x: tf.Tensor4D,
   targets: BatchTargets,
   learningRate: number,
+  options: TrainingStepOptions = {},
 ): Promise<number[]> {
   const channels = 5 + model.spec.classes.length;
   const parts: tf.Scalar[] = [];
-  const variables = model.trainableVariables();
+  const variables = options.variables ?? model.trainableVariables();
+  const distil = options.distillation;
+  // The teacher runs in inference mode outside the tape: its output is a constant target.
+  const teacherRaw = distil ? distil.teacher.predict(x) : undefined;
+  const addedObjects = distil && teacherRaw ? addedClassObjects(targets, distil.addedClassIndices) : undefined;
   const { value, grads } = tf.variableGrads(() => {
     const raw = flattenHeadLevels(model.forward(x, { training: true }), channels);
     const l = loss.compute(raw, targets);
     parts.push(tf.keep(l.objectness), tf.keep(l.classification), tf.keep(l.box));
-    return l.total;
+    if (!distil || !teacherRaw || !addedObjects) return l.total;
+    const d = distil.loss.compute(raw, teacherRaw, addedObjects);
+    parts.push(tf.keep(d.total));
+    return tf.add(l.total, tf.mul(d.total, distil.weight)) as tf.Scalar;
   }, [...variables.values()]);
+  teacherRaw?.dispose();
+  addedObjects?.dispose();
   try {
     const values = [(await value.data())[0] as number, ...parts.map((p) => p.dataSync()[0] as number)];
     if (values.every(Number.isFinite)) {
@@ -176,6 +242,26 @@ export async function trainingStep(
   } finally {
     tf.dispose([value, ...Object.values(grads), ...parts]);
   }
+}
+
+export interface TrainingStepOptions {
+  /** The variables to train (default: every trainable one); fine-tuning leaves frozen stages out. */
+  readonly variables?: Map<string, tf.Variable>;
+  readonly distillation?: {
+    readonly teacher: DetectorModel;
+    readonly loss: DistillationLoss;
+    readonly weight: number;
+    readonly addedClassIndices: readonly number[];
+  };
+}
+
+/** 1 on cells that are positive for an object of an added class, else 0: [batch, cells]. */
+function addedClassObjects(targets: BatchTargets, addedClassIndices: readonly number[]): tf.Tensor2D {
+  return tf.tidy(() => {
+    if (addedClassIndices.length === 0) return tf.zerosLike(targets.positive);
+    const added = tf.max(tf.gather(targets.classes, [...addedClassIndices], 2), -1);
+    return tf.mul(tf.cast(tf.greater(added, 0), 'float32'), targets.positive) as tf.Tensor2D;
+  });
 }
 
 /**
@@ -266,17 +352,19 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     state = { ...checkpoint.state, stopReason: null };
     model = DetectorModel.fromWeights(spec, checkpoint.weights);
     ema = checkpoint.ema;
-    optimizer = new AdamOptimizer(model.trainableVariables(), optimizerOptions);
+    optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
     optimizer.setState(checkpoint.optimizer);
     log(`resuming ${input.runDir} at epoch ${state.epoch + 1}, step ${state.stepInEpoch}/${stepsPerEpoch} (best ${state.bestScore?.toFixed(4) ?? '—'})`);
     if (checkpoint.state.stopReason === 'completed' || checkpoint.state.stopReason === 'early-stopping') {
       state = { ...state, stopReason: checkpoint.state.stopReason };
     }
   } else {
-    model = DetectorModel.fromWeights(spec, initialWeights(spec, config.seed));
-    optimizer = new AdamOptimizer(model.trainableVariables(), optimizerOptions);
+    model = DetectorModel.fromWeights(spec, input.start?.weights ?? initialWeights(spec, config.seed));
+    optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
     ema = config.emaDecay > 0 ? model.getWeights() : undefined;
   }
+  const variables = trainedVariables(model, input.frozenPrefixes);
+  const distillation = input.distillation ? distillationFor(input.distillation, spec) : undefined;
 
   const layout = new HeadLayout(crop.width, crop.height, spec.head.strides);
   const loss = new DetectionLoss(layout, {
@@ -289,7 +377,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
   let lastProgress = now();
   let stopReason: StopReason | null = (state.stopReason as StopReason | null) ?? null;
   const budgetMs = config.maxMinutes !== undefined ? config.maxMinutes * 60_000 : Infinity;
-  let sums = { loss: 0, obj: 0, cls: 0, box: 0, n: 0 };
+  let sums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
   let lastValidation: ValidationMetrics | null = null;
   let lastValidatedStep = -1;
 
@@ -325,7 +413,8 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     const best = state.bestScore !== null ? ` best ${state.bestScore.toFixed(4)}@${(state.bestEpoch ?? 0) + 1}` : '';
     return (
       `epoch ${epoch + 1}/${config.epochs} step ${step}/${stepsPerEpoch} ` +
-      `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}) ` +
+      `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}` +
+      `${distillation ? ` distil ${avg(sums.distil).toFixed(4)}` : ''}) ` +
       `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best} | ` +
       `${tracker.imagesPerSecond().toFixed(1)} img/s | elapsed ${formatDuration(now() - wallStart)} ETA ${formatDuration(eta)}` +
       (Number.isFinite(budgetLeft) && eta > budgetLeft ? ` (time budget ends in ${formatDuration(Math.max(0, budgetLeft))})` : '')
@@ -377,7 +466,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     epochs: for (let epoch = state.epoch; epoch < config.epochs && stopReason === null; epoch++) {
       const order = epochOrder(input.train.length, config.cropsPerImage, config.seed, epoch);
       const epochStarted = now();
-      if (state.stepInEpoch === 0) sums = { loss: 0, obj: 0, cls: 0, box: 0, n: 0 };
+      if (state.stepInEpoch === 0) sums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
       for (let step = state.stepInEpoch; step < stepsPerEpoch; step++) {
         if (input.shouldStop?.()) {
           stopReason = 'interrupted';
@@ -408,7 +497,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
         const t = batchTargets(targets, layout, classes.length);
         let lossValues: number[];
         try {
-          lossValues = await trainingStep(model, loss, optimizer, x, t, lr);
+          lossValues = await trainingStep(model, loss, optimizer, x, t, lr, { variables, ...(distillation ? { distillation } : {}) });
           if (!lossValues.every(Number.isFinite)) {
             state = { ...state, skippedSteps: state.skippedSteps + 1 };
             log(`step ${state.globalStep}: non-finite loss ${lossValues.join(', ')}, update skipped (${state.skippedSteps} so far)`);
@@ -427,8 +516,8 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
           state = { ...state, emaUpdates: updates };
         }
         if (lossValues.every(Number.isFinite)) {
-          const [total, obj, cls, box] = lossValues as [number, number, number, number];
-          sums = { loss: sums.loss + total, obj: sums.obj + obj, cls: sums.cls + cls, box: sums.box + box, n: sums.n + 1 };
+          const [total, obj, cls, box, distil = 0] = lossValues as [number, number, number, number, number?];
+          sums = { loss: sums.loss + total, obj: sums.obj + obj, cls: sums.cls + cls, box: sums.box + box, distil: sums.distil + distil, n: sums.n + 1 };
         }
         tracker.recordStep(now() - stepStarted, config.batchSize);
         state = {
@@ -467,6 +556,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     loss.dispose();
     optimizer.dispose();
     model.dispose();
+    distillation?.teacher.dispose();
   }
 
   const best = await store.loadBest();
