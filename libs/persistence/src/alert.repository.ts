@@ -196,17 +196,7 @@ export class AlertRepository {
    * ix_alert_status_created; a class filter is jsonb containment on ix_alert_detections.
    */
   async findAlerts(filter: AlertFilter, page: AlertPage = {}): Promise<AlertWithFrame[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (filter.status !== undefined) add((p) => `a.status = ${p}`, filter.status);
-    if (filter.lineId !== undefined) add((p) => `a.line_id = ${p}`, filter.lineId);
-    if (filter.cameraId !== undefined) add((p) => `a.camera_id = ${p}`, filter.cameraId);
-    if (filter.severity !== undefined) add((p) => `a.severity = ${p}`, filter.severity);
-    if (filter.className !== undefined) add((p) => `a.detections @> ${p}::jsonb`, JSON.stringify([{ className: filter.className }]));
+    const { where, params } = filterConditions(filter);
     if (page.before) {
       params.push(page.before.createdAt, page.before.id);
       where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length}::uuid)`);
@@ -236,6 +226,85 @@ export class AlertRepository {
   async countOpenForLine(lineId: string): Promise<number> {
     return managerOf(this.db).countBy(AlertEntity, { lineId, status: 'open' });
   }
+
+  /**
+   * How many alerts match the filter, counting no further than `upTo`: min(matching, upTo). The
+   * scan stops after `upTo` index entries, so the cost is bounded however large the table is;
+   * open alerts are counted from the partial indexes ix_alert_open_filters / ix_alert_line_open
+   * (index-only), other statuses from ix_alert_line_created / ix_alert_status_created.
+   */
+  async countAlerts(filter: AlertFilter, upTo: number): Promise<number> {
+    const { where, params } = filterConditions(filter);
+    params.push(Math.max(0, Math.floor(upTo)));
+    const rows = (await managerOf(this.db).query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM alert a ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}
+       ) capped`,
+      params,
+    )) as { n: number | string }[];
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * The planner's estimate of how many alerts match the filter (EXPLAIN: nothing is read, so it
+   * is instant on any table; as good as the table's statistics, which autovacuum keeps).
+   */
+  async estimateAlerts(filter: AlertFilter): Promise<number> {
+    const { where, params } = filterConditions(filter);
+    // EXPLAIN takes no bind parameters: the values go in as literals, escaped by Postgres itself.
+    const literals = (await managerOf(this.db).query(
+      `SELECT ${params.map((_, i) => `quote_literal($${i + 1}::text) AS p${i}`).join(', ') || '1 AS none'}`,
+      params,
+    )) as Record<string, string>[];
+    const row = literals[0] ?? {};
+    const sql = `SELECT 1 FROM alert a ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`.replace(/\$(\d+)/g, (_, n: string) => {
+      const literal = row[`p${Number(n) - 1}`];
+      if (literal === undefined) throw new Error(`BUG: no literal for $${n}`);
+      return literal;
+    });
+    const plan = (await managerOf(this.db).query(`EXPLAIN (FORMAT JSON) ${sql}`)) as { 'QUERY PLAN': unknown }[];
+    return Math.round(planRows(plan[0]?.['QUERY PLAN']));
+  }
+
+  /** Open alerts per line, each counted no further than `upTo` (a line without any is absent). */
+  async countOpenPerLine(upTo: number): Promise<Map<string, number>> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT l.id AS line_id, counted.n
+         FROM production_line l
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS n FROM (
+             SELECT 1 FROM alert a WHERE a.status = 'open' AND a.line_id = l.id LIMIT $1
+           ) capped
+         ) counted
+        WHERE counted.n > 0`,
+      [Math.max(0, Math.floor(upTo))],
+    )) as { line_id: string; n: number | string }[];
+    return new Map(rows.map((r) => [r.line_id, Number(r.n)]));
+  }
+}
+
+/** The filter as SQL conditions on `alert a` with their parameters ($1, $2, … in order). */
+function filterConditions(filter: AlertFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.status !== undefined) add((p) => `a.status = ${p}`, filter.status);
+  if (filter.lineId !== undefined) add((p) => `a.line_id = ${p}`, filter.lineId);
+  if (filter.cameraId !== undefined) add((p) => `a.camera_id = ${p}`, filter.cameraId);
+  if (filter.severity !== undefined) add((p) => `a.severity = ${p}`, filter.severity);
+  if (filter.className !== undefined) add((p) => `a.detections @> ${p}::jsonb`, JSON.stringify([{ className: filter.className }]));
+  return { where, params };
+}
+
+/** The top node's row estimate of an `EXPLAIN (FORMAT JSON)` answer (pg gives it parsed or as text). */
+function planRows(plan: unknown): number {
+  const parsed = typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan;
+  const top = Array.isArray(parsed) ? (parsed[0] as { Plan?: { 'Plan Rows'?: unknown } } | undefined) : undefined;
+  const rows = Number(top?.Plan?.['Plan Rows']);
+  return Number.isFinite(rows) ? rows : 0;
 }
 
 interface AlertRow {

@@ -11,6 +11,7 @@ export * from './persistence.errors';
 export * from './page-limit.helper';
 export * from './line.repository';
 export * from './frame.repository';
+export * from './frame-retention.repository';
 export * from './detection.repository';
 export * from './alert.repository';
 export * from './review.repository';

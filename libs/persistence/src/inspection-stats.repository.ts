@@ -1,3 +1,4 @@
+import { AlertRepository } from './alert.repository';
 import { managerOf, type DatabaseHandle } from './database-handle.helper';
 
 /** Frames ingested and alerts raised on a line in one minute. */
@@ -57,6 +58,16 @@ export class InspectionStatsRepository {
     for (const row of frames) entry(row).frames += Number(row.n);
     for (const row of alerts) entry(row).alerts += Number(row.n);
     return [...byKey.values()].sort((a, b) => a.lineId.localeCompare(b.lineId) || a.minute.getTime() - b.minute.getTime());
+  }
+
+  /** Each line's open alerts (its review backlog), counted no further than `upTo`; absent when none. */
+  async openAlertsPerLine(upTo: number): Promise<Map<string, number>> {
+    return new AlertRepository(this.db).countOpenPerLine(upTo);
+  }
+
+  /** The planner's estimate of a line's open alerts (for a backlog past the exact-count limit). */
+  async estimateOpenAlerts(lineId: string): Promise<number> {
+    return new AlertRepository(this.db).estimateAlerts({ status: 'open', lineId });
   }
 
   /** p50/p95 of the version's inference time over its most recent scored frames; null when none. */

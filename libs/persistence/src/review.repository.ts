@@ -118,6 +118,40 @@ export class ReviewRepository {
     return (await this.reviewsFor(alertId)).map((review) => ({ ...review, reviewerName: names.get(review.id) ?? review.reviewerId }));
   }
 
+  /**
+   * The latest review of each of these alerts (the one its status follows), with the reviewer's
+   * name; an alert never reviewed is absent. One query over ix_review_alert_created.
+   */
+  async latestReviewsFor(alertIds: readonly string[]): Promise<Map<string, NamedReview>> {
+    if (alertIds.length === 0) return new Map();
+    const rows = (await managerOf(this.db).query(
+      `SELECT DISTINCT ON (r.alert_id)
+              r.id, r.alert_id, r.reviewer_id, r.decision, r.boxes, r.comment, r.created_at,
+              COALESCE(u.username, 'token:' || t.name, r.reviewer_id::text) AS reviewer_name
+         FROM review r
+         LEFT JOIN app_user u ON u.id = r.reviewer_id
+         LEFT JOIN service_token t ON t.id = r.reviewer_id
+        WHERE r.alert_id = ANY($1::uuid[])
+        ORDER BY r.alert_id, r.created_at DESC, r.id DESC`,
+      [[...new Set(alertIds)]],
+    )) as LatestReviewRow[];
+    return new Map(
+      rows.map((row) => [
+        row.alert_id,
+        {
+          id: row.id,
+          alertId: row.alert_id,
+          reviewerId: row.reviewer_id,
+          decision: row.decision as ReviewDecision,
+          boxes: typeof row.boxes === 'string' ? (JSON.parse(row.boxes) as LabelledBox[]) : row.boxes,
+          comment: row.comment,
+          createdAt: new Date(row.created_at),
+          reviewerName: row.reviewer_name,
+        },
+      ]),
+    );
+  }
+
   /** The alert's reviews, oldest first. */
   async reviewsFor(alertId: string): Promise<Review[]> {
     const rows = await managerOf(this.db).find(ReviewEntity, {
@@ -126,6 +160,17 @@ export class ReviewRepository {
     });
     return rows.map(toReview);
   }
+}
+
+interface LatestReviewRow {
+  id: string;
+  alert_id: string;
+  reviewer_id: string;
+  decision: string;
+  boxes: LabelledBox[] | string;
+  comment: string | null;
+  created_at: Date | string;
+  reviewer_name: string;
 }
 
 function toReview(row: ReviewEntity): Review {

@@ -4,6 +4,7 @@ export * from './config/config-validation.error';
 export * from './config/invalid-config-variables.probe';
 export * from './config/env-fields.schema';
 export * from './config/secret.schema';
+export * from './config/quantity.fields';
 // Logging
 export * from './logging/logger.factory';
 export * from './logging/pino-nest.logger';

@@ -6,6 +6,7 @@ import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { CameraIngestConfig, CameraIngestEnv } from './config';
 import type { IngestFrameSettings } from './ingest/ingest-frame.use-case';
 import { IngestModule } from './ingest/ingest.module';
+import { RetentionModule, retentionSettingsOf } from './retention/retention.module';
 import { SourcesModule } from './sources/sources.module';
 
 /** The ingest rules as the configuration sets them. */
@@ -22,7 +23,7 @@ export function ingestSettingsOf(config: CameraIngestEnv): IngestFrameSettings {
  * camera-ingest: receives camera frames (HTTP upload, watched folder, simulator, replay), stores
  * them in the object store, records them in Postgres and announces each on Kafka
  * (`inspection.frame.ingested.v1`). Wiring only: the adapters for Kafka, S3 and Postgres,
- * `/health/live` and `/health/ready`, the ingest feature and the configured sources.
+ * `/health/live` and `/health/ready`, the ingest feature, the configured sources and frame retention.
  */
 @Module({})
 export class CameraIngestModule {
@@ -38,6 +39,7 @@ export class CameraIngestModule {
         ...adapters,
         ingest,
         SourcesModule.register({ sourcesFile: config.ARGUS_INGEST_SOURCES, imports: [ingest, objectStore] }),
+        RetentionModule.register({ ...retentionSettingsOf(config), imports: [objectStore, database] }),
         HealthModule.register({
           imports: adapters,
           checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],

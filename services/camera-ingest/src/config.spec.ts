@@ -52,4 +52,20 @@ describe('camera-ingest configuration', () => {
     ).toEqual(['ARGUS_INGEST_MAX_DIMENSION']);
     expect(invalidConfigVariables(loadCameraIngestConfig, { ...validEnv, ARGUS_CAMERA_TOKEN: 'short' })).toEqual(['ARGUS_CAMERA_TOKEN']);
   });
+  it('has frame retention defaults (7d plain, 90d alerted, reviewed never, no byte cap) and reads durations and sizes', () => {
+    expect(loadCameraIngestConfig(validEnv)).toMatchObject({
+      ARGUS_RETENTION_MAX_AGE: 7 * 86_400_000,
+      ARGUS_RETENTION_ALERTED_MAX_AGE: 90 * 86_400_000,
+      ARGUS_RETENTION_REVIEWED_MAX_AGE: null,
+      ARGUS_RETENTION_MAX_BYTES_PER_LINE: null,
+      ARGUS_RETENTION_MIN_AGE: 600_000,
+      ARGUS_RETENTION_INTERVAL_SECONDS: 60,
+      ARGUS_RETENTION_BATCH_SIZE: 200,
+    });
+    const set = loadCameraIngestConfig({ ...validEnv, ARGUS_RETENTION_MAX_AGE: '36h', ARGUS_RETENTION_MAX_BYTES_PER_LINE: '512MiB', ARGUS_RETENTION_INTERVAL_SECONDS: '0' });
+    expect(set).toMatchObject({ ARGUS_RETENTION_MAX_AGE: 36 * 3_600_000, ARGUS_RETENTION_MAX_BYTES_PER_LINE: 512 * 1024 ** 2, ARGUS_RETENTION_INTERVAL_SECONDS: 0 });
+    expect(
+      invalidConfigVariables(loadCameraIngestConfig, { ...validEnv, ARGUS_RETENTION_MAX_AGE: 'a week', ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'big', ARGUS_RETENTION_MIN_AGE: 'never' }),
+    ).toEqual(['ARGUS_RETENTION_MAX_AGE', 'ARGUS_RETENTION_MAX_BYTES_PER_LINE', 'ARGUS_RETENTION_MIN_AGE']);
+  });
 });

@@ -1,6 +1,6 @@
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { type Environment, loadConfig, type LoadConfigOptions, secret, serviceEnvSchema } from '@argus/platform';
+import { byteSizeField, durationField, type Environment, loadConfig, type LoadConfigOptions, secret, serviceEnvSchema } from '@argus/platform';
 import { z } from 'zod';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
@@ -16,6 +16,32 @@ const wholeNumber = (min: number, fallback: number) => z.coerce.number().int().m
  * - ARGUS_INGEST_RETRY_AFTER_SECONDS: the Retry-After of a 503 (5);
  * - ARGUS_INGEST_PUBLISH_TIMEOUT_MS: a publish slower than this answers 503 (5000);
  * - ARGUS_INGEST_SOURCES: path of a JSON file of watched folders, simulated cameras and replays.
+ *
+ * Frame retention (the retention worker; `src/retention/`). Each pass deletes, line by line and in
+ * batches, the frames that expired and everything keyed by them: rows (frame, frame_inference,
+ * detection, alert) first in one transaction, then the objects (the frame image, and its
+ * per-frame template once no frame names it). Durations read like `90s`, `10m`, `36h`, `7d`, `2w`
+ * or `never`; sizes like `500000`, `512MiB`, `2GB` or `none`. A line overrides the first four in
+ * its settings JSON: `{"retention": {"maxAge": "3d", "alertedMaxAge": "30d", "reviewedMaxAge":
+ * "never", "maxBytes": "2GiB"}}` (a bad value is logged and its default used).
+ * - ARGUS_RETENTION_MAX_AGE: frames without an alert are kept this long after ingest (7d: a week
+ *   of production to look back on, then they are only disk);
+ * - ARGUS_RETENTION_ALERTED_MAX_AGE: frames with an alert nobody reviewed (90d: a quarter for
+ *   operators to work through the queue, and for engineers to mine unreviewed alerts);
+ * - ARGUS_RETENTION_REVIEWED_MAX_AGE: frames with a reviewed alert (never: the operators' decisions
+ *   are the training data of continual fine-tuning; deleting the frame deletes its reviews);
+ *   a class worth more is never kept shorter than one worth less (alerted ≥ plain, reviewed ≥ alerted);
+ * - ARGUS_RETENTION_MAX_BYTES_PER_LINE: cap on each line's frame images (`frame.byte_size`; a
+ *   per-frame template adds about as much again); over it the line's oldest frames without alerts
+ *   go first, then its oldest alerted frames; reviewed frames never go for size (none: no cap; the
+ *   embedded mode sets one, see services/embedded);
+ * - ARGUS_RETENTION_MIN_AGE: the size cap never removes a frame younger than this (10m: it may still
+ *   be in the pipeline or on an operator's screen);
+ * - ARGUS_RETENTION_INTERVAL_SECONDS: seconds between the end of a pass and the next (60; 0 turns
+ *   retention off);
+ * - ARGUS_RETENTION_BATCH_SIZE: frames per delete transaction (200), with
+ * - ARGUS_RETENTION_BATCH_PAUSE_MS: a pause between batches (100), so a large backlog is worked
+ *   off without holding the database from the pipeline.
  */
 export const CameraIngestEnvSchema = serviceEnvSchema(3001)
   .extend({
@@ -26,6 +52,14 @@ export const CameraIngestEnvSchema = serviceEnvSchema(3001)
     ARGUS_INGEST_RETRY_AFTER_SECONDS: wholeNumber(1, 5),
     ARGUS_INGEST_PUBLISH_TIMEOUT_MS: wholeNumber(1, 5000),
     ARGUS_INGEST_SOURCES: z.string().min(1).optional(),
+    ARGUS_RETENTION_MAX_AGE: durationField('7d'),
+    ARGUS_RETENTION_ALERTED_MAX_AGE: durationField('90d'),
+    ARGUS_RETENTION_REVIEWED_MAX_AGE: durationField('never'),
+    ARGUS_RETENTION_MAX_BYTES_PER_LINE: byteSizeField('none'),
+    ARGUS_RETENTION_MIN_AGE: durationField('10m').refine((ms) => ms !== null, 'must be a duration (a minimum age cannot be never)'),
+    ARGUS_RETENTION_INTERVAL_SECONDS: wholeNumber(0, 60),
+    ARGUS_RETENTION_BATCH_SIZE: wholeNumber(1, 200).pipe(z.number().max(10_000)),
+    ARGUS_RETENTION_BATCH_PAUSE_MS: wholeNumber(0, 100),
   })
   .refine((env) => env.ARGUS_INGEST_MIN_DIMENSION <= env.ARGUS_INGEST_MAX_DIMENSION, {
     path: ['ARGUS_INGEST_MAX_DIMENSION'],

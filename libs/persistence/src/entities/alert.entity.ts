@@ -16,6 +16,7 @@ export interface AlertDetectionJson {
 @Index('ix_alert_line_created', { synchronize: false })
 @Index('ix_alert_status_created', { synchronize: false })
 @Index('ix_alert_detections', { synchronize: false })
+@Index('ix_alert_open_filters', { synchronize: false })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_alert' })
   id!: string;

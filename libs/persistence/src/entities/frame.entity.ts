@@ -6,6 +6,7 @@ import { CameraEntity } from './camera.entity';
 // Descending key order is not expressible in the decorator: the migration owns these indexes.
 @Index('ix_frame_camera_captured', { synchronize: false })
 @Index('ix_frame_line_ingested', { synchronize: false })
+@Index('ix_frame_template_key', { synchronize: false })
 export class FrameEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_frame' })
   id!: string;

@@ -1,0 +1,81 @@
+import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DATABASE, type DatabaseHandle, FrameRetentionRepository, LineRepository } from '@argus/persistence';
+import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
+import type { CameraIngestEnv } from '../config';
+import { type FrameRetentionSettings, FrameRetentionUseCase } from './frame-retention.use-case';
+import { FrameRetentionWorker } from './frame-retention.worker';
+
+const RETENTION_WORKER = Symbol('FRAME_RETENTION_WORKER');
+
+/** Objects modified this close to their rows' deletion are left for the sweep (see FrameRetentionSettings.objectGraceMs). */
+const OBJECT_GRACE_MS = 5 * 60_000;
+
+export interface RetentionModuleOptions {
+  readonly settings: FrameRetentionSettings;
+  /** Between passes; 0: retention off. */
+  readonly intervalMs: number;
+  /** Modules exporting DATABASE and OBJECT_STORE. */
+  readonly imports: DynamicModule[];
+}
+
+/** The retention settings as camera-ingest's configuration sets them. */
+export function retentionSettingsOf(config: CameraIngestEnv): Omit<RetentionModuleOptions, 'imports'> {
+  return {
+    intervalMs: config.ARGUS_RETENTION_INTERVAL_SECONDS * 1000,
+    settings: {
+      defaults: {
+        maxAgeMs: config.ARGUS_RETENTION_MAX_AGE,
+        alertedMaxAgeMs: config.ARGUS_RETENTION_ALERTED_MAX_AGE,
+        reviewedMaxAgeMs: config.ARGUS_RETENTION_REVIEWED_MAX_AGE,
+        maxBytes: config.ARGUS_RETENTION_MAX_BYTES_PER_LINE,
+      },
+      batchSize: config.ARGUS_RETENTION_BATCH_SIZE,
+      batchPauseMs: config.ARGUS_RETENTION_BATCH_PAUSE_MS,
+      minAgeMs: config.ARGUS_RETENTION_MIN_AGE ?? 0,
+      objectGraceMs: OBJECT_GRACE_MS,
+    },
+  };
+}
+
+/**
+ * Frame retention: the worker that deletes expired frames with their rows and objects
+ * (`FrameRetentionUseCase`), started once the application is up, stopped first on SIGTERM after
+ * its current batch. camera-ingest owns frames, so it runs here (and so in the embedded mode).
+ */
+@Module({})
+export class RetentionModule implements OnApplicationBootstrap {
+  constructor(@Inject(RETENTION_WORKER) private readonly worker: FrameRetentionWorker) {}
+
+  static register(options: RetentionModuleOptions): DynamicModule {
+    return {
+      module: RetentionModule,
+      imports: options.imports,
+      providers: [
+        {
+          provide: RETENTION_WORKER,
+          inject: [DATABASE, OBJECT_STORE, LOGGER, ShutdownRegistry],
+          useFactory: (db: DatabaseHandle, store: ObjectStore, logger: Logger, registry: ShutdownRegistry) => {
+            const log = logger.child({ component: 'frame-retention' });
+            const useCase = new FrameRetentionUseCase(
+              new LineRepository(db),
+              new FrameRetentionRepository(db),
+              store,
+              { now: () => new Date() },
+              log,
+              options.settings,
+            );
+            const worker = new FrameRetentionWorker(useCase, log, options.intervalMs);
+            registry.register({ name: 'frame-retention', order: ShutdownOrder.stopConsuming, close: () => worker.stop() });
+            return worker;
+          },
+        },
+      ],
+      exports: [RETENTION_WORKER],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+}
