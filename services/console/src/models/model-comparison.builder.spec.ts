@@ -1,7 +1,9 @@
 import { compareModels } from './model-comparison.builder';
 import type { ModelDetail } from './model.presenter';
 
-function model(classes: string[], perClass: [string, number | null][] | null, metrics: Record<string, number> = {}): ModelDetail {
+const SYNTHETIC = { source: 'synthetic:factory', split: 'validation', imageCount: 10, fingerprint: 'sha256:same', fingerprintOf: 'training-data' as const };
+
+function model(classes: string[], perClass: [string, number | null][] | null, metrics: Record<string, number> = {}, data = SYNTHETIC): ModelDetail {
   return {
     id: 'id',
     name: 'm',
@@ -16,7 +18,9 @@ function model(classes: string[], perClass: [string, number | null][] | null, me
     spec: {},
     trainingDataFingerprint: null,
     lineage: { parent: null, trainingData: null },
+    training: null,
     evaluation: perClass && {
+      data,
       imageCount: 10,
       map50: 0.5,
       map: 0.25,
@@ -41,5 +45,14 @@ describe('compareModels', () => {
     expect(result.overall).toEqual({ a: { map50: 0.4, map: null }, b: { map50: 0.5, map: 0.25 } });
     const both = compareModels(model(['x'], [['x', 0.25]]), model(['x'], [['x', 0.75]]));
     expect(both.perClass[0]?.deltaAp50).toBe(0.5);
+    expect(both.evaluationData).toMatchObject({ verdict: 'same', comparable: true });
+  });
+
+  it('gives no delta between evaluations on different data, and says why', () => {
+    const deeppcb = { ...SYNTHETIC, source: 'deeppcb:../shared/datasets/deeppcb', imageCount: 200, fingerprint: 'sha256:other' };
+    const result = compareModels(model(['x'], [['x', 0.25]], {}, deeppcb), model(['x'], [['x', 0.75]]));
+    expect(result.perClass[0]).toMatchObject({ a: { ap50: 0.25 }, b: { ap50: 0.75 }, deltaAp50: null });
+    expect(result.evaluationData).toMatchObject({ verdict: 'different', comparable: false, a: deeppcb, b: SYNTHETIC });
+    expect(result.evaluationData.reason).toContain('deeppcb:../shared/datasets/deeppcb (validation split, 200 images)');
   });
 });

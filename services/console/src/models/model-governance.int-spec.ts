@@ -70,6 +70,80 @@ describe('console model governance and dashboard on Postgres, Kafka and S3', () 
       ['crack', null, { ap50: 0.95, ap: 0.475 }, null],
     ]);
     expect((await h.request('ml-engineer', 'GET', `/api/v1/models/compare?a=${v1}`)).status).toBe(400);
+    // Same source, split and image count, but each version's held-out split of other training data.
+    expect(response.body.evaluationData).toMatchObject({ verdict: 'unverified', comparable: false });
+  });
+
+  it('gives no deltas between versions evaluated on different data, and says on which data each was', async () => {
+    const pcb = (await h.model('pcb', '1.0.0', ['scratch', 'open'], { ...evaluation(0.96, [['scratch', 0.97], ['open', 0.95]]), data: 'deeppcb:../shared/datasets/deeppcb', imageCount: 200 })).id;
+    const response = await h.request('ml-engineer', 'GET', `/api/v1/models/compare?a=${v1}&b=${pcb}`);
+    expect(response.status).toBe(200);
+    expect(response.body.evaluationData).toMatchObject({
+      verdict: 'different',
+      comparable: false,
+      a: { source: 'synthetic:factory', split: 'validation', imageCount: 120 },
+      b: { source: 'deeppcb:../shared/datasets/deeppcb', split: 'validation', imageCount: 200 },
+    });
+    expect(response.body.evaluationData.reason).toContain(`B (pcb-${h.runId}@1.0.0) on deeppcb:../shared/datasets/deeppcb (validation split, 200 images)`);
+    expect(response.body.perClass.find((r: { className: string }) => r.className === 'scratch')).toMatchObject({ a: { ap50: 0.7 }, b: { ap50: 0.97 }, deltaAp50: null });
+  });
+
+  it("shows a version's training record from its package, the data it was evaluated on, and its promotions on every line", async () => {
+    const record = { kind: 'argus.model-package', training: { command: 'npx argus train --data synthetic:factory --epochs 8', resumedWith: [], backend: 'wasm', data: { trainImages: 600, validationImages: 120 }, config: { epochs: 8, learningRate: 0.003 }, epochsRun: 8, bestEpoch: 7, stopReason: 'completed', trainingSeconds: 417.7 } };
+    await h.store.put(`models/factory-${h.runId}/20260201T000000Z/metadata.json`, Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+    const detail = await h.request('operator', 'GET', `/api/v1/models/${v2}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.training).toEqual({
+      command: 'npx argus train --data synthetic:factory --epochs 8',
+      resumedWith: [],
+      backend: 'wasm',
+      epochsRun: 8,
+      bestEpoch: 7,
+      stopReason: 'completed',
+      trainingSeconds: 417.7,
+      trainImages: 600,
+      validationImages: 120,
+      hyperparameters: { epochs: 8, learningRate: 0.003 },
+    });
+    // The held-out split of its own training data: that data's fingerprint identifies the images.
+    expect(detail.body.evaluation.data).toEqual({ source: 'synthetic:factory', split: 'validation', imageCount: 120, fingerprint: 'fp-20260201T000000Z', fingerprintOf: 'training-data' });
+    // No package in the store: no training record, still an answer.
+    expect((await h.request('operator', 'GET', `/api/v1/models/${v1}`)).body.training).toBeNull();
+
+    const other = await h.line('elsewhere', ['cam-b']);
+    await h.registry().promote(other, v1, 'bootstrap', 'initial production model');
+    const promotions = await h.request('operator', 'GET', `/api/v1/models/${v1}/promotions`);
+    expect(promotions.status).toBe(200);
+    expect(promotions.body.items.filter((p: { lineId: string }) => p.lineId === other)).toEqual([
+      expect.objectContaining({ lineId: other, kind: 'promotion', from: null, to: { id: v1, name: `factory-${h.runId}`, version: '20260101T000000Z' }, promotedBy: 'bootstrap' }),
+    ]);
+    expect(promotions.body.items.map((p: { lineId: string }) => p.lineId)).toContain(lineId);
+    expect((await h.request('operator', 'GET', `/api/v1/models/00000000-0000-4000-8000-000000000000/promotions`)).status).toBe(404);
+  });
+
+  it('refuses a rollback with nothing to roll back to (409, and the timeline says so), and names the version a promotion refuses', async () => {
+    const fresh = await h.line('fresh', ['cam-c']);
+    const empty = await h.request('ml-engineer', 'GET', `/api/v1/lines/${fresh}/promotions`);
+    expect(empty.body).toEqual({ items: [], rollbackTo: null });
+    const noModel = await h.request('ml-engineer', 'POST', `/api/v1/lines/${fresh}/rollback`, { reason: 'undo' });
+    expect(noModel.status).toBe(409);
+    expect(noModel.body.error).toMatchObject({ code: 'conflict', message: `line "${fresh}" has no production model`, details: { reason: 'model.no-production-version' } });
+
+    await h.registry().promote(fresh, v1, 'bootstrap', 'initial production model');
+    expect((await h.request('ml-engineer', 'GET', `/api/v1/lines/${fresh}/promotions`)).body.rollbackTo).toBeNull();
+    const first = await h.request('ml-engineer', 'POST', `/api/v1/lines/${fresh}/rollback`, { reason: 'undo' });
+    expect(first.status).toBe(409);
+    expect(first.body.error).toMatchObject({ code: 'conflict', message: `line "${fresh}" has no earlier production model to roll back to`, details: { reason: 'model.no-previous-version' } });
+
+    expect((await h.request('ml-engineer', 'POST', `/api/v1/lines/${fresh}/promotions`, { modelVersionId: v2, reason: 'newer' })).status).toBe(201);
+    expect((await h.request('ml-engineer', 'GET', `/api/v1/lines/${fresh}/promotions`)).body.rollbackTo).toEqual({ id: v1, name: `factory-${h.runId}`, version: '20260101T000000Z' });
+
+    await h.lines().setAlertRules(fresh, [{ className: 'open', minScore: 0.5, minBoxAreaPx2: 4, severity: 'high' }]);
+    const refused = await h.request('ml-engineer', 'POST', `/api/v1/lines/${fresh}/promotions`, { modelVersionId: v1, reason: 'back to v1' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      `factory-${h.runId}@20260101T000000Z cannot serve line ${fresh}: it detects scratch, dent and the line's alert rules name open: none would ever alert`,
+    );
   });
 
   it('refuses an operator\'s promotion with 403 and records access.denied', async () => {

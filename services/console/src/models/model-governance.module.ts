@@ -3,6 +3,7 @@ import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus, PIPELINE_HEALTH, type PipelineHealthReader } from '@argus/messaging';
 import { DATABASE, type DatabaseHandle, InspectionStatsRepository, LineRepository, ModelRegistryRepository } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { ModelPromotionService } from '@argus/registry';
 import { DashboardController } from '../dashboard/dashboard.controller';
 import { DashboardService } from '../dashboard/dashboard.service';
@@ -12,9 +13,10 @@ import { LinePromotionsService } from '../promotions/line-promotions.service';
 import { PromotionsController } from '../promotions/promotions.controller';
 import { ModelCatalogService } from './model-catalog.service';
 import { ModelsController } from './models.controller';
+import { TrainingRecordReader } from './training-record.reader';
 
 export interface ModelGovernanceModuleOptions {
-  /** Modules exporting DATABASE, MESSAGE_BUS and PIPELINE_HEALTH. */
+  /** Modules exporting DATABASE, MESSAGE_BUS, PIPELINE_HEALTH and OBJECT_STORE. */
   readonly imports: DynamicModule[];
 }
 
@@ -31,8 +33,9 @@ export class ModelGovernanceModule {
       providers: [
         {
           provide: ModelCatalogService,
-          inject: [DATABASE],
-          useFactory: (db: DatabaseHandle) => new ModelCatalogService(new ModelRegistryRepository(db), new InspectionStatsRepository(db)),
+          inject: [DATABASE, OBJECT_STORE],
+          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
+            new ModelCatalogService(new ModelRegistryRepository(db), new InspectionStatsRepository(db), new TrainingRecordReader(store)),
         },
         {
           provide: LinePromotionsService,

@@ -1,4 +1,6 @@
 import type { InferenceLatency, ModelVersion, ModelVersionDetails } from '@argus/persistence';
+import { evaluationDataOf, type EvaluationDataView } from './evaluation-comparability';
+import type { TrainingRecordView } from './training-record.reader';
 
 /** A version in the model list (the contract's `ModelSummary`). */
 export interface ModelSummary {
@@ -23,6 +25,8 @@ export interface ClassEvaluationView {
 }
 
 export interface EvaluationView {
+  /** What the evaluation scored: source, split, image count and what identifies the images. */
+  readonly data: EvaluationDataView;
   readonly imageCount: number;
   readonly map50: number;
   readonly map: number;
@@ -40,6 +44,11 @@ export interface ModelDetail extends ModelSummary {
     readonly trainingData: { readonly source: string; readonly fingerprint: string; readonly split: string; readonly trainedOn?: string } | null;
   };
   readonly evaluation: EvaluationView | null;
+  /**
+   * How it was trained (command, hyperparameters, epochs), from its package's metadata; null when
+   * the package records none or was not read (the comparison does not read it).
+   */
+  readonly training: TrainingRecordView | null;
 }
 
 export function toModelSummary(v: ModelVersion, productionOn: readonly string[]): ModelSummary {
@@ -59,7 +68,7 @@ export function toModelSummary(v: ModelVersion, productionOn: readonly string[])
 
 export function toModelDetail(
   v: ModelVersionDetails,
-  extra: { productionOn: readonly string[]; parent: ModelVersion | null; latency: InferenceLatency | null },
+  extra: { productionOn: readonly string[]; parent: ModelVersion | null; latency: InferenceLatency | null; training?: TrainingRecordView | null },
 ): ModelDetail {
   const trainingData =
     v.trainingData ?? (v.trainingDataFingerprint ? { source: 'unknown', fingerprint: v.trainingDataFingerprint, split: 'unknown' } : null);
@@ -73,6 +82,7 @@ export function toModelDetail(
     },
     evaluation: v.evaluation
       ? {
+          data: evaluationDataOf(v.evaluation, v.trainingData),
           imageCount: v.evaluation.imageCount,
           map50: v.evaluation.map50,
           map: v.evaluation.map,
@@ -80,5 +90,6 @@ export function toModelDetail(
           latencyMs: extra.latency ? { p50: extra.latency.p50, p95: extra.latency.p95 } : null,
         }
       : null,
+    training: extra.training ?? null,
   };
 }

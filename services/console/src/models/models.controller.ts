@@ -8,7 +8,7 @@ const ListQuerySchema = z.object({ name: z.string().min(1).max(128).optional() }
 const CompareQuerySchema = z.object({ a: UuidSchema, b: UuidSchema });
 const IdParamsSchema = z.object({ id: UuidSchema });
 
-/** Model versions: list, detail, comparison (any signed-in role). */
+/** Model versions: list, detail, comparison, a version's promotions (any signed-in role). */
 @Controller('api/v1/models')
 export class ModelsController {
   constructor(private readonly catalog: ModelCatalogService) {}
@@ -23,6 +23,11 @@ export class ModelsController {
   @ApiZodQuery(CompareQuerySchema)
   async compare(@Query(new ZodValidationPipe(CompareQuerySchema, 'query')) { a, b }: z.output<typeof CompareQuerySchema>) {
     return this.catalog.compare(a, b);
+  }
+
+  @Get(':id/promotions')
+  async promotions(@Param(new ZodValidationPipe(IdParamsSchema, 'params')) { id }: z.output<typeof IdParamsSchema>) {
+    return { items: await this.catalog.promotions(id) };
   }
 
   @Get(':id')

@@ -25,15 +25,22 @@ export interface PromotionView {
 export class LinePromotionsService {
   constructor(
     private readonly lines: Pick<LineRepository, 'findLine'>,
-    private readonly registry: Pick<ModelRegistryRepository, 'promotionHistory' | 'findVersion'>,
+    private readonly registry: Pick<ModelRegistryRepository, 'promotionHistory' | 'findVersion' | 'rollbackTargetOf'>,
     private readonly promotions: Pick<ModelPromotionService, 'promote' | 'rollback'>,
   ) {}
 
-  async timeline(lineId: string): Promise<PromotionView[]> {
+  /**
+   * The line's promotions and rollbacks, newest first, and the version a rollback would restore
+   * (null when there is none: no production model, or the current one was the line's first).
+   */
+  async timeline(lineId: string): Promise<{ items: PromotionView[]; rollbackTo: VersionRef | null }> {
     await this.requireLine(lineId);
-    const history = await this.registry.promotionHistory(lineId, { limit: 500 });
-    const refs = await this.versionRefs(history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]));
-    return history.map((p) => toView(p, refs));
+    const [history, rollbackTarget] = await Promise.all([this.registry.promotionHistory(lineId, { limit: 500 }), this.registry.rollbackTargetOf(lineId)]);
+    const refs = await this.versionRefs([
+      ...history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]),
+      ...(rollbackTarget ? [rollbackTarget] : []),
+    ]);
+    return { items: history.map((p) => toView(p, refs)), rollbackTo: rollbackTarget ? (refs.get(rollbackTarget) ?? null) : null };
   }
 
   async promote(lineId: string, modelVersionId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {

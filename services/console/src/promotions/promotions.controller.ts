@@ -20,7 +20,7 @@ export class PromotionsController {
 
   @Get('promotions')
   async timeline(@Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams) {
-    return { items: await this.promotions.timeline(lineId) };
+    return this.promotions.timeline(lineId);
   }
 
   @Post('promotions')
