@@ -62,6 +62,13 @@ export interface TrainingDataOptions {
   readonly syntheticValidationCount?: number;
   /** Synthetic image size (default the generator's 256×256). */
   readonly syntheticSize?: number;
+  /**
+   * Real data sets: keep only these groups (DeepPCB board groups, lines), or leave these out,
+   * before the split. The split is stratified by group, so a group's own train/validation sides
+   * do not depend on which other groups are kept (up to the rounding of fractional shares).
+   */
+  readonly groups?: readonly string[];
+  readonly excludeGroups?: readonly string[];
 }
 
 export interface TrainingData {
@@ -123,13 +130,30 @@ export async function loadTrainingData(source: TrainingDataSource, options: Trai
       : source.kind === 'voc'
         ? await loadPascalVoc(resolved, { onInvalid: 'skip' })
         : await loadSampleManifest(resolved, { onInvalid: 'skip', baseDir: path.dirname(resolved) });
-  const { train, validation } = splitTrainValidation(dataset.samples, { seed: options.seed, validationFraction: fraction });
+  const { samples, selection } = selectGroups(dataset.samples, options);
+  const { train, validation } = splitTrainValidation(samples, { seed: options.seed, validationFraction: fraction });
   return {
     source: describeTrainingDataSource(source),
     classes: dataset.classes,
     train,
     validation,
     skippedAnnotations: dataset.skipped,
-    split: `seeded split (seed ${options.seed}) of ${dataset.samples.length} samples, ${Math.round(fraction * 100)}% for validation, stratified by group: ${train.length} train, ${validation.length} validation`,
+    split: `seeded split (seed ${options.seed}) of ${samples.length} samples${selection}, ${Math.round(fraction * 100)}% for validation, stratified by group: ${train.length} train, ${validation.length} validation`,
   };
+}
+
+/** The samples of the groups asked for (all when none are named); a group the data lacks is an error. */
+function selectGroups(samples: readonly LabelledSample[], options: TrainingDataOptions): { samples: readonly LabelledSample[]; selection: string } {
+  const include = options.groups ?? [];
+  const exclude = options.excludeGroups ?? [];
+  if (include.length === 0 && exclude.length === 0) return { samples, selection: '' };
+  const known = new Set(samples.map((s) => s.group ?? ''));
+  const unknown = [...include, ...exclude].filter((g) => !known.has(g));
+  if (unknown.length > 0) {
+    throw new DataSourceError(`group(s) ${unknown.join(', ')} are not in the data (its groups: ${[...known].sort().join(', ')})`);
+  }
+  const kept = samples.filter((s) => (include.length === 0 || include.includes(s.group ?? '')) && !exclude.includes(s.group ?? ''));
+  if (kept.length === 0) throw new DataSourceError('the group selection leaves no samples');
+  const parts = [include.length > 0 ? `groups ${include.join(', ')}` : '', exclude.length > 0 ? `without groups ${exclude.join(', ')}` : ''].filter(Boolean);
+  return { samples: kept, selection: ` (${parts.join(', ')})` };
 }

@@ -10,7 +10,7 @@ import {
   type SelectionMetric,
   type TrainerConfig,
 } from '@argus/vision';
-import { choiceOption, numberOption, parseCommandArgs, formatHelp, requiredString, shellQuote, sizeOption, stringOption, type CommandSpec } from '../cli-args.parser';
+import { choiceOption, numberOption, parseCommandArgs, formatHelp, requiredString, shellQuote, sizeOption, stringOption, type CommandSpec, type ParsedOptions } from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 import { resolveSpec } from './model-options';
@@ -42,6 +42,8 @@ const spec: CommandSpec = {
     'ema-decay': { type: 'string', valueName: 'X', description: 'EMA of the weights (0: off)', default: String(DEFAULT_TRAINER_CONFIG.emaDecay) },
     seed: { type: 'string', valueName: 'N', description: 'seed of the split, initialisation and augmentation', default: '1' },
     'val-fraction': { type: 'string', valueName: 'F', description: 'share of a real data set held out for validation', default: '0.2' },
+    groups: { type: 'string', valueName: 'G1,G2', description: 'real data sets: train and validate on these groups only (DeepPCB board groups)' },
+    'exclude-groups': { type: 'string', valueName: 'G1,G2', description: 'real data sets: leave these groups out' },
     'synthetic-count': { type: 'string', valueName: 'N', description: 'synthetic training scenes', default: '600' },
     'synthetic-val-count': { type: 'string', valueName: 'N', description: 'synthetic validation scenes', default: '120' },
     patience: { type: 'string', valueName: 'N', description: 'early stopping after N epochs without improvement (0: off)', default: String(DEFAULT_TRAINER_CONFIG.patience) },
@@ -57,6 +59,13 @@ const spec: CommandSpec = {
     'argus train --data deeppcb:../shared/datasets/deeppcb --feed pcb --out models/deeppcb --crop 160 --transpose --max-minutes 75',
   ],
 };
+
+/** A comma-separated option as `{ [key]: items }`, or nothing when it is not given. */
+function listOption<K extends string>(values: ParsedOptions, name: string, key: K): Partial<Record<K, string[]>> {
+  const text = stringOption(values, name);
+  if (text === undefined) return {};
+  return { [key]: text.split(',').map((g) => g.trim()).filter(Boolean) } as Partial<Record<K, string[]>>;
+}
 
 export const trainCommand: CliCommand = {
   spec,
@@ -112,6 +121,8 @@ export const trainCommand: CliCommand = {
         validationFraction: numberOption(values, 'val-fraction', { min: 0, max: 0.9 }) as number,
         syntheticCount: numberOption(values, 'synthetic-count', { integer: true, min: 1 }) as number,
         syntheticValidationCount: numberOption(values, 'synthetic-val-count', { integer: true, min: 0 }) as number,
+        ...listOption(values, 'groups', 'groups'),
+        ...listOption(values, 'exclude-groups', 'excludeGroups'),
       },
       config,
       runDir,
