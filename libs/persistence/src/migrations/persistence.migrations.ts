@@ -2,6 +2,7 @@ import { InitialSchema1764345600000 } from './1764345600000-initial-schema.migra
 import { ConsoleIdentity1764950400000 } from './1764950400000-console-identity.migration';
 import { ConsoleReviewAndModelEvaluation1764950500000 } from './1764950500000-console-review-and-model-evaluation.migration';
 import { AlertQueueCount1765300000000 } from './1765300000000-alert-queue-count.migration';
+import { FrameRetention1765400000000 } from './1765400000000-frame-retention.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ConsoleIdentity1764950400000,
   ConsoleReviewAndModelEvaluation1764950500000,
   AlertQueueCount1765300000000,
+  FrameRetention1765400000000,
 ];
