@@ -1,5 +1,6 @@
 import { SlugSchema, UuidSchema } from '@argus/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ApiZodBody, ZodValidationPipe } from '@argus/platform';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
@@ -14,17 +15,21 @@ const PromoteBodySchema = z.strictObject({ modelVersionId: UuidSchema, reason: R
 const RollbackBodySchema = z.strictObject({ reason: ReasonSchema });
 
 /** A line's production model: timeline (any role), promote and roll back (ml-engineer, admin). */
+@ApiTags('promotions')
 @Controller('api/v1/lines/:lineId')
 export class PromotionsController {
   constructor(private readonly promotions: LinePromotionsService) {}
 
   @Get('promotions')
+  @ApiOperation({ summary: "The line's promotions and rollbacks, newest first, and rollbackTo: the version a rollback would restore (null: nothing to roll back to)" })
   async timeline(@Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams) {
     return this.promotions.timeline(lineId);
   }
 
   @Post('promotions')
   @HttpCode(201)
+  @ApiOperation({ summary: "Put a version into production on the line (reason required); publishes model.version.promoted.v1" })
+  @ApiConflictResponse({ description: 'the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …")' })
   @Roles('ml-engineer')
   @ApiZodBody(PromoteBodySchema)
   async promote(
@@ -37,6 +42,8 @@ export class PromotionsController {
 
   @Post('rollback')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Return the line to the version in production before the current one' })
+  @ApiConflictResponse({ description: 'nothing to roll back to: the line has no production model, or its current one was its first' })
   @Roles('ml-engineer')
   @ApiZodBody(RollbackBodySchema)
   async rollback(

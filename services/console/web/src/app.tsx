@@ -3,6 +3,7 @@ import { AuthProvider, loginPathFor, useAuth } from './auth/auth-context';
 import { LoginPage } from './auth/login-page';
 import { DashboardPage } from './dashboard/dashboard-page';
 import { ComparePage } from './models/compare-page';
+import { ModelPage } from './models/model-page';
 import { ModelsPage } from './models/models-page';
 import { PromotionsPage } from './models/promotions-page';
 import { QueuePage } from './queue/queue-page';
@@ -39,6 +40,7 @@ function Routes() {
   else if ((params = matchRoute('/alerts/:id', pathname))) page = <AlertReviewPage key={params.id} alertId={params.id as string} />;
   else if (pathname === '/models') page = <ModelsPage />;
   else if (pathname === '/models/compare') page = <ComparePage search={search} />;
+  else if ((params = matchRoute('/models/:id', pathname))) page = <ModelPage key={params.id} modelId={params.id as string} />;
   else if ((params = matchRoute('/lines/:lineId/promotions', pathname))) page = <PromotionsPage lineId={params.lineId as string} />;
   else if (pathname === '/dashboard') page = <DashboardPage />;
   else if (pathname === '/admin') page = <AdminPage />;

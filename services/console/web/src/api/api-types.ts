@@ -146,6 +146,30 @@ export interface ClassEvaluation {
   curve50: PrCurve | null;
 }
 
+/** What an evaluation scored (`argus eval`'s data source and split) and what identifies the images. */
+export interface EvaluationData {
+  source: string;
+  split: string;
+  imageCount: number;
+  fingerprint: string | null;
+  /** `evaluation`: recorded over the scored images; `training-data`: the version's training-data fingerprint, which fixes its held-out split. */
+  fingerprintOf: 'evaluation' | 'training-data' | null;
+}
+
+/** How a version was trained, from its package's metadata. */
+export interface TrainingRecord {
+  command: string;
+  resumedWith: string[];
+  backend: string | null;
+  epochsRun: number | null;
+  bestEpoch: number | null;
+  stopReason: string | null;
+  trainingSeconds: number | null;
+  trainImages: number | null;
+  validationImages: number | null;
+  hyperparameters: Record<string, unknown>;
+}
+
 export interface ModelDetail extends ModelSummary {
   spec: unknown;
   trainingDataFingerprint: string | null;
@@ -153,7 +177,10 @@ export interface ModelDetail extends ModelSummary {
     parent: ModelRef | null;
     trainingData: { source: string; fingerprint: string; split: unknown; trainedOn?: string } | null;
   };
+  /** Null when the package records none (and always in a comparison, which does not read it). */
+  training: TrainingRecord | null;
   evaluation: {
+    data: EvaluationData;
     imageCount: number;
     map50: number;
     map: number;
@@ -180,6 +207,17 @@ export interface ModelComparison {
   perClass: ClassComparison[];
   /** Falls back to the registered metrics; null when a version has neither. */
   overall: { a: OverallMetrics | null; b: OverallMetrics | null };
+  /** Whether both evaluations scored the same images; deltas mean something only when `comparable`. */
+  evaluationData: EvaluationComparability;
+}
+
+export interface EvaluationComparability {
+  verdict: 'same' | 'different' | 'unverified';
+  comparable: boolean;
+  /** Why, naming the data each version was evaluated on. */
+  reason: string;
+  a: EvaluationData | null;
+  b: EvaluationData | null;
 }
 
 export interface Promotion {
@@ -190,6 +228,17 @@ export interface Promotion {
   promotedBy: string;
   reason: string;
   promotedAt: string;
+}
+
+/** A line's promotion timeline and the version a rollback would restore (null: nothing to roll back to). */
+export interface PromotionTimelineAnswer {
+  items: Promotion[];
+  rollbackTo: ModelRef | null;
+}
+
+/** A promotion or rollback to or from one version, on any line. */
+export interface VersionPromotion extends Promotion {
+  lineId: string;
 }
 
 export interface PromotionAnswer {

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { apiRequest, queryString } from '../api/api-client';
-import type { Line, ModelComparison, ModelDetail, ModelSummary } from '../api/api-types';
+import type { EvaluationComparability, EvaluationData, Line, ModelComparison, ModelDetail, ModelSummary } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { Link } from '../router/router';
 import { formatNumber, formatTime, modelLabel } from '../ui/format';
@@ -46,6 +46,7 @@ export function ComparePage({ search }: { search: string }) {
       {comparison.loading && !data && <p className="muted">Loading the comparison…</p>}
       {data && (
         <>
+          <EvaluationDataNotice comparison={data} />
           <div className="compare-grid">
             <ModelCard model={data.a} tag="A" colour={COLOUR_A} />
             <ModelCard model={data.b} tag="B" colour={COLOUR_B} />
@@ -73,6 +74,13 @@ export function ComparePage({ search }: { search: string }) {
                   { label: `B · ${modelLabel(data.b)}`, colour: COLOUR_B, curve: curveOf(data.b) },
                 ]}
               />
+              {!data.evaluationData.comparable && (
+                <p className="muted small">
+                  {data.evaluationData.verdict === 'different'
+                    ? 'Each curve is on its own evaluation data: they show each model on its data, not which one is better.'
+                    : 'The curves may be on different images: read them with care.'}
+                </p>
+              )}
             </div>
           </div>
         </>
@@ -84,6 +92,45 @@ export function ComparePage({ search }: { search: string }) {
   );
 }
 
+export function describeEvaluationData(d: EvaluationData): string {
+  return `${d.source} (${d.split} split, ${d.imageCount} images)`;
+}
+
+/**
+ * Says loudly when the two versions were not evaluated on the same images, on which data each
+ * was, and how to evaluate both on the same data. Nothing when they were.
+ */
+export function EvaluationDataNotice({ comparison }: { comparison: ModelComparison }) {
+  const e: EvaluationComparability = comparison.evaluationData;
+  if (e.verdict === 'same') return null;
+  const different = e.verdict === 'different';
+  const source = e.b?.source ?? e.a?.source ?? 'SOURCE';
+  return (
+    <div className={`panel data-notice ${different ? 'not-comparable' : 'unverified'}`} role={different ? 'alert' : 'note'} data-testid="compare-data-notice" data-verdict={e.verdict}>
+      <h2>{different ? 'Not comparable: evaluated on different data' : 'Not confirmed: perhaps not the same evaluation images'}</h2>
+      <p>{e.reason}</p>
+      <ul className="small">
+        <li>
+          A · {modelLabel(comparison.a)}: {e.a ? describeEvaluationData(e.a) : 'no evaluation report'}
+        </li>
+        <li>
+          B · {modelLabel(comparison.b)}: {e.b ? describeEvaluationData(e.b) : 'no evaluation report'}
+        </li>
+      </ul>
+      <p className="small">
+        {different
+          ? 'The per-class deltas are hidden: a higher AP on other images says nothing about which model is better. '
+          : 'The deltas are shown grey, not as wins or losses. '}
+        To compare them, evaluate both packages with the CLI on the same data and split (the same --data, --split, --seed and --val-fraction for both) and compare the two reports:
+      </p>
+      <pre className="mono small">
+        {`npx argus eval --model DIR_OF_A --data ${source} --split validation --seed 1 --report tmp/a.json\n` +
+          `npx argus eval --model DIR_OF_B --data ${source} --split validation --seed 1 --report tmp/b.json`}
+      </pre>
+    </div>
+  );
+}
+
 function ModelCard({ model, tag, colour }: { model: ModelDetail; tag: string; colour: string }) {
   const evaluation = model.evaluation;
   return (
@@ -92,7 +139,7 @@ function ModelCard({ model, tag, colour }: { model: ModelDetail; tag: string; co
         <span className="tag" style={{ background: colour }}>
           {tag}
         </span>{' '}
-        {modelLabel(model)}
+        <Link href={`/models/${encodeURIComponent(model.id)}`}>{modelLabel(model)}</Link>
       </h2>
       <dl className="facts">
         <dt>Backend</dt>
@@ -107,6 +154,8 @@ function ModelCard({ model, tag, colour }: { model: ModelDetail; tag: string; co
           {formatNumber(evaluation?.map50)} / {formatNumber(evaluation?.map)}
           {evaluation && <span className="muted"> on {evaluation.imageCount} images</span>}
         </dd>
+        <dt>Evaluated on</dt>
+        <dd data-testid="evaluation-data">{evaluation ? describeEvaluationData(evaluation.data) : <span className="muted">no evaluation report</span>}</dd>
         <dt>Latency p50 / p95</dt>
         <dd>{evaluation?.latencyMs ? `${evaluation.latencyMs.p50.toFixed(1)} / ${evaluation.latencyMs.p95.toFixed(1)} ms` : '—'}</dd>
         <dt>Production on</dt>

@@ -20,9 +20,13 @@ function model(id: string, version: number): ModelDetail {
     spec: {},
     trainingDataFingerprint: null,
     lineage: { parent: null, trainingData: null },
+    training: null,
     evaluation: null,
   };
 }
+
+const DEEPPCB = { source: 'deeppcb:../shared/datasets/deeppcb', split: 'validation', imageCount: 200, fingerprint: 'sha256:aa', fingerprintOf: 'training-data' as const };
+const SYNTHETIC = { source: 'synthetic:factory', split: 'validation', imageCount: 120, fingerprint: 'sha256:bb', fingerprintOf: 'training-data' as const };
 
 const comparison: ModelComparison = {
   a: model('a', 3),
@@ -34,6 +38,20 @@ const comparison: ModelComparison = {
     { className: 'spur', a: null, b: { ap50: 0.7, ap: 0.4 }, deltaAp50: null },
     { className: 'pin-hole', a: { ap50: 0.9, ap: 0.6 }, b: { ap50: 0.902, ap: 0.6 }, deltaAp50: 0.002 },
   ],
+  evaluationData: { verdict: 'same', comparable: true, reason: 'Both were evaluated on the same images.', a: DEEPPCB, b: DEEPPCB },
+};
+
+/** The API's answer for two versions evaluated on different data: no deltas, and why. */
+const acrossData: ModelComparison = {
+  ...comparison,
+  perClass: comparison.perClass.map((r) => ({ ...r, deltaAp50: null })),
+  evaluationData: {
+    verdict: 'different',
+    comparable: false,
+    reason: 'A (pcb-template-s4@3) was evaluated on deeppcb:../shared/datasets/deeppcb (validation split, 200 images), B (pcb-template-s4@4) on synthetic:factory (validation split, 120 images): not the same images.',
+    a: DEEPPCB,
+    b: SYNTHETIC,
+  },
 };
 
 describe('CompareTable', () => {
@@ -59,6 +77,25 @@ describe('CompareTable', () => {
     render(<CompareTable comparison={{ ...comparison, overall: { a: { map50: null, map: null }, b: comparison.overall.b } }} />);
     const overall = screen.getByTestId('compare-table').querySelector('tr[data-class="(overall)"]') as HTMLTableRowElement;
     expect([...overall.cells].map((c) => c.textContent)).toEqual(['all classes (mAP)', '—', '—', '0.925', '0.610', '—']);
+  });
+
+  it('shows no delta, and no colour, between versions evaluated on different data', () => {
+    render(<CompareTable comparison={acrossData} />);
+    const table = screen.getByTestId('compare-table');
+    for (const name of ['(overall)', 'open', 'short', 'pin-hole']) {
+      const cell = present((table.querySelector(`tr[data-class="${name}"]`) as HTMLTableRowElement).cells[5]);
+      expect([name, cell.textContent]).toEqual([name, 'n/c']);
+      expect(cell.className).not.toMatch(/\b(up|down)\b/);
+    }
+    expect(within(table).getByText(/not comparable/)).toBeTruthy();
+  });
+
+  it('shows deltas it cannot confirm are on the same images grey, never as wins or losses', () => {
+    render(<CompareTable comparison={{ ...comparison, evaluationData: { ...comparison.evaluationData, verdict: 'unverified', comparable: false } }} />);
+    const row = screen.getByTestId('compare-table').querySelector('tr[data-class="open"]') as HTMLTableRowElement;
+    expect(row.cells[5]?.textContent).toBe('+0.020');
+    expect(row.cells[5]?.className).not.toMatch(/\b(up|down)\b/);
+    expect(row.cells[5]?.className).toContain('unverified');
   });
 
   it('recomputes a missing delta when both sides have the class', () => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { apiRequest } from '../api/api-client';
 import type { Line, ModelSummary } from '../api/api-types';
 import { useApi } from '../api/use-api';
-import { navigate } from '../router/router';
+import { Link, navigate } from '../router/router';
 import { formatNumber, formatTime, map50Of, modelLabel, shortId } from '../ui/format';
 import { PromotePanel } from './promote-panel';
 
@@ -60,9 +60,22 @@ export function ModelsPage() {
         </thead>
         <tbody>
           {items.map((m) => (
-            <tr key={m.id} data-testid="model-row" data-model-id={m.id} className={m.id === pickA || m.id === pickB ? 'picked' : undefined}>
+            <tr
+              key={m.id}
+              data-testid="model-row"
+              data-model-id={m.id}
+              className={`clickable${m.id === pickA || m.id === pickB ? ' picked' : ''}`}
+              title="Open this version"
+              onClick={(event) => {
+                // The A/B buttons and links in the row do their own thing.
+                if ((event.target as HTMLElement).closest('button, a, select, input')) return;
+                navigate(`/models/${encodeURIComponent(m.id)}`);
+              }}
+            >
               <td>
-                <strong>{m.name}</strong>
+                <Link href={`/models/${encodeURIComponent(m.id)}`} data-testid="model-link">
+                  <strong>{m.name}</strong>
+                </Link>
               </td>
               <td className="num">v{m.version}</td>
               <td>{m.backend}</td>

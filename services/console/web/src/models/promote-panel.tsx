@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { apiRequest, describeError } from '../api/api-client';
-import type { Line, ModelSummary, Promotion, PromotionAnswer } from '../api/api-types';
+import type { Line, ModelSummary, PromotionAnswer, PromotionTimelineAnswer } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { can, useUser } from '../auth/auth-context';
 import { Link } from '../router/router';
@@ -30,6 +30,12 @@ export function classMismatch(candidate: ModelSummary | undefined, current: Mode
   return `Compared with ${modelLabel(current)} in production here, ${modelLabel(candidate)} ${parts.join(' and ')}.`;
 }
 
+/** Why a line has nothing to roll back to. */
+function nothingToRollBackTo(line: Line | undefined): string {
+  if (!line?.production) return 'Nothing to roll back to: the line has no production model yet.';
+  return `Nothing to roll back to: ${modelLabel(line.production)} is the first model this line had in production.`;
+}
+
 export function PromotePanel({
   lines,
   models,
@@ -54,8 +60,18 @@ export function PromotePanel({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const timeline = useApi(lineId ? `/api/v1/lines/${encodeURIComponent(lineId)}/promotions` : null, (p, signal) =>
-    apiRequest<{ items: Promotion[] }>(p, { signal }),
+    apiRequest<PromotionTimelineAnswer>(p, { signal }),
   );
+  // Whether there is anything to roll back to comes with the timeline: until it answers, wait; if
+  // it cannot be read, leave the decision to the server (it refuses with 409).
+  const rollbackTo = timeline.data?.rollbackTo ?? null;
+  const rollbackWhyNot = timeline.error
+    ? null
+    : !timeline.data
+      ? 'Loading the line’s history…'
+      : rollbackTo
+        ? null
+        : nothingToRollBackTo(lines.find((l) => l.id === lineId));
   const line = lines.find((l) => l.id === lineId);
   const classWarning = classMismatch(
     models.find((m) => m.id === versionId),
@@ -93,6 +109,7 @@ export function PromotePanel({
   const rollback = async (event: FormEvent) => {
     event.preventDefault();
     if (!lineId) return setError('Choose a line.');
+    if (rollbackWhyNot) return setError(rollbackWhyNot);
     if (rollbackReason.trim().length < 3) return setError('A reason is required to roll back (at least 3 characters).');
     const ok = await send(`/api/v1/lines/${encodeURIComponent(lineId)}/rollback`, { reason: rollbackReason.trim() }, (a) =>
       a.changed ? `Rolled ${lineId} back to ${modelLabel(a.promotion.to)}.` : `Nothing to roll back on ${lineId}.`,
@@ -149,6 +166,15 @@ export function PromotePanel({
           </form>
           <form className="panel form-grid" onSubmit={rollback}>
             <h2>Roll back {line ? line.name || line.id : ''}</h2>
+            <p className="muted span" data-testid="rollback-target">
+              {rollbackTo ? (
+                <>
+                  Returns the line to <strong>{modelLabel(rollbackTo)}</strong>, in production before the current model.
+                </>
+              ) : (
+                rollbackWhyNot
+              )}
+            </p>
             <label className="span">
               Reason
               <input
@@ -159,7 +185,13 @@ export function PromotePanel({
                 onChange={(e) => setRollbackReason(e.target.value)}
               />
             </label>
-            <button type="submit" className="danger" data-testid="rollback-submit" disabled={busy}>
+            <button
+              type="submit"
+              className="danger"
+              data-testid="rollback-submit"
+              disabled={busy || rollbackWhyNot !== null}
+              title={rollbackWhyNot ?? (rollbackTo ? `Roll back to ${modelLabel(rollbackTo)}` : undefined)}
+            >
               Roll back
             </button>
           </form>
