@@ -13,6 +13,9 @@ export const AlertListQuerySchema = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 
+/** `GET /api/v1/alerts/count` query: the list's filter. */
+export const AlertCountQuerySchema = AlertListQuerySchema.omit({ limit: true, cursor: true });
+
 export const AlertIdParamsSchema = z.object({ id: UuidSchema });
 
 /** `POST /api/v1/alerts/:id/reviews` body; boxes are the contracts' labelled boxes. */

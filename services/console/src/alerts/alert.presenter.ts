@@ -1,5 +1,6 @@
 import type { Detection } from '@argus/contracts';
-import type { AlertStatus, AlertWithFrame, NamedReview } from '@argus/persistence';
+import type { AlertRule, AlertStatus, AlertWithFrame, ModelVersion, NamedReview } from '@argus/persistence';
+import type { ModelThresholds } from './model-thresholds.reader';
 
 /** One alert in the review queue (the contract's `AlertSummary`). */
 export interface AlertSummary {
@@ -16,6 +17,11 @@ export interface AlertSummary {
   readonly capturedAt: string;
   readonly createdAt: string;
   readonly frame: { readonly width: number; readonly height: number };
+  /**
+   * The latest review (the one `status` follows): its boxes are the frame's ground truth as
+   * reviewed (the alert's detections when confirmed, none when rejected); null while open.
+   */
+  readonly review: ReviewView | null;
 }
 
 export interface ReviewView {
@@ -34,6 +40,26 @@ export interface AlertDetail extends AlertSummary {
   /** The classes the alert's model knows: what a correction may relabel a box to. */
   readonly modelClasses: readonly string[];
   readonly reviews: ReviewView[];
+  /** The model version that produced the detections, with the thresholds its package declares. */
+  readonly model: ModelView | null;
+  /** The line's alert rules for the alert's classes (as they are now: rules can change after the alert). */
+  readonly alertRules: AlertRuleView[];
+}
+
+export interface ModelView {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  /** The model reports no detection scoring below this (`postprocessing.scoreThreshold`); null when unknown. */
+  readonly scoreThreshold: number | null;
+  readonly deploymentThreshold: number | null;
+}
+
+export interface AlertRuleView {
+  readonly className: string;
+  readonly minScore: number;
+  readonly minBoxAreaPx2: number;
+  readonly severity: string;
 }
 
 export function frameImageUrl(frameId: string): string {
@@ -44,7 +70,7 @@ export function frameTemplateUrl(frameId: string): string {
   return `/api/v1/frames/${frameId}/template`;
 }
 
-export function toAlertSummary(alert: AlertWithFrame): AlertSummary {
+export function toAlertSummary(alert: AlertWithFrame, latestReview: NamedReview | null = null): AlertSummary {
   return {
     id: alert.id,
     frameId: alert.frameId,
@@ -58,6 +84,7 @@ export function toAlertSummary(alert: AlertWithFrame): AlertSummary {
     capturedAt: alert.frame.capturedAt.toISOString(),
     createdAt: alert.createdAt.toISOString(),
     frame: { width: alert.frame.width, height: alert.frame.height },
+    review: latestReview ? toReviewView(latestReview) : null,
   };
 }
 
@@ -74,13 +101,40 @@ export function toReviewView(review: NamedReview): ReviewView {
 
 export function toAlertDetail(
   alert: AlertWithFrame,
-  extra: { hasTemplate: boolean; modelClasses: readonly string[]; reviews: readonly NamedReview[] },
+  extra: {
+    hasTemplate: boolean;
+    reviews: readonly NamedReview[];
+    model: ModelVersion | null;
+    thresholds: ModelThresholds | null;
+    rules: readonly AlertRule[];
+  },
 ): AlertDetail {
+  const classes = new Set(alert.detections.map((d) => d.className));
   return {
-    ...toAlertSummary(alert),
+    ...toAlertSummary(alert, extra.reviews[extra.reviews.length - 1] ?? null),
     imageUrl: frameImageUrl(alert.frameId),
     templateUrl: extra.hasTemplate ? frameTemplateUrl(alert.frameId) : null,
-    modelClasses: extra.modelClasses,
+    modelClasses: extra.model?.classes ?? [],
     reviews: extra.reviews.map(toReviewView),
+    model: extra.model
+      ? {
+          id: extra.model.id,
+          name: extra.model.name,
+          version: extra.model.version,
+          scoreThreshold: extra.thresholds?.scoreThreshold ?? null,
+          deploymentThreshold: extra.thresholds?.deploymentThreshold ?? null,
+        }
+      : null,
+    alertRules: rulesApplying(extra.rules, classes).map((r) => ({ className: r.className, minScore: r.minScore, minBoxAreaPx2: r.minBoxAreaPx2, severity: r.severity })),
   };
+}
+
+/** The rule each class is judged by (its own, else the line's catch-all "*"), each rule once. */
+function rulesApplying(rules: readonly AlertRule[], classes: ReadonlySet<string>): AlertRule[] {
+  const applying = new Map<string, AlertRule>();
+  for (const className of classes) {
+    const rule = rules.find((r) => r.className === className) ?? rules.find((r) => r.className === '*');
+    if (rule) applying.set(rule.className, rule);
+  }
+  return [...applying.values()];
 }

@@ -3,12 +3,13 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import type { Subscription as RxSubscription } from 'rxjs';
 import { ApiZodBody, ApiZodQuery, ZodValidationPipe } from '@argus/platform';
 import type { z } from 'zod';
+import type { AlertFilter } from '@argus/persistence';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
 import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { toAlertSummary, toReviewView } from './alert.presenter';
 import { AlertQueriesService } from './alert-queries.service';
-import { AlertIdParamsSchema, AlertListQuerySchema, BulkReviewRequestSchema, ReviewRequestSchema } from './alert-request.schemas';
+import { AlertCountQuerySchema, AlertIdParamsSchema, AlertListQuerySchema, BulkReviewRequestSchema, ReviewRequestSchema } from './alert-request.schemas';
 import { AlertStreamService } from './alert-stream.service';
 import { BulkReviewUseCase } from '../reviews/bulk-review.use-case';
 import { SubmitReviewUseCase } from '../reviews/submit-review.use-case';
@@ -26,15 +27,14 @@ export class AlertsController {
   @Get()
   @ApiZodQuery(AlertListQuerySchema)
   async list(@Query(new ZodValidationPipe(AlertListQuerySchema, 'query')) q: z.output<typeof AlertListQuerySchema>) {
-    return this.queries.list({
-      ...(q.status === 'all' ? {} : { status: q.status }),
-      ...(q.lineId ? { lineId: q.lineId } : {}),
-      ...(q.cameraId ? { cameraId: q.cameraId } : {}),
-      ...(q.severity ? { severity: q.severity } : {}),
-      ...(q.className ? { className: q.className } : {}),
-      limit: q.limit,
-      ...(q.cursor ? { cursor: q.cursor } : {}),
-    });
+    return this.queries.list({ ...filterOf(q), limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+  }
+
+  /** `{count, exact}`: exact up to 10,000 matching alerts, else the database's estimate (`exact: false`). */
+  @Get('count')
+  @ApiZodQuery(AlertCountQuerySchema)
+  async count(@Query(new ZodValidationPipe(AlertCountQuerySchema, 'query')) q: z.output<typeof AlertCountQuerySchema>) {
+    return this.queries.count(filterOf(q));
   }
 
   /**
@@ -94,6 +94,17 @@ export class AlertsController {
       ...(b.reviewId ? { reviewId: b.reviewId } : {}),
       reviewer: { id: principal.id, name: principal.name },
     });
-    return { review: toReviewView({ ...recorded.review, reviewerName: principal.name }), alert: toAlertSummary(alert), conflictsWith };
+    const review = { ...recorded.review, reviewerName: principal.name };
+    return { review: toReviewView(review), alert: toAlertSummary(alert, review), conflictsWith };
   }
+}
+
+function filterOf(q: z.output<typeof AlertCountQuerySchema>): AlertFilter {
+  return {
+    ...(q.status === 'all' ? {} : { status: q.status }),
+    ...(q.lineId ? { lineId: q.lineId } : {}),
+    ...(q.cameraId ? { cameraId: q.cameraId } : {}),
+    ...(q.severity ? { severity: q.severity } : {}),
+    ...(q.className ? { className: q.className } : {}),
+  };
 }

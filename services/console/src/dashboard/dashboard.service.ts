@@ -1,5 +1,6 @@
 import type { PipelineHealth, PipelineHealthReader } from '@argus/messaging';
 import type { InspectionStatsRepository } from '@argus/persistence';
+import { type AlertCount, EXACT_COUNT_LIMIT, estimated } from '../alerts/alert-count';
 import type { LineOverviewService, ProductionView } from '../lines/line-overview.service';
 import { type MinutePoint, summariseLineActivity, windowStart } from './activity-series.builder';
 
@@ -11,6 +12,8 @@ export interface DashboardLine {
   readonly alertsPerMinute: number;
   readonly defectRate: number | null;
   readonly series: MinutePoint[];
+  /** The line's open alerts (waiting for review): exact up to 10,000, else an estimate. */
+  readonly backlog: AlertCount;
 }
 
 export interface Dashboard {
@@ -30,16 +33,18 @@ export class DashboardService {
 
   constructor(
     private readonly lines: Pick<LineOverviewService, 'list'>,
-    private readonly stats: Pick<InspectionStatsRepository, 'activityPerMinute'>,
+    private readonly stats: Pick<InspectionStatsRepository, 'activityPerMinute' | 'openAlertsPerLine' | 'estimateOpenAlerts'>,
     private readonly pipeline: PipelineHealthReader,
     private readonly clock: { now(): Date } = { now: () => new Date() },
+    private readonly exactCountLimit: number = EXACT_COUNT_LIMIT,
   ) {}
 
   async build(minutes: number): Promise<Dashboard> {
     const now = this.clock.now();
-    const [lines, activity, pipeline] = await Promise.all([
+    const [lines, activity, backlog, pipeline] = await Promise.all([
       this.lines.list(),
       this.stats.activityPerMinute(windowStart(now, minutes)),
+      this.backlogPerLine(),
       this.pipelineHealth(now).then(
         (health): Dashboard['pipeline'] => health,
         (error: unknown): Dashboard['pipeline'] => ({ consumerGroups: [], deadLetters: [], error: error instanceof Error ? error.message : String(error) }),
@@ -57,9 +62,20 @@ export class DashboardService {
           now,
           minutes,
         ),
+        backlog: backlog.get(line.id) ?? { count: 0, exact: true },
       })),
       pipeline,
     };
+  }
+
+  /** Each line's open alerts, counted up to the limit; a line past it gets the planner's estimate. */
+  private async backlogPerLine(): Promise<Map<string, AlertCount>> {
+    const counted = await this.stats.openAlertsPerLine(this.exactCountLimit + 1);
+    const backlog = new Map<string, AlertCount>();
+    for (const [lineId, count] of counted) {
+      backlog.set(lineId, count <= this.exactCountLimit ? { count, exact: true } : estimated(await this.stats.estimateOpenAlerts(lineId), this.exactCountLimit));
+    }
+    return backlog;
   }
 
   private pipelineHealth(now: Date): Promise<PipelineHealth> {

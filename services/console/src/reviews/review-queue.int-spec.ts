@@ -128,6 +128,11 @@ describe('console review queue on Postgres, Kafka and S3', () => {
     expect(open.body.items.map((a: { id: string }) => a.id)).not.toContain(alerts['a']);
     const corrected = await h.request('operator', 'GET', `/api/v1/alerts?lineId=${lineId}&status=corrected`);
     expect(corrected.body.items.map((a: { id: string }) => a.id)).toEqual([alerts['a']]);
+    // The correction is what the alert shows from now on: its latest review, boxes and all.
+    const reviewed = { id: reviewId, decision: 'corrected', boxes, comment: 'relabelled', reviewer: `operator${h.runId}` };
+    expect(corrected.body.items[0].review).toMatchObject(reviewed);
+    expect((await h.request('operator', 'GET', `/api/v1/alerts/${alerts['a']}`)).body.review).toMatchObject(reviewed);
+    expect(response.body.alert.review).toMatchObject(reviewed);
 
     // A retry with the same reviewId records nothing new and answers the same review.
     const retry = await h.request('operator', 'POST', `/api/v1/alerts/${alerts['a']}/reviews`, { decision: 'corrected', boxes, reviewId });
@@ -171,6 +176,36 @@ describe('console review queue on Postgres, Kafka and S3', () => {
       expect((await h.alerts().findById(alerts[name] as string))?.status).toBe('rejected');
       expect(await h.reviews().reviewsFor(alerts[name] as string)).toHaveLength(1);
     }
+  });
+
+  it("counts the queue per filter, each line's backlog on the dashboard, and names the alert's model with its thresholds", async () => {
+    const count = async (query: string) => (await h.request('operator', 'GET', `/api/v1/alerts/count?${query}`)).body;
+    // By now a is corrected, b and d rejected, c rejected (second opinion): nothing of the line is open.
+    expect(await count(`lineId=${lineId}`)).toEqual({ count: 0, exact: true });
+    expect(await count(`lineId=${lineId}&status=rejected`)).toEqual({ count: 3, exact: true });
+    expect(await count(`lineId=${lineId}&status=all&className=open`)).toEqual({ count: 2, exact: true });
+    const frame = await h.frame(lineId, 'cam-b');
+    const fresh = await h.alert(frame.frameId, lineId, 'cam-b', modelId, 'low', [det('spur', 0.8)]);
+    expect(await count(`lineId=${lineId}`)).toEqual({ count: 1, exact: true });
+    expect(await count(`lineId=${lineId}&cameraId=cam-a`)).toEqual({ count: 0, exact: true });
+    expect((await h.request('operator', 'GET', `/api/v1/alerts/count?severity=urgent`)).status).toBe(400);
+
+    const dashboard = await h.request('operator', 'GET', '/api/v1/dashboard?minutes=5');
+    expect(dashboard.status).toBe(200);
+    const line = dashboard.body.lines.find((l: { lineId: string }) => l.lineId === lineId);
+    expect(line.backlog).toEqual({ count: 1, exact: true });
+    expect(dashboard.body.lines.find((l: { lineId: string }) => l.lineId === plainLine).backlog).toEqual({ count: 0, exact: true });
+
+    // The thresholds come from the version's package (metadata.json, uploaded at registration).
+    const model = await h.registry().findVersion(modelId);
+    const before = await h.request('operator', 'GET', `/api/v1/alerts/${fresh.id}`);
+    expect(before.body.model).toEqual({ id: modelId, name: model?.name, version: '1', scoreThreshold: null, deploymentThreshold: null });
+    const metadata = { postprocessing: { scoreThreshold: 0.05, nmsIouThreshold: 0.5, maxDetections: 100, deploymentThreshold: 0.42 } };
+    await h.store.put(`${model?.artifactKey}/metadata.json`, Buffer.from(JSON.stringify(metadata)), { contentType: 'application/json' });
+    const after = await h.request('operator', 'GET', `/api/v1/alerts/${fresh.id}`);
+    expect(after.body.model).toEqual({ id: modelId, name: model?.name, version: '1', scoreThreshold: 0.05, deploymentThreshold: 0.42 });
+    expect(after.body.review).toBeNull();
+    expect(after.body.alertRules).toEqual([]);
   });
 
   it('streams an alert raised on Kafka to a connected client (SSE), with pings', async () => {

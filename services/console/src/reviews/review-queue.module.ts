@@ -7,6 +7,7 @@ import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { AlertQueriesService } from '../alerts/alert-queries.service';
 import { AlertStreamService, sseGroupId } from '../alerts/alert-stream.service';
 import { AlertsController } from '../alerts/alerts.controller';
+import { ModelThresholdsReader } from '../alerts/model-thresholds.reader';
 import { FrameImagesService } from '../frames/frame-images.service';
 import { FramesController } from '../frames/frames.controller';
 import { BulkReviewUseCase } from './bulk-review.use-case';
@@ -34,9 +35,15 @@ export class ReviewQueueModule {
         { provide: ReviewDecisionFeed, useValue: new ReviewDecisionFeed() },
         {
           provide: AlertQueriesService,
-          inject: [DATABASE],
-          useFactory: (db: DatabaseHandle) =>
-            new AlertQueriesService(new AlertRepository(db), new ReviewRepository(db), new ModelRegistryRepository(db), new LineRepository(db)),
+          inject: [DATABASE, OBJECT_STORE],
+          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
+            new AlertQueriesService(
+              new AlertRepository(db),
+              new ReviewRepository(db),
+              new ModelRegistryRepository(db),
+              new LineRepository(db),
+              new ModelThresholdsReader(store),
+            ),
         },
         {
           provide: SubmitReviewUseCase,
