@@ -15,6 +15,8 @@ import {
   IngestModule,
   type IngestSourceConfig,
   ingestSettingsOf,
+  RetentionModule,
+  retentionSettingsOf,
   SourcesModule,
 } from './service-modules.imports';
 import { PipelineStatusModule } from './status/pipeline-status.module';
@@ -59,6 +61,8 @@ export class EmbeddedSystemModule {
         adapters,
         ingest,
         sources,
+        // camera-ingest's frame retention, on the same adapters (the embedded defaults: embedded.config.ts).
+        RetentionModule.register({ ...retentionSettingsOf(options.cameraIngest), imports: [adapters] }),
         inference,
         ConsoleFeaturesModule.register({ env: options.console, adapters: [adapters] }),
         PipelineStatusModule.register([adapters]),

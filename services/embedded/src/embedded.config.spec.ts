@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { invalidConfigVariables } from '@argus/platform';
-import { loadEmbeddedConfig } from './embedded.config';
+import { EMBEDDED_SERVICE_DEFAULTS, loadEmbeddedConfig } from './embedded.config';
+import { CameraIngestEnvSchema } from './service-modules.imports';
 
 describe('embedded mode configuration', () => {
   it('runs with nothing configured: every dependency embedded, console port 3000, quiet logs, simulator on', () => {
@@ -33,5 +34,17 @@ describe('embedded mode configuration', () => {
     expect(invalidConfigVariables(loadEmbeddedConfig, { ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000' })).toEqual(['ARGUS_S3_ACCESS_KEY']);
     expect(invalidConfigVariables(loadEmbeddedConfig, { PORT: '70000', ARGUS_SIMULATOR: 'maybe' })).toEqual(['ARGUS_SIMULATOR', 'PORT']);
     expect(loadEmbeddedConfig({ PORT: '0', ARGUS_SIMULATOR: 'off' })).toMatchObject({ PORT: 0, ARGUS_SIMULATOR: false });
+  });
+  it('warns about a data folder over 1 GiB by default, and caps each line\'s frames where camera-ingest alone would not', () => {
+    expect(loadEmbeddedConfig({}).ARGUS_DATA_DIR_WARN_SIZE).toBe(1024 ** 3);
+    expect(loadEmbeddedConfig({ ARGUS_DATA_DIR_WARN_SIZE: 'none' }).ARGUS_DATA_DIR_WARN_SIZE).toBeNull();
+    expect(invalidConfigVariables(loadEmbeddedConfig, { ARGUS_DATA_DIR_WARN_SIZE: 'big' })).toEqual(['ARGUS_DATA_DIR_WARN_SIZE']);
+    const token = { ARGUS_CAMERA_TOKEN: 'camera-token-0123456789' };
+    expect(CameraIngestEnvSchema.parse({ ...EMBEDDED_SERVICE_DEFAULTS, ...token })).toMatchObject({
+      ARGUS_RETENTION_MAX_BYTES_PER_LINE: 128 * 1024 ** 2,
+      ARGUS_RETENTION_MIN_AGE: 120_000,
+    });
+    // A variable that is set still wins.
+    expect(CameraIngestEnvSchema.parse({ ...EMBEDDED_SERVICE_DEFAULTS, ...token, ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'none' }).ARGUS_RETENTION_MAX_BYTES_PER_LINE).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { type Environment, loadConfig, type LoadConfigOptions, logLevelField, serviceEnvSchema } from '@argus/platform';
+import { byteSizeField, type Environment, loadConfig, type LoadConfigOptions, logLevelField, serviceEnvSchema } from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { z } from 'zod';
 import { SERVICE_NAME } from './service.identity';
@@ -16,7 +16,9 @@ const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => 
  *   else 54320, else a free one (so the printed URL stays the same while its port is free);
  * - ARGUS_SIMULATOR: simulated cameras on the demo lines (on);
  * - ARGUS_SIMULATOR_FPS: frames per second of each simulated camera (2);
- * - ARGUS_STATUS_INTERVAL_MS: how often the status line refreshes (1 s on a terminal, 10 s otherwise).
+ * - ARGUS_STATUS_INTERVAL_MS: how often the status line refreshes (1 s on a terminal, 10 s otherwise);
+ * - ARGUS_DATA_DIR_WARN_SIZE: the status line warns when the data folder is larger (1GiB; `none`
+ *   turns it off). The folder is measured by a walk once a minute, in the background.
  * The services' own variables (ARGUS_INGEST_*, ARGUS_INFER_*, ARGUS_MODELS_DIR, ...) keep their meaning.
  */
 export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
@@ -29,7 +31,23 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
   ARGUS_SIMULATOR: onOff.default(true),
   ARGUS_SIMULATOR_FPS: z.coerce.number().positive().max(1000).default(2),
   ARGUS_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
+  ARGUS_DATA_DIR_WARN_SIZE: byteSizeField('1GiB'),
 });
+
+/**
+ * camera-ingest's settings whose default differs in the embedded mode (a variable that is set
+ * still wins). Frame retention: the simulated cameras write a frame and its own template per
+ * scene (about 1.2 GB in 24 minutes at the default rate), so each line's frame images are capped
+ * at 128 MiB (about as much again in templates: roughly 512 MiB for the two demo lines, well under
+ * the data-folder warning), with a minimum age of 2 minutes (10 minutes would already be more than the
+ * cap on the factory line) and a pass every 30 s. The ages stay camera-ingest's (7d, 90d alerted,
+ * reviewed never).
+ */
+export const EMBEDDED_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
+  ARGUS_RETENTION_MAX_BYTES_PER_LINE: '128MiB',
+  ARGUS_RETENTION_MIN_AGE: '2m',
+  ARGUS_RETENTION_INTERVAL_SECONDS: '30',
+};
 
 const whenSet =
   <T>(variable: string, parse: (env: Environment) => T) =>

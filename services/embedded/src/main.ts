@@ -7,7 +7,7 @@ import { renderDemoTemplates } from '@argus/persistence/src/seed/demo-templates.
 import { UserRepository } from '@argus/persistence';
 import { bootstrapService, createLogger, loadConfig, ShutdownOrder } from '@argus/platform';
 import { EmbeddedAdapters } from './adapters/embedded-adapters';
-import { loadEmbeddedConfig } from './embedded.config';
+import { EMBEDDED_SERVICE_DEFAULTS, loadEmbeddedConfig } from './embedded.config';
 import { EmbeddedSystemModule } from './embedded-system.module';
 import { modelsBannerLines } from './models/models-banner.formatter';
 import { prepareModelsFolder } from './models/placeholder-model.builder';
@@ -23,6 +23,7 @@ import {
 import { demoCameraSources } from './simulation/demo-cameras.sources';
 import { PIPELINE_STATUS } from './status/pipeline-status.module';
 import type { PipelineStatusMonitor } from './status/pipeline-status.monitor';
+import { DataFolderSizeProbe } from './status/data-folder-size.probe';
 import { StatusLineRenderer } from './status/status-line.renderer';
 
 /**
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   await mkdir(config.dataDir, { recursive: true });
   const token = await cameraToken(config.dataDir);
   // The services' own variables; PORT is the embedded server's (it may be 0, which they refuse).
-  const env = { ...process.env, PORT: undefined, ARGUS_CAMERA_TOKEN: token.token };
+  const env = { ...EMBEDDED_SERVICE_DEFAULTS, ...process.env, PORT: undefined, ARGUS_CAMERA_TOKEN: token.token };
   const cameraIngest = loadConfig(CameraIngestEnvSchema, env);
   const detectionInference = loadConfig(DetectionInferenceEnvSchema, env);
   const logger = createLogger({ service: SERVICE_NAME, version: SERVICE_VERSION, level: config.LOG_LEVEL });
@@ -138,9 +139,12 @@ async function main(): Promise<void> {
 
     const monitor = running.app.get<PipelineStatusMonitor>(PIPELINE_STATUS);
     const tty = Boolean(process.stdout.isTTY);
+    const dataFolder = new DataFolderSizeProbe(config.dataDir, config.ARGUS_DATA_DIR_WARN_SIZE, 60_000);
+    running.registry.register({ name: 'data-folder-size', order: ShutdownOrder.stopConsuming, close: () => dataFolder.stop() });
+    dataFolder.start();
     const renderer = new StatusLineRenderer(
       process.stdout,
-      () => monitor.snapshot(),
+      () => ({ ...monitor.snapshot(), warnings: dataFolder.warnings() }),
       consoleUrl,
       config.ARGUS_STATUS_INTERVAL_MS ?? (tty ? 1_000 : 10_000),
     );

@@ -9,6 +9,7 @@ export { CAMERA_INGEST_ERROR_HTTP_STATUS } from '@argus/camera-ingest/src/ingest
 export { IngestModule } from '@argus/camera-ingest/src/ingest/ingest.module';
 export { parseIngestSources, type IngestSourceConfig } from '@argus/camera-ingest/src/sources/ingest-sources.config';
 export { SourcesModule } from '@argus/camera-ingest/src/sources/sources.module';
+export { RetentionModule, retentionSettingsOf } from '@argus/camera-ingest/src/retention/retention.module';
 export { DetectionInferenceEnvSchema, type DetectionInferenceEnv } from '@argus/detection-inference/src/config';
 export { INFERENCE_READINESS, InferencePipelineModule } from '@argus/detection-inference/src/inference-pipeline.module';
 export { configureConsoleHttp } from '@argus/console/src/app/console-http.setup';

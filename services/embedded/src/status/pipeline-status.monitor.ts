@@ -15,6 +15,8 @@ export interface PipelineStatus {
   readonly alertsTotal: number;
   /** The model that scored each line's latest frame, `name@version` (lines in id order). */
   readonly models: readonly { readonly lineId: string; readonly model: string }[];
+  /** Shown first on the status line (e.g. the data folder over its size limit). */
+  readonly warnings?: readonly string[];
 }
 
 export interface PipelineStatusOptions {

@@ -23,6 +23,12 @@ describe('status line', () => {
     expect(formatStatusLine({ ...status, models: [] }, undefined)).toBe('5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · models: waiting for the first frame');
   });
 
+  it('puts a warning first (so a narrow terminal does not cut it off)', () => {
+    expect(formatStatusLine({ ...status, models: [], warnings: ['data folder 1.3 GiB > 1.0 GiB'] }, undefined)).toBe(
+      '⚠ data folder 1.3 GiB > 1.0 GiB · 5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · models: waiting for the first frame',
+    );
+  });
+
   it('rewrites one line in place on a terminal, cut to its width, and ends it on stop', () => {
     const written: string[] = [];
     const renderer = new StatusLineRenderer({ isTTY: true, columns: 40, write: (t) => written.push(t) }, () => status, undefined, 1000);

@@ -11,6 +11,7 @@ export interface StatusOutput {
 export function formatStatusLine(status: PipelineStatus, consoleUrl: string | undefined): string {
   const models = status.models.length === 0 ? ['models: waiting for the first frame'] : status.models.map((m) => `${m.lineId} ${m.model}`);
   return [
+    ...(status.warnings ?? []).map((warning) => `⚠ ${warning}`),
     `${status.framesPerSecond.toFixed(1)} frames/s`,
     `${status.alertsPerMinute} alerts/min`,
     `${status.framesTotal} frames`,
