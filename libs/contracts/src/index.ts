@@ -2,3 +2,4 @@ export * from './primitives';
 export * from './events';
 export * from './topics';
 export * from './dead-letter';
+export * from './event-headers';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Topics } from '@argus/contracts';
+import { EventHeaders, Topics } from '@argus/contracts';
 import type { Frame, IngestTarget } from '@argus/persistence';
 import { CameraNotFoundError, InvalidRecordError } from '@argus/persistence';
 import { InvalidObjectKeyError, ObjectStoreError } from '@argus/storage';
@@ -95,8 +95,9 @@ describe('IngestFrameUseCase', () => {
       sha256: sha,
       capturedAt: NOW,
     });
-    const [topic, event] = (bus.publish as jest.Mock).mock.calls[0] as [unknown, unknown];
+    const [topic, event, options] = (bus.publish as jest.Mock).mock.calls[0] as [unknown, unknown, { headers?: Record<string, string> }];
     expect(topic).toBe(Topics.frameIngested);
+    expect(options.headers?.[EventHeaders.repeat]).toBeUndefined(); // a new frame: counted as stored
     expect(Topics.frameIngested.schema.parse(event)).toMatchObject({
       frameId: expectedId,
       bucket: 'argus',
@@ -137,15 +138,18 @@ describe('IngestFrameUseCase', () => {
     expect(result).toMatchObject({ frameId: earlier.id, objectKey: earlier.objectKey, duplicate: true });
     expect(bus.publish).toHaveBeenCalledTimes(1);
     expect(result.event).toMatchObject({ frameId: earlier.id, capturedAt: earlier.capturedAt.toISOString(), sha256: earlier.sha256 });
+    // …marked as a repeat, so counts of frames stored leave it out.
+    expect((bus.publish as jest.Mock).mock.calls[0]?.[2]).toEqual({ headers: { [EventHeaders.repeat]: 'true' } });
   });
 
   it('reports duplicate when a concurrent upload recorded the same content first', async () => {
-    const { useCase } = setUp({
+    const { useCase, bus } = setUp({
       store: { put: jest.fn(async (key: string) => ({ key, etag: 'e' })) },
       frames: { recordIngested: jest.fn(async () => ({ frame: frameRow(), created: false })) },
       bus: { publish: jest.fn(async () => undefined) },
     });
     expect(await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' })).toMatchObject({ duplicate: true });
+    expect((bus.publish as jest.Mock).mock.calls[0]?.[2]).toEqual({ headers: { [EventHeaders.repeat]: 'true' } });
   });
 
   it('refuses bad frames before any I/O', async () => {

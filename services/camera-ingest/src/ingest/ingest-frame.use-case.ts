@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type FrameIngestedV1, Topics } from '@argus/contracts';
+import { type FrameIngestedV1, REPEAT_HEADERS, Topics } from '@argus/contracts';
 import { InvalidMessageError, type MessageBus } from '@argus/messaging';
 import type { Frame, FrameRepository, IngestTarget, LineRepository } from '@argus/persistence';
 import { CameraNotFoundError, PersistenceError } from '@argus/persistence';
@@ -70,7 +70,7 @@ export interface IngestFrameResult {
  * 3. frame id = UUIDv5(line/camera/sha256): known before any write, the same on every retry;
  * 4. the row with that id and this content exists already (looked up by primary key) → the earlier
  *    attempt stored object and row, maybe not the event: publish it again (events are
- *    at-least-once, consumers idempotent), answer duplicate;
+ *    at-least-once, consumers idempotent) marked as a repeat (EventHeaders.repeat), answer duplicate;
  * 5. else store the object (same key on a retry: an overwrite with the same bytes), then record
  *    the row (idempotent on line+camera+sha256), then publish.
  */
@@ -97,7 +97,7 @@ export class IngestFrameUseCase {
     const earlier = await this.database(() => this.frames.findIngested(frameId, command.lineId, command.cameraId, sha256));
     if (earlier) {
       const event = this.eventFor(earlier, templateKey, command.source);
-      await this.publish(event);
+      await this.publish(event, { repeat: true });
       return { frameId: earlier.id, objectKey: earlier.objectKey, duplicate: true, event };
     }
 
@@ -126,7 +126,7 @@ export class IngestFrameUseCase {
       }),
     );
     const event = this.eventFor(recorded.frame, templateKey, command.source);
-    await this.publish(event);
+    await this.publish(event, { repeat: !recorded.created });
     return { frameId: recorded.frame.id, objectKey: recorded.frame.objectKey, duplicate: !recorded.created, event };
   }
 
@@ -157,7 +157,8 @@ export class IngestFrameUseCase {
     };
   }
 
-  private async publish(event: FrameIngestedV1): Promise<void> {
+  /** `repeat`: the frame was stored before, this announces it again (EventHeaders.repeat). */
+  private async publish(event: FrameIngestedV1, { repeat }: { repeat: boolean }): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -166,7 +167,7 @@ export class IngestFrameUseCase {
       );
     });
     try {
-      await this.dependency('message-bus', () => Promise.race([this.bus.publish(Topics.frameIngested, event), timeout]));
+      await this.dependency('message-bus', () => Promise.race([this.bus.publish(Topics.frameIngested, event, repeat ? { headers: REPEAT_HEADERS } : {}), timeout]));
     } finally {
       clearTimeout(timer);
     }

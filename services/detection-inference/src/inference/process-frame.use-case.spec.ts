@@ -1,5 +1,5 @@
 import type { Detection, FrameIngestedV1 } from '@argus/contracts';
-import { Topics } from '@argus/contracts';
+import { EventHeaders, Topics } from '@argus/contracts';
 import { NonRetryableError } from '@argus/messaging';
 import type { Alert, AlertRule, FrameInference, LineAlertPolicy } from '@argus/persistence';
 import { createLogger } from '@argus/platform';
@@ -302,6 +302,10 @@ describe('ProcessFrameUseCase', () => {
     expect(again.deps.alerts.raiseOnce).not.toHaveBeenCalled();
     const againEvents = (again.deps.bus.publish as jest.Mock).mock.calls.map((c) => c[1] as { eventId: string });
     expect(againEvents.map((e) => e.eventId)).toEqual(firstEvents.map((e) => e.eventId));
+    // The first time new (no header), again marked as repeats: counts of frames scored and alerts raised leave them out.
+    const repeatHeader = (calls: unknown[][]) => calls.map((c) => (c[2] as { headers?: Record<string, string> } | undefined)?.headers?.[EventHeaders.repeat]);
+    expect(repeatHeader((first.deps.bus.publish as jest.Mock).mock.calls)).toEqual([undefined, undefined]);
+    expect(repeatHeader((again.deps.bus.publish as jest.Mock).mock.calls)).toEqual(['true', 'true']);
     expect(again.deps.frames.markProcessed).toHaveBeenCalledWith(FRAME_ID);
   });
   describe('read-ahead (hint)', () => {

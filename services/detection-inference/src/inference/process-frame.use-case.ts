@@ -1,5 +1,5 @@
 import type { Detection, FrameIngestedV1 } from '@argus/contracts';
-import { Topics } from '@argus/contracts';
+import { REPEAT_HEADERS, Topics } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import { NonRetryableError } from '@argus/messaging';
 import type {
@@ -73,7 +73,8 @@ export interface ProcessedFrame {
  * Redelivery (a crash after some of the steps): a frame that already has detections is not scored
  * again — the stored result (and its model version) is reused, even if the line's model changed
  * meanwhile — and an existing alert is published again instead of raising a second one. Events
- * carry deterministic ids, so consumers see a repeat as a repeat.
+ * carry deterministic ids, and such repeats the EventHeaders.repeat header, so consumers see a
+ * repeat as a repeat (and counts of frames scored or alerts raised leave them out).
  *
  * A frame that cannot be scored (object missing, undecodable, no model) is marked failed with
  * the reason and a NonRetryableError dead-letters the message; the partition keeps flowing.
@@ -128,7 +129,8 @@ export class ProcessFrameUseCase {
     }
 
     // A result created just now cannot have an alert yet (alerts are raised after their detections).
-    const alert = await this.decideAlert(event, modelVersionId, detections, { mayExist: !scoredNow });
+    const decided = await this.decideAlert(event, modelVersionId, detections, { mayExist: !scoredNow });
+    const alert = decided?.alert ?? null;
 
     // Both events at once (different topics: no order between them to keep), then the frame is done.
     const published: Promise<void>[] = [];
@@ -143,8 +145,8 @@ export class ProcessFrameUseCase {
       imageWidth,
       imageHeight,
       inferenceMs,
-    }));
-    if (alert) {
+    }, scoredNow ? {} : { headers: REPEAT_HEADERS })); // a stored result published again: not a frame scored
+    if (decided && alert) {
       published.push(this.deps.bus.publish(this.topics.alertRaised, {
         eventId: deterministicEventId('alert-raised', alert.id),
         occurredAt: this.now().toISOString(),
@@ -156,7 +158,7 @@ export class ProcessFrameUseCase {
         severity: alert.severity,
         objectKey: event.objectKey,
         detections: [...alert.detections],
-      }));
+      }, decided.created ? {} : { headers: REPEAT_HEADERS }));
     }
     // Settled, not raced: a failure retries the frame only once no publish is still in flight.
     const failed = (await Promise.allSettled(published)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -202,10 +204,16 @@ export class ProcessFrameUseCase {
     }
   }
 
-  private async decideAlert(event: FrameIngestedV1, modelVersionId: string, detections: readonly Detection[], options: { mayExist: boolean }): Promise<Alert | null> {
+  /** The frame's alert, `created` now or raised before (found again on a redelivery); null when none. */
+  private async decideAlert(
+    event: FrameIngestedV1,
+    modelVersionId: string,
+    detections: readonly Detection[],
+    options: { mayExist: boolean },
+  ): Promise<{ alert: Alert; created: boolean } | null> {
     if (options.mayExist) {
       const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
-      if (existing) return existing;
+      if (existing) return { alert: existing, created: false };
     }
     const policy = await this.deps.lines.alertPolicyFor(event.lineId);
     const qualifying = qualifyingDetections(policy?.alertRules ?? [], detections);
@@ -237,7 +245,7 @@ export class ProcessFrameUseCase {
     });
     const { alert } = raised;
     this.deps.alertHistory.remember(event.lineId, event.cameraId, { alertId: alert.id, frameId: alert.frameId, modelVersionId: alert.modelVersionId, capturedAt, detections: alert.detections });
-    return alert;
+    return raised;
   }
 
   private async fail(event: FrameIngestedV1, error: FrameUnprocessableError): Promise<never> {
