@@ -12,6 +12,7 @@ export * from './retry.policy';
 export * from './event-id.factory';
 export * from './backoff.sleeper';
 export * from './in-memory/in-memory.broker';
+export * from './in-memory/dead-letter.journal';
 export * from './in-memory/in-memory-message-bus.adapter';
 export * from './kafka/kafka-message-bus.adapter';
 export * from './kafka/kafka-readiness.check';

@@ -10,6 +10,7 @@ import type { MessageBus, PublishOptions, SubscribeOptions, Subscription } from 
 import type { MessagingLogger } from '../messaging-logger.port';
 import type { PipelineHealth, PipelineHealthReader } from '../pipeline-health.port';
 import { validateSubscribeOptions } from '../subscribe-options.validator';
+import type { DeadLetterJournal, JournaledDeadLetter } from './dead-letter.journal';
 import { InMemoryBroker, type StoredRecord } from './in-memory.broker';
 import { InMemorySubscription } from './in-memory.subscription';
 
@@ -19,6 +20,8 @@ export interface InMemoryMessageBusOptions {
   readonly logger?: MessagingLogger;
   /** Backoff waits between retries; pass `noSleeper` in unit tests. */
   readonly sleep?: Sleeper;
+  /** Keeps dead letters beyond the process (the embedded mode's data folder); default: memory only. */
+  readonly deadLetterJournal?: DeadLetterJournal;
 }
 
 /**
@@ -35,11 +38,15 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
   private readonly subscriptions = new Set<InMemorySubscription>();
   private readonly groupTopics = new Map<string, string>();
   private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
+  private readonly journal: DeadLetterJournal | undefined;
+  /** The journal's dead letters not yet back in their topic (read once, on the first ensureTopics). */
+  private journaled: Promise<Map<string, JournaledDeadLetter[]>> | undefined;
 
   constructor(options: InMemoryMessageBusOptions = {}) {
     this.logger = options.logger ?? new ConsoleJsonLogger();
     this.broker = options.broker ?? new InMemoryBroker({ logger: this.logger });
     this.sleep = options.sleep ?? realSleeper;
+    this.journal = options.deadLetterJournal;
   }
 
   async ensureTopics(topics: readonly TopicContract[]): Promise<void> {
@@ -47,6 +54,7 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
       this.broker.createTopic(topic.name, topic.partitions);
       this.broker.createTopic(deadLetterTopicFor(topic.name), topic.partitions);
     }
+    await this.restoreDeadLetters(topics.map((topic) => deadLetterTopicFor(topic.name)));
   }
 
   async publish<T extends TopicContract>(topic: T, message: MessageOf<T>, options: PublishOptions = {}): Promise<void> {
@@ -70,6 +78,7 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
       handler: options.handler,
       retry: valid.retry,
       deadLetter: async (record) => {
+        await this.journal?.append(record); // kept before the message is acknowledged
         this.broker.append(record.topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers });
       },
       sleep: this.sleep,
@@ -134,6 +143,22 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
   /** The records in `<topic>.dlq`: original key, value bytes and headers plus the dead-letter headers. */
   deadLetters(topic: TopicContract | string): StoredRecord[] {
     return this.broker.records(deadLetterTopicFor(typeof topic === 'string' ? topic : topic.name));
+  }
+
+  /** Puts the journal's dead letters of these (just created) `.dlq` topics back, once. */
+  private async restoreDeadLetters(deadLetterTopics: readonly string[]): Promise<void> {
+    if (!this.journal) return;
+    const journal = this.journal;
+    this.journaled ??= journal.load().then((records) => {
+      const byTopic = new Map<string, JournaledDeadLetter[]>();
+      for (const record of records) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+      return byTopic;
+    });
+    const pending = await this.journaled;
+    for (const topic of deadLetterTopics) {
+      for (const record of pending.get(topic) ?? []) this.broker.append(topic, { key: record.key, value: record.value, headers: { ...record.headers } });
+      pending.delete(topic);
+    }
   }
 
   private assertUsable(action: string): void {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+  FileDeadLetterJournal,
   InMemoryBroker,
   InMemoryMessageBusAdapter,
   KafkaMessageBusAdapter,
@@ -43,11 +44,16 @@ export class EmbeddedAdapters {
     const choices: AdapterChoice[] = [];
     const bus: MessageBus & PipelineHealthReader = config.kafka
       ? new KafkaMessageBusAdapter({ config: config.kafka, logger })
-      : new InMemoryMessageBusAdapter({ broker: new InMemoryBroker({ logger }), logger });
+      : new InMemoryMessageBusAdapter({
+          broker: new InMemoryBroker({ logger }),
+          logger,
+          // Dead letters outlive a restart, as they would in Kafka: the failed frames stay failed.
+          deadLetterJournal: new FileDeadLetterJournal(path.join(config.dataDir, 'bus', 'dead-letters.jsonl')),
+        });
     choices.push(
       config.kafka
         ? { dependency: 'bus', embedded: false, description: `Kafka at ${config.kafka.brokers.join(',')} (ARGUS_KAFKA_BROKERS)` }
-        : { dependency: 'bus', embedded: true, description: 'in-memory (this process; set ARGUS_KAFKA_BROKERS for Kafka)' },
+        : { dependency: 'bus', embedded: true, description: `in-memory (this process; dead letters kept in ${path.join(config.dataDir, 'bus')}; set ARGUS_KAFKA_BROKERS for Kafka)` },
     );
 
     const objectsRoot = path.join(config.dataDir, 'objects');
