@@ -23,6 +23,7 @@ export interface BuildModelPackageInput {
   readonly postprocessing?: Partial<ModelMetadata['postprocessing']>;
   readonly training: ModelMetadata['training'];
   readonly validation: NonNullable<ModelMetadata['metrics']['validation']> | null;
+  readonly lineage?: ModelMetadata['lineage'];
   /** Export to ONNX and check it against TF.js (needs an active TF.js backend). Default true. */
   readonly exportOnnx?: boolean;
   /** The training run's progress log, shipped in the package. */
@@ -83,6 +84,7 @@ export async function buildModelPackage(input: BuildModelPackageInput): Promise<
     onnx: onnxRecord,
     training: input.training,
     metrics: { validation: input.validation },
+    ...(input.lineage ? { lineage: input.lineage } : {}),
   };
   return {
     metadata,

@@ -119,6 +119,48 @@ export const ModelMetadataSchema = z.object({
     })
     .nullable(),
   metrics: z.object({ validation: ValidationMetricsSchema.nullable() }),
+  /** Where a fine-tuned model came from (argus finetune); absent or null for a model trained from scratch. */
+  lineage: z
+    .object({
+      parent: z.object({
+        name: z.string(),
+        version: z.string(),
+        /** sha256 of the parent's spec and weights (see fingerprintModel). */
+        fingerprint: z.string(),
+        classes: z.array(z.string()),
+      }),
+      method: z.enum(['naive', 'replay', 'replay-distill', 'joint']),
+      /** Classes the parent did not know, added by head growth (their channels follow the parent's classes). */
+      addedClasses: z.array(z.string()),
+      newData: z.object({
+        source: z.string(),
+        fingerprint: z.string(),
+        split: z.string(),
+        trainImages: z.number().int().nonnegative(),
+        validationImages: z.number().int().nonnegative(),
+      }),
+      /** The rehearsal set: references to the parent's training samples, and how they were chosen and mixed in. */
+      exemplars: z
+        .object({
+          source: z.string(),
+          sourceFingerprint: z.string(),
+          /** False when the replay data's fingerprint is not the one the parent recorded for its training data. */
+          matchesParent: z.boolean(),
+          rule: z.string(),
+          budget: z.number().int().nonnegative(),
+          ids: z.array(z.string()),
+          fingerprint: z.string(),
+          replayShare: z.number().min(0).max(1),
+        })
+        .nullable(),
+      distillation: z.object({ weight: z.number().nonnegative(), selectionThreshold: z.number(), variant: z.string() }).nullable(),
+      frozenPrefixes: z.array(z.string()),
+      /** Every hyperparameter of the fine-tune, as run. */
+      hyperparameters: z.record(z.string(), z.unknown()),
+      command: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type ModelMetadata = z.infer<typeof ModelMetadataSchema> & { spec: ArchitectureSpec };

@@ -2,3 +2,6 @@
 export * from './distillation.loss';
 export * from './exemplar.selector';
 export * from './head-growth';
+export * from './fine-tune';
+export * from './fine-tune.pipeline';
+export * from './class-comparison';

@@ -8,6 +8,7 @@ import { DistillationLoss, type DistillationWeights } from '../continual/distill
 import { AdamOptimizer } from './adam.optimizer';
 import { batchTargets, DetectionLoss, disposeBatchTargets, type BatchTargets, type DetectionLossWeights } from './detection.loss';
 import { metricsOf, predictLoadedSamples, predictLoadedSamplesOnnx, selectionScore, type SelectionMetric, type ValidationMetrics } from './detector.validator';
+import type { EvaluationImage } from '../eval/evaluation-image';
 import { HeadLayout } from './head.layout';
 import { assignHeadTargets } from './head-target.assigner';
 import { learningRateAt } from './learning-rate.schedule';
@@ -51,6 +52,12 @@ export interface TrainerConfig {
   readonly validationScoreThreshold?: number;
   /** Seconds between progress lines (default 30). */
   readonly progressEverySeconds?: number;
+  /**
+   * Ship the weights of the best validation epoch (default), or those at the end of the run. A
+   * fine-tune whose validation frames are also the ones it is reported on ships the last weights,
+   * so nothing is picked on the split that measures it.
+   */
+  readonly ship?: 'best' | 'last';
 }
 
 export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
@@ -95,6 +102,8 @@ export interface TrainDetectorInput {
   readonly frozenPrefixes?: readonly string[];
   /** Distil the parent's outputs into the model being trained (see DistillationLoss). */
   readonly distillation?: DistillationSettings;
+  /** Extra validation figures for the progress line (e.g. AP on old and on new classes), from the same predictions. */
+  readonly validationBreakdown?: (predictions: readonly EvaluationImage[]) => Readonly<Record<string, number>>;
 }
 
 export interface DistillationSettings {
@@ -379,6 +388,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
   const budgetMs = config.maxMinutes !== undefined ? config.maxMinutes * 60_000 : Infinity;
   let sums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
   let lastValidation: ValidationMetrics | null = null;
+  let lastBreakdown: Readonly<Record<string, number>> | null = null;
   let lastValidatedStep = -1;
 
   const shippedWeights = (): DetectorWeights => ema ?? model.getWeights();
@@ -391,15 +401,19 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
       scoreThreshold: config.validationScoreThreshold ?? 0.05,
       batchSize: config.validationBatchSize ?? 8,
     };
+    let predictions: EvaluationImage[];
     if ((config.validationRuntime ?? 'onnxruntime') === 'onnxruntime') {
-      return metricsOf(await predictLoadedSamplesOnnx(spec, shippedWeights(), input.validation, options), classes);
+      predictions = await predictLoadedSamplesOnnx(spec, shippedWeights(), input.validation, options);
+    } else {
+      const evalModel = DetectorModel.fromWeights(spec, shippedWeights());
+      try {
+        predictions = predictLoadedSamples(evalModel, input.validation, options);
+      } finally {
+        evalModel.dispose();
+      }
     }
-    const evalModel = DetectorModel.fromWeights(spec, shippedWeights());
-    try {
-      return metricsOf(predictLoadedSamples(evalModel, input.validation, options), classes);
-    } finally {
-      evalModel.dispose();
-    }
+    lastBreakdown = input.validationBreakdown ? input.validationBreakdown(predictions) : null;
+    return metricsOf(predictions, classes);
   };
 
   const progressLine = (epoch: number, step: number): string => {
@@ -415,7 +429,8 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
       `epoch ${epoch + 1}/${config.epochs} step ${step}/${stepsPerEpoch} ` +
       `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}` +
       `${distillation ? ` distil ${avg(sums.distil).toFixed(4)}` : ''}) ` +
-      `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best} | ` +
+      `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best}` +
+      `${lastBreakdown ? Object.entries(lastBreakdown).map(([name, value]) => ` ${name} ${value.toFixed(4)}`).join('') : ''} | ` +
       `${tracker.imagesPerSecond().toFixed(1)} img/s | elapsed ${formatDuration(now() - wallStart)} ETA ${formatDuration(eta)}` +
       (Number.isFinite(budgetLeft) && eta > budgetLeft ? ` (time budget ends in ${formatDuration(Math.max(0, budgetLeft))})` : '')
     );
@@ -572,7 +587,7 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
         }
       : null;
   return {
-    weights: best?.weights ?? (lastWeights as DetectorWeights),
+    weights: config.ship === 'last' ? (lastWeights as DetectorWeights) : (best?.weights ?? (lastWeights as DetectorWeights)),
     bestEpoch: best?.state.bestEpoch ?? null,
     metrics,
     state,

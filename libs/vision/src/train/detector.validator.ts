@@ -1,3 +1,4 @@
+import type { Detection } from '@argus/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { inputChannels } from '../core/architecture-spec';
 import type { ArchitectureSpec } from '../core/architecture-spec';
@@ -67,9 +68,15 @@ export function predictLoadedSamples(
       layout,
       options,
     );
-    chunk.forEach((image, i) => out.push({ id: image.id, groundTruth: image.groundTruth, detections: detections[i] ?? [] }));
+    chunk.forEach((image, i) => out.push(evaluationImage(image, detections[i] ?? [])));
   }
   return out;
+}
+
+/** An image's ground truth and detections, less detections of classes it was not labelled for. */
+function evaluationImage(image: LoadedSample, detections: readonly Detection[]): EvaluationImage {
+  const labelled = image.labelledClasses;
+  return { id: image.id, groundTruth: image.groundTruth, detections: labelled ? detections.filter((d) => labelled.includes(d.className)) : detections };
 }
 
 /**
@@ -93,7 +100,7 @@ export async function predictLoadedSamplesOnnx(
       const { data, shape } = buildTrainingBatch(chunk, spec.template, 'nchw');
       const raw = (await session.run(data, shape)).data;
       const detections = detectionsFromHeadOutput(raw, chunk.map((c) => c.mapping), layout, options);
-      chunk.forEach((image, i) => out.push({ id: image.id, groundTruth: image.groundTruth, detections: detections[i] ?? [] }));
+      chunk.forEach((image, i) => out.push(evaluationImage(image, detections[i] ?? [])));
     }
     return out;
   } finally {

@@ -11,6 +11,12 @@ export interface LoadedSample extends TrainingImage {
   readonly mapping: LetterboxMapping;
   /** Ground truth in original pixels (boxes of unknown classes left out). */
   readonly groundTruth: readonly SampleBox[];
+  /**
+   * The classes this image was labelled for, when not every class of the model (an old frame
+   * labelled before a class was added): detections of other classes on it are neither right nor
+   * wrong, and evaluation leaves them out.
+   */
+  readonly labelledClasses?: readonly string[];
 }
 
 export interface SkippedSample {

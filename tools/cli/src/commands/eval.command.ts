@@ -11,6 +11,8 @@ import {
   renderPrCurvesPng,
   stderrJsonVisionLogger,
   type EvaluationReport,
+  compareByClass,
+  formatClassComparison,
   type TrainingDataOptions,
 } from '@argus/vision';
 import { choiceOption, formatHelp, numberOption, parseCommandArgs, requiredString, stringOption, UsageError, type CommandSpec } from '../cli-args.parser';
@@ -20,7 +22,7 @@ import type { CliContext } from './cli-context';
 const spec: CommandSpec = {
   name: 'eval',
   summary: 'evaluate a model package on labelled data (COCO mAP, P/R/F1, DeepPCB metric, PR plot)',
-  usage: 'argus eval --model DIR [--data SOURCE] [options]',
+  usage: 'argus eval --model DIR [--data SOURCE] [options]  |  argus eval --compare PARENT CANDIDATE --data SOURCE [options]',
   options: {
     model: { type: 'string', valueName: 'DIR', required: true, description: 'model package folder' },
     data: { type: 'string', valueName: 'SOURCE', description: "deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED (default: the model's training data)" },
@@ -35,8 +37,78 @@ const spec: CommandSpec = {
     report: { type: 'string', valueName: 'FILE', description: 'write the full report as JSON' },
     'pr-plot': { type: 'string', valueName: 'FILE', description: 'write the precision–recall curves as a PNG' },
   },
-  examples: ['argus eval --model models/deeppcb --data deeppcb:../shared/datasets/deeppcb --pr-plot tmp/pr.png'],
+  examples: [
+    'argus eval --model models/deeppcb --data deeppcb:../shared/datasets/deeppcb --pr-plot tmp/pr.png',
+    'argus eval --compare models/continual/base-no-pin-hole tmp/ft --data deeppcb:../shared/datasets/deeppcb',
+  ],
 };
+
+const compareSpec: CommandSpec = {
+  name: 'eval',
+  summary: 'per-class AP of a parent and a fine-tuned candidate on the same data, old classes and new',
+  usage: 'argus eval --compare PARENT CANDIDATE --data SOURCE [options]',
+  options: {
+    data: { type: 'string', valueName: 'SOURCE', required: true, description: 'deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED' },
+    split: { type: 'string', valueName: 'S', description: 'validation (the held-out split) or all', default: 'validation' },
+    seed: { type: 'string', valueName: 'N', description: 'split seed', default: '1' },
+    'val-fraction': { type: 'string', valueName: 'F', description: 'validation share', default: '0.2' },
+    groups: { type: 'string', valueName: 'G1,G2', description: 'these groups only' },
+    'exclude-groups': { type: 'string', valueName: 'G1,G2', description: 'leave these groups out' },
+    runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
+    'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
+  },
+  examples: ['argus eval --compare models/continual/base-no-pin-hole tmp/ft --data deeppcb:../shared/datasets/deeppcb'],
+};
+
+/** `--compare PARENT CANDIDATE`: both models on the same samples, one per-class table. */
+async function runCompare(argv: readonly string[], context: CliContext): Promise<number> {
+  const at = argv.indexOf('--compare');
+  const [parentDir, candidateDir] = [argv[at + 1], argv[at + 2]];
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 3)];
+  const values = parseCommandArgs(compareSpec, rest);
+  if (values === undefined) {
+    context.out(formatHelp(compareSpec));
+    return 0;
+  }
+  if (!parentDir || !candidateDir || parentDir.startsWith('--') || candidateDir.startsWith('--')) {
+    throw new UsageError('--compare takes two model package folders: PARENT CANDIDATE');
+  }
+  const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
+  const split = choiceOption(values, 'split', ['validation', 'all'] as const) as 'validation' | 'all';
+  const [parent, candidate] = await Promise.all([loadModelPackage(folderPackageFiles(parentDir)), loadModelPackage(folderPackageFiles(candidateDir))]);
+  const list = (name: string) => stringOption(values, name)?.split(',').map((g) => g.trim()).filter(Boolean);
+  const groups = list('groups');
+  const excludeGroups = list('exclude-groups');
+  const data = await loadTrainingData(parseTrainingDataSource(requiredString(values, 'data')), {
+    seed: numberOption(values, 'seed', { integer: true, min: 0 }) as number,
+    validationFraction: numberOption(values, 'val-fraction', { min: 0, max: 0.95 }) as number,
+    ...(groups ? { groups } : {}),
+    ...(excludeGroups ? { excludeGroups } : {}),
+  });
+  const samples = split === 'all' ? [...data.train, ...data.validation] : data.validation;
+  if (samples.length === 0) throw new UsageError(`no ${split} samples in ${data.source}`);
+  const batchSize = numberOption(values, 'batch-size', { integer: true, min: 1, max: 256 }) as number;
+  const predict = async (pkg: typeof parent) => {
+    const runner = await DetectorRunner.open(pkg, { runtime, logger: stderrJsonVisionLogger });
+    try {
+      return await evaluateModel(runner, samples, { batchSize });
+    } finally {
+      await runner.dispose();
+    }
+  };
+  const before = await predict(parent);
+  const after = await predict(candidate);
+  const failed = new Set([...before.failures, ...after.failures].map((f) => f.id));
+  const keep = (images: typeof before.images) => images.filter((i) => !failed.has(i.id));
+  const comparison = compareByClass(keep(before.images), keep(after.images), parent.metadata.classes, candidate.metadata.classes);
+  context.out(
+    `argus eval --compare: ${parent.metadata.name}@${parent.metadata.version} → ${candidate.metadata.name}@${candidate.metadata.version} ` +
+      `on ${data.source} (${split}: ${samples.length - failed.size} images; ${data.split})`,
+  );
+  context.out(formatClassComparison(comparison));
+  for (const id of [...failed].slice(0, 10)) context.err(`  skipped ${id}: could not be read or decoded`);
+  return failed.size > 0 ? 1 : 0;
+}
 
 const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
 
@@ -63,6 +135,7 @@ export function formatReport(report: EvaluationReport): string {
 export const evalCommand: CliCommand = {
   spec,
   async run(argv, context: CliContext): Promise<number> {
+    if (argv.includes('--compare')) return runCompare(argv, context);
     const values = parseCommandArgs(spec, argv);
     if (values === undefined) {
       context.out(formatHelp(spec));

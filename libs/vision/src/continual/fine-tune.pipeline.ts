@@ -1,0 +1,158 @@
+import { appendFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildModelPackage } from '../artifact/model-package.builder';
+import type { ModelPackageFiles } from '../artifact/model-package.files';
+import type { ModelMetadata } from '../artifact/model-package.metadata';
+import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
+import type { EvaluationReport } from '../eval/evaluation-report';
+import { DEFAULT_TRAINER_CONFIG, type TrainerConfig } from '../train/detector.trainer';
+import { loadTrainingData, parseTrainingDataSource, type TrainingDataOptions, type TrainingDataSource } from '../train/training-data.source';
+import { evaluateLoaded } from '../train/training.pipeline';
+import { buildTrainingBatch } from '../train/training-batch.builder';
+import { fineTuneDetector, type FineTuneData, type FineTuneResult, type FineTuneSettings } from './fine-tune';
+
+/** The trainer settings a fine-tune starts from: the parent's recorded ones, where it recorded them. */
+export function parentTrainerConfig(parent: ModelPackage): TrainerConfig {
+  const recorded = (parent.metadata.training?.config ?? {}) as Partial<TrainerConfig>;
+  return { ...DEFAULT_TRAINER_CONFIG, ...recorded, augmentation: { ...DEFAULT_TRAINER_CONFIG.augmentation, ...(recorded.augmentation ?? {}) } };
+}
+
+/** Loads a data source and splits it, as `argus train` does, into what a fine-tune takes. */
+export async function loadFineTuneData(source: TrainingDataSource, options: TrainingDataOptions): Promise<FineTuneData> {
+  const data = await loadTrainingData(source, options);
+  const groups = [options.groups?.length ? `groups=${options.groups.join(',')}` : '', options.excludeGroups?.length ? `exclude-groups=${options.excludeGroups.join(',')}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return { source: `${data.source}${groups ? ` (${groups})` : ''}`, classes: data.classes, train: data.train, validation: data.validation, split: data.split };
+}
+
+/**
+ * The parent's training data as it recorded it (source and split options), for rehearsal; null
+ * when the parent recorded none (a package not made by `argus train`).
+ */
+export async function loadRecordedTrainingData(parent: ModelPackage): Promise<FineTuneData | null> {
+  const training = parent.metadata.training;
+  if (!training) return null;
+  const options = { seed: 1, ...(training.data.options ?? {}) } as TrainingDataOptions;
+  return loadFineTuneData(parseTrainingDataSource(training.data.source), options);
+}
+
+export interface FineTunePipelineOptions {
+  readonly parent: ModelPackage;
+  readonly newData: FineTuneData;
+  readonly replayData?: FineTuneData;
+  readonly settings: FineTuneSettings;
+  readonly config: TrainerConfig;
+  readonly runDir: string;
+  readonly resume: boolean;
+  readonly out: ModelPackageFiles;
+  readonly command: string;
+  readonly argusVersion: string;
+  readonly backend: string;
+  readonly name?: string;
+  readonly version?: string;
+  readonly exportOnnx?: boolean;
+  readonly log?: (line: string) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+export interface FineTunePipelineResult {
+  readonly package: ModelPackage;
+  readonly fineTune: FineTuneResult;
+  /** The shipped weights on the mixed validation set. */
+  readonly report: EvaluationReport | null;
+}
+
+/**
+ * `argus finetune` end to end: fine-tune (resumable; see fineTuneDetector), evaluate the result on
+ * the mixed validation set with the parent's NMS setting, export to ONNX with the numerical check,
+ * and write a model package whose metadata carries the lineage (parent and its fingerprint, the new
+ * data's and the exemplars' fingerprints, method, every hyperparameter, the command).
+ */
+export async function runFineTunePipeline(options: FineTunePipelineOptions): Promise<FineTunePipelineResult> {
+  await mkdir(options.runDir, { recursive: true });
+  const logFile = path.join(options.runDir, 'finetune.log');
+  appendFileSync(logFile, `$ ${options.command}\n`);
+  const log = (line: string): void => {
+    appendFileSync(logFile, `${line}\n`);
+    options.log?.(line);
+  };
+  const { parent } = options;
+  log(
+    `parent ${parent.metadata.name}@${parent.metadata.version} (${parent.metadata.spec.classes.join(', ')}); new data ${options.newData.source}: ` +
+      `${options.newData.split}${options.replayData ? `; replay from ${options.replayData.source}` : ''}`,
+  );
+  const fineTune = await fineTuneDetector({
+    parent,
+    newData: options.newData,
+    ...(options.replayData ? { replayData: options.replayData } : {}),
+    settings: options.settings,
+    config: options.config,
+    runDir: options.runDir,
+    resume: options.resume,
+    command: options.command,
+    log,
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+  });
+  const { training } = fineTune;
+  log(`fine-tune stopped (${training.stopReason}) after ${training.state.epoch} epoch(s), ${training.state.globalStep} steps`);
+
+  const nmsIouThreshold = parent.metadata.postprocessing.nmsIouThreshold;
+  const report = fineTune.validation.length > 0 ? await evaluateLoaded(fineTune.spec, fineTune.weights, fineTune.validation, nmsIouThreshold) : null;
+  const checkImages = fineTune.validation.slice(0, 2);
+  const checkBatch =
+    checkImages.length > 0
+      ? { ...buildTrainingBatch(checkImages, fineTune.spec.template, 'nchw'), description: `validation images ${checkImages.map((i) => i.id).join(', ')}` }
+      : undefined;
+  const pkg = await buildModelPackage({
+    trainingLog: await readFile(logFile, 'utf8'),
+    spec: fineTune.spec,
+    weights: fineTune.weights,
+    argusVersion: options.argusVersion,
+    name: options.name ?? parent.metadata.name,
+    ...(options.version ? { version: options.version } : {}),
+    postprocessing: { deploymentThreshold: report ? report.bestF1.scoreThreshold : parent.metadata.postprocessing.deploymentThreshold, nmsIouThreshold },
+    exportOnnx: options.exportOnnx ?? true,
+    ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
+    training: {
+      command: options.command,
+      resumedWith: [],
+      backend: options.backend,
+      data: {
+        source: fineTune.lineage.newData.source,
+        fingerprint: fineTune.lineage.newData.fingerprint,
+        split: options.newData.split,
+        trainImages: fineTune.lineage.newData.trainImages,
+        validationImages: fineTune.validation.length,
+        skippedImages: 0,
+        skippedAnnotations: 0,
+      },
+      config: JSON.parse(JSON.stringify(options.config)) as Record<string, unknown>,
+      epochsRun: training.state.epoch,
+      bestEpoch: training.bestEpoch,
+      stopReason: training.stopReason,
+      trainImagesPerSecond: training.trainImagesPerSecond,
+      trainingSeconds: training.state.trainingSeconds,
+      wallSeconds: training.state.wallSeconds,
+    },
+    validation: report
+      ? ({
+          imageCount: report.imageCount,
+          deepPcbAp: finiteOrNull(report.deepPcb?.allDetections.ap),
+          deepPcbFScore: finiteOrNull(report.deepPcb?.atDeploymentThreshold.fScore),
+          map50: finiteOrNull(report.coco.map50),
+          map: finiteOrNull(report.coco.map),
+          selectionMetric: options.config.selectionMetric,
+        } satisfies NonNullable<ModelMetadata['metrics']['validation']>)
+      : null,
+    lineage: fineTune.lineage,
+  });
+  await saveModelPackage(options.out, pkg);
+  log(`model package written to ${options.out.location}`);
+  return { package: pkg, fineTune, report };
+}
+
+function finiteOrNull(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}
