@@ -34,6 +34,8 @@ export interface DeletedFrame {
   readonly objectKey: string;
   readonly templateKey: string | null;
   readonly byteSize: number;
+  /** When its row was recorded (its objects were written just before). */
+  readonly ingestedAt: Date;
 }
 
 export interface FrameDeletion {
@@ -155,12 +157,18 @@ export class FrameRetentionRepository {
 
       await manager.query(`DELETE FROM alert WHERE frame_id = ANY($1::uuid[])`, [doomed]);
       const deletedRows = (await manager.query(
-        `DELETE FROM frame WHERE id = ANY($1::uuid[]) RETURNING id, object_key, template_key, byte_size`,
+        `DELETE FROM frame WHERE id = ANY($1::uuid[]) RETURNING id, object_key, template_key, byte_size, ingested_at`,
         [doomed],
       )) as unknown;
-      const deleted = returnedRows<{ id: string; object_key: string; template_key: string | null; byte_size: number }>(deletedRows).map(
-        (row) => ({ id: row.id, objectKey: row.object_key, templateKey: row.template_key, byteSize: Number(row.byte_size) }),
-      );
+      const deleted = returnedRows<{ id: string; object_key: string; template_key: string | null; byte_size: number; ingested_at: Date | string }>(
+        deletedRows,
+      ).map((row) => ({
+        id: row.id,
+        objectKey: row.object_key,
+        templateKey: row.template_key,
+        byteSize: Number(row.byte_size),
+        ingestedAt: new Date(row.ingested_at),
+      }));
       const templateKeys = [...new Set(deleted.map((d) => d.templateKey).filter((k): k is string => k !== null))];
       const unreferencedTemplateKeys =
         templateKeys.length === 0

@@ -78,7 +78,7 @@ class FakeWorld {
             continue;
           }
           this.frames.delete(c.id);
-          deleted.push({ id: frame.id, objectKey: frame.objectKey, templateKey: frame.templateKey, byteSize: frame.byteSize });
+          deleted.push({ id: frame.id, objectKey: frame.objectKey, templateKey: frame.templateKey, byteSize: frame.byteSize, ingestedAt: frame.ingestedAt });
         }
         const templates = [...new Set(deleted.map((d) => d.templateKey).filter((k): k is string => k !== null))];
         const named = new Set([...this.frames.values()].map((f) => f.templateKey));
@@ -107,7 +107,7 @@ class FakeWorld {
 }
 
 const DEFAULTS: RetentionRules = { maxAgeMs: 7 * DAY, alertedMaxAgeMs: 90 * DAY, reviewedMaxAgeMs: null, maxBytes: null };
-const SETTINGS: FrameRetentionSettings = { defaults: DEFAULTS, batchSize: 2, batchPauseMs: 0, minAgeMs: 10 * MINUTE, objectGraceMs: 5 * MINUTE };
+const SETTINGS: FrameRetentionSettings = { defaults: DEFAULTS, batchSize: 2, batchPauseMs: 0, minAgeMs: 10 * MINUTE, objectGraceMs: MINUTE };
 const quietLogger = { info: () => undefined, warn: () => undefined };
 
 function lines(...entries: [string, Record<string, unknown>][]): RetentionLines {
@@ -192,6 +192,19 @@ describe('FrameRetentionUseCase (fakes)', () => {
     expect(world.ids()).toEqual([]);
     expect([...world.objects.keys()]).toEqual(['line-1/cam/templates/shared.png']);
     expect(report.lines[0]).toMatchObject({ framesByAge: 2, objectsDeleted: 1, objectsLeft: 1 });
+  });
+
+  it('deletes the objects of frames only minutes old (the size cap), the store\'s clock a little ahead of the database\'s', async () => {
+    const world = new FakeWorld();
+    world.add('line-1', 'three-minutes', ago(3 * MINUTE), 'plain', 100, 'line-1/cam/templates/t3.png');
+    world.objects.set('line-1/cam/templates/t3.png', new Date(ago(3 * MINUTE).getTime() + 2_000));
+    world.add('line-1', 'now', ago(0), 'plain', 100);
+
+    const report = await retention(world, lines(['line-1', { retention: { maxBytes: 100 } }]), { minAgeMs: 2 * MINUTE }).runPass();
+
+    expect(world.ids()).toEqual(['now']);
+    expect([...world.objects.keys()]).toEqual(['line-1/cam/now.png']);
+    expect(report.lines[0]).toMatchObject({ framesBySize: 1, objectsDeleted: 2, objectsLeft: 0 });
   });
 
   it("keeps a template another frame or the line still names, and a frame that gained a review since it was chosen", async () => {

@@ -31,9 +31,11 @@ export interface FrameRetentionSettings {
   /** The size cap never removes a frame younger than this (it may still be in the pipeline or on an operator's screen). */
   readonly minAgeMs: number;
   /**
-   * An object modified less than this long before its rows were deleted is left (a leftover for
-   * the sweep) rather than deleted: it may have been written again since (the same frame or
-   * template sent again), and the margin absorbs the store's clock and its one-second resolution.
+   * An object is written just before its frame's row is recorded. One modified more than this
+   * after that (the latest such frame's, for a shared template) was written again — the same
+   * frame sent again after its row was deleted, or the template stored for a new frame — and is
+   * left (a leftover for the sweep at worst) rather than deleted. The margin absorbs the store's
+   * and the database's clocks and the store's one-second resolution.
    */
   readonly objectGraceMs: number;
 }
@@ -165,14 +167,21 @@ export class FrameRetentionUseCase {
 
   /** Rows first (one transaction), then the objects they named. Returns the frames deleted. */
   private async deleteBatch(batch: readonly RetentionCandidate[], report: MutableLineReport): Promise<number> {
-    const rowsDeletedAt = this.clock.now();
     const deletion = await this.ledger.deleteFrames(batch.map((c) => ({ id: c.id, retentionClass: c.retentionClass as FrameRetentionClass })));
     report.framesKept += deletion.kept.length;
     report.bytes += deletion.deleted.reduce((sum, frame) => sum + frame.byteSize, 0);
-    const keys = [...deletion.deleted.map((frame: DeletedFrame) => frame.objectKey), ...deletion.unreferencedTemplateKeys];
-    const notAfter = rowsDeletedAt.getTime() - this.settings.objectGraceMs;
-    for (let i = 0; i < keys.length; i += OBJECT_DELETE_CONCURRENCY) {
-      const outcomes = await Promise.all(keys.slice(i, i + OBJECT_DELETE_CONCURRENCY).map((key) => this.deleteObject(key, notAfter)));
+    // Each object with the latest time it may have been written for the rows just deleted.
+    const writtenBy = new Map<string, number>(deletion.deleted.map((frame: DeletedFrame) => [frame.objectKey, frame.ingestedAt.getTime()]));
+    const orphanedTemplates = new Set(deletion.unreferencedTemplateKeys);
+    for (const frame of deletion.deleted) {
+      if (frame.templateKey === null || !orphanedTemplates.has(frame.templateKey)) continue;
+      writtenBy.set(frame.templateKey, Math.max(writtenBy.get(frame.templateKey) ?? 0, frame.ingestedAt.getTime()));
+    }
+    const objects = [...writtenBy];
+    for (let i = 0; i < objects.length; i += OBJECT_DELETE_CONCURRENCY) {
+      const outcomes = await Promise.all(
+        objects.slice(i, i + OBJECT_DELETE_CONCURRENCY).map(([key, writtenAt]) => this.deleteObject(key, writtenAt + this.settings.objectGraceMs)),
+      );
       for (const outcome of outcomes) {
         if (outcome === 'deleted') report.objectsDeleted++;
         else if (outcome === 'left') report.objectsLeft++;

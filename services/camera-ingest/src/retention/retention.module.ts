@@ -8,8 +8,8 @@ import { FrameRetentionWorker } from './frame-retention.worker';
 
 const RETENTION_WORKER = Symbol('FRAME_RETENTION_WORKER');
 
-/** Objects modified this close to their rows' deletion are left for the sweep (see FrameRetentionSettings.objectGraceMs). */
-const OBJECT_GRACE_MS = 5 * 60_000;
+/** An object modified later than this after its frame's row was recorded is left (see FrameRetentionSettings.objectGraceMs). */
+const OBJECT_GRACE_MS = 60_000;
 
 export interface RetentionModuleOptions {
   readonly settings: FrameRetentionSettings;
