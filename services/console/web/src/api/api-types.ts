@@ -83,6 +83,14 @@ export interface AlertSummary {
   capturedAt: string;
   createdAt: string;
   frame: { width: number; height: number };
+  /** The latest review (the reviewed ground truth: its boxes, labelled); null while open. */
+  review: Review | null;
+}
+
+/** How many alerts match a filter: exact up to 10,000, else an estimate (`exact: false`). */
+export interface AlertCount {
+  count: number;
+  exact: boolean;
 }
 
 export type Decision = 'confirmed' | 'rejected' | 'corrected';
@@ -101,6 +109,10 @@ export interface AlertDetail extends AlertSummary {
   templateUrl: string | null;
   modelClasses: string[];
   reviews: Review[];
+  /** The model version that produced the detections, with its package's score thresholds. */
+  model: { id: string; name: string; version: string; scoreThreshold: number | null; deploymentThreshold: number | null } | null;
+  /** The line's alert rules the alert's classes are judged by (as they are now). */
+  alertRules: { className: string; minScore: number; minBoxAreaPx2: number; severity: Severity }[];
 }
 
 export interface ReviewAnswer {
@@ -255,6 +267,8 @@ export interface DashboardLine {
   /** null when no frame arrived in the window. */
   defectRate: number | null;
   series: { minute: string; frames: number; alerts: number }[];
+  /** Open alerts waiting for review. */
+  backlog: AlertCount;
 }
 
 export interface Dashboard {

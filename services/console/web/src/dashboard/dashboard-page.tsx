@@ -43,6 +43,15 @@ export function DashboardPage() {
               </Link>
             </div>
             <div className="stats">
+              <div title={line.backlog.exact ? undefined : 'An estimate: more than 10,000 open alerts'}>
+                <Link href={`/queue?line=${encodeURIComponent(line.lineId)}`} data-testid="dashboard-backlog" className={line.backlog.count > 0 ? 'backlog' : 'backlog muted'}>
+                  <span className="stat">
+                    {line.backlog.exact ? '' : '≈ '}
+                    {line.backlog.count.toLocaleString('en-US')}
+                  </span>{' '}
+                  open to review
+                </Link>
+              </div>
               <div>
                 <span className="stat">{line.framesPerMinute.toFixed(1)}</span> frames/min
               </div>

@@ -57,9 +57,53 @@ describe('queue page', () => {
     expect(screen.getByTestId('queue-count').textContent).toBe('2');
   });
 
+  it("shows the whole queue's size from the API, not what one page holds, for the filter in force", async () => {
+    const api = consoleWith([a2, a1]);
+    api.on('GET', '/api/v1/alerts', { body: { items: [a2, a1], nextCursor: 'more' } });
+    api.on('GET', '/api/v1/alerts/count', (request) => ({ body: request.query.get('lineId') ? { count: 12_437, exact: false } : { count: 4043, exact: true } }));
+    await openQueue(api);
+    await waitFor(() => expect(screen.getByTestId('queue-count').textContent).toBe('4,043'));
+    expect(screen.getByTestId('queue-count').getAttribute('data-exact')).toBe('true');
+    expect(present(api.requests.find((r) => r.path === '/api/v1/alerts/count')).query.get('status')).toBe('open');
+    // A new alert counts at once.
+    act(() => FakeEventSource.latest().emit('alert.raised', alertFixture({ createdAt: '2026-11-28T10:09:00.000Z' })));
+    expect(screen.getByTestId('queue-count').textContent).toBe('4,044');
+
+    fireEvent.change(screen.getByTestId('queue-filter-line'), { target: { value: 'line-1' } });
+    await waitFor(() => expect(screen.getByTestId('queue-count').textContent).toBe('≈ 12,437'));
+    expect(screen.getByTestId('queue-count').getAttribute('data-exact')).toBe('false');
+    expect(screen.getByText('(estimate)')).toBeTruthy();
+  });
+
+  it('lists reviewed alerts with what their review left (status, reviewer, boxes and classes) and offers no bulk decision there', async () => {
+    const review = {
+      id: 'r-1',
+      reviewer: 'admin',
+      decision: 'corrected' as const,
+      boxes: [
+        { className: 'crack', box: { x1: 1, y1: 1, x2: 9, y2: 9 } },
+        { className: 'dent', box: { x1: 20, y1: 1, x2: 30, y2: 9 } },
+      ],
+      comment: null,
+      createdAt: '2026-11-28T10:30:00.000Z',
+    };
+    const corrected = alertFixture({ status: 'corrected', review });
+    const api = consoleWith([a2, a1]);
+    api.on('GET', '/api/v1/alerts', (request) => ({ body: { items: request.query.get('status') === 'corrected' ? [corrected] : [a2, a1], nextCursor: null } }));
+    api.on('GET', '/api/v1/alerts/count', (request) => ({ body: { count: request.query.get('status') === 'corrected' ? 1 : 2, exact: true } }));
+    await openQueue(api);
+    fireEvent.change(screen.getByTestId('queue-filter-status'), { target: { value: 'corrected' } });
+    expect(window.location.search).toBe('?status=corrected');
+    await waitFor(() => expect(rows()).toEqual([corrected.id]));
+    const cell = within(present(screen.getAllByTestId('alert-row')[0])).getByTestId('alert-row-review');
+    expect(cell.textContent).toBe('corrected by admin · 2 boxes: crack, dent');
+    await waitFor(() => expect(screen.getByTestId('queue-count').parentElement?.textContent).toContain('1 corrected'));
+    expect(screen.queryByTestId('bulk-confirm')).toBeNull();
+  });
+
   it('walks the rows with j/k and opens one with Enter', async () => {
     const api = consoleWith([a2, a1]);
-    api.on('GET', `/api/v1/alerts/${a1.id}`, { body: { ...a1, imageUrl: '/i', templateUrl: null, modelClasses: [], reviews: [] } });
+    api.on('GET', `/api/v1/alerts/${a1.id}`, { body: { ...a1, imageUrl: '/i', templateUrl: null, modelClasses: [], reviews: [], model: null, alertRules: [] } });
     await openQueue(api);
     fireEvent.keyDown(window, { key: 'j' });
     fireEvent.keyDown(window, { key: 'j' });

@@ -1,17 +1,21 @@
 import { SeveritySchema } from '@argus/contracts';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { apiRequest, describeError, queryString } from '../api/api-client';
-import type { AlertReviewedEvent, AlertSummary, Line, ModelSummary, Page } from '../api/api-types';
+import type { AlertCount, AlertReviewedEvent, AlertSummary, Line, ModelSummary, Page } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
-import { formatAgo, formatTime, shortId } from '../ui/format';
+import { formatAgo, formatBoxSummary, formatTime, shortId } from '../ui/format';
 import { bulkReview, collectMatchingAlertIds } from './bulk-review';
-import { parseQueueFilter, queueFilterToApiParams, queueFilterToSearch, sameFilter, type QueueFilter } from './queue-filter';
+import { parseQueueFilter, QUEUE_STATUSES, queueFilterToApiParams, queueFilterToSearch, sameFilter, type QueueFilter, type QueueStatus } from './queue-filter';
 import { rememberQueue } from './queue-navigation';
 import { initialQueueState, queueCountLabel, queueReducer } from './queue.reducer';
 
 const PAGE_SIZE = 50;
+/** The count is asked again this often: alerts reviewed beyond the loaded pages leave it unseen. */
+const COUNT_REFRESH_MS = 30_000;
+
+const STATUS_LABELS: Record<QueueStatus, string> = { open: 'open', confirmed: 'confirmed', corrected: 'corrected', rejected: 'rejected', all: 'alerts' };
 
 type LiveState = 'connecting' | 'live' | 'reconnecting';
 type BulkDialog = { decision: 'confirmed' | 'rejected'; ids: string[] | null; error: string | null; busy: boolean };
@@ -57,15 +61,42 @@ export function QueuePage({ search }: { search: string }) {
     return () => controller.abort();
   }, [load]);
 
+  // The queue's size: asked when the filter changes, then every 30 s (live events adjust it between).
+  const loadCount = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const count = await apiRequest<AlertCount>(`/api/v1/alerts/count${queryString(queueFilterToApiParams(filter))}`, { signal });
+        dispatch({ type: 'count-loaded', count });
+      } catch {
+        // The list's own error says what is wrong; the count stays as it was.
+      }
+    },
+    [filter],
+  );
+  useEffect(() => {
+    const controller = new AbortController();
+    void loadCount(controller.signal);
+    const timer = window.setInterval(() => void loadCount(controller.signal), COUNT_REFRESH_MS);
+    return () => {
+      controller.abort();
+      window.clearInterval(timer);
+    };
+  }, [loadCount]);
+
   // Live updates. After a dropped connection the list is reloaded: events may have been missed.
   const reloadRef = useRef(load);
   reloadRef.current = load;
+  const countRef = useRef(loadCount);
+  countRef.current = loadCount;
   useEffect(() => {
     const source = new EventSource('/api/v1/alerts/stream');
     let dropped = false;
     source.onopen = () => {
       setLive('live');
-      if (dropped) void reloadRef.current(null);
+      if (dropped) {
+        void reloadRef.current(null);
+        void countRef.current();
+      }
       dropped = false;
     };
     source.onerror = () => {
@@ -130,6 +161,7 @@ export function QueuePage({ search }: { search: string }) {
           (outcome.failed.length ? `; ${outcome.failed.length} failed: ${outcome.failed.slice(0, 3).map((f) => `${shortId(f.alertId)} ${f.message}`).join('; ')}` : '.'),
       );
       void load(null);
+      void loadCount();
     } catch (e) {
       setBulk({ ...bulk, busy: false, error: describeError(e) });
     }
@@ -164,15 +196,19 @@ export function QueuePage({ search }: { search: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [dialogOpen]);
 
-  const reviewer = can.review(user.role);
+  const reviewer = can.review(user.role) && filter.status === 'open';
   const lineName = (id: string) => lines.data?.items.find((l) => l.id === id)?.name ?? id;
 
   return (
     <section className="page queue-page">
       <div className="page-head">
         <h1>Review queue</h1>
-        <span className="count">
-          <strong data-testid="queue-count">{queueCountLabel(state)}</strong> open
+        <span className="count" title={state.total && !state.total.exact ? 'An estimate: more than 10,000 match, too many to count on every refresh' : undefined}>
+          <strong data-testid="queue-count" data-exact={state.total ? String(state.total.exact) : undefined}>
+            {queueCountLabel(state)}
+          </strong>{' '}
+          {STATUS_LABELS[filter.status]}
+          {state.total && !state.total.exact && <span className="muted small"> (estimate)</span>}
         </span>
         <span className={`live live-${live}`} title="Live updates from the alert stream">
           {live === 'live' ? '● live' : live === 'connecting' ? '○ connecting' : '○ reconnecting…'}
@@ -191,6 +227,16 @@ export function QueuePage({ search }: { search: string }) {
       </div>
 
       <div className="filters">
+        <label>
+          Status
+          <select data-testid="queue-filter-status" value={filter.status} onChange={(e) => setFilter({ status: QUEUE_STATUSES.find((s) => s === e.target.value) ?? 'open' })}>
+            {QUEUE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s === 'open' ? 'open (to review)' : s === 'all' ? 'all statuses' : s}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Line
           <select data-testid="queue-filter-line" value={filter.lineId ?? ''} onChange={(e) => setFilter({ lineId: e.target.value || null })}>
@@ -268,6 +314,7 @@ export function QueuePage({ search }: { search: string }) {
             <th>Camera</th>
             <th className="num">Top score</th>
             <th className="num">Boxes</th>
+            <th>Review</th>
             <th>Captured</th>
             <th>Alert</th>
           </tr>
@@ -295,6 +342,9 @@ export function QueuePage({ search }: { search: string }) {
               <td>{alert.cameraId}</td>
               <td className="num">{topScore(alert)}</td>
               <td className="num">{alert.detections.length}</td>
+              <td data-testid="alert-row-review">
+                <ReviewCell alert={alert} />
+              </td>
               <td title={formatTime(alert.capturedAt)}>{formatAgo(alert.capturedAt)}</td>
               <td>
                 <Link href={`/alerts/${alert.id}`} className="mono">
@@ -305,7 +355,11 @@ export function QueuePage({ search }: { search: string }) {
           ))}
         </tbody>
       </table>
-      {!loading && state.items.length === 0 && !error && <p className="empty">No open alerts{queueFilterToSearch(filter) ? ' match this filter' : ''}.</p>}
+      {!loading && state.items.length === 0 && !error && (
+        <p className="empty">
+          No {filter.status === 'all' ? '' : `${STATUS_LABELS[filter.status]} `}alerts{queueFilterToSearch({ ...filter, status: 'open' }) ? ' match this filter' : ''}.
+        </p>
+      )}
       <div className="more">
         {state.nextCursor !== null && (
           <button type="button" disabled={loading} onClick={() => void load(state.nextCursor)}>
@@ -356,6 +410,23 @@ export function QueuePage({ search }: { search: string }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** An open alert says so; a reviewed one says what the review left: `corrected by admin · 2 boxes: crack, dent`. */
+function ReviewCell({ alert }: { alert: AlertSummary }) {
+  if (alert.status === 'open') return <span className="status status-open">open</span>;
+  const review = alert.review;
+  return (
+    <>
+      <span className={`status status-${alert.status}`}>{alert.status}</span>
+      {review && (
+        <span className="small">
+          {' '}
+          by {review.reviewer} · {alert.status === 'rejected' ? 'false positive' : formatBoxSummary(review.boxes)}
+        </span>
+      )}
+    </>
   );
 }
 

@@ -59,17 +59,41 @@ describe('queue reducer', () => {
     expect(next.items.map((x) => x.id)).toEqual([b.id]);
   });
 
-  it('counts exactly when all is loaded, "N+" when more pages wait', () => {
+  it('counts exactly when all is loaded, "N+" when more pages wait, until the API has counted', () => {
     expect(queueCountLabel(loaded([alertFixture(), alertFixture()]))).toBe('2');
     expect(queueCountLabel(loaded([alertFixture()], 'more'))).toBe('1+');
+  });
+
+  it("shows the API's count of the whole queue, an estimate marked as one, and keeps it up to date live", () => {
+    const a = alertFixture({ createdAt: '2026-11-28T10:00:00.000Z' });
+    const counted = queueReducer(loaded([a], 'more'), { type: 'count-loaded', count: { count: 4043, exact: true } });
+    expect(queueCountLabel(counted)).toBe('4,043');
+    expect(queueCountLabel(queueReducer(counted, { type: 'count-loaded', count: { count: 12_400, exact: false } }))).toBe('≈ 12,400');
+    const raised = queueReducer(counted, { type: 'alert-raised', alert: alertFixture({ createdAt: '2026-11-28T10:05:00.000Z' }) });
+    expect(raised.total).toEqual({ count: 4044, exact: true });
+    // Older than the loaded pages: not listed yet, but counted.
+    expect(queueReducer(counted, { type: 'alert-raised', alert: alertFixture({ createdAt: '2026-11-28T09:00:00.000Z' }) }).total?.count).toBe(4044);
+    const reviewed = queueReducer(raised, { type: 'alert-reviewed', event: { alertId: a.id, status: 'rejected', reviewId: 'r', reviewer: 'op' } });
+    expect(reviewed.total?.count).toBe(4043);
+    expect(queueReducer(reviewed, { type: 'alerts-removed', alertIds: reviewed.items.map((x) => x.id) }).total?.count).toBe(4042);
+  });
+
+  it('keeps a reviewed alert listed, with its new status, when the filter shows every status', () => {
+    const a = alertFixture();
+    const state = loaded([a], null, { ...EMPTY_FILTER, status: 'all' });
+    const next = queueReducer(state, { type: 'alert-reviewed', event: { alertId: a.id, status: 'corrected', reviewId: 'r', reviewer: 'op' } });
+    expect(next.items.map((x) => [x.id, x.status])).toEqual([[a.id, 'corrected']]);
   });
 });
 
 describe('queue filter in the URL', () => {
   it('round-trips through the query string', () => {
-    const filter = { lineId: 'line-3', cameraId: 'cam-top', severity: 'critical' as const, className: 'short circuit' };
+    const filter = { status: 'open' as const, lineId: 'line-3', cameraId: 'cam-top', severity: 'critical' as const, className: 'short circuit' };
     expect(parseQueueFilter(queueFilterToSearch(filter))).toEqual(filter);
     expect(queueFilterToSearch(EMPTY_FILTER)).toBe('');
+    expect(queueFilterToSearch({ ...EMPTY_FILTER, status: 'corrected' })).toBe('?status=corrected');
+    expect(parseQueueFilter('?status=corrected').status).toBe('corrected');
+    expect(parseQueueFilter('?status=whatever').status).toBe('open');
   });
 
   it('drops a severity that is not one', () => {
@@ -82,5 +106,7 @@ describe('queue filter in the URL', () => {
     expect(matchesQueueFilter(alert, { ...EMPTY_FILTER, className: 'crack' })).toBe(false);
     expect(matchesQueueFilter(alert, { ...EMPTY_FILTER, cameraId: 'cam-side' })).toBe(false);
     expect(matchesQueueFilter({ ...alert, status: 'confirmed' }, EMPTY_FILTER)).toBe(false);
+    expect(matchesQueueFilter({ ...alert, status: 'confirmed' }, { ...EMPTY_FILTER, status: 'confirmed' })).toBe(true);
+    expect(matchesQueueFilter({ ...alert, status: 'confirmed' }, { ...EMPTY_FILTER, status: 'all' })).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { AlertDetail } from '../api/api-types';
 import { App } from '../app';
 import { FakeConsole } from '../testing/fake-console';
@@ -19,6 +19,8 @@ function detail(overrides: Partial<AlertDetail> = {}): AlertDetail {
     templateUrl: null,
     modelClasses: ['scratch', 'dent', 'crack'],
     reviews: [],
+    model: { id: alert.modelVersionId, name: 'surface-s2', version: '7', scoreThreshold: 0.05, deploymentThreshold: 0.4 },
+    alertRules: [{ className: 'scratch', minScore: 0.5, minBoxAreaPx2: 36, severity: 'medium' }],
     ...overrides,
   };
 }
@@ -138,6 +140,87 @@ describe('alert review page', () => {
     await waitFor(() => expect(calls).toBe(2));
     const [first, second] = api.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { reviewId: string }).reviewId);
     expect(second).toBe(first);
+  });
+
+  describe('a reviewed alert', () => {
+    const correction = {
+      id: 'r-7',
+      reviewer: 'admin',
+      decision: 'corrected' as const,
+      boxes: [
+        { className: 'crack', box: { x1: 12, y1: 22, x2: 100, y2: 60 } },
+        { className: 'dent', box: { x1: 300, y1: 300, x2: 340, y2: 350 } },
+      ],
+      comment: null,
+      createdAt: '2026-11-28T10:30:00.000Z',
+    };
+    const reviewed = () => detail({ status: 'corrected', review: correction, reviews: [correction] });
+
+    it("shows the reviewed boxes, labelled, by default, and the model's at a toggle (button or b)", async () => {
+      const current = reviewed();
+      await open(consoleFor(current, detail()), current);
+      const classes = () => screen.getAllByTestId('box').map((b) => b.getAttribute('data-class'));
+      expect(classes()).toEqual(['crack', 'dent']);
+      expect(present(present(screen.getAllByTestId('box')[0]).querySelector('rect')).getAttribute('x')).toBe('12');
+      expect(screen.getByTestId('box-source').getAttribute('data-source')).toBe('reviewed');
+      expect(screen.getByTestId('boxes-heading').textContent).toBe('Reviewed boxes');
+      expect(screen.getByTestId('boxes-origin').textContent).toContain('corrected by admin');
+      expect(screen.getByTestId('show-reviewed-boxes').getAttribute('aria-pressed')).toBe('true');
+
+      fireEvent.click(screen.getByTestId('show-model-boxes'));
+      expect(classes()).toEqual(['scratch', 'dent']);
+      expect(screen.getByTestId('boxes-heading').textContent).toBe("Model's boxes");
+      expect(screen.getByTestId('show-model-boxes').getAttribute('aria-pressed')).toBe('true');
+      key('b');
+      expect(classes()).toEqual(['crack', 'dent']);
+      key('b');
+      expect(classes()).toEqual(['scratch', 'dent']);
+      // The review list names what each decision left.
+      expect(screen.getByText(/2 boxes: crack, dent/)).toBeTruthy();
+    });
+
+    it('shows a rejection as no defect, and a confirmation with the model scores it kept', async () => {
+      const rejection = { ...correction, id: 'r-8', decision: 'rejected' as const, boxes: [] };
+      const rejected = detail({ status: 'rejected', review: rejection, reviews: [rejection] });
+      await open(consoleFor(rejected, detail()), rejected);
+      expect(screen.queryAllByTestId('box')).toHaveLength(0);
+      expect(screen.getByText('no defect: rejected as a false positive')).toBeTruthy();
+      cleanup();
+      const confirmation = { ...correction, id: 'r-9', decision: 'confirmed' as const, boxes: rejected.detections.map((d) => ({ className: d.className, box: d.box })) };
+      const confirmed = detail({ status: 'confirmed', review: confirmation, reviews: [confirmation] });
+      await open(consoleFor(confirmed, detail()), confirmed);
+      expect(screen.getAllByRole('button', { name: /scratch 0\.93/ })).toHaveLength(1);
+      expect(screen.getByTestId('boxes-origin').textContent).toContain('confirmed by admin');
+    });
+
+    it('after a correction with no alert left, stays showing the boxes just saved', async () => {
+      const current = detail();
+      const api = consoleFor(current, detail());
+      api.on('GET', '/api/v1/alerts', { body: { items: [current], nextCursor: null } });
+      api.on('POST', `/api/v1/alerts/${current.id}/reviews`, (request) => {
+        const body = request.body as { boxes: typeof correction.boxes };
+        const review = { ...correction, reviewer: 'olga', boxes: body.boxes };
+        return { status: 201, body: { review, alert: { ...current, status: 'corrected', review }, conflictsWith: null } };
+      });
+      await open(api, current);
+      key('e');
+      fireEvent.click(present(screen.getAllByRole('button', { name: /dent 0\.61/ })[0]));
+      key('Delete');
+      key('Enter');
+      await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('No more open alerts'));
+      expect(screen.getAllByTestId('box').map((b) => b.getAttribute('data-class'))).toEqual(['scratch']);
+      expect(screen.getByTestId('boxes-heading').textContent).toBe('Reviewed boxes');
+    });
+  });
+
+  it('names the model version that drew the boxes and its thresholds', async () => {
+    const current = detail();
+    await open(consoleFor(current, detail()), current);
+    expect(screen.getByTestId('alert-model').textContent).toContain('surface-s2@7');
+    expect(screen.getByTestId('alert-model-threshold').textContent).toBe('reports scores ≥ 0.05');
+    expect(screen.getByTestId('alert-rules').textContent).toContain('scratch ≥ 0.50');
+    expect(screen.queryByTestId('box-source')).toBeNull();
+    expect(screen.getByTestId('boxes-origin').textContent).toContain('surface-s2@7');
   });
 
   it('hides decisions from a role that cannot review', async () => {

@@ -2,13 +2,13 @@ import { LabelledBoxSchema } from '@argus/contracts';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { ApiError, apiRequest, describeError } from '../api/api-client';
 import { randomUuid } from '../api/request-id';
-import type { AlertDetail, Decision, ReviewAnswer } from '../api/api-types';
+import type { AlertDetail, Decision, Review, ReviewAnswer } from '../api/api-types';
 import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
-import { formatTime, shortId } from '../ui/format';
+import { formatBoxSummary, formatTime, shortId } from '../ui/format';
 import { neighbourOf, nextAfterDecision, queueSearch, setLastDecision, takeLastDecision } from '../queue/queue-navigation';
 import { BoxCanvas, classColour } from './box-canvas';
-import { editorReducer, type EditorState, initialEditorState, isDirty } from './box-editor.reducer';
+import { type EditableBox, editorReducer, type EditorState, initialEditorState, isDirty } from './box-editor.reducer';
 import { reviewKeyCommand } from './review-keys';
 
 export function AlertReviewPage({ alertId }: { alertId: string }) {
@@ -38,10 +38,41 @@ export function AlertReviewPage({ alertId }: { alertId: string }) {
   return <AlertReview alert={alert} />;
 }
 
+type BoxSource = 'reviewed' | 'model';
+
+/** A review's boxes as the editor holds them; a box the model drew unchanged keeps the model's score. */
+function reviewedBoxes(review: Review, alert: AlertDetail): EditableBox[] {
+  return review.boxes.map((b) => {
+    const same = alert.detections.find(
+      (d) => d.className === b.className && d.box.x1 === b.box.x1 && d.box.y1 === b.box.y1 && d.box.x2 === b.box.x2 && d.box.y2 === b.box.y2,
+    );
+    return { className: b.className, box: { ...b.box }, score: same ? same.score : null };
+  });
+}
+
+function modelBoxes(alert: AlertDetail): EditableBox[] {
+  return alert.detections.map((d) => ({ className: d.className, box: { ...d.box }, score: d.score }));
+}
+
+const DECISION_WORDS: Record<Decision, string> = { confirmed: 'confirmed', rejected: 'rejected as a false positive', corrected: 'corrected' };
+
 function AlertReview({ alert }: { alert: AlertDetail }) {
   const user = useUser();
   const reviewer = can.review(user.role);
-  const [editor, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState(alert.frame, alert.detections));
+  /** The latest review: what the frame's ground truth is, shown by default once there is one. */
+  const [latest, setLatest] = useState<Review | null>(alert.review ?? alert.reviews[alert.reviews.length - 1] ?? null);
+  const [source, setSource] = useState<BoxSource>(latest ? 'reviewed' : 'model');
+  const [editor, dispatch] = useReducer(editorReducer, undefined, () =>
+    initialEditorState(alert.frame, latest ? reviewedBoxes(latest, alert) : modelBoxes(alert)),
+  );
+  const showBoxes = useCallback(
+    (next: BoxSource, review: Review | null = latest) => {
+      if (next === 'reviewed' && !review) return;
+      setSource(next);
+      dispatch({ type: 'show', boxes: next === 'reviewed' && review ? reviewedBoxes(review, alert) : modelBoxes(alert) });
+    },
+    [alert, latest],
+  );
   const [showTemplate, setShowTemplate] = useState(false);
   const [status, setStatus] = useState<string>(alert.status);
   const [flash, setFlash] = useState<string | null>(() => takeLastDecision());
@@ -92,6 +123,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         const conflict = answer.conflictsWith ? ` — recorded, but it conflicts with review ${shortId(answer.conflictsWith)}` : '';
         const text = `Alert ${shortId(alert.id)} ${decision} · saved (review ${shortId(answer.review.id)})${conflict}`;
         setStatus(answer.alert.status);
+        setLatest(answer.review);
         setFlash(text);
         setLastDecision(text);
         const next = await nextAfterDecision(alert.id);
@@ -99,7 +131,10 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         else {
           setLastDecision(null);
           setFlash(`${text}. No more open alerts in the queue.`);
+          // Stay here showing what was just saved, not the model's boxes again.
           dispatch({ type: 'cancel' });
+          setSource('reviewed');
+          dispatch({ type: 'show', boxes: reviewedBoxes(answer.review, alert) });
         }
       } catch (e) {
         const maybeRecorded = e instanceof ApiError && (e.status === 503 || e.status === 0);
@@ -113,8 +148,8 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   );
 
   // Keyboard: the latest state through a ref, so the listener is added once.
-  const latest = useRef({ editor, decide, go, reviewer, open, help });
-  latest.current = { editor, decide, go, reviewer, open, help };
+  const current = useRef({ editor, decide, go, reviewer, open, help, source, showBoxes });
+  current.current = { editor, decide, go, reviewer, open, help, source, showBoxes };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -122,7 +157,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         if (event.key === 'Escape') target.blur();
         return;
       }
-      const { editor: state, decide: send, go: step, reviewer: mayReview, open: isOpen, help: helpOpen } = latest.current;
+      const { editor: state, decide: send, go: step, reviewer: mayReview, open: isOpen, help: helpOpen, source: shown, showBoxes: show } = current.current;
       const command = reviewKeyCommand(event, state.mode, state.selected !== null);
       if (!command) return;
       event.preventDefault();
@@ -135,6 +170,9 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
           return;
         case 'previous':
           void step(-1);
+          return;
+        case 'toggle-boxes':
+          show(shown === 'reviewed' ? 'model' : 'reviewed');
           return;
         case 'escape':
           if (helpOpen) setHelp(false);
@@ -192,6 +230,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         <span className="muted">
           {alert.lineId} / {alert.cameraId} · captured {formatTime(alert.capturedAt)}
         </span>
+        <ModelLine alert={alert} />
         <span className="spacer" />
         <button type="button" title="Previous alert (p)" onClick={() => void go(-1)}>
           ‹ Prev
@@ -221,6 +260,17 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
               <p className="error" role="alert" data-testid="review-error">
                 {error}
               </p>
+            )}
+            {latest && (
+              <div className="segmented" role="group" aria-label="Boxes shown (b)" data-testid="box-source" data-source={source}>
+                <button type="button" data-testid="show-reviewed-boxes" aria-pressed={source === 'reviewed'} disabled={editing} onClick={() => showBoxes('reviewed')}>
+                  Reviewed boxes
+                </button>
+                <button type="button" data-testid="show-model-boxes" aria-pressed={source === 'model'} disabled={editing} onClick={() => showBoxes('model')}>
+                  Model&apos;s boxes
+                </button>
+                <kbd title="b switches between them">b</kbd>
+              </div>
             )}
             {alert.templateUrl && (
               <button type="button" data-testid="template-toggle" aria-pressed={showTemplate} onClick={() => setShowTemplate((v) => !v)}>
@@ -284,13 +334,25 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
           )}
 
           <div className="panel">
-            <h2>Boxes</h2>
+            <h2 data-testid="boxes-heading">
+              {editing ? 'Boxes (correcting)' : source === 'reviewed' && latest ? 'Reviewed boxes' : "Model's boxes"}
+            </h2>
+            {!editing && source === 'reviewed' && latest && (
+              <p className="muted small" data-testid="boxes-origin">
+                {DECISION_WORDS[latest.decision]} by <strong>{latest.reviewer}</strong>, {formatTime(latest.createdAt)}
+              </p>
+            )}
+            {!editing && source === 'model' && (
+              <p className="muted small" data-testid="boxes-origin">
+                as detected by {alert.model ? `${alert.model.name}@${alert.model.version}` : 'the model'}
+              </p>
+            )}
             <ol className="box-list">
               {editor.boxes.map((b, i) => (
                 <li key={i}>
                   <button type="button" data-testid="box-item" data-index={i} className={`box-item ${editor.selected === i ? 'selected' : ''}`} onClick={() => dispatch({ type: 'select', index: i })}>
                     <span className="swatch" style={{ background: classColour(b.className, classes) }} />
-                    {b.className} {b.score !== null ? b.score.toFixed(2) : '(drawn)'}
+                    {b.className} {b.score !== null ? b.score.toFixed(2) : source === 'reviewed' && !editing ? '(reviewed)' : '(drawn)'}
                     <span className="muted mono">
                       {' '}
                       {Math.round(b.box.x1)},{Math.round(b.box.y1)}–{Math.round(b.box.x2)},{Math.round(b.box.y2)}
@@ -298,7 +360,9 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   </button>
                 </li>
               ))}
-              {editor.boxes.length === 0 && <li className="muted">no boxes</li>}
+              {editor.boxes.length === 0 && (
+                <li className="muted">{source === 'reviewed' && latest?.decision === 'rejected' && !editing ? 'no defect: rejected as a false positive' : 'no boxes'}</li>
+              )}
             </ol>
           </div>
 
@@ -311,7 +375,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                 {alert.reviews.map((r) => (
                   <li key={r.id}>
                     <span className={`status status-${r.decision}`}>{r.decision}</span> by <strong>{r.reviewer}</strong>{' '}
-                    <span className="muted">{formatTime(r.createdAt)}</span> · {r.boxes.length} box{r.boxes.length === 1 ? '' : 'es'}
+                    <span className="muted">{formatTime(r.createdAt)}</span> · {formatBoxSummary(r.boxes)}
                     {r.comment && <div className="muted">“{r.comment}”</div>}
                   </li>
                 ))}
@@ -342,6 +406,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   ['Enter', 'save the correction'],
                   ['Esc', 'cancel the correction / stop drawing'],
                   ['n / p', 'next / previous alert'],
+                  ['b', "switch between the reviewed boxes and the model's"],
                   ['?', 'this help'],
                 ].map(([k, what]) => (
                   <tr key={k}>
@@ -357,5 +422,22 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** Which model drew the boxes, and at what thresholds: `pcb-template-s4@3 · scores ≥ 0.05 · alerts: open ≥ 0.50`. */
+function ModelLine({ alert }: { alert: AlertDetail }) {
+  const model = alert.model;
+  if (!model) return <span className="muted" data-testid="alert-model">model {shortId(alert.modelVersionId)} (not in the registry)</span>;
+  const rules = alert.alertRules.map((r) => `${r.className === '*' ? 'other classes' : r.className} ≥ ${r.minScore.toFixed(2)}`).join(', ');
+  return (
+    <span className="muted" data-testid="alert-model" title="The model version that produced these boxes and the thresholds it applies">
+      model <strong className="mono">{`${model.name}@${model.version}`}</strong>
+      {' · '}
+      <span data-testid="alert-model-threshold">
+        {model.scoreThreshold !== null ? `reports scores ≥ ${model.scoreThreshold.toFixed(2)}` : 'score threshold unknown (no package metadata)'}
+      </span>
+      {rules && <span data-testid="alert-rules">{` · alerts when ${rules}`}</span>}
+    </span>
   );
 }

@@ -32,9 +32,11 @@ export type EditorAction =
   | { type: 'resize-by'; index: number; dw: number; dh: number }
   | { type: 'relabel'; index: number; className: string }
   | { type: 'delete'; index: number }
-  | { type: 'draw'; start: Point; end: Point; className: string };
+  | { type: 'draw'; start: Point; end: Point; className: string }
+  /** Shows another set of boxes (the model's, or a review's) and makes it what a correction starts from. */
+  | { type: 'show'; boxes: EditableBox[] };
 
-export function initialEditorState(frame: Size, detections: readonly ScoredDetection[]): EditorState {
+export function initialEditorState(frame: Size, detections: readonly (ScoredDetection | EditableBox)[]): EditorState {
   const boxes = detections.map((d) => ({ className: d.className, box: { ...d.box }, score: d.score }));
   return { frame, original: boxes, boxes, selected: null, mode: 'view' };
 }
@@ -54,6 +56,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return editing ? state : { ...state, mode: 'edit' };
     case 'cancel':
       return { ...state, boxes: state.original, selected: null, mode: 'view' };
+    case 'show':
+      return editing ? state : { ...state, original: action.boxes, boxes: action.boxes, selected: null };
     case 'toggle-draw':
       return { ...state, mode: state.mode === 'draw' ? 'edit' : 'draw', selected: state.mode === 'draw' ? state.selected : null };
     case 'select':

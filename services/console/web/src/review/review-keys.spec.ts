@@ -19,6 +19,12 @@ describe('review keyboard', () => {
     expect(reviewKeyCommand(key('?', { shiftKey: true }), 'view', false)).toEqual({ kind: 'help' });
   });
 
+  it("switches between the reviewed boxes and the model's with b, not while correcting", () => {
+    expect(reviewKeyCommand(key('b'), 'view', false)).toEqual({ kind: 'toggle-boxes' });
+    expect(reviewKeyCommand(key('b'), 'edit', true)).toBeNull();
+    expect(reviewKeyCommand(key('b', { ctrlKey: true }), 'view', false)).toBeNull();
+  });
+
   it('does not confirm or reject while editing, and Enter saves only then', () => {
     expect(reviewKeyCommand(key('c'), 'edit', true)).toBeNull();
     expect(reviewKeyCommand(key('x'), 'edit', true)).toBeNull();

@@ -3,10 +3,10 @@ import type { EditorMode } from './box-editor.reducer';
 /**
  * The review page's keyboard, as the console README lists it: `c` confirm, `x` reject, `e` edit,
  * `n`/`p` next/previous, `d` draw, Delete, arrows move 1 px (Shift 10), Shift+Alt+arrows resize,
- * Enter save, Esc cancel, `?` help. Pure: a key event in, a command out.
+ * Enter save, Esc cancel, `b` reviewed/model boxes, `?` help. Pure: a key event in, a command out.
  */
 export type ReviewKeyCommand =
-  | { kind: 'confirm' | 'reject' | 'edit' | 'draw' | 'next' | 'previous' | 'save' | 'escape' | 'help' | 'delete' }
+  | { kind: 'confirm' | 'reject' | 'edit' | 'draw' | 'next' | 'previous' | 'save' | 'escape' | 'help' | 'delete' | 'toggle-boxes' }
   | { kind: 'move'; dx: number; dy: number }
   | { kind: 'resize'; dw: number; dh: number };
 
@@ -49,6 +49,8 @@ export function reviewKeyCommand(event: KeyLike, mode: EditorMode, hasSelection:
       return { kind: 'edit' };
     case 'd':
       return { kind: 'draw' };
+    case 'b':
+      return mode === 'view' ? { kind: 'toggle-boxes' } : null;
     case 'c':
       return mode === 'view' ? { kind: 'confirm' } : null;
     case 'x':

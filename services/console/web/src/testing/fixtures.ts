@@ -18,6 +18,7 @@ export function alertFixture(overrides: Partial<AlertSummary> = {}): AlertSummar
     capturedAt: `2026-11-28T10:${minute}:00.000Z`,
     createdAt: `2026-11-28T10:${minute}:01.000Z`,
     frame: { width: 64, height: 48 },
+    review: null,
     ...overrides,
   };
 }

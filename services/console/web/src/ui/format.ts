@@ -1,9 +1,34 @@
 /** Display helpers shared by the pages. */
 
-export function formatTime(iso: string): string {
+/**
+ * A moment as operators on different sites read it without doubt: the date, the 24-hour time and
+ * the offset from UTC it is shown in, e.g. `2026-12-07 09:14:03 UTC+1` (the browser's time zone
+ * unless one is given; `UTC+5:30` where the offset has minutes, `UTC` at zero).
+ */
+export function formatTime(iso: string, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const parts = new Intl.DateTimeFormat('en-US', {
+    ...(timeZone ? { timeZone } : {}),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'shortOffset',
+  }).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${utcOffsetLabel(part('timeZoneName'))}`;
+}
+
+/** `GMT+1` → `UTC+1`, `GMT` → `UTC` (Intl names offsets from GMT; the factory floor says UTC). */
+function utcOffsetLabel(name: string): string {
+  const offset = /^(?:GMT|UTC)([+\-−]\d{1,2}(?::\d{2})?)?$/.exec(name);
+  if (!offset) return name;
+  const sign = offset[1]?.replace('−', '-');
+  return sign && !/^[+-]0(?::00)?$/.test(sign) ? `UTC${sign}` : 'UTC';
 }
 
 /** "12 s ago", "5 min ago", "3 h ago", else the date. */
@@ -29,6 +54,13 @@ export function formatSigned(value: number | null | undefined, digits = 3): stri
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const text = value.toFixed(digits);
   return value > 0 ? `+${text}` : text;
+}
+
+/** What a set of boxes holds: `2 boxes: scratch, crack`, `1 box: dent`, `no boxes`. */
+export function formatBoxSummary(boxes: readonly { className: string }[]): string {
+  if (boxes.length === 0) return 'no boxes';
+  const classes = [...new Set(boxes.map((b) => b.className))].join(', ');
+  return `${boxes.length} box${boxes.length === 1 ? '' : 'es'}: ${classes}`;
 }
 
 export function shortId(id: string): string {
