@@ -185,25 +185,6 @@ export class FrameRetentionRepository {
       return { deleted, kept, unreferencedTemplateKeys };
     });
   }
-
-  /** Of these frame ids, those that have a row (the orphan sweep's check for frame objects). */
-  async existingFrameIds(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = (await managerOf(this.db).query(`SELECT id FROM frame WHERE id = ANY($1::uuid[])`, [[...ids]])) as { id: string }[];
-    return new Set(rows.map((r) => r.id));
-  }
-
-  /** Of these object keys, those a frame names as its template or a line as its golden template. */
-  async referencedTemplateKeys(keys: readonly string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = (await managerOf(this.db).query(
-      `SELECT k.key FROM unnest($1::text[]) AS k(key)
-        WHERE EXISTS (SELECT 1 FROM frame f WHERE f.template_key = k.key)
-           OR EXISTS (SELECT 1 FROM line_template t WHERE t.object_key = k.key)`,
-      [[...keys]],
-    )) as { key: string }[];
-    return new Set(rows.map((r) => r.key));
-  }
 }
 
 /** TypeORM returns a DELETE … RETURNING as `[rows, count]` on Postgres. */

@@ -20,7 +20,10 @@ const wholeNumber = (min: number, fallback: number) => z.coerce.number().int().m
  * Frame retention (the retention worker; `src/retention/`). Each pass deletes, line by line and in
  * batches, the frames that expired and everything keyed by them: rows (frame, frame_inference,
  * detection, alert) first in one transaction, then the objects (the frame image, and its
- * per-frame template once no frame names it). Durations read like `90s`, `10m`, `36h`, `7d`, `2w`
+ * per-frame template once no frame names it), so a crash in between leaves at worst objects
+ * without rows, never a row without its object; an object modified more than 60 s after its
+ * frame's row was recorded was written again (the same frame sent again, a shared template stored
+ * for a new frame) and is left. Durations read like `90s`, `10m`, `36h`, `7d`, `2w`
  * or `never`; sizes like `500000`, `512MiB`, `2GB` or `none`. A line overrides the first four in
  * its settings JSON: `{"retention": {"maxAge": "3d", "alertedMaxAge": "30d", "reviewedMaxAge":
  * "never", "maxBytes": "2GiB"}}` (a bad value is logged and its default used).

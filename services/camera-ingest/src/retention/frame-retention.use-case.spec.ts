@@ -180,7 +180,7 @@ describe('FrameRetentionUseCase (fakes)', () => {
     expect(again.lines[0]).toMatchObject({ framesBySize: 1, overCapBytes: 200 });
   });
 
-  it('leaves an object written again after its row was deleted (a leftover for the sweep), and one already gone', async () => {
+  it('leaves an object written again after its row was deleted (an orphan at worst), and one already gone', async () => {
     const world = new FakeWorld();
     world.add('line-1', 'old', ago(8 * DAY), 'plain', 100, 'line-1/cam/templates/shared.png');
     world.objects.set('line-1/cam/templates/shared.png', ago(MINUTE)); // stored again for a new frame a minute ago

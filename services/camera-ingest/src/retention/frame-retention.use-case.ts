@@ -34,7 +34,7 @@ export interface FrameRetentionSettings {
    * An object is written just before its frame's row is recorded. One modified more than this
    * after that (the latest such frame's, for a shared template) was written again — the same
    * frame sent again after its row was deleted, or the template stored for a new frame — and is
-   * left (a leftover for the sweep at worst) rather than deleted. The margin absorbs the store's
+   * left (an orphan at worst, counted in `objectsLeft`) rather than deleted. The margin absorbs the store's
    * and the database's clocks and the store's one-second resolution.
    */
   readonly objectGraceMs: number;
@@ -51,7 +51,7 @@ export interface LineRetentionReport {
   readonly bytes: number;
   /** Frame and template objects deleted. */
   readonly objectsDeleted: number;
-  /** Objects left behind (modified too recently, or the delete failed): the orphan sweep's to remove. */
+  /** Objects left behind (written again, or the delete failed): orphans at worst (no sweep removes them yet). */
   readonly objectsLeft: number;
   /** Frames chosen but kept: an alert or review arrived meanwhile. */
   readonly framesKept: number;
@@ -89,8 +89,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *    detections and the frame; a frame that gained an alert or review meanwhile stays);
  * 2. after it commits, the objects: the frame image, and its template when no row names it any more.
  *
- * So a crash between the two leaves objects without rows (the lesser evil: the sweep removes
- * them), never a row whose object is gone.
+ * So a crash between the two leaves objects without rows (the lesser evil: orphans that an
+ * object sweep could remove; none exists yet), never a row whose object is gone.
  */
 export class FrameRetentionUseCase {
   private stopping = false;
@@ -198,7 +198,7 @@ export class FrameRetentionUseCase {
       return 'deleted';
     } catch (error) {
       if (error instanceof ObjectNotFoundError) return 'absent';
-      this.logger.warn({ key, err: error }, `retention: could not delete object ${key}; the orphan sweep will`);
+      this.logger.warn({ key, err: error }, `retention: could not delete object ${key}; it stays as an orphan`);
       return 'left';
     }
   }
