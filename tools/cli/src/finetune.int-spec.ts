@@ -83,6 +83,16 @@ describe('argus finetune', () => {
     expect(compared.out).toMatch(/^pin-hole\s+new\s+—\s+[\d.]+\s+—\s+\d+$/m);
     expect(compared.out).toMatch(/^open\s+old\s+[\d.]+\s+[\d.]+\s+[+-][\d.]+\s+\d+$/m);
     expect(compared.out).toMatch(/^old classes\s+[\d.]+\s+[\d.]+\s+[+-][\d.]+$/m);
+
+    // Reports record what they scored: on the same data, parent and child have one fingerprint.
+    const reports = [path.join(dir, 'parent-eval.json'), path.join(dir, 'child-eval.json')];
+    for (const [model, report] of [[parentDir, reports[0]], [out, reports[1]]] as const) {
+      expect((await cli(['eval', '--model', model, '--data', 'synthetic:pcb', '--seed', '1', '--runtime', 'tfjs', '--report', report as string])).code).toBe(0);
+    }
+    const [a, b] = await Promise.all(reports.map(async (r) => JSON.parse(await readFile(r as string, 'utf8')) as { fingerprint: string; seed: number }));
+    expect(a?.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b?.fingerprint).toBe(a?.fingerprint);
+    expect(a?.seed).toBe(1);
   }, 180_000);
 
   it('says what is wrong with a missing parent, a conflicting class name, or an empty data set', async () => {

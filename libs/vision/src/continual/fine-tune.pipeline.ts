@@ -21,10 +21,14 @@ export function parentTrainerConfig(parent: ModelPackage): TrainerConfig {
 /** Loads a data source and splits it, as `argus train` does, into what a fine-tune takes. */
 export async function loadFineTuneData(source: TrainingDataSource, options: TrainingDataOptions): Promise<FineTuneData> {
   const data = await loadTrainingData(source, options);
-  const groups = [options.groups?.length ? `groups=${options.groups.join(',')}` : '', options.excludeGroups?.length ? `exclude-groups=${options.excludeGroups.join(',')}` : '']
-    .filter(Boolean)
-    .join(' ');
-  return { source: `${data.source}${groups ? ` (${groups})` : ''}`, classes: data.classes, train: data.train, validation: data.validation, split: data.split };
+  return {
+    source: data.source,
+    classes: data.classes,
+    train: data.train,
+    validation: data.validation,
+    split: data.split,
+    options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>,
+  };
 }
 
 /**
@@ -127,6 +131,7 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
         validationImages: fineTune.validation.length,
         skippedImages: 0,
         skippedAnnotations: 0,
+        ...(options.newData.options ? { options: options.newData.options } : {}),
       },
       config: JSON.parse(JSON.stringify(options.config)) as Record<string, unknown>,
       epochsRun: training.state.epoch,

@@ -29,6 +29,8 @@ export interface FineTuneData {
   readonly train: readonly LabelledSample[];
   readonly validation: readonly LabelledSample[];
   readonly split: string;
+  /** The loader options (split seed and share, groups, synthetic counts), so `argus eval` can rebuild the split. */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export interface FineTuneSettings {

@@ -38,6 +38,11 @@ describe('buildEvaluationSummary', () => {
     expect(spur).toEqual({ className: 'spur', ap50: null, ap: null, curve50: null });
   });
 
+  it('keeps the fingerprint of the scored samples when the report has one', () => {
+    const summary = buildEvaluationSummary({ ...report(3), fingerprint: 'sha256:abc' }, 'models/pcb');
+    expect(summary.fingerprint).toBe('sha256:abc');
+  });
+
   it('keeps a curve of 101 points as it is', () => {
     const curve = report(101).report.coco.perClass[0]?.curve50 as { recall: number[]; precision: number[] };
     expect(buildEvaluationSummary(report(101), 'x').perClass[0]?.curve50).toEqual(curve);

@@ -12,6 +12,8 @@ const CurveSchema = z
 const EvaluationFileSchema = z.object({
   data: z.string(),
   split: z.string(),
+  /** Over the samples scored (argus eval --report writes it; older reports lack it). */
+  fingerprint: z.string().optional(),
   report: z.object({
     imageCount: z.number().int().nonnegative(),
     coco: z.object({
@@ -40,10 +42,11 @@ export function buildEvaluationSummary(json: unknown, location: string): ModelEv
     const issue = parsed.error.issues[0];
     throw new Error(`${location}: evaluation.json is not an argus eval report: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
   }
-  const { data, split, report } = parsed.data;
+  const { data, split, fingerprint, report } = parsed.data;
   return {
     data,
     split,
+    ...(fingerprint ? { fingerprint } : {}),
     imageCount: report.imageCount,
     map50: report.coco.map50,
     map: report.coco.map,

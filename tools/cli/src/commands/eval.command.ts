@@ -12,6 +12,7 @@ import {
   stderrJsonVisionLogger,
   type EvaluationReport,
   compareByClass,
+  fingerprintTrainingData,
   formatClassComparison,
   type TrainingDataOptions,
 } from '@argus/vision';
@@ -182,7 +183,10 @@ export const evalCommand: CliCommand = {
     const reportFile = stringOption(values, 'report');
     if (reportFile) {
       await mkdir(path.dirname(path.resolve(reportFile)), { recursive: true });
-      await writeFile(reportFile, `${JSON.stringify({ model: { name: pkg.metadata.name, version: pkg.metadata.version }, data: data.source, split, report: evaluation.report }, null, 1)}\n`);
+      // The fingerprint identifies the scored samples, so two reports can be told comparable or not.
+      const fingerprint = fingerprintTrainingData({ [split]: samples });
+      const header = { model: { name: pkg.metadata.name, version: pkg.metadata.version }, data: data.source, split, fingerprint, seed, validationFraction: fraction };
+      await writeFile(reportFile, `${JSON.stringify({ ...header, report: evaluation.report }, null, 1)}\n`);
       context.out(`report written to ${reportFile}`);
     }
     const plotFile = stringOption(values, 'pr-plot');
