@@ -15,9 +15,14 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const INFRA_VARIABLES = ['ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT', 'ARGUS_DATABASE_URL', 'ARGUS_INGEST_SOURCES', 'ARGUS_CAMERA_TOKEN', 'PORT', 'ARGUS_CONSOLE_ADMIN_USERNAME', 'ARGUS_CONSOLE_ADMIN_PASSWORD'];
 
 interface Progress {
+  /** All runs: frames stored, scored and alerts raised (the status line's totals). */
   frames: number;
+  scored: number;
   alerts: number;
+  duplicates: number;
 }
+
+const STATUS = /status: .*? · (\d+) duplicates? skipped · all runs: (\d+) frames, (\d+) scored, (\d+) alerts/g;
 
 describe('embedded mode (npm start) with zero infrastructure', () => {
   let dataDir: string;
@@ -25,11 +30,9 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
   let stdout = '';
   let stderr = '';
 
-  const latest = (): Progress | undefined => {
-    const matches = [...stdout.matchAll(/status: .*? · (\d+) frames · (\d+) alerts/g)];
-    const last = matches[matches.length - 1];
-    return last ? { frames: Number(last[1]), alerts: Number(last[2]) } : undefined;
-  };
+  const statusLines = (text: string): Progress[] =>
+    [...text.matchAll(STATUS)].map((m) => ({ duplicates: Number(m[1]), frames: Number(m[2]), scored: Number(m[3]), alerts: Number(m[4]) }));
+  const latest = (): Progress | undefined => statusLines(stdout).at(-1);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'argus-embedded-int-'));
@@ -44,7 +47,8 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('ingests simulated frames, scores them, raises alerts, writes detections to the embedded Postgres, and stops cleanly on SIGINT', async () => {
+  /** `npm start` on the test's data folder; stdout/stderr collect into `stdout`/`stderr` (reset). */
+  function launch(fps: number): { exited: Promise<[number | null, NodeJS.Signals | null]>; alive: () => void } {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of INFRA_VARIABLES) delete env[name];
     Object.assign(env, {
@@ -53,24 +57,35 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
       // No trained model, whatever models/ holds by now: the placeholders always raise alerts.
       ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
       PORT: '0',
-      ARGUS_SIMULATOR_FPS: '4',
+      ARGUS_SIMULATOR_FPS: String(fps),
       ARGUS_STATUS_INTERVAL_MS: '250',
       LOG_LEVEL: 'warn',
     });
-    child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    stdout = '';
+    stderr = '';
+    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(started, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     const alive = () => {
-      if (child?.exitCode !== null) throw new Error(`embedded mode exited with ${child?.exitCode}:\n${stdout}\n${stderr}`);
+      if (started.exitCode !== null) throw new Error(`embedded mode exited with ${started.exitCode}:\n${stdout}\n${stderr}`);
     };
+    return { exited, alive };
+  }
+
+  /** What the first run left: its postgres URL and how many frames it had stored. */
+  let firstRun: { postgresUrl: string; framesStored: number } | undefined;
+
+  it('ingests simulated frames, scores them, raises alerts, writes detections to the embedded Postgres, and stops cleanly on SIGINT', async () => {
+    const { exited, alive } = launch(4);
 
     await waitFor(
       '30 frames scored and an alert raised',
       () => {
         alive();
         const progress = latest();
-        return progress !== undefined && progress.frames >= 30 && progress.alerts >= 1;
+        return progress !== undefined && progress.scored >= 30 && progress.alerts >= 1;
       },
       45_000,
     ).catch((error: Error) => {
@@ -82,7 +97,9 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
     expect(stdout).toMatch(/objects\s+filesystem /);
     expect(stdout).toMatch(/postgres\s+embedded PGlite at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
     expect(stdout).toContain('UNTRAINED');
-    expect(stdout).toMatch(/status: [\d.]+ frames\/s · \d+ alerts\/min · \d+ frames · \d+ alerts · factory-1 factory-placeholder-untrained@1 · pcb-1 pcb-placeholder-untrained@1 · console http:\/\/127\.0\.0\.1:\d+\//);
+    expect(stdout).toMatch(
+      /status: [\d.]+ frames\/s stored · [\d.]+ scored · \d+ alerts\/min · 0 duplicates skipped · all runs: \d+ frames, \d+ scored, \d+ alerts, 0 dead letters · factory-1 factory-placeholder-untrained@1 · pcb-1 pcb-placeholder-untrained@1 · console http:\/\/127\.0\.0\.1:\d+\//,
+    );
 
     // The console answers: readiness of bus, store, database and inference, and sign-in as the
     // admin whose password was generated and printed at this first start.
@@ -126,9 +143,53 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
       await db.destroy();
     }
 
-    child.kill('SIGINT');
+    child?.kill('SIGINT');
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(stderr).not.toMatch(/failed/i);
+    firstRun = { postgresUrl: url, framesStored: latest()?.frames ?? 0 };
   });
+
+  it('after a restart, at another frame rate, stores and scores new frames within seconds (no replayed scenes), on the same postgres URL', async () => {
+    if (!firstRun) throw new Error('needs the first run');
+    const earlier = firstRun;
+    const { exited, alive } = launch(8);
+    await waitFor('the restarted system ready', () => (alive(), stdout.includes('Ctrl-C stops everything.')), 45_000);
+    const readyAt = Date.now();
+    const url = /postgres (postgres:\/\/\S+) \(psql/.exec(stdout)?.[1] as string;
+    expect(url).toBe(earlier.postgresUrl);
+
+    // New frames stored and scored within seconds, the totals going on from the first run's.
+    await waitFor(
+      'new frames stored and scored after the restart',
+      () => {
+        alive();
+        const now = latest();
+        return now !== undefined && now.frames >= earlier.framesStored + 12 && now.scored >= earlier.framesStored + 12;
+      },
+      15_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`);
+    });
+    expect(Date.now() - readyAt).toBeLessThan(15_000);
+    // None of them a scene the first run had sent.
+    expect(statusLines(stdout).every((line) => line.duplicates === 0)).toBe(true);
+
+    const db = createDataSource(databaseConfigFromEnv({ ARGUS_DATABASE_URL: url, ARGUS_DATABASE_POOL_SIZE: '1' }, 'embedded-int-spec'));
+    await db.initialize();
+    try {
+      const [row] = (await db.query(
+        `SELECT count(*)::int AS frames, count(*) FILTER (WHERE status = 'processed')::int AS scored FROM frame WHERE ingested_at >= $1`,
+        [new Date(readyAt)],
+      )) as { frames: number; scored: number }[];
+      expect(row?.frames).toBeGreaterThanOrEqual(12);
+      expect(row?.scored).toBeGreaterThan(0);
+    } finally {
+      await db.destroy();
+    }
+
+    child?.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  }, 90_000);
 });

@@ -21,6 +21,7 @@ import {
   DetectionInferenceEnvSchema,
 } from './service-modules.imports';
 import { demoCameraSources } from './simulation/demo-cameras.sources';
+import { SimulatorSequence } from './simulation/simulator-sequence';
 import { PIPELINE_STATUS } from './status/pipeline-status.module';
 import type { PipelineStatusMonitor } from './status/pipeline-status.monitor';
 import { DataFolderSizeProbe } from './status/data-folder-size.probe';
@@ -101,8 +102,10 @@ async function main(): Promise<void> {
       ARGUS_CONSOLE_ADMIN_PASSWORD: admin.password,
     });
 
-    const simulated = cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR ? undefined : demoCameraSources(config.ARGUS_SIMULATOR_FPS, Math.floor(Date.now() / 1000));
-    if (simulated) say(`  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each (ARGUS_SIMULATOR=off to disable)`);
+    // Each run goes on with scenes no earlier run sent (a repeated scene is a duplicate: not stored or scored again).
+    const sequence = cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR ? undefined : await SimulatorSequence.claim(config.dataDir, config.ARGUS_SIMULATOR_FPS);
+    const simulated = sequence ? demoCameraSources(config.ARGUS_SIMULATOR_FPS, sequence.start) : undefined;
+    if (simulated) say(`  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each, from scene ${sequence?.start} (ARGUS_SIMULATOR=off to disable)`);
     else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
 
     const running = await bootstrapService({
@@ -126,6 +129,10 @@ async function main(): Promise<void> {
       configure: configureConsoleHttp({ version: SERVICE_VERSION, webDir: consoleEnv.ARGUS_CONSOLE_WEB_DIR }),
       onShutdown: shutdownTelemetry,
     });
+    if (sequence) {
+      sequence.keepReserving();
+      running.registry.register({ name: 'simulator-sequence', order: ShutdownOrder.closeDatabase, close: () => sequence.stop() });
+    }
     running.registry.register({ name: 'embedded-bus', order: ShutdownOrder.flushProducer, close: () => adapters.closeBus() });
     running.registry.register({ name: 'embedded-database', order: ShutdownOrder.closeDatabase, close: () => adapters.closeDatabase() });
 

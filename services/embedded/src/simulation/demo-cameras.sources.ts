@@ -4,8 +4,9 @@ import { type IngestSourceConfig, parseIngestSources } from '../service-modules.
 
 /**
  * One simulated camera per demo camera, on its line's synthetic feed (factory parts, PCBs), at
- * `fps` frames per second. `startIndex` picks where the scene sequence starts: a new value per run
- * gives new frames (ingest is idempotent on content, so a repeated scene would not be scored again).
+ * `fps` frames per second. `startIndex` picks where the scene sequence starts (SimulatorSequence:
+ * past every scene an earlier run sent, since ingest is idempotent on content and a repeated scene
+ * would be neither stored nor scored again).
  */
 export function demoCameraSources(fps: number, startIndex: number): IngestSourceConfig[] {
   const sources = DEMO_LINES.flatMap((line, lineIndex) =>

@@ -1,18 +1,36 @@
-import { Topics } from '@argus/contracts';
-import type { MessageBus, Subscription } from '@argus/messaging';
+import { isRepeat, Topics } from '@argus/contracts';
+import type { MessageBus, MessageMetadata, PipelineHealthReader, Subscription } from '@argus/messaging';
 
 /** Looks a model version up by id (the registry), for its name and version. */
 export interface ModelNames {
   findVersion(modelVersionId: string): Promise<{ readonly name: string; readonly version: string } | null>;
 }
 
+/** What the database holds, over every run so far. */
+export interface StoredTotals {
+  readonly framesStored: number;
+  readonly framesScored: number;
+  readonly alerts: number;
+}
+
+/** Reads StoredTotals (once, at start; the monitor adds what this run stores). */
+export interface StoredTotalsSource {
+  storedTotals(): Promise<StoredTotals>;
+}
+
 export interface PipelineStatus {
-  /** Frames scored per second over the last `frameWindowMs`. */
-  readonly framesPerSecond: number;
-  /** Alerts raised in the last minute. */
+  /** New frames stored per second over the last `frameWindowMs` (duplicates left out). */
+  readonly framesStoredPerSecond: number;
+  /** Frames scored by a model per second over the same window (stored results published again left out). */
+  readonly framesScoredPerSecond: number;
+  /** New alerts raised in the last minute. */
   readonly alertsPerMinute: number;
-  readonly framesTotal: number;
-  readonly alertsTotal: number;
+  /** Frames sent again with bytes already stored, since this process started: announced again, not stored, not scored. */
+  readonly duplicatesSkipped: number;
+  /** All runs: what the database held at start plus what this run added. */
+  readonly totals: StoredTotals;
+  /** Messages in the dead-letter topics (they outlive restarts); undefined until first read. */
+  readonly deadLetters: number | undefined;
   /** The model that scored each line's latest frame, `name@version` (lines in id order). */
   readonly models: readonly { readonly lineId: string; readonly model: string }[];
   /** Shown first on the status line (e.g. the data folder over its size limit). */
@@ -22,6 +40,8 @@ export interface PipelineStatus {
 export interface PipelineStatusOptions {
   readonly groupPrefix?: string;
   readonly frameWindowMs?: number;
+  /** How often the dead-letter counts are read from the bus. */
+  readonly healthIntervalMs?: number;
   readonly now?: () => number;
 }
 
@@ -29,17 +49,25 @@ const MINUTE_MS = 60_000;
 
 /**
  * Watches the pipeline from the outside, like any other consumer: its own consumer groups on
- * detections-produced (a frame scored) and alert-raised, counting into sliding windows. Works the
- * same on the in-memory bus and on Kafka.
+ * frame-ingested (a frame stored), detections-produced (a frame scored) and alert-raised,
+ * counting into sliding windows. Events are at-least-once, and a frame sent again with the same
+ * bytes is announced again (and its stored result published again) without anything new being
+ * stored or scored: those carry EventHeaders.repeat and are counted apart, as duplicates, never
+ * as work. Totals start from what the database holds (every earlier run) and grow with this run's
+ * new work; dead letters are the bus's own counts. Works the same on the in-memory bus and on Kafka.
  */
 export class PipelineStatusMonitor {
-  private readonly frameTimes: number[] = [];
+  private readonly storedTimes: number[] = [];
+  private readonly scoredTimes: number[] = [];
   private readonly alertTimes: number[] = [];
-  private framesTotal = 0;
-  private alertsTotal = 0;
+  private duplicates = 0;
+  private baseline: StoredTotals = { framesStored: 0, framesScored: 0, alerts: 0 };
+  private added = { framesStored: 0, framesScored: 0, alerts: 0 };
+  private deadLetters: number | undefined;
   private readonly lineModels = new Map<string, string>();
   private readonly modelLabels = new Map<string, string>();
   private subscriptions: Subscription[] = [];
+  private healthTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly frameWindowMs: number;
   private readonly startedAt: number;
@@ -47,6 +75,8 @@ export class PipelineStatusMonitor {
   constructor(
     private readonly bus: MessageBus,
     private readonly models: ModelNames,
+    private readonly stored: StoredTotalsSource,
+    private readonly health: PipelineHealthReader | undefined,
     private readonly options: PipelineStatusOptions = {},
   ) {
     this.now = options.now ?? Date.now;
@@ -54,54 +84,99 @@ export class PipelineStatusMonitor {
     this.startedAt = this.now();
   }
 
+  /** Reads the stored totals, then follows the topics from now on (call before the pipeline starts). */
   async start(): Promise<void> {
+    this.baseline = await this.stored.storedTotals();
+    await this.readDeadLetters();
     const prefix = this.options.groupPrefix ?? 'argus-embedded-status';
     const retry = { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 1_000 };
-    await this.bus.ensureTopics([Topics.detectionsProduced, Topics.alertRaised]);
+    await this.bus.ensureTopics([Topics.frameIngested, Topics.detectionsProduced, Topics.alertRaised]);
     this.subscriptions = [
+      await this.bus.subscribe(Topics.frameIngested, {
+        groupId: `${prefix}.stored`,
+        fromBeginning: false,
+        retry,
+        handler: (_event, metadata) => this.onFrameIngested(metadata),
+      }),
       await this.bus.subscribe(Topics.detectionsProduced, {
         groupId: `${prefix}.frames`,
         fromBeginning: false,
         retry,
-        handler: async (event) => this.onFrameScored(event.lineId, event.modelVersionId),
+        handler: async (event, metadata) => this.onFrameScored(event.lineId, event.modelVersionId, metadata),
       }),
       await this.bus.subscribe(Topics.alertRaised, {
         groupId: `${prefix}.alerts`,
         fromBeginning: false,
         retry,
-        handler: () => this.onAlert(),
+        handler: (_event, metadata) => this.onAlert(metadata),
       }),
     ];
+    if (this.health) {
+      this.healthTimer = setInterval(() => void this.readDeadLetters(), this.options.healthIntervalMs ?? 5_000);
+      this.healthTimer.unref();
+    }
   }
 
   async stop(): Promise<void> {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
     await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
     this.subscriptions = [];
   }
 
-  async onFrameScored(lineId: string, modelVersionId: string): Promise<void> {
-    this.framesTotal++;
-    this.frameTimes.push(this.now());
+  onFrameIngested(metadata: Pick<MessageMetadata, 'headers'>): void {
+    if (isRepeat(metadata.headers)) {
+      this.duplicates++;
+      return;
+    }
+    this.added.framesStored++;
+    this.storedTimes.push(this.now());
+  }
+
+  async onFrameScored(lineId: string, modelVersionId: string, metadata: Pick<MessageMetadata, 'headers'>): Promise<void> {
+    if (!isRepeat(metadata.headers)) {
+      this.added.framesScored++;
+      this.scoredTimes.push(this.now());
+    }
     this.lineModels.set(lineId, await this.labelOf(modelVersionId));
   }
 
-  onAlert(): void {
-    this.alertsTotal++;
+  onAlert(metadata: Pick<MessageMetadata, 'headers'>): void {
+    if (isRepeat(metadata.headers)) return;
+    this.added.alerts++;
     this.alertTimes.push(this.now());
   }
 
   snapshot(): PipelineStatus {
     const now = this.now();
-    drop(this.frameTimes, now - this.frameWindowMs);
+    drop(this.storedTimes, now - this.frameWindowMs);
+    drop(this.scoredTimes, now - this.frameWindowMs);
     drop(this.alertTimes, now - MINUTE_MS);
     const frameSpan = Math.max(1, Math.min(this.frameWindowMs, now - this.startedAt));
     return {
-      framesPerSecond: (this.frameTimes.length * 1000) / frameSpan,
+      framesStoredPerSecond: (this.storedTimes.length * 1000) / frameSpan,
+      framesScoredPerSecond: (this.scoredTimes.length * 1000) / frameSpan,
       alertsPerMinute: this.alertTimes.length,
-      framesTotal: this.framesTotal,
-      alertsTotal: this.alertsTotal,
+      duplicatesSkipped: this.duplicates,
+      totals: {
+        framesStored: this.baseline.framesStored + this.added.framesStored,
+        framesScored: this.baseline.framesScored + this.added.framesScored,
+        alerts: this.baseline.alerts + this.added.alerts,
+      },
+      deadLetters: this.deadLetters,
       models: [...this.lineModels.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lineId, model]) => ({ lineId, model })),
     };
+  }
+
+  /** The dead-letter topics' message counts, summed; a failed read keeps the last value. */
+  private async readDeadLetters(): Promise<void> {
+    if (!this.health) return;
+    try {
+      const { deadLetters } = await this.health.pipelineHealth();
+      this.deadLetters = deadLetters.reduce((sum, topic) => sum + topic.count, 0);
+    } catch {
+      // the next read tries again; the status line is no place for a bus error
+    }
   }
 
   private async labelOf(modelVersionId: string): Promise<string> {

@@ -2,10 +2,12 @@ import type { PipelineStatus } from './pipeline-status.monitor';
 import { formatStatusLine, StatusLineRenderer } from './status-line.renderer';
 
 const status: PipelineStatus = {
-  framesPerSecond: 5.94,
+  framesStoredPerSecond: 5.94,
+  framesScoredPerSecond: 5.81,
   alertsPerMinute: 12,
-  framesTotal: 1532,
-  alertsTotal: 40,
+  duplicatesSkipped: 3,
+  totals: { framesStored: 1532, framesScored: 1530, alerts: 40 },
+  deadLetters: 2,
   models: [
     { lineId: 'factory-1', model: 'factory-template-s8s16@v3' },
     { lineId: 'pcb-1', model: 'pcb-template-s4@v2' },
@@ -13,20 +15,21 @@ const status: PipelineStatus = {
 };
 
 describe('status line', () => {
-  it('reads frames/s, alerts/min, totals, the model per line and the console URL', () => {
-    expect(formatStatusLine(status, 'http://127.0.0.1:3000/health/ready')).toBe(
-      '5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · factory-1 factory-template-s8s16@v3 · pcb-1 pcb-template-s4@v2 · console http://127.0.0.1:3000/health/ready',
+  it('reads new frames stored and scored per second, alerts/min, duplicates apart, the totals of all runs, the model per line and the console URL', () => {
+    expect(formatStatusLine(status, 'http://127.0.0.1:3000/')).toBe(
+      '5.9 frames/s stored · 5.8 scored · 12 alerts/min · 3 duplicates skipped · all runs: 1532 frames, 1530 scored, 40 alerts, 2 dead letters · factory-1 factory-template-s8s16@v3 · pcb-1 pcb-template-s4@v2 · console http://127.0.0.1:3000/',
     );
   });
 
-  it('says it waits for the first frame before any model has scored one', () => {
-    expect(formatStatusLine({ ...status, models: [] }, undefined)).toBe('5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · models: waiting for the first frame');
+  it('says it waits for the first frame before any model has scored one, and leaves dead letters out until read', () => {
+    expect(formatStatusLine({ ...status, models: [], duplicatesSkipped: 1, deadLetters: undefined }, undefined)).toBe(
+      '5.9 frames/s stored · 5.8 scored · 12 alerts/min · 1 duplicate skipped · all runs: 1532 frames, 1530 scored, 40 alerts · models: waiting for the first frame',
+    );
   });
 
   it('puts a warning first (so a narrow terminal does not cut it off)', () => {
-    expect(formatStatusLine({ ...status, models: [], warnings: ['data folder 1.3 GiB > 1.0 GiB'] }, undefined)).toBe(
-      '⚠ data folder 1.3 GiB > 1.0 GiB · 5.9 frames/s · 12 alerts/min · 1532 frames · 40 alerts · models: waiting for the first frame',
-    );
+    const line = formatStatusLine({ ...status, warnings: ['data folder 1.3 GiB > 1.0 GiB'] }, undefined);
+    expect(line).toBe(`⚠ data folder 1.3 GiB > 1.0 GiB · ${formatStatusLine(status, undefined)}`);
   });
 
   it('rewrites one line in place on a terminal, cut to its width, and ends it on stop', () => {
@@ -37,7 +40,7 @@ describe('status line', () => {
     const clearLine = '\r\u001b[2K';
     expect(written[0]?.startsWith(clearLine)).toBe(true);
     const shown = written[0]?.slice(clearLine.length) ?? '';
-    expect(shown).toMatch(/^5\.9 frames\/s · 12 alerts\/min · .*…$/);
+    expect(shown).toMatch(/^5\.9 frames\/s stored · 5\.8 scored · .*…$/);
     expect(shown).toHaveLength(39);
     expect(written[written.length - 1]).toBe('\n');
   });

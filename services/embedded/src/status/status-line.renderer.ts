@@ -7,15 +7,21 @@ export interface StatusOutput {
   write(text: string): unknown;
 }
 
-/** `3.8 frames/s · 12 alerts/min · 1532 frames · 40 alerts · factory-1 tiny@v1 · pcb-1 tiny@v1 · console http://…` */
+/**
+ * `6.0 frames/s stored · 6.0 scored · 12 alerts/min · 0 duplicates skipped · all runs: 1532 frames, 1530 scored, 40 alerts, 0 dead letters · factory-1 tiny@v1 · console http://…`
+ * Rates and duplicates are this run's; "all runs" is what the database holds.
+ */
 export function formatStatusLine(status: PipelineStatus, consoleUrl: string | undefined): string {
   const models = status.models.length === 0 ? ['models: waiting for the first frame'] : status.models.map((m) => `${m.lineId} ${m.model}`);
+  const { totals } = status;
+  const deadLetters = status.deadLetters === undefined ? '' : `, ${status.deadLetters} dead ${status.deadLetters === 1 ? 'letter' : 'letters'}`;
   return [
     ...(status.warnings ?? []).map((warning) => `⚠ ${warning}`),
-    `${status.framesPerSecond.toFixed(1)} frames/s`,
+    `${status.framesStoredPerSecond.toFixed(1)} frames/s stored`,
+    `${status.framesScoredPerSecond.toFixed(1)} scored`,
     `${status.alertsPerMinute} alerts/min`,
-    `${status.framesTotal} frames`,
-    `${status.alertsTotal} alerts`,
+    `${status.duplicatesSkipped} ${status.duplicatesSkipped === 1 ? 'duplicate' : 'duplicates'} skipped`,
+    `all runs: ${totals.framesStored} frames, ${totals.framesScored} scored, ${totals.alerts} alerts${deadLetters}`,
     ...models,
     ...(consoleUrl ? [`console ${consoleUrl}`] : []),
   ].join(' · ');
