@@ -8,8 +8,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('argus CLI', () => {
-  it('has train, eval, export, detect and bench', () => {
-    expect(COMMANDS.map((c) => c.spec.name)).toEqual(['train', 'eval', 'export', 'detect', 'bench']);
+  it('has train, finetune, eval, export, detect and bench', () => {
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual(['train', 'finetune', 'eval', 'export', 'detect', 'bench']);
   });
 
   it('prints the command list for --help and with no command (exit 2)', async () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -20,7 +20,8 @@ describe('models/README.md', () => {
   });
 
   it('names the model each package folder holds, as the registry and console do', () => {
-    const folders = readdirSync(path.join(ROOT, 'models')).filter((name) => statSync(path.join(ROOT, 'models', name)).isDirectory());
+    // Package folders hold a metadata.json; others (models/continual/) group packages of their own.
+    const folders = readdirSync(path.join(ROOT, 'models')).filter((name) => existsSync(path.join(ROOT, 'models', name, 'metadata.json')));
     expect(folders.length).toBeGreaterThan(0);
     for (const folder of folders) {
       const { name } = JSON.parse(readFileSync(path.join(ROOT, 'models', folder, 'metadata.json'), 'utf8')) as { name: string };
