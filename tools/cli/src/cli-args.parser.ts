@@ -97,6 +97,12 @@ export function stringOption(values: ParsedOptions, name: string): string | unde
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A comma-separated option as its trimmed, non-empty items; undefined when it is not given. */
+export function listOption(values: ParsedOptions, name: string): string[] | undefined {
+  const text = stringOption(values, name);
+  return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
 export function requiredString(values: ParsedOptions, name: string): string {
   const v = stringOption(values, name);
   if (v === undefined || v === '') throw new UsageError(`--${name} is required`);

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from './cli.runner';
+import { runArgus } from './testing/cli.harness';
 
 /**
  * `argus train` a tiny parent that lacks a class, then `argus finetune` it on data that has it
@@ -31,12 +31,7 @@ const tinySpec = (classes: string[]) => ({
 let dir: string;
 let parentDir: string;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), argusVersion: 'it', installSignalHandlers: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runArgus;
 
 const SMALL = ['--synthetic-count', '16', '--synthetic-val-count', '4', '--batch-size', '8', '--crops-per-image', '1', '--progress-seconds', '3600', '--no-onnx'];
 

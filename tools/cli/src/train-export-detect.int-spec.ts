@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createPcbBoardGenerator, encodeImage, parseDeepPcbResult } from '@argus/vision';
-import { runCli } from './cli.runner';
+import { runArgus } from './testing/cli.harness';
 
 /**
  * `argus train → export → detect` end to end on a few synthetic PCB images (no infrastructure):
@@ -31,12 +31,7 @@ const tinySpec = {
 
 let dir: string;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), argusVersion: 'it', installSignalHandlers: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runArgus;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'argus-cli-e2e-'));

@@ -1,14 +1,11 @@
-import { appendFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { buildModelPackage } from '../artifact/model-package.builder';
 import type { ModelPackageFiles } from '../artifact/model-package.files';
-import type { ModelMetadata } from '../artifact/model-package.metadata';
 import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
 import type { EvaluationReport } from '../eval/evaluation-report';
 import { DEFAULT_TRAINER_CONFIG, type TrainerConfig } from '../train/detector.trainer';
 import { loadTrainingData, parseTrainingDataSource, type TrainingDataOptions, type TrainingDataSource } from '../train/training-data.source';
-import { evaluateLoaded } from '../train/training.pipeline';
+import { evaluateLoaded, openRunLog, recordRun, validationRecord } from '../train/training.pipeline';
 import { buildTrainingBatch } from '../train/training-batch.builder';
 import { fineTuneDetector, type FineTuneData, type FineTuneResult, type FineTuneSettings } from './fine-tune';
 
@@ -75,13 +72,8 @@ export interface FineTunePipelineResult {
  * data's and the exemplars' fingerprints, method, every hyperparameter, the command).
  */
 export async function runFineTunePipeline(options: FineTunePipelineOptions): Promise<FineTunePipelineResult> {
-  await mkdir(options.runDir, { recursive: true });
-  const logFile = path.join(options.runDir, 'finetune.log');
-  appendFileSync(logFile, `$ ${options.command}\n`);
-  const log = (line: string): void => {
-    appendFileSync(logFile, `${line}\n`);
-    options.log?.(line);
-  };
+  const { file: logFile, log } = await openRunLog(options.runDir, 'finetune.log', options.command, options.log);
+  const run = await recordRun(options.runDir, options.command, options.resume);
   const { parent } = options;
   log(
     `parent ${parent.metadata.name}@${parent.metadata.version} (${parent.metadata.spec.classes.join(', ')}); new data ${options.newData.source}: ` +
@@ -120,8 +112,8 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
     exportOnnx: options.exportOnnx ?? true,
     ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
     training: {
-      command: options.command,
-      resumedWith: [],
+      command: run.command,
+      resumedWith: run.resumedWith,
       backend: options.backend,
       data: {
         source: fineTune.lineage.newData.source,
@@ -141,23 +133,10 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
       trainingSeconds: training.state.trainingSeconds,
       wallSeconds: training.state.wallSeconds,
     },
-    validation: report
-      ? ({
-          imageCount: report.imageCount,
-          deepPcbAp: finiteOrNull(report.deepPcb?.allDetections.ap),
-          deepPcbFScore: finiteOrNull(report.deepPcb?.atDeploymentThreshold.fScore),
-          map50: finiteOrNull(report.coco.map50),
-          map: finiteOrNull(report.coco.map),
-          selectionMetric: options.config.selectionMetric,
-        } satisfies NonNullable<ModelMetadata['metrics']['validation']>)
-      : null,
+    validation: validationRecord(report, options.config.selectionMetric),
     lineage: fineTune.lineage,
   });
   await saveModelPackage(options.out, pkg);
   log(`model package written to ${options.out.location}`);
   return { package: pkg, fineTune, report };
-}
-
-function finiteOrNull(v: number | undefined): number | null {
-  return v !== undefined && Number.isFinite(v) ? v : null;
 }

@@ -44,12 +44,13 @@ export interface TrainingPipelineResult {
   readonly skippedImages: readonly { id: string; reason: string }[];
 }
 
-interface RunRecord {
+export interface RunRecord {
   command: string;
   resumedWith: string[];
 }
 
-async function recordRun(runDir: string, command: string, resume: boolean): Promise<RunRecord> {
+/** The run's first command, and the commands that resumed it (kept in `<runDir>/run.json`). */
+export async function recordRun(runDir: string, command: string, resume: boolean): Promise<RunRecord> {
   const file = path.join(runDir, 'run.json');
   let record: RunRecord = { command, resumedWith: [] };
   if (resume) {
@@ -71,13 +72,7 @@ async function recordRun(runDir: string, command: string, resume: boolean): Prom
  * the model package with its metadata (command, data fingerprint, metrics, backend, versions).
  */
 export async function runTrainingPipeline(options: TrainingPipelineOptions): Promise<TrainingPipelineResult> {
-  await mkdir(options.runDir, { recursive: true });
-  const logFile = path.join(options.runDir, 'train.log');
-  appendFileSync(logFile, `$ ${options.command}\n`);
-  const log = (line: string): void => {
-    appendFileSync(logFile, `${line}\n`);
-    options.log?.(line);
-  };
+  const { file: logFile, log } = await openRunLog(options.runDir, 'train.log', options.command, options.log);
   const { spec } = options;
   const data = await loadTrainingData(options.data, options.dataOptions);
   const missingClasses = spec.classes.filter((c) => !data.classes.includes(c));
@@ -129,7 +124,6 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     report = await evaluateLoaded(spec, training.weights, validation.images, nmsIouThreshold);
   }
   const deploymentThreshold = report ? report.bestF1.scoreThreshold : null;
-  const deepPcbAtDeployment = report?.deepPcb?.atDeploymentThreshold;
   const checkImages = validation.images.slice(0, 2);
   const checkBatch =
     checkImages.length > 0
@@ -168,16 +162,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
       trainingSeconds: training.state.trainingSeconds,
       wallSeconds: training.state.wallSeconds,
     },
-    validation: report
-      ? ({
-          imageCount: report.imageCount,
-          deepPcbAp: finiteOrNull(report.deepPcb?.allDetections.ap),
-          deepPcbFScore: finiteOrNull(deepPcbAtDeployment?.fScore),
-          map50: finiteOrNull(report.coco.map50),
-          map: finiteOrNull(report.coco.map),
-          selectionMetric: options.config.selectionMetric,
-        } satisfies NonNullable<ModelMetadata['metrics']['validation']>)
-      : null,
+    validation: validationRecord(report, options.config.selectionMetric),
   });
   await saveModelPackage(options.out, pkg);
   log(`model package written to ${options.out.location}${pkg.metadata.onnx ? ` (ONNX max |diff| vs TF.js ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)})` : ''}`);
@@ -186,6 +171,36 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
 
 function finiteOrNull(v: number | undefined): number | null {
   return v !== undefined && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The run's log file in `runDir` (the command first, then every line, across resumes): what a
+ * package ships as training.log. Each line also goes to `onLine`.
+ */
+export async function openRunLog(runDir: string, fileName: string, command: string, onLine?: (line: string) => void): Promise<{ file: string; log: (line: string) => void }> {
+  await mkdir(runDir, { recursive: true });
+  const file = path.join(runDir, fileName);
+  appendFileSync(file, `$ ${command}\n`);
+  return {
+    file,
+    log: (line) => {
+      appendFileSync(file, `${line}\n`);
+      onLine?.(line);
+    },
+  };
+}
+
+/** A package's validation metrics from the evaluation of its shipped weights (null without one). */
+export function validationRecord(report: EvaluationReport | null, selectionMetric: SelectionMetric): ModelMetadata['metrics']['validation'] {
+  if (!report) return null;
+  return {
+    imageCount: report.imageCount,
+    deepPcbAp: finiteOrNull(report.deepPcb?.allDetections.ap),
+    deepPcbFScore: finiteOrNull(report.deepPcb?.atDeploymentThreshold.fScore),
+    map50: finiteOrNull(report.coco.map50),
+    map: finiteOrNull(report.coco.map),
+    selectionMetric,
+  };
 }
 
 /** The shipped weights on preloaded validation images: the full evaluation report (DeepPCB metric included). */

@@ -16,7 +16,7 @@ import {
   formatClassComparison,
   type TrainingDataOptions,
 } from '@argus/vision';
-import { choiceOption, formatHelp, numberOption, parseCommandArgs, requiredString, stringOption, UsageError, type CommandSpec } from '../cli-args.parser';
+import { choiceOption, formatHelp, listOption, numberOption, parseCommandArgs, requiredString, stringOption, UsageError, type CommandSpec } from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 
@@ -77,9 +77,8 @@ async function runCompare(argv: readonly string[], context: CliContext): Promise
   const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
   const split = choiceOption(values, 'split', ['validation', 'all'] as const) as 'validation' | 'all';
   const [parent, candidate] = await Promise.all([loadModelPackage(folderPackageFiles(parentDir)), loadModelPackage(folderPackageFiles(candidateDir))]);
-  const list = (name: string) => stringOption(values, name)?.split(',').map((g) => g.trim()).filter(Boolean);
-  const groups = list('groups');
-  const excludeGroups = list('exclude-groups');
+  const groups = listOption(values, 'groups');
+  const excludeGroups = listOption(values, 'exclude-groups');
   const data = await loadTrainingData(parseTrainingDataSource(requiredString(values, 'data')), {
     seed: numberOption(values, 'seed', { integer: true, min: 0 }) as number,
     validationFraction: numberOption(values, 'val-fraction', { min: 0, max: 0.95 }) as number,

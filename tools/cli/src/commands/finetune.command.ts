@@ -16,7 +16,7 @@ import {
   type TrainerConfig,
   type TrainingDataOptions,
 } from '@argus/vision';
-import { choiceOption, formatHelp, numberOption, parseCommandArgs, requiredString, shellQuote, stringOption, type CommandSpec, type ParsedOptions } from '../cli-args.parser';
+import { choiceOption, formatHelp, listOption, numberOption, parseCommandArgs, requiredString, shellQuote, stringOption, type CommandSpec } from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 
@@ -62,11 +62,6 @@ const spec: CommandSpec = {
     'argus finetune --from models/continual/base-five-groups --data deeppcb:../shared/datasets/deeppcb --groups 44000,50600 --method naive --out tmp/ft-naive',
   ],
 };
-
-function listOption(values: ParsedOptions, name: string): string[] | undefined {
-  const text = stringOption(values, name);
-  return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 export const finetuneCommand: CliCommand = {
   spec,

@@ -10,7 +10,7 @@ import {
   type SelectionMetric,
   type TrainerConfig,
 } from '@argus/vision';
-import { choiceOption, numberOption, parseCommandArgs, formatHelp, requiredString, shellQuote, sizeOption, stringOption, type CommandSpec, type ParsedOptions } from '../cli-args.parser';
+import { choiceOption, listOption, numberOption, parseCommandArgs, formatHelp, requiredString, shellQuote, sizeOption, stringOption, type CommandSpec } from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 import { resolveSpec } from './model-options';
@@ -60,13 +60,6 @@ const spec: CommandSpec = {
   ],
 };
 
-/** A comma-separated option as `{ [key]: items }`, or nothing when it is not given. */
-function listOption<K extends string>(values: ParsedOptions, name: string, key: K): Partial<Record<K, string[]>> {
-  const text = stringOption(values, name);
-  if (text === undefined) return {};
-  return { [key]: text.split(',').map((g) => g.trim()).filter(Boolean) } as Partial<Record<K, string[]>>;
-}
-
 export const trainCommand: CliCommand = {
   spec,
   interruptible: true,
@@ -77,6 +70,8 @@ export const trainCommand: CliCommand = {
       return 0;
     }
     const data = parseTrainingDataSource(requiredString(values, 'data'));
+    const groups = listOption(values, 'groups');
+    const excludeGroups = listOption(values, 'exclude-groups');
     const architecture = await resolveSpec(stringOption(values, 'feed'), stringOption(values, 'spec'));
     const out = path.resolve(requiredString(values, 'out'));
     const runDir = path.resolve(stringOption(values, 'run-dir') ?? path.join('tmp', 'runs', path.basename(out)));
@@ -121,8 +116,8 @@ export const trainCommand: CliCommand = {
         validationFraction: numberOption(values, 'val-fraction', { min: 0, max: 0.9 }) as number,
         syntheticCount: numberOption(values, 'synthetic-count', { integer: true, min: 1 }) as number,
         syntheticValidationCount: numberOption(values, 'synthetic-val-count', { integer: true, min: 0 }) as number,
-        ...listOption(values, 'groups', 'groups'),
-        ...listOption(values, 'exclude-groups', 'excludeGroups'),
+        ...(groups ? { groups } : {}),
+        ...(excludeGroups ? { excludeGroups } : {}),
       },
       config,
       runDir,
