@@ -130,7 +130,9 @@ async function main(): Promise<void> {
       onShutdown: shutdownTelemetry,
     });
     if (sequence) {
-      sequence.keepReserving();
+      sequence.keepReserving((error) =>
+        logger.warn({ err: error }, 'could not renew the simulated cameras\' reservation; a restart before the next renewal may send scenes again (duplicates)'),
+      );
       running.registry.register({ name: 'simulator-sequence', order: ShutdownOrder.closeDatabase, close: () => sequence.stop() });
     }
     running.registry.register({ name: 'embedded-bus', order: ShutdownOrder.flushProducer, close: () => adapters.closeBus() });

@@ -62,10 +62,13 @@ export class SimulatorSequence {
     return this.start + Math.ceil((this.fps * (elapsedMs + this.leaseMs)) / 1000) + 1;
   }
 
-  /** Renews the reservation every third of the lease until `stop()`. */
-  keepReserving(): void {
+  /**
+   * Renews the reservation every third of the lease until `stop()`. A failed write is reported to
+   * `onError` (the next renewal tries again; until one succeeds, a restart may repeat scenes).
+   */
+  keepReserving(onError: (error: unknown) => void): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.reserve().catch(() => undefined), Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    this.timer = setInterval(() => void this.reserve().catch(onError), Math.max(1_000, Math.floor(this.leaseMs / 3)));
     this.timer.unref();
   }
 
