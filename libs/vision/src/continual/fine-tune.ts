@@ -46,6 +46,12 @@ export interface FineTuneSettings {
   readonly frozenPrefixes: readonly string[];
   /** The mixed validation set takes at most this many of the parent's validation frames. */
   readonly oldValidationLimit: number;
+  /**
+   * `parent` (default): old frames keep only the parent's classes' boxes — the labels the line has.
+   * `as-given`: they keep every box the replay data gives, classes added since included — an
+   * oracle for benchmarks, where the old frames happen to be labelled for the new class too.
+   */
+  readonly oldLabels?: 'parent' | 'as-given';
 }
 
 export const DEFAULT_FINE_TUNE_SETTINGS: FineTuneSettings = {
@@ -189,7 +195,8 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
   // parent's classes) would contradict them, so old copies of new frames are left out.
   const newIds = new Set([...newData.train, ...newData.validation].map((s) => s.id));
   const notNew = (samples: readonly LabelledSample[]) => samples.filter((s) => !newIds.has(s.id));
-  const oldTrain = replay ? restrictToClasses(notNew(replay.train), parentClasses) : [];
+  const oldTrain = replay ? (settings.oldLabels === 'as-given' ? notNew(replay.train) : restrictToClasses(notNew(replay.train), parentClasses)) : [];
+  if (replay && settings.oldLabels === 'as-given') log('old frames keep every label the replay data gives (an oracle: the line would not have labels for new classes there)');
   const exemplars =
     settings.method === 'replay' || settings.method === 'replay-distill' ? selectExemplars(oldTrain, parentClasses, settings.exemplarBudget, config.seed) : null;
   if (exemplars) {
