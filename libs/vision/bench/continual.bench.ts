@@ -14,7 +14,7 @@
  *           the new groups' held-out frames (2).
  * No run picks anything on these frames: every run ships its last weights (no best-epoch choice).
  *
- *   npm run bench:continual -- [--data PATH] [--out DIR] [--steps N] [--scenarios new-class,new-variant]
+ *   npm run bench:continual -- [--data PATH] [--out DIR] [--steps N] [--seed N] [--scenarios new-class,new-variant]
  *                              [--methods naive,replay,replay-distill,joint,joint-oracle] [--bases DIR] [--resume]
  *
  * Results (one JSON per run) go to --out (default tmp/bench/continual); --resume keeps finished runs.
@@ -60,12 +60,15 @@ type BenchMethod = FineTuneMethod | 'joint-oracle';
 const METHODS: readonly BenchMethod[] = ['naive', 'replay', 'replay-distill', 'joint', 'joint-oracle'];
 const NEW_CLASS = 'pin-hole';
 const NEW_GROUPS = ['44000', '50600'];
+/** The data's seed: the bases' split, which frames arrive, which are held out. Fixed, so runs compare. */
 const SEED = 1;
 
 interface Args {
   data: string;
   out: string;
   steps: number;
+  /** The fine-tunes' seed (exemplars, head growth, crops and augmentation); the data stay the same. */
+  seed: number;
   scenarios: Scenario[];
   methods: BenchMethod[];
   /** Where the two base packages are (base-no-pin-hole/, base-five-groups/). */
@@ -88,10 +91,13 @@ function parseArgs(argv: string[]): Args {
   };
   const steps = Number(value('steps') ?? 300);
   if (!Number.isInteger(steps) || steps < 1) throw new Error('--steps takes a positive whole number');
+  const seed = Number(value('seed') ?? 1);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed takes a whole number ≥ 0');
   return {
     data: path.resolve(value('data') ?? path.join('..', 'shared', 'datasets', 'deeppcb')),
     out: path.resolve(value('out') ?? path.join('tmp', 'bench', 'continual')),
     steps,
+    seed,
     scenarios: list('scenarios', SCENARIOS),
     methods: list('methods', METHODS),
     bases: path.resolve(value('bases') ?? path.join('models', 'continual')),
@@ -221,7 +227,7 @@ async function run(setup: Setup, benchMethod: BenchMethod, args: Args): Promise<
     emaDecay: 0.99,
     patience: 0,
     ship: 'last',
-    seed: SEED,
+    seed: args.seed,
     maxMinutes: 10,
     progressEverySeconds: 60,
     validationBatchSize: 8,
@@ -291,7 +297,8 @@ function figureLine(results: readonly RunResult[], scenarios: readonly Scenario[
     const j = upperBound(results, s);
     return r && j && j.newAp > 0 ? r.newAp / j.newAp : NaN;
   };
-  const worst = (values: number[], pickWorst: (a: number, b: number) => number) => values.reduce((a, b) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : pickWorst(a, b)), NaN);
+  // A scenario without its figure makes the worst unknown: NaN, not the other scenario's value.
+  const worst = (values: number[], pickWorst: (a: number, b: number) => number) => (values.some(Number.isNaN) ? NaN : values.reduce((a, b) => pickWorst(a, b)));
   const oldDrop = worst(scenarios.map((s) => drop(s, 'replay-distill')), Math.max);
   const newRatio = worst(scenarios.map(ratio), Math.min);
   const naiveDrop = worst(scenarios.map((s) => drop(s, 'naive')), Math.max);
@@ -316,7 +323,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let done = 0;
   process.stdout.write(
-    `bench:continual — TF.js ${backend.choice}; ${args.steps} steps per fine-tune (batch ${DEFAULT_TRAINER_CONFIG.batchSize} unless the base recorded another); data ${args.data}\n`,
+    `bench:continual — TF.js ${backend.choice}; seed ${args.seed}; ${args.steps} steps per fine-tune (batch ${DEFAULT_TRAINER_CONFIG.batchSize} unless the base recorded another); data ${args.data}\n`,
   );
   for (const scenario of args.scenarios) {
     const setup = await setUp(scenario, args.data, args.bases);
