@@ -3,20 +3,10 @@ import { CommonErrorCodes, DomainError } from '@argus/platform';
 import { compareModels, type ModelComparison } from './model-comparison.builder';
 import { type ModelDetail, type ModelSummary, toModelDetail, toModelSummary } from './model.presenter';
 import type { TrainingRecordReader } from './training-record.reader';
-
-type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
+import { presentPromotion, type PromotionView, type VersionRef } from '../promotions/line-promotions.service';
 
 /** One promotion or rollback that put the version into, or took it out of, production on a line. */
-export interface VersionPromotionView {
-  readonly id: string;
-  readonly lineId: string;
-  readonly kind: 'promotion' | 'rollback';
-  readonly from: VersionRef | null;
-  readonly to: VersionRef;
-  readonly promotedBy: string;
-  readonly reason: string;
-  readonly promotedAt: string;
-}
+export type VersionPromotionView = PromotionView & { readonly lineId: string };
 
 /** The model pages' reads: versions with where they run, one version in full, two side by side. */
 export class ModelCatalogService {
@@ -82,14 +72,5 @@ function notFound(modelVersionId: string): DomainError {
 }
 
 function toPromotionView(p: Promotion, refs: Map<string, VersionRef>): VersionPromotionView {
-  return {
-    id: p.id,
-    lineId: p.lineId,
-    kind: p.kind,
-    from: p.fromVersionId ? (refs.get(p.fromVersionId) ?? null) : null,
-    to: refs.get(p.toVersionId) ?? { id: p.toVersionId, name: '(unknown)', version: '' },
-    promotedBy: p.promotedBy,
-    reason: p.reason,
-    promotedAt: p.promotedAt.toISOString(),
-  };
+  return { ...presentPromotion(p, refs), lineId: p.lineId };
 }

@@ -3,7 +3,7 @@ import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProducti
 import { CommonErrorCodes, DomainError } from '@argus/platform';
 import type { ModelPromotionService } from '@argus/registry';
 
-type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
+export type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
 
 /** One entry of a line's promotion timeline. */
 export interface PromotionView {
@@ -40,7 +40,7 @@ export class LinePromotionsService {
       ...history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]),
       ...(rollbackTarget ? [rollbackTarget] : []),
     ]);
-    return { items: history.map((p) => toView(p, refs)), rollbackTo: rollbackTarget ? (refs.get(rollbackTarget) ?? null) : null };
+    return { items: history.map((p) => presentPromotion(p, refs)), rollbackTo: rollbackTarget ? (refs.get(rollbackTarget) ?? null) : null };
   }
 
   async promote(lineId: string, modelVersionId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {
@@ -56,7 +56,7 @@ export class LinePromotionsService {
   private async present(result: PromotionResult): Promise<{ promotion: PromotionView; changed: boolean }> {
     const p = result.promotion;
     const refs = await this.versionRefs([p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]);
-    return { promotion: toView(p, refs), changed: result.changed };
+    return { promotion: presentPromotion(p, refs), changed: result.changed };
   }
 
   private async requireLine(lineId: string): Promise<void> {
@@ -73,7 +73,8 @@ export class LinePromotionsService {
   }
 }
 
-function toView(p: Promotion, refs: Map<string, VersionRef>): PromotionView {
+/** A promotion as the console shows it, its versions named by the given refs. */
+export function presentPromotion(p: Promotion, refs: Map<string, VersionRef>): PromotionView {
   return {
     id: p.id,
     kind: p.kind,
