@@ -22,7 +22,7 @@ describe('sendPaced', () => {
       ['HTTP 503: unavailable', 1],
       ['no answer: socket hang up', 1],
     ]);
-    expect(run.elapsedS).toBeGreaterThanOrEqual(0.049);
+    expect(run.elapsedS).toBeGreaterThanOrEqual(0.05 - 0.002); // the last item is due at 50 ms; the same early-timer allowance
   });
 
   it('refuses, without sending, an item that falls due while maxInFlight sends are unanswered', async () => {
