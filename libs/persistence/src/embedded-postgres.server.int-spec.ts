@@ -1,8 +1,6 @@
 // The embedded Postgres (PGlite over a local socket) with the real pg/TypeORM stack: migrations,
 // several connections at once without crossed answers, and data that survives a restart. The
 // server runs as its own process (PGlite's dynamic imports do not run inside Jest's VM).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,58 +9,17 @@ import { createDataSource } from './data-source.factory';
 import { databaseConfigFromEnv } from './database.config';
 import { LineRepository } from './line.repository';
 import { migrationStatus, runMigrations } from './migrations.runner';
+import { type EmbeddedPostgresProcess, startEmbeddedPostgresProcess } from './testing/embedded-postgres.process';
 
 jest.setTimeout(60_000);
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-
-/** A running `embedded-postgres.server.ts <dataDir>` process and the URL it printed. */
-interface ServerProcess {
-  readonly url: string;
-  stop(): Promise<number | null>;
-}
-
-async function startServer(dataDir: string): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/persistence/src/embedded-postgres.server.ts', dataDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL within 30 s; stderr: ${stderr}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening; stderr: ${stderr}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number | null];
-      return code;
-    },
-  };
-}
-
 describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', () => {
   let dataDir: string;
-  let server: ServerProcess | undefined;
+  let server: EmbeddedPostgresProcess | undefined;
   const sources: DataSource[] = [];
 
   async function connect(name: string): Promise<DataSource> {
-    const config = databaseConfigFromEnv({ ARGUS_DATABASE_URL: (server as ServerProcess).url, ARGUS_DATABASE_POOL_SIZE: '1' }, name);
+    const config = databaseConfigFromEnv({ ARGUS_DATABASE_URL: (server as EmbeddedPostgresProcess).url, ARGUS_DATABASE_POOL_SIZE: '1' }, name);
     const dataSource = createDataSource(config);
     sources.push(dataSource);
     return dataSource.initialize();
@@ -83,7 +40,7 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
   });
 
   it('runs the migrations and the repositories through TypeORM (pool of 1, pgcrypto uuids)', async () => {
-    server = await startServer(dataDir);
+    server = await startEmbeddedPostgresProcess(dataDir);
     expect(server.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
     const db = await connect('int-migrate');
     await runMigrations(db);
@@ -95,7 +52,7 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
   });
 
   it('serves several connections at once, each getting its own answers (parameterised queries and transactions interleaved)', async () => {
-    server = await startServer(dataDir);
+    server = await startEmbeddedPostgresProcess(dataDir);
     const clients = await Promise.all([connect('c1'), connect('c2'), connect('c3'), connect('c4')]);
     await (clients[0] as DataSource).query('CREATE TABLE IF NOT EXISTS echo_probe (id serial PRIMARY KEY, v text NOT NULL)');
     const mismatches: string[] = [];
@@ -121,14 +78,14 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
   });
 
   it('keeps the data across a stop and a start on the same folder', async () => {
-    server = await startServer(dataDir);
+    server = await startEmbeddedPostgresProcess(dataDir);
     let db = await connect('before');
     await runMigrations(db);
     await new LineRepository(db).upsertLine({ id: 'line-kept', name: 'Kept' });
     await db.destroy();
     expect(await server.stop()).toBe(0);
 
-    server = await startServer(dataDir);
+    server = await startEmbeddedPostgresProcess(dataDir);
     db = await connect('after');
     expect(await new LineRepository(db).findLine('line-kept')).toMatchObject({ id: 'line-kept', name: 'Kept' });
   });
