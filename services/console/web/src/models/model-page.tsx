@@ -5,6 +5,7 @@ import { Link } from '../router/router';
 import { formatNumber, formatTime, modelLabel } from '../ui/format';
 import { describeEvaluationData } from './compare-page';
 import { PromotePanel } from './promote-panel';
+import { PromotionEntry } from './promotion-timeline';
 import { PrPlot } from './pr-plot';
 import { specSummary } from './spec-summary';
 
@@ -258,24 +259,15 @@ function Serving({
           {promotions.map((p) => {
             const into = p.to.id === model.id;
             return (
-              <li key={p.id} className={`timeline-item ${p.kind}`} data-kind={p.kind} data-line-id={p.lineId}>
-                <span className="dot" />
-                <div>
-                  <div>
-                    <strong>{p.kind === 'rollback' ? 'Rolled back' : 'Promoted'}</strong> on{' '}
-                    <Link href={`/lines/${encodeURIComponent(p.lineId)}/promotions`}>{lineName(p.lineId)}</Link>
-                    {into ? (
-                      <span>{p.from ? <span className="muted"> · replaced {modelLabel(p.from)}</span> : <span className="muted"> · the line’s first model</span>}</span>
-                    ) : (
-                      <span className="muted"> · replaced by {modelLabel(p.to)}</span>
-                    )}
-                  </div>
-                  <div className="muted">
-                    {formatTime(p.promotedAt)} by {p.promotedBy}
-                  </div>
-                  <div className="reason">“{p.reason}”</div>
-                </div>
-              </li>
+              <PromotionEntry key={p.id} promotion={p} lineId={p.lineId}>
+                <strong>{p.kind === 'rollback' ? 'Rolled back' : 'Promoted'}</strong> on{' '}
+                <Link href={`/lines/${encodeURIComponent(p.lineId)}/promotions`}>{lineName(p.lineId)}</Link>
+                {into ? (
+                  <span>{p.from ? <span className="muted"> · replaced {modelLabel(p.from)}</span> : <span className="muted"> · the line’s first model</span>}</span>
+                ) : (
+                  <span className="muted"> · replaced by {modelLabel(p.to)}</span>
+                )}
+              </PromotionEntry>
             );
           })}
         </ol>
