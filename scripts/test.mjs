@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the one command that proves the repo works. It
-//   1. type-checks and lints the whole workspace (Nx module boundaries included),
+//   1. type-checks, checks the formatting (Prettier) and lints the whole workspace (Nx module boundaries included),
 //   2. runs the unit tests (no I/O),
 //   3. starts the real Kafka, S3Proxy and Postgres with infra/local (installing them on first use),
 //   4. runs the integration and end-to-end tests against them (the console's in Debian's Chromium,
@@ -89,6 +89,7 @@ mkdirSync(reportDir, { recursive: true });
 if (wants('static')) {
   staticCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   staticCheck('typecheck console web', 'npx', ['tsc', '-p', 'services/console/web/tsconfig.json', '--noEmit']);
+  staticCheck('format (prettier --check)', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
   staticCheck('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static', '--skip-nx-cache']);
 }
 
