@@ -224,4 +224,3 @@ describe('service lifecycle against the real infrastructure', () => {
     for (const line of service.jsonStdout()) expect(line).toMatchObject({ service: 'console' });
   });
 });
-

@@ -110,15 +110,19 @@ if (wants('integration') || only === 'e2e') {
           ['chromium', run('bash', ['infra/local/chromium.sh'])],
           ['console:build', run('npm', ['run', 'build', '-w', '@argus/console'])],
         ];
-        for (const [name, r] of steps) results.push({ name, passed: 0, failed: r.status === 0 ? 0 : 1, seconds: r.seconds, note: 'a step, not a test' });
+        for (const [name, r] of steps)
+          results.push({ name, passed: 0, failed: r.status === 0 ? 0 : 1, seconds: r.seconds, note: 'a step, not a test' });
         jestPhase('e2e', 'e2e', ['--runInBand']);
       }
       banner('infra/local: `up` twice is harmless');
       const before = infraListeners();
       const again = run('bash', ['infra/local/infra.sh', 'up']);
       const after = infraListeners();
-      infraCheck('infra:up-twice', again.status === 0 && before === after && before.split(' ').length === infraPorts.length,
-        `exit ${again.status}, listeners before [${before}] after [${after}]`);
+      infraCheck(
+        'infra:up-twice',
+        again.status === 0 && before === after && before.split(' ').length === infraPorts.length,
+        `exit ${again.status}, listeners before [${before}] after [${after}]`,
+      );
     }
   } finally {
     if (!wasRunning && process.env.ARGUS_KEEP_INFRA !== '1') {
@@ -133,7 +137,9 @@ if (wants('integration') || only === 'e2e') {
 
 banner('summary');
 for (const r of results) {
-  console.log(`${r.name.padEnd(14)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${r.seconds.toFixed(1).padStart(8)} s  ${r.note ?? ''}`);
+  console.log(
+    `${r.name.padEnd(14)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${r.seconds.toFixed(1).padStart(8)} s  ${r.note ?? ''}`,
+  );
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

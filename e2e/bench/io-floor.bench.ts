@@ -57,20 +57,39 @@ const NAMES: Record<Consumer, string> = {
 };
 
 function validate(): void {
-  for (const [name, value] of [['BENCH_RATE', RATE], ['BENCH_WINDOW_S', WINDOW_S], ['BENCH_CAMERAS', CAMERA_COUNT]] as const) {
+  for (const [name, value] of [
+    ['BENCH_RATE', RATE],
+    ['BENCH_WINDOW_S', WINDOW_S],
+    ['BENCH_CAMERAS', CAMERA_COUNT],
+  ] as const) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${value}`);
   }
-  if (MODEL_MS !== undefined && !(MODEL_MS > 0)) throw new Error(`BENCH_MODEL_MS must be a positive number of milliseconds, got ${process.env['BENCH_MODEL_MS']}`);
-  if (MODEL_FPS !== undefined && !(MODEL_FPS > 0)) throw new Error(`BENCH_MODEL_FPS must be a positive number of frames/s, got ${process.env['BENCH_MODEL_FPS']}`);
-  if (MODEL_FPS !== undefined && MODEL_MS === undefined) throw new Error('BENCH_MODEL_FPS needs BENCH_MODEL_MS (the model\'s CPU per frame) too');
+  if (MODEL_MS !== undefined && !(MODEL_MS > 0))
+    throw new Error(`BENCH_MODEL_MS must be a positive number of milliseconds, got ${process.env['BENCH_MODEL_MS']}`);
+  if (MODEL_FPS !== undefined && !(MODEL_FPS > 0))
+    throw new Error(`BENCH_MODEL_FPS must be a positive number of frames/s, got ${process.env['BENCH_MODEL_FPS']}`);
+  if (MODEL_FPS !== undefined && MODEL_MS === undefined)
+    throw new Error("BENCH_MODEL_FPS needs BENCH_MODEL_MS (the model's CPU per frame) too");
 }
 
 async function main(): Promise<void> {
   validate();
   const localInfra = useLocalInfra(progress);
   const s3 = s3ConfigFromEnv(process.env);
-  const minio = new MinioClient({ endPoint: s3.endPoint, port: s3.port, useSSL: s3.useSSL, accessKey: s3.accessKey, secretKey: s3.secretKey.reveal(), region: s3.region, pathStyle: true });
-  const kafka = new Kafka({ clientId: `io-floor-admin-${run}`, brokers: (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+  const minio = new MinioClient({
+    endPoint: s3.endPoint,
+    port: s3.port,
+    useSSL: s3.useSSL,
+    accessKey: s3.accessKey,
+    secretKey: s3.secretKey.reveal(),
+    region: s3.region,
+    pathStyle: true,
+  });
+  const kafka = new Kafka({
+    clientId: `io-floor-admin-${run}`,
+    brokers: (process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   const topics = [`argus.io-floor.${run}.frames`, `argus.io-floor.${run}.results`];
   let db: PipelineDatabase | undefined;
@@ -79,18 +98,25 @@ async function main(): Promise<void> {
     db = await PipelineDatabase.create('io-floor');
     const pg = new PgClient({ connectionString: db.url });
     await pg.connect();
-    await pg.query(`CREATE TABLE floor_frame (id uuid PRIMARY KEY, camera_id text NOT NULL, object_key text NOT NULL, sha256 text NOT NULL, byte_size integer NOT NULL, ingested_at timestamptz NOT NULL DEFAULT now())`);
+    await pg.query(
+      `CREATE TABLE floor_frame (id uuid PRIMARY KEY, camera_id text NOT NULL, object_key text NOT NULL, sha256 text NOT NULL, byte_size integer NOT NULL, ingested_at timestamptz NOT NULL DEFAULT now())`,
+    );
     await pg.query(`CREATE TABLE floor_detection (frame_id uuid NOT NULL REFERENCES floor_frame (id), ordinal integer NOT NULL, class_name text NOT NULL, score double precision NOT NULL,
                       x1 double precision NOT NULL, y1 double precision NOT NULL, x2 double precision NOT NULL, y2 double precision NOT NULL, PRIMARY KEY (frame_id, ordinal))`);
     await pg.end();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    });
     if (!(await minio.bucketExists(s3.bucket))) await minio.makeBucket(s3.bucket, s3.region);
 
     const generator = createPcbBoardGenerator({ seed: 1, board: 0 });
     const frames = await Promise.all(Array.from({ length: 50 }, (_, i) => encodeImage(generator.generate(i).image, 'jpeg')));
     const meanKb = frames.reduce((n, f) => n + f.length, 0) / frames.length / 1024;
-    progress(`frames: 50 PCB boards as JPEG (${meanKb.toFixed(0)} KB on average), cycled; ${CAMERA_COUNT} cameras, ${DETECTIONS} detections stored per frame`);
+    progress(
+      `frames: 50 PCB boards as JPEG (${meanKb.toFixed(0)} KB on average), cycled; ${CAMERA_COUNT} cameras, ${DETECTIONS} detections stored per frame`,
+    );
 
     services = ServiceProcess.start({
       entry: 'e2e/bench/io-floor.services.ts',
@@ -126,12 +152,19 @@ async function main(): Promise<void> {
           accepted++;
           return undefined;
         },
-        onProgress: (elapsedS) => progress(`  ${label}: ${elapsedS.toFixed(0)}/${seconds} s, ${accepted} accepted, ETA ${Math.max(0, seconds - elapsedS).toFixed(0)} s`),
+        onProgress: (elapsedS) =>
+          progress(
+            `  ${label}: ${elapsedS.toFixed(0)}/${seconds} s, ${accepted} accepted, ETA ${Math.max(0, seconds - elapsedS).toFixed(0)} s`,
+          ),
       });
-      await pollUntil(`${label}: every accepted frame processed`, async () => ((await processed()) - before >= accepted ? true : undefined), {
-        timeoutMs: 120_000,
-        intervalMs: 100,
-      });
+      await pollUntil(
+        `${label}: every accepted frame processed`,
+        async () => ((await processed()) - before >= accepted ? true : undefined),
+        {
+          timeoutMs: 120_000,
+          intervalMs: 100,
+        },
+      );
       for (const [reason, n] of run.refusals) progress(`  ${n} frame(s) not accepted: ${reason}`);
       return { count, accepted, sentFor: run.elapsedS, drainedAfter: (performance.now() - t0) / 1000 };
     };
@@ -149,12 +182,18 @@ async function main(): Promise<void> {
     }
     const ms = (name: Consumer) => (perFrame[name] === undefined ? 'n/a' : `${(perFrame[name] as number).toFixed(2)} ms`);
     console.log('');
-    console.log(`window:   ${d.accepted}/${d.count} frames accepted at ${RATE} frames/s; all processed ${(d.drainedAfter - d.sentFor).toFixed(1)} s after the last upload was answered`);
-    console.log(`cpu:      per frame from the window's start until every frame was processed: ${(Object.keys(NAMES) as Consumer[]).map((n) => `${NAMES[n]} ${ms(n)}`).join(', ')}`);
+    console.log(
+      `window:   ${d.accepted}/${d.count} frames accepted at ${RATE} frames/s; all processed ${(d.drainedAfter - d.sentFor).toFixed(1)} s after the last upload was answered`,
+    );
+    console.log(
+      `cpu:      per frame from the window's start until every frame was processed: ${(Object.keys(NAMES) as Consumer[]).map((n) => `${NAMES[n]} ${ms(n)}`).join(', ')}`,
+    );
     const { floor: f, kafka: k, s3proxy: s, postgres: p, driver: dr } = perFrame;
     if (f !== undefined && k !== undefined && s !== undefined && p !== undefined && dr !== undefined) {
       const rest = f + k + s + p + dr;
-      console.log(`floor:    ${rest.toFixed(2)} ms of CPU per frame beyond the model: the bare services ${f.toFixed(2)} + Kafka, S3Proxy, Postgres and the driver ${(k + s + p + dr).toFixed(2)}`);
+      console.log(
+        `floor:    ${rest.toFixed(2)} ms of CPU per frame beyond the model: the bare services ${f.toFixed(2)} + Kafka, S3Proxy, Postgres and the driver ${(k + s + p + dr).toFixed(2)}`,
+      );
       if (MODEL_MS !== undefined) {
         const cores = os.availableParallelism();
         const modelFps = MODEL_FPS ?? (1000 * cores) / MODEL_MS;
@@ -164,7 +203,9 @@ async function main(): Promise<void> {
             `${cores} cores ÷ (${MODEL_MS} + ${rest.toFixed(2)} ms) = ${fps.toFixed(1)} frames/s at most, a ratio of at most ${(fps / modelFps).toFixed(3)} on this machine`,
         );
       } else {
-        console.log(`bound:    set BENCH_MODEL_MS (the model's CPU per frame, from bench:pipeline's ceiling line) for the best ratio these parts allow`);
+        console.log(
+          `bound:    set BENCH_MODEL_MS (the model's CPU per frame, from bench:pipeline's ceiling line) for the best ratio these parts allow`,
+        );
       }
     }
   } finally {
@@ -176,7 +217,8 @@ async function main(): Promise<void> {
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     const keys: string[] = [];
-    for await (const item of minio.listObjectsV2(s3.bucket, `io-floor-${run}/`, true)) if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
+    for await (const item of minio.listObjectsV2(s3.bucket, `io-floor-${run}/`, true))
+      if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
     for (let i = 0; i < keys.length; i += 1000) await minio.removeObjects(s3.bucket, keys.slice(i, i + 1000));
     await db?.drop();
     stopLocalInfra(localInfra, progress);

@@ -53,7 +53,13 @@ async function ingest(request: IncomingMessage, response: ServerResponse, camera
   const id = randomUUID();
   const key = `io-floor-${run}/${cameraId}/${id}.jpg`;
   await minio.putObject(s3.bucket, key, bytes, bytes.length, { 'Content-Type': 'image/jpeg' });
-  await pool.query('INSERT INTO floor_frame (id, camera_id, object_key, sha256, byte_size) VALUES ($1, $2, $3, $4, $5)', [id, cameraId, key, sha256, bytes.length]);
+  await pool.query('INSERT INTO floor_frame (id, camera_id, object_key, sha256, byte_size) VALUES ($1, $2, $3, $4, $5)', [
+    id,
+    cameraId,
+    key,
+    sha256,
+    bytes.length,
+  ]);
   await outbox.submit({ key: cameraId, value: JSON.stringify({ frameId: id, cameraId, objectKey: key, sha256, byteSize: bytes.length }) });
   response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ frameId: id }));
 }
@@ -78,7 +84,11 @@ async function infer(messages: readonly Message[]): Promise<void> {
       rows.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8})`);
     }
   });
-  if (rows.length > 0) await pool.query(`INSERT INTO floor_detection (frame_id, ordinal, class_name, score, x1, y1, x2, y2) VALUES ${rows.join(', ')}`, values);
+  if (rows.length > 0)
+    await pool.query(
+      `INSERT INTO floor_detection (frame_id, ordinal, class_name, score, x1, y1, x2, y2) VALUES ${rows.join(', ')}`,
+      values,
+    );
   await producer.send({
     topic: resultTopic,
     acks: -1,

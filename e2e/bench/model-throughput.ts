@@ -12,7 +12,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DEFAULT_MODEL_HEAP_GROWING_PERCENT, DetectorRunner, folderPackageFiles, loadModelPackage, setHeapGrowingPercent } from '@argus/vision';
+import {
+  DEFAULT_MODEL_HEAP_GROWING_PERCENT,
+  DetectorRunner,
+  folderPackageFiles,
+  loadModelPackage,
+  setHeapGrowingPercent,
+} from '@argus/vision';
 import { machineBusySeconds } from '../support/proc-cpu.reader';
 
 interface ScorerData {
@@ -109,7 +115,8 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const machineAfter = machineBusySeconds();
     const ownS = (cpu.user + cpu.system) / 1e6;
-    const othersCores = machineBefore === undefined || machineAfter === undefined ? undefined : Math.max(0, machineAfter - machineBefore - ownS) / elapsedS;
+    const othersCores =
+      machineBefore === undefined || machineAfter === undefined ? undefined : Math.max(0, machineAfter - machineBefore - ownS) / elapsedS;
     process.stdout.write(`${JSON.stringify({ fps: frames / elapsedS, cpuMsPerFrame: (1000 * ownS) / frames, frames, othersCores })}\n`);
   } finally {
     await Promise.all(scorers.map((s) => s.worker.terminate()));

@@ -95,10 +95,27 @@ function chooseModel(): { dir: string | undefined; modelDir: string | undefined;
     .filter((d) => existsSync(path.join(models, d, 'metadata.json')))
     .map((d) => ({ folder: d, name: (JSON.parse(readFileSync(path.join(models, d, 'metadata.json'), 'utf8')) as { name: string }).name }));
   const pcb = shipped.find((p) => p.name.startsWith('pcb-'));
-  if (pcb) return { dir: models, modelDir: path.join(models, pcb.folder), feed: 'pcb', note: `shipped DeepPCB model models/${pcb.folder} (${pcb.name})` };
+  if (pcb)
+    return {
+      dir: models,
+      modelDir: path.join(models, pcb.folder),
+      feed: 'pcb',
+      note: `shipped DeepPCB model models/${pcb.folder} (${pcb.name})`,
+    };
   const factory = shipped.find((p) => p.name.startsWith('factory-'));
-  if (factory) return { dir: models, modelDir: path.join(models, factory.folder), feed: 'factory', note: `shipped factory model models/${factory.folder} (${factory.name})` };
-  return { dir: undefined, modelDir: undefined, feed: 'pcb', note: 'no shipped model in models/: a built (untrained) 32×32 PCB-class package' };
+  if (factory)
+    return {
+      dir: models,
+      modelDir: path.join(models, factory.folder),
+      feed: 'factory',
+      note: `shipped factory model models/${factory.folder} (${factory.name})`,
+    };
+  return {
+    dir: undefined,
+    modelDir: undefined,
+    feed: 'pcb',
+    note: 'no shipped model in models/: a built (untrained) 32×32 PCB-class package',
+  };
 }
 
 /**
@@ -183,7 +200,11 @@ function describeCpu(perFrame: Partial<Record<CpuConsumer, number>>): string {
  * no service code reaches the ratio target on this machine. (The driver's and Postgres' figures
  * include the bench's own progress polls, a little: the ceiling errs low by that much.)
  */
-function ceilingOf(step: StepResult, modelCpuMsPerFrame: number, modelFps: number): { fps: number; ratio: number; fixedMs: number } | undefined {
+function ceilingOf(
+  step: StepResult,
+  modelCpuMsPerFrame: number,
+  modelFps: number,
+): { fps: number; ratio: number; fixedMs: number } | undefined {
   const { kafka, s3proxy, postgres, driver } = step.cpuMsPerFrame;
   if (kafka === undefined || s3proxy === undefined || postgres === undefined || driver === undefined) return undefined;
   const fixedMs = kafka + s3proxy + postgres + driver;
@@ -197,8 +218,17 @@ function ceilingOf(step: StepResult, modelCpuMsPerFrame: number, modelFps: numbe
  * `framesDir`; also how busy the rest of the machine was during its measurement.
  */
 async function measureModelFps(modelDir: string, framesDir: string): Promise<{ fps: number; cpuMsPerFrame: number }> {
-  const result = await runNodeScript('e2e/bench/model-throughput.ts', [modelDir, framesDir], { ARGUS_INFER_WORKERS: String(WORKERS), ARGUS_INFER_THREADS: String(THREADS) }, 120_000);
-  const { fps, cpuMsPerFrame, othersCores } = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { fps: number; cpuMsPerFrame: number; othersCores?: number };
+  const result = await runNodeScript(
+    'e2e/bench/model-throughput.ts',
+    [modelDir, framesDir],
+    { ARGUS_INFER_WORKERS: String(WORKERS), ARGUS_INFER_THREADS: String(THREADS) },
+    120_000,
+  );
+  const { fps, cpuMsPerFrame, othersCores } = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    fps: number;
+    cpuMsPerFrame: number;
+    othersCores?: number;
+  };
   const others = othersCores === undefined ? '' : `; the rest of the machine meanwhile ${(100 * othersCores).toFixed(0)}% of a core`;
   progress(`model: ${fps.toFixed(1)} frames/s, ${cpuMsPerFrame.toFixed(1)} ms CPU per frame${others}`);
   return { fps, cpuMsPerFrame };
@@ -293,16 +323,21 @@ function describeModelLoad(load: ReturnType<typeof modelLoadBetween>): string {
 /** SIGTERM to the services still running, SIGKILL after 30 s. */
 async function stopServices(services: readonly ServiceProcess[]): Promise<void> {
   await Promise.all(
-    services.filter((s) => s.running).map(async (s) => {
-      s.signal('SIGTERM');
-      await s.waitForExit(30_000).catch(() => s.kill());
-    }),
+    services
+      .filter((s) => s.running)
+      .map(async (s) => {
+        s.signal('SIGTERM');
+        await s.waitForExit(30_000).catch(() => s.kill());
+      }),
   );
 }
 
 /** Machine load average over the last minute (what else was running shows in every figure). */
 function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -327,8 +362,10 @@ async function main(): Promise<void> {
       await writeUntrainedModelPackage(path.join(modelsDir, builtName), { name: builtName, version: 'v1', seed: 7, classes: PCB_CLASSES });
     }
     const modelDir = choice.modelDir ?? path.join(modelsDir, builtName as string);
-    const modelName = (JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string });
-    progress(`model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${WORKERS} model worker(s) × ${THREADS} ORT thread(s), V8 heap growing ${HEAP_GROWING_PERCENT}%`);
+    const modelName = JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { name: string; version: string };
+    progress(
+      `model: ${choice.note} (${modelName.name} ${modelName.version}); batch ${BATCH_MAX}, ${WORKERS} model worker(s) × ${THREADS} ORT thread(s), V8 heap growing ${HEAP_GROWING_PERCENT}%`,
+    );
 
     const lineId = choice.feed === 'pcb' ? 'pcb-1' : 'factory-1';
     // A PCB line's cameras see one board design, the one its golden template shows: the frames are
@@ -417,7 +454,8 @@ async function main(): Promise<void> {
         send: async (i) => {
           const a = await client.upload(lineId, cameras[i % cameras.length] as string, frames[i] as Buffer, 'image/jpeg');
           if (a.status !== 202 || !a.frameId) return `HTTP ${a.status}: ${a.text.slice(0, 160)}`;
-          if (a.duplicate) duplicates++; // not this frame's latency: ingest answered with an earlier frame
+          if (a.duplicate)
+            duplicates++; // not this frame's latency: ingest answered with an earlier frame
           else accepted.push(a.frameId);
           return undefined;
         },
@@ -431,7 +469,10 @@ async function main(): Promise<void> {
       return (await db?.countProcessed(ids)) ?? 0;
     };
     const drain = (ids: readonly string[], timeoutMs: number) =>
-      pollUntil('the backlog to drain', async () => ((await processedOf(ids)) >= ids.length ? true : undefined), { timeoutMs, intervalMs: 250 }).catch(() => false);
+      pollUntil('the backlog to drain', async () => ((await processedOf(ids)) >= ids.length ? true : undefined), {
+        timeoutMs,
+        intervalMs: 250,
+      }).catch(() => false);
 
     // Warm-up: loads the model, fills connection pools.
     progress('warm-up…');
@@ -459,8 +500,11 @@ async function main(): Promise<void> {
       // (8 s windows then), and it let rates pass that the pipeline processed up to 20% slower.
       const backlogLimit = Math.max(2 * CAMERA_COUNT, Math.ceil(rate));
       const lagAtEnd = d.accepted.length - processedAtEnd;
-      const sustained = d.refused === 0 && d.accepted.length >= 0.97 * d.sent && lagAtEnd <= backlogLimit && processed === d.accepted.length;
-      progress(`  ${rate.toFixed(1)} fps: accepted ${d.accepted.length}/${d.sent}, processed ${processed} (backlog ${lagAtEnd} at the window's end, limit ${backlogLimit}) → ${sustained ? 'sustained' : 'NOT sustained'}`);
+      const sustained =
+        d.refused === 0 && d.accepted.length >= 0.97 * d.sent && lagAtEnd <= backlogLimit && processed === d.accepted.length;
+      progress(
+        `  ${rate.toFixed(1)} fps: accepted ${d.accepted.length}/${d.sent}, processed ${processed} (backlog ${lagAtEnd} at the window's end, limit ${backlogLimit}) → ${sustained ? 'sustained' : 'NOT sustained'}`,
+      );
       if (!(await drain(d.accepted, 120_000))) progress('  (backlog still draining after 120 s)');
       const result: StepResult = {
         rate,
@@ -514,10 +558,15 @@ async function main(): Promise<void> {
       console.log(`rate ${FIXED_RATE} fps: ${best ? 'sustained' : 'NOT sustained'}`);
       console.log(`cpu:          ${cpuLine}`);
       const step = steps[0];
-      if (step) console.log(`cpu at ${FIXED_RATE} fps: per frame from the window's start until its backlog drained: ${describeCpu(step.cpuMsPerFrame)}`);
+      if (step)
+        console.log(
+          `cpu at ${FIXED_RATE} fps: per frame from the window's start until its backlog drained: ${describeCpu(step.cpuMsPerFrame)}`,
+        );
       if (step) console.log(`model worker: ${describeModelLoad(step.modelLoad)}`);
       const workload = await db.workload();
-      console.log(`workload:     ${workload.detectionsPerFrame.toFixed(1)} detections stored and ${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`);
+      console.log(
+        `workload:     ${workload.detectionsPerFrame.toFixed(1)} detections stored and ${workload.alertsPerFrame.toFixed(2)} alerts raised per frame`,
+      );
       return;
     }
     const latencyRate = Math.max(1, (best?.rate ?? 2) / 2);
@@ -529,7 +578,9 @@ async function main(): Promise<void> {
     const frameLatencies = await db.latencies(l.accepted);
     // When each frame's frame-ingested event was published (camera-ingest's clock): splits a slow
     // frame's time into ingest → publish and publish → results committed (Kafka and inference).
-    const publishedAt = await groupAdmin.publishTimesByFrame(Topics.frameIngested.name, topicEndsBefore, await groupAdmin.ends(Topics.frameIngested.name)).catch(() => new Map<string, number>());
+    const publishedAt = await groupAdmin
+      .publishTimesByFrame(Topics.frameIngested.name, topicEndsBefore, await groupAdmin.ends(Topics.frameIngested.name))
+      .catch(() => new Map<string, number>());
     const latencies = frameLatencies.map((f) => f.ms).sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
     // The tail, with when and where: a cluster in time is a stall (GC, a server), spread is queueing.
@@ -556,7 +607,10 @@ async function main(): Promise<void> {
     const row = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : 11)).join(' ');
     console.log('');
     console.log(row(['rate fps', 'sent', 'accepted', 'accept fps', 'processed', 'backlog', 'sustained']));
-    for (const s of steps) console.log(row([s.rate.toFixed(1), s.sent, s.accepted, s.acceptedFps.toFixed(1), s.processedInGrace, s.lagAtEnd, s.sustained ? 'yes' : 'no']));
+    for (const s of steps)
+      console.log(
+        row([s.rate.toFixed(1), s.sent, s.accepted, s.acceptedFps.toFixed(1), s.processedInGrace, s.lagAtEnd, s.sustained ? 'yes' : 'no']),
+      );
     console.log('');
     const workload = await db.workload();
     console.log(`model:        ${choice.note}`);
@@ -570,7 +624,10 @@ async function main(): Promise<void> {
     );
     console.log(`pipeline_fps: ${pipelineFps.toFixed(1)} (highest rate accepted and fully processed within the grace)`);
     console.log(`cpu:          ${cpuLine}`);
-    if (best) console.log(`cpu at ${best.rate.toFixed(1)} fps (the sustained step), per frame from its window's start until its backlog drained: ${describeCpu(best.cpuMsPerFrame)}`);
+    if (best)
+      console.log(
+        `cpu at ${best.rate.toFixed(1)} fps (the sustained step), per frame from its window's start until its backlog drained: ${describeCpu(best.cpuMsPerFrame)}`,
+      );
     if (best) console.log(`model worker: during the sustained step ${describeModelLoad(best.modelLoad)}`);
     if (ceiling) {
       console.log(
@@ -581,14 +638,20 @@ async function main(): Promise<void> {
     }
     console.log(`load average: ${loadAtStart} at the ladder's start, ${loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
     console.log(`stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(services, stallMarks)}`);
-    console.log(`latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`);
+    console.log(
+      `latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`,
+    );
     summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
   } finally {
     progress('cleaning up…');
     await stopServices(services);
     if (LOG_DIR) {
       await mkdir(LOG_DIR, { recursive: true });
-      for (const s of services) await writeFile(path.join(LOG_DIR, `${path.basename(path.dirname(path.dirname(s.entry)))}.log`), [...s.stdout, ...s.stderr].join('\n'));
+      for (const s of services)
+        await writeFile(
+          path.join(LOG_DIR, `${path.basename(path.dirname(path.dirname(s.entry)))}.log`),
+          [...s.stdout, ...s.stderr].join('\n'),
+        );
       progress(`service logs in ${LOG_DIR}`);
     }
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];

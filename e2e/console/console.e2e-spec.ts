@@ -94,7 +94,8 @@ describe('the console in a real browser, on the real services', () => {
 
   async function signIn(user: { username: string; password: string }): Promise<string> {
     const answer = await api('POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } });
-    if (answer.status !== 200 || !answer.setCookie) throw new Error(`login of ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 || !answer.setCookie)
+      throw new Error(`login of ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.setCookie.split(';')[0] as string;
   }
 
@@ -108,7 +109,10 @@ describe('the console in a real browser, on the real services', () => {
       const answer = await camera.accept('factory-1', 'cam-1', bytes, 'image/png', new Date(firstCapture + index * 60_000));
       ids.push(answer.frameId);
     }
-    await pollUntil(`${count} frames to be scored`, async () => ((await db.countProcessed(ids)) === count ? true : undefined), { timeoutMs: 120_000, intervalMs: 250 });
+    await pollUntil(`${count} frames to be scored`, async () => ((await db.countProcessed(ids)) === count ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    });
     return ids;
   }
 
@@ -150,7 +154,12 @@ describe('the console in a real browser, on the real services', () => {
     // production first. v2: the shipped factory model, evaluated when it was trained.
     const v1Dir = path.join(tmp, 'models', MODEL);
     await writeUntrainedModelPackage(v1Dir, { name: MODEL, version: 'v1', seed: 1, classes: FACTORY_CLASSES });
-    await runNodeScript('tools/cli/src/main.ts', ['eval', '--model', v1Dir, '--data', 'synthetic:factory', '--report', path.join(v1Dir, 'evaluation.json')], {}, 180_000);
+    await runNodeScript(
+      'tools/cli/src/main.ts',
+      ['eval', '--model', v1Dir, '--data', 'synthetic:factory', '--report', path.join(v1Dir, 'evaluation.json')],
+      {},
+      180_000,
+    );
     const v2Dir = path.join(tmp, 'next', MODEL);
     await cp(path.join(REPO_ROOT, 'models', 'factory'), v2Dir, { recursive: true });
     const metadataFile = path.join(v2Dir, 'metadata.json');
@@ -178,11 +187,15 @@ describe('the console in a real browser, on the real services', () => {
       ARGUS_CONSOLE_ADMIN_USERNAME: ADMIN.username,
       ARGUS_CONSOLE_ADMIN_PASSWORD: ADMIN.password,
     });
-    await withLogTails(() => Promise.all([ingest, inference, consoleService].map((s) => s.waitForStatus('/health/ready', 200, BOOT_TIMEOUT_MS))));
+    await withLogTails(() =>
+      Promise.all([ingest, inference, consoleService].map((s) => s.waitForStatus('/health/ready', 200, BOOT_TIMEOUT_MS))),
+    );
     camera = new FrameUploadClient(ingest.url(''), TOKEN);
 
     // v2 is registered next to v1 (the registry CLI, as an ML engineer's pipeline would).
-    await runNodeScript('services/detection-inference/src/registry-cli.ts', ['register', '--models-dir', path.join(tmp, 'next')], { ARGUS_DATABASE_URL: db.url });
+    await runNodeScript('services/detection-inference/src/registry-cli.ts', ['register', '--models-dir', path.join(tmp, 'next')], {
+      ARGUS_DATABASE_URL: db.url,
+    });
     v1 = (await db.modelVersionId(MODEL, 'v1')) as string;
     v2 = (await db.modelVersionId(MODEL, 'v2')) as string;
     expect(v1).toBeDefined();
@@ -200,10 +213,12 @@ describe('the console in a real browser, on the real services', () => {
   afterAll(async () => {
     for (const session of browsers) await session.close();
     await Promise.all(
-      services.filter((s) => s.running).map(async (s) => {
-        s.signal('SIGTERM');
-        await s.waitForExit(30_000).catch(() => s.kill());
-      }),
+      services
+        .filter((s) => s.running)
+        .map(async (s) => {
+          s.signal('SIGTERM');
+          await s.waitForExit(30_000).catch(() => s.kill());
+        }),
     );
     await reviews?.stop();
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
@@ -220,7 +235,10 @@ describe('the console in a real browser, on the real services', () => {
       const open = await pollUntil(
         'three open alerts',
         async () => {
-          const rows = (await db.query(`SELECT id, detections FROM alert WHERE status = 'open' ORDER BY created_at DESC, id DESC`)) as { id: string; detections: { className: string }[] }[];
+          const rows = (await db.query(`SELECT id, detections FROM alert WHERE status = 'open' ORDER BY created_at DESC, id DESC`)) as {
+            id: string;
+            detections: { className: string }[];
+          }[];
           seen = rows.length;
           return rows.length >= 3 ? rows : undefined;
         },
@@ -250,7 +268,9 @@ describe('the console in a real browser, on the real services', () => {
       await openAlert(confirmId);
       await page.getByTestId('decision-confirm').click();
       await movedOnFrom(confirmId);
-      await pollUntil('the confirmation to be recorded', async () => ((await reviewRows(confirmId)).length === 1 ? true : undefined), { timeoutMs: 15_000 });
+      await pollUntil('the confirmation to be recorded', async () => ((await reviewRows(confirmId)).length === 1 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
 
       // 2. correct: relabel the first box and move it 5 px right with the keyboard
       await openAlert(correctId);
@@ -265,13 +285,17 @@ describe('the console in a real browser, on the real services', () => {
       await page.getByTestId('box-class-select').selectOption(relabelTo);
       await page.getByTestId('save-correction').click();
       await movedOnFrom(correctId);
-      await pollUntil('the correction to be recorded', async () => ((await reviewRows(correctId)).length === 1 ? true : undefined), { timeoutMs: 15_000 });
+      await pollUntil('the correction to be recorded', async () => ((await reviewRows(correctId)).length === 1 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
 
       // 3. reject as a false positive
       await openAlert(rejectId);
       await page.getByTestId('decision-reject').click();
       await movedOnFrom(rejectId);
-      await pollUntil('the rejection to be recorded', async () => ((await reviewRows(rejectId)).length === 1 ? true : undefined), { timeoutMs: 15_000 });
+      await pollUntil('the rejection to be recorded', async () => ((await reviewRows(rejectId)).length === 1 ? true : undefined), {
+        timeoutMs: 15_000,
+      });
 
       const operatorId = ((await db.query(`SELECT id FROM app_user WHERE username = $1`, [OPERATOR.username])) as { id: string }[])[0]?.id;
       const [confirmed] = await reviewRows(confirmId);
@@ -284,27 +308,51 @@ describe('the console in a real browser, on the real services', () => {
       expect(movedBox?.className).toBe(relabelTo);
       const original = (before as unknown as { box: { x1: number } } | undefined)?.box;
       expect(movedBox?.box.x1).toBeGreaterThan(original?.x1 ?? Infinity);
-      const statuses = (await db.query(`SELECT id, status FROM alert WHERE id = ANY($1)`, [[confirmId, correctId, rejectId]])) as { id: string; status: string }[];
-      expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({ [confirmId]: 'confirmed', [correctId]: 'corrected', [rejectId]: 'rejected' });
+      const statuses = (await db.query(`SELECT id, status FROM alert WHERE id = ANY($1)`, [[confirmId, correctId, rejectId]])) as {
+        id: string;
+        status: string;
+      }[];
+      expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({
+        [confirmId]: 'confirmed',
+        [correctId]: 'corrected',
+        [rejectId]: 'rejected',
+      });
 
       // the three decisions are on Kafka, as continual fine-tuning will read them
-      const events = await pollUntil('three review-submitted events', async () => {
-        const mine = reviews.events.filter((e) => [confirmId, correctId, rejectId].includes(e.alertId));
-        return mine.length >= 3 ? mine : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 200 });
-      expect(Object.fromEntries(events.map((e) => [e.alertId, e.decision]))).toEqual({ [confirmId]: 'confirmed', [correctId]: 'corrected', [rejectId]: 'rejected' });
+      const events = await pollUntil(
+        'three review-submitted events',
+        async () => {
+          const mine = reviews.events.filter((e) => [confirmId, correctId, rejectId].includes(e.alertId));
+          return mine.length >= 3 ? mine : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(Object.fromEntries(events.map((e) => [e.alertId, e.decision]))).toEqual({
+        [confirmId]: 'confirmed',
+        [correctId]: 'corrected',
+        [rejectId]: 'rejected',
+      });
       expect(events.find((e) => e.alertId === correctId)?.boxes[0]?.className).toBe(relabelTo);
 
       // reviewed alerts have left the queue
       await page.getByTestId('nav-queue').click();
-      await pollUntil('the queue to drop the reviewed alerts', async () => ((await page.locator('[data-testid="alert-row"]').count()) === open.length - 3 ? true : undefined), { timeoutMs: 15_000 });
+      await pollUntil(
+        'the queue to drop the reviewed alerts',
+        async () => ((await page.locator('[data-testid="alert-row"]').count()) === open.length - 3 ? true : undefined),
+        { timeoutMs: 15_000 },
+      );
 
       // the operator may not promote: 403, and the attempt is in the audit log; nobody anonymous gets in
       const cookie = await operator.cookieHeader();
-      const denied = await api('POST', '/api/v1/lines/factory-1/promotions', { cookie, body: { modelVersionId: v2, reason: 'operator tries' } });
+      const denied = await api('POST', '/api/v1/lines/factory-1/promotions', {
+        cookie,
+        body: { modelVersionId: v2, reason: 'operator tries' },
+      });
       expect(denied.status).toBe(403);
       expect(denied.body).toMatchObject({ error: { code: 'forbidden' } });
-      const audit = (await db.query(`SELECT actor, action FROM audit_log WHERE action = 'access.denied' AND actor = $1`, [OPERATOR.username])) as unknown[];
+      const audit = (await db.query(`SELECT actor, action FROM audit_log WHERE action = 'access.denied' AND actor = $1`, [
+        OPERATOR.username,
+      ])) as unknown[];
       expect(audit.length).toBeGreaterThanOrEqual(1);
       expect(await db.productionModelOf('factory-1')).toBe(v1);
       const anonymous = await api('GET', '/api/v1/alerts');
@@ -334,13 +382,19 @@ describe('the console in a real browser, on the real services', () => {
       await page.getByTestId('promote-reason').fill('v2 beats v1 on every class in the comparison');
       await page.getByTestId('promote-submit').click();
       await page.getByTestId('promote-result').waitFor();
-      await pollUntil('the production pointer to move to v2', async () => ((await db.productionModelOf('factory-1')) === v2 ? true : undefined), { timeoutMs: 10_000 });
+      await pollUntil(
+        'the production pointer to move to v2',
+        async () => ((await db.productionModelOf('factory-1')) === v2 ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
       const promoted = (await db.query(`SELECT actor, action FROM audit_log WHERE action = 'model.promoted'`)) as { actor: string }[];
       expect(promoted.map((p) => p.actor)).toContain(ENGINEER.username);
 
       // inference switches on the promotion event: the next frames carry v2
       const next = await sendFrames(3);
-      const scoredBy = (await db.query(`SELECT DISTINCT model_version_id FROM frame_inference WHERE frame_id = ANY($1)`, [next])) as { model_version_id: string }[];
+      const scoredBy = (await db.query(`SELECT DISTINCT model_version_id FROM frame_inference WHERE frame_id = ANY($1)`, [next])) as {
+        model_version_id: string;
+      }[];
       expect(scoredBy.map((r) => r.model_version_id)).toEqual([v2]);
 
       await page.goto('/lines/factory-1/promotions');
@@ -349,7 +403,9 @@ describe('the console in a real browser, on the real services', () => {
     });
   });
 
-  function reviewRows(alertId: string): Promise<{ decision: string; reviewer_id: string; boxes: { className: string; box: { x1: number } }[] }[]> {
+  function reviewRows(
+    alertId: string,
+  ): Promise<{ decision: string; reviewer_id: string; boxes: { className: string; box: { x1: number } }[] }[]> {
     return db.query(`SELECT decision, reviewer_id, boxes FROM review WHERE alert_id = $1 ORDER BY created_at`, [alertId]) as Promise<
       { decision: string; reviewer_id: string; boxes: { className: string; box: { x1: number } }[] }[]
     >;

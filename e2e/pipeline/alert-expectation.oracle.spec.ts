@@ -76,7 +76,10 @@ describe('expected alerts', () => {
   });
 
   it('orders a camera by capture time, whatever order the frames are given in', () => {
-    const alerts = expectedAlerts([frame('late', 5, [det('dent', 0.8)]), frame('early', 0, [det('dent', 0.8)])], line({ dedupWindowSeconds: 10 }));
+    const alerts = expectedAlerts(
+      [frame('late', 5, [det('dent', 0.8)]), frame('early', 0, [det('dent', 0.8)])],
+      line({ dedupWindowSeconds: 10 }),
+    );
     expect([...alerts.keys()]).toEqual(['early']);
   });
 

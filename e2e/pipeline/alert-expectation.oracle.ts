@@ -90,13 +90,17 @@ export function expectedAlerts(frames: readonly OracleFrame[], lines: ReadonlyMa
       const line = lines.get(frame.lineId);
       if (!line) throw new Error(`no rules given for line ${frame.lineId}`);
       const t = frame.capturedAt.getTime();
-      const recent = raised.filter((a) => line.dedupWindowSeconds > 0 && a.capturedAt >= t - line.dedupWindowSeconds * 1000 && a.capturedAt <= t);
+      const recent = raised.filter(
+        (a) => line.dedupWindowSeconds > 0 && a.capturedAt >= t - line.dedupWindowSeconds * 1000 && a.capturedAt <= t,
+      );
       let severity: Severity | undefined;
       const cited: OracleDetection[] = [];
       for (const detection of frame.detections) {
         const rule = qualifies(line.rules, detection);
         if (!rule) continue;
-        const duplicate = recent.some((a) => a.detections.some((c) => c.className === detection.className && iou(c.box, detection.box) >= line.dedupMinIou));
+        const duplicate = recent.some((a) =>
+          a.detections.some((c) => c.className === detection.className && iou(c.box, detection.box) >= line.dedupMinIou),
+        );
         if (duplicate) continue;
         cited.push(detection);
         if (severity === undefined || RANK[rule.severity] > RANK[severity]) severity = rule.severity;

@@ -127,9 +127,24 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
     db = await PipelineDatabase.create('pipeline-e2e');
     const seeded = db.seedDemo();
     // One after the other: TF.js picks its backend once per process.
-    await writeUntrainedModelPackage(path.join(tmp, 'models', FACTORY_MODEL), { name: FACTORY_MODEL, version: 'v1', seed: 1, classes: FACTORY_CLASSES });
-    await writeUntrainedModelPackage(path.join(tmp, 'models', PCB_MODEL), { name: PCB_MODEL, version: 'v1', seed: 3, classes: PCB_CLASSES });
-    await writeUntrainedModelPackage(path.join(tmp, 'next', FACTORY_MODEL), { name: FACTORY_MODEL, version: 'v2', seed: 2, classes: FACTORY_CLASSES });
+    await writeUntrainedModelPackage(path.join(tmp, 'models', FACTORY_MODEL), {
+      name: FACTORY_MODEL,
+      version: 'v1',
+      seed: 1,
+      classes: FACTORY_CLASSES,
+    });
+    await writeUntrainedModelPackage(path.join(tmp, 'models', PCB_MODEL), {
+      name: PCB_MODEL,
+      version: 'v1',
+      seed: 3,
+      classes: PCB_CLASSES,
+    });
+    await writeUntrainedModelPackage(path.join(tmp, 'next', FACTORY_MODEL), {
+      name: FACTORY_MODEL,
+      version: 'v2',
+      seed: 2,
+      classes: FACTORY_CLASSES,
+    });
     await seeded;
     // The demo's rules suit trained detectors; an untrained one scores below them. Rules its
     // detections can meet — one class alerts at any score, the others as seeded — give a run where
@@ -158,15 +173,18 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
   afterAll(async () => {
     // SIGTERM: members leave the group at once, so the next run does not wait for their sessions to expire.
     await Promise.all(
-      services.filter((s) => s.running).map(async (s) => {
-        s.signal('SIGTERM');
-        await s.waitForExit(30_000).catch(() => s.kill());
-      }),
+      services
+        .filter((s) => s.running)
+        .map(async (s) => {
+          s.signal('SIGTERM');
+          await s.waitForExit(30_000).catch(() => s.kill());
+        }),
     );
     await dlq?.stop();
     // The bucket is shared: remove this run's frames and model packages (the demo templates are shared and stay).
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
-    for (const prefix of [`models/${FACTORY_MODEL}/`, `models/${PCB_MODEL}/`]) for await (const object of store.list(prefix)) keys.push(object.key);
+    for (const prefix of [`models/${FACTORY_MODEL}/`, `models/${PCB_MODEL}/`])
+      for await (const object of store.list(prefix)) keys.push(object.key);
     for (const key of keys) await store.delete(key).catch(() => undefined);
     await db?.drop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -185,7 +203,8 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
       const encoded = await Promise.all(
         CAMERAS.map(async (camera) => {
           const frames: Buffer[] = [];
-          for (let i = 0; i < FRAMES_PER_CAMERA; i++) frames.push(await encodeImage(markedWithRun(camera.generator.generate(i).image), camera.format));
+          for (let i = 0; i < FRAMES_PER_CAMERA; i++)
+            frames.push(await encodeImage(markedWithRun(camera.generator.generate(i).image), camera.format));
           return frames;
         }),
       );
@@ -237,7 +256,15 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
         const capturedAt = new Date(captureStart + index * FRAME_INTERVAL_MS + (corrupt ? FRAME_INTERVAL_MS / 2 : 0));
         const answer = await client.accept(camera.lineId, camera.cameraId, bytes, contentType, capturedAt);
         expect(answer.duplicate).toBe(false);
-        sent.push({ frameId: answer.frameId, lineId: camera.lineId, cameraId: camera.cameraId, index, capturedAt, corrupt, acceptedAt: answer.answeredAt });
+        sent.push({
+          frameId: answer.frameId,
+          lineId: camera.lineId,
+          cameraId: camera.cameraId,
+          index,
+          capturedAt,
+          corrupt,
+          acceptedAt: answer.answeredAt,
+        });
       };
       const stream = (c: number, from: number, to: number) => async () => {
         const camera = CAMERAS[c] as CameraFeed;
@@ -302,10 +329,15 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
         'the corrupt frames in inspection.frame.ingested.v1.dlq',
         () => (corrupt.every((f) => dlq.find(f.frameId, INFERENCE_GROUP)) ? true : undefined),
         { timeoutMs: 30_000, intervalMs: 200 },
-        () => `${corrupt.filter((f) => dlq.find(f.frameId, INFERENCE_GROUP)).length} of ${corrupt.length} found among ${dlq.from(INFERENCE_GROUP).length} dead letters of this run's group`,
+        () =>
+          `${corrupt.filter((f) => dlq.find(f.frameId, INFERENCE_GROUP)).length} of ${corrupt.length} found among ${dlq.from(INFERENCE_GROUP).length} dead letters of this run's group`,
       );
       for (const f of corrupt) {
-        expect(dlq.find(f.frameId, INFERENCE_GROUP)).toMatchObject({ errorCode: 'frame-undecodable', consumerGroup: INFERENCE_GROUP, reason: expect.any(String) });
+        expect(dlq.find(f.frameId, INFERENCE_GROUP)).toMatchObject({
+          errorCode: 'frame-undecodable',
+          consumerGroup: INFERENCE_GROUP,
+          reason: expect.any(String),
+        });
       }
       expect(dlq.from(INFERENCE_GROUP).filter((d) => good.some((f) => f.frameId === d.frameId))).toEqual([]);
 
@@ -331,7 +363,12 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
         const rules = await db.lines().alertRulesFor(lineId);
         const minIou = line?.settings['dedupMinIou'];
         lines.set(lineId, {
-          rules: rules.map((r) => ({ className: r.className, minScore: r.minScore, minBoxAreaPx2: r.minBoxAreaPx2, severity: r.severity as Severity })),
+          rules: rules.map((r) => ({
+            className: r.className,
+            minScore: r.minScore,
+            minBoxAreaPx2: r.minBoxAreaPx2,
+            severity: r.severity as Severity,
+          })),
           dedupWindowSeconds: Number(line?.settings.dedupWindowSeconds ?? 0),
           dedupMinIou: typeof minIou === 'number' ? minIou : DEFAULT_DEDUP_MIN_IOU,
         });
@@ -361,7 +398,10 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
         });
       }
       // The run is informative only if some frames alert, some do not, and dedup suppressed some.
-      const qualifyingWithoutDedup = expectedAlerts(oracleFrames, new Map([...lines].map(([id, l]) => [id, { ...l, dedupWindowSeconds: 0 }])));
+      const qualifyingWithoutDedup = expectedAlerts(
+        oracleFrames,
+        new Map([...lines].map(([id, l]) => [id, { ...l, dedupWindowSeconds: 0 }])),
+      );
       console.log(
         `pipeline e2e: ${good.length} frames, ${alerts.length} alerts (${qualifyingWithoutDedup.size} frames qualify before dedup); ` +
           `kill -9 at ${killState?.processed}/${killState?.accepted} processed/accepted; promotion after ${good.filter((f) => f.acceptedAt <= promotedAt).length} frames`,

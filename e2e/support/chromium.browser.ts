@@ -35,7 +35,9 @@ export class BrowserSession {
 
   static async open(name: string, baseURL: string): Promise<BrowserSession> {
     if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`bash infra/local/chromium.sh\` (apt-get install chromium) or set ARGUS_CHROMIUM_PATH`);
+      throw new Error(
+        `no Chromium at ${CHROMIUM_PATH}: run \`bash infra/local/chromium.sh\` (apt-get install chromium) or set ARGUS_CHROMIUM_PATH`,
+      );
     }
     const profileDir = await mkdtemp(path.join(os.tmpdir(), `argus-chromium-${name}-`));
     // launchPersistentContext is Playwright's way of giving Chromium its --user-data-dir.

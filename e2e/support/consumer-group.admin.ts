@@ -89,11 +89,19 @@ export class ConsumerGroupAdmin {
    * its Kafka timestamp (the producer's clock, CreateTime) by the value's `frameId`. Reads with a
    * throw-away consumer group, seeking each partition to its start.
    */
-  async publishTimesByFrame(topic: string, from: ReadonlyMap<number, string>, to: ReadonlyMap<number, string>, timeoutMs = 30_000): Promise<Map<string, number>> {
+  async publishTimesByFrame(
+    topic: string,
+    from: ReadonlyMap<number, string>,
+    to: ReadonlyMap<number, string>,
+    timeoutMs = 30_000,
+  ): Promise<Map<string, number>> {
     const times = new Map<string, number>();
     const remaining = new Map([...to].filter(([partition, end]) => BigInt(end) > BigInt(from.get(partition) ?? end)));
     if (remaining.size === 0) return times;
-    const consumer = this.kafka.consumer({ groupId: `bench-publish-times-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 200 });
+    const consumer = this.kafka.consumer({
+      groupId: `bench-publish-times-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+      maxWaitTimeInMs: 200,
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: false });

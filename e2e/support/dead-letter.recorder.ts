@@ -20,7 +20,11 @@ export class DeadLetterRecorder {
   private readonly bus: KafkaMessageBusAdapter;
 
   private constructor(private readonly groupId: string) {
-    this.bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: groupId }), logger: silent, consumer: { maxWaitTimeMs: 200 } });
+    this.bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: groupId }),
+      logger: silent,
+      consumer: { maxWaitTimeMs: 200 },
+    });
   }
 
   static async start(groupId: string): Promise<DeadLetterRecorder> {

@@ -120,7 +120,13 @@ export class FrameUploadClient {
   }
 
   /** Uploads and insists on a 202, naming the answer otherwise. */
-  async accept(lineId: string, cameraId: string, bytes: Buffer, contentType: 'image/png' | 'image/jpeg', capturedAt?: Date): Promise<UploadAnswer & { frameId: string }> {
+  async accept(
+    lineId: string,
+    cameraId: string,
+    bytes: Buffer,
+    contentType: 'image/png' | 'image/jpeg',
+    capturedAt?: Date,
+  ): Promise<UploadAnswer & { frameId: string }> {
     const answer = await this.upload(lineId, cameraId, bytes, contentType, capturedAt);
     if (answer.status !== 202 || answer.frameId === undefined) {
       throw new Error(`upload to ${lineId}/${cameraId} answered ${answer.status}: ${answer.text}`);

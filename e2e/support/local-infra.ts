@@ -8,7 +8,10 @@ import { REPO_ROOT } from './service-process.harness';
 
 /** Runs `infra/local/infra.sh` with these arguments; its stderr goes to ours (progress, errors). */
 export function infraScript(args: readonly string[]): { status: number; stdout: string } {
-  const r = spawnSync('bash', [path.join(REPO_ROOT, 'infra/local/infra.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync('bash', [path.join(REPO_ROOT, 'infra/local/infra.sh'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return { status: r.status ?? 1, stdout: r.stdout ?? '' };
 }
 

@@ -46,7 +46,14 @@ describe('sendPaced', () => {
 
   it('reports progress while it sends', async () => {
     const seen: number[] = [];
-    await sendPaced({ count: 5, rate: 100, maxInFlight: 5, send: async () => undefined, progressEveryS: 0.02, onProgress: (s) => seen.push(s) });
+    await sendPaced({
+      count: 5,
+      rate: 100,
+      maxInFlight: 5,
+      send: async () => undefined,
+      progressEveryS: 0.02,
+      onProgress: (s) => seen.push(s),
+    });
     expect(seen.length).toBeGreaterThanOrEqual(1);
     expect(seen.every((s) => s >= 0.02)).toBe(true);
   });

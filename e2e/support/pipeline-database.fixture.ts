@@ -66,7 +66,16 @@ export class PipelineDatabase {
   async frames(): Promise<FrameRow[]> {
     const rows = (await this.db.dataSource.query(
       `SELECT id, line_id, camera_id, object_key, status, failure_reason, captured_at, ingested_at FROM frame`,
-    )) as { id: string; line_id: string; camera_id: string; object_key: string; status: FrameRow['status']; failure_reason: string | null; captured_at: Date; ingested_at: Date }[];
+    )) as {
+      id: string;
+      line_id: string;
+      camera_id: string;
+      object_key: string;
+      status: FrameRow['status'];
+      failure_reason: string | null;
+      captured_at: Date;
+      ingested_at: Date;
+    }[];
     return rows.map((r) => ({
       id: r.id,
       lineId: r.line_id,
@@ -81,13 +90,19 @@ export class PipelineDatabase {
 
   /** Frames per status, for progress polling. */
   async statusCounts(): Promise<Record<string, number>> {
-    const rows = (await this.db.dataSource.query(`SELECT status, count(*)::int AS n FROM frame GROUP BY status`)) as { status: string; n: number }[];
+    const rows = (await this.db.dataSource.query(`SELECT status, count(*)::int AS n FROM frame GROUP BY status`)) as {
+      status: string;
+      n: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   /** How many of these frames are processed. */
   async countProcessed(frameIds: readonly string[]): Promise<number> {
-    const rows = (await this.db.dataSource.query(`SELECT count(*)::int AS n FROM frame WHERE status = 'processed' AND id = ANY($1::uuid[])`, [frameIds])) as { n: number }[];
+    const rows = (await this.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM frame WHERE status = 'processed' AND id = ANY($1::uuid[])`,
+      [frameIds],
+    )) as { n: number }[];
     return rows[0]?.n ?? 0;
   }
 
@@ -129,13 +144,27 @@ export class PipelineDatabase {
          LEFT JOIN detection d ON d.frame_id = fi.frame_id AND d.model_version_id = fi.model_version_id
         GROUP BY fi.frame_id, fi.model_version_id, fi.created_at`,
     )) as { frame_id: string; model_version_id: string; created_at: Date; detections: InferenceRow['detections'] }[];
-    return rows.map((r) => ({ frameId: r.frame_id, modelVersionId: r.model_version_id, createdAt: new Date(r.created_at), detections: r.detections }));
+    return rows.map((r) => ({
+      frameId: r.frame_id,
+      modelVersionId: r.model_version_id,
+      createdAt: new Date(r.created_at),
+      detections: r.detections,
+    }));
   }
 
   async alerts(): Promise<AlertRow[]> {
     const rows = (await this.db.dataSource.query(
       `SELECT id, frame_id, line_id, camera_id, model_version_id, severity, detections, created_at FROM alert`,
-    )) as { id: string; frame_id: string; line_id: string; camera_id: string; model_version_id: string; severity: string; detections: AlertRow['detections']; created_at: Date }[];
+    )) as {
+      id: string;
+      frame_id: string;
+      line_id: string;
+      camera_id: string;
+      model_version_id: string;
+      severity: string;
+      detections: AlertRow['detections'];
+      created_at: Date;
+    }[];
     return rows.map((r) => ({
       id: r.id,
       frameId: r.frame_id,
@@ -150,12 +179,16 @@ export class PipelineDatabase {
 
   /** The id of a registered model version, by name and version. */
   async modelVersionId(name: string, version: string): Promise<string | undefined> {
-    const rows = (await this.db.dataSource.query(`SELECT id FROM model_version WHERE name = $1 AND version = $2`, [name, version])) as { id: string }[];
+    const rows = (await this.db.dataSource.query(`SELECT id FROM model_version WHERE name = $1 AND version = $2`, [name, version])) as {
+      id: string;
+    }[];
     return rows[0]?.id;
   }
 
   async productionModelOf(lineId: string): Promise<string | undefined> {
-    const rows = (await this.db.dataSource.query(`SELECT model_version_id FROM line_production_model WHERE line_id = $1`, [lineId])) as { model_version_id: string }[];
+    const rows = (await this.db.dataSource.query(`SELECT model_version_id FROM line_production_model WHERE line_id = $1`, [lineId])) as {
+      model_version_id: string;
+    }[];
     return rows[0]?.model_version_id;
   }
 

@@ -12,7 +12,11 @@ export class TopicRecorder<T> {
   private readonly bus: KafkaMessageBusAdapter;
 
   private constructor(private readonly groupId: string) {
-    this.bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: groupId }), logger: silent, consumer: { maxWaitTimeMs: 200 } });
+    this.bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: groupId }),
+      logger: silent,
+      consumer: { maxWaitTimeMs: 200 },
+    });
   }
 
   static async start<C extends TopicContract>(topic: C, groupId: string): Promise<TopicRecorder<MessageOf<C>>> {

@@ -11,7 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const require = createRequire(import.meta.url);
 const { Kafka, Partitioners, logLevel } = require('kafkajs');
 
-const brokers = (process.env.ARGUS_KAFKA_BROKERS || '127.0.0.1:19092').split(',').map((s) => s.trim()).filter(Boolean);
+const brokers = (process.env.ARGUS_KAFKA_BROKERS || '127.0.0.1:19092')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const run = `${Date.now()}-${process.pid}`;
 const topic = `argus-smoke-${run}`;
 const groupId = `argus-smoke-group-${run}`;
@@ -27,7 +30,10 @@ const kafka = new Kafka({
 
 let failures = 0;
 const ok = (msg) => console.log(`ok   - ${msg}`);
-const fail = (msg) => { failures += 1; console.log(`FAIL - ${msg}`); };
+const fail = (msg) => {
+  failures += 1;
+  console.log(`FAIL - ${msg}`);
+};
 const check = (cond, msg) => (cond ? ok(msg) : fail(msg));
 
 const watchdog = setTimeout(() => {
@@ -70,7 +76,10 @@ async function main() {
   const batch = [];
   for (let i = half; i < COUNT; i += 1) batch.push({ key: `k${i % 7}`, value: `v${i}`, headers: { n: String(i) } });
   const acks = await producer.sendBatch({ topicMessages: [{ topic, messages: batch }] });
-  check(acks.every((a) => a.errorCode === 0), `idempotent producer: ${COUNT} messages acknowledged`);
+  check(
+    acks.every((a) => a.errorCode === 0),
+    `idempotent producer: ${COUNT} messages acknowledged`,
+  );
 
   const topicOffsets = await admin.fetchTopicOffsets(topic);
   const end = topicOffsets.reduce((s, p) => s + Number(p.high), 0);
@@ -81,7 +90,9 @@ async function main() {
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const seen = new Set();
   let resolveAll;
-  const allSeen = new Promise((r) => { resolveAll = r; });
+  const allSeen = new Promise((r) => {
+    resolveAll = r;
+  });
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic: t, partition, message }) => {
@@ -94,10 +105,16 @@ async function main() {
   check(seen.size === COUNT, `consumer group: received ${seen.size}/${COUNT} distinct messages`);
 
   const { groups } = await admin.listGroups();
-  check(groups.some((g) => g.groupId === groupId), `listGroups: ${groupId} listed`);
+  check(
+    groups.some((g) => g.groupId === groupId),
+    `listGroups: ${groupId} listed`,
+  );
 
   const described = await admin.describeGroups([groupId]);
-  check(described.groups[0]?.state === 'Stable', `describeGroups: state ${described.groups[0]?.state}, ${described.groups[0]?.members.length} member(s)`);
+  check(
+    described.groups[0]?.state === 'Stable',
+    `describeGroups: state ${described.groups[0]?.state}, ${described.groups[0]?.members.length} member(s)`,
+  );
 
   const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
   const committedSum = committed[0].partitions.reduce((s, p) => s + Number(p.offset), 0);
@@ -107,7 +124,10 @@ async function main() {
   await producer.disconnect();
 
   const deletedGroups = await admin.deleteGroups([groupId]);
-  check(deletedGroups.every((g) => g.errorCode === 'NONE' || !g.error), 'deleteGroups: group deleted');
+  check(
+    deletedGroups.every((g) => g.errorCode === 'NONE' || !g.error),
+    'deleteGroups: group deleted',
+  );
 
   await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
   let gone = false;
@@ -127,7 +147,9 @@ try {
   await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
   try {
     await admin.deleteTopics({ topics: [topic] });
-  } catch { /* best effort */ }
+  } catch {
+    /* best effort */
+  }
   await admin.disconnect().catch(() => {});
 }
 console.log(failures === 0 ? 'kafka-smoke: PASS' : `kafka-smoke: FAIL (${failures} check(s) failed)`);

@@ -39,7 +39,10 @@ const s3 = new Minio.Client(clientOpts());
 
 let failures = 0;
 const ok = (msg) => console.log(`ok   - ${msg}`);
-const fail = (msg) => { failures += 1; console.log(`FAIL - ${msg}`); };
+const fail = (msg) => {
+  failures += 1;
+  console.log(`FAIL - ${msg}`);
+};
 const check = (cond, msg) => (cond ? ok(msg) : fail(msg));
 
 const watchdog = setTimeout(() => {
@@ -55,7 +58,10 @@ const smallKey = 'frames/cam-1/small.json';
 async function sha256OfStream(stream) {
   const h = createHash('sha256');
   let n = 0;
-  for await (const chunk of stream) { h.update(chunk); n += chunk.length; }
+  for await (const chunk of stream) {
+    h.update(chunk);
+    n += chunk.length;
+  }
   return { hex: h.digest('hex'), bytes: n };
 }
 
@@ -91,7 +97,9 @@ async function main() {
   check(got.bytes === SIZE && got.hex === expected, `getObject: ${got.bytes} bytes, sha256 matches`);
 
   const range = await sha256OfStream(await s3.getPartialObject(bucket, bigKey, 7 * MiB, 1000));
-  const rangeExpected = createHash('sha256').update(data.subarray(7 * MiB, 7 * MiB + 1000)).digest('hex');
+  const rangeExpected = createHash('sha256')
+    .update(data.subarray(7 * MiB, 7 * MiB + 1000))
+    .digest('hex');
   check(range.bytes === 1000 && range.hex === rangeExpected, 'getPartialObject: ranged read across a part boundary');
 
   const body = Buffer.from(JSON.stringify({ hello: 'argus' }));

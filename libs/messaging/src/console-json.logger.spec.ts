@@ -4,7 +4,11 @@ describe('ConsoleJsonLogger', () => {
   it('writes one JSON object per line: info to out, warnings and errors to err, errors serialised', () => {
     const out: string[] = [];
     const err: string[] = [];
-    const logger = new ConsoleJsonLogger({ name: 'test' }, (l) => out.push(l), (l) => err.push(l));
+    const logger = new ConsoleJsonLogger(
+      { name: 'test' },
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
 
     logger.info({ topic: 't' }, 'hello');
     logger.warn({ attempt: 2 }, 'retrying');

@@ -10,9 +10,7 @@ export interface EncodedMessage<M> {
   readonly message: M;
 }
 
-export type DecodeResult<M> =
-  | { readonly ok: true; readonly message: M }
-  | { readonly ok: false; readonly error: InvalidMessageError };
+export type DecodeResult<M> = { readonly ok: true; readonly message: M } | { readonly ok: false; readonly error: InvalidMessageError };
 
 /** Validates against the topic's schema, then serialises. Throws `InvalidMessageError`. */
 export function encodeMessage<T extends TopicContract>(topic: T, message: MessageOf<T>): EncodedMessage<MessageOf<T>> {

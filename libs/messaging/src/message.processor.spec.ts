@@ -70,7 +70,11 @@ describe('MessageProcessor', () => {
       expect(hint).not.toHaveBeenCalled();
 
       const logger = new RecordingLogger();
-      expect(() => withHint(() => { throw new Error('object store down'); }, logger).hint(record())).not.toThrow();
+      expect(() =>
+        withHint(() => {
+          throw new Error('object store down');
+        }, logger).hint(record()),
+      ).not.toThrow();
       expect(logger.messages('warn')).toEqual([expect.stringMatching(/read-ahead hint failed/)]);
     });
 
@@ -149,9 +153,9 @@ describe('MessageProcessor', () => {
     const failingWrite = jest.fn(async () => {
       throw new Error('broker unavailable');
     });
-    await expect(processorWith(() => Promise.reject(new Error('x')), failingWrite).process(record(), new AbortController().signal)).rejects.toThrow(
-      'broker unavailable',
-    );
+    await expect(
+      processorWith(() => Promise.reject(new Error('x')), failingWrite).process(record(), new AbortController().signal),
+    ).rejects.toThrow('broker unavailable');
     expect(failingWrite).toHaveBeenCalledTimes(1);
   });
 

@@ -99,7 +99,10 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
           return 'handled';
         } catch (error) {
           if (signal.aborted) {
-            logger.warn({ ...where, attempt, err: error }, 'handler failed while stopping: leaving the message unacknowledged for redelivery');
+            logger.warn(
+              { ...where, attempt, err: error },
+              'handler failed while stopping: leaving the message unacknowledged for redelivery',
+            );
             return 'abandoned';
           }
           const decision = retry.decide(error, attempt);
@@ -128,14 +131,24 @@ export class MessageProcessor<T extends TopicContract> implements RecordProcesso
     try {
       readAhead.hint(decoded.message, this.placeOf(record));
     } catch (error) {
-      logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, groupId, err: error }, 'read-ahead hint failed: ignored (the handler runs in its turn)');
+      logger.warn(
+        { topic: record.topic, partition: record.partition, offset: record.offset, groupId, err: error },
+        'read-ahead hint failed: ignored (the handler runs in its turn)',
+      );
     }
   }
 
   /** Where a record sits, as handlers and hints see it (key and headers decoded). */
   private placeOf(record: InboundRecord): HintMetadata {
     const key = record.key === null ? null : record.key.toString();
-    return { topic: record.topic, partition: record.partition, offset: record.offset, key, headers: Object.freeze(decodeHeaders(record.headers)), groupId: this.options.groupId };
+    return {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key,
+      headers: Object.freeze(decodeHeaders(record.headers)),
+      groupId: this.options.groupId,
+    };
   }
 
   private async deadLetter(

@@ -45,7 +45,16 @@ export function validateSubscribeOptions<T extends TopicContract>(
   }
   const readAheadPerKey = options.readAhead?.messagesPerKey ?? 0;
   if (!Number.isInteger(readAheadPerKey) || readAheadPerKey < 0 || (options.readAhead && typeof options.readAhead.hint !== 'function')) {
-    throw new RangeError(`subscribe to "${topic.name}": readAhead needs a hint function and messagesPerKey an integer >= 0, got ${readAheadPerKey}`);
+    throw new RangeError(
+      `subscribe to "${topic.name}": readAhead needs a hint function and messagesPerKey an integer >= 0, got ${readAheadPerKey}`,
+    );
   }
-  return { groupId, concurrency, keysInFlightPerPartition, readAheadPerKey, fromBeginning: options.fromBeginning ?? true, retry: new RetryPolicy(options.retry) };
+  return {
+    groupId,
+    concurrency,
+    keysInFlightPerPartition,
+    readAheadPerKey,
+    fromBeginning: options.fromBeginning ?? true,
+    retry: new RetryPolicy(options.retry),
+  };
 }

@@ -75,13 +75,19 @@ describe('counting alerts on a large table', () => {
     expect(await truth(`status = 'open'`)).toBe(TOTAL / OPEN_EVERY);
     expect(await alerts.countAlerts({ status: 'open' }, 10_001)).toBe(TOTAL / OPEN_EVERY);
     expect(await alerts.countAlerts({ status: 'open' }, 100)).toBe(100);
-    expect(await alerts.countAlerts({ status: 'open', lineId: 'line-a' }, 10_001)).toBe(await truth(`status = 'open' AND line_id = 'line-a'`));
+    expect(await alerts.countAlerts({ status: 'open', lineId: 'line-a' }, 10_001)).toBe(
+      await truth(`status = 'open' AND line_id = 'line-a'`),
+    );
     expect(await alerts.countAlerts({ status: 'open', lineId: 'line-a', cameraId: 'cam-1', severity: 'high' }, 10_001)).toBe(
       await truth(`status = 'open' AND line_id = 'line-a' AND camera_id = 'cam-1' AND severity = 'high'`),
     );
-    expect(await alerts.countAlerts({ status: 'open', className: 'dent' }, 10_001)).toBe(await truth(`status = 'open' AND detections @> '[{"className":"dent"}]'`));
+    expect(await alerts.countAlerts({ status: 'open', className: 'dent' }, 10_001)).toBe(
+      await truth(`status = 'open' AND detections @> '[{"className":"dent"}]'`),
+    );
     expect(await alerts.countAlerts({}, 100_000)).toBe(TOTAL);
-    expect(await alerts.countAlerts({ status: 'corrected', lineId: 'line-b' }, 100_000)).toBe(await truth(`status = 'corrected' AND line_id = 'line-b'`));
+    expect(await alerts.countAlerts({ status: 'corrected', lineId: 'line-b' }, 100_000)).toBe(
+      await truth(`status = 'corrected' AND line_id = 'line-b'`),
+    );
   });
 
   it("estimates from the planner's statistics, close to the truth", async () => {
@@ -149,12 +155,20 @@ describe('counting alerts on a large table', () => {
 
   it('finds the latest review of each alert in one query, with the reviewer named', async () => {
     const reviews = new ReviewRepository(db.dataSource);
-    const [first, second] = (await db.dataSource.query(`SELECT id FROM alert WHERE status = 'open' ORDER BY created_at DESC LIMIT 2`)) as { id: string }[];
+    const [first, second] = (await db.dataSource.query(`SELECT id FROM alert WHERE status = 'open' ORDER BY created_at DESC LIMIT 2`)) as {
+      id: string;
+    }[];
     if (!first || !second) throw new Error('no open alerts');
     const reviewer = '00000000-0000-4000-8000-00000000abcd';
     const box = { className: 'dent', box: { x1: 2, y1: 2, x2: 8, y2: 8 } };
     await reviews.record({ alertId: first.id, reviewerId: reviewer, decision: 'confirmed', boxes: [] });
-    const latest = await reviews.record({ alertId: first.id, reviewerId: reviewer, decision: 'corrected', boxes: [box], comment: 'a dent' });
+    const latest = await reviews.record({
+      alertId: first.id,
+      reviewerId: reviewer,
+      decision: 'corrected',
+      boxes: [box],
+      comment: 'a dent',
+    });
     const found = await reviews.latestReviewsFor([first.id, second.id, first.id]);
     expect([...found.keys()]).toEqual([first.id]);
     expect(found.get(first.id)).toEqual({ ...latest.review, reviewerName: reviewer });

@@ -127,21 +127,22 @@ export class AlertRepository {
     const manager = managerOf(this.db);
     const pairOf = (frameId: string, modelVersionId: string) => `${frameId}/${modelVersionId}`;
     const unique = new Map<string, NewAlert>();
-    for (const input of inputs) if (!unique.has(pairOf(input.frameId, input.modelVersionId))) unique.set(pairOf(input.frameId, input.modelVersionId), input);
+    for (const input of inputs)
+      if (!unique.has(pairOf(input.frameId, input.modelVersionId))) unique.set(pairOf(input.frameId, input.modelVersionId), input);
     let rows: (AlertRow & { created: boolean })[];
     try {
       rows = await hotRows<AlertRow & { created: boolean }>(this.db, RAISE_EACH_ONCE, [
-          JSON.stringify(
-            [...unique.values()].map((input) => ({
-              id: input.id ?? null,
-              frame_id: input.frameId,
-              line_id: input.lineId,
-              camera_id: input.cameraId,
-              model_version_id: input.modelVersionId,
-              severity: input.severity,
-              detections: input.detections.map(snapshotOf),
-            })),
-          ),
+        JSON.stringify(
+          [...unique.values()].map((input) => ({
+            id: input.id ?? null,
+            frame_id: input.frameId,
+            line_id: input.lineId,
+            camera_id: input.cameraId,
+            model_version_id: input.modelVersionId,
+            severity: input.severity,
+            detections: input.detections.map(snapshotOf),
+          })),
+        ),
       ]);
     } catch (error) {
       throw inputs.length === 1 ? mapRaiseError(error, inputs[0] as NewAlert) : error;
@@ -347,7 +348,13 @@ function alertOfRow(row: AlertRow): Alert {
 function toAlertWithFrame(row: AlertWithFrameRow): AlertWithFrame {
   return {
     ...alertOfRow(row),
-    frame: { capturedAt: new Date(row.captured_at), width: Number(row.width), height: Number(row.height), objectKey: row.object_key, templateKey: row.template_key },
+    frame: {
+      capturedAt: new Date(row.captured_at),
+      width: Number(row.width),
+      height: Number(row.height),
+      objectKey: row.object_key,
+      templateKey: row.template_key,
+    },
   };
 }
 

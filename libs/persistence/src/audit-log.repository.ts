@@ -65,11 +65,7 @@ export class AuditLogRepository {
   }
 
   /** The subject's history, newest first; page with `beforeId` (the last id of the previous page). */
-  async listFor(
-    subjectType: string,
-    subjectId: string,
-    page: { limit?: number; beforeId?: string } = {},
-  ): Promise<AuditEntry[]> {
+  async listFor(subjectType: string, subjectId: string, page: { limit?: number; beforeId?: string } = {}): Promise<AuditEntry[]> {
     const query = managerOf(this.db)
       .createQueryBuilder(AuditLogEntity, 'e')
       .where('e.subject_type = :subjectType AND e.subject_id = :subjectId', { subjectType, subjectId })
@@ -82,7 +78,10 @@ export class AuditLogRepository {
   /** Entries matching every given filter, newest first, a page at a time (keyset on the id). */
   async list(filter: AuditFilter, page: { limit?: number; beforeId?: string } = {}): Promise<AuditPage> {
     const limit = clampLimit(page.limit);
-    const query = managerOf(this.db).createQueryBuilder(AuditLogEntity, 'e').orderBy('e.id', 'DESC').limit(limit + 1);
+    const query = managerOf(this.db)
+      .createQueryBuilder(AuditLogEntity, 'e')
+      .orderBy('e.id', 'DESC')
+      .limit(limit + 1);
     if (filter.actor !== undefined) query.andWhere('e.actor = :actor', { actor: filter.actor });
     if (filter.action !== undefined) query.andWhere('e.action = :action', { action: filter.action });
     if (filter.subjectType !== undefined) query.andWhere('e.subject_type = :subjectType', { subjectType: filter.subjectType });

@@ -24,7 +24,13 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
     await lines.upsertLine({ id: 'line-1', name: 'Line 1' });
     await lines.addCamera({ lineId: 'line-1', id: 'cam-a', name: 'A' });
     await lines.addCamera({ lineId: 'line-1', id: 'cam-b', name: 'B' });
-    const { version } = await new ModelRegistryRepository(db.dataSource).register({ name: 'm', version: '1', artifactKey: 'models/m/1', classes: ['scratch'], backend: 'onnx' });
+    const { version } = await new ModelRegistryRepository(db.dataSource).register({
+      name: 'm',
+      version: '1',
+      artifactKey: 'models/m/1',
+      classes: ['scratch'],
+      backend: 'onnx',
+    });
     modelVersionId = version.id;
   });
   afterAll(async () => {
@@ -44,12 +50,19 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
       capturedAt,
     });
     if (alert) {
-      await new AlertRepository(db.dataSource).raiseOnce({ frameId: frame.id, lineId: 'line-1', cameraId, modelVersionId, severity: 'high', detections: [scratch] });
+      await new AlertRepository(db.dataSource).raiseOnce({
+        frameId: frame.id,
+        lineId: 'line-1',
+        cameraId,
+        modelVersionId,
+        severity: 'high',
+        detections: [scratch],
+      });
     }
     return frame.id;
   }
 
-  it('returns the camera\'s alerts whose frames were captured in [from, to], by capture time, without the excluded frame', async () => {
+  it("returns the camera's alerts whose frames were captured in [from, to], by capture time, without the excluded frame", async () => {
     const before = await alertedFrame('cam-a', at(-0.001));
     const first = await alertedFrame('cam-a', at(0));
     const middle = await alertedFrame('cam-a', at(5));
@@ -57,7 +70,9 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
     const judged = await alertedFrame('cam-a', at(10));
     const after = await alertedFrame('cam-a', at(10.001));
     await alertedFrame('cam-b', at(5)); // another camera
-    const history = await new CameraAlertHistoryRepository(db.dataSource).alertsCapturedBetween('line-1', 'cam-a', at(0), at(10), { excludeFrameId: judged });
+    const history = await new CameraAlertHistoryRepository(db.dataSource).alertsCapturedBetween('line-1', 'cam-a', at(0), at(10), {
+      excludeFrameId: judged,
+    });
     expect(history.map((h) => h.frameId)).toEqual([first, middle]);
     expect(history[0]).toMatchObject({ modelVersionId, capturedAt: at(0), detections: [scratch] });
     expect(history.map((h) => h.frameId)).not.toContain(before);
@@ -74,7 +89,9 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
       { lineId: 'line-1', cameraId: 'cam-none', from: at(0), to: at(10) },
     ];
     const together = await repository.historiesOf(windows);
-    expect(together).toEqual(await Promise.all(windows.map((w) => repository.alertsCapturedBetween(w.lineId, w.cameraId, w.from, w.to, w))));
+    expect(together).toEqual(
+      await Promise.all(windows.map((w) => repository.alertsCapturedBetween(w.lineId, w.cameraId, w.from, w.to, w))),
+    );
     expect(together.map((h) => h.length)).toEqual([1, 2, 1, 0]);
   });
 
@@ -92,9 +109,10 @@ describe('CameraAlertHistoryRepository against Postgres', () => {
       [at(-100).toISOString(), modelVersionId],
     );
     const blocksRead = async () => {
-      const [plan] = (await db.dataSource.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${CAMERA_HISTORY_SQL}`, cameraHistoryParams([
-        { lineId: 'line-1', cameraId: 'cam-a', from: at(0), to: at(10) },
-      ]))) as { 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }] }[];
+      const [plan] = (await db.dataSource.query(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${CAMERA_HISTORY_SQL}`,
+        cameraHistoryParams([{ lineId: 'line-1', cameraId: 'cam-a', from: at(0), to: at(10) }]),
+      )) as { 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }] }[];
       const top = plan?.['QUERY PLAN'][0].Plan;
       return (top?.['Shared Hit Blocks'] ?? 0) + (top?.['Shared Read Blocks'] ?? 0);
     };

@@ -96,11 +96,14 @@ export class CameraAlertHistoryRepository {
   /** `alertsCapturedBetween` for many windows in one statement; answers in the order asked. */
   async historiesOf(windows: readonly AlertHistoryWindow[]): Promise<CameraAlertOccurrence[][]> {
     if (windows.length === 0) return [];
-    const rows = await hotRows<{ n: number; alert_id: string; frame_id: string; model_version_id: string; captured_at: Date | string; detections: AlertDetectionJson[] }>(
-      this.db,
-      CAMERA_HISTORY,
-      cameraHistoryParams(windows),
-    );
+    const rows = await hotRows<{
+      n: number;
+      alert_id: string;
+      frame_id: string;
+      model_version_id: string;
+      captured_at: Date | string;
+      detections: AlertDetectionJson[];
+    }>(this.db, CAMERA_HISTORY, cameraHistoryParams(windows));
     const histories = windows.map((): CameraAlertOccurrence[] => []);
     for (const row of rows) {
       histories[row.n]?.push({

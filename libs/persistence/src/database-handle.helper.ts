@@ -52,7 +52,9 @@ export async function hotRows<T>(handle: DatabaseHandle, statement: HotStatement
   const dataSource = handle instanceof DataSource ? handle : handle.connection;
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
   const result = await pool.query(
-    preparing.has(dataSource) ? { name: statement.name, text: statement.text, values: [...values] } : { text: statement.text, values: [...values] },
+    preparing.has(dataSource)
+      ? { name: statement.name, text: statement.text, values: [...values] }
+      : { text: statement.text, values: [...values] },
   );
   return result.rows as T[];
 }

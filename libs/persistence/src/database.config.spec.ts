@@ -61,7 +61,11 @@ describe('databaseConfigFromEnv', () => {
     [{ [URL_VAR]: 'postgres://u:p@h/db?sslmode=sometimes' }, URL_VAR, 'sslmode'],
     [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_POOL_SIZE: '0' }, 'ARGUS_DATABASE_POOL_SIZE', '1 to 100'],
     [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_POOL_SIZE: 'lots' }, 'ARGUS_DATABASE_POOL_SIZE', '1 to 100'],
-    [{ [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_PREPARED_STATEMENTS: 'maybe' }, 'ARGUS_DATABASE_PREPARED_STATEMENTS', 'true or false'],
+    [
+      { [URL_VAR]: 'postgres://u:p@h/db', ARGUS_DATABASE_PREPARED_STATEMENTS: 'maybe' },
+      'ARGUS_DATABASE_PREPARED_STATEMENTS',
+      'true or false',
+    ],
   ])('names the bad variable: %j', (env, variable, problem) => {
     const error = failureOf(env);
     expect(error.variable).toBe(variable);

@@ -45,7 +45,16 @@ type CreatedInferenceRow = Omit<SavedInferenceRow, 'detections'>;
 interface SavedRow {
   readonly inference_ms: number | null;
   readonly created_at: Date | string;
-  readonly detections: Array<{ id: string; ordinal: number; class_name: string; score: number; x1: number; y1: number; x2: number; y2: number }>;
+  readonly detections: Array<{
+    id: string;
+    ordinal: number;
+    class_name: string;
+    score: number;
+    x1: number;
+    y1: number;
+    x2: number;
+    y2: number;
+  }>;
 }
 
 // detection-inference's statements per micro-batch.
@@ -100,7 +109,9 @@ export class DetectionRepository {
     detections: readonly Detection[],
     options: { inferenceMs?: number } = {},
   ): Promise<SavedDetections> {
-    const [saved] = await this.saveForFrames([{ frameId, modelVersionId, detections, ...(options.inferenceMs === undefined ? {} : { inferenceMs: options.inferenceMs }) }]);
+    const [saved] = await this.saveForFrames([
+      { frameId, modelVersionId, detections, ...(options.inferenceMs === undefined ? {} : { inferenceMs: options.inferenceMs }) },
+    ]);
     return saved as SavedDetections;
   }
 
@@ -128,15 +139,24 @@ export class DetectionRepository {
     let rows: CreatedInferenceRow[];
     try {
       rows = await hotRows<CreatedInferenceRow>(this.db, SAVE_FOR_FRAMES, [
-          JSON.stringify(
-            written.map(({ item, detections }) => ({
-              frame_id: item.frameId,
-              model_version_id: item.modelVersionId,
-              detection_count: detections.length,
-              inference_ms: item.inferenceMs ?? null,
-              detections: detections.map((d) => ({ id: d.id, ordinal: d.ordinal, class_name: d.className, score: d.score, x1: d.box.x1, y1: d.box.y1, x2: d.box.x2, y2: d.box.y2 })),
+        JSON.stringify(
+          written.map(({ item, detections }) => ({
+            frame_id: item.frameId,
+            model_version_id: item.modelVersionId,
+            detection_count: detections.length,
+            inference_ms: item.inferenceMs ?? null,
+            detections: detections.map((d) => ({
+              id: d.id,
+              ordinal: d.ordinal,
+              class_name: d.className,
+              score: d.score,
+              x1: d.box.x1,
+              y1: d.box.y1,
+              x2: d.box.x2,
+              y2: d.box.y2,
             })),
-          ),
+          })),
+        ),
       ]);
     } catch (error) {
       if (isPgError(error, PgErrorCodes.checkViolation)) {
@@ -228,11 +248,7 @@ function parseJsonColumn<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
-async function loadInference(
-  manager: EntityManager,
-  frameId: string,
-  modelVersionId: string,
-): Promise<FrameInference | null> {
+async function loadInference(manager: EntityManager, frameId: string, modelVersionId: string): Promise<FrameInference | null> {
   const inference = await manager.findOneBy(FrameInferenceEntity, { frameId, modelVersionId });
   if (!inference) return null;
   const detections = await manager.find(DetectionEntity, {

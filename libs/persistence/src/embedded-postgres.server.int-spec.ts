@@ -19,7 +19,10 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
   const sources: DataSource[] = [];
 
   async function connect(name: string): Promise<DataSource> {
-    const config = databaseConfigFromEnv({ ARGUS_DATABASE_URL: (server as EmbeddedPostgresProcess).url, ARGUS_DATABASE_POOL_SIZE: '1' }, name);
+    const config = databaseConfigFromEnv(
+      { ARGUS_DATABASE_URL: (server as EmbeddedPostgresProcess).url, ARGUS_DATABASE_POOL_SIZE: '1' },
+      name,
+    );
     const dataSource = createDataSource(config);
     sources.push(dataSource);
     return dataSource.initialize();
@@ -65,7 +68,9 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
           if (i % 20 === 0) {
             await db.transaction(async (manager) => {
               await manager.query('INSERT INTO echo_probe (v) VALUES ($1)', [`tx-${tag}`]);
-              const inside = (await manager.query('SELECT count(*)::int AS n FROM echo_probe WHERE v = $1', [`tx-${tag}`])) as { n: number }[];
+              const inside = (await manager.query('SELECT count(*)::int AS n FROM echo_probe WHERE v = $1', [`tx-${tag}`])) as {
+                n: number;
+              }[];
               if (inside[0]?.n !== 1) mismatches.push(`tx-${tag} not visible inside its transaction`);
             });
           }

@@ -112,7 +112,12 @@ export class FrameRetentionRepository {
   }
 
   /** Up to `limit` of the line's oldest frames of one class ingested before `ingestedBefore`, oldest first. */
-  async findOldest(lineId: string, retentionClass: FrameRetentionClass, ingestedBefore: Date, limit: number): Promise<RetentionCandidate[]> {
+  async findOldest(
+    lineId: string,
+    retentionClass: FrameRetentionClass,
+    ingestedBefore: Date,
+    limit: number,
+  ): Promise<RetentionCandidate[]> {
     if (limit <= 0) return [];
     const rows = (await managerOf(this.db).query(
       `SELECT * FROM (
@@ -148,9 +153,7 @@ export class FrameRetentionRepository {
       const now = (await manager.query(`SELECT f.id, ${CLASS_OF_F} AS retention_class FROM frame f WHERE f.id = ANY($1::uuid[])`, [
         ids,
       ])) as { id: string; retention_class: FrameRetentionClass }[];
-      const doomed = now
-        .filter((row) => CLASS_RANK[row.retention_class] <= CLASS_RANK[chosen.get(row.id) ?? 'plain'])
-        .map((row) => row.id);
+      const doomed = now.filter((row) => CLASS_RANK[row.retention_class] <= CLASS_RANK[chosen.get(row.id) ?? 'plain']).map((row) => row.id);
       const doomedSet = new Set(doomed);
       const kept = ids.filter((id) => !doomedSet.has(id));
       if (doomed.length === 0) return { deleted: [], kept, unreferencedTemplateKeys: [] };
@@ -160,9 +163,13 @@ export class FrameRetentionRepository {
         `DELETE FROM frame WHERE id = ANY($1::uuid[]) RETURNING id, object_key, template_key, byte_size, ingested_at`,
         [doomed],
       )) as unknown;
-      const deleted = returnedRows<{ id: string; object_key: string; template_key: string | null; byte_size: number; ingested_at: Date | string }>(
-        deletedRows,
-      ).map((row) => ({
+      const deleted = returnedRows<{
+        id: string;
+        object_key: string;
+        template_key: string | null;
+        byte_size: number;
+        ingested_at: Date | string;
+      }>(deletedRows).map((row) => ({
         id: row.id,
         objectKey: row.object_key,
         templateKey: row.template_key,

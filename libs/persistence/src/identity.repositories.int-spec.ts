@@ -50,14 +50,23 @@ describe('identity repositories against Postgres', () => {
     });
 
     it('lets the database refuse a bad role or a hash that is not scrypt', async () => {
-      await expect(users.create({ username: 'x1', displayName: 'X', role: 'root' as never, passwordHash: HASH })).rejects.toThrow(/chk_app_user_role/);
-      await expect(users.create({ username: 'x2', displayName: 'X', role: 'admin', passwordHash: 'plain' })).rejects.toThrow(/chk_app_user_password_hash/);
+      await expect(users.create({ username: 'x1', displayName: 'X', role: 'root' as never, passwordHash: HASH })).rejects.toThrow(
+        /chk_app_user_role/,
+      );
+      await expect(users.create({ username: 'x2', displayName: 'X', role: 'admin', passwordHash: 'plain' })).rejects.toThrow(
+        /chk_app_user_password_hash/,
+      );
     });
 
     it('creates if missing and never overwrites', async () => {
       const first = await users.createIfMissing({ username: 'root', displayName: 'Root', role: 'admin', passwordHash: HASH });
       expect(first.created).toBe(true);
-      const second = await users.createIfMissing({ username: 'Root', displayName: 'Changed', role: 'operator', passwordHash: 'scrypt$other' });
+      const second = await users.createIfMissing({
+        username: 'Root',
+        displayName: 'Changed',
+        role: 'operator',
+        passwordHash: 'scrypt$other',
+      });
       expect(second).toEqual({ user: first.user, created: false });
       expect((await users.findLoginByUsername('root'))?.passwordHash).toBe(HASH);
     });
@@ -118,14 +127,17 @@ describe('identity repositories against Postgres', () => {
     it('deletes the sessions that expired or were revoked before a cutoff, and only those', async () => {
       const user = await users.create({ username: 'ulla', displayName: 'Ulla', role: 'operator', passwordHash: HASH });
       const createdAt = new Date('2025-05-01T08:00:00.000Z');
-      const open = (token: string, expiresAt: string) => sessions.create({ userId: user.id, tokenSha256: sha(token), createdAt, expiresAt: new Date(expiresAt) });
+      const open = (token: string, expiresAt: string) =>
+        sessions.create({ userId: user.id, tokenSha256: sha(token), createdAt, expiresAt: new Date(expiresAt) });
       await open('1', '2025-06-01T00:00:00.000Z'); // expired long ago
       const revoked = await open('2', '2027-01-01T00:00:00.000Z'); // revoked long ago
       await sessions.revoke(revoked.id, new Date('2025-06-01T00:00:00.000Z'));
       await open('3', '2027-01-01T00:00:00.000Z');
       await open('4', '2025-12-15T00:00:00.000Z');
       expect(await sessions.deleteEndedBefore(new Date('2025-12-01T00:00:00.000Z'))).toBe(2);
-      const left = (await db.dataSource.query(`SELECT token_sha256 FROM user_session WHERE user_id = $1`, [user.id])) as { token_sha256: string }[];
+      const left = (await db.dataSource.query(`SELECT token_sha256 FROM user_session WHERE user_id = $1`, [user.id])) as {
+        token_sha256: string;
+      }[];
       expect(left.map((r) => r.token_sha256).sort()).toEqual([sha('3'), sha('4')]); // live, and expired after the cutoff
     });
   });
@@ -133,7 +145,13 @@ describe('identity repositories against Postgres', () => {
   describe('ServiceTokenRepository', () => {
     it('creates, finds by hash (optionally by kind), lists, marks used and revokes', async () => {
       const camera = await tokens.create({ name: 'cam-1', kind: 'camera', role: null, tokenSha256: sha('e'), createdBy: 'root' });
-      const script = await tokens.create({ name: 'ops-script', kind: 'service', role: 'operator', tokenSha256: sha('f'), createdBy: 'root' });
+      const script = await tokens.create({
+        name: 'ops-script',
+        kind: 'service',
+        role: 'operator',
+        tokenSha256: sha('f'),
+        createdBy: 'root',
+      });
       expect(camera).toMatchObject({ name: 'cam-1', kind: 'camera', role: null, createdBy: 'root', revokedAt: null, lastUsedAt: null });
       expect(JSON.stringify(camera)).not.toContain(sha('e'));
 
@@ -159,16 +177,27 @@ describe('identity repositories against Postgres', () => {
 
     it('refuses a taken name with a conflict, and a camera token with a role or a service token without one', async () => {
       await tokens.create({ name: 'dup', kind: 'camera', role: null, tokenSha256: sha('1'), createdBy: 'root' });
-      await expect(tokens.create({ name: 'dup', kind: 'camera', role: null, tokenSha256: sha('2'), createdBy: 'root' })).rejects.toMatchObject({ code: 'conflict' });
-      await expect(tokens.create({ name: 'c2', kind: 'camera', role: 'admin', tokenSha256: sha('3'), createdBy: 'root' })).rejects.toThrow(/chk_service_token_role/);
-      await expect(tokens.create({ name: 's2', kind: 'service', role: null, tokenSha256: sha('4'), createdBy: 'root' })).rejects.toThrow(/chk_service_token_role/);
+      await expect(
+        tokens.create({ name: 'dup', kind: 'camera', role: null, tokenSha256: sha('2'), createdBy: 'root' }),
+      ).rejects.toMatchObject({ code: 'conflict' });
+      await expect(tokens.create({ name: 'c2', kind: 'camera', role: 'admin', tokenSha256: sha('3'), createdBy: 'root' })).rejects.toThrow(
+        /chk_service_token_role/,
+      );
+      await expect(tokens.create({ name: 's2', kind: 'service', role: null, tokenSha256: sha('4'), createdBy: 'root' })).rejects.toThrow(
+        /chk_service_token_role/,
+      );
     });
   });
 
   describe('AuditLogRepository.list', () => {
     it('filters by actor, action and subject, newest first, paged by id', async () => {
       for (let i = 0; i < 5; i += 1) {
-        await audit.append({ actor: i % 2 === 0 ? 'root' : 'mia', action: i < 3 ? 'user.created' : 'model.promoted', subjectType: 'user', subjectId: `u-${i}` });
+        await audit.append({
+          actor: i % 2 === 0 ? 'root' : 'mia',
+          action: i < 3 ? 'user.created' : 'model.promoted',
+          subjectType: 'user',
+          subjectId: `u-${i}`,
+        });
       }
       const all = await audit.list({}, { limit: 500 });
       expect(all.items.length).toBeGreaterThanOrEqual(5);

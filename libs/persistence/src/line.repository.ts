@@ -167,7 +167,12 @@ export class LineRepository {
     return {
       lineId: row.id,
       settings: json(row.settings),
-      alertRules: json(row.rules).map((r) => ({ className: r.className, minScore: Number(r.minScore), minBoxAreaPx2: Number(r.minBoxAreaPx2), severity: r.severity })),
+      alertRules: json(row.rules).map((r) => ({
+        className: r.className,
+        minScore: Number(r.minScore),
+        minBoxAreaPx2: Number(r.minBoxAreaPx2),
+        severity: r.severity,
+      })),
     };
   }
 

@@ -79,9 +79,7 @@ describe('migrations against a fresh database', () => {
   it('reverts down to nothing and applies again', async () => {
     for (const name of NEWEST_FIRST) expect(await revertLastMigration(db.dataSource)).toBe(name);
     expect(await tables()).toEqual([]);
-    const functions = (await db.dataSource.query(
-      `SELECT proname FROM pg_proc WHERE proname = 'audit_log_refuse_change'`,
-    )) as unknown[];
+    const functions = (await db.dataSource.query(`SELECT proname FROM pg_proc WHERE proname = 'audit_log_refuse_change'`)) as unknown[];
     expect(functions).toEqual([]);
     expect(await revertLastMigration(db.dataSource)).toBeNull();
 

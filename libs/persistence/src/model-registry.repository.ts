@@ -203,7 +203,11 @@ export class ModelRegistryRepository {
           `UPDATE model_version
               SET evaluation = COALESCE(evaluation, $2::jsonb), training_data = COALESCE(training_data, $3::jsonb)
             WHERE id = $1`,
-          [stored.id, input.evaluation ? JSON.stringify(input.evaluation) : null, input.trainingData ? JSON.stringify(input.trainingData) : null],
+          [
+            stored.id,
+            input.evaluation ? JSON.stringify(input.evaluation) : null,
+            input.trainingData ? JSON.stringify(input.trainingData) : null,
+          ],
         );
       }
     }
@@ -372,7 +376,9 @@ async function assertCanServeLine(manager: EntityManager, lineId: string, versio
       throw new ModelIncompatibleWithLineError(lineId, version, 'it compares each frame with a golden template and the line has none');
     }
   }
-  const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as { class_name: string }[];
+  const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as {
+    class_name: string;
+  }[];
   const named = rules.map((r) => r.class_name);
   if (named.length > 0 && !named.some((c) => version.classes.includes(c))) {
     throw new ModelIncompatibleWithLineError(

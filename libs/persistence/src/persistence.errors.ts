@@ -90,10 +90,7 @@ export class ModelVersionConflictError extends PersistenceError {
     readonly version: string,
     readonly differingField: string,
   ) {
-    super(
-      'model.version-conflict',
-      `model "${modelName}" version "${version}" is already registered with a different ${differingField}`,
-    );
+    super('model.version-conflict', `model "${modelName}" version "${version}" is already registered with a different ${differingField}`);
   }
 }
 

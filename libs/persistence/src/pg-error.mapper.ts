@@ -15,9 +15,7 @@ export interface PgErrorInfo {
 export function pgErrorInfo(error: unknown): PgErrorInfo {
   if (typeof error !== 'object' || error === null) return { code: undefined, constraint: undefined };
   const direct = error as { code?: unknown; constraint?: unknown; driverError?: unknown };
-  const source = (typeof direct.code === 'string' ? direct : direct.driverError) as
-    | { code?: unknown; constraint?: unknown }
-    | undefined;
+  const source = (typeof direct.code === 'string' ? direct : direct.driverError) as { code?: unknown; constraint?: unknown } | undefined;
   return {
     code: typeof source?.code === 'string' ? source.code : undefined,
     constraint: typeof source?.constraint === 'string' ? source.constraint : undefined,

@@ -44,7 +44,11 @@ describe('PgliteSessionQueue', () => {
     const parse = queue.enqueue(1, msg('Pa'), () => undefined);
     const query = queue.enqueue(2, msg('Qselect'), () => undefined);
     await parse;
-    const rest = Promise.all([queue.enqueue(1, msg('Ba'), () => undefined), queue.enqueue(1, msg('Ea'), () => undefined), queue.enqueue(1, msg('S'), () => undefined)]);
+    const rest = Promise.all([
+      queue.enqueue(1, msg('Ba'), () => undefined),
+      queue.enqueue(1, msg('Ea'), () => undefined),
+      queue.enqueue(1, msg('S'), () => undefined),
+    ]);
     await Promise.all([rest, query]);
     expect(db.ran).toEqual(['Pa', 'Ba', 'Ea', 'S', 'Qselect']);
   });

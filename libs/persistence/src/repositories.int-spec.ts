@@ -128,7 +128,11 @@ describe('repositories against Postgres', () => {
       ]);
       expect(full?.template).toMatchObject({ lineId: 'line-cfg', objectKey: 'templates/line-cfg/golden.png', width: 640 });
       // What detection-inference reads per frame: the same rules and the settings, one round trip.
-      expect(await lines.alertPolicyFor('line-cfg')).toEqual({ lineId: 'line-cfg', settings: { dedupWindowSeconds: 9 }, alertRules: full?.alertRules });
+      expect(await lines.alertPolicyFor('line-cfg')).toEqual({
+        lineId: 'line-cfg',
+        settings: { dedupWindowSeconds: 9 },
+        alertRules: full?.alertRules,
+      });
 
       // Rules are replaced as a whole; the template can be cleared.
       await lines.setAlertRules('line-cfg', [{ className: 'hole', minScore: 0.5, minBoxAreaPx2: 0, severity: 'critical' }]);
@@ -142,21 +146,17 @@ describe('repositories against Postgres', () => {
     it('names a missing line', async () => {
       expect(await lines.findLineWithCameras('no-such-line')).toBeNull();
       expect(await lines.alertPolicyFor('no-such-line')).toBeNull();
-      await expect(lines.addCamera({ lineId: 'no-such-line', id: 'cam', name: 'x' })).rejects.toBeInstanceOf(
-        LineNotFoundError,
-      );
+      await expect(lines.addCamera({ lineId: 'no-such-line', id: 'cam', name: 'x' })).rejects.toBeInstanceOf(LineNotFoundError);
       await expect(lines.setAlertRules('no-such-line', [])).rejects.toMatchObject({ code: 'line.not-found' });
-      await expect(
-        lines.setTemplate('no-such-line', { objectKey: 'k', width: 1, height: 1 }),
-      ).rejects.toBeInstanceOf(LineNotFoundError);
+      await expect(lines.setTemplate('no-such-line', { objectKey: 'k', width: 1, height: 1 })).rejects.toBeInstanceOf(LineNotFoundError);
     });
 
     it('keeps the old rules when a replacement is invalid (one transaction)', async () => {
       const { lineId } = await newLine();
       await lines.setAlertRules(lineId, [{ className: 'scratch', minScore: 0.5, minBoxAreaPx2: 0, severity: 'low' }]);
-      await expect(
-        lines.setAlertRules(lineId, [{ className: 'dent', minScore: 1.5, minBoxAreaPx2: 0, severity: 'low' }]),
-      ).rejects.toThrow(/chk_line_alert_rule_min_score/);
+      await expect(lines.setAlertRules(lineId, [{ className: 'dent', minScore: 1.5, minBoxAreaPx2: 0, severity: 'low' }])).rejects.toThrow(
+        /chk_line_alert_rule_min_score/,
+      );
       expect((await lines.alertRulesFor(lineId)).map((r) => r.className)).toEqual(['scratch']);
     });
   });
@@ -275,12 +275,8 @@ describe('repositories against Postgres', () => {
     it('refuses the same name and version with a different artifact, and an unknown parent', async () => {
       const input = modelInput();
       await registry.register(input);
-      await expect(registry.register({ ...input, artifactKey: 'models/other.onnx' })).rejects.toBeInstanceOf(
-        ModelVersionConflictError,
-      );
-      await expect(registry.register(modelInput({ parentVersionId: randomUUID() }))).rejects.toBeInstanceOf(
-        ModelVersionNotFoundError,
-      );
+      await expect(registry.register({ ...input, artifactKey: 'models/other.onnx' })).rejects.toBeInstanceOf(ModelVersionConflictError);
+      await expect(registry.register(modelInput({ parentVersionId: randomUUID() }))).rejects.toBeInstanceOf(ModelVersionNotFoundError);
     });
   });
 
@@ -303,9 +299,9 @@ describe('repositories against Postgres', () => {
       const again = await detections.saveForFrame(frame.id, model.id, [scratch, hole, hole]);
       expect(again.created).toBe(false);
       expect(again.inference).toEqual(first.inference);
-      const count = (await db.dataSource.query(`SELECT count(*)::int AS n FROM detection WHERE frame_id = $1`, [
-        frame.id,
-      ])) as { n: number }[];
+      const count = (await db.dataSource.query(`SELECT count(*)::int AS n FROM detection WHERE frame_id = $1`, [frame.id])) as {
+        n: number;
+      }[];
       expect(count[0]?.n).toBe(2);
 
       // Another model version scoring the same frame is a separate result; an empty one is kept too.
@@ -329,7 +325,10 @@ describe('repositories against Postgres', () => {
     it('saves many frames in one statement: new ones written, a scored pair returned as stored', async () => {
       const { lineId, cameraId } = await newLine();
       const model = (await registry.register(modelInput())).version;
-      const [a, b] = [(await frames.recordIngested(frameInput(lineId, cameraId))).frame, (await frames.recordIngested(frameInput(lineId, cameraId))).frame];
+      const [a, b] = [
+        (await frames.recordIngested(frameInput(lineId, cameraId))).frame,
+        (await frames.recordIngested(frameInput(lineId, cameraId))).frame,
+      ];
       const earlier = await detections.saveForFrame(a.id, model.id, [scratch]);
       const saved = await detections.saveForFrames([
         { frameId: a.id, modelVersionId: model.id, detections: [hole] },
@@ -350,16 +349,16 @@ describe('repositories against Postgres', () => {
         ]),
       ).rejects.toThrow();
       expect(await detections.listForFrame(c.id)).toEqual([]);
-      await expect(detections.saveForFrames([{ frameId: randomUUID(), modelVersionId: model.id, detections: [] }])).rejects.toBeInstanceOf(FrameNotFoundError);
+      await expect(detections.saveForFrames([{ frameId: randomUUID(), modelVersionId: model.id, detections: [] }])).rejects.toBeInstanceOf(
+        FrameNotFoundError,
+      );
     });
 
     it('writes one result when the same save races itself', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
       const model = (await registry.register(modelInput())).version;
-      const results = await Promise.all(
-        Array.from({ length: 4 }, () => detections.saveForFrame(frame.id, model.id, [scratch])),
-      );
+      const results = await Promise.all(Array.from({ length: 4 }, () => detections.saveForFrame(frame.id, model.id, [scratch])));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.inference.detections[0]?.id)).size).toBe(1);
     });
@@ -369,9 +368,7 @@ describe('repositories against Postgres', () => {
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
       const model = (await registry.register(modelInput())).version;
       await expect(detections.saveForFrame(randomUUID(), model.id, [])).rejects.toBeInstanceOf(FrameNotFoundError);
-      await expect(detections.saveForFrame(frame.id, randomUUID(), [])).rejects.toBeInstanceOf(
-        ModelVersionNotFoundError,
-      );
+      await expect(detections.saveForFrame(frame.id, randomUUID(), [])).rejects.toBeInstanceOf(ModelVersionNotFoundError);
     });
   });
 
@@ -420,7 +417,14 @@ describe('repositories against Postgres', () => {
     it('raises many alerts in one statement: new ones created, an existing one returned, answers in order', async () => {
       const { alert: existing, frame: alerted, model, lineId, cameraId } = await raised();
       const fresh = (await frames.recordIngested(frameInput(lineId, cameraId))).frame;
-      const input = (frameId: string) => ({ frameId, lineId, cameraId, modelVersionId: model.id, severity: 'high' as const, detections: [hole] });
+      const input = (frameId: string) => ({
+        frameId,
+        lineId,
+        cameraId,
+        modelVersionId: model.id,
+        severity: 'high' as const,
+        detections: [hole],
+      });
       const results = await alerts.raiseEachOnce([input(fresh.id), input(alerted.id), input(fresh.id)]);
       expect(results.map((r) => r.created)).toEqual([true, false, false]);
       expect(results[1]?.alert).toEqual(existing);
@@ -577,12 +581,7 @@ describe('repositories against Postgres', () => {
 
       const trail = await audit.listFor('production_line', lineId);
       expect(trail.map((e) => [e.action, e.actor, e.before?.['modelVersionId'], e.after?.['modelVersionId']])).toEqual(
-        history.map((p) => [
-          p.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back',
-          p.promotedBy,
-          p.fromVersionId,
-          p.toVersionId,
-        ]),
+        history.map((p) => [p.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back', p.promotedBy, p.fromVersionId, p.toVersionId]),
       );
     });
 
@@ -598,9 +597,7 @@ describe('repositories against Postgres', () => {
       expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(a.id);
       expect(await registry.promotionHistory(lineId)).toHaveLength(1);
       expect(await audit.listFor('production_line', lineId)).toEqual(auditBefore);
-      await expect(registry.promote(lineId, randomUUID(), 'alice', 'ghost')).rejects.toBeInstanceOf(
-        ModelVersionNotFoundError,
-      );
+      await expect(registry.promote(lineId, randomUUID(), 'alice', 'ghost')).rejects.toBeInstanceOf(ModelVersionNotFoundError);
       await expect(registry.promote('no-such-line', a.id, 'alice', 'x')).rejects.toBeInstanceOf(LineNotFoundError);
     });
 
@@ -621,7 +618,9 @@ describe('repositories against Postgres', () => {
         { className: '*', minScore: 0.9, minBoxAreaPx2: 4, severity: 'low' },
       ]);
       const otherFeed = (await registry.register(modelInput({ classes: ['dent', 'stain'] }))).version;
-      await expect(registry.promote(lineId, otherFeed.id, 'alice', 'wrong feed')).rejects.toThrow(/detects dent, stain and the line's alert rules name open: none would ever alert/);
+      await expect(registry.promote(lineId, otherFeed.id, 'alice', 'wrong feed')).rejects.toThrow(
+        /detects dent, stain and the line's alert rules name open: none would ever alert/,
+      );
       expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(templateModel.id);
       const oneShared = (await registry.register(modelInput({ classes: ['open', 'dent'] }))).version;
       await expect(registry.promote(lineId, oneShared.id, 'alice', 'shares a class')).resolves.toMatchObject({ changed: true });
@@ -658,9 +657,7 @@ describe('repositories against Postgres', () => {
       const second = await audit.append({ actor: 'bob', action: 'line.renamed', subjectType: 'production_line', subjectId });
       expect(second.before).toBeNull();
       expect((await audit.listFor('production_line', subjectId)).map((e) => e.id)).toEqual([second.id, first.id]);
-      expect((await audit.listFor('production_line', subjectId, { beforeId: second.id })).map((e) => e.id)).toEqual([
-        first.id,
-      ]);
+      expect((await audit.listFor('production_line', subjectId, { beforeId: second.id })).map((e) => e.id)).toEqual([first.id]);
     });
 
     it('refuses UPDATE, DELETE and TRUNCATE at the database', async () => {

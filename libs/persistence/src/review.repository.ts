@@ -56,7 +56,9 @@ export class ReviewRepository {
 
   async record(input: NewReview): Promise<RecordedReview> {
     return inTransaction(this.db, async (manager) => {
-      const locked = (await manager.query(`SELECT id, status FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as { status: string }[];
+      const locked = (await manager.query(`SELECT id, status FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as {
+        status: string;
+      }[];
       const statusBefore = locked[0]?.status;
       if (statusBefore === undefined) throw new AlertNotFoundError(input.alertId);
       if (input.id !== undefined) {
@@ -80,10 +82,7 @@ export class ReviewRepository {
           input.comment ?? null,
         ],
       )) as { id: string }[];
-      await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [
-        input.alertId,
-        input.decision,
-      ]);
+      await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [input.alertId, input.decision]);
       const reviewId = inserted[0]?.id;
       if (reviewId === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
       if (input.audit) {

@@ -23,7 +23,9 @@ describe('ModelPromotionService', () => {
         return { promotion, changed: true };
       }),
     });
-    const bus = strictMock<ConstructorParameters<typeof ModelPromotionService>[1]>('bus', { publish: jest.fn(async () => void calls.push('bus.publish')) });
+    const bus = strictMock<ConstructorParameters<typeof ModelPromotionService>[1]>('bus', {
+      publish: jest.fn(async () => void calls.push('bus.publish')),
+    });
     await new ModelPromotionService(registry, bus).promote('line-1', promotion.toVersionId, 'ana', 'better recall');
     expect(calls).toEqual(['registry.promote', 'bus.publish']);
     const [topic, message] = (bus.publish as jest.Mock).mock.calls[0];
@@ -41,9 +43,19 @@ describe('ModelPromotionService', () => {
 
   it('publishes nothing when the registry fails or nothing changed', async () => {
     const bus = strictMock<ConstructorParameters<typeof ModelPromotionService>[1]>('bus', { publish: jest.fn() });
-    const failing = new ModelPromotionService(strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', { rollback: jest.fn(async () => Promise.reject(new Error('no previous version'))) }), bus);
+    const failing = new ModelPromotionService(
+      strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', {
+        rollback: jest.fn(async () => Promise.reject(new Error('no previous version'))),
+      }),
+      bus,
+    );
     await expect(failing.rollback('line-1', 'ana', 'oops')).rejects.toThrow('no previous version');
-    const unchanged = new ModelPromotionService(strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', { promote: jest.fn(async () => ({ promotion, changed: false })) }), bus);
+    const unchanged = new ModelPromotionService(
+      strictMock<ConstructorParameters<typeof ModelPromotionService>[0]>('registry', {
+        promote: jest.fn(async () => ({ promotion, changed: false })),
+      }),
+      bus,
+    );
     await expect(unchanged.promote('line-1', promotion.toVersionId, 'ana', 'again')).resolves.toMatchObject({ changed: false });
     expect(bus.publish).not.toHaveBeenCalled();
   });

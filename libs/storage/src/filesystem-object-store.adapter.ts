@@ -15,14 +15,7 @@ import {
   ObjectNotFoundError,
   ObjectStoreError,
 } from './object-store.errors';
-import type {
-  ObjectListing,
-  ObjectMetadata,
-  ObjectStat,
-  ObjectStore,
-  PutObjectOptions,
-  PutObjectResult,
-} from './object-store.port';
+import type { ObjectListing, ObjectMetadata, ObjectStat, ObjectStore, PutObjectOptions, PutObjectResult } from './object-store.port';
 import { s3BucketNameProblem } from './s3-object-store.config';
 
 export interface FilesystemObjectStoreConfig {
@@ -246,10 +239,7 @@ export class FilesystemObjectStore implements ObjectStore {
     if (!dir?.isDirectory()) throw new BucketNotFoundError(this.bucket);
   }
 
-  async #writeTemp(
-    body: Buffer | Readable,
-    declaredSize: number | undefined,
-  ): Promise<{ tempPath: string; etag: string; size: number }> {
+  async #writeTemp(body: Buffer | Readable, declaredSize: number | undefined): Promise<{ tempPath: string; etag: string; size: number }> {
     const tempPath = path.join(this.#tmpDir, `${randomUUID()}.part`);
     const handle = await open(tempPath, 'wx', 0o644);
     const md5 = createHash('md5');

@@ -9,12 +9,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemObjectStore } from './filesystem-object-store.adapter';
 import { collect, describeObjectStoreContract } from './object-store.contract';
-import {
-  BucketNotFoundError,
-  InvalidObjectKeyError,
-  ObjectKeyConflictError,
-  ObjectNotFoundError,
-} from './object-store.errors';
+import { BucketNotFoundError, InvalidObjectKeyError, ObjectKeyConflictError, ObjectNotFoundError } from './object-store.errors';
 
 describeObjectStoreContract('FilesystemObjectStore', async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'argus-fs-store-'));
@@ -54,9 +49,7 @@ describe('FilesystemObjectStore', () => {
       yield Buffer.alloc(1000);
       throw new Error('disconnect');
     }
-    await expect(store.put('a/b.bin', Readable.from(failing()), { contentType: 'image/png' })).rejects.toThrow(
-      'disconnect',
-    );
+    await expect(store.put('a/b.bin', Readable.from(failing()), { contentType: 'image/png' })).rejects.toThrow('disconnect');
     expect(await store.exists('a/b.bin')).toBe(false);
     expect(await readdir(path.join(root, 'frames', 'tmp'))).toEqual([]);
   });
@@ -80,12 +73,8 @@ describe('FilesystemObjectStore', () => {
 
   it('reports a folder/file clash as ObjectKeyConflictError', async () => {
     await store.put('a/b', Buffer.from('x'), { contentType: 'text/plain' });
-    await expect(store.put('a', Buffer.from('y'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(
-      ObjectKeyConflictError,
-    );
-    await expect(store.put('a/b/c', Buffer.from('z'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(
-      ObjectKeyConflictError,
-    );
+    await expect(store.put('a', Buffer.from('y'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(ObjectKeyConflictError);
+    await expect(store.put('a/b/c', Buffer.from('z'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(ObjectKeyConflictError);
     // The folder "a" is not an object.
     await expect(store.stat('a')).rejects.toBeInstanceOf(ObjectNotFoundError);
     expect((await store.get('a/b')).toString()).toBe('x');
@@ -108,9 +97,7 @@ describe('FilesystemObjectStore', () => {
   it('reports a missing bucket folder', async () => {
     const other = new FilesystemObjectStore({ root, bucket: 'not-created' });
     await expect(other.readinessCheck().check()).rejects.toBeInstanceOf(BucketNotFoundError);
-    await expect(other.put('a', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(
-      BucketNotFoundError,
-    );
+    await expect(other.put('a', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(BucketNotFoundError);
     await expect(collect(other.list())).rejects.toBeInstanceOf(BucketNotFoundError);
   });
 });

@@ -4,14 +4,7 @@ import { Readable } from 'node:stream';
 import { validateObjectKey, validateObjectKeyPrefix } from './object-key.validator';
 import { validateContentType, validateObjectMetadata, validateObjectSize } from './object-metadata.validator';
 import { BucketNotFoundError, existsByStat, InvalidObjectMetadataError, ObjectNotFoundError } from './object-store.errors';
-import type {
-  ObjectListing,
-  ObjectMetadata,
-  ObjectStat,
-  ObjectStore,
-  PutObjectOptions,
-  PutObjectResult,
-} from './object-store.port';
+import type { ObjectListing, ObjectMetadata, ObjectStat, ObjectStore, PutObjectOptions, PutObjectResult } from './object-store.port';
 import { toObjectStoreError } from './s3-error.mapper';
 import { s3BucketNameProblem, type S3ObjectStoreConfig } from './s3-object-store.config';
 import { StreamPartReader } from './stream-part.reader';
@@ -76,9 +69,7 @@ export class MinioObjectStore implements ObjectStore {
     }
     if (size !== undefined && size > this.#partSize * MAX_PARTS) {
       body.destroy();
-      throw new InvalidObjectMetadataError(
-        `size ${size} exceeds ${MAX_PARTS} parts of ${this.#partSize} bytes; raise the part size`,
-      );
+      throw new InvalidObjectMetadataError(`size ${size} exceeds ${MAX_PARTS} parts of ${this.#partSize} bytes; raise the part size`);
     }
     return this.#putStream(key, body, headers, size);
   }

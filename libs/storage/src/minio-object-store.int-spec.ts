@@ -3,12 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MinioObjectStore } from './minio-object-store.adapter';
 import { describeObjectStoreContract } from './object-store.contract';
-import {
-  BucketNotFoundError,
-  ObjectNotFoundError,
-  ObjectStoreAuthError,
-  ObjectStoreUnavailableError,
-} from './object-store.errors';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectStoreAuthError, ObjectStoreUnavailableError } from './object-store.errors';
 import { Secret } from '@argus/platform';
 import { s3ConfigFromEnv, type S3ObjectStoreConfig } from './s3-object-store.config';
 
@@ -66,9 +61,7 @@ describe('MinioObjectStore against S3Proxy', () => {
       yield big.subarray(0, FIVE_MIB + 1000); // one full part is uploaded
       throw new Error('source failed mid-upload');
     }
-    await expect(store.put(key, Readable.from(failsLate()), { contentType: 'image/png' })).rejects.toThrow(
-      'source failed mid-upload',
-    );
+    await expect(store.put(key, Readable.from(failsLate()), { contentType: 'image/png' })).rejects.toThrow('source failed mid-upload');
     expect(await store.exists(key)).toBe(false);
     const client = rawClient(config);
     const pending: unknown[] = [];

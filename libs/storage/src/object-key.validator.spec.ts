@@ -35,9 +35,7 @@ describe('validateObjectKey', () => {
     expect(problemOf(() => validateObjectKey('a/../b'))).toBe('must not contain ".." segments');
     expect(problemOf(() => validateObjectKey('/a'))).toBe('must be relative, not start with "/"');
     expect(problemOf(() => validateObjectKey('a\\b'))).toBe('must not contain a backslash');
-    expect(problemOf(() => validateObjectKey('a\u0007b'))).toBe(
-      'must not contain control characters (found U+0007 at index 1)',
-    );
+    expect(problemOf(() => validateObjectKey('a\u0007b'))).toBe('must not contain control characters (found U+0007 at index 1)');
     expect(problemOf(() => validateObjectKey('a/'))).toBe('must not end with "/"');
     expect(problemOf(() => validateObjectKey('a//b'))).toBe('must not contain empty segments ("//")');
     expect(problemOf(() => validateObjectKey('é'.repeat(513)))).toBe('must be at most 1024 bytes of UTF-8, is 1026');

@@ -25,9 +25,7 @@ export function validateObjectKey(key: unknown): string {
     throw new InvalidObjectKeyError(String(key), `must be a string, got ${typeof key}`);
   }
   const problem =
-    firstCharacterProblem(key) ??
-    (key.endsWith('/') ? 'must not end with "/"' : undefined) ??
-    firstSegmentProblem(key.split('/'));
+    firstCharacterProblem(key) ?? (key.endsWith('/') ? 'must not end with "/"' : undefined) ?? firstSegmentProblem(key.split('/'));
   if (problem) throw new InvalidObjectKeyError(key, problem);
   const contract = ObjectKeySchema.safeParse(key);
   if (!contract.success) {

@@ -67,10 +67,7 @@ export class ObjectKeyConflictError extends ObjectStoreError {
     readonly key: string,
     readonly conflictingPath: string,
   ) {
-    super(
-      'object-store.key-conflict',
-      `object key "${key}" conflicts with an existing object or folder at "${conflictingPath}"`,
-    );
+    super('object-store.key-conflict', `object key "${key}" conflicts with an existing object or folder at "${conflictingPath}"`);
   }
 }
 

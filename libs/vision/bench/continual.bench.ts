@@ -132,7 +132,9 @@ interface RunResult {
 
 /** `count` samples picked by a seeded hash of their ids (order-independent, reproducible). */
 function pick<T extends { id: string }>(samples: readonly T[], count: number, seed: number): T[] {
-  return [...samples].sort((a, b) => hashStringWithSeed(a.id, seed) - hashStringWithSeed(b.id, seed) || (a.id < b.id ? -1 : 1)).slice(0, count);
+  return [...samples]
+    .sort((a, b) => hashStringWithSeed(a.id, seed) - hashStringWithSeed(b.id, seed) || (a.id < b.id ? -1 : 1))
+    .slice(0, count);
 }
 
 async function setUp(scenario: Scenario, dataPath: string, bases: string): Promise<Setup> {
@@ -144,14 +146,24 @@ async function setUp(scenario: Scenario, dataPath: string, bases: string): Promi
     const data = await loadTrainingData({ kind: 'deeppcb', path: dataPath }, { seed: SEED, validationFraction: 0.2 });
     const withNew = data.train.filter((s) => s.boxes.some((b) => b.className === NEW_CLASS));
     const arrived = pick(withNew, 30, SEED);
-    const shown = pick(data.validation.filter((s) => s.boxes.some((b) => b.className === NEW_CLASS)), 50, SEED);
+    const shown = pick(
+      data.validation.filter((s) => s.boxes.some((b) => b.className === NEW_CLASS)),
+      50,
+      SEED,
+    );
     const classes = [...parent.metadata.classes, NEW_CLASS];
     const report = await load(data.validation, parent, classes);
     return {
       scenario,
       parentDir,
       parent,
-      newData: { source: `${source} (30 training frames with ${NEW_CLASS})`, classes: data.classes, train: arrived, validation: shown, split: `30 of the ${withNew.length} training-split frames with ${NEW_CLASS}, seed ${SEED}` },
+      newData: {
+        source: `${source} (30 training frames with ${NEW_CLASS})`,
+        classes: data.classes,
+        train: arrived,
+        validation: shown,
+        split: `30 of the ${withNew.length} training-split frames with ${NEW_CLASS}, seed ${SEED}`,
+      },
       replayData: { source, classes: data.classes, train: data.train, validation: data.validation, split: data.split },
       oldReport: report,
       newReport: report,
@@ -162,7 +174,10 @@ async function setUp(scenario: Scenario, dataPath: string, bases: string): Promi
   }
   const parentDir = path.join(bases, 'base-five-groups');
   const parent = await loadModelPackage(folderPackageFiles(parentDir));
-  const old = await loadTrainingData({ kind: 'deeppcb', path: dataPath }, { seed: SEED, validationFraction: 0.2, excludeGroups: NEW_GROUPS });
+  const old = await loadTrainingData(
+    { kind: 'deeppcb', path: dataPath },
+    { seed: SEED, validationFraction: 0.2, excludeGroups: NEW_GROUPS },
+  );
   const fresh = await loadTrainingData({ kind: 'deeppcb', path: dataPath }, { seed: SEED, validationFraction: 0.2, groups: NEW_GROUPS });
   const pool = [...fresh.train, ...fresh.validation];
   const split = splitTrainValidation(pool, { seed: SEED, validationFraction: 0.5 });
@@ -171,7 +186,13 @@ async function setUp(scenario: Scenario, dataPath: string, bases: string): Promi
     scenario,
     parentDir,
     parent,
-    newData: { source: `${source} (groups ${NEW_GROUPS.join(', ')})`, classes: fresh.classes, train: split.train, validation: split.validation, split: `the ${pool.length} frames of groups ${NEW_GROUPS.join(', ')}, half for training by group, seed ${SEED}` },
+    newData: {
+      source: `${source} (groups ${NEW_GROUPS.join(', ')})`,
+      classes: fresh.classes,
+      train: split.train,
+      validation: split.validation,
+      split: `the ${pool.length} frames of groups ${NEW_GROUPS.join(', ')}, half for training by group, seed ${SEED}`,
+    },
     replayData: { source, classes: old.classes, train: old.train, validation: old.validation, split: old.split },
     oldReport: await load(old.validation, parent, classes),
     newReport: await load(split.validation, parent, classes),
@@ -183,17 +204,37 @@ async function setUp(scenario: Scenario, dataPath: string, bases: string): Promi
 
 async function load(samples: readonly LabelledSample[], parent: ModelPackage, classes: readonly string[]): Promise<LoadedSample[]> {
   const { input, template } = parent.metadata.spec;
-  const loaded = await loadTrainingImages(samples, { width: input.width, height: input.height, channels: input.channels, templateMode: template, classes });
-  if (loaded.skipped.length > 0) throw new Error(`${loaded.skipped.length} frame(s) could not be read, e.g. ${loaded.skipped[0]?.id}: ${loaded.skipped[0]?.reason}`);
+  const loaded = await loadTrainingImages(samples, {
+    width: input.width,
+    height: input.height,
+    channels: input.channels,
+    templateMode: template,
+    classes,
+  });
+  if (loaded.skipped.length > 0)
+    throw new Error(`${loaded.skipped.length} frame(s) could not be read, e.g. ${loaded.skipped[0]?.id}: ${loaded.skipped[0]?.reason}`);
   return loaded.images;
 }
 
-async function score(setup: Setup, spec: ModelPackage['metadata']['spec'], weights: ModelPackage['weights']): Promise<{ oldAp: number; newAp: number }> {
-  const options = { classes: spec.classes, scoreThreshold: 0.05, iouThreshold: setup.parent.metadata.postprocessing.nmsIouThreshold, threads: 2 };
+async function score(
+  setup: Setup,
+  spec: ModelPackage['metadata']['spec'],
+  weights: ModelPackage['weights'],
+): Promise<{ oldAp: number; newAp: number }> {
+  const options = {
+    classes: spec.classes,
+    scoreThreshold: 0.05,
+    iouThreshold: setup.parent.metadata.postprocessing.nmsIouThreshold,
+    threads: 2,
+  };
   const oldPredictions = await predictLoadedSamplesOnnx(spec, weights, setup.oldReport, options);
-  const newPredictions = setup.newReport === setup.oldReport ? oldPredictions : await predictLoadedSamplesOnnx(spec, weights, setup.newReport, options);
+  const newPredictions =
+    setup.newReport === setup.oldReport ? oldPredictions : await predictLoadedSamplesOnnx(spec, weights, setup.newReport, options);
   const newClasses = setup.newClasses.filter((c) => spec.classes.includes(c));
-  return { oldAp: deepPcbApOver(oldPredictions, setup.oldClasses), newAp: newClasses.length === 0 ? 0 : deepPcbApOver(newPredictions, newClasses) };
+  return {
+    oldAp: deepPcbApOver(oldPredictions, setup.oldClasses),
+    newAp: newClasses.length === 0 ? 0 : deepPcbApOver(newPredictions, newClasses),
+  };
 }
 
 /** Epochs that make `steps` optimisation steps for a training set of `images` images. */
@@ -281,7 +322,10 @@ function table(results: readonly RunResult[]): string {
 
 /** The run new AP is measured against: joint-oracle where the scenario has one, else joint. */
 function upperBound(results: readonly RunResult[], scenario: Scenario): RunResult | undefined {
-  return results.find((r) => r.scenario === scenario && r.method === 'joint-oracle') ?? results.find((r) => r.scenario === scenario && r.method === 'joint');
+  return (
+    results.find((r) => r.scenario === scenario && r.method === 'joint-oracle') ??
+    results.find((r) => r.scenario === scenario && r.method === 'joint')
+  );
 }
 
 /** The issue's figure line; NaN where a run it needs is missing. */
@@ -298,11 +342,21 @@ function figureLine(results: readonly RunResult[], scenarios: readonly Scenario[
     return r && j && j.newAp > 0 ? r.newAp / j.newAp : NaN;
   };
   // A scenario without its figure makes the worst unknown: NaN, not the other scenario's value.
-  const worst = (values: number[], pickWorst: (a: number, b: number) => number) => (values.some(Number.isNaN) ? NaN : values.reduce((a, b) => pickWorst(a, b)));
-  const oldDrop = worst(scenarios.map((s) => drop(s, 'replay-distill')), Math.max);
+  const worst = (values: number[], pickWorst: (a: number, b: number) => number) =>
+    values.some(Number.isNaN) ? NaN : values.reduce((a, b) => pickWorst(a, b));
+  const oldDrop = worst(
+    scenarios.map((s) => drop(s, 'replay-distill')),
+    Math.max,
+  );
   const newRatio = worst(scenarios.map(ratio), Math.min);
-  const naiveDrop = worst(scenarios.map((s) => drop(s, 'naive')), Math.max);
-  const minutes = worst(scenarios.map((s) => (of(s, 'replay-distill')?.wallSeconds ?? NaN) / 60), Math.max);
+  const naiveDrop = worst(
+    scenarios.map((s) => drop(s, 'naive')),
+    Math.max,
+  );
+  const minutes = worst(
+    scenarios.map((s) => (of(s, 'replay-distill')?.wallSeconds ?? NaN) / 60),
+    Math.max,
+  );
   const v = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'NaN');
   return `continual old_drop_pts=${v(oldDrop, 2)} new_ap_ratio=${v(newRatio, 3)} naive_old_drop_pts=${v(naiveDrop, 2)} finetune_min=${v(minutes, 2)}`;
 }

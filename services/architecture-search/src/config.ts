@@ -12,10 +12,7 @@ export const ArchitectureSearchEnvSchema = serviceEnvSchema(3004);
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
  * process with one line naming every bad variable (exit code 78).
  */
-export function loadArchitectureSearchConfig(
-  env: Environment = process.env,
-  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
-) {
+export function loadArchitectureSearchConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
   return loadConfig(ArchitectureSearchEnvSchema, env, {
     ...options,
     sections: {

@@ -62,10 +62,24 @@ describe('camera-ingest configuration', () => {
       ARGUS_RETENTION_INTERVAL_SECONDS: 60,
       ARGUS_RETENTION_BATCH_SIZE: 200,
     });
-    const set = loadCameraIngestConfig({ ...validEnv, ARGUS_RETENTION_MAX_AGE: '36h', ARGUS_RETENTION_MAX_BYTES_PER_LINE: '512MiB', ARGUS_RETENTION_INTERVAL_SECONDS: '0' });
-    expect(set).toMatchObject({ ARGUS_RETENTION_MAX_AGE: 36 * 3_600_000, ARGUS_RETENTION_MAX_BYTES_PER_LINE: 512 * 1024 ** 2, ARGUS_RETENTION_INTERVAL_SECONDS: 0 });
+    const set = loadCameraIngestConfig({
+      ...validEnv,
+      ARGUS_RETENTION_MAX_AGE: '36h',
+      ARGUS_RETENTION_MAX_BYTES_PER_LINE: '512MiB',
+      ARGUS_RETENTION_INTERVAL_SECONDS: '0',
+    });
+    expect(set).toMatchObject({
+      ARGUS_RETENTION_MAX_AGE: 36 * 3_600_000,
+      ARGUS_RETENTION_MAX_BYTES_PER_LINE: 512 * 1024 ** 2,
+      ARGUS_RETENTION_INTERVAL_SECONDS: 0,
+    });
     expect(
-      invalidConfigVariables(loadCameraIngestConfig, { ...validEnv, ARGUS_RETENTION_MAX_AGE: 'a week', ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'big', ARGUS_RETENTION_MIN_AGE: 'never' }),
+      invalidConfigVariables(loadCameraIngestConfig, {
+        ...validEnv,
+        ARGUS_RETENTION_MAX_AGE: 'a week',
+        ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'big',
+        ARGUS_RETENTION_MIN_AGE: 'never',
+      }),
     ).toEqual(['ARGUS_RETENTION_MAX_AGE', 'ARGUS_RETENTION_MAX_BYTES_PER_LINE', 'ARGUS_RETENTION_MIN_AGE']);
   });
 });

@@ -1,6 +1,14 @@
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { byteSizeField, durationField, type Environment, loadConfig, type LoadConfigOptions, secret, serviceEnvSchema } from '@argus/platform';
+import {
+  byteSizeField,
+  durationField,
+  type Environment,
+  loadConfig,
+  type LoadConfigOptions,
+  secret,
+  serviceEnvSchema,
+} from '@argus/platform';
 import { z } from 'zod';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
@@ -73,10 +81,7 @@ export const CameraIngestEnvSchema = serviceEnvSchema(3001)
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
  * process with one line naming every bad variable (exit code 78).
  */
-export function loadCameraIngestConfig(
-  env: Environment = process.env,
-  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
-) {
+export function loadCameraIngestConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
   return loadConfig(CameraIngestEnvSchema, env, {
     ...options,
     sections: {

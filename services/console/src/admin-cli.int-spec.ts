@@ -1,4 +1,11 @@
-import { AuditLogRepository, createThrowawayDatabase, databaseConfigFromEnv, runMigrations, type ThrowawayDatabase, UserRepository } from '@argus/persistence';
+import {
+  AuditLogRepository,
+  createThrowawayDatabase,
+  databaseConfigFromEnv,
+  runMigrations,
+  type ThrowawayDatabase,
+  UserRepository,
+} from '@argus/persistence';
 import { adminCommand } from './admin-cli';
 import { PasswordHasher } from './identity/password.hasher';
 
@@ -31,7 +38,9 @@ function run(args: string[], extraEnv: Record<string, string> = {}, typed = 'typ
 
 describe('console admin CLI against Postgres', () => {
   it('creates a user with the password from ARGUS_CONSOLE_PASSWORD, hashed, audited as cli', async () => {
-    const result = await run(['create-user', '--username', 'Boss', '--role', 'admin', '--display-name', 'The Boss'], { ARGUS_CONSOLE_PASSWORD: 'env-password-1' });
+    const result = await run(['create-user', '--username', 'Boss', '--role', 'admin', '--display-name', 'The Boss'], {
+      ARGUS_CONSOLE_PASSWORD: 'env-password-1',
+    });
     expect(result).toMatchObject({ code: 0, prompts: [] });
     expect(result.lines[0]).toMatch(/^created admin "boss" \(/);
     const login = await new UserRepository(db.dataSource).findLoginByUsername('boss');

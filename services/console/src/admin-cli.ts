@@ -27,7 +27,11 @@ export interface AdminCliIo {
   readPassword(prompt: string): Promise<string>;
 }
 
-export async function adminCommand(args: readonly string[], env: Readonly<Record<string, string | undefined>>, io: AdminCliIo): Promise<number> {
+export async function adminCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: AdminCliIo,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

@@ -44,14 +44,23 @@ describe('console identity settings', () => {
     const config = loadConsoleConfig({ ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root', ARGUS_CONSOLE_ADMIN_PASSWORD: 'first-admin-pw' });
     expect(config.ARGUS_CONSOLE_ADMIN_PASSWORD?.reveal()).toBe('first-admin-pw');
     expect(JSON.stringify(config)).not.toContain('first-admin-pw');
-    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root' })).toEqual(['ARGUS_CONSOLE_ADMIN_PASSWORD']);
-    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root', ARGUS_CONSOLE_ADMIN_PASSWORD: 'short' })).toEqual([
+    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_ADMIN_USERNAME: 'root' })).toEqual([
       'ARGUS_CONSOLE_ADMIN_PASSWORD',
     ]);
-    expect(invalidConfigVariables(loadConsoleConfig, { ...validEnv, ARGUS_CONSOLE_SECURE_COOKIE: 'yes', ARGUS_CONSOLE_SESSION_TTL_MINUTES: '0' })).toEqual([
-      'ARGUS_CONSOLE_SECURE_COOKIE',
-      'ARGUS_CONSOLE_SESSION_TTL_MINUTES',
-    ]);
+    expect(
+      invalidConfigVariables(loadConsoleConfig, {
+        ...validEnv,
+        ARGUS_CONSOLE_ADMIN_USERNAME: 'root',
+        ARGUS_CONSOLE_ADMIN_PASSWORD: 'short',
+      }),
+    ).toEqual(['ARGUS_CONSOLE_ADMIN_PASSWORD']);
+    expect(
+      invalidConfigVariables(loadConsoleConfig, {
+        ...validEnv,
+        ARGUS_CONSOLE_SECURE_COOKIE: 'yes',
+        ARGUS_CONSOLE_SESSION_TTL_MINUTES: '0',
+      }),
+    ).toEqual(['ARGUS_CONSOLE_SECURE_COOKIE', 'ARGUS_CONSOLE_SESSION_TTL_MINUTES']);
     expect(loadConsoleConfig({ ...validEnv, ARGUS_CONSOLE_SECURE_COOKIE: 'true' }).ARGUS_CONSOLE_SECURE_COOKIE).toBe(true);
   });
 });

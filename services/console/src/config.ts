@@ -42,10 +42,7 @@ export type ConsoleEnv = z.output<typeof ConsoleEnvSchema>;
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
  * process with one line naming every bad variable (exit code 78).
  */
-export function loadConsoleConfig(
-  env: Environment = process.env,
-  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
-) {
+export function loadConsoleConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
   return loadConfig(ConsoleEnvSchema, env, {
     ...options,
     sections: {

@@ -21,7 +21,11 @@ describe('continual-fine-tune configuration', () => {
   });
 
   it('requires the variables of Kafka, S3 and Postgres, and only those', () => {
-    expect(invalidConfigVariables(loadContinualFineTuneConfig, {})).toEqual(['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT']);
+    expect(invalidConfigVariables(loadContinualFineTuneConfig, {})).toEqual([
+      'ARGUS_DATABASE_URL',
+      'ARGUS_KAFKA_BROKERS',
+      'ARGUS_S3_ENDPOINT',
+    ]);
     expect(invalidConfigVariables(loadContinualFineTuneConfig, validEnv)).toEqual([]);
   });
 

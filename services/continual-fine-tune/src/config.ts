@@ -14,10 +14,7 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003);
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
  * process with one line naming every bad variable (exit code 78).
  */
-export function loadContinualFineTuneConfig(
-  env: Environment = process.env,
-  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
-) {
+export function loadContinualFineTuneConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
   return loadConfig(ContinualFineTuneEnvSchema, env, {
     ...options,
     sections: {

@@ -21,14 +21,20 @@ describe('detection-inference configuration', () => {
   });
 
   it('requires the variables of Kafka, S3 and Postgres, and only those', () => {
-    expect(invalidConfigVariables(loadDetectionInferenceConfig, {})).toEqual(['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT']);
+    expect(invalidConfigVariables(loadDetectionInferenceConfig, {})).toEqual([
+      'ARGUS_DATABASE_URL',
+      'ARGUS_KAFKA_BROKERS',
+      'ARGUS_S3_ENDPOINT',
+    ]);
     expect(invalidConfigVariables(loadDetectionInferenceConfig, validEnv)).toEqual([]);
   });
 
   it('shares the frame consumer group "detection-inference" unless ARGUS_INFER_GROUP_ID names another', () => {
     expect(loadDetectionInferenceConfig(validEnv).ARGUS_INFER_GROUP_ID).toBe('detection-inference');
     expect(loadDetectionInferenceConfig({ ...validEnv, ARGUS_INFER_GROUP_ID: 'di-e2e-1a2b' }).ARGUS_INFER_GROUP_ID).toBe('di-e2e-1a2b');
-    expect(invalidConfigVariables(loadDetectionInferenceConfig, { ...validEnv, ARGUS_INFER_GROUP_ID: 'no spaces' })).toEqual(['ARGUS_INFER_GROUP_ID']);
+    expect(invalidConfigVariables(loadDetectionInferenceConfig, { ...validEnv, ARGUS_INFER_GROUP_ID: 'no spaces' })).toEqual([
+      'ARGUS_INFER_GROUP_ID',
+    ]);
   });
 
   it('never prints its secrets', () => {

@@ -81,10 +81,7 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the
  * process with one line naming every bad variable (exit code 78).
  */
-export function loadDetectionInferenceConfig(
-  env: Environment = process.env,
-  options: Omit<LoadConfigOptions<never>, 'sections'> = {},
-) {
+export function loadDetectionInferenceConfig(env: Environment = process.env, options: Omit<LoadConfigOptions<never>, 'sections'> = {}) {
   return loadConfig(DetectionInferenceEnvSchema, env, {
     ...options,
     sections: {

@@ -68,7 +68,13 @@ const memberSettings = {
   groupId: `di-int-${run}`,
   retry: { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
 };
-const tuning = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100, handlerHeartbeatMs: 500 };
+const tuning = {
+  sessionTimeoutMs: 10_000,
+  rebalanceTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1_000,
+  maxWaitTimeMs: 100,
+  handlerHeartbeatMs: 500,
+};
 /** Keeps the log in memory (dead-lettering logs errors on purpose here); the tests read it. */
 const logged: { level: string; msg: string | undefined; obj: Record<string, unknown> }[] = [];
 const quiet: MessagingLogger = {
@@ -105,14 +111,29 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
   const detectionsOf = (frameId: string) => new DetectionRepository(db.dataSource).listForFrame(frameId);
 
   /** What camera-ingest does: store the bytes, record the frame, publish frame-ingested. */
-  async function ingest(cameraId: string, bytes: Buffer, options: { store?: boolean; capturedAt?: Date; lineId?: string } = {}): Promise<FrameIngestedV1> {
+  async function ingest(
+    cameraId: string,
+    bytes: Buffer,
+    options: { store?: boolean; capturedAt?: Date; lineId?: string } = {},
+  ): Promise<FrameIngestedV1> {
     const { lineId: frameLineId = lineId } = options;
     const frameId = randomUUID();
     const objectKey = `${frameLineId}/${cameraId}/${frameId}.png`;
     if (options.store ?? true) await store.put(objectKey, bytes, { contentType: 'image/png', size: bytes.length });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const capturedAt = options.capturedAt ?? new Date();
-    await frames().recordIngested({ id: frameId, lineId: frameLineId, cameraId, objectKey, contentType: 'image/png', width: 64, height: 48, byteSize: bytes.length, sha256, capturedAt });
+    await frames().recordIngested({
+      id: frameId,
+      lineId: frameLineId,
+      cameraId,
+      objectKey,
+      contentType: 'image/png',
+      width: 64,
+      height: 48,
+      byteSize: bytes.length,
+      sha256,
+      capturedAt,
+    });
     const event: FrameIngestedV1 = {
       eventId: randomUUID(),
       occurredAt: new Date().toISOString(),
@@ -136,7 +157,12 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
 
   /** The handler's last steps: detections published, then the frame marked processed. */
   const processed = async (frameId: string) => {
-    await waitFor(`detections of frame ${frameId} on Kafka`, () => produced.some((e) => e.frameId === frameId), 60_000, () => `${produced.length} detection events so far`);
+    await waitFor(
+      `detections of frame ${frameId} on Kafka`,
+      () => produced.some((e) => e.frameId === frameId),
+      60_000,
+      () => `${produced.length} detection events so far`,
+    );
     await waitFor(`frame ${frameId} marked processed`, async () => (await frames().findById(frameId))?.status === 'processed', 30_000);
   };
 
@@ -145,7 +171,11 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     await runMigrations(db.dataSource);
     store = new MinioObjectStore(s3ConfigFromEnv(process.env));
     await store.ensureBucket();
-    bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `di-int-${run}` }), logger: quiet, consumer: tuning });
+    bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `di-int-${run}` }),
+      logger: quiet,
+      consumer: tuning,
+    });
 
     tmp = await mkdtemp(path.join(os.tmpdir(), 'di-int-'));
     await writeRandomModelPackage(path.join(tmp, 'models', modelName), { name: modelName, version: 'v1', seed: 1 });
@@ -153,13 +183,18 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
 
     const lines = new LineRepository(db.dataSource);
     await lines.upsertLine({ id: lineId, name: 'Integration line', settings: { modelName, dedupWindowSeconds: 0 } });
-    for (const camera of ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8']) await lines.addCamera({ lineId, id: camera, name: camera });
+    for (const camera of ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8'])
+      await lines.addCamera({ lineId, id: camera, name: camera });
     await lines.setAlertRules(lineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
     templateKey = `templates/${lineId}.png`;
     const template = await noisePng(999);
     await store.put(templateKey, template, { contentType: 'image/png', size: template.length });
     await lines.setTemplate(lineId, { objectKey: templateKey, width: 64, height: 48 });
-    await lines.upsertLine({ id: dedupLineId, name: 'Integration line with a dedup window', settings: { modelName, dedupWindowSeconds: 60 } });
+    await lines.upsertLine({
+      id: dedupLineId,
+      name: 'Integration line with a dedup window',
+      settings: { modelName, dedupWindowSeconds: 60 },
+    });
     await lines.addCamera({ lineId: dedupLineId, id: 'cam-d', name: 'cam-d' });
     for (const camera of MOVING_CAMERAS) await lines.addCamera({ lineId: dedupLineId, id: camera, name: camera });
     await lines.setAlertRules(dedupLineId, [{ className: '*', minScore: 0, minBoxAreaPx2: 0, severity: 'high' }]);
@@ -171,17 +206,39 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       db: db.dataSource,
       logger: quiet,
       topics,
-      settings: { ...memberSettings, modelCacheDir: path.join(tmp, 'cache'), modelsDir: path.join(tmp, 'models'), instanceId: `int-${run}` },
+      settings: {
+        ...memberSettings,
+        modelCacheDir: path.join(tmp, 'cache'),
+        modelsDir: path.join(tmp, 'models'),
+        instanceId: `int-${run}`,
+      },
     });
     const report = await pipeline.prepare();
     v1 = report?.registered[0]?.version.id as string;
     expect(report?.registered.map((r) => [r.version.name, r.version.version, r.created])).toEqual([[modelName, 'v1', true]]);
     expect(report?.assigned).toHaveLength(2);
-    expect(report?.assigned).toEqual(expect.arrayContaining([{ lineId, modelVersionId: v1 }, { lineId: dedupLineId, modelVersionId: v1 }]));
+    expect(report?.assigned).toEqual(
+      expect.arrayContaining([
+        { lineId, modelVersionId: v1 },
+        { lineId: dedupLineId, modelVersionId: v1 },
+      ]),
+    );
 
-    await bus.subscribe(topics.detectionsProduced, { groupId: `obs-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void (produced.push(e), producedIds.push(e.eventId)) });
-    await bus.subscribe(topics.alertRaised, { groupId: `obs-alerts-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (e) => void alerts.push(e) });
-    await bus.subscribe(deadLetters, { groupId: `obs-dlq-${run}`, retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, handler: (event, metadata) => void dlq.push({ event, metadata }) });
+    await bus.subscribe(topics.detectionsProduced, {
+      groupId: `obs-${run}`,
+      retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+      handler: (e) => void (produced.push(e), producedIds.push(e.eventId)),
+    });
+    await bus.subscribe(topics.alertRaised, {
+      groupId: `obs-alerts-${run}`,
+      retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+      handler: (e) => void alerts.push(e),
+    });
+    await bus.subscribe(deadLetters, {
+      groupId: `obs-dlq-${run}`,
+      retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+      handler: (event, metadata) => void dlq.push({ event, metadata }),
+    });
     await bus.start();
   });
 
@@ -219,14 +276,19 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     expect(logged.find((l) => l.obj['modelWorkers'] !== undefined)?.obj).toMatchObject({ modelWorkers: 2, ortThreadsPerWorker: 1 });
   });
 
-  it('a corrupt or missing object: frame failed with the reason, message in the DLQ, and the camera\'s next frame still processed', async () => {
+  it("a corrupt or missing object: frame failed with the reason, message in the DLQ, and the camera's next frame still processed", async () => {
     const valid = await noisePng(2);
     const corrupt = Buffer.concat([valid.subarray(0, 33), Buffer.alloc(300, 0x5a)]); // PNG signature and header, broken body
     const bad = await ingest('cam-2', corrupt);
     const missing = await ingest('cam-2', await noisePng(3), { store: false });
     const next = await ingest('cam-2', valid);
     await processed(next.frameId);
-    await waitFor('both dead letters', () => [bad, missing].every((f) => dlq.some((d) => d.event.frameId === f.frameId)), 30_000, () => `${dlq.length} dead letters`);
+    await waitFor(
+      'both dead letters',
+      () => [bad, missing].every((f) => dlq.some((d) => d.event.frameId === f.frameId)),
+      30_000,
+      () => `${dlq.length} dead letters`,
+    );
 
     const codeOf = (frameId: string) => dlq.find((d) => d.event.frameId === frameId)?.metadata.headers[DeadLetterHeaders.errorCode];
     expect(codeOf(bad.frameId)).toBe('frame-undecodable');
@@ -267,7 +329,11 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
       30_000,
     );
     expect(pipeline.runtime.loadedModelIds()).toEqual([v2.id]); // v1 serves no line any more: unloaded
-    const workersThat = (msg: string, id: string) => logged.filter((l) => l.msg === msg && l.obj['modelVersionId'] === id).map((l) => l.obj['worker']).sort();
+    const workersThat = (msg: string, id: string) =>
+      logged
+        .filter((l) => l.msg === msg && l.obj['modelVersionId'] === id)
+        .map((l) => l.obj['worker'])
+        .sort();
     expect(workersThat('model loaded', v2.id)).toEqual([0, 1]); // into both model workers
     expect(workersThat('model unloaded', v1)).toEqual([0, 1]);
   });
@@ -289,7 +355,9 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     });
     try {
       const cameras = ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'cam-5', 'cam-6', 'cam-7', 'cam-8'];
-      const burst = await Promise.all(cameras.flatMap((camera, c) => [0, 1, 2].map(async (k) => ingest(camera, await noisePng(100 + c * 10 + k)))));
+      const burst = await Promise.all(
+        cameras.flatMap((camera, c) => [0, 1, 2].map(async (k) => ingest(camera, await noisePng(100 + c * 10 + k)))),
+      );
       for (const frame of burst) await processed(frame.frameId);
       const sizes = detect.mock.calls.map(([, inputs]) => inputs.length);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(burst.length);
@@ -329,19 +397,33 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     const t = Date.now() - 100_000;
     const sendAll = async (pixels: RawImage, pngCompressionLevel: number, second: number): Promise<FrameIngestedV1[]> => {
       const sent = await Promise.all(
-        MOVING_CAMERAS.map(async (camera) => ingest(camera, await encodeImage(pixels, 'png', { pngCompressionLevel }), { lineId: dedupLineId, capturedAt: new Date(t + second * 1000) })),
+        MOVING_CAMERAS.map(async (camera) =>
+          ingest(camera, await encodeImage(pixels, 'png', { pngCompressionLevel }), {
+            lineId: dedupLineId,
+            capturedAt: new Date(t + second * 1000),
+          }),
+        ),
       );
       for (const frame of sent) await processed(frame.frameId);
       return sent;
     };
     const assignedAgain = (p: InferencePipeline, after: number) =>
-      waitFor('a partition assignment', () => p.alertHistory.assignments > after, 30_000, () => `${p.alertHistory.assignments} so far`);
+      waitFor(
+        'a partition assignment',
+        () => p.alertHistory.assignments > after,
+        30_000,
+        () => `${p.alertHistory.assignments} so far`,
+      );
 
     // 1. This member alone: every camera's history is read, and holds defect X's alert.
     const withX = await sendAll(defectX, 0, 0);
     // 2. A second member joins the group: the cameras are split, and each owner raises defect Y's alert.
     const before = pipeline.alertHistory.assignments;
-    const busB = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `di-int-b-${run}` }), logger: quiet, consumer: tuning });
+    const busB = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `di-int-b-${run}` }),
+      logger: quiet,
+      consumer: tuning,
+    });
     const memberB = new InferencePipeline({
       bus: busB,
       store,

@@ -147,7 +147,10 @@ export class InferencePipeline {
     });
     this.alertHistory = new CameraAlertHistoryCache({ alertsCapturedBetween: (...args) => batched.alertsCapturedBetween(...args) });
     this.useCase = new ProcessFrameUseCase({
-      frames: { markProcessed: (frameId) => batched.markProcessed(frameId), markFailed: (frameId, reason) => frames.markFailed(frameId, reason) },
+      frames: {
+        markProcessed: (frameId) => batched.markProcessed(frameId),
+        markFailed: (frameId, reason) => frames.markFailed(frameId, reason),
+      },
       detections: { listForFrame: (frameId) => batched.listForFrame(frameId), saveForFrame: (...args) => batched.saveForFrame(...args) },
       alerts: { raiseOnce: (input) => batched.raiseOnce(input), findForFrame: (frameId) => alertsRepo.findForFrame(frameId) },
       alertHistory: this.alertHistory,
@@ -162,7 +165,15 @@ export class InferencePipeline {
       topics: { detectionsProduced: this.topics.detectionsProduced, alertRaised: this.topics.alertRaised },
     });
     this.promotions = new ModelPromotionService(registry, bus, this.topics.modelPromoted);
-    this.registrar = new ShippedModelsRegistrar({ store, registry, lines, promotions: this.promotions, bus, logger, registeredTopic: this.topics.modelRegistered });
+    this.registrar = new ShippedModelsRegistrar({
+      store,
+      registry,
+      lines,
+      promotions: this.promotions,
+      bus,
+      logger,
+      registeredTopic: this.topics.modelRegistered,
+    });
   }
 
   /** Topics, shipped models, then the consumers (the bus starts them when it starts). */
@@ -182,7 +193,11 @@ export class InferencePipeline {
         onAssignment: () => this.alertHistory.reset(),
         ...(settings.groupId ? { groupId: settings.groupId } : {}),
       });
-      const promotions = new ModelPromotedConsumer(bus, this.catalog, { instanceId: settings.instanceId, topic: this.topics.modelPromoted, logger });
+      const promotions = new ModelPromotedConsumer(bus, this.catalog, {
+        instanceId: settings.instanceId,
+        topic: this.topics.modelPromoted,
+        logger,
+      });
       // Promotions first: a switch is never missed between reading the pointers and consuming frames.
       this.subscriptions.push(await promotions.subscribe(), await frames.subscribe());
     }

@@ -12,7 +12,16 @@ import { waitFor } from '@argus/platform/testing';
 jest.setTimeout(60_000);
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const INFRA_VARIABLES = ['ARGUS_KAFKA_BROKERS', 'ARGUS_S3_ENDPOINT', 'ARGUS_DATABASE_URL', 'ARGUS_INGEST_SOURCES', 'ARGUS_CAMERA_TOKEN', 'PORT', 'ARGUS_CONSOLE_ADMIN_USERNAME', 'ARGUS_CONSOLE_ADMIN_PASSWORD'];
+const INFRA_VARIABLES = [
+  'ARGUS_KAFKA_BROKERS',
+  'ARGUS_S3_ENDPOINT',
+  'ARGUS_DATABASE_URL',
+  'ARGUS_INGEST_SOURCES',
+  'ARGUS_CAMERA_TOKEN',
+  'PORT',
+  'ARGUS_CONSOLE_ADMIN_USERNAME',
+  'ARGUS_CONSOLE_ADMIN_PASSWORD',
+];
 
 interface Progress {
   /** All runs: frames stored, scored and alerts raised (the status line's totals). */
@@ -63,7 +72,11 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
     });
     stdout = '';
     stderr = '';
-    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     started.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -28,7 +28,11 @@ describe('embedded mode (npm start) on infra/local: Kafka, S3Proxy and Postgres'
   let stderr = '';
   const store = new MinioObjectStore(s3ConfigFromEnv(process.env));
   const announced = new Set<string>();
-  const recorder = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `embedded-infra-${run}` }), logger: silent, consumer: { maxWaitTimeMs: 200 } });
+  const recorder = new KafkaMessageBusAdapter({
+    config: kafkaConfigFromEnv(process.env, { clientId: `embedded-infra-${run}` }),
+    logger: silent,
+    consumer: { maxWaitTimeMs: 200 },
+  });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'argus-embedded-infra-'));
@@ -52,7 +56,9 @@ describe('embedded mode (npm start) on infra/local: Kafka, S3Proxy and Postgres'
       await once(child, 'exit');
     }
     await recorder.stop();
-    const keys = db ? ((await db.dataSource.query(`SELECT object_key FROM frame`).catch(() => [])) as { object_key: string }[]).map((r) => r.object_key) : [];
+    const keys = db
+      ? ((await db.dataSource.query(`SELECT object_key FROM frame`).catch(() => [])) as { object_key: string }[]).map((r) => r.object_key)
+      : [];
     for (const key of keys) await store.delete(key).catch(() => undefined);
     await db?.drop();
     await rm(dataDir, { recursive: true, force: true });
@@ -76,13 +82,20 @@ describe('embedded mode (npm start) on infra/local: Kafka, S3Proxy and Postgres'
     };
     delete env['ARGUS_INGEST_SOURCES'];
     delete env['ARGUS_CAMERA_TOKEN'];
-    child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
 
     const scored = async (): Promise<{ id: string; object_key: string }[]> =>
-      (await db.dataSource.query(`SELECT f.id, f.object_key FROM frame f JOIN frame_inference fi ON fi.frame_id = f.id`)) as { id: string; object_key: string }[];
+      (await db.dataSource.query(`SELECT f.id, f.object_key FROM frame f JOIN frame_inference fi ON fi.frame_id = f.id`)) as {
+        id: string;
+        object_key: string;
+      }[];
     let rows: { id: string; object_key: string }[] = [];
     await waitFor(
       '10 frames scored in the configured Postgres',

@@ -24,7 +24,11 @@ describe('embedded mode configuration', () => {
     expect(dbOnly.database).toMatchObject({ host: '127.0.0.1', port: 15432, database: 'argus' });
     expect(dbOnly.kafka).toBeUndefined();
 
-    const s3Only = loadEmbeddedConfig({ ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000', ARGUS_S3_ACCESS_KEY: 'argus', ARGUS_S3_SECRET_KEY: 'secret-value' });
+    const s3Only = loadEmbeddedConfig({
+      ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000',
+      ARGUS_S3_ACCESS_KEY: 'argus',
+      ARGUS_S3_SECRET_KEY: 'secret-value',
+    });
     expect(s3Only.s3).toMatchObject({ endPoint: '127.0.0.1', port: 19000 });
     expect(s3Only.database).toBeUndefined();
   });
@@ -35,7 +39,7 @@ describe('embedded mode configuration', () => {
     expect(invalidConfigVariables(loadEmbeddedConfig, { PORT: '70000', ARGUS_SIMULATOR: 'maybe' })).toEqual(['ARGUS_SIMULATOR', 'PORT']);
     expect(loadEmbeddedConfig({ PORT: '0', ARGUS_SIMULATOR: 'off' })).toMatchObject({ PORT: 0, ARGUS_SIMULATOR: false });
   });
-  it('warns about a data folder over 1 GiB by default, and caps each line\'s frames where camera-ingest alone would not', () => {
+  it("warns about a data folder over 1 GiB by default, and caps each line's frames where camera-ingest alone would not", () => {
     expect(loadEmbeddedConfig({}).ARGUS_DATA_DIR_WARN_SIZE).toBe(1024 ** 3);
     expect(loadEmbeddedConfig({ ARGUS_DATA_DIR_WARN_SIZE: 'none' }).ARGUS_DATA_DIR_WARN_SIZE).toBeNull();
     expect(invalidConfigVariables(loadEmbeddedConfig, { ARGUS_DATA_DIR_WARN_SIZE: 'big' })).toEqual(['ARGUS_DATA_DIR_WARN_SIZE']);
@@ -45,6 +49,9 @@ describe('embedded mode configuration', () => {
       ARGUS_RETENTION_MIN_AGE: 120_000,
     });
     // A variable that is set still wins.
-    expect(CameraIngestEnvSchema.parse({ ...EMBEDDED_SERVICE_DEFAULTS, ...token, ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'none' }).ARGUS_RETENTION_MAX_BYTES_PER_LINE).toBeNull();
+    expect(
+      CameraIngestEnvSchema.parse({ ...EMBEDDED_SERVICE_DEFAULTS, ...token, ARGUS_RETENTION_MAX_BYTES_PER_LINE: 'none' })
+        .ARGUS_RETENTION_MAX_BYTES_PER_LINE,
+    ).toBeNull();
   });
 });

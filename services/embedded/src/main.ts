@@ -91,7 +91,10 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(adapters.dataSource, { store: adapters.store, templates: await renderDemoTemplates() });
     say(`  demo lines: ${seeded.lines.map((l) => `${l.id} (${l.cameras.join(', ')})`).join('; ')}`);
 
-    const needs = DEMO_LINES.map((line) => ({ feed: String(line.settings['feed']), classes: line.alertRules.map((rule) => rule.className) }));
+    const needs = DEMO_LINES.map((line) => ({
+      feed: String(line.settings['feed']),
+      classes: line.alertRules.map((rule) => rule.className),
+    }));
     const models = await prepareModelsFolder(detectionInference.ARGUS_MODELS_DIR, config.dataDir, needs);
     for (const line of modelsBannerLines(models, detectionInference.ARGUS_MODELS_DIR)) say(line);
 
@@ -103,9 +106,15 @@ async function main(): Promise<void> {
     });
 
     // Each run goes on with scenes no earlier run sent (a repeated scene is a duplicate: not stored or scored again).
-    const sequence = cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR ? undefined : await SimulatorSequence.claim(config.dataDir, config.ARGUS_SIMULATOR_FPS);
+    const sequence =
+      cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR
+        ? undefined
+        : await SimulatorSequence.claim(config.dataDir, config.ARGUS_SIMULATOR_FPS);
     const simulated = sequence ? demoCameraSources(config.ARGUS_SIMULATOR_FPS, sequence.start) : undefined;
-    if (simulated) say(`  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each, from scene ${sequence?.start} (ARGUS_SIMULATOR=off to disable)`);
+    if (simulated)
+      say(
+        `  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each, from scene ${sequence?.start} (ARGUS_SIMULATOR=off to disable)`,
+      );
     else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
 
     const running = await bootstrapService({
@@ -131,7 +140,10 @@ async function main(): Promise<void> {
     });
     if (sequence) {
       sequence.keepReserving((error) =>
-        logger.warn({ err: error }, 'could not renew the simulated cameras\' reservation; a restart before the next renewal may send scenes again (duplicates)'),
+        logger.warn(
+          { err: error },
+          "could not renew the simulated cameras' reservation; a restart before the next renewal may send scenes again (duplicates)",
+        ),
       );
       running.registry.register({ name: 'simulator-sequence', order: ShutdownOrder.closeDatabase, close: () => sequence.stop() });
     }
@@ -142,7 +154,9 @@ async function main(): Promise<void> {
     const consoleUrl = `${base}/`;
     say(`  console  ${consoleUrl} (API ${base}/api/v1, docs ${base}/api/docs, health ${base}/health/ready)`);
     say(`  admin    ${admin.note}`);
-    say(`  uploads  POST ${base}/v1/lines/{lineId}/cameras/{cameraId}/frames (Bearer token${token.file ? ` in ${token.file}` : ': ARGUS_CAMERA_TOKEN'})`);
+    say(
+      `  uploads  POST ${base}/v1/lines/{lineId}/cameras/{cameraId}/frames (Bearer token${token.file ? ` in ${token.file}` : ': ARGUS_CAMERA_TOKEN'})`,
+    );
     say(`  postgres ${adapters.databaseDisplayUrl} (psql works while Argus runs)`);
     say('Ctrl-C stops everything.');
 

@@ -1,4 +1,13 @@
-import { choiceOption, formatHelp, numberOption, parseCommandArgs, shellQuote, sizeOption, UsageError, type CommandSpec } from './cli-args.parser';
+import {
+  choiceOption,
+  formatHelp,
+  numberOption,
+  parseCommandArgs,
+  shellQuote,
+  sizeOption,
+  UsageError,
+  type CommandSpec,
+} from './cli-args.parser';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -57,6 +66,8 @@ describe('formatHelp', () => {
 
 describe('shellQuote', () => {
   it('quotes only what a shell would split or expand', () => {
-    expect(['argus', 'deeppcb:../shared/x', "it's here", 'a b'].map(shellQuote).join(' ')).toBe(`argus deeppcb:../shared/x 'it'\\''s here' 'a b'`);
+    expect(['argus', 'deeppcb:../shared/x', "it's here", 'a b'].map(shellQuote).join(' ')).toBe(
+      `argus deeppcb:../shared/x 'it'\\''s here' 'a b'`,
+    );
   });
 });

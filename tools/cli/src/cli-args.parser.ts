@@ -35,7 +35,10 @@ export type ParsedOptions = Record<string, string | boolean | undefined>;
 export function formatHelp(spec: CommandSpec): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
     const left = `  --${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
-    const notes = [o.required ? 'required' : undefined, o.default !== undefined && o.default !== false ? `default ${String(o.default)}` : undefined]
+    const notes = [
+      o.required ? 'required' : undefined,
+      o.default !== undefined && o.default !== false ? `default ${String(o.default)}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     return [left, `${o.description}${notes ? ` (${notes})` : ''}`] as const;
@@ -100,7 +103,12 @@ export function stringOption(values: ParsedOptions, name: string): string | unde
 /** A comma-separated option as its trimmed, non-empty items; undefined when it is not given. */
 export function listOption(values: ParsedOptions, name: string): string[] | undefined {
   const text = stringOption(values, name);
-  return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean);
+  return text === undefined
+    ? undefined
+    : text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 export function requiredString(values: ParsedOptions, name: string): string {

@@ -3,7 +3,12 @@ import { COMMANDS, runCli } from './cli.runner';
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), argusVersion: '1.2.3', installSignalHandlers: false });
+  const code = await runCli(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    argusVersion: '1.2.3',
+    installSignalHandlers: false,
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -51,7 +56,9 @@ describe('argus CLI', () => {
   it('explains a bad data source or feed before doing any work', async () => {
     const source = await run(['train', '--data', 'coco:/x', '--feed', 'pcb', '--out', 'x']);
     expect(source.code).toBe(1);
-    expect(source.err).toContain('argus train: --data coco:/x: unknown data source "coco" (use deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED');
+    expect(source.err).toContain(
+      'argus train: --data coco:/x: unknown data source "coco" (use deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED',
+    );
     const feed = await run(['train', '--data', 'synthetic:factory', '--feed', 'space', '--out', 'x']);
     expect(feed.code).toBe(2);
     expect(feed.err).toContain('--feed must be one of factory, pcb, medical, driving, got "space"');

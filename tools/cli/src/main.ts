@@ -10,6 +10,8 @@ runCli(process.argv.slice(2), {
   })
   .catch((error: unknown) => {
     // runCli reports known errors itself; this is the last resort.
-    process.stderr.write(`argus: ${error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `argus: ${error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   });

@@ -48,9 +48,33 @@ describe('argus train → export → detect', () => {
     const modelDir = path.join(dir, 'model');
     const runDir = path.join(dir, 'run');
     const train = await cli([
-      'train', '--data', 'synthetic:pcb', '--spec', specFile, '--out', modelDir, '--run-dir', runDir,
-      '--epochs', '5', '--batch-size', '8', '--lr', '0.01', '--synthetic-count', '24', '--synthetic-val-count', '4',
-      '--crops-per-image', '2', '--warmup-epochs', '0.5', '--progress-seconds', '3600', '--seed', '3',
+      'train',
+      '--data',
+      'synthetic:pcb',
+      '--spec',
+      specFile,
+      '--out',
+      modelDir,
+      '--run-dir',
+      runDir,
+      '--epochs',
+      '5',
+      '--batch-size',
+      '8',
+      '--lr',
+      '0.01',
+      '--synthetic-count',
+      '24',
+      '--synthetic-val-count',
+      '4',
+      '--crops-per-image',
+      '2',
+      '--warmup-epochs',
+      '0.5',
+      '--progress-seconds',
+      '3600',
+      '--seed',
+      '3',
     ]);
     expect(train.err).toBe('');
     expect(train.code).toBe(0);
@@ -92,14 +116,27 @@ describe('argus train → export → detect', () => {
       if (scene.template) await writeFile(path.join(input, `${id}_temp.jpg`), await encodeImage(scene.template, 'jpeg'));
     }
     const out = path.join(dir, 'out');
-    const detect = await cli(['detect', '--model', modelDir, '--input', root, '--out', out, '--format', 'deeppcb', '--score-threshold', '0.01']);
+    const detect = await cli([
+      'detect',
+      '--model',
+      modelDir,
+      '--input',
+      root,
+      '--out',
+      out,
+      '--format',
+      'deeppcb',
+      '--score-threshold',
+      '0.01',
+    ]);
     expect(detect.code).toBe(0);
     expect(detect.out).toMatch(/^argus detect: 3 image\(s\) in [\d.]+ s — [\d.]+ images\/s \(decoding included; onnxruntime, batch 8\)/);
     expect((await readdir(out)).sort()).toEqual(ids.map((id) => `${id}.txt`));
     for (const id of ids) {
       const text = await readFile(path.join(out, `${id}.txt`), 'utf8');
       const detections = parseDeepPcbResult(text, `${id}.txt`);
-      for (const line of text.trim().split('\n').filter(Boolean)) expect(line).toMatch(/^\d+,\d+,\d+,\d+,[\d.e-]+,(open|short|mousebite|spur|copper|pin-hole)$/);
+      for (const line of text.trim().split('\n').filter(Boolean))
+        expect(line).toMatch(/^\d+,\d+,\d+,\d+,[\d.e-]+,(open|short|mousebite|spur|copper|pin-hole)$/);
       for (const d of detections) expect(d.box.x2).toBeLessThanOrEqual(256);
     }
 

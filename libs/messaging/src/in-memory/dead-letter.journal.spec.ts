@@ -48,7 +48,10 @@ describe('the in-memory bus with a dead-letter journal', () => {
     expect((await second.pipelineHealth()).deadLetters).toEqual([{ topic: dlq, count: 1 }]);
     const [record] = second.deadLetters(topic);
     expect(JSON.parse(record?.value?.toString() ?? '{}')).toMatchObject({ key: 'line-1/cam-1', seq: 1 });
-    expect(decodeHeaders(record?.headers)).toMatchObject({ [DeadLetterHeaders.errorCode]: 'frame-undecodable', [DeadLetterHeaders.originalTopic]: topic.name });
+    expect(decodeHeaders(record?.headers)).toMatchObject({
+      [DeadLetterHeaders.errorCode]: 'frame-undecodable',
+      [DeadLetterHeaders.originalTopic]: topic.name,
+    });
 
     await second.ensureTopics([topic]); // ensured again (another module): not restored twice
     expect((await second.pipelineHealth()).deadLetters).toEqual([{ topic: dlq, count: 1 }]);

@@ -51,7 +51,12 @@ export class FileDeadLetterJournal implements DeadLetterJournal {
       } catch {
         continue; // the torn end of an interrupted append
       }
-      records.push({ topic: parsed.topic, key: parsed.key, value: parsed.value === null ? null : Buffer.from(parsed.value, 'base64'), headers: parsed.headers });
+      records.push({
+        topic: parsed.topic,
+        key: parsed.key,
+        value: parsed.value === null ? null : Buffer.from(parsed.value, 'base64'),
+        headers: parsed.headers,
+      });
     }
     return records;
   }

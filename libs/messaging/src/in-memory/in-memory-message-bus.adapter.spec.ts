@@ -125,7 +125,12 @@ describe('InMemoryMessageBusAdapter', () => {
     await bus.ensureTopics([topic]);
     await bus.publish(topic, testEvent('k', 0));
     const seen: number[] = [];
-    await bus.subscribe(topic, { groupId: uniqueGroupId('late'), handler: (e) => void seen.push(e.seq), retry: fastRetry, fromBeginning: false });
+    await bus.subscribe(topic, {
+      groupId: uniqueGroupId('late'),
+      handler: (e) => void seen.push(e.seq),
+      retry: fastRetry,
+      fromBeginning: false,
+    });
     await bus.start();
     await bus.publish(topic, testEvent('k', 1));
     await bus.idle();
@@ -191,10 +196,14 @@ describe('InMemoryMessageBusAdapter', () => {
     const handler = () => undefined;
     await bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry });
     await expect(bus.subscribe(other, { groupId: 'g', handler, retry: fastRetry })).rejects.toThrow(/already consumes/);
-    await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: { attempts: 0, initialBackoffMs: 1, maxBackoffMs: 1 } })).rejects.toThrow(/attempts/);
+    await expect(
+      bus.subscribe(topic, { groupId: 'g', handler, retry: { attempts: 0, initialBackoffMs: 1, maxBackoffMs: 1 } }),
+    ).rejects.toThrow(/attempts/);
     await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry, concurrency: 0 })).rejects.toThrow(/concurrency/);
     await expect(bus.subscribe(topic, { groupId: 'bad group!', handler, retry: fastRetry })).rejects.toThrow(/groupId/);
-    await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry, keysInFlightPerPartition: 0 })).rejects.toThrow(/keysInFlightPerPartition/);
+    await expect(bus.subscribe(topic, { groupId: 'g', handler, retry: fastRetry, keysInFlightPerPartition: 0 })).rejects.toThrow(
+      /keysInFlightPerPartition/,
+    );
   });
 
   it('keeps each key in order with keysInFlightPerPartition > 1 (it handles one record per partition)', async () => {
@@ -242,7 +251,11 @@ describe('InMemoryMessageBusAdapter', () => {
     const seen: number[] = [];
     await bus.ensureTopics([topic]);
     await bus.start();
-    const subscription = await bus.subscribe(topic, { groupId: uniqueGroupId('late-sub'), handler: (e) => void seen.push(e.seq), retry: fastRetry });
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueGroupId('late-sub'),
+      handler: (e) => void seen.push(e.seq),
+      retry: fastRetry,
+    });
     await bus.publish(topic, testEvent('k', 0));
     await bus.idle();
     expect(seen).toEqual([0]);

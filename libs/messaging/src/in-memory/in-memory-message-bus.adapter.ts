@@ -79,7 +79,11 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
       retry: valid.retry,
       deadLetter: async (record) => {
         await this.journal?.append(record); // kept before the message is acknowledged
-        this.broker.append(record.topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers });
+        this.broker.append(record.topic, {
+          key: record.key === null ? null : record.key.toString(),
+          value: record.value,
+          headers: record.headers,
+        });
       },
       sleep: this.sleep,
       logger: this.logger,
@@ -156,7 +160,8 @@ export class InMemoryMessageBusAdapter implements MessageBus, PipelineHealthRead
     });
     const pending = await this.journaled;
     for (const topic of deadLetterTopics) {
-      for (const record of pending.get(topic) ?? []) this.broker.append(topic, { key: record.key, value: record.value, headers: { ...record.headers } });
+      for (const record of pending.get(topic) ?? [])
+        this.broker.append(topic, { key: record.key, value: record.value, headers: { ...record.headers } });
       pending.delete(topic);
     }
   }

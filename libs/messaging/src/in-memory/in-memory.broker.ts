@@ -123,7 +123,8 @@ export class InMemoryBroker {
     const log = this.requireTopic(topic);
     const partition = input.key === null ? this.roundRobinPartition(log) : hashKey(input.key) % log.partitions.length;
     const partitionLog = log.partitions[partition] as PartitionLog;
-    const value = typeof input.value === 'string' ? Buffer.from(input.value, 'utf8') : input.value === null ? null : Buffer.from(input.value);
+    const value =
+      typeof input.value === 'string' ? Buffer.from(input.value, 'utf8') : input.value === null ? null : Buffer.from(input.value);
     const record: StoredRecord = {
       topic,
       partition,
@@ -152,7 +153,10 @@ export class InMemoryBroker {
       .map((group) => ({
         groupId: group.groupId,
         topic: group.topic.name,
-        lag: group.topic.partitions.reduce((sum, log, p) => sum + Math.max(0, log.endOffset - Math.max(group.positions[p] ?? 0, log.startOffset)), 0),
+        lag: group.topic.partitions.reduce(
+          (sum, log, p) => sum + Math.max(0, log.endOffset - Math.max(group.positions[p] ?? 0, log.startOffset)),
+          0,
+        ),
       }))
       .sort((a, b) => a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic));
     const deadLetters = [...this.topics.values()]
@@ -220,7 +224,9 @@ export class InMemoryBroker {
       group.topic.partitions.forEach((log, p) => {
         const position = group.positions[p] ?? 0;
         if (group.inFlight[p] || (group.members.length > 0 && position < log.endOffset)) {
-          pending.push(`${group.groupId}@${group.topic.name}[${p}] at ${position}/${log.endOffset}${group.inFlight[p] ? ' (in flight)' : ''}`);
+          pending.push(
+            `${group.groupId}@${group.topic.name}[${p}] at ${position}/${log.endOffset}${group.inFlight[p] ? ' (in flight)' : ''}`,
+          );
         }
       });
     }
@@ -287,7 +293,14 @@ export class InMemoryBroker {
       async (error: unknown) => {
         slot.active -= 1;
         this.logger.error(
-          { topic: record.topic, partition, offset: record.offset, groupId: group.groupId, err: error, redeliveryInMs: this.redeliveryDelayMs },
+          {
+            topic: record.topic,
+            partition,
+            offset: record.offset,
+            groupId: group.groupId,
+            err: error,
+            redeliveryInMs: this.redeliveryDelayMs,
+          },
           'delivery failed and was not acknowledged: redelivering',
         );
         // The partition stays blocked until the redelivery, so the failed record keeps its place in order.

@@ -24,7 +24,11 @@ export const TEST_CONSUMER_TUNING: KafkaConsumerTuning = {
 export class KafkaContractHarness implements MessageBusContractHarness {
   readonly config: KafkaConfig = kafkaConfigFromEnv(process.env, { clientId: 'argus-messaging-int' });
   readonly logger = new RecordingLogger();
-  private readonly kafka = new Kafka({ clientId: 'argus-messaging-int-plain', brokers: [...this.config.brokers], logLevel: logLevel.ERROR });
+  private readonly kafka = new Kafka({
+    clientId: 'argus-messaging-int-plain',
+    brokers: [...this.config.brokers],
+    logLevel: logLevel.ERROR,
+  });
   private readonly buses: KafkaMessageBusAdapter[] = [];
   private readonly consumers: Consumer[] = [];
   private producer: Producer | undefined;
@@ -66,7 +70,12 @@ export class KafkaContractHarness implements MessageBusContractHarness {
       },
     });
     try {
-      await waitFor(`${count} records in ${topic}`, () => records.length >= count, { timeoutMs }, () => `${records.length} read`);
+      await waitFor(
+        `${count} records in ${topic}`,
+        () => records.length >= count,
+        { timeoutMs },
+        () => `${records.length} read`,
+      );
     } finally {
       await consumer.disconnect();
     }

@@ -9,7 +9,8 @@ const entry = (level: logLevel, message: string, extra: Record<string, unknown> 
   log: { timestamp: 'now', logger: 'kafkajs', message, ...extra },
 });
 /** What kafkajs' Connection logs when a broker answers a request with an error. */
-const response = (request: string, error: string) => entry(logLevel.ERROR, `Response ${request}`, { broker: '127.0.0.1:9092', clientId: 'c', error, correlationId: 4, size: 412 });
+const response = (request: string, error: string) =>
+  entry(logLevel.ERROR, `Response ${request}`, { broker: '127.0.0.1:9092', clientId: 'c', error, correlationId: 4, size: 412 });
 
 describe('kafkaLogCreator', () => {
   it('routes kafkajs log entries to the logger at the matching level, with their fields', () => {
@@ -34,27 +35,49 @@ describe('kafkaLogCreator', () => {
 
     log(response('CreateTopics(key: 19, version: 3)', 'Topic creation errors'));
     log(response('Metadata(key: 3, version: 6)', 'This server does not host this topic-partition'));
-    log(response('ListOffsets(key: 2, version: 4)', 'There is no leader for this topic-partition as we are in the middle of a leadership election'));
-    log({ ...entry(logLevel.ERROR, 'This server is not the leader for that topic-partition', { retryCount: 0, retryTime: 300 }), namespace: 'BrokerPool' });
+    log(
+      response(
+        'ListOffsets(key: 2, version: 4)',
+        'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      ),
+    );
+    log({
+      ...entry(logLevel.ERROR, 'This server is not the leader for that topic-partition', { retryCount: 0, retryTime: 300 }),
+      namespace: 'BrokerPool',
+    });
 
     expect(logger.entries.map((e) => e.level)).toEqual(['info', 'info', 'info', 'info']);
     expect(logger.entries[0]).toEqual({
       level: 'info',
-      obj: { component: 'kafkajs', namespace: 'Connection', broker: '127.0.0.1:9092', clientId: 'c', error: 'Topic creation errors', correlationId: 4, size: 412, expected: 'while topics are created and partitions elect leaders' },
+      obj: {
+        component: 'kafkajs',
+        namespace: 'Connection',
+        broker: '127.0.0.1:9092',
+        clientId: 'c',
+        error: 'Topic creation errors',
+        correlationId: 4,
+        size: 412,
+        expected: 'while topics are created and partitions elect leaders',
+      },
       msg: 'Response CreateTopics(key: 19, version: 3)',
     });
   });
 
   it('keeps the same answers at error once the bus has settled, and other errors at error while it settles', () => {
     const settled = new RecordingLogger();
-    kafkaLogCreator(settled, { settling: false })(logLevel.WARN)(response('Produce(key: 0, version: 7)', 'This server does not host this topic-partition'));
+    kafkaLogCreator(settled, { settling: false })(logLevel.WARN)(
+      response('Produce(key: 0, version: 7)', 'This server does not host this topic-partition'),
+    );
     expect(settled.entries.map((e) => e.level)).toEqual(['error']);
 
     const settling = new RecordingLogger();
     const log = kafkaLogCreator(settling, { settling: true })(logLevel.WARN);
     log(response('Produce(key: 0, version: 7)', 'The request included a message larger than the max message size the server will accept'));
     log(entry(logLevel.ERROR, 'Failed to connect to broker, reconnecting', { retryCount: 1 }));
-    log({ ...entry(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: This server does not host this topic-partition'), namespace: 'Consumer' });
+    log({
+      ...entry(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: This server does not host this topic-partition'),
+      namespace: 'Consumer',
+    });
     expect(settling.entries.map((e) => e.level)).toEqual(['error', 'error', 'error']);
   });
 

@@ -24,8 +24,14 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
   it('splits partitions between two members of a group, tells each its share (onAssignment), and loses nothing when one leaves', async () => {
     const topic = uniqueTestTopic(4, 'split');
     const groupId = uniqueGroupId('split');
-    const byMember = new Map<string, Array<{ event: TestEvent; metadata: MessageMetadata }>>([['a', []], ['b', []]]);
-    const assigned = new Map<string, Array<readonly number[]>>([['a', []], ['b', []]]);
+    const byMember = new Map<string, Array<{ event: TestEvent; metadata: MessageMetadata }>>([
+      ['a', []],
+      ['b', []],
+    ]);
+    const assigned = new Map<string, Array<readonly number[]>>([
+      ['a', []],
+      ['b', []],
+    ]);
     /** Handled messages whose partition was not in the member's latest assignment when handled. */
     const outsideAssignment: string[] = [];
     const members = ['a', 'b'].map((name) => {
@@ -51,7 +57,12 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
 
     const firstWave = Array.from({ length: 40 }, (_, i) => testEvent(`cam-${i}`, i));
     for (const event of firstWave) await publisher.publish(topic, event);
-    await waitFor('the first wave', () => firstWave.every((e) => consumedIds().has(e.id)), { timeoutMs: 20_000 }, () => `${consumedIds().size} consumed`);
+    await waitFor(
+      'the first wave',
+      () => firstWave.every((e) => consumedIds().has(e.id)),
+      { timeoutMs: 20_000 },
+      () => `${consumedIds().size} consumed`,
+    );
 
     const [a, b] = [partitionsOf('a'), partitionsOf('b')];
     expect(a.size).toBeGreaterThan(0);
@@ -66,7 +77,12 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     await members[1]?.bus.stop(); // b leaves: the group rebalances and a takes every partition
     const secondWave = Array.from({ length: 40 }, (_, i) => testEvent(`cam-${i}`, 100 + i));
     for (const event of secondWave) await publisher.publish(topic, event);
-    await waitFor('the second wave', () => secondWave.every((e) => consumedIds().has(e.id)), { timeoutMs: 30_000 }, () => `${consumedIds().size} consumed`);
+    await waitFor(
+      'the second wave',
+      () => secondWave.every((e) => consumedIds().has(e.id)),
+      { timeoutMs: 30_000 },
+      () => `${consumedIds().size} consumed`,
+    );
 
     const produced = [...firstWave, ...secondWave].map((e) => e.id);
     expect(produced.filter((id) => !consumedIds().has(id))).toEqual([]);
@@ -92,7 +108,10 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     // Every other record arrived, each key's records in the order they were published.
     const read = await harness.readRecords(topic.name, events.length);
     const seqOf = (key: string, records: { value: string | Buffer | null }[]) =>
-      records.map((r) => JSON.parse(String(r.value)) as TestEvent).filter((e) => e.key === key).map((e) => e.seq);
+      records
+        .map((r) => JSON.parse(String(r.value)) as TestEvent)
+        .filter((e) => e.key === key)
+        .map((e) => e.seq);
     for (const key of ['cam-0', 'cam-1', 'cam-2']) {
       expect(seqOf(key, read)).toEqual(events.filter((e) => e.key === key).map((e) => e.seq));
     }
@@ -134,17 +153,28 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     await bus.publish(topic, slow);
     await bus.publish(topic, next);
 
-    await waitFor('the message after the slow one', () => calls.includes(next.id), { timeoutMs: 20_000 }, () =>
-      JSON.stringify({ calls, logs: harness.logger.entries.map((e) => [e.level, e.msg, e.obj['err'] instanceof Error ? e.obj['err'].message : e.obj['err']]) }),
+    await waitFor(
+      'the message after the slow one',
+      () => calls.includes(next.id),
+      { timeoutMs: 20_000 },
+      () =>
+        JSON.stringify({
+          calls,
+          logs: harness.logger.entries.map((e) => [e.level, e.msg, e.obj['err'] instanceof Error ? e.obj['err'].message : e.obj['err']]),
+        }),
     );
     expect(calls).toEqual([slow.id, next.id]); // not redelivered: the member was never evicted
     const admin = harness.plainKafka().admin();
     await admin.connect();
     try {
-      await waitFor('the commit of both messages', async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic.name] });
-        return offsets?.partitions[0]?.offset === '2';
-      }, { timeoutMs: 10_000 });
+      await waitFor(
+        'the commit of both messages',
+        async () => {
+          const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic.name] });
+          return offsets?.partitions[0]?.offset === '2';
+        },
+        { timeoutMs: 10_000 },
+      );
     } finally {
       await admin.disconnect();
     }
@@ -217,14 +247,21 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
       const events = Array.from({ length: 30 }, (_, i) => testEvent(`cam-${i % 3}`, i));
       for (const event of events) await publisher.publish(topic, event); // before start: one fetched batch
       await bus.start();
-      await waitFor('every message', () => seen.length >= events.length, { timeoutMs: 20_000 }, () => `${seen.length} handled`);
+      await waitFor(
+        'every message',
+        () => seen.length >= events.length,
+        { timeoutMs: 20_000 },
+        () => `${seen.length} handled`,
+      );
       for (const key of ['cam-0', 'cam-1', 'cam-2']) {
         expect(seen.filter((s) => s.key === key).map((s) => s.seq)).toEqual(events.filter((e) => e.key === key).map((e) => e.seq));
       }
       expect(seen).toHaveLength(events.length);
       expect(mostAtOnce).toBeGreaterThan(1);
       expect(mostAtOnce).toBeLessThanOrEqual(3);
-      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), { timeoutMs: 10_000 });
+      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), {
+        timeoutMs: 10_000,
+      });
       expect(harness.logger.messages('error')).toEqual([]);
     }, 40_000);
 
@@ -249,7 +286,12 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
       const events = Array.from({ length: 8 }, (_, i) => testEvent(`cam-${i % 2}`, i));
       for (const event of events) await publisher.publish(topic, event); // before start: one fetched batch
       await bus.start();
-      await waitFor('every message', () => log.filter((l) => l.startsWith('end')).length >= events.length, { timeoutMs: 20_000 }, () => log.join(', '));
+      await waitFor(
+        'every message',
+        () => log.filter((l) => l.startsWith('end')).length >= events.length,
+        { timeoutMs: 20_000 },
+        () => log.join(', '),
+      );
       for (const key of ['cam-0', 'cam-1']) {
         const mine = log.filter((l) => l.includes(`${key}#`));
         const seqs = events.filter((e) => e.key === key).map((e) => e.seq);
@@ -265,9 +307,13 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
           if (k >= 3) expect(hintedAt).toBeGreaterThan(mine.indexOf(`end ${key}#${seqs[k - 3]}`));
         });
         // Still one at a time per key: each start follows the previous end.
-        seqs.slice(1).forEach((seq, i) => expect(mine.indexOf(`start ${key}#${seq}`)).toBeGreaterThan(mine.indexOf(`end ${key}#${seqs[i]}`)));
+        seqs
+          .slice(1)
+          .forEach((seq, i) => expect(mine.indexOf(`start ${key}#${seq}`)).toBeGreaterThan(mine.indexOf(`end ${key}#${seqs[i]}`)));
       }
-      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), { timeoutMs: 10_000 });
+      await waitFor('the commit of all of them', async () => (await committedOffset(groupId, topic.name)) === String(events.length), {
+        timeoutMs: 10_000,
+      });
     }, 40_000);
 
     it('commits in order: a slow key holds the commit back while the other keys run ahead', async () => {
@@ -291,7 +337,12 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
       await publisher.publish(topic, testEvent('slow', 0));
       for (let i = 1; i <= 5; i++) await publisher.publish(topic, testEvent('fast', i));
       await bus.start();
-      await waitFor('the fast key', () => handled.length === 5, { timeoutMs: 20_000 }, () => JSON.stringify(handled));
+      await waitFor(
+        'the fast key',
+        () => handled.length === 5,
+        { timeoutMs: 20_000 },
+        () => JSON.stringify(handled),
+      );
       expect(handled).toEqual([1, 2, 3, 4, 5]);
       // Offsets 1-5 are done but offset 0 is not: nothing may be committed yet.
       const early = await committedOffset(groupId, topic.name);
@@ -314,7 +365,10 @@ describe('KafkaMessageBusAdapter on a real broker', () => {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic.name, deadLetterTopicFor(topic.name)] });
       expect(topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(
-        [[topic.name, 3], [deadLetterTopicFor(topic.name), 3]].sort(),
+        [
+          [topic.name, 3],
+          [deadLetterTopicFor(topic.name), 3],
+        ].sort(),
       );
     } finally {
       await admin.disconnect();

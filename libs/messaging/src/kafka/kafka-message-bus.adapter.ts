@@ -24,7 +24,13 @@ import { NonRetryableError } from '../non-retryable.error';
 export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
 /** Broker answers that concern one record, not the request: retrying it alone tells which. */
-const RECORD_ERROR_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
+const RECORD_ERROR_TYPES = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+]);
 
 export interface KafkaMessageBusOptions {
   readonly config: KafkaConfig;
@@ -86,7 +92,11 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
     this.assertUsable('publish');
     const encoded = encodeMessage(topic, message);
     await this.tracer.publish(topic.name, (traceHeaders) =>
-      this.send(topic.name, { key: encoded.key, value: encoded.value, headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name } }),
+      this.send(topic.name, {
+        key: encoded.key,
+        value: encoded.value,
+        headers: { ...options.headers, ...traceHeaders, [BusHeaders.eventType]: topic.name },
+      }),
     );
   }
 
@@ -95,7 +105,9 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
     const bytes = recordBytes(message);
     const limit = this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     if (bytes > limit) {
-      return Promise.reject(new NonRetryableError(`a ${bytes}-byte record for ${topic} exceeds the ${limit}-byte limit`, { code: 'record-too-large' }));
+      return Promise.reject(
+        new NonRetryableError(`a ${bytes}-byte record for ${topic} exceeds the ${limit}-byte limit`, { code: 'record-too-large' }),
+      );
     }
     let outbox = this.outboxes.get(topic);
     if (!outbox) {
@@ -166,7 +178,11 @@ export class KafkaMessageBusAdapter implements MessageBus, PipelineHealthReader 
       const producer = this.producer;
       this.producer = undefined;
       this.state = 'stopped';
-      if (producer) await producer.then((p) => p.disconnect(), () => undefined);
+      if (producer)
+        await producer.then(
+          (p) => p.disconnect(),
+          () => undefined,
+        );
     }
   }
 

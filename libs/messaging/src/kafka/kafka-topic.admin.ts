@@ -34,10 +34,19 @@ export class KafkaTopicAdmin {
       const missing = [...wanted].filter(([name]) => !existing.has(name));
       if (missing.length > 0) {
         // Resolves false when another process created them first: fine, that is the goal.
-        const created = await admin.createTopics({ topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })), waitForLeaders: true });
-        this.logger.info({ topics: missing.map(([name]) => name) }, created ? 'created topics' : 'topics created meanwhile by another client');
+        const created = await admin.createTopics({
+          topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })),
+          waitForLeaders: true,
+        });
+        this.logger.info(
+          { topics: missing.map(([name]) => name) },
+          created ? 'created topics' : 'topics created meanwhile by another client',
+        );
       }
-      await this.growPartitions(admin, [...wanted].filter(([name]) => existing.has(name)));
+      await this.growPartitions(
+        admin,
+        [...wanted].filter(([name]) => existing.has(name)),
+      );
       await this.waitForLeaders(admin, wanted);
     } finally {
       await admin.disconnect();

@@ -81,7 +81,10 @@ export class KafkaSubscription implements Subscription {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const log = payload.restart ? logger.warn.bind(logger) : logger.error.bind(logger);
-      log({ topic: this.topic, groupId, err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed: restarting' : 'consumer crashed and will not restart');
+      log(
+        { topic: this.topic, groupId, err: payload.error, restart: payload.restart },
+        payload.restart ? 'consumer crashed: restarting' : 'consumer crashed and will not restart',
+      );
     });
     const { onAssignment } = this.options;
     if (onAssignment) {
@@ -138,7 +141,10 @@ export class KafkaSubscription implements Subscription {
     ]);
     clearTimeout(timer);
     if (!settled) {
-      logger.warn({ topic: this.topic, groupId: this.groupId, inFlight: this.inFlight.size, timeoutMs }, 'handlers still running at shutdown: disconnecting; their messages will be redelivered');
+      logger.warn(
+        { topic: this.topic, groupId: this.groupId, inFlight: this.inFlight.size, timeoutMs },
+        'handlers still running at shutdown: disconnecting; their messages will be redelivered',
+      );
     }
     try {
       await this.consumer?.disconnect();
@@ -232,7 +238,14 @@ export class KafkaSubscription implements Subscription {
           hinted = Math.max(hinted, position + 1);
           for (; hinted < Math.min(queue.length, position + 1 + readAheadPerKey); hinted++) {
             const ahead = messages[queue[hinted] as number] as KafkaMessage;
-            this.options.processor.hint({ topic, partition, offset: ahead.offset, key: ahead.key, value: ahead.value, headers: ahead.headers });
+            this.options.processor.hint({
+              topic,
+              partition,
+              offset: ahead.offset,
+              key: ahead.key,
+              value: ahead.value,
+              headers: ahead.headers,
+            });
           }
           const message = messages[index] as KafkaMessage;
           try {
@@ -276,7 +289,10 @@ export class KafkaSubscription implements Subscription {
         // moved meanwhile, the commit fails and the message is redelivered (at-least-once).
         if (heartbeatFailureLogged) return;
         heartbeatFailureLogged = true;
-        logger.info({ topic, partition, offset: message.offset, groupId: this.groupId, err: error }, 'heartbeat during a running handler failed');
+        logger.info(
+          { topic, partition, offset: message.offset, groupId: this.groupId, err: error },
+          'heartbeat during a running handler failed',
+        );
       });
     }, tuning.handlerHeartbeatMs ?? 1_000);
     let outcome;

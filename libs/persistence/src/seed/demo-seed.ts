@@ -68,7 +68,12 @@ export interface DemoSeedOptions {
 }
 
 export interface DemoSeedReport {
-  readonly lines: readonly { readonly id: string; readonly cameras: readonly string[]; readonly rules: number; readonly templateKey: string | null }[];
+  readonly lines: readonly {
+    readonly id: string;
+    readonly cameras: readonly string[];
+    readonly rules: number;
+    readonly templateKey: string | null;
+  }[];
 }
 
 /**

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     await store.ensureBucket();
     const report = await seedDemo(dataSource, { store, templates: await renderDemoTemplates() });
     for (const line of report.lines) {
-      console.log(`seeded line ${line.id}: cameras ${line.cameras.join(', ')}; ${line.rules} alert rules; template ${line.templateKey ?? 'none'}`);
+      console.log(
+        `seeded line ${line.id}: cameras ${line.cameras.join(', ')}; ${line.rules} alert rules; template ${line.templateKey ?? 'none'}`,
+      );
     }
   } finally {
     await dataSource.destroy();

@@ -17,11 +17,15 @@ export interface EmbeddedPostgresProcess {
  * listens; rejects, with its stderr, if it exits first or prints nothing within 30 s.
  */
 export async function startEmbeddedPostgresProcess(dataDir: string): Promise<EmbeddedPostgresProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/persistence/src/embedded-postgres.server.ts', dataDir], {
-    cwd: repoRoot,
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', 'libs/persistence/src/embedded-postgres.server.ts', dataDir],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -65,7 +65,9 @@ describe('RequestCoalescer', () => {
   });
 
   it('gives each item its own result, and fails only the items answered with an Error', async () => {
-    const coalescer = new RequestCoalescer<number, number>(async (items) => items.map((n) => (n < 0 ? new RangeError(`negative: ${n}`) : n * 2)));
+    const coalescer = new RequestCoalescer<number, number>(async (items) =>
+      items.map((n) => (n < 0 ? new RangeError(`negative: ${n}`) : n * 2)),
+    );
     const [a, b, c] = [coalescer.submit(1), coalescer.submit(-1), coalescer.submit(3)];
     await expect(a).resolves.toBe(2);
     await expect(b).rejects.toThrow('negative: -1');

@@ -44,7 +44,8 @@ export class RequestCoalescer<T, R = void> {
     private readonly options: RequestCoalescerOptions = {},
   ) {
     this.maxItems = options.maxItems ?? 500;
-    if (!Number.isInteger(this.maxItems) || this.maxItems < 1) throw new RangeError(`maxItems must be a positive integer, got ${this.maxItems}`);
+    if (!Number.isInteger(this.maxItems) || this.maxItems < 1)
+      throw new RangeError(`maxItems must be a positive integer, got ${this.maxItems}`);
   }
 
   submit(item: T): Promise<R> {

@@ -38,9 +38,7 @@ describe('parseConfig', () => {
   });
 
   it('names every missing and every malformed variable in one error', () => {
-    const error = captureError(() =>
-      parseConfig(schema, { PORT: 'eighty', LOG_LEVEL: 'loud', ARGUS_DATABASE_URL: 'not a url' }),
-    );
+    const error = captureError(() => parseConfig(schema, { PORT: 'eighty', LOG_LEVEL: 'loud', ARGUS_DATABASE_URL: 'not a url' }));
     expect(error.variables.sort()).toEqual(
       ['ARGUS_DATABASE_URL', 'ARGUS_KAFKA_BROKERS', 'ARGUS_S3_SECRET_KEY', 'LOG_LEVEL', 'PORT'].sort(),
     );
@@ -138,8 +136,6 @@ describe('parseConfig with adapter sections', () => {
     const broken = () => {
       throw new Error('something odd');
     };
-    expect(captureError(() => parseConfig(base, {}, { broken })).problems).toEqual([
-      { variable: '(broken)', problem: 'something odd' },
-    ]);
+    expect(captureError(() => parseConfig(base, {}, { broken })).problems).toEqual([{ variable: '(broken)', problem: 'something odd' }]);
   });
 });

@@ -108,10 +108,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-function withDetails(
-  error: ErrorResponseBody['error'],
-  details: Record<string, unknown> | undefined,
-): ErrorResponseBody['error'] {
+function withDetails(error: ErrorResponseBody['error'], details: Record<string, unknown> | undefined): ErrorResponseBody['error'] {
   return details && Object.keys(details).length > 0 ? { ...error, details } : error;
 }
 

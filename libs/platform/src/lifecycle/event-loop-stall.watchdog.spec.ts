@@ -12,7 +12,10 @@ function blockFor(ms: number): void {
 describe('EventLoopStallWatchdog', () => {
   it('warns once when the event loop is held past the threshold, saying for how long', async () => {
     const warnings: { fields: Record<string, number>; message: string }[] = [];
-    const watchdog = new EventLoopStallWatchdog({ warn: (fields, message) => warnings.push({ fields: fields as Record<string, number>, message }) }, { thresholdMs: 200, intervalMs: 20 });
+    const watchdog = new EventLoopStallWatchdog(
+      { warn: (fields, message) => warnings.push({ fields: fields as Record<string, number>, message }) },
+      { thresholdMs: 200, intervalMs: 20 },
+    );
     watchdog.start();
     try {
       await sleep(60);

@@ -82,6 +82,7 @@ export class EventLoopStallWatchdog {
 export function eventLoopStallThresholdFromEnv(env: Readonly<Record<string, string | undefined>>): number {
   const raw = env['ARGUS_EVENT_LOOP_STALL_MS']?.trim();
   if (!raw) return 500;
-  if (!/^\d+$/.test(raw)) throw new RangeError(`ARGUS_EVENT_LOOP_STALL_MS must be a whole number of milliseconds (0 turns the watchdog off), got "${raw}"`);
+  if (!/^\d+$/.test(raw))
+    throw new RangeError(`ARGUS_EVENT_LOOP_STALL_MS must be a whole number of milliseconds (0 turns the watchdog off), got "${raw}"`);
   return Number(raw);
 }

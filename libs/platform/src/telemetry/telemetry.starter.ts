@@ -40,9 +40,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryShutdown {
     textMapPropagator: new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
     }),
-    spanProcessors: exporting
-      ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())]
-      : [new tracing.NoopSpanProcessor()],
+    spanProcessors: exporting ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())] : [new tracing.NoopSpanProcessor()],
     // Nothing exports the spans: make them non-recording (no attributes, events or timing kept).
     // They still carry trace and span ids, so log lines and outgoing `traceparent` headers keep
     // the trace, without the work of recording what would be dropped.

@@ -61,7 +61,10 @@ describe('DetectorRunner', () => {
       const a = await onnx.detect(inputs);
       const b = await tfjs.detect(inputs);
       expect(a.failures).toEqual([]);
-      expect(a.imageSizes).toEqual([{ width: 64, height: 48 }, { width: 32, height: 32 }]);
+      expect(a.imageSizes).toEqual([
+        { width: 64, height: 48 },
+        { width: 32, height: 32 },
+      ]);
       expect(a.detections[0]?.length).toBeGreaterThan(0);
       expect(a.detections.map((d) => d.length)).toEqual(b.detections.map((d) => d.length));
       a.detections.forEach((list, i) =>
@@ -81,7 +84,14 @@ describe('DetectorRunner', () => {
   });
 
   it('reports a bad input (missing template, undecodable bytes) and carries on with the rest', async () => {
-    const pkg = await buildModelPackage({ spec, weights: initDetectorWeights(spec, 1), argusVersion: 'test', exportOnnx: true, training: null, validation: null });
+    const pkg = await buildModelPackage({
+      spec,
+      weights: initDetectorWeights(spec, 1),
+      argusVersion: 'test',
+      exportOnnx: true,
+      training: null,
+      validation: null,
+    });
     const runner = await DetectorRunner.open(pkg);
     try {
       const result = await runner.detect([

@@ -64,7 +64,10 @@ export class DetectorRunner {
           return new DetectorRunner(pkg.metadata, 'onnxruntime', session, undefined, postprocessing);
         } catch (error) {
           if (wanted === 'onnxruntime') throw error;
-          logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'ONNX Runtime could not load the model; falling back to TF.js');
+          logger.warn(
+            { error: error instanceof Error ? error.message : String(error) },
+            'ONNX Runtime could not load the model; falling back to TF.js',
+          );
         }
       }
     }
@@ -104,12 +107,15 @@ export class DetectorRunner {
   /** Detections of a preprocessed batch, one list per original input (failed inputs: empty). */
   async detectPreprocessed(batch: PreprocessedBatch, inputCount: number): Promise<DetectionBatchResult> {
     const raw = await this.runModel(batch);
-    const perSlot = batch.shape[0] === 0 ? [] : detectionsFromHeadOutput(raw, batch.mappings, this.layout, {
-      classes: this.metadata.classes,
-      scoreThreshold: this.postprocessing.scoreThreshold,
-      iouThreshold: this.postprocessing.nmsIouThreshold,
-      maxDetections: this.postprocessing.maxDetections,
-    });
+    const perSlot =
+      batch.shape[0] === 0
+        ? []
+        : detectionsFromHeadOutput(raw, batch.mappings, this.layout, {
+            classes: this.metadata.classes,
+            scoreThreshold: this.postprocessing.scoreThreshold,
+            iouThreshold: this.postprocessing.nmsIouThreshold,
+            maxDetections: this.postprocessing.maxDetections,
+          });
     const detections: Detection[][] = Array.from({ length: inputCount }, () => []);
     const imageSizes: DetectionBatchResult['imageSizes'] = Array.from({ length: inputCount }, () => undefined);
     batch.inputIndices.forEach((inputIndex, slot) => {

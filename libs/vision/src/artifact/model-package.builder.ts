@@ -4,7 +4,13 @@ import { exportDetectorToOnnx, ONNX_OPSET } from '../core/onnx-export';
 import { compareOnnxWithTfjs, type NchwBatch } from '../core/onnx-tfjs.comparison';
 import { SeededRandom } from '../data/seeded-random';
 import type { ModelPackage } from './model-package.store';
-import { HEAD_DECODING, MODEL_PACKAGE_FORMAT_VERSION, MODEL_PACKAGE_KIND, PACKAGE_FILES, type ModelMetadata } from './model-package.metadata';
+import {
+  HEAD_DECODING,
+  MODEL_PACKAGE_FORMAT_VERSION,
+  MODEL_PACKAGE_KIND,
+  PACKAGE_FILES,
+  type ModelMetadata,
+} from './model-package.metadata';
 
 export const DEFAULT_POSTPROCESSING: ModelMetadata['postprocessing'] = {
   scoreThreshold: 0.05,
@@ -33,7 +39,10 @@ export interface BuildModelPackageInput {
 }
 
 function timestampVersion(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** A seeded random NCHW batch at the spec's input size, for the export check when no images are at hand. */
@@ -71,7 +80,13 @@ export async function buildModelPackage(input: BuildModelPackageInput): Promise<
     spec,
     classes: [...spec.classes],
     input: { width: spec.input.width, height: spec.input.height, channels: spec.input.channels, modelChannels: inputChannels(spec) },
-    preprocessing: { resize: 'letterbox', kernel: 'linear', padValue: 0, scale: '1/255', colour: spec.input.channels === 1 ? 'grey' : 'rgb' },
+    preprocessing: {
+      resize: 'letterbox',
+      kernel: 'linear',
+      padValue: 0,
+      scale: '1/255',
+      colour: spec.input.channels === 1 ? 'grey' : 'rgb',
+    },
     template: { mode: spec.template, required: spec.template !== 'none' },
     head: { decoding: HEAD_DECODING, strides: [...spec.head.strides].sort((a, b) => a - b) },
     postprocessing: { ...DEFAULT_POSTPROCESSING, ...input.postprocessing },

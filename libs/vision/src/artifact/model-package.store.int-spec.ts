@@ -64,8 +64,12 @@ describe('model packages in storage', () => {
     expect(keys.sort()).toEqual(['metadata.json', 'model.onnx', 'weights.bin', 'weights.json']);
     expect((await store.stat(`${prefix}/metadata.json`)).contentType).toBe('application/json');
 
-    await store.put(`${prefix}/metadata.json`, Buffer.from('{"kind": "argus.model-package", "formatVersion": 1'), { contentType: 'application/json' });
-    await expect(loadModelPackage(files)).rejects.toThrow(new RegExp(`model package argus-vision-it/${prefix}: metadata\\.json is not valid JSON`));
+    await store.put(`${prefix}/metadata.json`, Buffer.from('{"kind": "argus.model-package", "formatVersion": 1'), {
+      contentType: 'application/json',
+    });
+    await expect(loadModelPackage(files)).rejects.toThrow(
+      new RegExp(`model package argus-vision-it/${prefix}: metadata\\.json is not valid JSON`),
+    );
     await expect(loadModelPackage(objectStorePackageFiles(store, `${prefix}-absent`))).rejects.toThrow(ModelPackageError);
     for (const key of keys) await store.delete(`${prefix}/${key}`);
   }, 30_000);
@@ -79,7 +83,11 @@ describe('model packages in storage', () => {
     await expectRoundTrip(folderPackageFiles(folder));
     expect((await readdir(folder)).sort()).toEqual(['metadata.json', 'model.onnx', 'weights.bin', 'weights.json']);
     await writeFile(path.join(folder, 'weights.bin'), Buffer.alloc(7));
-    await expect(loadModelPackage(folderPackageFiles(folder))).rejects.toThrow(/weights\.json: the manifest describes \d+ bytes of weights, the binary file has 7/);
-    await expect(loadModelPackage(folderPackageFiles(path.join(scratch, 'nothing')))).rejects.toThrow('no metadata.json: not a model package');
+    await expect(loadModelPackage(folderPackageFiles(folder))).rejects.toThrow(
+      /weights\.json: the manifest describes \d+ bytes of weights, the binary file has 7/,
+    );
+    await expect(loadModelPackage(folderPackageFiles(path.join(scratch, 'nothing')))).rejects.toThrow(
+      'no metadata.json: not a model package',
+    );
   }, 30_000);
 });

@@ -40,7 +40,16 @@ async function savedPackage(): Promise<MemoryFiles> {
       command: "npx argus train --data synthetic:pcb --feed pcb --out 'my models/x'",
       resumedWith: [],
       backend: 'wasm',
-      data: { source: 'synthetic:pcb', fingerprint: 'sha256:abc', split: 's', trainImages: 3, validationImages: 1, skippedImages: 0, skippedAnnotations: 0, options: { seed: 1 } },
+      data: {
+        source: 'synthetic:pcb',
+        fingerprint: 'sha256:abc',
+        split: 's',
+        trainImages: 3,
+        validationImages: 1,
+        skippedImages: 0,
+        skippedAnnotations: 0,
+        options: { seed: 1 },
+      },
       config: { epochs: 2 },
       epochsRun: 2,
       bestEpoch: 1,
@@ -83,7 +92,9 @@ describe('model package store', () => {
   });
 
   it('says clearly when the package is missing or its metadata is corrupt', async () => {
-    await expect(loadModelPackage(new MemoryFiles())).rejects.toThrow('model package memory:test: no metadata.json: not a model package (or not there)');
+    await expect(loadModelPackage(new MemoryFiles())).rejects.toThrow(
+      'model package memory:test: no metadata.json: not a model package (or not there)',
+    );
 
     const truncated = await savedPackage();
     const data = truncated.files.get('metadata.json')?.data as Buffer;

@@ -31,10 +31,16 @@ export function parseModelMetadata(json: unknown, location: string): ModelMetada
   const spec: ArchitectureSpec = validateSpec(parsed.data.spec);
   const metadata = { ...parsed.data, spec } as ModelMetadata;
   if (metadata.classes.join('\n') !== spec.classes.join('\n')) {
-    throw new ModelPackageError(location, `${PACKAGE_FILES.metadata} lists classes [${metadata.classes.join(', ')}] but its spec has [${spec.classes.join(', ')}]`);
+    throw new ModelPackageError(
+      location,
+      `${PACKAGE_FILES.metadata} lists classes [${metadata.classes.join(', ')}] but its spec has [${spec.classes.join(', ')}]`,
+    );
   }
   if (metadata.template.mode !== spec.template) {
-    throw new ModelPackageError(location, `${PACKAGE_FILES.metadata} says template mode ${metadata.template.mode}, its spec ${spec.template}`);
+    throw new ModelPackageError(
+      location,
+      `${PACKAGE_FILES.metadata} says template mode ${metadata.template.mode}, its spec ${spec.template}`,
+    );
   }
   return metadata;
 }
@@ -51,7 +57,8 @@ export async function saveModelPackage(files: ModelPackageFiles, pkg: ModelPacka
   await files.write(PACKAGE_FILES.weightsManifest, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`), 'application/json');
   if (pkg.onnx) await files.write(PACKAGE_FILES.onnx, pkg.onnx, 'application/octet-stream');
   if ((pkg.metadata.files.trainingLog ?? null) !== null) {
-    if (pkg.trainingLog === undefined) throw new ModelPackageError(files.location, 'metadata.files.trainingLog is set but there is no training log');
+    if (pkg.trainingLog === undefined)
+      throw new ModelPackageError(files.location, 'metadata.files.trainingLog is set but there is no training log');
     await files.write(PACKAGE_FILES.trainingLog, Buffer.from(pkg.trainingLog, 'utf8'), 'text/plain; charset=utf-8');
   }
   await files.write(PACKAGE_FILES.metadata, Buffer.from(`${JSON.stringify(pkg.metadata, null, 2)}\n`), 'application/json');
@@ -76,13 +83,22 @@ export async function loadModelPackage(files: ModelPackageFiles, options: { with
   try {
     json = JSON.parse(metadataBytes.toString('utf8'));
   } catch (error) {
-    throw new ModelPackageError(files.location, `${PACKAGE_FILES.metadata} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ModelPackageError(
+      files.location,
+      `${PACKAGE_FILES.metadata} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const metadata = parseModelMetadata(json, files.location);
   let weights: DetectorWeights;
   try {
-    const manifest: unknown = JSON.parse((await required(files, PACKAGE_FILES.weightsManifest, 'the TF.js weights manifest')).toString('utf8'));
-    weights = decodeWeights(manifest, await required(files, PACKAGE_FILES.weightsBinary, 'the TF.js weights'), PACKAGE_FILES.weightsManifest);
+    const manifest: unknown = JSON.parse(
+      (await required(files, PACKAGE_FILES.weightsManifest, 'the TF.js weights manifest')).toString('utf8'),
+    );
+    weights = decodeWeights(
+      manifest,
+      await required(files, PACKAGE_FILES.weightsBinary, 'the TF.js weights'),
+      PACKAGE_FILES.weightsManifest,
+    );
     assertWeightsMatchSpec(buildDetectorGraph(metadata.spec), weights);
   } catch (error) {
     if (error instanceof ModelPackageError) throw error;

@@ -56,7 +56,10 @@ export async function benchmarkOnnxInference(
   const session = await OnnxDetectorSession.create(onnx, { intraOpNumThreads: options.threads ?? 2 });
   try {
     const dims: [number, number, number, number] = [batchSize, inputChannels(spec), spec.input.height, spec.input.width];
-    const data = randomInput(dims.reduce((a, b) => a * b, 1), 1);
+    const data = randomInput(
+      dims.reduce((a, b) => a * b, 1),
+      1,
+    );
     return await measure(batchSize, async () => void (await session.run(data, dims)), options);
   } finally {
     await session.dispose();
@@ -78,11 +81,15 @@ export async function benchmarkTfjsInference(
     inputChannels(spec),
   ]);
   try {
-    return await measure(batchSize, async () => {
-      const out = model.predict(input);
-      await out.data();
-      out.dispose();
-    }, options);
+    return await measure(
+      batchSize,
+      async () => {
+        const out = model.predict(input);
+        await out.data();
+        out.dispose();
+      },
+      options,
+    );
   } finally {
     input.dispose();
     model.dispose();
@@ -108,7 +115,10 @@ export async function benchmarkTraining(
     Array.from({ length: 3 }, () => {
       const x = random.uniform(0, crop.width - 24);
       const y = random.uniform(0, crop.height - 24);
-      return { box: { x1: x, y1: y, x2: x + random.uniform(8, 24), y2: y + random.uniform(8, 24) }, classId: random.int(0, spec.classes.length - 1) };
+      return {
+        box: { x1: x, y1: y, x2: x + random.uniform(8, 24), y2: y + random.uniform(8, 24) },
+        classId: random.int(0, spec.classes.length - 1),
+      };
     });
   const x = tf.tensor4d(randomInput(options.batchSize * crop.width * crop.height * inputChannels(spec), 2), [
     options.batchSize,
@@ -117,7 +127,9 @@ export async function benchmarkTraining(
     inputChannels(spec),
   ]);
   const targets = batchTargets(
-    Array.from({ length: options.batchSize }, () => assignHeadTargets(boxes(), layout, { classCount: spec.classes.length, style: spec.head.style })),
+    Array.from({ length: options.batchSize }, () =>
+      assignHeadTargets(boxes(), layout, { classCount: spec.classes.length, style: spec.head.style }),
+    ),
     layout,
     spec.classes.length,
   );

@@ -38,7 +38,8 @@ export function encodeWeights(weights: DetectorWeights, binaryPath: string): { m
   const entries = names.map((name) => {
     const w = weights[name] as DetectorWeights[string];
     const expected = w.shape.reduce((a, b) => a * b, 1);
-    if (expected !== w.values.length) throw new RangeError(`weight ${name} has ${w.values.length} values for shape [${w.shape.join(', ')}]`);
+    if (expected !== w.values.length)
+      throw new RangeError(`weight ${name} has ${w.values.length} values for shape [${w.shape.join(', ')}]`);
     for (let i = 0; i < w.values.length; i++) data.writeFloatLE(w.values[i] as number, offset + 4 * i);
     offset += 4 * w.values.length;
     return { name, shape: [...w.shape], dtype: 'float32' as const };
@@ -53,7 +54,9 @@ export function encodeWeights(weights: DetectorWeights, binaryPath: string): { m
 export function decodeWeights(manifestJson: unknown, data: Uint8Array, label = 'weights'): DetectorWeights {
   const parsed = WeightsManifestSchema.safeParse(manifestJson);
   if (!parsed.success) {
-    throw new WeightsFormatError(`${label}: not an Argus weights manifest (${parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ')})`);
+    throw new WeightsFormatError(
+      `${label}: not an Argus weights manifest (${parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ')})`,
+    );
   }
   const entries = parsed.data.weightsManifest[0]?.weights ?? [];
   const needed = entries.reduce((sum, e) => sum + 4 * e.shape.reduce((a, b) => a * b, 1), 0);

@@ -31,7 +31,11 @@ export function compareByClass(
   parentClasses: readonly string[],
   candidateClasses: readonly string[],
 ): ClassComparison {
-  const ids = (images: readonly EvaluationImage[]) => images.map((i) => i.id).sort().join('\n');
+  const ids = (images: readonly EvaluationImage[]) =>
+    images
+      .map((i) => i.id)
+      .sort()
+      .join('\n');
   if (ids(parent) !== ids(candidate)) throw new RangeError('the two models were not evaluated on the same images');
   const missing = parentClasses.filter((c) => !candidateClasses.includes(c));
   if (missing.length > 0) throw new RangeError(`the candidate lacks the parent's class(es) ${missing.join(', ')}`);
@@ -54,7 +58,8 @@ export function compareByClass(
   const oldCandidate = parentClasses.length > 0 ? deepPcbApOver(candidate, parentClasses) : NaN;
   return {
     rows,
-    old: parentClasses.length > 0 ? { parentAp: oldParent, candidateAp: oldCandidate, deltaPoints: points(oldCandidate - oldParent) } : null,
+    old:
+      parentClasses.length > 0 ? { parentAp: oldParent, candidateAp: oldCandidate, deltaPoints: points(oldCandidate - oldParent) } : null,
     new: added.length > 0 ? { candidateAp: deepPcbApOver(candidate, added) } : null,
   };
 }
@@ -63,12 +68,20 @@ export function compareByClass(
 export function formatClassComparison(comparison: ClassComparison): string {
   const f = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(4));
   const d = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
-  const lines = [`${'class'.padEnd(12)} ${'status'.padEnd(6)} ${'parent AP'.padStart(9)} ${'candidate AP'.padStart(12)} ${'Δ pts'.padStart(7)} ${'GT'.padStart(6)}`];
+  const lines = [
+    `${'class'.padEnd(12)} ${'status'.padEnd(6)} ${'parent AP'.padStart(9)} ${'candidate AP'.padStart(12)} ${'Δ pts'.padStart(7)} ${'GT'.padStart(6)}`,
+  ];
   for (const r of comparison.rows) {
-    lines.push(`${r.className.padEnd(12)} ${r.status.padEnd(6)} ${f(r.parentAp).padStart(9)} ${f(r.candidateAp).padStart(12)} ${d(r.deltaPoints).padStart(7)} ${String(r.groundTruth).padStart(6)}`);
+    lines.push(
+      `${r.className.padEnd(12)} ${r.status.padEnd(6)} ${f(r.parentAp).padStart(9)} ${f(r.candidateAp).padStart(12)} ${d(r.deltaPoints).padStart(7)} ${String(r.groundTruth).padStart(6)}`,
+    );
   }
-  if (comparison.old) lines.push(`${'old classes'.padEnd(19)} ${f(comparison.old.parentAp).padStart(9)} ${f(comparison.old.candidateAp).padStart(12)} ${d(comparison.old.deltaPoints).padStart(7)}`);
-  if (comparison.new) lines.push(`${'new classes'.padEnd(19)} ${'—'.padStart(9)} ${f(comparison.new.candidateAp).padStart(12)} ${'—'.padStart(7)}`);
+  if (comparison.old)
+    lines.push(
+      `${'old classes'.padEnd(19)} ${f(comparison.old.parentAp).padStart(9)} ${f(comparison.old.candidateAp).padStart(12)} ${d(comparison.old.deltaPoints).padStart(7)}`,
+    );
+  if (comparison.new)
+    lines.push(`${'new classes'.padEnd(19)} ${'—'.padStart(9)} ${f(comparison.new.candidateAp).padStart(12)} ${'—'.padStart(7)}`);
   lines.push('AP: the DeepPCB benchmark AP (IoU > 0.33, same class) over every detection, per class and over each group of classes');
   return lines.join('\n');
 }

@@ -70,7 +70,10 @@ describe('DistillationLoss', () => {
     const loss = new DistillationLoss({ parentClassCount: 1, addedClassCount: 0 });
     const teacher = tf.tensor3d([TEACHER]);
     const student = tf.variable(tf.tensor3d([TEACHER]));
-    const { value, grads } = tf.variableGrads(() => loss.compute(student as unknown as tf.Tensor3D, teacher, tf.zeros([1, 2])).total, [student]);
+    const { value, grads } = tf.variableGrads(
+      () => loss.compute(student as unknown as tf.Tensor3D, teacher, tf.zeros([1, 2])).total,
+      [student],
+    );
     expect(value.dataSync()[0]).toBeCloseTo(0, 6);
     const g = grads[student.name]?.dataSync() as Float32Array;
     expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-5);

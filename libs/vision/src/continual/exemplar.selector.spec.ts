@@ -58,7 +58,11 @@ describe('selectExemplars (class-balanced greedy coverage)', () => {
 describe('mixReplay', () => {
   const fresh = Array.from({ length: 30 }, (_, i) => `n${i}`);
   it('repeats the new data when the exemplars outnumber it', () => {
-    const mix = mixReplay(fresh, Array.from({ length: 100 }, (_, i) => `e${i}`), 0.5);
+    const mix = mixReplay(
+      fresh,
+      Array.from({ length: 100 }, (_, i) => `e${i}`),
+      0.5,
+    );
     // 100·0.5 / (30·0.5) = 3.33 → the 30 new frames three times: 90 + 100, replay share 100/190.
     expect([mix.freshRepeats, mix.replayRepeats, mix.samples.length]).toEqual([3, 1, 190]);
     expect(mix.replayShare).toBeCloseTo(100 / 190, 10);

@@ -30,7 +30,12 @@ export const EXEMPLAR_RULE = 'class-balanced-greedy-coverage';
  * pure function of the data, the budget and the seed (so a fine-tune can be reproduced from its
  * lineage). Samples with no box of any listed class are never chosen.
  */
-export function selectExemplars(samples: readonly LabelledSample[], classes: readonly string[], budget: number, seed: number): ExemplarSelection {
+export function selectExemplars(
+  samples: readonly LabelledSample[],
+  classes: readonly string[],
+  budget: number,
+  seed: number,
+): ExemplarSelection {
   if (!Number.isInteger(budget) || budget < 0) throw new RangeError(`exemplar budget must be a whole number ≥ 0, got ${budget}`);
   const ids = new Set<string>();
   for (const sample of samples) {
@@ -45,7 +50,10 @@ export function selectExemplars(samples: readonly LabelledSample[], classes: rea
   while (chosen.length < budget && remaining.size > 0) {
     let target = -1;
     for (let c = 0; c < classes.length; c++) {
-      if ((target === -1 || (covered[c] as number) < (covered[target] as number)) && [...remaining].some((i) => ((counts[i] as number[])[c] as number) > 0)) {
+      if (
+        (target === -1 || (covered[c] as number) < (covered[target] as number)) &&
+        [...remaining].some((i) => ((counts[i] as number[])[c] as number) > 0)
+      ) {
         target = c;
       }
     }
@@ -61,7 +69,9 @@ export function selectExemplars(samples: readonly LabelledSample[], classes: rea
     (counts[best] as number[]).forEach((n, c) => (covered[c] = (covered[c] as number) + n));
   }
   const chosenIds = chosen.map((i) => (samples[i] as LabelledSample).id);
-  const fingerprint = createHash('sha256').update(JSON.stringify({ rule: EXEMPLAR_RULE, budget, seed, classes, ids: chosenIds })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ rule: EXEMPLAR_RULE, budget, seed, classes, ids: chosenIds }))
+    .digest('hex');
   return {
     ids: chosenIds,
     boxesPerClass: Object.fromEntries(classes.map((name, c) => [name, covered[c] as number])),

@@ -4,7 +4,12 @@ import type { ModelPackageFiles } from '../artifact/model-package.files';
 import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
 import type { EvaluationReport } from '../eval/evaluation-report';
 import { DEFAULT_TRAINER_CONFIG, type TrainerConfig } from '../train/detector.trainer';
-import { loadTrainingData, parseTrainingDataSource, type TrainingDataOptions, type TrainingDataSource } from '../train/training-data.source';
+import {
+  loadTrainingData,
+  parseTrainingDataSource,
+  type TrainingDataOptions,
+  type TrainingDataSource,
+} from '../train/training-data.source';
 import { evaluateLoaded, openRunLog, recordRun, validationRecord } from '../train/training.pipeline';
 import { buildTrainingBatch } from '../train/training-batch.builder';
 import { fineTuneDetector, type FineTuneData, type FineTuneResult, type FineTuneSettings } from './fine-tune';
@@ -12,7 +17,11 @@ import { fineTuneDetector, type FineTuneData, type FineTuneResult, type FineTune
 /** The trainer settings a fine-tune starts from: the parent's recorded ones, where it recorded them. */
 export function parentTrainerConfig(parent: ModelPackage): TrainerConfig {
   const recorded = (parent.metadata.training?.config ?? {}) as Partial<TrainerConfig>;
-  return { ...DEFAULT_TRAINER_CONFIG, ...recorded, augmentation: { ...DEFAULT_TRAINER_CONFIG.augmentation, ...(recorded.augmentation ?? {}) } };
+  return {
+    ...DEFAULT_TRAINER_CONFIG,
+    ...recorded,
+    augmentation: { ...DEFAULT_TRAINER_CONFIG.augmentation, ...(recorded.augmentation ?? {}) },
+  };
 }
 
 /** Loads a data source and splits it, as `argus train` does, into what a fine-tune takes. */
@@ -95,11 +104,15 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
   log(`fine-tune stopped (${training.stopReason}) after ${training.state.epoch} epoch(s), ${training.state.globalStep} steps`);
 
   const nmsIouThreshold = parent.metadata.postprocessing.nmsIouThreshold;
-  const report = fineTune.validation.length > 0 ? await evaluateLoaded(fineTune.spec, fineTune.weights, fineTune.validation, nmsIouThreshold) : null;
+  const report =
+    fineTune.validation.length > 0 ? await evaluateLoaded(fineTune.spec, fineTune.weights, fineTune.validation, nmsIouThreshold) : null;
   const checkImages = fineTune.validation.slice(0, 2);
   const checkBatch =
     checkImages.length > 0
-      ? { ...buildTrainingBatch(checkImages, fineTune.spec.template, 'nchw'), description: `validation images ${checkImages.map((i) => i.id).join(', ')}` }
+      ? {
+          ...buildTrainingBatch(checkImages, fineTune.spec.template, 'nchw'),
+          description: `validation images ${checkImages.map((i) => i.id).join(', ')}`,
+        }
       : undefined;
   const pkg = await buildModelPackage({
     trainingLog: await readFile(logFile, 'utf8'),
@@ -108,7 +121,10 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
     argusVersion: options.argusVersion,
     name: options.name ?? parent.metadata.name,
     ...(options.version ? { version: options.version } : {}),
-    postprocessing: { deploymentThreshold: report ? report.bestF1.scoreThreshold : parent.metadata.postprocessing.deploymentThreshold, nmsIouThreshold },
+    postprocessing: {
+      deploymentThreshold: report ? report.bestF1.scoreThreshold : parent.metadata.postprocessing.deploymentThreshold,
+      nmsIouThreshold,
+    },
     exportOnnx: options.exportOnnx ?? true,
     ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
     training: {

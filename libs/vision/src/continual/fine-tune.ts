@@ -164,7 +164,8 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
   };
 
   if (newData.train.length === 0) throw new FineTuneInputError(`the new data (${newData.source}) has no training samples`);
-  if (!newData.train.some((s) => s.boxes.length > 0)) throw new FineTuneInputError(`the new data (${newData.source}) has no labelled box to learn from`);
+  if (!newData.train.some((s) => s.boxes.length > 0))
+    throw new FineTuneInputError(`the new data (${newData.source}) has no labelled box to learn from`);
   checkClassConflicts(parentClasses, newData.classes);
   const used = new Set(newData.train.flatMap((s) => s.boxes.map((b) => b.className)));
   const addedClasses = newData.classes.filter((name) => used.has(name) && !parentClasses.includes(name));
@@ -195,17 +196,34 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
   // parent's classes) would contradict them, so old copies of new frames are left out.
   const newIds = new Set([...newData.train, ...newData.validation].map((s) => s.id));
   const notNew = (samples: readonly LabelledSample[]) => samples.filter((s) => !newIds.has(s.id));
-  const oldTrain = replay ? (settings.oldLabels === 'as-given' ? notNew(replay.train) : restrictToClasses(notNew(replay.train), parentClasses)) : [];
-  if (replay && settings.oldLabels === 'as-given') log('old frames keep every label the replay data gives (an oracle: the line would not have labels for new classes there)');
+  const oldTrain = replay
+    ? settings.oldLabels === 'as-given'
+      ? notNew(replay.train)
+      : restrictToClasses(notNew(replay.train), parentClasses)
+    : [];
+  if (replay && settings.oldLabels === 'as-given')
+    log('old frames keep every label the replay data gives (an oracle: the line would not have labels for new classes there)');
   const exemplars =
-    settings.method === 'replay' || settings.method === 'replay-distill' ? selectExemplars(oldTrain, parentClasses, settings.exemplarBudget, config.seed) : null;
+    settings.method === 'replay' || settings.method === 'replay-distill'
+      ? selectExemplars(oldTrain, parentClasses, settings.exemplarBudget, config.seed)
+      : null;
   if (exemplars) {
-    const counts = Object.entries(exemplars.boxesPerClass).map(([name, n]) => `${name} ${n}`).join(', ');
+    const counts = Object.entries(exemplars.boxesPerClass)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
     log(`exemplars: ${exemplars.ids.length} of the parent's ${oldTrain.length} training frames (${exemplars.rule}; boxes ${counts})`);
   }
 
-  const imageOptions = { width: spec.input.width, height: spec.input.height, channels: spec.input.channels, templateMode: spec.template, classes: spec.classes };
-  const oldValidationSamples = replay ? restrictToClasses(notNew(replay.validation), parentClasses).slice(0, settings.oldValidationLimit) : [];
+  const imageOptions = {
+    width: spec.input.width,
+    height: spec.input.height,
+    channels: spec.input.channels,
+    templateMode: spec.template,
+    classes: spec.classes,
+  };
+  const oldValidationSamples = replay
+    ? restrictToClasses(notNew(replay.validation), parentClasses).slice(0, settings.oldValidationLimit)
+    : [];
   const byId = new Map(oldTrain.map((s) => [s.id, s]));
   const oldTrainingSamples =
     settings.method === 'joint' ? oldTrain : exemplars ? exemplars.ids.map((id) => byId.get(id) as LabelledSample) : [];
@@ -226,7 +244,12 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
   const mix =
     settings.method === 'replay' || settings.method === 'replay-distill'
       ? mixReplay(freshTrain.images, oldTraining.images, settings.replayShare)
-      : { samples: [...freshTrain.images, ...oldTraining.images], freshRepeats: 1, replayRepeats: oldTraining.images.length > 0 ? 1 : 0, replayShare: 0 };
+      : {
+          samples: [...freshTrain.images, ...oldTraining.images],
+          freshRepeats: 1,
+          replayRepeats: oldTraining.images.length > 0 ? 1 : 0,
+          replayShare: 0,
+        };
   log(
     `method ${settings.method}: ${mix.samples.length} training images an epoch (new ×${mix.freshRepeats}, old ×${mix.replayRepeats}` +
       `${settings.method === 'replay' || settings.method === 'replay-distill' ? `, old share ${mix.replayShare.toFixed(2)}` : ''})`,
@@ -241,7 +264,14 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
   const newClasses = addedClasses.length > 0 ? addedClasses : spec.classes;
   const breakdown = (predictions: readonly EvaluationImage[]) => ({
     ...(oldIds.size > 0 || addedClasses.length > 0 ? { old: deepPcbApOver(predictions, parentClasses) } : {}),
-    ...(newValidationIds.size > 0 ? { new: deepPcbApOver(predictions.filter((p) => newValidationIds.has(p.id)), newClasses) } : {}),
+    ...(newValidationIds.size > 0
+      ? {
+          new: deepPcbApOver(
+            predictions.filter((p) => newValidationIds.has(p.id)),
+            newClasses,
+          ),
+        }
+      : {}),
   });
 
   const distil = settings.method === 'replay-distill';
@@ -256,7 +286,13 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
     start: { weights: grown.weights, fingerprint: parentFingerprint },
     frozenPrefixes: settings.frozenPrefixes,
     ...(distil
-      ? { distillation: { teacher: { spec: parentSpec, weights: parent.weights }, weight: settings.distillationWeight, selectionThreshold: settings.selectionThreshold } }
+      ? {
+          distillation: {
+            teacher: { spec: parentSpec, weights: parent.weights },
+            weight: settings.distillationWeight,
+            selectionThreshold: settings.selectionThreshold,
+          },
+        }
       : {}),
     validationBreakdown: breakdown,
     log,
@@ -287,7 +323,9 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
             replayShare: mix.replayShare,
           }
         : null,
-    distillation: distil ? { weight: settings.distillationWeight, selectionThreshold: settings.selectionThreshold, variant: 'lwf-erd-selected-response' } : null,
+    distillation: distil
+      ? { weight: settings.distillationWeight, selectionThreshold: settings.selectionThreshold, variant: 'lwf-erd-selected-response' }
+      : null,
     frozenPrefixes: [...settings.frozenPrefixes],
     hyperparameters: JSON.parse(JSON.stringify({ ...settings, trainer: config })) as Record<string, unknown>,
     command: input.command,

@@ -71,11 +71,16 @@ describe('ArchitectureSpec', () => {
     };
     const bn = (c: number): number => 2 * c;
     const params =
-      9 * 6 * 4 + bn(4) + // stage 0: 6 input channels (frame + template)
-      9 * 4 * 8 + bn(8) + // stage 1
-      8 * 4 + bn(4) + // neck.lateral.s4
-      4 * 4 + bn(4) + // neck.lateral.s2
-      9 * 8 * 4 + bn(4) + // neck.fuse.s2 (upsampled 4 + lateral 4)
+      9 * 6 * 4 +
+      bn(4) + // stage 0: 6 input channels (frame + template)
+      9 * 4 * 8 +
+      bn(8) + // stage 1
+      8 * 4 +
+      bn(4) + // neck.lateral.s4
+      4 * 4 +
+      bn(4) + // neck.lateral.s2
+      9 * 8 * 4 +
+      bn(4) + // neck.fuse.s2 (upsampled 4 + lateral 4)
       2 * (4 * 6 + 6); // two predictions, 4 → 6 with bias
     expect(countParams(spec)).toBe(params);
     const macs = 64 * 4 * 9 * 6 + 16 * 8 * 9 * 4 + 16 * 4 * 8 + 64 * 4 * 4 + 64 * 4 * 9 * 8 + 64 * 6 * 4 + 16 * 6 * 4;
@@ -94,17 +99,33 @@ describe('ArchitectureSpec', () => {
     ['a bad stride', (s) => (s.backbone.stages[2].stride = 3), 'backbone.stages[2].stride must be 1 or 2'],
     ['a fractional width', (s) => (s.backbone.stages[1].width = 12.5), 'backbone.stages[1].width must be an integer'],
     ['a missing depth', (s) => delete s.backbone.stages[0].depth, 'backbone.stages[0].depth is required'],
-    ['an unknown activation', (s) => (s.backbone.stages[0].activation = 'gelu'), 'backbone.stages[0].activation must be one of relu, relu6, silu, leaky'],
+    [
+      'an unknown activation',
+      (s) => (s.backbone.stages[0].activation = 'gelu'),
+      'backbone.stages[0].activation must be one of relu, relu6, silu, leaky',
+    ],
     ['an unknown block', (s) => (s.backbone.stages[0].block = 'dense'), 'backbone.stages[0].block must be one of plain, residual, csp'],
     ['an even kernel', (s) => (s.head.kernelSize = 4), 'head.kernelSize must be one of 1, 3, 5, 7'],
     ['an unknown template mode', (s) => (s.template = 'xor'), 'template must be one of none, stack, difference, stack-difference'],
     ['a typo in a field name', (s) => (s.neck.widht = 3), 'neck has unknown field widht'],
     ['no stages', (s) => (s.backbone.stages = []), 'backbone.stages needs at least one stage'],
     ['three head strides', (s) => (s.head.strides = [4, 8, 16]), 'head.strides takes at most two strides'],
-    ['a head stride no stage gives', (s) => (s.head.strides = [4, 32]), 'head.strides[1] 32 is not the output stride of a backbone stage (stages give 2, 4, 8, 16)'],
+    [
+      'a head stride no stage gives',
+      (s) => (s.head.strides = [4, 32]),
+      'head.strides[1] 32 is not the output stride of a backbone stage (stages give 2, 4, 8, 16)',
+    ],
     ['a repeated head stride', (s) => (s.head.strides = [4, 4]), 'head.strides[1] repeats stride 4'],
-    ['an input not divisible by the total stride', (s) => (s.input.height = 328), "input.height must be divisible by the backbone's total stride 16"],
-    ['an odd csp width', (s) => (s.backbone.stages[2].width = 63), 'backbone.stages[2].width must be even for csp blocks (the block splits its channels in halves)'],
+    [
+      'an input not divisible by the total stride',
+      (s) => (s.input.height = 328),
+      "input.height must be divisible by the backbone's total stride 16",
+    ],
+    [
+      'an odd csp width',
+      (s) => (s.backbone.stages[2].width = 63),
+      'backbone.stages[2].width must be even for csp blocks (the block splits its channels in halves)',
+    ],
     ['a repeated class', (s) => (s.classes = ['open', 'short', 'open']), "classes[2] repeats class name 'open'"],
     ['an empty class name', (s) => (s.classes = ['open', '']), 'classes[1] must not be empty'],
     ['a wrong spec version', (s) => (s.specVersion = 2), 'specVersion must be 1'],
@@ -119,7 +140,9 @@ describe('ArchitectureSpec', () => {
     });
     expect(issuesOf(json)).toEqual(['backbone.stages[0].stride must be 1 or 2', 'head.depth must be at least 0']);
     expect(() => validateSpec(json)).toThrow(ArchitectureSpecError);
-    expect(() => validateSpec(json)).toThrow('invalid architecture spec: backbone.stages[0].stride must be 1 or 2; head.depth must be at least 0');
+    expect(() => validateSpec(json)).toThrow(
+      'invalid architecture spec: backbone.stages[0].stride must be 1 or 2; head.depth must be at least 0',
+    );
     expect(issuesOf('not a spec')).toEqual(['spec must be an object']);
   });
 });

@@ -190,9 +190,7 @@ export class ArchitectureSpecError extends Error {
 
 /** `backbone.stages[2].stride` from zod's path segments. */
 export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`))
-    .join('');
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
 }
 
 export type SpecCheck = { success: true; spec: ArchitectureSpec } | { success: false; issues: string[] };

@@ -35,9 +35,7 @@ describe('selectTfBackend', () => {
       ['wasm', false],
     ]);
     expect(tf.getBackend()).toBe('wasm');
-    expect(logger.lines).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'TensorFlow.js backend in use: wasm' }),
-    ]);
+    expect(logger.lines).toEqual([expect.objectContaining({ level: 'info', msg: 'TensorFlow.js backend in use: wasm' })]);
   });
 
   it('honours ARGUS_TF_BACKEND without trying anything else', async () => {

@@ -55,15 +55,13 @@ function parseForcedChoice(env: Record<string, string | undefined>): TfBackendCh
     return undefined;
   }
   if (!(TF_BACKEND_CHOICES as readonly string[]).includes(raw)) {
-    throw new TfBackendUnavailableError(
-      `${TF_BACKEND_ENV}=${raw} is not a backend; use one of ${TF_BACKEND_CHOICES.join(', ')}`,
-    );
+    throw new TfBackendUnavailableError(`${TF_BACKEND_ENV}=${raw} is not a backend; use one of ${TF_BACKEND_CHOICES.join(', ')}`);
   }
   return raw as TfBackendChoice;
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
 // A native binding is an optional dependency: load it only if it is installed.

@@ -129,7 +129,12 @@ describe('DetectorModel', () => {
     }
     // Both moved the batch-norm running statistics identically.
     const running = model.getWeights();
-    expect(maxAbsDiff(running['backbone.stages.2.down.bn.variance']?.values ?? [], cpuRunning['backbone.stages.2.down.bn.variance']?.values ?? [])).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        running['backbone.stages.2.down.bn.variance']?.values ?? [],
+        cpuRunning['backbone.stages.2.down.bn.variance']?.values ?? [],
+      ),
+    ).toBeLessThan(1e-5);
     tf.dispose(input);
     model.dispose();
   });
@@ -163,7 +168,15 @@ describe('DetectorModel', () => {
     const weights = initDetectorWeights(spec, 9);
     const input = randomInput(spec, 3, 4);
     const batch = tf.tidy(() =>
-      tf.moments(tf.conv2d(input, tf.tensor4d(weights['backbone.stages.0.down.kernel']?.values ?? [], [3, 3, 2, 4]), 2, [[0, 0], [1, 1], [1, 1], [0, 0]]), [0, 1, 2]),
+      tf.moments(
+        tf.conv2d(input, tf.tensor4d(weights['backbone.stages.0.down.kernel']?.values ?? [], [3, 3, 2, 4]), 2, [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]),
+        [0, 1, 2],
+      ),
     );
     const mean = batch.mean.dataSync() as Float32Array;
     const variance = batch.variance.dataSync() as Float32Array;
@@ -182,7 +195,12 @@ describe('DetectorModel', () => {
     const n = 3 * 8 * 12;
     const after = model.getWeights();
     expect(maxAbsDiff(after['backbone.stages.0.down.bn.mean']?.values ?? [], mean)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(after['backbone.stages.0.down.bn.variance']?.values ?? [], variance.map((v) => 0.9 * v + 0.1 * v * (n / (n - 1))))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        after['backbone.stages.0.down.bn.variance']?.values ?? [],
+        variance.map((v) => 0.9 * v + 0.1 * v * (n / (n - 1))),
+      ),
+    ).toBeLessThan(1e-5);
     // The folded inference weights follow the change.
     const again = model.predict(input);
     expect(maxAbsDiff(again.dataSync(), inference.dataSync())).toBeGreaterThan(0);
@@ -202,7 +220,10 @@ describe('DetectorModel', () => {
       const loss = optimizer.minimize(
         () => {
           const outputs = model.forward(input, { training: true });
-          const flat = tf.concat(outputs.map(({ output }) => tf.reshape(output, [2, -1, 7])), 1);
+          const flat = tf.concat(
+            outputs.map(({ output }) => tf.reshape(output, [2, -1, 7])),
+            1,
+          );
           return tf.mean(tf.square(tf.sub(flat, target))) as tf.Scalar;
         },
         true,
@@ -229,16 +250,19 @@ describe('DetectorModel', () => {
     const weights = model.getWeights();
     delete weights['neck.fuse.s4.bn.beta'];
     expect(() => model.setWeights(weights)).toThrow(DetectorWeightsError);
-    expect(() => DetectorModel.fromWeights(spec, { ...model.getWeights(), 'head.s8.predict.bias': { shape: [5], values: new Float32Array(5) } })).toThrow(
-      'weights do not fit the architecture: head.s8.predict.bias has shape [5], the spec needs [7]',
-    );
+    expect(() =>
+      DetectorModel.fromWeights(spec, { ...model.getWeights(), 'head.s8.predict.bias': { shape: [5], values: new Float32Array(5) } }),
+    ).toThrow('weights do not fit the architecture: head.s8.predict.bias has shape [5], the spec needs [7]');
     expect(() => model.forward(tf.zeros([1, 16, 24, 1]))).toThrow(
       "input must be NHWC [batch, height, width, 2] with height and width multiples of 8 (the spec's size is 16×24), got [1, 16, 24, 1]",
     );
     expect(() => model.forward(tf.zeros([1, 16, 20, 2]))).toThrow('got [1, 16, 20, 2]');
     // Fully convolutional: a larger multiple of the total stride (e.g. a training crop) works.
     const outputs = model.forward(tf.zeros([1, 32, 8, 2]));
-    expect(outputs.map((o) => o.output.shape)).toEqual([[1, 8, 2, 7], [1, 4, 1, 7]]);
+    expect(outputs.map((o) => o.output.shape)).toEqual([
+      [1, 8, 2, 7],
+      [1, 4, 1, 7],
+    ]);
     model.dispose();
     other.dispose();
   });

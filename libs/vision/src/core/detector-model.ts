@@ -57,7 +57,14 @@ function fusedActivation(activation: Activation | 'none'): tf.fused.Activation {
 
 function convPadding(layer: ConvLayer): 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
   const p = layer.pad;
-  return p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]];
+  return p === 0
+    ? 'valid'
+    : [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ];
 }
 
 /**
@@ -139,13 +146,22 @@ export class DetectorModel {
       for (const layer of this.graph.layers) {
         switch (layer.kind) {
           case 'conv':
-            values.set(layer.output.id, training ? this.trainingConv(layer, get(layer.input.id)) : this.inferenceConv(layer, get(layer.input.id)));
+            values.set(
+              layer.output.id,
+              training ? this.trainingConv(layer, get(layer.input.id)) : this.inferenceConv(layer, get(layer.input.id)),
+            );
             break;
           case 'add':
             values.set(layer.output.id, tf.add(get(layer.inputs[0].id), get(layer.inputs[1].id)));
             break;
           case 'concat':
-            values.set(layer.output.id, tf.concat(layer.inputs.map((v) => get(v.id)), 3));
+            values.set(
+              layer.output.id,
+              tf.concat(
+                layer.inputs.map((v) => get(v.id)),
+                3,
+              ),
+            );
             break;
           case 'upsample': {
             const source = get(layer.input.id);

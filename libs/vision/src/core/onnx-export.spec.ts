@@ -37,11 +37,12 @@ function randomWeights(s: ArchitectureSpec, seed: number): DetectorWeights {
   const weights = initDetectorWeights(s, seed);
   const random = new SeededRandom(seed);
   for (const [name, w] of Object.entries(weights)) {
-    const draw = name.endsWith('.bn.gamma') || name.endsWith('.bn.variance')
-      ? () => random.uniform(0.5, 2)
-      : name.endsWith('.bn.beta') || name.endsWith('.bn.mean') || name.endsWith('.bias')
-        ? () => random.normal(0, 0.5)
-        : undefined;
+    const draw =
+      name.endsWith('.bn.gamma') || name.endsWith('.bn.variance')
+        ? () => random.uniform(0.5, 2)
+        : name.endsWith('.bn.beta') || name.endsWith('.bn.mean') || name.endsWith('.bias')
+          ? () => random.normal(0, 0.5)
+          : undefined;
     if (draw) w.values.forEach((_v, i) => (w.values[i] = draw()));
   }
   return weights;
@@ -105,7 +106,11 @@ describe('ONNX export', () => {
     const input = model.graph?.input?.[0];
     expect(input?.name).toBe('input');
     expect(input?.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 3, 320, 320]);
-    expect(model.graph?.output?.[0]?.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 80 * 80, 11]);
+    expect(model.graph?.output?.[0]?.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
+      'batch',
+      80 * 80,
+      11,
+    ]);
     expect(JSON.parse(model.metadataProps.find((p) => p.key === ONNX_METADATA_SPEC)?.value ?? '{}')).toEqual(s);
     expect(model.metadataProps.find((p) => p.key === 'argus.trained-by')?.value).toBe('test');
     // Batch norm is folded: no BatchNormalization nodes.

@@ -143,7 +143,13 @@ function writeConv(w: OnnxGraphWriter, layer: ConvLayer, input: string, weights:
       w.floatTensor(`${layer.name}.bias`, [layer.output.shape.channels], bias),
     ],
     `${layer.name}.conv`,
-    [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', [p, p, p, p]), ints('dilations', [1, 1]), int('group', 1)],
+    [
+      ints('kernel_shape', [k, k]),
+      ints('strides', [layer.stride, layer.stride]),
+      ints('pads', [p, p, p, p]),
+      ints('dilations', [1, 1]),
+      int('group', 1),
+    ],
   );
   switch (layer.activation) {
     case 'none':
@@ -153,7 +159,11 @@ function writeConv(w: OnnxGraphWriter, layer: ConvLayer, input: string, weights:
     case 'relu6':
       return w.node(
         'Clip',
-        [conv, w.floatTensor(`${layer.name}.clip_min`, [], new Float32Array([0])), w.floatTensor(`${layer.name}.clip_max`, [], new Float32Array([6]))],
+        [
+          conv,
+          w.floatTensor(`${layer.name}.clip_min`, [], new Float32Array([0])),
+          w.floatTensor(`${layer.name}.clip_max`, [], new Float32Array([6])),
+        ],
         `${layer.name}.relu6`,
       );
     case 'leaky':

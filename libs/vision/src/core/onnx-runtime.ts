@@ -52,7 +52,9 @@ export class OnnxDetectorSession {
       extra: { session: { intra_op: { allow_spinning: options.allowSpinning === true ? '1' : '0' } } },
     };
     const session =
-      typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+      typeof model === 'string'
+        ? await ort.InferenceSession.create(model, sessionOptions)
+        : await ort.InferenceSession.create(model, sessionOptions);
     const output = session.outputMetadata.find((m) => m.name === ONNX_OUTPUT_NAME);
     const [, cells, channels] = output?.isTensor ? output.shape : [];
     if (!session.inputNames.includes(ONNX_INPUT_NAME) || typeof cells !== 'number' || typeof channels !== 'number') {
@@ -82,7 +84,9 @@ export class OnnxDetectorSession {
     try {
       await this.session.run({ [ONNX_INPUT_NAME]: feed }, { [ONNX_OUTPUT_NAME]: fetch });
     } catch (error) {
-      throw new OnnxRuntimeError(`ONNX Runtime failed on a [${dims.join(', ')}] batch: ${error instanceof Error ? error.message : String(error)}`);
+      throw new OnnxRuntimeError(
+        `ONNX Runtime failed on a [${dims.join(', ')}] batch: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       feed.dispose();
     }

@@ -2,13 +2,7 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describeInvalidBox } from './annotation-box.validator';
 import { AnnotationIssueCollector } from './annotation-issue.collector';
-import {
-  DEEPPCB_CLASSES,
-  type InvalidAnnotationPolicy,
-  type LabelledDataset,
-  type LabelledSample,
-  type SampleBox,
-} from './sample';
+import { DEEPPCB_CLASSES, type InvalidAnnotationPolicy, type LabelledDataset, type LabelledSample, type SampleBox } from './sample';
 
 /**
  * DeepPCB on disk:
@@ -44,11 +38,8 @@ export async function loadDeepPcb(root: string, options: DeepPcbLoadOptions = {}
   if (!(await exists(root))) {
     throw new Error(`DeepPCB data set not found at ${root} (expected groupNNNNN/ folders and trainval.txt)`);
   }
-  const listFile =
-    options.listFile ?? ((await exists(path.join(root, 'trainval.txt'))) ? 'trainval.txt' : false);
-  const pairs = listFile
-    ? await readPairList(root, path.resolve(root, listFile), issues)
-    : await scanGroups(root);
+  const listFile = options.listFile ?? ((await exists(path.join(root, 'trainval.txt'))) ? 'trainval.txt' : false);
+  const pairs = listFile ? await readPairList(root, path.resolve(root, listFile), issues) : await scanGroups(root);
 
   const samples: LabelledSample[] = [];
   const seen = new Set<string>();
@@ -130,11 +121,7 @@ export function parseDeepPcbAnnotation(
   return boxes;
 }
 
-async function readPairList(
-  root: string,
-  listPath: string,
-  issues: AnnotationIssueCollector,
-): Promise<PairLocation[]> {
+async function readPairList(root: string, listPath: string, issues: AnnotationIssueCollector): Promise<PairLocation[]> {
   let text: string;
   try {
     text = await readFile(listPath, 'utf8');

@@ -24,10 +24,7 @@ export interface ImageHeader {
  * Reads an image's header (no pixel decode) and checks it: bytes that are no image, or an image
  * over `maxInputPixels`, fail here with a typed error before any memory is spent on pixels.
  */
-export async function readImageHeader(
-  bytes: Uint8Array,
-  options: { maxInputPixels?: number; label?: string } = {},
-): Promise<ImageHeader> {
+export async function readImageHeader(bytes: Uint8Array, options: { maxInputPixels?: number; label?: string } = {}): Promise<ImageHeader> {
   const limit = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   if (bytes.length === 0) throw new ImageDecodeError('empty', 'no bytes', options.label);
   let meta: sharp.Metadata;
@@ -88,10 +85,7 @@ export function toChannels(pipeline: sharp.Sharp, channels: 1 | 3, hasAlpha: boo
 }
 
 /** Runs a pipeline to raw bytes, turning libvips' failures into `ImageDecodeError`s. */
-export async function runRaw(
-  pipeline: sharp.Sharp,
-  label?: string,
-): Promise<{ data: Uint8Array; info: sharp.OutputInfo }> {
+export async function runRaw(pipeline: sharp.Sharp, label?: string): Promise<{ data: Uint8Array; info: sharp.OutputInfo }> {
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info };

@@ -26,8 +26,7 @@ export class ImageTooLargeError extends Error {
     readonly imageLabel?: string,
   ) {
     super(
-      `${imageLabel ? `${imageLabel}: ` : ''}image is ${width}x${height} = ${width * height} pixels, ` +
-        `over the limit of ${limitPixels}`,
+      `${imageLabel ? `${imageLabel}: ` : ''}image is ${width}x${height} = ${width * height} pixels, ` + `over the limit of ${limitPixels}`,
     );
     this.name = 'ImageTooLargeError';
   }

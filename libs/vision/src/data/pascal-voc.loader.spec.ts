@@ -44,8 +44,7 @@ describe('loadPascalVoc', () => {
 });
 
 describe('parseVocAnnotation', () => {
-  const wrap = (objects: string) =>
-    `<annotation>\n<size><width>100</width><height>50</height></size>\n${objects}\n</annotation>`;
+  const wrap = (objects: string) => `<annotation>\n<size><width>100</width><height>50</height></size>\n${objects}\n</annotation>`;
 
   it('rejects unknown classes, missing boxes, non-numeric and out-of-image coordinates', () => {
     const known = new Set(['a']);
@@ -54,10 +53,16 @@ describe('parseVocAnnotation', () => {
     );
     expect(() => parseVocAnnotation(wrap('<object><name>a</name></object>'), 'f.xml')).toThrow('has no <bndbox>');
     expect(() =>
-      parseVocAnnotation(wrap('<object><name>a</name><bndbox><xmin>x</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>'), 'f.xml'),
+      parseVocAnnotation(
+        wrap('<object><name>a</name><bndbox><xmin>x</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>'),
+        'f.xml',
+      ),
     ).toThrow('needs numeric xmin');
     expect(() =>
-      parseVocAnnotation(wrap('<object><name>a</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>101</xmax><ymax>3</ymax></bndbox></object>'), 'f.xml'),
+      parseVocAnnotation(
+        wrap('<object><name>a</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>101</xmax><ymax>3</ymax></bndbox></object>'),
+        'f.xml',
+      ),
     ).toThrow('outside the 100x50 image');
   });
 

@@ -151,9 +151,10 @@ function lineIndex(text: string): (offset: number) => number {
 }
 
 async function resolveSplitList(root: string, split: string): Promise<string> {
-  const candidates = split.includes('/') || split.endsWith('.txt')
-    ? [path.resolve(root, split)]
-    : [path.join(root, `${split}.txt`), path.join(root, 'ImageSets', 'Main', `${split}.txt`)];
+  const candidates =
+    split.includes('/') || split.endsWith('.txt')
+      ? [path.resolve(root, split)]
+      : [path.join(root, `${split}.txt`), path.join(root, 'ImageSets', 'Main', `${split}.txt`)];
   for (const candidate of candidates) {
     try {
       await access(candidate);

@@ -16,7 +16,9 @@ async function gradientPng(w: number, h: number): Promise<Buffer> {
 function solid(w: number, h: number, channels: 1 | 3 | 4, value: number[]): Promise<Buffer> {
   const data = new Uint8Array(w * h * channels);
   for (let i = 0; i < w * h; i++) data.set(value, i * channels);
-  return sharp(data, { raw: { width: w, height: h, channels } }).png().toBuffer();
+  return sharp(data, { raw: { width: w, height: h, channels } })
+    .png()
+    .toBuffer();
 }
 
 describe('decodeImage', () => {
@@ -115,7 +117,9 @@ describe('preprocessBatch', () => {
   it('refuses a template of another size, or none, for a template model', async () => {
     const frame = await solid(4, 4, 1, [1]);
     const options = { width: 4, height: 4, channels: 1 as const, templateMode: 'stack' as const };
-    const mismatch = await preprocessBatch([{ image: frame, template: await solid(4, 3, 1, [1]), label: 'f7' }], options).catch((e: unknown) => e);
+    const mismatch = await preprocessBatch([{ image: frame, template: await solid(4, 3, 1, [1]), label: 'f7' }], options).catch(
+      (e: unknown) => e,
+    );
     expect(mismatch).toBeInstanceOf(TemplateMismatchError);
     expect((mismatch as Error).message).toMatch(/^f7: template is 4x3 but the frame is 4x4/);
     await expect(preprocessBatch([{ image: frame }], options)).rejects.toBeInstanceOf(TemplateMissingError);
@@ -154,7 +158,10 @@ describe('preprocessBatch', () => {
     const made: number[] = [];
     const prepare = (n: number) => async () => {
       made.push(n);
-      return { header: { format: 'png', width: 1, height: 1, channels: 1, hasAlpha: false }, image: { pixels: new Uint8Array(1), channels: 1 as const, mapping: {} as never } };
+      return {
+        header: { format: 'png', width: 1, height: 1, channels: 1, hasAlpha: false },
+        image: { pixels: new Uint8Array(1), channels: 1 as const, mapping: {} as never },
+      };
     };
     const bytes = [1, 2, 3].map((n) => Uint8Array.of(n));
     await cache.getOrPrepare(bytes[0] as Uint8Array, prepare(1));
@@ -169,10 +176,12 @@ describe('preprocessBatch', () => {
 
   it('leaves bad images out and reports them when asked to skip', async () => {
     const good = await solid(2, 2, 1, [255]);
-    const batch = await preprocessBatch(
-      [{ image: Buffer.from('junk'), label: 'bad.jpg' }, { image: good }, { image: new Uint8Array(0) }],
-      { width: 2, height: 2, channels: 1, onBadImage: 'skip' },
-    );
+    const batch = await preprocessBatch([{ image: Buffer.from('junk'), label: 'bad.jpg' }, { image: good }, { image: new Uint8Array(0) }], {
+      width: 2,
+      height: 2,
+      channels: 1,
+      onBadImage: 'skip',
+    });
     expect(batch.shape).toEqual([1, 1, 2, 2]);
     expect(batch.inputIndices).toEqual([1]);
     expect(batch.failures.map((f) => [f.index, f.label, (f.error as ImageDecodeError).reason])).toEqual([

@@ -1,11 +1,4 @@
-import {
-  DEFAULT_MAX_INPUT_PIXELS,
-  openImage,
-  readImageHeader,
-  runRaw,
-  toChannels,
-  type ImageHeader,
-} from './image-codec';
+import { DEFAULT_MAX_INPUT_PIXELS, openImage, readImageHeader, runRaw, toChannels, type ImageHeader } from './image-codec';
 import { TemplateMismatchError, TemplateMissingError } from './image-input.errors';
 import { computeLetterbox, type LetterboxMapping } from './letterbox';
 import type { PreparedTemplate, TemplateCache } from './template.cache';
@@ -136,10 +129,7 @@ export async function letterboxImage(
  * decoded and letterboxed concurrently on sharp's thread pool, then packed into one float tensor.
  * A template must have exactly its frame's size (they are aligned pixel for pixel).
  */
-export async function preprocessBatch(
-  inputs: readonly PreprocessInput[],
-  options: PreprocessOptions,
-): Promise<PreprocessedBatch> {
+export async function preprocessBatch(inputs: readonly PreprocessInput[], options: PreprocessOptions): Promise<PreprocessedBatch> {
   const mode = options.templateMode ?? 'none';
   const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   const settled = await Promise.allSettled(
@@ -209,8 +199,7 @@ function prepareTemplate(bytes: Uint8Array, options: PreprocessOptions, label: s
 }
 
 type PlaneSource =
-  | { kind: 'copy'; pixels: Uint8Array; channel: number }
-  | { kind: 'difference'; a: Uint8Array; b: Uint8Array; channel: number };
+  { kind: 'copy'; pixels: Uint8Array; channel: number } | { kind: 'difference'; a: Uint8Array; b: Uint8Array; channel: number };
 
 const BYTE_TO_UNIT = (() => {
   const table = new Float32Array(256);

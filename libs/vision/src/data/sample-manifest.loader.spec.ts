@@ -41,8 +41,16 @@ describe('parseSampleManifest', () => {
   it.each([
     ['not JSON', '{oops', /m\.jsonl:2: not valid JSON/],
     ['a bad key', sample({ image: '/abs/path.jpg' }), /m\.jsonl:2: image: must be relative/],
-    ['an empty box', sample({ boxes: [{ className: 'dent', box: { x1: 5, y1: 5, x2: 5, y2: 9 } }] }), /m\.jsonl:2: boxes\.0\.box: box must have x2 > x1/],
-    ['an unknown class', sample({ boxes: [{ className: 'rust', box: { x1: 1, y1: 1, x2: 5, y2: 9 } }] }), /m\.jsonl:2: class "rust" is not one of scratch, dent/],
+    [
+      'an empty box',
+      sample({ boxes: [{ className: 'dent', box: { x1: 5, y1: 5, x2: 5, y2: 9 } }] }),
+      /m\.jsonl:2: boxes\.0\.box: box must have x2 > x1/,
+    ],
+    [
+      'an unknown class',
+      sample({ boxes: [{ className: 'rust', box: { x1: 1, y1: 1, x2: 5, y2: 9 } }] }),
+      /m\.jsonl:2: class "rust" is not one of scratch, dent/,
+    ],
     ['a box outside the image', sample({ width: 10, height: 10 }), /m\.jsonl:2: box of "dent" lies outside the 10x10 image/],
     ['no source', sample({ source: undefined }), /m\.jsonl:2: source: /],
   ])('fails on %s naming file:line', (_name, line, message) => {

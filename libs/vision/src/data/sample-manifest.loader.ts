@@ -3,13 +3,7 @@ import * as path from 'node:path';
 import { LabelledBoxSchema, ObjectKeySchema } from '@argus/contracts';
 import { z } from 'zod';
 import { AnnotationIssueCollector } from './annotation-issue.collector';
-import type {
-  ImageRef,
-  InvalidAnnotationPolicy,
-  LabelledDataset,
-  LabelledSample,
-  SampleBox,
-} from './sample';
+import type { ImageRef, InvalidAnnotationPolicy, LabelledDataset, LabelledSample, SampleBox } from './sample';
 
 /**
  * Argus's own labelled-sample manifest: JSON Lines, what operator review produces and what
@@ -66,11 +60,7 @@ export async function loadSampleManifest(file: string, options: SampleManifestOp
 }
 
 /** Parses manifest text; `label` names it in errors (`<label>:<line>`). */
-export function parseSampleManifest(
-  text: string,
-  label: string,
-  options: SampleManifestOptions = {},
-): LabelledDataset {
+export function parseSampleManifest(text: string, label: string, options: SampleManifestOptions = {}): LabelledDataset {
   const issues = new AnnotationIssueCollector(options.onInvalid ?? 'error');
   const lines = text.split(/\r?\n/);
   let header: SampleManifestHeader | undefined;

@@ -15,7 +15,11 @@ describe('evaluateCoco', () => {
 
   it('gives AP 1 for perfect detections', () => {
     const images: EvaluationImage[] = [
-      { id: '1', groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 5, 5, 50, 40)], detections: [det('a', 0.9, 0, 0, 10, 10), det('b', 0.3, 5, 5, 50, 40)] },
+      {
+        id: '1',
+        groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 5, 5, 50, 40)],
+        detections: [det('a', 0.9, 0, 0, 10, 10), det('b', 0.3, 5, 5, 50, 40)],
+      },
       { id: '2', groundTruth: [gt('a', 1, 1, 4, 4)], detections: [det('a', 0.5, 1, 1, 4, 4)] },
     ];
     const r = evaluateCoco(images, { classes });
@@ -26,7 +30,11 @@ describe('evaluateCoco', () => {
 
   it('gives AP 0 when every detection has the wrong class', () => {
     const images: EvaluationImage[] = [
-      { id: '1', groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 20, 20, 30, 30)], detections: [det('b', 0.9, 0, 0, 10, 10), det('a', 0.9, 20, 20, 30, 30)] },
+      {
+        id: '1',
+        groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 20, 20, 30, 30)],
+        detections: [det('b', 0.9, 0, 0, 10, 10), det('a', 0.9, 20, 20, 30, 30)],
+      },
     ];
     const r = evaluateCoco(images, { classes });
     expect(r.map50).toBe(0);
@@ -88,8 +96,26 @@ describe('evaluateCoco', () => {
   // Reference numbers computed by pycocotools 2.0 (COCOeval, bbox, area "all", maxDets 100) on
   // exactly these seeded scenes; difficult boxes passed as COCO "ignore".
   it.each([
-    ['plain', randomCase(2024, 60, false), { map: 0.18325814385220698, map50: 0.5196297887645359, map75: 0.05697578487456363, ap50: [0.6469119174704311, 0.43391617445689734, 0.47806127436627965] }],
-    ['with difficult boxes', randomCase(77, 60, true), { map: 0.12909517719319763, map50: 0.4175961770980192, map75: 0.061720953360182, ap50: [0.46433501196129223, 0.45105780231745496, 0.3373957170153105] }],
+    [
+      'plain',
+      randomCase(2024, 60, false),
+      {
+        map: 0.18325814385220698,
+        map50: 0.5196297887645359,
+        map75: 0.05697578487456363,
+        ap50: [0.6469119174704311, 0.43391617445689734, 0.47806127436627965],
+      },
+    ],
+    [
+      'with difficult boxes',
+      randomCase(77, 60, true),
+      {
+        map: 0.12909517719319763,
+        map50: 0.4175961770980192,
+        map75: 0.061720953360182,
+        ap50: [0.46433501196129223, 0.45105780231745496, 0.3373957170153105],
+      },
+    ],
   ])('agrees with pycocotools on random scenes (%s)', (_name, images, expected) => {
     const r = evaluateCoco(images, { classes });
     expect(r.map).toBeCloseTo(expected.map, 10);

@@ -200,7 +200,10 @@ function lowerBound(values: readonly number[], x: number): number {
 }
 
 function sortByScore(dets: readonly Detection[]): Detection[] {
-  return dets.map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i).map((x) => x.d);
+  return dets
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => b.d.score - a.d.score || a.i - b.i)
+    .map((x) => x.d);
 }
 
 function sortIgnoredLast(gts: readonly SampleBox[]): SampleBox[] {
@@ -211,7 +214,9 @@ export function assertKnownClasses(images: readonly EvaluationImage[], classInde
   for (const image of images) {
     for (const item of [...image.groundTruth, ...image.detections]) {
       if (!classIndex.has(item.className)) {
-        throw new RangeError(`image "${image.id}": class "${item.className}" is not in the evaluated classes (${[...classIndex.keys()].join(', ')})`);
+        throw new RangeError(
+          `image "${image.id}": class "${item.className}" is not in the evaluated classes (${[...classIndex.keys()].join(', ')})`,
+        );
       }
     }
   }

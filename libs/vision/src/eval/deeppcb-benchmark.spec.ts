@@ -22,7 +22,9 @@ describe('evaluateDeepPcbBenchmark', () => {
 
   it('accepts a detection whose IoU exceeds 0.33, and not one below', () => {
     // IoU of (0,0,10,10) with (5,0,15,10) is 1/3 > 0.33; with (6,0,16,10) it is 0.25.
-    const at = (x: number): EvaluationImage[] => [{ id: '1', groundTruth: [gt('spur', 0, 0, 10, 10)], detections: [det('spur', 0.9, x, 0, x + 10, 10)] }];
+    const at = (x: number): EvaluationImage[] => [
+      { id: '1', groundTruth: [gt('spur', 0, 0, 10, 10)], detections: [det('spur', 0.9, x, 0, x + 10, 10)] },
+    ];
     expect(evaluateDeepPcbBenchmark(at(5)).matched).toBe(1);
     expect(evaluateDeepPcbBenchmark(at(6)).matched).toBe(0);
   });
@@ -30,7 +32,11 @@ describe('evaluateDeepPcbBenchmark', () => {
   it('matches in file order as the official script does, not by confidence', () => {
     // Both detections overlap the one box; the first listed takes it even with the lower score.
     const images: EvaluationImage[] = [
-      { id: '1', groundTruth: [gt('copper', 0, 0, 10, 10)], detections: [det('copper', 0.2, 1, 1, 11, 11), det('copper', 0.9, 0, 0, 10, 10)] },
+      {
+        id: '1',
+        groundTruth: [gt('copper', 0, 0, 10, 10)],
+        detections: [det('copper', 0.2, 1, 1, 11, 11), det('copper', 0.9, 0, 0, 10, 10)],
+      },
     ];
     const r = evaluateDeepPcbBenchmark(images);
     expect(r.matched).toBe(1);

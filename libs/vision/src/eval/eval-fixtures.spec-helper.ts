@@ -56,14 +56,32 @@ export function randomCase(seed: number, imageCount: number, withDifficult: bool
         const dx = j() * w;
         const dy = j() * h;
         const label = rng.chance(0.1) ? rng.pick(classes) : cls;
-        detections.push(det(label, round(rng.uniform(0.2, 1)), round(x + dx), round(y + dy), round(x + dx + w * (1 + j())), round(y + dy + h * (1 + j()))));
+        detections.push(
+          det(
+            label,
+            round(rng.uniform(0.2, 1)),
+            round(x + dx),
+            round(y + dy),
+            round(x + dx + w * (1 + j())),
+            round(y + dy + h * (1 + j())),
+          ),
+        );
       }
     }
     const spurious = rng.int(0, 3);
     for (let k = 0; k < spurious; k++) {
       const x = rng.uniform(0, 200);
       const y = rng.uniform(0, 200);
-      detections.push(det(rng.pick(classes), round(rng.uniform(0, 0.7)), round(x), round(y), round(x + rng.uniform(8, 50)), round(y + rng.uniform(8, 50))));
+      detections.push(
+        det(
+          rng.pick(classes),
+          round(rng.uniform(0, 0.7)),
+          round(x),
+          round(y),
+          round(x + rng.uniform(8, 50)),
+          round(y + rng.uniform(8, 50)),
+        ),
+      );
     }
     return { id: `img${i}`, groundTruth, detections };
   });

@@ -24,7 +24,12 @@ describe('PR curve plot', () => {
     // Somewhere a pixel of the first palette colour (#0072B2) must be drawn.
     let coloured = 0;
     for (let i = 0; i < data.length; i += info.channels) {
-      if (Math.abs((data[i] as number) - 0x00) < 40 && Math.abs((data[i + 1] as number) - 0x72) < 40 && Math.abs((data[i + 2] as number) - 0xb2) < 40) coloured++;
+      if (
+        Math.abs((data[i] as number) - 0x00) < 40 &&
+        Math.abs((data[i + 1] as number) - 0x72) < 40 &&
+        Math.abs((data[i + 2] as number) - 0xb2) < 40
+      )
+        coloured++;
     }
     expect(coloured).toBeGreaterThan(200);
   });

@@ -55,7 +55,10 @@ export function renderPrCurvesSvg(curves: readonly PlotCurve[], options: PrPlotO
     const colour = PALETTE[i % PALETTE.length] as string;
     const n = Math.min(curve.recall.length, curve.precision.length);
     if (n > 0) {
-      const points = Array.from({ length: n }, (_, k) => `${x(curve.recall[k] as number).toFixed(2)},${y(curve.precision[k] as number).toFixed(2)}`);
+      const points = Array.from(
+        { length: n },
+        (_, k) => `${x(curve.recall[k] as number).toFixed(2)},${y(curve.precision[k] as number).toFixed(2)}`,
+      );
       parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"/>`);
     }
     const ly = margin.top + 10 + i * 24;
@@ -76,7 +79,9 @@ export function renderPrCurvesSvg(curves: readonly PlotCurve[], options: PrPlotO
 
 /** The same plot as a PNG (rendered by sharp's librsvg). */
 export async function renderPrCurvesPng(curves: readonly PlotCurve[], options: PrPlotOptions): Promise<Buffer> {
-  return sharp(Buffer.from(renderPrCurvesSvg(curves, options))).png().toBuffer();
+  return sharp(Buffer.from(renderPrCurvesSvg(curves, options)))
+    .png()
+    .toBuffer();
 }
 
 function clamp01(v: number): number {

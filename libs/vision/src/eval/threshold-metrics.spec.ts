@@ -15,7 +15,11 @@ describe('evaluateAtThreshold', () => {
 
   it('reports per class, with the wrong class counted as a false positive and a miss', () => {
     const images: EvaluationImage[] = [
-      { id: '1', groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 20, 20, 30, 30)], detections: [det('b', 0.9, 0, 0, 10, 10), det('b', 0.9, 20, 20, 30, 30)] },
+      {
+        id: '1',
+        groundTruth: [gt('a', 0, 0, 10, 10), gt('b', 20, 20, 30, 30)],
+        detections: [det('b', 0.9, 0, 0, 10, 10), det('b', 0.9, 20, 20, 30, 30)],
+      },
     ];
     const m = evaluateAtThreshold(images, { classes: ['a', 'b'], scoreThreshold: 0.5 });
     expect(m.perClass.map((c) => [c.truePositives, c.falsePositives, c.falseNegatives])).toEqual([
@@ -26,7 +30,10 @@ describe('evaluateAtThreshold', () => {
   });
 
   it('scores an empty image with nothing reported as perfect', () => {
-    const m = evaluateAtThreshold([{ id: '1', groundTruth: [], detections: [det('a', 0.1, 0, 0, 1, 1)] }], { classes: ['a'], scoreThreshold: 0.5 });
+    const m = evaluateAtThreshold([{ id: '1', groundTruth: [], detections: [det('a', 0.1, 0, 0, 1, 1)] }], {
+      classes: ['a'],
+      scoreThreshold: 0.5,
+    });
     expect([m.precision, m.recall]).toEqual([1, 1]);
   });
 });

@@ -11,9 +11,21 @@ describe('AdamOptimizer', () => {
   it('takes the textbook Adam step (bias-corrected), with decoupled decay on kernels only', () => {
     const kernel = tf.variable(tf.tensor1d([1, -2]));
     const bias = tf.variable(tf.tensor1d([0.5]));
-    const adam = new AdamOptimizer(new Map([['conv.kernel', kernel], ['conv.bias', bias]]), { weightDecay: 0.1, clipNorm: 0 });
+    const adam = new AdamOptimizer(
+      new Map([
+        ['conv.kernel', kernel],
+        ['conv.bias', bias],
+      ]),
+      { weightDecay: 0.1, clipNorm: 0 },
+    );
     const lr = 0.01;
-    adam.apply(new Map([['conv.kernel', tf.tensor1d([0.3, -4])], ['conv.bias', tf.tensor1d([2])]]), lr);
+    adam.apply(
+      new Map([
+        ['conv.kernel', tf.tensor1d([0.3, -4])],
+        ['conv.bias', tf.tensor1d([2])],
+      ]),
+      lr,
+    );
     // Step 1: m̂ = g, v̂ = g², update = g/(|g| + ε) = sign(g); kernel also decays by lr·0.1.
     const k = Array.from(kernel.dataSync());
     expect(k[0]).toBeCloseTo(1 * (1 - lr * 0.1) - lr, 6);

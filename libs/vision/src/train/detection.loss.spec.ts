@@ -25,8 +25,16 @@ describe('detection loss', () => {
     const giou = tf.tidy(() =>
       Array.from(
         generalizedIou(
-          tf.tensor2d([[0, 0, 2, 2], [0, 0, 1, 1], [0, 0, 2, 2]]),
-          tf.tensor2d([[0, 0, 2, 2], [2, 0, 3, 1], [1, 1, 3, 3]]),
+          tf.tensor2d([
+            [0, 0, 2, 2],
+            [0, 0, 1, 1],
+            [0, 0, 2, 2],
+          ]),
+          tf.tensor2d([
+            [0, 0, 2, 2],
+            [2, 0, 3, 1],
+            [1, 1, 3, 3],
+          ]),
         ).dataSync(),
       ),
     );
@@ -86,12 +94,26 @@ describe('detection loss', () => {
 
   it('falls when the prediction moves towards the target', () => {
     const layout = new HeadLayout(8, 8, [4]);
-    const target = assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 4, y2: 4 }, classId: 0 }], layout, { classCount: 1, style: 'objectness', centreRadius: 0.5 });
+    const target = assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 4, y2: 4 }, classId: 0 }], layout, {
+      classCount: 1,
+      style: 'objectness',
+      centreRadius: 0.5,
+    });
     const loss = new DetectionLoss(layout, { classCount: 1 });
     const t = batchTargets([target], layout, 1);
     const at = (raw: number[]): number => tf.tidy(() => loss.compute(tf.tensor3d(raw, [1, 4, 6]), t).total.dataSync()[0] as number);
     // Cell 0 objectness/class logits up, box log-distances to ln(2/4) (exactly the target box).
-    const good = [4, 4, Math.log(0.5), Math.log(0.5), Math.log(0.5), Math.log(0.5), ...Array(18).fill(0).map((_v, i) => (i % 6 < 2 ? -4 : 0))];
+    const good = [
+      4,
+      4,
+      Math.log(0.5),
+      Math.log(0.5),
+      Math.log(0.5),
+      Math.log(0.5),
+      ...Array(18)
+        .fill(0)
+        .map((_v, i) => (i % 6 < 2 ? -4 : 0)),
+    ];
     expect(at(good)).toBeLessThan(at(Array(24).fill(0)));
     disposeBatchTargets(t);
     loss.dispose();

@@ -46,11 +46,26 @@ export function batchTargets(targets: readonly HeadTargets[], layout: HeadLayout
     return out;
   };
   return {
-    positive: tf.tensor2d(cat((t) => t.positive, 1), [b, n]),
-    objectness: tf.tensor2d(cat((t) => t.objectness, 1), [b, n]),
-    classes: tf.tensor3d(cat((t) => t.classes, classCount), [b, n, classCount]),
-    boxes: tf.tensor3d(cat((t) => t.boxes, 4), [b, n, 4]),
-    boxWeight: tf.tensor2d(cat((t) => t.boxWeight, 1), [b, n]),
+    positive: tf.tensor2d(
+      cat((t) => t.positive, 1),
+      [b, n],
+    ),
+    objectness: tf.tensor2d(
+      cat((t) => t.objectness, 1),
+      [b, n],
+    ),
+    classes: tf.tensor3d(
+      cat((t) => t.classes, classCount),
+      [b, n, classCount],
+    ),
+    boxes: tf.tensor3d(
+      cat((t) => t.boxes, 4),
+      [b, n, 4],
+    ),
+    boxWeight: tf.tensor2d(
+      cat((t) => t.boxWeight, 1),
+      [b, n],
+    ),
     positiveCount: targets.reduce((s, t) => s + t.positiveCount, 0),
     boxWeightSum: targets.reduce((s, t) => s + t.boxWeight.reduce((a, w) => a + w, 0), 0),
   };
@@ -106,7 +121,10 @@ export class DetectionLoss {
     const n = layout.cellCount;
     const centres = new Float32Array(n * 4);
     for (let i = 0; i < n; i++) {
-      centres.set([layout.centreX[i] as number, layout.centreY[i] as number, layout.centreX[i] as number, layout.centreY[i] as number], i * 4);
+      centres.set(
+        [layout.centreX[i] as number, layout.centreY[i] as number, layout.centreX[i] as number, layout.centreY[i] as number],
+        i * 4,
+      );
     }
     this.centres = tf.keep(tf.tensor3d(centres, [1, n, 4]));
     this.strides = tf.keep(tf.tensor3d(layout.strides, [1, n, 1]));

@@ -22,7 +22,9 @@ export function detectionsFromHeadOutput(
 ): Detection[][] {
   const perImage = layout.cellCount * (5 + options.classes.length);
   if (raw.length !== perImage * mappings.length) {
-    throw new RangeError(`head output has ${raw.length} values; ${mappings.length} images × ${layout.cellCount} cells × ${5 + options.classes.length} channels expected`);
+    throw new RangeError(
+      `head output has ${raw.length} values; ${mappings.length} images × ${layout.cellCount} cells × ${5 + options.classes.length} channels expected`,
+    );
   }
   const scoreThreshold = options.scoreThreshold ?? 0.05;
   return mappings.map((mapping, n) => {

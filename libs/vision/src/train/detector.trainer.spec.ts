@@ -125,7 +125,9 @@ describe('trainDetector', () => {
     expect(checkpoints.saves).toBe(5); // every epoch, and at the end
     expect(checkpoints.best?.state.bestEpoch).toBe(result.bestEpoch);
     expect(result.weights).toEqual(checkpoints.best?.weights);
-    expect(lines.some((l) => /^epoch 4\/4 step 8\/8 loss [\d.]+ .* val AP [\d.]+ \(deeppcb\) mAP50 [\d.]+ .* img\/s .* ETA/.test(l))).toBe(true);
+    expect(lines.some((l) => /^epoch 4\/4 step 8\/8 loss [\d.]+ .* val AP [\d.]+ \(deeppcb\) mAP50 [\d.]+ .* img\/s .* ETA/.test(l))).toBe(
+      true,
+    );
   });
 
   it('resumes an interrupted run exactly where it stopped (same weights as an uninterrupted run)', async () => {
@@ -149,14 +151,32 @@ describe('trainDetector', () => {
     expect(first.stopReason).toBe('interrupted');
     expect(first.state.epoch).toBe(1);
     expect(first.state.stepInEpoch).toBe(1);
-    const resumed = await trainDetector({ spec, train, validation, runDir: 'unused', checkpoints: interrupted, config, dataFingerprint: 'd', resume: true });
+    const resumed = await trainDetector({
+      spec,
+      train,
+      validation,
+      runDir: 'unused',
+      checkpoints: interrupted,
+      config,
+      dataFingerprint: 'd',
+      resume: true,
+    });
     expect(resumed.stopReason).toBe('completed');
     expect(resumed.state.globalStep).toBe(a.state.globalStep);
     expect(interrupted.last?.weights).toEqual(straight.last?.weights);
     expect(interrupted.last?.ema).toEqual(straight.last?.ema);
 
     await expect(
-      trainDetector({ spec, train, validation, runDir: 'unused', checkpoints: interrupted, config: { ...config, seed: 99 }, dataFingerprint: 'd', resume: true }),
+      trainDetector({
+        spec,
+        train,
+        validation,
+        runDir: 'unused',
+        checkpoints: interrupted,
+        config: { ...config, seed: 99 },
+        dataFingerprint: 'd',
+        resume: true,
+      }),
     ).rejects.toThrow('holds a different run');
   });
 
@@ -206,7 +226,8 @@ describe('trainDetector', () => {
       const child = DetectorModel.fromWeights(childSpec, childWeights);
       const batch = buildTrainingBatch(spots(4, 21), parentSpec.template);
       const x = tf.tensor4d(batch.data, batch.shape);
-      const score = (raw: tf.Tensor3D) => tf.mul(tf.sigmoid(tf.slice(raw, [0, 0, 0], [-1, -1, 1])), tf.sigmoid(tf.slice(raw, [0, 0, 1], [-1, -1, 1])));
+      const score = (raw: tf.Tensor3D) =>
+        tf.mul(tf.sigmoid(tf.slice(raw, [0, 0, 0], [-1, -1, 1])), tf.sigmoid(tf.slice(raw, [0, 0, 1], [-1, -1, 1])));
       const drift = tf.tidy(() => tf.mean(tf.abs(tf.sub(score(child.predict(x)), score(parent.predict(x))))).dataSync()[0] as number);
       x.dispose();
       parent.dispose();
@@ -278,13 +299,24 @@ describe('trainDetector', () => {
         runDir: 'unused',
         checkpoints: new MemoryCheckpoints(),
         // No detection loss: whatever moves the student comes from the teacher.
-        config: { ...config, epochs: 4, cropsPerImage: 2, learningRate: 1e-2, emaDecay: 0, progressEverySeconds: 0, lossWeights: { objectness: 0, classification: 0, box: 0 } },
+        config: {
+          ...config,
+          epochs: 4,
+          cropsPerImage: 2,
+          learningRate: 1e-2,
+          emaDecay: 0,
+          progressEverySeconds: 0,
+          lossWeights: { objectness: 0, classification: 0, box: 0 },
+        },
         dataFingerprint: 'distil',
         start: { weights: perturbed, fingerprint: 'perturbed' },
         distillation: { teacher: { spec: parentSpec, weights: teacher.weights }, weight: 1 },
         log: (l) => lines.push(l),
       });
-      const distil = lines.map((l) => /distil ([\d.]+)\)/.exec(l)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+      const distil = lines
+        .map((l) => /distil ([\d.]+)\)/.exec(l)?.[1])
+        .filter((v): v is string => v !== undefined)
+        .map(Number);
       expect(distil.length).toBeGreaterThan(4);
       expect(distil[distil.length - 1]).toBeLessThan(0.5 * (distil[0] as number));
       expect(scoreDrift(teacher.weights, parentSpec, student.weights)).toBeLessThan(0.5 * before);
@@ -301,8 +333,12 @@ describe('trainDetector', () => {
         dataFingerprint: 'd',
       };
       const other = validateSpec({ ...spec, classes: ['bar'] });
-      await expect(trainDetector({ ...common, distillation: { teacher: { spec: other, weights: {} }, weight: 1 } })).rejects.toThrow(/must be the first classes/);
-      await expect(trainDetector({ ...common, frozenPrefixes: ['nothing.'] })).rejects.toThrow(/no trainable weight starts with "nothing\."/);
+      await expect(trainDetector({ ...common, distillation: { teacher: { spec: other, weights: {} }, weight: 1 } })).rejects.toThrow(
+        /must be the first classes/,
+      );
+      await expect(trainDetector({ ...common, frozenPrefixes: ['nothing.'] })).rejects.toThrow(
+        /no trainable weight starts with "nothing\."/,
+      );
     });
   });
 });

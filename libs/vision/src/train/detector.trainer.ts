@@ -7,7 +7,14 @@ import { hashStringWithSeed, SeededRandom } from '../data/seeded-random';
 import { DistillationLoss, type DistillationWeights } from '../continual/distillation.loss';
 import { AdamOptimizer } from './adam.optimizer';
 import { batchTargets, DetectionLoss, disposeBatchTargets, type BatchTargets, type DetectionLossWeights } from './detection.loss';
-import { metricsOf, predictLoadedSamples, predictLoadedSamplesOnnx, selectionScore, type SelectionMetric, type ValidationMetrics } from './detector.validator';
+import {
+  metricsOf,
+  predictLoadedSamples,
+  predictLoadedSamplesOnnx,
+  selectionScore,
+  type SelectionMetric,
+  type ValidationMetrics,
+} from './detector.validator';
 import type { EvaluationImage } from '../eval/evaluation-image';
 import { HeadLayout } from './head.layout';
 import { assignHeadTargets } from './head-target.assigner';
@@ -155,7 +162,13 @@ function runKeyOf(input: TrainDetectorInput): string {
     ...(input.start ? { start: input.start.fingerprint } : {}),
     ...(input.frozenPrefixes?.length ? { frozen: input.frozenPrefixes } : {}),
     ...(input.distillation
-      ? { distillation: { weight: input.distillation.weight, threshold: input.distillation.selectionThreshold ?? null, terms: input.distillation.termWeights ?? null } }
+      ? {
+          distillation: {
+            weight: input.distillation.weight,
+            threshold: input.distillation.selectionThreshold ?? null,
+            terms: input.distillation.termWeights ?? null,
+          },
+        }
       : {}),
   };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
@@ -165,7 +178,8 @@ function runKeyOf(input: TrainDetectorInput): string {
 function trainedVariables(model: DetectorModel, frozenPrefixes: readonly string[] = []): Map<string, tf.Variable> {
   const all = model.trainableVariables();
   for (const prefix of frozenPrefixes) {
-    if (![...all.keys()].some((name) => name.startsWith(prefix))) throw new RangeError(`no trainable weight starts with "${prefix}" (frozen prefix)`);
+    if (![...all.keys()].some((name) => name.startsWith(prefix)))
+      throw new RangeError(`no trainable weight starts with "${prefix}" (frozen prefix)`);
   }
   const trained = new Map([...all].filter(([name]) => !frozenPrefixes.some((prefix) => name.startsWith(prefix))));
   if (trained.size === 0) throw new RangeError('every weight is frozen: nothing to train');
@@ -176,7 +190,9 @@ function trainedVariables(model: DetectorModel, frozenPrefixes: readonly string[
 function distillationFor(settings: DistillationSettings, spec: ArchitectureSpec): NonNullable<TrainingStepOptions['distillation']> {
   const parentClasses = settings.teacher.spec.classes;
   if (parentClasses.some((name, i) => spec.classes[i] !== name)) {
-    throw new RangeError(`the teacher's classes (${parentClasses.join(', ')}) must be the first classes of the model trained (${spec.classes.join(', ')})`);
+    throw new RangeError(
+      `the teacher's classes (${parentClasses.join(', ')}) must be the first classes of the model trained (${spec.classes.join(', ')})`,
+    );
   }
   if (!(settings.weight >= 0)) throw new RangeError(`distillation weight must be ≥ 0, got ${settings.weight}`);
   const addedClassIndices = spec.classes.map((_, i) => i).slice(parentClasses.length);
@@ -363,7 +379,9 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     ema = checkpoint.ema;
     optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
     optimizer.setState(checkpoint.optimizer);
-    log(`resuming ${input.runDir} at epoch ${state.epoch + 1}, step ${state.stepInEpoch}/${stepsPerEpoch} (best ${state.bestScore?.toFixed(4) ?? '—'})`);
+    log(
+      `resuming ${input.runDir} at epoch ${state.epoch + 1}, step ${state.stepInEpoch}/${stepsPerEpoch} (best ${state.bestScore?.toFixed(4) ?? '—'})`,
+    );
     if (checkpoint.state.stopReason === 'completed' || checkpoint.state.stopReason === 'early-stopping') {
       state = { ...state, stopReason: checkpoint.state.stopReason };
     }
@@ -430,7 +448,13 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
       `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}` +
       `${distillation ? ` distil ${avg(sums.distil).toFixed(4)}` : ''}) ` +
       `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best}` +
-      `${lastBreakdown ? Object.entries(lastBreakdown).map(([name, value]) => ` ${name} ${value.toFixed(4)}`).join('') : ''} | ` +
+      `${
+        lastBreakdown
+          ? Object.entries(lastBreakdown)
+              .map(([name, value]) => ` ${name} ${value.toFixed(4)}`)
+              .join('')
+          : ''
+      } | ` +
       `${tracker.imagesPerSecond().toFixed(1)} img/s | elapsed ${formatDuration(now() - wallStart)} ETA ${formatDuration(eta)}` +
       (Number.isFinite(budgetLeft) && eta > budgetLeft ? ` (time budget ends in ${formatDuration(Math.max(0, budgetLeft))})` : '')
     );
@@ -472,7 +496,9 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     state = {
       ...state,
       history: [...state.history.filter((h) => h.epoch !== epoch), record],
-      ...(improved ? { bestScore: score, bestEpoch: epoch, epochsWithoutImprovement: 0 } : { epochsWithoutImprovement: state.epochsWithoutImprovement + 1 }),
+      ...(improved
+        ? { bestScore: score, bestEpoch: epoch, epochsWithoutImprovement: 0 }
+        : { epochsWithoutImprovement: state.epochsWithoutImprovement + 1 }),
     };
     if (improved || metrics === null) await store.saveBest(shippedWeights(), state);
   };
@@ -532,7 +558,14 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
         }
         if (lossValues.every(Number.isFinite)) {
           const [total, obj, cls, box, distil = 0] = lossValues as [number, number, number, number, number?];
-          sums = { loss: sums.loss + total, obj: sums.obj + obj, cls: sums.cls + cls, box: sums.box + box, distil: sums.distil + distil, n: sums.n + 1 };
+          sums = {
+            loss: sums.loss + total,
+            obj: sums.obj + obj,
+            cls: sums.cls + cls,
+            box: sums.box + box,
+            distil: sums.distil + distil,
+            n: sums.n + 1,
+          };
         }
         tracker.recordStep(now() - stepStarted, config.batchSize);
         state = {

@@ -76,7 +76,11 @@ export function predictLoadedSamples(
 /** An image's ground truth and detections, less detections of classes it was not labelled for. */
 function evaluationImage(image: LoadedSample, detections: readonly Detection[]): EvaluationImage {
   const labelled = image.labelledClasses;
-  return { id: image.id, groundTruth: image.groundTruth, detections: labelled ? detections.filter((d) => labelled.includes(d.className)) : detections };
+  return {
+    id: image.id,
+    groundTruth: image.groundTruth,
+    detections: labelled ? detections.filter((d) => labelled.includes(d.className)) : detections,
+  };
 }
 
 /**
@@ -99,7 +103,12 @@ export async function predictLoadedSamplesOnnx(
       const chunk = images.slice(start, start + batchSize);
       const { data, shape } = buildTrainingBatch(chunk, spec.template, 'nchw');
       const raw = (await session.run(data, shape)).data;
-      const detections = detectionsFromHeadOutput(raw, chunk.map((c) => c.mapping), layout, options);
+      const detections = detectionsFromHeadOutput(
+        raw,
+        chunk.map((c) => c.mapping),
+        layout,
+        options,
+      );
       chunk.forEach((image, i) => out.push(evaluationImage(image, detections[i] ?? [])));
     }
     return out;

@@ -28,12 +28,7 @@ function clampLog(x: number): number {
  * Decodes one image's raw head output (`cells × (5 + C)` floats, row-major, starting at
  * `offset` in `raw`) into candidate detections in model-input pixels, before NMS.
  */
-export function decodeHeadOutput(
-  raw: Float32Array,
-  offset: number,
-  layout: HeadLayout,
-  options: HeadDecodeOptions,
-): Detection[] {
+export function decodeHeadOutput(raw: Float32Array, offset: number, layout: HeadLayout, options: HeadDecodeOptions): Detection[] {
   const classes = options.classes;
   const channels = 5 + classes.length;
   const threshold = options.scoreThreshold ?? 0.05;

@@ -72,17 +72,24 @@ describe('assignHeadTargets', () => {
   });
 
   it('ignores empty boxes and rejects class ids outside the vocabulary', () => {
-    expect(assignHeadTargets([{ box: { x1: 5, y1: 5, x2: 5, y2: 9 }, classId: 0 }], layout, { classCount: 1, style: 'objectness' }).positiveCount).toBe(0);
-    expect(() => assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 9, y2: 9 }, classId: 2 }], layout, { classCount: 2, style: 'objectness' })).toThrow(
-      'class id 2 is outside 0..1',
-    );
+    expect(
+      assignHeadTargets([{ box: { x1: 5, y1: 5, x2: 5, y2: 9 }, classId: 0 }], layout, { classCount: 1, style: 'objectness' })
+        .positiveCount,
+    ).toBe(0);
+    expect(() =>
+      assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 9, y2: 9 }, classId: 2 }], layout, { classCount: 2, style: 'objectness' }),
+    ).toThrow('class id 2 is outside 0..1');
   });
 
   it('sends small boxes to the fine level and large ones to the coarse level', () => {
     const twoLevels = new HeadLayout(64, 64, [8, 16]);
     expect(levelForBox({ x1: 0, y1: 0, x2: 20, y2: 10 }, twoLevels, 4)).toBe(0);
     expect(levelForBox({ x1: 0, y1: 0, x2: 40, y2: 10 }, twoLevels, 4)).toBe(1);
-    const t = assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 48, y2: 48 }, classId: 0 }], twoLevels, { classCount: 1, style: 'objectness', levelSizeFactor: 4 });
+    const t = assignHeadTargets([{ box: { x1: 0, y1: 0, x2: 48, y2: 48 }, classId: 0 }], twoLevels, {
+      classCount: 1,
+      style: 'objectness',
+      levelSizeFactor: 4,
+    });
     const fine = twoLevels.levels[0]?.rows ?? 0;
     expect([...t.positive.slice(0, fine * fine)].every((v) => v === 0)).toBe(true);
     expect(t.positiveCount).toBeGreaterThan(0);

@@ -65,11 +65,7 @@ export function levelForBox(box: Box, layout: HeadLayout, levelSizeFactor = 8): 
  * its level whose centres lie inside it near its centre; a cell claimed by several boxes goes to
  * the smallest. Boxes with no area are ignored.
  */
-export function assignHeadTargets(
-  gt: readonly TargetBox[],
-  layout: HeadLayout,
-  options: TargetAssignmentOptions,
-): HeadTargets {
+export function assignHeadTargets(gt: readonly TargetBox[], layout: HeadLayout, options: TargetAssignmentOptions): HeadTargets {
   const n = layout.cellCount;
   const classCount = options.classCount;
   const radius = options.centreRadius ?? 2.5;

@@ -104,7 +104,9 @@ describe('augmentSample', () => {
     const image = fixture();
     // Window at x0 = 10: the first box (x 5..14) keeps 4 of 9 columns; the second is whole.
     const found = [...Array(200).keys()]
-      .map((seed) => augmentSample(image, new SeededRandom(seed), { ...NO_AUGMENTATION, outputWidth: 32, outputHeight: 40, minVisibleFraction: 0.4 }))
+      .map((seed) =>
+        augmentSample(image, new SeededRandom(seed), { ...NO_AUGMENTATION, outputWidth: 32, outputHeight: 40, minVisibleFraction: 0.4 }),
+      )
       .find((out) => out.boxes.some((b) => b.classId === 0 && b.box.x1 === 0));
     expect(found).toBeDefined();
     const cut = found?.boxes.find((b) => b.classId === 0)?.box;

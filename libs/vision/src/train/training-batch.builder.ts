@@ -19,10 +19,13 @@ export function buildTrainingBatch(
   const data = new Float32Array(images.length * hw * out);
   images.forEach((image, n) => {
     if (image.width !== width || image.height !== height || image.channels !== channels) {
-      throw new RangeError(`image ${image.id} is ${image.width}x${image.height}x${image.channels}, the batch is ${width}x${height}x${channels}`);
+      throw new RangeError(
+        `image ${image.id} is ${image.width}x${image.height}x${image.channels}, the batch is ${width}x${height}x${channels}`,
+      );
     }
     const template = image.template;
-    if (templateMode !== 'none' && template === undefined) throw new RangeError(`image ${image.id} has no template (template mode ${templateMode})`);
+    if (templateMode !== 'none' && template === undefined)
+      throw new RangeError(`image ${image.id} has no template (template mode ${templateMode})`);
     const frame = image.frame;
     const base = n * hw * out;
     const withFrame = templateMode !== 'difference';
@@ -38,7 +41,8 @@ export function buildTrainingBatch(
       if (withFrame) for (let c = 0; c < channels; c++) data[o + planeStep * p++] = (frame[s + c] as number) / 255;
       if (withTemplate && template) for (let c = 0; c < channels; c++) data[o + planeStep * p++] = (template[s + c] as number) / 255;
       if (withDifference && template) {
-        for (let c = 0; c < channels; c++) data[o + planeStep * p++] = Math.abs((frame[s + c] as number) - (template[s + c] as number)) / 255;
+        for (let c = 0; c < channels; c++)
+          data[o + planeStep * p++] = Math.abs((frame[s + c] as number) - (template[s + c] as number)) / 255;
       }
     }
   });

@@ -140,7 +140,9 @@ export class TrainingCheckpointStore implements TrainingCheckpointPort {
     }
     const parsed = TrainingStateSchema.extend({ optimizerStep: z.number().int().nonnegative() }).safeParse(raw);
     if (!parsed.success) {
-      throw new CheckpointError(`${statePath} is not a training state: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new CheckpointError(
+        `${statePath} is not a training state: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const { optimizerStep, ...state } = parsed.data;
     const hasEma = await exists(path.join(dir, 'ema.json'));

@@ -27,7 +27,8 @@ describe('loadTrainingData: group selection', () => {
     const without = await loadTrainingData({ kind: 'manifest', path: file }, { seed: 1, validationFraction: 0.2, excludeGroups: ['g3'] });
     expect([...without.train, ...without.validation].some((s) => s.group === 'g3')).toBe(false);
     expect(without.train.length + without.validation.length).toBe(15);
-    const ids = (samples: readonly { id: string; group?: string }[], group: string) => samples.filter((s) => s.group === group).map((s) => s.id);
+    const ids = (samples: readonly { id: string; group?: string }[], group: string) =>
+      samples.filter((s) => s.group === group).map((s) => s.id);
     expect(ids(without.validation, 'g1')).toEqual(ids(all.validation, 'g1'));
     expect(ids(without.validation, 'g2')).toEqual(ids(all.validation, 'g2'));
     expect(without.split).toContain('without groups g3');

@@ -143,7 +143,10 @@ export async function loadTrainingData(source: TrainingDataSource, options: Trai
 }
 
 /** The samples of the groups asked for (all when none are named); a group the data lacks is an error. */
-function selectGroups(samples: readonly LabelledSample[], options: TrainingDataOptions): { samples: readonly LabelledSample[]; selection: string } {
+function selectGroups(
+  samples: readonly LabelledSample[],
+  options: TrainingDataOptions,
+): { samples: readonly LabelledSample[]; selection: string } {
   const include = options.groups ?? [];
   const exclude = options.excludeGroups ?? [];
   if (include.length === 0 && exclude.length === 0) return { samples, selection: '' };
@@ -154,6 +157,9 @@ function selectGroups(samples: readonly LabelledSample[], options: TrainingDataO
   }
   const kept = samples.filter((s) => (include.length === 0 || include.includes(s.group ?? '')) && !exclude.includes(s.group ?? ''));
   if (kept.length === 0) throw new DataSourceError('the group selection leaves no samples');
-  const parts = [include.length > 0 ? `groups ${include.join(', ')}` : '', exclude.length > 0 ? `without groups ${exclude.join(', ')}` : ''].filter(Boolean);
+  const parts = [
+    include.length > 0 ? `groups ${include.join(', ')}` : '',
+    exclude.length > 0 ? `without groups ${exclude.join(', ')}` : '',
+  ].filter(Boolean);
   return { samples: kept, selection: ` (${parts.join(', ')})` };
 }

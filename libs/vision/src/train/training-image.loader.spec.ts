@@ -21,10 +21,28 @@ describe('loadTrainingImages', () => {
         ],
         source: 'test',
       },
-      { id: 'corrupt', image: { kind: 'encoded', bytes: good.subarray(0, 30), format: 'png' }, template: { kind: 'encoded', bytes: template, format: 'png' }, boxes: [], source: 'test' },
+      {
+        id: 'corrupt',
+        image: { kind: 'encoded', bytes: good.subarray(0, 30), format: 'png' },
+        template: { kind: 'encoded', bytes: template, format: 'png' },
+        boxes: [],
+        source: 'test',
+      },
       { id: 'no-template', image: { kind: 'encoded', bytes: good, format: 'png' }, boxes: [], source: 'test' },
-      { id: 'mismatch', image: { kind: 'encoded', bytes: good, format: 'png' }, template: { kind: 'encoded', bytes: await png(32, 32, 0), format: 'png' }, boxes: [], source: 'test' },
-      { id: 'box-outside', image: { kind: 'encoded', bytes: good, format: 'png' }, template: { kind: 'encoded', bytes: template, format: 'png' }, boxes: [{ className: 'open', box: { x1: 0, y1: 0, x2: 90, y2: 9 } }], source: 'test' },
+      {
+        id: 'mismatch',
+        image: { kind: 'encoded', bytes: good, format: 'png' },
+        template: { kind: 'encoded', bytes: await png(32, 32, 0), format: 'png' },
+        boxes: [],
+        source: 'test',
+      },
+      {
+        id: 'box-outside',
+        image: { kind: 'encoded', bytes: good, format: 'png' },
+        template: { kind: 'encoded', bytes: template, format: 'png' },
+        boxes: [{ className: 'open', box: { x1: 0, y1: 0, x2: 90, y2: 9 } }],
+        source: 'test',
+      },
     ];
     const progress: number[] = [];
     const { images, skipped, unknownClassBoxes } = await loadTrainingImages(samples, {

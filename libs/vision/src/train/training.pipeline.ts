@@ -79,7 +79,9 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
   if (missingClasses.length === spec.classes.length) {
     throw new RangeError(`the data's classes [${data.classes.join(', ')}] share none with the model's [${spec.classes.join(', ')}]`);
   }
-  log(`data ${data.source}: ${data.split}${data.skippedAnnotations.length > 0 ? `; ${data.skippedAnnotations.length} annotation(s) skipped` : ''}`);
+  log(
+    `data ${data.source}: ${data.split}${data.skippedAnnotations.length > 0 ? `; ${data.skippedAnnotations.length} annotation(s) skipped` : ''}`,
+  );
   for (const skipped of data.skippedAnnotations.slice(0, 5)) log(`  skipped ${skipped.location}: ${skipped.reason}`);
 
   const imageOptions = {
@@ -90,12 +92,17 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     classes: spec.classes,
   };
   const started = Date.now();
-  const [train, validation] = await Promise.all([loadTrainingImages(data.train, imageOptions), loadTrainingImages(data.validation, imageOptions)]);
+  const [train, validation] = await Promise.all([
+    loadTrainingImages(data.train, imageOptions),
+    loadTrainingImages(data.validation, imageOptions),
+  ]);
   const skippedImages = [...train.skipped, ...validation.skipped];
   log(
     `decoded ${train.images.length} training and ${validation.images.length} validation images in ${((Date.now() - started) / 1000).toFixed(1)} s` +
       (skippedImages.length > 0 ? `; ${skippedImages.length} bad image(s) skipped` : '') +
-      (train.unknownClassBoxes + validation.unknownClassBoxes > 0 ? `; ${train.unknownClassBoxes + validation.unknownClassBoxes} box(es) of classes the model lacks left out` : ''),
+      (train.unknownClassBoxes + validation.unknownClassBoxes > 0
+        ? `; ${train.unknownClassBoxes + validation.unknownClassBoxes} box(es) of classes the model lacks left out`
+        : ''),
   );
   for (const s of skippedImages.slice(0, 5)) log(`  skipped ${s.id}: ${s.reason}`);
 
@@ -112,7 +119,9 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     log,
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
-  log(`training stopped (${training.stopReason}) after ${training.state.epoch} epoch(s); best epoch ${training.bestEpoch === null ? '—' : training.bestEpoch + 1}`);
+  log(
+    `training stopped (${training.stopReason}) after ${training.state.epoch} epoch(s); best epoch ${training.bestEpoch === null ? '—' : training.bestEpoch + 1}`,
+  );
 
   const exportOnnx = options.exportOnnx ?? true;
   let report: EvaluationReport | null = null;
@@ -120,14 +129,19 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
   if (validation.images.length > 0) {
     const tuned = await tuneNmsThreshold(spec, training.weights, validation.images, options.config.selectionMetric);
     nmsIouThreshold = tuned.best;
-    log(`NMS IoU threshold chosen on validation: ${tuned.best} (${tuned.scores.map(([t, v]) => `${t}: ${v.toFixed(4)}`).join(', ')} by ${options.config.selectionMetric})`);
+    log(
+      `NMS IoU threshold chosen on validation: ${tuned.best} (${tuned.scores.map(([t, v]) => `${t}: ${v.toFixed(4)}`).join(', ')} by ${options.config.selectionMetric})`,
+    );
     report = await evaluateLoaded(spec, training.weights, validation.images, nmsIouThreshold);
   }
   const deploymentThreshold = report ? report.bestF1.scoreThreshold : null;
   const checkImages = validation.images.slice(0, 2);
   const checkBatch =
     checkImages.length > 0
-      ? { ...buildTrainingBatch(checkImages, spec.template, 'nchw'), description: `validation images ${checkImages.map((i) => i.id).join(', ')}` }
+      ? {
+          ...buildTrainingBatch(checkImages, spec.template, 'nchw'),
+          description: `validation images ${checkImages.map((i) => i.id).join(', ')}`,
+        }
       : undefined;
   log(`packaging (ONNX export and check) into ${options.out.location}`);
   const pkg = await buildModelPackage({
@@ -165,7 +179,9 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     validation: validationRecord(report, options.config.selectionMetric),
   });
   await saveModelPackage(options.out, pkg);
-  log(`model package written to ${options.out.location}${pkg.metadata.onnx ? ` (ONNX max |diff| vs TF.js ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)})` : ''}`);
+  log(
+    `model package written to ${options.out.location}${pkg.metadata.onnx ? ` (ONNX max |diff| vs TF.js ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)})` : ''}`,
+  );
   return { package: pkg, training, report, skippedImages };
 }
 
@@ -177,7 +193,12 @@ function finiteOrNull(v: number | undefined): number | null {
  * The run's log file in `runDir` (the command first, then every line, across resumes): what a
  * package ships as training.log. Each line also goes to `onLine`.
  */
-export async function openRunLog(runDir: string, fileName: string, command: string, onLine?: (line: string) => void): Promise<{ file: string; log: (line: string) => void }> {
+export async function openRunLog(
+  runDir: string,
+  fileName: string,
+  command: string,
+  onLine?: (line: string) => void,
+): Promise<{ file: string; log: (line: string) => void }> {
   await mkdir(runDir, { recursive: true });
   const file = path.join(runDir, fileName);
   appendFileSync(file, `$ ${command}\n`);
@@ -191,7 +212,10 @@ export async function openRunLog(runDir: string, fileName: string, command: stri
 }
 
 /** A package's validation metrics from the evaluation of its shipped weights (null without one). */
-export function validationRecord(report: EvaluationReport | null, selectionMetric: SelectionMetric): ModelMetadata['metrics']['validation'] {
+export function validationRecord(
+  report: EvaluationReport | null,
+  selectionMetric: SelectionMetric,
+): ModelMetadata['metrics']['validation'] {
   if (!report) return null;
   return {
     imageCount: report.imageCount,
@@ -219,7 +243,12 @@ export async function tuneNmsThreshold(
 ): Promise<{ best: number; scores: [number, number][] }> {
   const scores: [number, number][] = [];
   for (const iouThreshold of NMS_IOU_CANDIDATES) {
-    const predictions = await predictLoadedSamplesOnnx(spec, weights, images, { classes: spec.classes, scoreThreshold: 0.05, iouThreshold, threads: 2 });
+    const predictions = await predictLoadedSamplesOnnx(spec, weights, images, {
+      classes: spec.classes,
+      scoreThreshold: 0.05,
+      iouThreshold,
+      threads: 2,
+    });
     scores.push([iouThreshold, selectionScore(metricsOf(predictions, spec.classes), metric)]);
   }
   const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a));

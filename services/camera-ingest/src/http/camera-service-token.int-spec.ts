@@ -39,7 +39,13 @@ afterAll(() => infra.stop());
 describe('camera-ingest accepts the console camera service tokens (Postgres)', () => {
   it('accepts an upload with a camera token, records its use, and refuses unknown and service-kind tokens', async () => {
     const cameraToken = newToken();
-    const camera = await tokens.create({ name: 'cam-1-token', kind: 'camera', role: null, tokenSha256: sha(cameraToken), createdBy: 'root' });
+    const camera = await tokens.create({
+      name: 'cam-1-token',
+      kind: 'camera',
+      role: null,
+      tokenSha256: sha(cameraToken),
+      createdBy: 'root',
+    });
     const response = await upload(cameraToken, await png(1));
     expect(response.status).toBe(202);
     // last_used_at is written without delaying the upload: poll for it.

@@ -65,6 +65,8 @@ export class CachedCameraTokenDirectory implements CameraTokenDirectory {
   private markUsed(id: string, at: number): void {
     if (at - (this.lastMarked.get(id) ?? -Infinity) < this.settings.markUsedEveryMs) return;
     this.lastMarked.set(id, at);
-    this.lookup.markUsed(id, new Date(at)).catch((error: unknown) => this.logger.warn({ err: error, tokenId: id }, 'could not record the camera token use'));
+    this.lookup
+      .markUsed(id, new Date(at))
+      .catch((error: unknown) => this.logger.warn({ err: error, tokenId: id }, 'could not record the camera token use'));
   }
 }

@@ -34,7 +34,7 @@ describe('CameraTokenGuard', () => {
     expect(directory.asked).toBe(asked);
   });
 
-  it("accepts a console camera token the directory knows, and refuses one it does not", async () => {
+  it('accepts a console camera token the directory knows, and refuses one it does not', async () => {
     expect(await codeOf('Bearer argus_st_camera-one')).toBeUndefined();
     expect(await codeOf('Bearer argus_st_camera-two')).toBe('forbidden');
   });
@@ -84,7 +84,12 @@ describe('CachedCameraTokenDirectory', () => {
     };
     let now = 1_000_000;
     const logger = createLogger({ service: 'test', version: '0', destination: { write: () => undefined } });
-    const directory = new CachedCameraTokenDirectory(lookup, logger, { validForMs: 30_000, invalidForMs: 5_000, markUsedEveryMs: 60_000 }, () => now);
+    const directory = new CachedCameraTokenDirectory(
+      lookup,
+      logger,
+      { validForMs: 30_000, invalidForMs: 5_000, markUsedEveryMs: 60_000 },
+      () => now,
+    );
     return { directory, active, calls, advance: (ms: number) => (now += ms) };
   }
 

@@ -23,7 +23,12 @@ async function image(format: 'png' | 'jpeg', shade: number): Promise<Buffer> {
   return encodeImage({ data, width, height, channels: 3 }, format);
 }
 
-function post(body: Buffer | FormData, headers: Record<string, string>, path = `/v1/lines/${lineId}/cameras/cam-1/frames`, base = url): Promise<Response> {
+function post(
+  body: Buffer | FormData,
+  headers: Record<string, string>,
+  path = `/v1/lines/${lineId}/cameras/cam-1/frames`,
+  base = url,
+): Promise<Response> {
   return fetch(`${base}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${TEST_CAMERA_TOKEN}`, ...headers } });
 }
 
@@ -57,30 +62,41 @@ describe('POST /v1/lines/{lineId}/cameras/{cameraId}/frames on Kafka, S3Proxy an
       'image/jpeg',
       'jpg',
     ],
-  ])('accepts %s: 202, the object byte-equal in S3, the frame row, a schema-valid event', async (_name, send, bytesOf, contentType, ext) => {
-    const response = await send();
-    expect(response.status).toBe(202);
-    const body = (await response.json()) as { frameId: string; objectKey: string; duplicate: boolean };
-    expect(body.duplicate).toBe(false);
-    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
-    expect(body.objectKey).toBe(`${lineId}/cam-1/${day}/${body.frameId}.${ext}`);
+  ])(
+    'accepts %s: 202, the object byte-equal in S3, the frame row, a schema-valid event',
+    async (_name, send, bytesOf, contentType, ext) => {
+      const response = await send();
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { frameId: string; objectKey: string; duplicate: boolean };
+      expect(body.duplicate).toBe(false);
+      const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+      expect(body.objectKey).toBe(`${lineId}/cam-1/${day}/${body.frameId}.${ext}`);
 
-    expect((await infra.store.get(body.objectKey)).equals(bytesOf())).toBe(true);
-    const row = await infra.frames.findById(body.frameId);
-    expect(row).toMatchObject({ lineId, cameraId: 'cam-1', objectKey: body.objectKey, contentType, width: 48, height: 32, byteSize: bytesOf().length });
+      expect((await infra.store.get(body.objectKey)).equals(bytesOf())).toBe(true);
+      const row = await infra.frames.findById(body.frameId);
+      expect(row).toMatchObject({
+        lineId,
+        cameraId: 'cam-1',
+        objectKey: body.objectKey,
+        contentType,
+        width: 48,
+        height: 32,
+        byteSize: bytesOf().length,
+      });
 
-    await waitFor(`the frame-ingested event of ${body.frameId}`, () => infra.events.some((e) => e.frameId === body.frameId), 30_000);
-    expect(infra.events.find((e) => e.frameId === body.frameId)).toMatchObject({
-      lineId,
-      cameraId: 'cam-1',
-      bucket: infra.store.bucket,
-      objectKey: body.objectKey,
-      templateKey: null,
-      contentType,
-      source: 'http',
-      sha256: row?.sha256,
-    });
-  });
+      await waitFor(`the frame-ingested event of ${body.frameId}`, () => infra.events.some((e) => e.frameId === body.frameId), 30_000);
+      expect(infra.events.find((e) => e.frameId === body.frameId)).toMatchObject({
+        lineId,
+        cameraId: 'cam-1',
+        bucket: infra.store.bucket,
+        objectKey: body.objectKey,
+        templateKey: null,
+        contentType,
+        source: 'http',
+        sha256: row?.sha256,
+      });
+    },
+  );
 
   it('answers a second upload of the same bytes with the same frame id (duplicate) and no second row', async () => {
     const bytes = await image('png', 3);
@@ -104,7 +120,11 @@ describe('POST /v1/lines/{lineId}/cameras/{cameraId}/frames on Kafka, S3Proxy an
   });
 
   it('answers 401 without a token and 403 with a wrong one', async () => {
-    const none = await fetch(`${url}/v1/lines/${lineId}/cameras/cam-1/frames`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+    const none = await fetch(`${url}/v1/lines/${lineId}/cameras/cam-1/frames`, {
+      method: 'POST',
+      body: png,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(none.status).toBe(401);
     expect(await errorOf(none)).toMatchObject({ code: 'unauthenticated' });
     const wrong = await post(png, { 'content-type': 'image/png', authorization: 'Bearer not-the-token' });
@@ -155,7 +175,10 @@ describe('POST /v1/lines/{lineId}/cameras/{cameraId}/frames on Kafka, S3Proxy an
     expect(gif.status).toBe(415);
     const mismatch = await post(jpeg, { 'content-type': 'image/png' });
     expect(mismatch.status).toBe(415);
-    expect(await errorOf(mismatch)).toMatchObject({ code: 'frame.unsupported-type', message: 'Content-Type says image/png but the bytes are JPEG' });
+    expect(await errorOf(mismatch)).toMatchObject({
+      code: 'frame.unsupported-type',
+      message: 'Content-Type says image/png but the bytes are JPEG',
+    });
     const text = await post(png, { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
   });

@@ -32,7 +32,11 @@ describe('frame image inspection', () => {
   });
 
   it('reads width and height from the JPEG frame header, after other segments, for baseline and progressive', () => {
-    expect(inspectFrameImage(jpegHeaderBytes(1024, 768), 'image/jpeg', limits)).toMatchObject({ width: 1024, height: 768, extension: 'jpg' });
+    expect(inspectFrameImage(jpegHeaderBytes(1024, 768), 'image/jpeg', limits)).toMatchObject({
+      width: 1024,
+      height: 768,
+      extension: 'jpg',
+    });
     expect(inspectFrameImage(jpegHeaderBytes(300, 200, { sofMarker: 0xc2 }), undefined, limits)).toMatchObject({
       contentType: 'image/jpeg',
       width: 300,
@@ -60,7 +64,9 @@ describe('frame image inspection', () => {
   });
 
   it('refuses a header it cannot read (422)', () => {
-    expect(failure(() => inspectFrameImage(pngHeaderBytes(64, 64).subarray(0, 20), undefined, limits))).toBeInstanceOf(UndecodableFrameError);
+    expect(failure(() => inspectFrameImage(pngHeaderBytes(64, 64).subarray(0, 20), undefined, limits))).toBeInstanceOf(
+      UndecodableFrameError,
+    );
     const badChunk = pngHeaderBytes(64, 64);
     badChunk.write('IDAT', 12, 'ascii');
     expect(failure(() => inspectFrameImage(badChunk, undefined, limits)).message).toContain('IHDR');
@@ -69,8 +75,12 @@ describe('frame image inspection', () => {
     expect(failure(() => inspectFrameImage(Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02]), undefined, limits)).message).toContain(
       'no frame header',
     );
-    expect(failure(() => inspectFrameImage(jpegHeaderBytes(64, 64).subarray(0, 24), undefined, limits))).toBeInstanceOf(UndecodableFrameError);
-    expect(failure(() => inspectFrameImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00]), undefined, limits))).toBeInstanceOf(UndecodableFrameError);
+    expect(failure(() => inspectFrameImage(jpegHeaderBytes(64, 64).subarray(0, 24), undefined, limits))).toBeInstanceOf(
+      UndecodableFrameError,
+    );
+    expect(failure(() => inspectFrameImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00]), undefined, limits))).toBeInstanceOf(
+      UndecodableFrameError,
+    );
   });
 
   it('checks the dimensions against the limits, inclusive', () => {

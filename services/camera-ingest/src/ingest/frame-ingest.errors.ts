@@ -22,7 +22,10 @@ export const CAMERA_INGEST_ERROR_HTTP_STATUS: Readonly<Record<string, number>> =
 };
 
 export class FrameTooLargeError extends DomainError {
-  constructor(readonly limitBytes: number, receivedBytes?: number) {
+  constructor(
+    readonly limitBytes: number,
+    receivedBytes?: number,
+  ) {
     super(
       FrameIngestErrorCodes.tooLarge,
       receivedBytes === undefined
@@ -47,11 +50,12 @@ export class UndecodableFrameError extends DomainError {
 
 export class FrameDimensionsOutOfRangeError extends DomainError {
   constructor(width: number, height: number, min: number, max: number) {
-    super(
-      FrameIngestErrorCodes.dimensionsOutOfRange,
-      `frame is ${width}x${height}; each side must be between ${min} and ${max} pixels`,
-      { width, height, minDimension: min, maxDimension: max },
-    );
+    super(FrameIngestErrorCodes.dimensionsOutOfRange, `frame is ${width}x${height}; each side must be between ${min} and ${max} pixels`, {
+      width,
+      height,
+      minDimension: min,
+      maxDimension: max,
+    });
   }
 }
 

@@ -13,7 +13,13 @@ import {
   UnknownLineError,
   UnsupportedFrameTypeError,
 } from './frame-ingest.errors';
-import { type FrameLedger, type FrameObjectStore, type FramePublisher, IngestFrameUseCase, type IngestTargetLookup } from './ingest-frame.use-case';
+import {
+  type FrameLedger,
+  type FrameObjectStore,
+  type FramePublisher,
+  IngestFrameUseCase,
+  type IngestTargetLookup,
+} from './ingest-frame.use-case';
 
 const NOW = new Date('2026-11-28T10:15:00.000Z');
 const settings = { maxFrameBytes: 1000, dimensions: { minDimension: 16, maxDimension: 8192 }, retryAfterSeconds: 7, publishTimeoutMs: 200 };
@@ -39,7 +45,12 @@ function frameRow(overrides: Partial<Frame> = {}): Frame {
   };
 }
 
-function setUp(parts: { targets?: Partial<IngestTargetLookup>; frames?: Partial<FrameLedger>; store?: Partial<FrameObjectStore>; bus?: Partial<FramePublisher> }) {
+function setUp(parts: {
+  targets?: Partial<IngestTargetLookup>;
+  frames?: Partial<FrameLedger>;
+  store?: Partial<FrameObjectStore>;
+  bus?: Partial<FramePublisher>;
+}) {
   const targets = strictMock<IngestTargetLookup>('targets', { findIngestTarget: jest.fn(async () => target), ...parts.targets });
   const frames = strictMock<FrameLedger>('frames', {
     findIngested: jest.fn(async () => null),
@@ -66,7 +77,16 @@ describe('IngestFrameUseCase', () => {
         findIngested: jest.fn(async () => (calls.push('find'), null)),
         recordIngested: jest.fn(async (input) => {
           calls.push('record');
-          return { frame: frameRow({ id: input.id, objectKey: input.objectKey, sha256: input.sha256, byteSize: input.byteSize, capturedAt: input.capturedAt }), created: true };
+          return {
+            frame: frameRow({
+              id: input.id,
+              objectKey: input.objectKey,
+              sha256: input.sha256,
+              byteSize: input.byteSize,
+              capturedAt: input.capturedAt,
+            }),
+            created: true,
+          };
         }),
       },
       bus: { publish: jest.fn(async () => void calls.push('publish')) },
@@ -114,12 +134,20 @@ describe('IngestFrameUseCase', () => {
     const parts = {
       targets: { findIngestTarget: jest.fn(async () => withTemplate) },
       store: { put: jest.fn(async (key: string) => ({ key, etag: 'e' })) },
-      frames: { recordIngested: jest.fn(async (input) => ({ frame: frameRow({ id: input.id, objectKey: input.objectKey }), created: true })) },
+      frames: {
+        recordIngested: jest.fn(async (input) => ({ frame: frameRow({ id: input.id, objectKey: input.objectKey }), created: true })),
+      },
       bus: { publish: jest.fn(async (_t: unknown, event: unknown) => void published.push(event as { templateKey: string | null })) },
     };
     const { useCase } = setUp(parts);
     await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'folder' });
-    await useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'replay', templateKey: 'line-1/cam-1/templates/x.jpg' });
+    await useCase.execute({
+      lineId: 'line-1',
+      cameraId: 'cam-1',
+      bytes: png,
+      source: 'replay',
+      templateKey: 'line-1/cam-1/templates/x.jpg',
+    });
     expect(published.map((e) => e.templateKey)).toEqual(['line-1/template.png', 'line-1/cam-1/templates/x.jpg']);
     // …and records it with the frame (a review names the template the frame was compared with).
     expect(parts.frames.recordIngested.mock.calls.map(([input]) => (input as { templateKey: string | null }).templateKey)).toEqual([
@@ -153,10 +181,13 @@ describe('IngestFrameUseCase', () => {
   });
 
   it('refuses bad frames before any I/O', async () => {
-    const { useCase } = setUp({ targets: { findIngestTarget: forbidden('targets.findIngestTarget') }, frames: { findIngested: forbidden('frames.findIngested') } });
-    await expect(useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: Buffer.alloc(1001, 1), source: 'http' })).rejects.toBeInstanceOf(
-      FrameTooLargeError,
-    );
+    const { useCase } = setUp({
+      targets: { findIngestTarget: forbidden('targets.findIngestTarget') },
+      frames: { findIngested: forbidden('frames.findIngested') },
+    });
+    await expect(
+      useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: Buffer.alloc(1001, 1), source: 'http' }),
+    ).rejects.toBeInstanceOf(FrameTooLargeError);
     await expect(
       useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: jpegHeaderBytes(64, 64), declaredType: 'image/png', source: 'http' }),
     ).rejects.toBeInstanceOf(UnsupportedFrameTypeError);
@@ -164,7 +195,12 @@ describe('IngestFrameUseCase', () => {
 
   it('answers 404 for an unknown line or camera, also when the camera vanishes before the row is written', async () => {
     await expect(
-      setUp({ targets: { findIngestTarget: jest.fn(async () => null) } }).useCase.execute({ lineId: 'line-9', cameraId: 'cam-1', bytes: png, source: 'http' }),
+      setUp({ targets: { findIngestTarget: jest.fn(async () => null) } }).useCase.execute({
+        lineId: 'line-9',
+        cameraId: 'cam-1',
+        bytes: png,
+        source: 'http',
+      }),
     ).rejects.toBeInstanceOf(UnknownLineError);
     await expect(
       setUp({ targets: { findIngestTarget: jest.fn(async () => ({ ...target, camera: null })) } }).useCase.execute({
@@ -178,11 +214,15 @@ describe('IngestFrameUseCase', () => {
       store: { put: jest.fn(async (key: string) => ({ key, etag: 'e' })) },
       frames: { recordIngested: jest.fn(async () => Promise.reject(new CameraNotFoundError('line-1', 'cam-1'))) },
     });
-    await expect(vanished.useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' })).rejects.toBeInstanceOf(UnknownCameraError);
+    await expect(vanished.useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' })).rejects.toBeInstanceOf(
+      UnknownCameraError,
+    );
   });
 
   it('turns an S3, Postgres or Kafka failure into 503 naming the dependency, with the Retry-After', async () => {
-    const s3Down = setUp({ store: { put: jest.fn(async () => Promise.reject(new ObjectStoreError('object-store.unavailable', 'ECONNREFUSED'))) } });
+    const s3Down = setUp({
+      store: { put: jest.fn(async () => Promise.reject(new ObjectStoreError('object-store.unavailable', 'ECONNREFUSED'))) },
+    });
     await expect(s3Down.useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' })).rejects.toMatchObject({
       code: 'ingest.unavailable',
       dependency: 'object-store',
@@ -199,7 +239,9 @@ describe('IngestFrameUseCase', () => {
       frames: { recordIngested: jest.fn(async (input) => ({ frame: frameRow({ id: input.id }), created: true })) },
       bus: { publish: jest.fn(async () => Promise.reject(new Error('KafkaJSConnectionError'))) },
     });
-    const error = await kafkaDown.useCase.execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' }).catch((e: unknown) => e);
+    const error = await kafkaDown.useCase
+      .execute({ lineId: 'line-1', cameraId: 'cam-1', bytes: png, source: 'http' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestUnavailableError);
     expect(error).toMatchObject({ dependency: 'message-bus' });
   });

@@ -8,7 +8,13 @@ import type { FrameSource } from './frame-source.type';
 import { buildFrameObjectKey } from './frame-object-key.builder';
 import { frameIdFor } from './frame-id.generator';
 import { type DimensionLimits, inspectFrameImage } from './frame-image.inspector';
-import { FrameTooLargeError, type IngestDependency, IngestUnavailableError, UnknownCameraError, UnknownLineError } from './frame-ingest.errors';
+import {
+  FrameTooLargeError,
+  type IngestDependency,
+  IngestUnavailableError,
+  UnknownCameraError,
+  UnknownLineError,
+} from './frame-ingest.errors';
 
 /** The line/camera lookup the use case needs (LineRepository in production). */
 export type IngestTargetLookup = Pick<LineRepository, 'findIngestTarget'>;
@@ -102,7 +108,13 @@ export class IngestFrameUseCase {
     }
 
     const capturedAt = command.capturedAt ?? this.clock.now();
-    const objectKey = buildFrameObjectKey({ lineId: command.lineId, cameraId: command.cameraId, capturedAt, frameId, extension: image.extension });
+    const objectKey = buildFrameObjectKey({
+      lineId: command.lineId,
+      cameraId: command.cameraId,
+      capturedAt,
+      frameId,
+      extension: image.extension,
+    });
     await this.dependency('object-store', () =>
       this.store.put(objectKey, command.bytes, {
         contentType: image.contentType,
@@ -167,7 +179,9 @@ export class IngestFrameUseCase {
       );
     });
     try {
-      await this.dependency('message-bus', () => Promise.race([this.bus.publish(Topics.frameIngested, event, repeat ? { headers: REPEAT_HEADERS } : {}), timeout]));
+      await this.dependency('message-bus', () =>
+        Promise.race([this.bus.publish(Topics.frameIngested, event, repeat ? { headers: REPEAT_HEADERS } : {}), timeout]),
+      );
     } finally {
       clearTimeout(timer);
     }

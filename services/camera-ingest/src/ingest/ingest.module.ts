@@ -33,7 +33,11 @@ export class IngestModule {
         { provide: INGEST_SETTINGS, useValue: options.settings },
         { provide: CAMERA_TOKEN, useValue: options.cameraToken },
         { provide: INGEST_CLOCK, useValue: systemClock },
-        { provide: INGEST_TARGETS, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new CachedIngestTargets(new LineRepository(db)) },
+        {
+          provide: INGEST_TARGETS,
+          inject: [DATABASE],
+          useFactory: (db: DatabaseHandle) => new CachedIngestTargets(new LineRepository(db)),
+        },
         { provide: FRAME_LEDGER, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new FrameRepository(db) },
         {
           provide: IngestFrameUseCase,
@@ -59,7 +63,9 @@ export class IngestModule {
           provide: FRAME_TOPIC_SETUP,
           inject: [MESSAGE_BUS, LOGGER, ShutdownRegistry],
           useFactory: (bus: MessageBus, logger: Logger, registry: ShutdownRegistry) => {
-            const setup = new RetryingStartupTask('create topic frame-ingested', () => bus.ensureTopics([Topics.frameIngested]), { logger });
+            const setup = new RetryingStartupTask('create topic frame-ingested', () => bus.ensureTopics([Topics.frameIngested]), {
+              logger,
+            });
             registry.register({ name: 'frame-topic-setup', order: ShutdownOrder.stopConsuming, close: () => setup.stop() });
             void setup.start();
             return setup;

@@ -14,7 +14,10 @@ describeRetentionOnAdapters('PGlite + the filesystem store (embedded mode)', asy
   const server = await startEmbeddedPostgresProcess(path.join(folder, 'postgres'));
   // As the embedded mode connects: one connection (PGlite is one session), no named statements.
   const db = createDataSource(
-    databaseConfigFromEnv({ ARGUS_DATABASE_URL: server.url, ARGUS_DATABASE_POOL_SIZE: '1', ARGUS_DATABASE_PREPARED_STATEMENTS: 'false' }, 'retention-embedded-it'),
+    databaseConfigFromEnv(
+      { ARGUS_DATABASE_URL: server.url, ARGUS_DATABASE_POOL_SIZE: '1', ARGUS_DATABASE_PREPARED_STATEMENTS: 'false' },
+      'retention-embedded-it',
+    ),
   );
   await db.initialize();
   await runMigrations(db);

@@ -72,7 +72,9 @@ describe('FrameRetentionRepository.deleteFrames against Postgres (the re-check u
     );
 
     // All three chosen as if they had no alert: only the one without still goes.
-    const deletion = await new FrameRetentionRepository(database.dataSource).deleteFrames(ids.map((id) => ({ id, retentionClass: 'plain' as const })));
+    const deletion = await new FrameRetentionRepository(database.dataSource).deleteFrames(
+      ids.map((id) => ({ id, retentionClass: 'plain' as const })),
+    );
     expect(deletion.deleted.map((d) => d.id)).toEqual([plainId]);
     expect([...deletion.kept].sort()).toEqual([alertedId, reviewedId].sort());
     const left = (await database.dataSource.query(`SELECT id FROM frame WHERE line_id = $1 ORDER BY id`, [lineId])) as { id: string }[];

@@ -92,7 +92,10 @@ export function ageCutoffs(rules: RetentionRules, now: Date): AgeCutoffs {
 }
 
 /** Whether a frame of this class, ingested then, has expired by age. */
-export function isExpiredByAge(frame: { readonly ingestedAt: Date; readonly retentionClass: FrameRetentionClass }, cutoffs: AgeCutoffs): boolean {
+export function isExpiredByAge(
+  frame: { readonly ingestedAt: Date; readonly retentionClass: FrameRetentionClass },
+  cutoffs: AgeCutoffs,
+): boolean {
   const cutoff = cutoffs[frame.retentionClass];
   return cutoff !== null && frame.ingestedAt.getTime() < cutoff.getTime();
 }

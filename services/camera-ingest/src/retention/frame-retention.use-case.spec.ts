@@ -2,7 +2,13 @@ import type { AgeCutoffs, FrameDeletion, FrameRetentionClass, FrameToDelete, Pro
 import { strictMock } from '@argus/platform/testing';
 import { ObjectNotFoundError, type ObjectStat } from '@argus/storage';
 import type { RetentionRules } from './frame-retention.policy';
-import { type FrameRetentionSettings, FrameRetentionUseCase, type RetentionLedger, type RetentionLines, type RetentionObjectStore } from './frame-retention.use-case';
+import {
+  type FrameRetentionSettings,
+  FrameRetentionUseCase,
+  type RetentionLedger,
+  type RetentionLines,
+  type RetentionObjectStore,
+} from './frame-retention.use-case';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -28,7 +34,14 @@ class FakeWorld {
   /** Classes to switch to just before deleteFrames runs (an alert or review arriving meanwhile). */
   readonly classChanges = new Map<string, FrameRetentionClass>();
 
-  add(lineId: string, id: string, ingestedAt: Date, retentionClass: FrameRetentionClass, byteSize = 100, templateKey: string | null = null): void {
+  add(
+    lineId: string,
+    id: string,
+    ingestedAt: Date,
+    retentionClass: FrameRetentionClass,
+    byteSize = 100,
+    templateKey: string | null = null,
+  ): void {
     const objectKey = `${lineId}/cam/${id}.png`;
     this.frames.set(id, { lineId, id, objectKey, templateKey, byteSize, ingestedAt, retentionClass });
     this.objects.set(objectKey, ingestedAt);
@@ -78,7 +91,13 @@ class FakeWorld {
             continue;
           }
           this.frames.delete(c.id);
-          deleted.push({ id: frame.id, objectKey: frame.objectKey, templateKey: frame.templateKey, byteSize: frame.byteSize, ingestedAt: frame.ingestedAt });
+          deleted.push({
+            id: frame.id,
+            objectKey: frame.objectKey,
+            templateKey: frame.templateKey,
+            byteSize: frame.byteSize,
+            ingestedAt: frame.ingestedAt,
+          });
         }
         const templates = [...new Set(deleted.map((d) => d.templateKey).filter((k): k is string => k !== null))];
         const named = new Set([...this.frames.values()].map((f) => f.templateKey));
@@ -107,13 +126,18 @@ class FakeWorld {
 }
 
 const DEFAULTS: RetentionRules = { maxAgeMs: 7 * DAY, alertedMaxAgeMs: 90 * DAY, reviewedMaxAgeMs: null, maxBytes: null };
-const SETTINGS: FrameRetentionSettings = { defaults: DEFAULTS, batchSize: 2, batchPauseMs: 0, minAgeMs: 10 * MINUTE, objectGraceMs: MINUTE };
+const SETTINGS: FrameRetentionSettings = {
+  defaults: DEFAULTS,
+  batchSize: 2,
+  batchPauseMs: 0,
+  minAgeMs: 10 * MINUTE,
+  objectGraceMs: MINUTE,
+};
 const quietLogger = { info: () => undefined, warn: () => undefined };
 
 function lines(...entries: [string, Record<string, unknown>][]): RetentionLines {
   return strictMock<RetentionLines>('lines', {
-    listLines: async () =>
-      entries.map(([id, settings]): ProductionLine => ({ id, name: id, settings, createdAt: NOW, updatedAt: NOW })),
+    listLines: async () => entries.map(([id, settings]): ProductionLine => ({ id, name: id, settings, createdAt: NOW, updatedAt: NOW })),
   });
 }
 
@@ -142,8 +166,19 @@ describe('FrameRetentionUseCase (fakes)', () => {
     const report = await retention(world, lines(['line-1', {}])).runPass();
 
     expect(world.ids()).toEqual(['alerted-30d', 'plain-young', 'reviewed-3y']);
-    expect([...world.objects.keys()].sort()).toEqual(['line-1/cam/alerted-30d.png', 'line-1/cam/plain-young.png', 'line-1/cam/reviewed-3y.png']);
-    expect(report.lines[0]).toMatchObject({ lineId: 'line-1', framesByAge: 3, framesBySize: 0, bytes: 300, objectsDeleted: 4, objectsLeft: 0 });
+    expect([...world.objects.keys()].sort()).toEqual([
+      'line-1/cam/alerted-30d.png',
+      'line-1/cam/plain-young.png',
+      'line-1/cam/reviewed-3y.png',
+    ]);
+    expect(report.lines[0]).toMatchObject({
+      lineId: 'line-1',
+      framesByAge: 3,
+      framesBySize: 0,
+      bytes: 300,
+      objectsDeleted: 4,
+      objectsLeft: 0,
+    });
     // Batches of two, oldest first.
     expect(world.deleteCalls).toEqual([['alerted-91d', 'plain-older'], ['plain-old']]);
   });
@@ -155,7 +190,10 @@ describe('FrameRetentionUseCase (fakes)', () => {
     world.add('short', 'c', ago(20 * DAY), 'reviewed');
     world.add('default', 'd', ago(2 * DAY), 'plain');
 
-    await retention(world, lines(['short', { retention: { maxAge: '1d', alertedMaxAge: '10d', reviewedMaxAge: '15d' } }], ['default', {}])).runPass();
+    await retention(
+      world,
+      lines(['short', { retention: { maxAge: '1d', alertedMaxAge: '10d', reviewedMaxAge: '15d' } }], ['default', {}]),
+    ).runPass();
 
     expect(world.ids()).toEqual(['d']);
   });
@@ -194,7 +232,7 @@ describe('FrameRetentionUseCase (fakes)', () => {
     expect(report.lines[0]).toMatchObject({ framesByAge: 2, objectsDeleted: 1, objectsLeft: 1 });
   });
 
-  it('deletes the objects of frames only minutes old (the size cap), the store\'s clock a little ahead of the database\'s', async () => {
+  it("deletes the objects of frames only minutes old (the size cap), the store's clock a little ahead of the database's", async () => {
     const world = new FakeWorld();
     world.add('line-1', 'three-minutes', ago(3 * MINUTE), 'plain', 100, 'line-1/cam/templates/t3.png');
     world.objects.set('line-1/cam/templates/t3.png', new Date(ago(3 * MINUTE).getTime() + 2_000));
@@ -207,7 +245,7 @@ describe('FrameRetentionUseCase (fakes)', () => {
     expect(report.lines[0]).toMatchObject({ framesBySize: 1, objectsDeleted: 2, objectsLeft: 0 });
   });
 
-  it("keeps a template another frame or the line still names, and a frame that gained a review since it was chosen", async () => {
+  it('keeps a template another frame or the line still names, and a frame that gained a review since it was chosen', async () => {
     const world = new FakeWorld();
     world.add('line-1', 'old', ago(8 * DAY), 'plain', 100, 'line-1/cam/templates/shared.png');
     world.add('line-1', 'new', ago(1 * DAY), 'plain', 100, 'line-1/cam/templates/shared.png');
@@ -230,12 +268,20 @@ describe('FrameRetentionUseCase (fakes)', () => {
     const ledger = world.ledger();
     const failing: RetentionLedger = {
       ...ledger,
-      findExpiredByAge: (lineId, cutoffs, limit) => (lineId === 'line-1' ? Promise.reject(new Error('connection reset')) : ledger.findExpiredByAge(lineId, cutoffs, limit)),
+      findExpiredByAge: (lineId, cutoffs, limit) =>
+        lineId === 'line-1' ? Promise.reject(new Error('connection reset')) : ledger.findExpiredByAge(lineId, cutoffs, limit),
       lineFrameBytes: (lineId) => ledger.lineFrameBytes(lineId),
       findOldest: (...args) => ledger.findOldest(...args),
       deleteFrames: (frames) => ledger.deleteFrames(frames),
     };
-    const useCase = new FrameRetentionUseCase(lines(['line-1', {}], ['line-2', {}]), failing, world.store(), { now: () => NOW }, quietLogger, SETTINGS);
+    const useCase = new FrameRetentionUseCase(
+      lines(['line-1', {}], ['line-2', {}]),
+      failing,
+      world.store(),
+      { now: () => NOW },
+      quietLogger,
+      SETTINGS,
+    );
     const report = await useCase.runPass();
     expect(report.failures).toEqual([{ lineId: 'line-1', error: 'connection reset' }]);
     expect(world.ids()).toEqual([]);

@@ -1,13 +1,6 @@
 import type { DeletedFrame, FrameRetentionClass, FrameRetentionRepository, LineRepository, RetentionCandidate } from '@argus/persistence';
 import { ObjectNotFoundError, type ObjectStore } from '@argus/storage';
-import {
-  ageCutoffs,
-  isExpiredByAge,
-  type RetentionRules,
-  rulesForLine,
-  SIZE_CAP_ORDER,
-  takeUntilCovered,
-} from './frame-retention.policy';
+import { ageCutoffs, isExpiredByAge, type RetentionRules, rulesForLine, SIZE_CAP_ORDER, takeUntilCovered } from './frame-retention.policy';
 
 /** The lines and their settings (LineRepository in production). */
 export type RetentionLines = Pick<LineRepository, 'listLines'>;
@@ -116,8 +109,17 @@ export class FrameRetentionUseCase {
     for (const line of await this.lines.listLines()) {
       if (this.stopping) break;
       const { rules, problems } = rulesForLine(this.settings.defaults, line.settings);
-      if (problems.length > 0) this.logger.warn({ lineId: line.id, problems }, `retention: line ${line.id} has invalid retention settings; their defaults apply`);
-      const report: MutableLineReport = { framesByAge: 0, framesBySize: 0, bytes: 0, objectsDeleted: 0, objectsLeft: 0, framesKept: 0, overCapBytes: 0 };
+      if (problems.length > 0)
+        this.logger.warn({ lineId: line.id, problems }, `retention: line ${line.id} has invalid retention settings; their defaults apply`);
+      const report: MutableLineReport = {
+        framesByAge: 0,
+        framesBySize: 0,
+        bytes: 0,
+        objectsDeleted: 0,
+        objectsLeft: 0,
+        framesKept: 0,
+        overCapBytes: 0,
+      };
       try {
         await this.expireByAge(line.id, rules, report);
         await this.capBySize(line.id, rules, report);
@@ -136,7 +138,9 @@ export class FrameRetentionUseCase {
       const cutoffs = ageCutoffs(rules, now);
       // The query applies the cutoffs; checking again here keeps the rule in one place and a row
       // the query got wrong from being deleted.
-      const batch = (await this.ledger.findExpiredByAge(lineId, cutoffs, this.settings.batchSize)).filter((c) => isExpiredByAge(c, cutoffs));
+      const batch = (await this.ledger.findExpiredByAge(lineId, cutoffs, this.settings.batchSize)).filter((c) =>
+        isExpiredByAge(c, cutoffs),
+      );
       if (batch.length === 0) return;
       const deleted = await this.deleteBatch(batch, report);
       report.framesByAge += deleted;
@@ -167,7 +171,9 @@ export class FrameRetentionUseCase {
 
   /** Rows first (one transaction), then the objects they named. Returns the frames deleted. */
   private async deleteBatch(batch: readonly RetentionCandidate[], report: MutableLineReport): Promise<number> {
-    const deletion = await this.ledger.deleteFrames(batch.map((c) => ({ id: c.id, retentionClass: c.retentionClass as FrameRetentionClass })));
+    const deletion = await this.ledger.deleteFrames(
+      batch.map((c) => ({ id: c.id, retentionClass: c.retentionClass as FrameRetentionClass })),
+    );
     report.framesKept += deletion.kept.length;
     report.bytes += deletion.deleted.reduce((sum, frame) => sum + frame.byteSize, 0);
     // Each object with the latest time it may have been written for the rows just deleted.
@@ -180,7 +186,9 @@ export class FrameRetentionUseCase {
     const objects = [...writtenBy];
     for (let i = 0; i < objects.length; i += OBJECT_DELETE_CONCURRENCY) {
       const outcomes = await Promise.all(
-        objects.slice(i, i + OBJECT_DELETE_CONCURRENCY).map(([key, writtenAt]) => this.deleteObject(key, writtenAt + this.settings.objectGraceMs)),
+        objects
+          .slice(i, i + OBJECT_DELETE_CONCURRENCY)
+          .map(([key, writtenAt]) => this.deleteObject(key, writtenAt + this.settings.objectGraceMs)),
       );
       for (const outcome of outcomes) {
         if (outcome === 'deleted') report.objectsDeleted++;

@@ -86,5 +86,6 @@ export function logPass(logger: RetentionLogger, report: RetentionPassReport): v
       `retention: line ${line.lineId} stays ${line.overCapBytes} bytes over its cap (reviewed frames and frames younger than the minimum age are not removed for size)`,
     );
   }
-  for (const failure of report.failures) logger.warn(failure, `retention: line ${failure.lineId} failed: ${failure.error}; the next pass tries again`);
+  for (const failure of report.failures)
+    logger.warn(failure, `retention: line ${failure.lineId} failed: ${failure.error}; the next pass tries again`);
 }

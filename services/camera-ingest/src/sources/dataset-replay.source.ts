@@ -107,7 +107,12 @@ export class DatasetReplaySource implements IngestSource {
       const templateBytes = await readFile(item.templatePath);
       const png = /\.png$/i.test(item.templatePath);
       const sha256 = createHash('sha256').update(templateBytes).digest('hex');
-      templateKey = buildTemplateObjectKey({ lineId: this.config.lineId, cameraId: this.config.cameraId, sha256, extension: png ? 'png' : 'jpg' });
+      templateKey = buildTemplateObjectKey({
+        lineId: this.config.lineId,
+        cameraId: this.config.cameraId,
+        sha256,
+        extension: png ? 'png' : 'jpg',
+      });
       await storeTemplate(this.store, templateKey, templateBytes, png ? 'image/png' : 'image/jpeg');
     }
     try {

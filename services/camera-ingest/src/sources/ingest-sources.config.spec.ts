@@ -76,6 +76,8 @@ describe('ingest sources configuration', () => {
   });
 
   it('says which file and variable in its message', () => {
-    expect(() => parseIngestSources('[]', '/etc/argus/sources.json')).toThrow(/^ARGUS_INGEST_SOURCES \(\/etc\/argus\/sources.json\) is invalid: \(root\): /);
+    expect(() => parseIngestSources('[]', '/etc/argus/sources.json')).toThrow(
+      /^ARGUS_INGEST_SOURCES \(\/etc\/argus\/sources.json\) is invalid: \(root\): /,
+    );
   });
 });

@@ -51,7 +51,11 @@ export const DatasetReplaySourceSchema = z
   })
   .strict();
 
-export const IngestSourceSchema = z.discriminatedUnion('kind', [WatchedFolderSourceSchema, SimulatedCameraSourceSchema, DatasetReplaySourceSchema]);
+export const IngestSourceSchema = z.discriminatedUnion('kind', [
+  WatchedFolderSourceSchema,
+  SimulatedCameraSourceSchema,
+  DatasetReplaySourceSchema,
+]);
 export const IngestSourcesFileSchema = z.object({ sources: z.array(IngestSourceSchema).max(256) }).strict();
 
 export type WatchedFolderSourceConfig = z.output<typeof WatchedFolderSourceSchema>;
@@ -111,5 +115,8 @@ export async function loadIngestSources(file: string): Promise<IngestSourceConfi
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
 }

@@ -64,7 +64,16 @@ describe('ingest sources on Kafka, S3Proxy and Postgres', () => {
   });
 
   it('a simulated camera emits N synthetic frames with their templates, then stops', async () => {
-    const config = sourceConfig({ kind: 'simulator', cameraId: 'cam-sim', feed: 'factory', fps: 50, count: 5, seed: 7, width: 96, height: 96 });
+    const config = sourceConfig({
+      kind: 'simulator',
+      cameraId: 'cam-sim',
+      feed: 'factory',
+      fps: 50,
+      count: 5,
+      seed: 7,
+      width: 96,
+      height: 96,
+    });
     if (config.kind !== 'simulator') throw new Error('simulator expected');
     const source = new SimulatedCameraSource(config, ingest, infra.store, silentLogger);
     source.start();
@@ -93,7 +102,15 @@ describe('ingest sources on Kafka, S3Proxy and Postgres', () => {
     const items = await listReplayItems(root);
     expect(source.framesSent).toBe(items.length);
     // The fixture's images may share bytes: one frame per distinct content (ingest is idempotent), one event per image sent.
-    const distinct = new Set(await Promise.all(items.map(async (i) => createHash('sha256').update(await readFile(i.imagePath)).digest('hex'))));
+    const distinct = new Set(
+      await Promise.all(
+        items.map(async (i) =>
+          createHash('sha256')
+            .update(await readFile(i.imagePath))
+            .digest('hex'),
+        ),
+      ),
+    );
     const frames = await infra.frames.listForCamera(lineId, 'aoi-1');
     expect(frames).toHaveLength(distinct.size);
     await waitFor('the replay events', () => infra.events.filter((e) => e.cameraId === 'aoi-1').length >= items.length, 30_000);

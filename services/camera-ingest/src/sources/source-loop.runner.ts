@@ -55,10 +55,16 @@ export class SourceLoopRunner {
         next = await step();
       } catch (error) {
         if (error instanceof IngestUnavailableError) {
-          this.logger.warn({ source: this.name, dependency: error.dependency }, `source ${this.name}: ${error.message}; retrying in ${error.retryAfterSeconds} s`);
+          this.logger.warn(
+            { source: this.name, dependency: error.dependency },
+            `source ${this.name}: ${error.message}; retrying in ${error.retryAfterSeconds} s`,
+          );
           next = error.retryAfterSeconds * 1000;
         } else {
-          this.logger.error({ source: this.name, err: error }, `source ${this.name}: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.error(
+            { source: this.name, err: error },
+            `source ${this.name}: ${error instanceof Error ? error.message : String(error)}`,
+          );
           next = 1000;
         }
       }

@@ -49,7 +49,10 @@ export class IngestInfraHarness {
     this.frames = new FrameRepository(this.database.dataSource);
     this.store = new MinioObjectStore(s3ConfigFromEnv(process.env));
     await this.store.ensureBucket();
-    this.bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `camera-ingest-it-${this.runId}` }), logger: silentLogger });
+    this.bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `camera-ingest-it-${this.runId}` }),
+      logger: silentLogger,
+    });
     await this.bus.ensureTopics([Topics.frameIngested]);
     await this.bus.subscribe(Topics.frameIngested, {
       groupId: `camera-ingest-it-${this.runId}`,
@@ -71,13 +74,19 @@ export class IngestInfraHarness {
   }
 
   /** The HTTP app in-process (what bootstrapService builds, without the process hooks), on a random port. */
-  async app(overrides: { store?: ObjectStore; bus?: MessageBus; settings?: IngestFrameSettings } = {}): Promise<{ app: NestExpressApplication; url: string }> {
+  async app(
+    overrides: { store?: ObjectStore; bus?: MessageBus; settings?: IngestFrameSettings } = {},
+  ): Promise<{ app: NestExpressApplication; url: string }> {
     const adapters = adaptersModule(this.database, overrides.store ?? this.store, overrides.bus ?? this.bus);
     const registry = new ShutdownRegistry();
     @Module({
       imports: [
         PlatformCoreModule.forRoot({ logger: silentLogger, registry, state: new LifecycleState() }),
-        IngestModule.register({ settings: overrides.settings ?? defaultTestSettings, cameraToken: new Secret(TEST_CAMERA_TOKEN), imports: [adapters] }),
+        IngestModule.register({
+          settings: overrides.settings ?? defaultTestSettings,
+          cameraToken: new Secret(TEST_CAMERA_TOKEN),
+          imports: [adapters],
+        }),
       ],
     })
     class IngestTestRootModule {}

@@ -19,7 +19,13 @@ const alert: AlertWithFrame = {
   ],
   createdAt: new Date('2026-11-28T10:00:00.000Z'),
   updatedAt: new Date('2026-11-28T10:00:00.000Z'),
-  frame: { capturedAt: new Date('2026-11-28T09:59:59.000Z'), width: 64, height: 48, objectKey: 'line-1/cam-1/f.png', templateKey: 'line-1/t.png' },
+  frame: {
+    capturedAt: new Date('2026-11-28T09:59:59.000Z'),
+    width: 64,
+    height: 48,
+    objectKey: 'line-1/cam-1/f.png',
+    templateKey: 'line-1/t.png',
+  },
 };
 const openAlert: AlertWithFrame = { ...alert, id: '8c9e6679-7425-40de-944b-e07fc1f90ae7', status: 'open' };
 
@@ -33,8 +39,21 @@ const review = (decision: NamedReview['decision'], boxes: NamedReview['boxes'], 
   comment: null,
   createdAt: new Date(at),
 });
-const corrected = review('corrected', [{ className: 'short', box: { x1: 2, y1: 3, x2: 20, y2: 30 } }, { className: 'open', box: { x1: 40, y1: 2, x2: 50, y2: 20 } }], '2026-11-28T10:05:00.000Z', 'r-2');
-const confirmed = review('confirmed', alert.detections.map((d) => ({ className: d.className, box: d.box })), '2026-11-28T10:02:00.000Z', 'r-1');
+const corrected = review(
+  'corrected',
+  [
+    { className: 'short', box: { x1: 2, y1: 3, x2: 20, y2: 30 } },
+    { className: 'open', box: { x1: 40, y1: 2, x2: 50, y2: 20 } },
+  ],
+  '2026-11-28T10:05:00.000Z',
+  'r-2',
+);
+const confirmed = review(
+  'confirmed',
+  alert.detections.map((d) => ({ className: d.className, box: d.box })),
+  '2026-11-28T10:02:00.000Z',
+  'r-1',
+);
 
 const model: ModelVersion = {
   id: alert.modelVersionId,
@@ -71,7 +90,9 @@ function service(overrides: { count?: number; estimate?: number; thresholds?: De
       { className: 'open', minScore: 0.5, minBoxAreaPx2: 9, severity: 'high' as const },
     ]),
   });
-  const thresholds = strictMock<Deps[4]>('thresholds', { read: overrides.thresholds ?? jest.fn(async () => ({ scoreThreshold: 0.05, deploymentThreshold: 0.41 })) });
+  const thresholds = strictMock<Deps[4]>('thresholds', {
+    read: overrides.thresholds ?? jest.fn(async () => ({ scoreThreshold: 0.05, deploymentThreshold: 0.41 })),
+  });
   return { queries: new AlertQueriesService(alerts, reviews, models, lines, thresholds, 100), alerts, reviews };
 }
 
@@ -82,7 +103,10 @@ describe('AlertQueriesService', () => {
     expect(exact.alerts.countAlerts).toHaveBeenCalledWith({ status: 'open' }, 101);
     expect(exact.alerts.estimateAlerts).not.toHaveBeenCalled();
     expect(await service({ count: 100 }).queries.count({})).toEqual({ count: 100, exact: true });
-    expect(await service({ count: 4043, estimate: 4187.4 }).queries.count({ status: 'open', lineId: 'line-1' })).toEqual({ count: 4190, exact: false });
+    expect(await service({ count: 4043, estimate: 4187.4 }).queries.count({ status: 'open', lineId: 'line-1' })).toEqual({
+      count: 4190,
+      exact: false,
+    });
     // A stale estimate below what was counted still says "more than the limit".
     expect(await service({ count: 4043, estimate: 12 }).queries.count({})).toEqual({ count: 101, exact: false });
   });
@@ -130,7 +154,13 @@ describe('counting with an estimate', () => {
     expect(estimated(12_437)).toEqual({ count: 12_400, exact: false });
     expect(estimated(1_234_567)).toEqual({ count: 1_230_000, exact: false });
     expect(estimated(3, 10_000)).toEqual({ count: 10_001, exact: false });
-    expect(await countOrEstimate({ count: async (upTo) => Math.min(10, upTo), estimate: async () => 99 }, 10)).toEqual({ count: 10, exact: true });
-    expect(await countOrEstimate({ count: async (upTo) => Math.min(11, upTo), estimate: async () => 99 }, 10)).toEqual({ count: 99, exact: false });
+    expect(await countOrEstimate({ count: async (upTo) => Math.min(10, upTo), estimate: async () => 99 }, 10)).toEqual({
+      count: 10,
+      exact: true,
+    });
+    expect(await countOrEstimate({ count: async (upTo) => Math.min(11, upTo), estimate: async () => 99 }, 10)).toEqual({
+      count: 99,
+      exact: false,
+    });
   });
 });

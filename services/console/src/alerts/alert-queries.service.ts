@@ -25,7 +25,10 @@ export class AlertQueriesService {
     const { limit, cursor, ...filter } = query;
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     // One more than asked: whether it comes back tells if there is a next page.
-    const rows = await this.alerts.findAlerts(filter, { limit: limit + 1, ...(before ? { before: { createdAt: before.at, id: before.id } } : {}) });
+    const rows = await this.alerts.findAlerts(filter, {
+      limit: limit + 1,
+      ...(before ? { before: { createdAt: before.at, id: before.id } } : {}),
+    });
     const page = pageOf(rows, limit, (alert) => ({ at: alert.createdAt, id: alert.id }));
     const reviewed = page.items.filter((a) => a.status !== 'open').map((a) => a.id);
     const latest = await this.reviews.latestReviewsFor(reviewed);
@@ -34,7 +37,10 @@ export class AlertQueriesService {
 
   /** How many alerts match the filter: exact up to the limit, else an estimate marked as one. */
   async count(filter: AlertFilter): Promise<AlertCount> {
-    return countOrEstimate({ count: (upTo) => this.alerts.countAlerts(filter, upTo), estimate: () => this.alerts.estimateAlerts(filter) }, this.exactCountLimit);
+    return countOrEstimate(
+      { count: (upTo) => this.alerts.countAlerts(filter, upTo), estimate: () => this.alerts.estimateAlerts(filter) },
+      this.exactCountLimit,
+    );
   }
 
   async detail(alertId: string): Promise<AlertDetail> {

@@ -39,7 +39,9 @@ export class AlertStreamService {
     private readonly feed: Pick<ReviewDecisionFeed, 'decisions'>,
     private readonly options: { readonly groupId: string; readonly logger: Logger; readonly pingIntervalMs?: number },
   ) {
-    this.startup = new RetryingStartupTask('subscribe to alert-raised for the live queue', () => this.subscribe(), { logger: options.logger });
+    this.startup = new RetryingStartupTask('subscribe to alert-raised for the live queue', () => this.subscribe(), {
+      logger: options.logger,
+    });
   }
 
   /** Starts the subscription in the background (retrying until Kafka answers). */

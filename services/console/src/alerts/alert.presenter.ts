@@ -125,7 +125,12 @@ export function toAlertDetail(
           deploymentThreshold: extra.thresholds?.deploymentThreshold ?? null,
         }
       : null,
-    alertRules: rulesApplying(extra.rules, classes).map((r) => ({ className: r.className, minScore: r.minScore, minBoxAreaPx2: r.minBoxAreaPx2, severity: r.severity })),
+    alertRules: rulesApplying(extra.rules, classes).map((r) => ({
+      className: r.className,
+      minScore: r.minScore,
+      minBoxAreaPx2: r.minBoxAreaPx2,
+      severity: r.severity,
+    })),
   };
 }
 

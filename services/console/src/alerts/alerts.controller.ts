@@ -9,7 +9,13 @@ import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { toAlertSummary, toReviewView } from './alert.presenter';
 import { AlertQueriesService } from './alert-queries.service';
-import { AlertCountQuerySchema, AlertIdParamsSchema, AlertListQuerySchema, BulkReviewRequestSchema, ReviewRequestSchema } from './alert-request.schemas';
+import {
+  AlertCountQuerySchema,
+  AlertIdParamsSchema,
+  AlertListQuerySchema,
+  BulkReviewRequestSchema,
+  ReviewRequestSchema,
+} from './alert-request.schemas';
 import { AlertStreamService } from './alert-stream.service';
 import { BulkReviewUseCase } from '../reviews/bulk-review.use-case';
 import { SubmitReviewUseCase } from '../reviews/submit-review.use-case';
@@ -67,8 +73,15 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiZodBody(BulkReviewRequestSchema)
-  async bulkReview(@Body(new ZodValidationPipe(BulkReviewRequestSchema)) b: z.output<typeof BulkReviewRequestSchema>, @CurrentPrincipal() principal: Principal) {
-    const results = await this.bulk.execute({ decision: b.decision, alertIds: b.alertIds, reviewer: { id: principal.id, name: principal.name } });
+  async bulkReview(
+    @Body(new ZodValidationPipe(BulkReviewRequestSchema)) b: z.output<typeof BulkReviewRequestSchema>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const results = await this.bulk.execute({
+      decision: b.decision,
+      alertIds: b.alertIds,
+      reviewer: { id: principal.id, name: principal.name },
+    });
     return { results };
   }
 

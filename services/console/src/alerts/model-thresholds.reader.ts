@@ -42,7 +42,10 @@ export class ModelThresholdsReader {
     try {
       const parsed = MetadataSchema.safeParse(JSON.parse(bytes.toString('utf8')));
       if (parsed.success)
-        thresholds = { scoreThreshold: parsed.data.postprocessing.scoreThreshold, deploymentThreshold: parsed.data.postprocessing.deploymentThreshold ?? null };
+        thresholds = {
+          scoreThreshold: parsed.data.postprocessing.scoreThreshold,
+          deploymentThreshold: parsed.data.postprocessing.deploymentThreshold ?? null,
+        };
     } catch {
       thresholds = null;
     }

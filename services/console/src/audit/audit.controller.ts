@@ -38,12 +38,17 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'The audit log, newest first, filtered and paged' })
   @ApiZodQuery(AuditQuerySchema)
-  async list(@Query(new ZodValidationPipe(AuditQuerySchema, 'query')) query: z.output<typeof AuditQuerySchema>): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+  async list(
+    @Query(new ZodValidationPipe(AuditQuerySchema, 'query')) query: z.output<typeof AuditQuerySchema>,
+  ): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
     const page = await this.audit.list(
       { actor: query.actor, action: query.action, subjectType: query.subjectType, subjectId: query.subjectId },
       { limit: query.limit, ...(query.cursor !== undefined ? { beforeId: decodeAuditCursor(query.cursor) } : {}) },
     );
-    return { items: page.items.map(presentAuditEntry), nextCursor: page.nextBeforeId === null ? null : encodeAuditCursor(page.nextBeforeId) };
+    return {
+      items: page.items.map(presentAuditEntry),
+      nextCursor: page.nextBeforeId === null ? null : encodeAuditCursor(page.nextBeforeId),
+    };
   }
 }
 
@@ -58,6 +63,7 @@ export function encodeAuditCursor(id: string): string {
 
 export function decodeAuditCursor(cursor: string): string {
   const match = /^a:([0-9]{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw new InvalidRequestError('query', [{ path: 'cursor', message: 'not a cursor of this list (pass nextCursor as it came)' }]);
+  if (!match?.[1])
+    throw new InvalidRequestError('query', [{ path: 'cursor', message: 'not a cursor of this list (pass nextCursor as it came)' }]);
   return match[1];
 }

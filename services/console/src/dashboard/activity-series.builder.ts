@@ -31,7 +31,12 @@ export function windowStart(now: Date, minutes: number): Date {
  * One line's per-minute series over the window, minutes without activity filled with zeros (SQL
  * returns only the minutes that had some), plus the rates and the defect rate.
  */
-export function summariseLineActivity(rows: readonly LineMinuteActivity[], now: Date, minutes: number, rateWindow = 5): LineActivitySummary {
+export function summariseLineActivity(
+  rows: readonly LineMinuteActivity[],
+  now: Date,
+  minutes: number,
+  rateWindow = 5,
+): LineActivitySummary {
   const start = windowStart(now, minutes).getTime();
   const byMinute = new Map(rows.map((r) => [r.minute.getTime(), r]));
   const series: MinutePoint[] = [];

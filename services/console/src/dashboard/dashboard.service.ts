@@ -47,7 +47,11 @@ export class DashboardService {
       this.backlogPerLine(),
       this.pipelineHealth(now).then(
         (health): Dashboard['pipeline'] => health,
-        (error: unknown): Dashboard['pipeline'] => ({ consumerGroups: [], deadLetters: [], error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown): Dashboard['pipeline'] => ({
+          consumerGroups: [],
+          deadLetters: [],
+          error: error instanceof Error ? error.message : String(error),
+        }),
       ),
     ]);
     return {
@@ -73,7 +77,12 @@ export class DashboardService {
     const counted = await this.stats.openAlertsPerLine(this.exactCountLimit + 1);
     const backlog = new Map<string, AlertCount>();
     for (const [lineId, count] of counted) {
-      backlog.set(lineId, count <= this.exactCountLimit ? { count, exact: true } : estimated(await this.stats.estimateOpenAlerts(lineId), this.exactCountLimit));
+      backlog.set(
+        lineId,
+        count <= this.exactCountLimit
+          ? { count, exact: true }
+          : estimated(await this.stats.estimateOpenAlerts(lineId), this.exactCountLimit),
+      );
     }
     return backlog;
   }

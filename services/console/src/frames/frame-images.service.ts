@@ -31,7 +31,8 @@ export class FrameImagesService {
     const frame = await this.frames.findById(frameId);
     if (!frame) throw new DomainError(CommonErrorCodes.notFound, `frame "${frameId}" does not exist`);
     const key = frame.templateKey ?? (await this.lines.templateFor(frame.lineId))?.objectKey;
-    if (!key) throw new DomainError(CommonErrorCodes.notFound, `frame "${frameId}" has no golden template (its line "${frame.lineId}" has none)`);
+    if (!key)
+      throw new DomainError(CommonErrorCodes.notFound, `frame "${frameId}" has no golden template (its line "${frame.lineId}" has none)`);
     return this.open(key, `the template of frame "${frameId}" is missing from the object store`);
   }
 

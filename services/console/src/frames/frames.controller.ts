@@ -15,12 +15,18 @@ export class FramesController {
   constructor(private readonly images: FrameImagesService) {}
 
   @Get('image')
-  async image(@Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams, @Res() response: ServerResponse): Promise<void> {
+  async image(
+    @Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
     await send(response, await this.images.image(frameId));
   }
 
   @Get('template')
-  async template(@Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams, @Res() response: ServerResponse): Promise<void> {
+  async template(
+    @Param(new ZodValidationPipe(FrameParamsSchema, 'params')) { frameId }: FrameParams,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
     await send(response, await this.images.template(frameId));
   }
 }

@@ -7,9 +7,12 @@ describe('keyset cursor', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
-  it.each(['nonsense', Buffer.from('{"t":"yesterday","id":"x"}').toString('base64url'), ''])('refuses %j as 400 invalid-request on query.cursor', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(InvalidRequestError);
-  });
+  it.each(['nonsense', Buffer.from('{"t":"yesterday","id":"x"}').toString('base64url'), ''])(
+    'refuses %j as 400 invalid-request on query.cursor',
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(InvalidRequestError);
+    },
+  );
 
   it('gives a next cursor only when one more row than the page came back', () => {
     const rows = [1, 2, 3].map((n) => ({ n, at: new Date(n * 1000), id: String(n) }));

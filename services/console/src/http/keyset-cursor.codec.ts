@@ -24,13 +24,19 @@ export function decodeCursor(cursor: string): KeysetPosition {
   }
   const parsed = CursorSchema.safeParse(json);
   if (!parsed.success) {
-    throw new InvalidRequestError('query', [{ path: 'cursor', message: 'not a cursor of this list: pass nextCursor from the previous page as is' }]);
+    throw new InvalidRequestError('query', [
+      { path: 'cursor', message: 'not a cursor of this list: pass nextCursor from the previous page as is' },
+    ]);
   }
   return { at: new Date(parsed.data.t), id: parsed.data.id };
 }
 
 /** `{items, nextCursor}`: a next cursor only when the page came back full (one more item was asked for). */
-export function pageOf<T>(rows: readonly T[], limit: number, positionOf: (item: T) => KeysetPosition): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: readonly T[],
+  limit: number,
+  positionOf: (item: T) => KeysetPosition,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null };

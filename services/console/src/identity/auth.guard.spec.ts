@@ -4,7 +4,13 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { createLogger, DomainError, HealthController } from '@argus/platform';
 import { AuthGuard } from './auth.guard';
 import type { AuthenticatedRequest } from './authenticated.request';
-import type { AccessDenial, AccessDenialRecorder, CredentialResolver, PresentedCredential, ResolvedCredential } from './credential-resolver.port';
+import type {
+  AccessDenial,
+  AccessDenialRecorder,
+  CredentialResolver,
+  PresentedCredential,
+  ResolvedCredential,
+} from './credential-resolver.port';
 import type { Principal } from './principal';
 import { Public, Roles } from './roles.decorator';
 
@@ -96,7 +102,12 @@ function setUp() {
     method: string,
     request: { method: string; url: string; headers?: Record<string, string> },
   ): Promise<{ outcome: 'allowed' | string; request: AuthenticatedRequest }> => {
-    const req: AuthenticatedRequest = { method: request.method, url: request.url, originalUrl: request.url, headers: request.headers ?? {} };
+    const req: AuthenticatedRequest = {
+      method: request.method,
+      url: request.url,
+      originalUrl: request.url,
+      headers: request.headers ?? {},
+    };
     const handler = (controller as Record<string, unknown>)[method] as () => void;
     const context = new ExecutionContextHost([req, {}, undefined], controller.constructor as never, handler);
     context.setType('http');
@@ -123,7 +134,9 @@ describe('AuthGuard', () => {
     expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login', headers: json })).outcome).toBe('allowed');
     expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login' })).outcome).toBe('unsupported-media-type');
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login', headers: form })).outcome).toBe('unsupported-media-type');
+    expect((await run(things, 'login', { method: 'POST', url: '/api/v1/things/login', headers: form })).outcome).toBe(
+      'unsupported-media-type',
+    );
     const health = Object.create(HealthController.prototype) as HealthController;
     expect((await run(health, 'live', { method: 'GET', url: '/health/live' })).outcome).toBe('allowed');
   });
@@ -137,8 +150,12 @@ describe('AuthGuard', () => {
   it('answers 401 without a credential, with an unknown one, and with a bearer that is not a service token', async () => {
     const { run, denials } = setUp();
     expect((await run(things, 'list', { method: 'GET', url: '/api/v1/things' })).outcome).toBe('unauthenticated');
-    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: cookie('expired-or-unknown') })).outcome).toBe('unauthenticated');
-    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: bearer('argus_st_revoked') })).outcome).toBe('unauthenticated');
+    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: cookie('expired-or-unknown') })).outcome).toBe(
+      'unauthenticated',
+    );
+    expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: bearer('argus_st_revoked') })).outcome).toBe(
+      'unauthenticated',
+    );
     expect((await run(things, 'list', { method: 'GET', url: '/api/x', headers: bearer('op-session') })).outcome).toBe('unauthenticated');
     expect(denials.denials).toEqual([]);
   });
@@ -148,7 +165,11 @@ describe('AuthGuard', () => {
     const asOperator = await run(things, 'list', { method: 'GET', url: '/api/v1/things', headers: cookie('op-session') });
     expect(asOperator.outcome).toBe('allowed');
     expect(asOperator.request.principal).toEqual(operator);
-    expect(asOperator.request.authentication).toEqual({ via: 'session', sessionId: 's-op-session', expiresAt: new Date('2030-01-01T00:00:00Z') });
+    expect(asOperator.request.authentication).toEqual({
+      via: 'session',
+      sessionId: 's-op-session',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    });
     const asScript = await run(things, 'list', { method: 'GET', url: '/api/v1/things', headers: bearer('argus_st_ops') });
     expect(asScript.request.principal).toEqual(script);
     expect(asScript.request.authentication).toEqual({ via: 'service-token', tokenId: 't-argus_st_ops' });

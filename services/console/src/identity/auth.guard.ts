@@ -51,14 +51,19 @@ export class AuthGuard implements CanActivate {
 
     const presented = readCredential(request.headers);
     if (presented === 'malformed') {
-      throw new DomainError(CommonErrorCodes.unauthenticated, 'the Authorization header must be "Bearer argus_st_…" (a console service token)');
+      throw new DomainError(
+        CommonErrorCodes.unauthenticated,
+        'the Authorization header must be "Bearer argus_st_…" (a console service token)',
+      );
     }
     if (presented === null) throw new DomainError(CommonErrorCodes.unauthenticated, 'sign in first');
     const resolved = await this.credentials.resolve(presented);
     if (!resolved) {
       throw new DomainError(
         CommonErrorCodes.unauthenticated,
-        presented.kind === 'session' ? 'the session has expired or was ended: sign in again' : 'the service token is not valid or was revoked',
+        presented.kind === 'session'
+          ? 'the session has expired or was ended: sign in again'
+          : 'the service token is not valid or was revoked',
       );
     }
     request.principal = resolved.principal;

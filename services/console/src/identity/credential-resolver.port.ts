@@ -3,8 +3,7 @@ import type { Principal } from './principal';
 
 /** What a request presented: the session cookie's token or a bearer service token (`argus_st_…`). */
 export type PresentedCredential =
-  | { readonly kind: 'session'; readonly token: string }
-  | { readonly kind: 'service-token'; readonly token: string };
+  { readonly kind: 'session'; readonly token: string } | { readonly kind: 'service-token'; readonly token: string };
 
 export interface ResolvedCredential {
   readonly principal: Principal;

@@ -31,7 +31,10 @@ export function cookieValue(header: string | undefined, name: string): string | 
     const eq = pair.indexOf('=');
     if (eq < 0) continue;
     if (pair.slice(0, eq).trim() !== name) continue;
-    const raw = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const raw = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     try {
       return decodeURIComponent(raw);
     } catch {

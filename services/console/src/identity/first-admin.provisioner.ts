@@ -21,10 +21,19 @@ export async function provisionFirstAdmin(
     const outcome = await users.createIfMissing({ username: admin.username, displayName: admin.username, role: 'admin', passwordHash });
     if (outcome.created) {
       const { id, username, role } = outcome.user;
-      await audit.append({ actor: 'system', action: 'user.created', subjectType: 'user', subjectId: id, after: { id, username, role, source: 'ARGUS_CONSOLE_ADMIN_USERNAME' } });
+      await audit.append({
+        actor: 'system',
+        action: 'user.created',
+        subjectType: 'user',
+        subjectId: id,
+        after: { id, username, role, source: 'ARGUS_CONSOLE_ADMIN_USERNAME' },
+      });
     }
     return outcome;
   });
-  logger.info({ username: admin.username, created: result.created }, result.created ? `first admin "${admin.username}" created` : `first admin "${admin.username}" exists: left unchanged`);
+  logger.info(
+    { username: admin.username, created: result.created },
+    result.created ? `first admin "${admin.username}" created` : `first admin "${admin.username}" exists: left unchanged`,
+  );
   return { created: result.created };
 }

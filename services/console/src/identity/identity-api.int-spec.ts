@@ -16,7 +16,11 @@ interface Answer {
   headers: Headers;
 }
 
-async function call(method: string, urlPath: string, options: { cookie?: string; bearer?: string; json?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  urlPath: string,
+  options: { cookie?: string; bearer?: string; json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers['cookie'] = options.cookie;
   if (options.bearer) headers['authorization'] = `Bearer ${options.bearer}`;
@@ -41,8 +45,16 @@ async function signIn(username: string, password: string): Promise<{ cookie: str
   return { cookie: setCookie.split(';')[0] ?? '', answer };
 }
 
-async function createUser(adminCookie: string, username: string, role: string, password = 'a-good-password-1'): Promise<{ id: string; username: string }> {
-  const created = await call('POST', '/api/v1/users', { cookie: adminCookie, json: { username, displayName: username.toUpperCase(), role, password } });
+async function createUser(
+  adminCookie: string,
+  username: string,
+  role: string,
+  password = 'a-good-password-1',
+): Promise<{ id: string; username: string }> {
+  const created = await call('POST', '/api/v1/users', {
+    cookie: adminCookie,
+    json: { username, displayName: username.toUpperCase(), role, password },
+  });
   expect(created.status).toBe(201);
   return created.body as { id: string; username: string };
 }
@@ -58,7 +70,13 @@ async function waitForFirstAdmin(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await harness.start({ env: { ARGUS_CONSOLE_ADMIN_USERNAME: ADMIN.username, ARGUS_CONSOLE_ADMIN_PASSWORD: ADMIN.password, ARGUS_CONSOLE_SESSION_TTL_MINUTES: '30' } });
+  await harness.start({
+    env: {
+      ARGUS_CONSOLE_ADMIN_USERNAME: ADMIN.username,
+      ARGUS_CONSOLE_ADMIN_PASSWORD: ADMIN.password,
+      ARGUS_CONSOLE_SESSION_TTL_MINUTES: '30',
+    },
+  });
   audit = new AuditLogRepository(harness.database.dataSource);
   await waitForFirstAdmin();
 });
@@ -76,7 +94,14 @@ describe('console identity and access, on Postgres and Kafka', () => {
   it('signs in with a HttpOnly SameSite=Strict cookie that expires with the session; /me and logout', async () => {
     const { cookie, answer } = await signIn('ROOT', ADMIN.password);
     expect(answer.body).toEqual({
-      user: { id: expect.any(String), username: 'root', displayName: 'root', role: 'admin', disabled: false, createdAt: expect.any(String) },
+      user: {
+        id: expect.any(String),
+        username: 'root',
+        displayName: 'root',
+        role: 'admin',
+        disabled: false,
+        createdAt: expect.any(String),
+      },
       expiresAt: expect.any(String),
     });
     const ttlMs = new Date(answer.body.expiresAt).getTime() - Date.now();
@@ -108,7 +133,11 @@ describe('console identity and access, on Postgres and Kafka', () => {
     const trail = await audit.list({ subjectType: 'user', subjectId: answer.body.user.id });
     const [loggedOut, loggedIn] = trail.items;
     expect(loggedOut).toMatchObject({ action: 'auth.logout', actor: 'root', after: { sessionId: expect.any(String) } });
-    expect(loggedIn).toMatchObject({ action: 'auth.login', actor: 'root', after: { sessionId: loggedOut?.after?.['sessionId'], expiresAt: answer.body.expiresAt } });
+    expect(loggedIn).toMatchObject({
+      action: 'auth.login',
+      actor: 'root',
+      after: { sessionId: loggedOut?.after?.['sessionId'], expiresAt: answer.body.expiresAt },
+    });
     expect(JSON.stringify(trail.items)).not.toContain(token);
   });
 
@@ -146,9 +175,19 @@ describe('console identity and access, on Postgres and Kafka', () => {
   it('lets an admin create, list and change users; audits each change with before/after and no password hash', async () => {
     const { cookie } = await signIn(ADMIN.username, ADMIN.password);
     const olga = await createUser(cookie, 'Olga', 'operator');
-    expect(olga).toEqual({ id: expect.any(String), username: 'olga', displayName: 'OLGA', role: 'operator', disabled: false, createdAt: expect.any(String) });
+    expect(olga).toEqual({
+      id: expect.any(String),
+      username: 'olga',
+      displayName: 'OLGA',
+      role: 'operator',
+      disabled: false,
+      createdAt: expect.any(String),
+    });
 
-    const duplicate = await call('POST', '/api/v1/users', { cookie, json: { username: 'OLGA', displayName: 'x', role: 'operator', password: 'a-good-password-1' } });
+    const duplicate = await call('POST', '/api/v1/users', {
+      cookie,
+      json: { username: 'OLGA', displayName: 'x', role: 'operator', password: 'a-good-password-1' },
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.code).toBe('conflict');
 
@@ -156,7 +195,10 @@ describe('console identity and access, on Postgres and Kafka', () => {
     expect(list.body.items.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['olga', 'root']));
     expect(JSON.stringify(list.body)).not.toMatch(/scrypt|password/i);
 
-    const promoted = await call('PATCH', `/api/v1/users/${olga.id}`, { cookie, json: { role: 'ml-engineer', password: 'another-password-2' } });
+    const promoted = await call('PATCH', `/api/v1/users/${olga.id}`, {
+      cookie,
+      json: { role: 'ml-engineer', password: 'another-password-2' },
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ id: olga.id, role: 'ml-engineer' });
     await signIn('olga', 'another-password-2');
@@ -219,11 +261,23 @@ describe('console identity and access, on Postgres and Kafka', () => {
 
   it('issues, lists, accepts and revokes service tokens; the secret is shown once and stored hashed', async () => {
     const { cookie } = await signIn(ADMIN.username, ADMIN.password);
-    const created = await call('POST', '/api/v1/service-tokens', { cookie, json: { name: 'nightly-report', kind: 'service', role: 'admin' } });
+    const created = await call('POST', '/api/v1/service-tokens', {
+      cookie,
+      json: { name: 'nightly-report', kind: 'service', role: 'admin' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       token: expect.stringMatching(/^argus_st_[A-Za-z0-9_-]{43}$/),
-      serviceToken: { id: expect.any(String), name: 'nightly-report', kind: 'service', role: 'admin', createdBy: 'root', createdAt: expect.any(String), revokedAt: null, lastUsedAt: null },
+      serviceToken: {
+        id: expect.any(String),
+        name: 'nightly-report',
+        kind: 'service',
+        role: 'admin',
+        createdBy: 'root',
+        createdAt: expect.any(String),
+        revokedAt: null,
+        lastUsedAt: null,
+      },
     });
     const { token, serviceToken } = created.body as { token: string; serviceToken: { id: string } };
 
@@ -232,12 +286,19 @@ describe('console identity and access, on Postgres and Kafka', () => {
     const me = await call('GET', '/api/v1/auth/me', { bearer: token });
     expect(me.body).toMatchObject({ user: { username: 'token:nightly-report', role: 'admin' }, expiresAt: null });
     // A bearer token is no browser credential: no JSON needed for its changes.
-    const byScript = await call('POST', '/api/v1/service-tokens', { bearer: token, raw: JSON.stringify({ name: 'cam-7', kind: 'camera' }), headers: { 'content-type': 'text/plain' } });
+    const byScript = await call('POST', '/api/v1/service-tokens', {
+      bearer: token,
+      raw: JSON.stringify({ name: 'cam-7', kind: 'camera' }),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(byScript.status).toBe(400);
 
     const listed = await call('GET', '/api/v1/service-tokens', { cookie });
     expect(JSON.stringify(listed.body)).not.toContain(token.slice(9));
-    expect(listed.body.items.find((t: { id: string }) => t.id === serviceToken.id)).toMatchObject({ name: 'nightly-report', lastUsedAt: expect.any(String) });
+    expect(listed.body.items.find((t: { id: string }) => t.id === serviceToken.id)).toMatchObject({
+      name: 'nightly-report',
+      lastUsedAt: expect.any(String),
+    });
 
     const camera = await call('POST', '/api/v1/service-tokens', { bearer: token, json: { name: 'cam-7', kind: 'camera' } });
     expect(camera.status).toBe(201);
@@ -247,9 +308,19 @@ describe('console identity and access, on Postgres and Kafka', () => {
     expect((await call('POST', '/api/v1/service-tokens', { cookie, json: { name: 'x', kind: 'camera', role: 'admin' } })).status).toBe(400);
     expect((await call('POST', '/api/v1/service-tokens', { cookie, json: { name: 'nightly-report', kind: 'camera' } })).status).toBe(409);
 
-    expect((await call('DELETE', `/api/v1/service-tokens/${serviceToken.id}`, { cookie, headers: { 'content-type': 'application/json' } })).status).toBe(204);
+    expect(
+      (await call('DELETE', `/api/v1/service-tokens/${serviceToken.id}`, { cookie, headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(204);
     expect((await call('GET', '/api/v1/users', { bearer: token })).status).toBe(401);
-    expect((await call('DELETE', '/api/v1/service-tokens/00000000-0000-4000-8000-000000000000', { cookie, headers: { 'content-type': 'application/json' } })).status).toBe(404);
+    expect(
+      (
+        await call('DELETE', '/api/v1/service-tokens/00000000-0000-4000-8000-000000000000', {
+          cookie,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(404);
 
     const trail = await audit.list({ subjectType: 'service-token', subjectId: serviceToken.id });
     expect(trail.items.map((e) => e.action)).toEqual(['service-token.revoked', 'service-token.created']);
@@ -293,7 +364,12 @@ describe('console identity and access, on Postgres and Kafka', () => {
     const bad = await call('POST', '/api/v1/users', { cookie, json: { username: 'bad name', role: 'root', password: 'short' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid-request', errorId: expect.any(String) });
-    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['displayName', 'password', 'role', 'username']);
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'displayName',
+      'password',
+      'role',
+      'username',
+    ]);
 
     const huge = await call('POST', '/api/v1/auth/login', { json: { username: 'root', password: 'x'.repeat(300 * 1024) } });
     expect(huge.status).toBe(413);
@@ -305,7 +381,16 @@ describe('console identity and access, on Postgres and Kafka', () => {
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths as Record<string, unknown>);
     expect(paths).toEqual(
-      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/service-tokens', '/api/v1/service-tokens/{id}', '/api/v1/audit']),
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/auth/logout',
+        '/api/v1/auth/me',
+        '/api/v1/users',
+        '/api/v1/users/{id}',
+        '/api/v1/service-tokens',
+        '/api/v1/service-tokens/{id}',
+        '/api/v1/audit',
+      ]),
     );
     const login = doc.body.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema;
     expect(login).toMatchObject({ type: 'object', required: ['username', 'password'] });

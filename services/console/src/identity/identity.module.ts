@@ -53,7 +53,11 @@ export class IdentityModule {
           inject: [IdentityStore, CONSOLE_CLOCK],
           useFactory: (store: IdentityStore, clock: Clock) => new DatabaseCredentialResolver(store, clock),
         },
-        { provide: ACCESS_DENIAL_RECORDER, inject: [IdentityStore], useFactory: (store: IdentityStore) => new AccessDenialAudit(store.audit) },
+        {
+          provide: ACCESS_DENIAL_RECORDER,
+          inject: [IdentityStore],
+          useFactory: (store: IdentityStore) => new AccessDenialAudit(store.audit),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: LoginUseCase,

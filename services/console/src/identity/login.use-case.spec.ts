@@ -21,7 +21,16 @@ const NOW = new Date('2026-03-01T08:00:00.000Z');
 const hasher = new PasswordHasher({ log2N: 10, r: 8, p: 1 });
 
 function user(overrides: Partial<ConsoleUser> = {}): ConsoleUser {
-  return { id: 'u-1', username: 'olga', displayName: 'Olga', role: 'operator', disabled: false, createdAt: NOW, updatedAt: NOW, ...overrides };
+  return {
+    id: 'u-1',
+    username: 'olga',
+    displayName: 'Olga',
+    role: 'operator',
+    disabled: false,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  };
 }
 
 async function setUp(stored: { user: ConsoleUser; password: string } | null) {
@@ -46,7 +55,14 @@ async function setUp(stored: { user: ConsoleUser; password: string } | null) {
     sessions: strictMock<SessionRepository>('sessions', {
       create: (session: NewUserSession) => {
         sessions.push(session);
-        return Promise.resolve({ id: 's-1', userId: session.userId, createdAt: session.createdAt, expiresAt: session.expiresAt, revokedAt: null, lastSeenAt: session.createdAt });
+        return Promise.resolve({
+          id: 's-1',
+          userId: session.userId,
+          createdAt: session.createdAt,
+          expiresAt: session.expiresAt,
+          revokedAt: null,
+          lastSeenAt: session.createdAt,
+        });
       },
       deleteEndedBefore: (cutoff: Date) => {
         purgedBefore.push(cutoff);
@@ -89,7 +105,13 @@ describe('LoginUseCase', () => {
       { userId: 'u-1', tokenSha256: createHash('sha256').update(result.token).digest('hex'), createdAt: NOW, expiresAt: result.expiresAt },
     ]);
     expect(audited).toEqual([
-      { actor: 'olga', action: 'auth.login', subjectType: 'user', subjectId: 'u-1', after: { sessionId: 's-1', expiresAt: '2026-03-01T16:00:00.000Z' } },
+      {
+        actor: 'olga',
+        action: 'auth.login',
+        subjectType: 'user',
+        subjectId: 'u-1',
+        after: { sessionId: 's-1', expiresAt: '2026-03-01T16:00:00.000Z' },
+      },
     ]);
     expect(JSON.stringify(audited)).not.toContain(result.token);
   });
@@ -115,7 +137,15 @@ describe('LoginUseCase', () => {
     const error = await failure(login.execute({ username: 'olga', password: 'wrong-password' }));
     expect(error.code).toBe(INVALID_CREDENTIALS);
     expect(sessions).toEqual([]);
-    expect(audited).toEqual([{ actor: 'anonymous', action: 'auth.login-failed', subjectType: 'user', subjectId: 'olga', after: { username: 'olga', reason: 'wrong-password' } }]);
+    expect(audited).toEqual([
+      {
+        actor: 'anonymous',
+        action: 'auth.login-failed',
+        subjectType: 'user',
+        subjectId: 'olga',
+        after: { username: 'olga', reason: 'wrong-password' },
+      },
+    ]);
   });
 
   it('spends a password check on an unknown user too (a dummy hash), and says the same', async () => {

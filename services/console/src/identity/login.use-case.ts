@@ -59,7 +59,12 @@ export class LoginUseCase {
     const now = this.clock.now();
     const token = newSecret();
     const expiresAt = new Date(now.getTime() + this.settings.sessionTtlMinutes * 60_000);
-    const session = await this.store.sessions.create({ userId: login.user.id, tokenSha256: secretDigest(token), createdAt: now, expiresAt });
+    const session = await this.store.sessions.create({
+      userId: login.user.id,
+      tokenSha256: secretDigest(token),
+      createdAt: now,
+      expiresAt,
+    });
     // Housekeeping where sessions are made: those ended a week ago go, so the table stays small.
     await this.store.sessions.deleteEndedBefore(new Date(now.getTime() - ENDED_SESSION_RETENTION_MS));
     await this.store.audit.append({

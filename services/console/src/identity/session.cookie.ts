@@ -21,7 +21,13 @@ export function sessionCookie(token: string, expiresAt: Date, now: Date, setting
 
 /** `Set-Cookie` that makes the browser drop the session cookie. */
 export function clearedSessionCookie(settings: SessionCookieSettings): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', ...(settings.secure ? ['Secure'] : [])].join(
-    '; ',
-  );
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    'Max-Age=0',
+    'Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ...(settings.secure ? ['Secure'] : []),
+  ].join('; ');
 }

@@ -1,5 +1,10 @@
 import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion, PromotionResult } from '@argus/persistence';
-import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProductionModelError, RecordNotFoundError } from '@argus/persistence';
+import {
+  ModelIncompatibleWithLineError,
+  NoPreviousModelVersionError,
+  NoProductionModelError,
+  RecordNotFoundError,
+} from '@argus/persistence';
 import { CommonErrorCodes, DomainError } from '@argus/platform';
 import type { ModelPromotionService } from '@argus/registry';
 
@@ -35,7 +40,10 @@ export class LinePromotionsService {
    */
   async timeline(lineId: string): Promise<{ items: PromotionView[]; rollbackTo: VersionRef | null }> {
     await this.requireLine(lineId);
-    const [history, rollbackTarget] = await Promise.all([this.registry.promotionHistory(lineId, { limit: 500 }), this.registry.rollbackTargetOf(lineId)]);
+    const [history, rollbackTarget] = await Promise.all([
+      this.registry.promotionHistory(lineId, { limit: 500 }),
+      this.registry.rollbackTargetOf(lineId),
+    ]);
     const refs = await this.versionRefs([
       ...history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]),
       ...(rollbackTarget ? [rollbackTarget] : []),
@@ -43,7 +51,12 @@ export class LinePromotionsService {
     return { items: history.map((p) => presentPromotion(p, refs)), rollbackTo: rollbackTarget ? (refs.get(rollbackTarget) ?? null) : null };
   }
 
-  async promote(lineId: string, modelVersionId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {
+  async promote(
+    lineId: string,
+    modelVersionId: string,
+    by: string,
+    reason: string,
+  ): Promise<{ promotion: PromotionView; changed: boolean }> {
     await this.requireLine(lineId);
     return this.present(await mapErrors(() => this.promotions.promote(lineId, modelVersionId, by, reason)));
   }
@@ -91,7 +104,11 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof RecordNotFoundError) throw new DomainError(CommonErrorCodes.notFound, error.message, undefined, { cause: error });
-    if (error instanceof NoProductionModelError || error instanceof NoPreviousModelVersionError || error instanceof ModelIncompatibleWithLineError) {
+    if (
+      error instanceof NoProductionModelError ||
+      error instanceof NoPreviousModelVersionError ||
+      error instanceof ModelIncompatibleWithLineError
+    ) {
       throw new DomainError(CommonErrorCodes.conflict, error.message, { reason: error.code }, { cause: error });
     }
     throw error;

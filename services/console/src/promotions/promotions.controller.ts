@@ -21,14 +21,17 @@ export class PromotionsController {
   constructor(private readonly promotions: LinePromotionsService) {}
 
   @Get('promotions')
-  @ApiOperation({ summary: "The line's promotions and rollbacks, newest first, and rollbackTo: the version a rollback would restore (null: nothing to roll back to)" })
+  @ApiOperation({
+    summary:
+      "The line's promotions and rollbacks, newest first, and rollbackTo: the version a rollback would restore (null: nothing to roll back to)",
+  })
   async timeline(@Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams) {
     return this.promotions.timeline(lineId);
   }
 
   @Post('promotions')
   @HttpCode(201)
-  @ApiOperation({ summary: "Put a version into production on the line (reason required); publishes model.version.promoted.v1" })
+  @ApiOperation({ summary: 'Put a version into production on the line (reason required); publishes model.version.promoted.v1' })
   @ApiConflictResponse({ description: 'the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …")' })
   @Roles('ml-engineer')
   @ApiZodBody(PromoteBodySchema)

@@ -2,7 +2,12 @@ import type { LabelledBox } from '@argus/contracts';
 import { findConflictingReview, type ReviewFacts } from './review-conflict.finder';
 
 const box = (x1: number, className = 'open'): LabelledBox => ({ className, box: { x1, y1: 0, x2: x1 + 5, y2: 5 } });
-const r = (id: string, reviewerId: string, decision: ReviewFacts['decision'], boxes: LabelledBox[] = []): ReviewFacts => ({ id, reviewerId, decision, boxes });
+const r = (id: string, reviewerId: string, decision: ReviewFacts['decision'], boxes: LabelledBox[] = []): ReviewFacts => ({
+  id,
+  reviewerId,
+  decision,
+  boxes,
+});
 
 describe('findConflictingReview', () => {
   it('names the latest earlier review by someone else with another decision', () => {

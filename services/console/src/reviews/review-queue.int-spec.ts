@@ -47,18 +47,31 @@ describe('console review queue on Postgres, Kafka and S3', () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((a: { id: string }) => a.id)).toEqual([alerts['d'], alerts['c'], alerts['b']]);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await h.request('operator', 'GET', `/api/v1/alerts?lineId=${lineId}&limit=3&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await h.request(
+      'operator',
+      'GET',
+      `/api/v1/alerts?lineId=${lineId}&limit=3&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(second.body.items.map((a: { id: string }) => a.id)).toEqual([alerts['a']]);
     expect(second.body.nextCursor).toBeNull();
 
-    const ids = async (query: string) => (await h.request('operator', 'GET', `/api/v1/alerts?lineId=${lineId}&${query}`)).body.items.map((a: { id: string }) => a.id);
+    const ids = async (query: string) =>
+      (await h.request('operator', 'GET', `/api/v1/alerts?lineId=${lineId}&${query}`)).body.items.map((a: { id: string }) => a.id);
     expect(await ids('cameraId=cam-b')).toEqual([alerts['b']]);
     expect(await ids('severity=critical')).toEqual([alerts['c']]);
     expect(await ids('className=spur')).toEqual([alerts['c'], alerts['b']]);
     expect(await ids('className=open&cameraId=cam-a')).toEqual([alerts['d'], alerts['a']]);
 
     const b = first.body.items[2];
-    expect(b).toMatchObject({ lineId, cameraId: 'cam-b', severity: 'low', status: 'open', classes: ['short', 'spur'], modelVersionId: modelId, frame: { width: 640, height: 480 } });
+    expect(b).toMatchObject({
+      lineId,
+      cameraId: 'cam-b',
+      severity: 'low',
+      status: 'open',
+      classes: ['short', 'spur'],
+      modelVersionId: modelId,
+      frame: { width: 640, height: 480 },
+    });
     expect(b.detections).toHaveLength(2);
     expect(new Date(b.capturedAt).toISOString()).toBe(b.capturedAt);
 
@@ -97,20 +110,37 @@ describe('console review queue on Postgres, Kafka and S3', () => {
   it('records a correction, audits it, publishes review-submitted (read back from Kafka), and takes the alert out of the queue', async () => {
     const events = await h.collect(Topics.reviewSubmitted, (e) => Object.values(alerts).includes(e.alertId));
     const boxes = [{ className: 'short', box: { x1: 12, y1: 11, x2: 33, y2: 41 } }];
-    const response = await h.request('operator', 'POST', `/api/v1/alerts/${alerts['a']}/reviews`, { decision: 'corrected', boxes, comment: 'relabelled' });
+    const response = await h.request('operator', 'POST', `/api/v1/alerts/${alerts['a']}/reviews`, {
+      decision: 'corrected',
+      boxes,
+      comment: 'relabelled',
+    });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ review: { decision: 'corrected', boxes, comment: 'relabelled' }, alert: { id: alerts['a'], status: 'corrected' }, conflictsWith: null });
+    expect(response.body).toMatchObject({
+      review: { decision: 'corrected', boxes, comment: 'relabelled' },
+      alert: { id: alerts['a'], status: 'corrected' },
+      conflictsWith: null,
+    });
     const reviewId = response.body.review.id as string;
 
     const rows = await h.reviews().reviewsFor(alerts['a'] as string);
     expect(rows).toEqual([expect.objectContaining({ id: reviewId, decision: 'corrected', boxes })]);
-    const audit = (await h.database.dataSource.query(`SELECT actor, action, "before", "after" FROM audit_log WHERE subject_id = $1`, [alerts['a']])) as {
+    const audit = (await h.database.dataSource.query(`SELECT actor, action, "before", "after" FROM audit_log WHERE subject_id = $1`, [
+      alerts['a'],
+    ])) as {
       actor: string;
       action: string;
       before: unknown;
       after: { status: string; reviewId: string };
     }[];
-    expect(audit).toEqual([{ actor: `operator${h.runId}`, action: 'review.submitted', before: { status: 'open' }, after: expect.objectContaining({ status: 'corrected', reviewId }) }]);
+    expect(audit).toEqual([
+      {
+        actor: `operator${h.runId}`,
+        action: 'review.submitted',
+        before: { status: 'open' },
+        after: expect.objectContaining({ status: 'corrected', reviewId }),
+      },
+    ]);
 
     await waitFor('review-submitted on Kafka', () => events.some((e) => e.reviewId === reviewId), { timeoutMs: 20_000 });
     expect(events.find((e) => e.reviewId === reviewId)).toMatchObject({
@@ -145,7 +175,10 @@ describe('console review queue on Postgres, Kafka and S3', () => {
     const first = await h.request('operator', 'POST', `/api/v1/alerts/${alerts['c']}/reviews`, { decision: 'confirmed' });
     expect(first.status).toBe(201);
     expect(first.body.review.boxes).toEqual([{ className: 'spur', box: { x1: 10, y1: 10, x2: 30, y2: 40 } }]);
-    const second = await h.request('admin', 'POST', `/api/v1/alerts/${alerts['c']}/reviews`, { decision: 'rejected', comment: 'dust, not a spur' });
+    const second = await h.request('admin', 'POST', `/api/v1/alerts/${alerts['c']}/reviews`, {
+      decision: 'rejected',
+      comment: 'dust, not a spur',
+    });
     expect(second.status).toBe(201);
     expect(second.body.conflictsWith).toBe(first.body.review.id);
     expect(second.body.alert.status).toBe('rejected');
@@ -160,12 +193,23 @@ describe('console review queue on Postgres, Kafka and S3', () => {
   });
 
   it('applies a bulk decision to each alert (confirmation required) and refuses an ml-engineer', async () => {
-    const unconfirmed = await h.request('operator', 'POST', '/api/v1/alerts/bulk-review', { decision: 'rejected', alertIds: [alerts['b']] });
+    const unconfirmed = await h.request('operator', 'POST', '/api/v1/alerts/bulk-review', {
+      decision: 'rejected',
+      alertIds: [alerts['b']],
+    });
     expect(unconfirmed.status).toBe(400);
-    const forbidden = await h.request('ml-engineer', 'POST', '/api/v1/alerts/bulk-review', { decision: 'rejected', alertIds: [alerts['b']], confirm: true });
+    const forbidden = await h.request('ml-engineer', 'POST', '/api/v1/alerts/bulk-review', {
+      decision: 'rejected',
+      alertIds: [alerts['b']],
+      confirm: true,
+    });
     expect(forbidden.status).toBe(403);
     const missing = randomUUID();
-    const response = await h.request('operator', 'POST', '/api/v1/alerts/bulk-review', { decision: 'rejected', alertIds: [alerts['b'], alerts['d'], missing], confirm: true });
+    const response = await h.request('operator', 'POST', '/api/v1/alerts/bulk-review', {
+      decision: 'rejected',
+      alertIds: [alerts['b'], alerts['d'], missing],
+      confirm: true,
+    });
     expect(response.status).toBe(200);
     expect(response.body.results).toEqual([
       { alertId: alerts['b'], reviewId: expect.any(String) },
@@ -212,7 +256,9 @@ describe('console review queue on Postgres, Kafka and S3', () => {
     const frame = await h.frame(lineId, 'cam-b');
     const alert = await h.alert(frame.frameId, lineId, 'cam-b', modelId, 'high', [det('open', 0.88)]);
     let received = '';
-    const request = httpRequest(`${h.url}/api/v1/alerts/stream`, { headers: { cookie: h.cookieOf('operator'), accept: 'text/event-stream' } });
+    const request = httpRequest(`${h.url}/api/v1/alerts/stream`, {
+      headers: { cookie: h.cookieOf('operator'), accept: 'text/event-stream' },
+    });
     const status = new Promise<number>((resolve, reject) => {
       request.on('response', (response) => {
         response.setEncoding('utf8');
@@ -249,14 +295,25 @@ describe('console review queue on Postgres, Kafka and S3', () => {
       );
       const block = received.split('\n\n').find((b) => b.includes(`"id":"${alert.id}"`)) ?? '';
       expect(block).toMatch(/^event: alert\.raised\ndata: /m);
-      expect(JSON.parse(block.split('data: ')[1] as string)).toMatchObject({ id: alert.id, lineId, cameraId: 'cam-b', status: 'open', classes: ['open'] });
+      expect(JSON.parse(block.split('data: ')[1] as string)).toMatchObject({
+        id: alert.id,
+        lineId,
+        cameraId: 'cam-b',
+        status: 'open',
+        classes: ['open'],
+      });
       await waitFor('a ping', () => received.includes(': ping'), { timeoutMs: 5000 });
 
       // A decision made here reaches connected clients too.
       const reviewed = await h.request('operator', 'POST', `/api/v1/alerts/${alert.id}/reviews`, { decision: 'confirmed' });
       await waitFor('alert.reviewed on the stream', () => received.includes('event: alert.reviewed'), { timeoutMs: 5000 });
       const notice = received.split('\n\n').find((b) => b.startsWith('event: alert.reviewed')) ?? '';
-      expect(JSON.parse(notice.split('data: ')[1] as string)).toEqual({ alertId: alert.id, status: 'confirmed', reviewId: reviewed.body.review.id, reviewer: `operator${h.runId}` });
+      expect(JSON.parse(notice.split('data: ')[1] as string)).toEqual({
+        alertId: alert.id,
+        status: 'confirmed',
+        reviewId: reviewed.body.review.id,
+        reviewer: `operator${h.runId}`,
+      });
     } finally {
       request.destroy();
     }

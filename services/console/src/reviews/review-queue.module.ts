@@ -1,7 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { AlertRepository, DATABASE, type DatabaseHandle, FrameRepository, LineRepository, ModelRegistryRepository, ReviewRepository } from '@argus/persistence';
+import {
+  AlertRepository,
+  DATABASE,
+  type DatabaseHandle,
+  FrameRepository,
+  LineRepository,
+  ModelRegistryRepository,
+  ReviewRepository,
+} from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { AlertQueriesService } from '../alerts/alert-queries.service';
@@ -51,11 +59,16 @@ export class ReviewQueueModule {
           useFactory: (db: DatabaseHandle, bus: MessageBus, feed: ReviewDecisionFeed) =>
             new SubmitReviewUseCase(new AlertRepository(db), new ReviewRepository(db), new LineRepository(db), bus, feed, settings),
         },
-        { provide: BulkReviewUseCase, inject: [SubmitReviewUseCase], useFactory: (submit: SubmitReviewUseCase) => new BulkReviewUseCase(submit) },
+        {
+          provide: BulkReviewUseCase,
+          inject: [SubmitReviewUseCase],
+          useFactory: (submit: SubmitReviewUseCase) => new BulkReviewUseCase(submit),
+        },
         {
           provide: FrameImagesService,
           inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: DatabaseHandle, store: ObjectStore) => new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
+          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
+            new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
         },
         {
           provide: AlertStreamService,
@@ -76,7 +89,9 @@ export class ReviewQueueModule {
           provide: REVIEW_TOPIC_SETUP,
           inject: [MESSAGE_BUS, LOGGER, ShutdownRegistry],
           useFactory: (bus: MessageBus, logger: Logger, registry: ShutdownRegistry) => {
-            const setup = new RetryingStartupTask('create topic review-submitted', () => bus.ensureTopics([Topics.reviewSubmitted]), { logger });
+            const setup = new RetryingStartupTask('create topic review-submitted', () => bus.ensureTopics([Topics.reviewSubmitted]), {
+              logger,
+            });
             registry.register({ name: 'review-topic-setup', order: ShutdownOrder.stopConsuming, close: () => setup.stop() });
             void setup.start();
             return setup;

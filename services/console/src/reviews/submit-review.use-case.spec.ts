@@ -28,7 +28,15 @@ function setUp(overrides: { publish?: jest.Mock; earlier?: Review[] } = {}) {
   const reviews = strictMock<Deps[1]>('reviews', {
     record: jest.fn(async (input) => {
       calls.push('record');
-      stored = { id: input.id as string, alertId: input.alertId, reviewerId: input.reviewerId, decision: input.decision, boxes: input.boxes, comment: input.comment ?? null, createdAt: new Date('2026-11-28T10:01:00.000Z') };
+      stored = {
+        id: input.id as string,
+        alertId: input.alertId,
+        reviewerId: input.reviewerId,
+        decision: input.decision,
+        boxes: input.boxes,
+        comment: input.comment ?? null,
+        createdAt: new Date('2026-11-28T10:01:00.000Z'),
+      };
       const recorded: RecordedReview = { review: stored, alert: { ...alert, status: input.decision }, created: true };
       return recorded;
     }),
@@ -39,7 +47,15 @@ function setUp(overrides: { publish?: jest.Mock; earlier?: Review[] } = {}) {
   const useCase = new SubmitReviewUseCase(
     strictMock<Deps[0]>('alerts', { findWithFrame: jest.fn(async (id: string) => (id === alert.id ? alert : null)) }),
     reviews,
-    strictMock<Deps[2]>('lines', { templateFor: jest.fn(async () => ({ lineId: 'line-1', objectKey: 'line-1/template.png', width: 64, height: 48, createdAt: new Date(0) })) }),
+    strictMock<Deps[2]>('lines', {
+      templateFor: jest.fn(async () => ({
+        lineId: 'line-1',
+        objectKey: 'line-1/template.png',
+        width: 64,
+        height: 48,
+        createdAt: new Date(0),
+      })),
+    }),
     bus,
     feed,
     { publishTimeoutMs: 200 },
@@ -53,7 +69,12 @@ describe('SubmitReviewUseCase', () => {
     const result = await useCase.execute({ alertId: alert.id, decision: 'confirmed', reviewer });
     expect(calls).toEqual(['record', 'publish', 'feed']);
     const input = (reviews.record as jest.Mock).mock.calls[0][0];
-    expect(input).toMatchObject({ alertId: alert.id, reviewerId: reviewer.id, audit: { actor: 'ana' }, boxes: [{ className: 'open', box: alert.detections[0]?.box }] });
+    expect(input).toMatchObject({
+      alertId: alert.id,
+      reviewerId: reviewer.id,
+      audit: { actor: 'ana' },
+      boxes: [{ className: 'open', box: alert.detections[0]?.box }],
+    });
     const [topic, event] = (bus.publish as jest.Mock).mock.calls[0];
     expect(topic).toBe(Topics.reviewSubmitted);
     expect(Topics.reviewSubmitted.schema.parse(event)).toMatchObject({
@@ -78,22 +99,41 @@ describe('SubmitReviewUseCase', () => {
     const reviewId = (error as DomainError).details?.['reviewId'] as string;
     const retry = setUp();
     await retry.useCase.execute({ alertId: alert.id, decision: 'rejected', reviewer, reviewId });
-    expect((retry.bus.publish as jest.Mock).mock.calls[0][1]).toMatchObject({ eventId: deterministicEventId('review-submitted', reviewId), reviewId });
+    expect((retry.bus.publish as jest.Mock).mock.calls[0][1]).toMatchObject({
+      eventId: deterministicEventId('review-submitted', reviewId),
+      reviewId,
+    });
   });
 
   it('names the conflicting earlier review of another reviewer', async () => {
-    const earlier: Review = { id: 'e4d909c2-90d0-4b8a-9c1e-2f3a4b5c6d7e', alertId: alert.id, reviewerId: 'someone-else', decision: 'confirmed', boxes: [], comment: null, createdAt: new Date(0) };
+    const earlier: Review = {
+      id: 'e4d909c2-90d0-4b8a-9c1e-2f3a4b5c6d7e',
+      alertId: alert.id,
+      reviewerId: 'someone-else',
+      decision: 'confirmed',
+      boxes: [],
+      comment: null,
+      createdAt: new Date(0),
+    };
     const { useCase } = setUp({ earlier: [earlier] });
-    await expect(useCase.execute({ alertId: alert.id, decision: 'rejected', reviewer })).resolves.toMatchObject({ conflictsWith: earlier.id });
+    await expect(useCase.execute({ alertId: alert.id, decision: 'rejected', reviewer })).resolves.toMatchObject({
+      conflictsWith: earlier.id,
+    });
   });
 
   it('refuses what the decision cannot mean, before writing anything; 404 for an unknown alert', async () => {
     const { useCase, reviews } = setUp();
     const outside = { className: 'open', box: { x1: 1, y1: 1, x2: 65, y2: 10 } };
     await expect(useCase.execute({ alertId: alert.id, decision: 'corrected', reviewer })).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(useCase.execute({ alertId: alert.id, decision: 'rejected', boxes: [outside], reviewer })).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(useCase.execute({ alertId: alert.id, decision: 'corrected', boxes: [outside], reviewer })).rejects.toThrow(/outside the 64×48 frame/);
-    await expect(useCase.execute({ alertId: '00000000-0000-4000-8000-000000000000', decision: 'confirmed', reviewer })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(useCase.execute({ alertId: alert.id, decision: 'rejected', boxes: [outside], reviewer })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    await expect(useCase.execute({ alertId: alert.id, decision: 'corrected', boxes: [outside], reviewer })).rejects.toThrow(
+      /outside the 64×48 frame/,
+    );
+    await expect(
+      useCase.execute({ alertId: '00000000-0000-4000-8000-000000000000', decision: 'confirmed', reviewer }),
+    ).rejects.toMatchObject({ code: 'not-found' });
     expect(reviews.record).not.toHaveBeenCalled();
   });
 });

@@ -9,8 +9,7 @@ import { newSecret, secretDigest } from '../identity/token.digest';
 import { presentServiceToken } from './service-token.presenter';
 
 export type NewServiceTokenCommand = { readonly name: string } & (
-  | { readonly kind: 'camera' }
-  | { readonly kind: 'service'; readonly role: UserRole }
+  { readonly kind: 'camera' } | { readonly kind: 'service'; readonly role: UserRole }
 );
 
 /**

@@ -9,9 +9,7 @@ import { Roles } from '../identity/roles.decorator';
 import { ServiceTokenAdministrationUseCase } from './service-token-administration.use-case';
 import { presentServiceToken, type ServiceTokenView } from './service-token.presenter';
 
-const TokenNameSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
+const TokenNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
 
 /** A camera token has no role (it may only upload frames); a service token acts with one. */
 export const NewServiceTokenBodySchema = z.discriminatedUnion('kind', [
@@ -48,7 +46,10 @@ export class ServiceTokensController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a token (audited as service-token.revoked)' })
-  async revoke(@CurrentPrincipal() actor: Principal, @Param('id', new ZodValidationPipe(TokenIdSchema, 'params')) id: string): Promise<void> {
+  async revoke(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', new ZodValidationPipe(TokenIdSchema, 'params')) id: string,
+  ): Promise<void> {
     await this.tokens.revoke(actor, id);
   }
 }

@@ -18,7 +18,15 @@ import {
   runMigrations,
   type ThrowawayDatabase,
 } from '@argus/persistence';
-import { createLogger, DEFAULT_ERROR_HTTP_STATUS, HttpErrorFilter, LifecycleState, PlatformCoreModule, Secret, ShutdownRegistry } from '@argus/platform';
+import {
+  createLogger,
+  DEFAULT_ERROR_HTTP_STATUS,
+  HttpErrorFilter,
+  LifecycleState,
+  PlatformCoreModule,
+  Secret,
+  ShutdownRegistry,
+} from '@argus/platform';
 import { MinioObjectStore, OBJECT_STORE, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { CONSOLE_ERROR_HTTP_STATUS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
@@ -57,7 +65,10 @@ export class ConsoleApiHarness {
     await runMigrations(this.database.dataSource);
     this.store = new MinioObjectStore(s3ConfigFromEnv(process.env));
     await this.store.ensureBucket();
-    this.bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `console-it-${this.runId}` }), logger: silentLogger });
+    this.bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `console-it-${this.runId}` }),
+      logger: silentLogger,
+    });
     await this.bus.ensureTopics([Topics.alertRaised, Topics.reviewSubmitted, Topics.modelPromoted]);
 
     const adapters = adaptersModule(this.database, this.store, this.bus);
@@ -66,7 +77,11 @@ export class ConsoleApiHarness {
       imports: [
         PlatformCoreModule.forRoot({ logger: silentLogger, registry, state: new LifecycleState() }),
         IdentityModule.register({
-          settings: { sessionTtlMinutes: 60, cookie: { secure: false }, firstAdmin: { username: ADMIN.username, password: new Secret(ADMIN.password) } },
+          settings: {
+            sessionTtlMinutes: 60,
+            cookie: { secure: false },
+            firstAdmin: { username: ADMIN.username, password: new Secret(ADMIN.password) },
+          },
           imports: [adapters],
         }),
         ReviewQueueModule.register({ imports: [adapters], settings: { sseGroupId: `console-sse-it-${this.runId}`, pingIntervalMs: 500 } }),
@@ -75,7 +90,9 @@ export class ConsoleApiHarness {
     })
     class ConsoleTestRootModule {}
     const app = await NestFactory.create<NestExpressApplication>(ConsoleTestRootModule, { logger: false, abortOnError: false });
-    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), silentLogger, { ...DEFAULT_ERROR_HTTP_STATUS, ...CONSOLE_ERROR_HTTP_STATUS }));
+    app.useGlobalFilters(
+      new HttpErrorFilter(app.getHttpAdapter(), silentLogger, { ...DEFAULT_ERROR_HTTP_STATUS, ...CONSOLE_ERROR_HTTP_STATUS }),
+    );
     await app.listen(0, '127.0.0.1');
     const address = (app.getHttpServer() as Server).address();
     if (!address || typeof address === 'string') throw new Error('no port');
@@ -144,7 +161,11 @@ export class ConsoleApiHarness {
   }
 
   /** A frame stored in S3 and recorded, as camera-ingest would. */
-  async frame(lineId: string, cameraId: string, options: { templateKey?: string | null; bytes?: Buffer } = {}): Promise<{ frameId: string; bytes: Buffer; objectKey: string }> {
+  async frame(
+    lineId: string,
+    cameraId: string,
+    options: { templateKey?: string | null; bytes?: Buffer } = {},
+  ): Promise<{ frameId: string; bytes: Buffer; objectKey: string }> {
     const id = randomUUID();
     const bytes = options.bytes ?? pngBytes(id);
     const objectKey = `console-it/${lineId}/${cameraId}/${id}.png`;
@@ -166,7 +187,13 @@ export class ConsoleApiHarness {
   }
 
   /** A registered model version (with an evaluation when given). */
-  async model(name: string, version: string, classes: string[], evaluation: ModelEvaluation | null = null, parentVersionId: string | null = null) {
+  async model(
+    name: string,
+    version: string,
+    classes: string[],
+    evaluation: ModelEvaluation | null = null,
+    parentVersionId: string | null = null,
+  ) {
     const { version: v } = await this.registry().register({
       name: `${name}-${this.runId}`,
       version,
@@ -182,7 +209,14 @@ export class ConsoleApiHarness {
     return v;
   }
 
-  async alert(frameId: string, lineId: string, cameraId: string, modelVersionId: string, severity: 'low' | 'medium' | 'high' | 'critical', detections: Detection[]) {
+  async alert(
+    frameId: string,
+    lineId: string,
+    cameraId: string,
+    modelVersionId: string,
+    severity: 'low' | 'medium' | 'high' | 'critical',
+    detections: Detection[],
+  ) {
     return (await this.alerts().raiseOnce({ frameId, lineId, cameraId, modelVersionId, severity, detections })).alert;
   }
 
@@ -192,7 +226,10 @@ export class ConsoleApiHarness {
    */
   async collect<T extends TopicContract>(topic: T, keep: (message: MessageOf<T>) => boolean): Promise<MessageOf<T>[]> {
     const seen: MessageOf<T>[] = [];
-    const bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `console-it-read-${this.runId}` }), logger: silentLogger });
+    const bus = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `console-it-read-${this.runId}` }),
+      logger: silentLogger,
+    });
     await bus.subscribe(topic, {
       groupId: `console-it-read-${topic.name}-${this.runId}`,
       fromBeginning: true,

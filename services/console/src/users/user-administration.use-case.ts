@@ -42,7 +42,13 @@ export class UserAdministrationUseCase {
     const passwordHash = await this.hasher.hash(command.password);
     return this.store.transaction(async ({ users, audit }) => {
       const user = await users.create({ username: command.username, displayName: command.displayName, role: command.role, passwordHash });
-      await audit.append({ actor: actor.name, action: AuditActions.userCreated, subjectType: 'user', subjectId: user.id, after: { ...presentUser(user) } });
+      await audit.append({
+        actor: actor.name,
+        action: AuditActions.userCreated,
+        subjectType: 'user',
+        subjectId: user.id,
+        after: { ...presentUser(user) },
+      });
       return user;
     });
   }
@@ -52,7 +58,10 @@ export class UserAdministrationUseCase {
     return this.store.transaction(async ({ users, sessions, audit }) => {
       const current = await users.findById(userId);
       if (!current) throw new DomainError(CommonErrorCodes.notFound, `user "${userId}" does not exist`);
-      const losesAdmin = current.role === 'admin' && !current.disabled && ((command.role !== undefined && command.role !== 'admin') || command.disabled === true);
+      const losesAdmin =
+        current.role === 'admin' &&
+        !current.disabled &&
+        ((command.role !== undefined && command.role !== 'admin') || command.disabled === true);
       if (losesAdmin && (await users.countEnabledAdmins()) <= 1) {
         throw new DomainError(CommonErrorCodes.conflict, `"${current.username}" is the last enabled admin: make another admin first`);
       }
@@ -71,7 +80,11 @@ export class UserAdministrationUseCase {
         subjectType: 'user',
         subjectId: userId,
         before: { ...presentUser(changed.before) },
-        after: { ...presentUser(changed.after), ...(passwordHash !== undefined ? { passwordChanged: true } : {}), ...(sessionsEnded > 0 ? { sessionsEnded } : {}) },
+        after: {
+          ...presentUser(changed.after),
+          ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
+          ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
+        },
       });
       return changed.after;
     });

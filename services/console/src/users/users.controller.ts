@@ -19,9 +19,16 @@ export const NewUserBodySchema = z.object({
 });
 
 export const UserChangeBodySchema = z
-  .object({ role: UserRoleSchema.optional(), disabled: z.boolean().optional(), displayName: DisplayNameSchema.optional(), password: PasswordSchema.optional() })
+  .object({
+    role: UserRoleSchema.optional(),
+    disabled: z.boolean().optional(),
+    displayName: DisplayNameSchema.optional(),
+    password: PasswordSchema.optional(),
+  })
   .strict()
-  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'change at least one of role, disabled, displayName, password' });
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'change at least one of role, disabled, displayName, password',
+  });
 
 const UserIdSchema = z.uuid({ message: 'must be a user id (uuid)' });
 
@@ -41,7 +48,10 @@ export class UsersController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a user (audited as user.created)' })
   @ApiZodBody(NewUserBodySchema)
-  async create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(NewUserBodySchema)) body: z.output<typeof NewUserBodySchema>): Promise<UserView> {
+  async create(
+    @CurrentPrincipal() actor: Principal,
+    @Body(new ZodValidationPipe(NewUserBodySchema)) body: z.output<typeof NewUserBodySchema>,
+  ): Promise<UserView> {
     return presentUser(await this.users.create(actor, body));
   }
 

@@ -3,7 +3,11 @@ import { boxIou } from '@argus/vision';
 import { type EarlierAlert, withoutDuplicates } from './alert-dedup.policy';
 import type { QualifyingDetection } from './alert-rule.evaluator';
 
-const det = (className: string, x1: number, y1: number, x2: number, y2: number): Detection => ({ className, score: 0.9, box: { x1, y1, x2, y2 } });
+const det = (className: string, x1: number, y1: number, x2: number, y2: number): Detection => ({
+  className,
+  score: 0.9,
+  box: { x1, y1, x2, y2 },
+});
 const q = (d: Detection): QualifyingDetection => ({ detection: d, severity: 'high' });
 const t0 = new Date('2026-01-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -11,7 +15,11 @@ const settings = { windowSeconds: 10, minIou: 0.3 };
 
 describe('alert dedup across consecutive frames of a camera', () => {
   const scratch = det('scratch', 100, 100, 140, 140);
-  const earlier = (seconds: number, detections: Detection[], frameId = `frame-${seconds}`): EarlierAlert => ({ frameId, capturedAt: at(seconds), detections });
+  const earlier = (seconds: number, detections: Detection[], frameId = `frame-${seconds}`): EarlierAlert => ({
+    frameId,
+    capturedAt: at(seconds),
+    detections,
+  });
 
   it('computes IoU in pixel coordinates', () => {
     expect(boxIou(scratch.box, scratch.box)).toBe(1);
@@ -36,22 +44,33 @@ describe('alert dedup across consecutive frames of a camera', () => {
     const elsewhere = det('scratch', 300, 300, 340, 340);
     const barely = det('scratch', 120, 100, 160, 140); // IoU 800/2400 = 0.333 with scratch → duplicate at 0.3, not at 0.4
     const history = [earlier(0, [scratch])];
-    expect(withoutDuplicates([q(dent), q(elsewhere)], { frameId: 'now', capturedAt: at(1) }, history, settings)).toEqual([q(dent), q(elsewhere)]);
+    expect(withoutDuplicates([q(dent), q(elsewhere)], { frameId: 'now', capturedAt: at(1) }, history, settings)).toEqual([
+      q(dent),
+      q(elsewhere),
+    ]);
     expect(withoutDuplicates([q(barely)], { frameId: 'now', capturedAt: at(1) }, history, settings)).toEqual([]);
-    expect(withoutDuplicates([q(barely)], { frameId: 'now', capturedAt: at(1) }, history, { ...settings, minIou: 0.4 })).toEqual([q(barely)]);
+    expect(withoutDuplicates([q(barely)], { frameId: 'now', capturedAt: at(1) }, history, { ...settings, minIou: 0.4 })).toEqual([
+      q(barely),
+    ]);
   });
 
   it('keeps only the new detections of a frame that has both', () => {
     const fresh = det('scratch', 400, 10, 440, 50);
-    expect(withoutDuplicates([q(scratch), q(fresh)], { frameId: 'now', capturedAt: at(3) }, [earlier(1, [scratch])], settings)).toEqual([q(fresh)]);
+    expect(withoutDuplicates([q(scratch), q(fresh)], { frameId: 'now', capturedAt: at(3) }, [earlier(1, [scratch])], settings)).toEqual([
+      q(fresh),
+    ]);
   });
 
   it('ignores alerts captured after the frame (a redelivered older frame) and the frame itself', () => {
     expect(withoutDuplicates([q(scratch)], { frameId: 'now', capturedAt: at(5) }, [earlier(6, [scratch])], settings)).toEqual([q(scratch)]);
-    expect(withoutDuplicates([q(scratch)], { frameId: 'now', capturedAt: at(5) }, [earlier(5, [scratch], 'now')], settings)).toEqual([q(scratch)]);
+    expect(withoutDuplicates([q(scratch)], { frameId: 'now', capturedAt: at(5) }, [earlier(5, [scratch], 'now')], settings)).toEqual([
+      q(scratch),
+    ]);
   });
 
   it('does nothing when the window is 0', () => {
-    expect(withoutDuplicates([q(scratch)], { frameId: 'now', capturedAt: at(1) }, [earlier(0, [scratch])], { windowSeconds: 0, minIou: 0.3 })).toEqual([q(scratch)]);
+    expect(
+      withoutDuplicates([q(scratch)], { frameId: 'now', capturedAt: at(1) }, [earlier(0, [scratch])], { windowSeconds: 0, minIou: 0.3 }),
+    ).toEqual([q(scratch)]);
   });
 });

@@ -2,7 +2,11 @@ import type { Detection } from '@argus/contracts';
 import type { AlertRule } from '@argus/persistence';
 import { boxArea, highestSeverity, qualifyingDetections, ruleFor } from './alert-rule.evaluator';
 
-const det = (className: string, score: number, x1: number, y1: number, x2: number, y2: number): Detection => ({ className, score, box: { x1, y1, x2, y2 } });
+const det = (className: string, score: number, x1: number, y1: number, x2: number, y2: number): Detection => ({
+  className,
+  score,
+  box: { x1, y1, x2, y2 },
+});
 
 const rules: AlertRule[] = [
   { className: 'scratch', minScore: 0.5, minBoxAreaPx2: 100, severity: 'high' },
@@ -38,7 +42,13 @@ describe('alert rules', () => {
 
   it('gives the alert the highest severity among its detections', () => {
     expect(highestSeverity([])).toBeUndefined();
-    expect(highestSeverity([{ detection: det('a', 1, 0, 0, 1, 1), severity: 'low' }, { detection: det('b', 1, 0, 0, 1, 1), severity: 'critical' }, { detection: det('c', 1, 0, 0, 1, 1), severity: 'high' }])).toBe('critical');
+    expect(
+      highestSeverity([
+        { detection: det('a', 1, 0, 0, 1, 1), severity: 'low' },
+        { detection: det('b', 1, 0, 0, 1, 1), severity: 'critical' },
+        { detection: det('c', 1, 0, 0, 1, 1), severity: 'high' },
+      ]),
+    ).toBe('critical');
   });
 
   it('measures areas in original pixels²', () => {

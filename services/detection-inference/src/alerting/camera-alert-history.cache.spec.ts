@@ -10,10 +10,23 @@ class AlertTable {
     this.rows.push({ ...alert, lineId, cameraId });
   }
 
-  async alertsCapturedBetween(lineId: string, cameraId: string, from: Date, to: Date, options: { excludeFrameId?: string; limit?: number } = {}): Promise<CameraAlertOccurrence[]> {
+  async alertsCapturedBetween(
+    lineId: string,
+    cameraId: string,
+    from: Date,
+    to: Date,
+    options: { excludeFrameId?: string; limit?: number } = {},
+  ): Promise<CameraAlertOccurrence[]> {
     this.reads += 1;
     return this.rows
-      .filter((r) => r.lineId === lineId && r.cameraId === cameraId && r.capturedAt >= from && r.capturedAt <= to && r.frameId !== options.excludeFrameId)
+      .filter(
+        (r) =>
+          r.lineId === lineId &&
+          r.cameraId === cameraId &&
+          r.capturedAt >= from &&
+          r.capturedAt <= to &&
+          r.frameId !== options.excludeFrameId,
+      )
       .sort((a, b) => a.capturedAt.getTime() - b.capturedAt.getTime() || a.alertId.localeCompare(b.alertId))
       .slice(0, options.limit ?? 1000)
       .map(({ lineId: _l, cameraId: _c, ...alert }) => alert);

@@ -1,4 +1,9 @@
-import { type AlertHistoryOptions, type CameraAlertHistoryRepository, type CameraAlertOccurrence, DEFAULT_ALERT_HISTORY_LIMIT } from '@argus/persistence';
+import {
+  type AlertHistoryOptions,
+  type CameraAlertHistoryRepository,
+  type CameraAlertOccurrence,
+  DEFAULT_ALERT_HISTORY_LIMIT,
+} from '@argus/persistence';
 
 type HistorySource = Pick<CameraAlertHistoryRepository, 'alertsCapturedBetween'>;
 
@@ -126,7 +131,9 @@ export class CameraAlertHistoryCache implements HistorySource {
 /** The alerts captured in [from, to] but not on the excluded frame, oldest first, at most `limit` (as the repository answers). */
 function inWindow(alerts: readonly CameraAlertOccurrence[], from: Date, to: Date, options: AlertHistoryOptions): CameraAlertOccurrence[] {
   const [start, end] = [from.getTime(), to.getTime()];
-  const found = alerts.filter((a) => a.capturedAt.getTime() >= start && a.capturedAt.getTime() <= end && a.frameId !== options.excludeFrameId);
+  const found = alerts.filter(
+    (a) => a.capturedAt.getTime() >= start && a.capturedAt.getTime() <= end && a.frameId !== options.excludeFrameId,
+  );
   return found.slice(0, options.limit ?? DEFAULT_ALERT_HISTORY_LIMIT);
 }
 

@@ -27,7 +27,9 @@ describe('FrameBatchCollector', () => {
         const gate = deferred<void>();
         release.push(gate);
         await gate.promise;
-        return items.map((item): BatchItemOutcome<string> => (item.startsWith('bad') ? { ok: false, error: new Error(`${item} is bad`) } : { ok: true, value: item.toUpperCase() }));
+        return items.map((item): BatchItemOutcome<string> =>
+          item.startsWith('bad') ? { ok: false, error: new Error(`${item} is bad`) } : { ok: true, value: item.toUpperCase() },
+        );
       },
     });
   }
@@ -93,7 +95,10 @@ describe('FrameBatchCollector', () => {
     const results = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((i) => c.submit(i));
     await settle();
     // a+b and c+d are full: both start at once; e+f are full too but both workers are busy.
-    expect(batches).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(batches).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     release[1]?.resolve(); // the second batch ends first
     await settle();
     expect(batches[2]).toEqual(['e', 'f']); // the freed worker takes the next full batch at once
@@ -153,7 +158,7 @@ describe('FrameBatchCollector', () => {
     await expect(Promise.all([c.submit('c'), c.submit('d')])).resolves.toEqual(['c', 'd']);
   });
 
-  it('counts batches, items, the model\'s busy time and the queue at each batch start, then resets', async () => {
+  it("counts batches, items, the model's busy time and the queue at each batch start, then resets", async () => {
     const release: Array<() => void> = [];
     const c = new FrameBatchCollector<string, string>({
       maxSize: 2,

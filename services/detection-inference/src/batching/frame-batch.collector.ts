@@ -65,10 +65,12 @@ export class FrameBatchCollector<I, R> {
   private stats = { since: performance.now(), batches: 0, items: 0, busyMs: 0, waitingAtStart: 0 };
 
   constructor(private readonly options: FrameBatchCollectorOptions<I, R>) {
-    if (!Number.isInteger(options.maxSize) || options.maxSize < 1) throw new RangeError(`maxSize must be a positive integer, got ${options.maxSize}`);
+    if (!Number.isInteger(options.maxSize) || options.maxSize < 1)
+      throw new RangeError(`maxSize must be a positive integer, got ${options.maxSize}`);
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
     this.concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
     this.timer = options.timer ?? systemBatchTimer;
   }
 

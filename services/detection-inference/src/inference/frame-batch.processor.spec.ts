@@ -45,7 +45,12 @@ class RecordingRuntime implements DetectorRuntime {
       outputs: inputs.map((i) =>
         i.label.startsWith('corrupt')
           ? { ok: false as const, reason: `image #0: cannot decode image (corrupt)` }
-          : { ok: true as const, detections: [{ className: 'scratch', score: 0.9, box: { x1: 1, y1: 1, x2: 5, y2: 5 } }], width: 64, height: 48 },
+          : {
+              ok: true as const,
+              detections: [{ className: 'scratch', score: 0.9, box: { x1: 1, y1: 1, x2: 5, y2: 5 } }],
+              width: 64,
+              height: 48,
+            },
       ),
     };
   }
@@ -61,7 +66,12 @@ class RecordingRuntime implements DetectorRuntime {
   }
 }
 
-const frame = (frameId: string, lineId: string, template?: boolean): FrameToScore => ({ frameId, lineId, image: new Uint8Array([1]), ...(template ? { template: new Uint8Array([2]) } : {}) });
+const frame = (frameId: string, lineId: string, template?: boolean): FrameToScore => ({
+  frameId,
+  lineId,
+  image: new Uint8Array([1]),
+  ...(template ? { template: new Uint8Array([2]) } : {}),
+});
 
 describe('FrameBatchProcessor with the production-model catalog', () => {
   let pointers: Map<string, ModelVersion>;
@@ -97,7 +107,12 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
   it('fails only the frames that cannot be scored, each with its own code', async () => {
     pointers.delete('line-a');
     pointers.set('line-c', version('c1', 'factory'));
-    const outcomes = await processor.process([frame('f1', 'line-a'), frame('f2', 'line-b'), frame('corrupt-3', 'line-c'), frame('f4', 'line-c')]);
+    const outcomes = await processor.process([
+      frame('f1', 'line-a'),
+      frame('f2', 'line-b'),
+      frame('corrupt-3', 'line-c'),
+      frame('f4', 'line-c'),
+    ]);
     const codes = outcomes.map((o) => (o.ok ? 'ok' : (o.error as FrameUnprocessableError).failureCode));
     expect(codes).toEqual([FrameFailureCodes.noProductionModel, FrameFailureCodes.templateMissing, FrameFailureCodes.undecodable, 'ok']);
     expect(outcomes.every((o) => o.ok || o.error instanceof FrameUnprocessableError)).toBe(true);
@@ -105,7 +120,12 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
 
   it('switches to a promoted version BETWEEN batches: the running batch keeps its model, the next uses the new one', async () => {
     const timer = new ManualBatchTimer();
-    const collector = new FrameBatchCollector<FrameToScore, ScoredFrame>({ maxSize: 2, maxWaitMs: 5, timer, process: (items) => processor.process(items) });
+    const collector = new FrameBatchCollector<FrameToScore, ScoredFrame>({
+      maxSize: 2,
+      maxWaitMs: 5,
+      timer,
+      process: (items) => processor.process(items),
+    });
     let release!: () => void;
     runtime.gate = new Promise<void>((resolve) => (release = resolve));
     const firstBatch = [collector.submit(frame('f1', 'line-a')), collector.submit(frame('f2', 'line-a'))];
@@ -131,7 +151,13 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
 
   it('with two batches at once: a version stays loaded while a running batch uses it, and a camera never goes back to the old one', async () => {
     const timer = new ManualBatchTimer();
-    const collector = new FrameBatchCollector<FrameToScore, ScoredFrame>({ maxSize: 2, maxWaitMs: 5, concurrency: 2, timer, process: (items) => processor.process(items) });
+    const collector = new FrameBatchCollector<FrameToScore, ScoredFrame>({
+      maxSize: 2,
+      maxWaitMs: 5,
+      concurrency: 2,
+      timer,
+      process: (items) => processor.process(items),
+    });
     const gate = () => {
       let open!: () => void;
       runtime.gates.push(new Promise<void>((resolve) => (open = resolve)));
@@ -187,7 +213,14 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
 
   it('re-reads a cached pointer after its TTL (a missed promotion event is caught up)', async () => {
     let now = 0;
-    const source = { productionModelFor: jest.fn(async (lineId: string) => ({ lineId, modelVersion: pointers.get(lineId) as ModelVersion, promotionId: 'p', promotedAt: new Date(0) })) };
+    const source = {
+      productionModelFor: jest.fn(async (lineId: string) => ({
+        lineId,
+        modelVersion: pointers.get(lineId) as ModelVersion,
+        promotionId: 'p',
+        promotedAt: new Date(0),
+      })),
+    };
     const ttlCatalog = new ProductionModelCatalog(source, runtime, { pointerTtlMs: 1_000, now: () => now });
     expect((await ttlCatalog.modelFor('line-a'))?.id).toBe('a1');
     pointers.set('line-a', version('a3', 'factory'));

@@ -71,19 +71,28 @@ export class FrameBatchProcessor {
     else this.running.delete(modelId);
   }
 
-  private async score(items: readonly FrameToScore[], models: ReadonlyMap<string, CatalogModel | null>): Promise<BatchItemOutcome<ScoredFrame>[]> {
+  private async score(
+    items: readonly FrameToScore[],
+    models: ReadonlyMap<string, CatalogModel | null>,
+  ): Promise<BatchItemOutcome<ScoredFrame>[]> {
     const outcomes: BatchItemOutcome<ScoredFrame>[] = new Array(items.length);
     const byModel = new Map<string, { model: CatalogModel; indices: number[] }>();
     items.forEach((item, index) => {
       const model = models.get(item.lineId);
       if (!model) {
-        outcomes[index] = { ok: false, error: new FrameUnprocessableError(FrameFailureCodes.noProductionModel, `line ${item.lineId} has no production model`) };
+        outcomes[index] = {
+          ok: false,
+          error: new FrameUnprocessableError(FrameFailureCodes.noProductionModel, `line ${item.lineId} has no production model`),
+        };
         return;
       }
       if (model.usesTemplate && !item.template) {
         outcomes[index] = {
           ok: false,
-          error: new FrameUnprocessableError(FrameFailureCodes.templateMissing, `model ${model.name} ${model.version} compares frames with the line's golden template, and frame ${item.frameId} came without one`),
+          error: new FrameUnprocessableError(
+            FrameFailureCodes.templateMissing,
+            `model ${model.name} ${model.version} compares frames with the line's golden template, and frame ${item.frameId} came without one`,
+          ),
         };
         return;
       }
@@ -106,7 +115,14 @@ export class FrameBatchProcessor {
         }
         outcomes[index] = {
           ok: true,
-          value: { model, detections: output.detections, width: output.width, height: output.height, batchMs: result.batchMs, batchSize: indices.length },
+          value: {
+            model,
+            detections: output.detections,
+            width: output.width,
+            height: output.height,
+            batchMs: result.batchMs,
+            batchSize: indices.length,
+          },
         };
       });
     }

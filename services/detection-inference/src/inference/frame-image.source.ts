@@ -22,7 +22,10 @@ export class FrameImageSource {
 
   constructor(
     private readonly store: Pick<ObjectStore, 'get'>,
-    private readonly options: { templateTtlMs: number; maxTemplates: number; now?: () => number } = { templateTtlMs: 60_000, maxTemplates: 32 },
+    private readonly options: { templateTtlMs: number; maxTemplates: number; now?: () => number } = {
+      templateTtlMs: 60_000,
+      maxTemplates: 32,
+    },
   ) {}
 
   async fetch(event: FrameIngestedV1): Promise<FrameImages> {
@@ -49,7 +52,11 @@ export class FrameImageSource {
     return bytes;
   }
 
-  private async get(key: string, code: typeof FrameFailureCodes.objectMissing | typeof FrameFailureCodes.templateMissing, message: string): Promise<Buffer> {
+  private async get(
+    key: string,
+    code: typeof FrameFailureCodes.objectMissing | typeof FrameFailureCodes.templateMissing,
+    message: string,
+  ): Promise<Buffer> {
     try {
       return await this.store.get(key);
     } catch (error) {

@@ -53,7 +53,9 @@ export class FrameIngestedConsumer {
       keysInFlightPerPartition: this.options.camerasPerPartition ?? 1,
       retry: this.options.retry,
       ...(this.options.onAssignment ? { onAssignment: this.options.onAssignment } : {}),
-      ...(this.options.readAheadPerCamera ? { readAhead: { messagesPerKey: this.options.readAheadPerCamera, hint: (event) => this.useCase.hint(event) } } : {}),
+      ...(this.options.readAheadPerCamera
+        ? { readAhead: { messagesPerKey: this.options.readAheadPerCamera, hint: (event) => this.useCase.hint(event) } }
+        : {}),
       handler: async (event) => {
         await this.useCase.execute(event);
       },

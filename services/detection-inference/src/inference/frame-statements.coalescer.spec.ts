@@ -20,11 +20,19 @@ function statementsWith(given: Partial<FrameStatementRepositories>): CoalescedFr
   });
 }
 
-const result = (frameId: string): FrameInference => ({ frameId, modelVersionId: 'm1', detections: [], inferenceMs: 5, createdAt: new Date(0) });
+const result = (frameId: string): FrameInference => ({
+  frameId,
+  modelVersionId: 'm1',
+  detections: [],
+  inferenceMs: 5,
+  createdAt: new Date(0),
+});
 
 describe('CoalescedFrameStatements', () => {
   it('asks for the results of frames that arrive together in one statement', async () => {
-    const listForFrames = jest.fn(async (ids: readonly string[]) => new Map(ids.filter((id) => id !== 'f2').map((id) => [id, [result(id)]])));
+    const listForFrames = jest.fn(
+      async (ids: readonly string[]) => new Map(ids.filter((id) => id !== 'f2').map((id) => [id, [result(id)]])),
+    );
     const statements = statementsWith({ detections: { listForFrames, saveForFrames: jest.fn() } });
     const [f1, f2, f3] = await Promise.all(['f1', 'f2', 'f3'].map((id) => statements.listForFrame(id)));
     expect(listForFrames).toHaveBeenCalledTimes(1);
@@ -44,13 +52,21 @@ describe('CoalescedFrameStatements', () => {
   });
 
   it('fails every frame of a statement that fails (each is retried by the bus)', async () => {
-    const statements = statementsWith({ frames: { markProcessedMany: jest.fn(async () => Promise.reject(new Error('connection terminated'))) } });
+    const statements = statementsWith({
+      frames: { markProcessedMany: jest.fn(async () => Promise.reject(new Error('connection terminated'))) },
+    });
     const outcomes = await Promise.allSettled(['f1', 'f2'].map((id) => statements.markProcessed(id)));
-    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(['connection terminated', 'connection terminated']);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual([
+      'connection terminated',
+      'connection terminated',
+    ]);
   });
 
   describe('detections writes', () => {
-    const saved = (item: DetectionsToSave): SavedDetections => ({ created: true, inference: { ...result(item.frameId), modelVersionId: item.modelVersionId } });
+    const saved = (item: DetectionsToSave): SavedDetections => ({
+      created: true,
+      inference: { ...result(item.frameId), modelVersionId: item.modelVersionId },
+    });
 
     it('writes the frames of one batch in one statement, each getting its own result', async () => {
       const saveForFrames = jest.fn(async (items: readonly DetectionsToSave[]) => items.map(saved));
@@ -66,14 +82,20 @@ describe('CoalescedFrameStatements', () => {
 
     it('when the many-frame statement fails, writes each frame alone: only the bad one fails', async () => {
       const saveForFrames = jest.fn(async (items: readonly DetectionsToSave[]) => {
-        if (items.some((i) => i.frameId === 'ghost')) throw items.length === 1 ? new FrameNotFoundError('ghost') : new Error('fk violation');
+        if (items.some((i) => i.frameId === 'ghost'))
+          throw items.length === 1 ? new FrameNotFoundError('ghost') : new Error('fk violation');
         return items.map(saved);
       });
       const statements = statementsWith({ detections: { listForFrames: jest.fn(), saveForFrames } });
       const outcomes = await Promise.allSettled(['f1', 'ghost', 'f3'].map((id) => statements.saveForFrame(id, 'm1', [])));
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(FrameNotFoundError);
-      expect(saveForFrames.mock.calls.map(([items]) => items.map((i) => i.frameId))).toEqual([['f1', 'ghost', 'f3'], ['f1'], ['ghost'], ['f3']]);
+      expect(saveForFrames.mock.calls.map(([items]) => items.map((i) => i.frameId))).toEqual([
+        ['f1', 'ghost', 'f3'],
+        ['f1'],
+        ['ghost'],
+        ['f3'],
+      ]);
     });
   });
 
@@ -83,10 +105,15 @@ describe('CoalescedFrameStatements', () => {
     );
     const statements = statementsWith({ alertHistory: { historiesOf } });
     const [top, side] = await Promise.all(
-      ['top', 'side'].map((camera) => statements.alertsCapturedBetween('line-1', camera, new Date(1000), new Date(2000), { excludeFrameId: `f-${camera}` })),
+      ['top', 'side'].map((camera) =>
+        statements.alertsCapturedBetween('line-1', camera, new Date(1000), new Date(2000), { excludeFrameId: `f-${camera}` }),
+      ),
     );
     expect(historiesOf).toHaveBeenCalledTimes(1);
-    expect(historiesOf.mock.calls[0]?.[0].map((w) => [w.cameraId, w.excludeFrameId])).toEqual([['top', 'f-top'], ['side', 'f-side']]);
+    expect(historiesOf.mock.calls[0]?.[0].map((w) => [w.cameraId, w.excludeFrameId])).toEqual([
+      ['top', 'f-top'],
+      ['side', 'f-side'],
+    ]);
     expect(top?.[0]?.alertId).toBe('a-top');
     expect(side?.[0]?.alertId).toBe('a-side');
   });
@@ -99,7 +126,14 @@ describe('CoalescedFrameStatements', () => {
       return inputs.map(raisedFor);
     });
     const statements = statementsWith({ alerts: { raiseEachOnce } });
-    const input = (frameId: string): NewAlert => ({ frameId, lineId: 'l', cameraId: 'c', modelVersionId: 'm1', severity: 'high', detections: [] });
+    const input = (frameId: string): NewAlert => ({
+      frameId,
+      lineId: 'l',
+      cameraId: 'c',
+      modelVersionId: 'm1',
+      severity: 'high',
+      detections: [],
+    });
     const together = await Promise.all(['f1', 'f2'].map((id) => statements.raiseOnce(input(id))));
     expect(together.map((r) => r.alert.id)).toEqual(['a-f1', 'a-f2']);
     expect(raiseEachOnce).toHaveBeenCalledTimes(1);

@@ -63,12 +63,28 @@ export class CoalescedFrameStatements {
   }
 
   /** DetectionRepository.saveForFrame: idempotent per (frame, model version). */
-  saveForFrame(frameId: string, modelVersionId: string, detections: readonly Detection[], options: { inferenceMs?: number } = {}): Promise<SavedDetections> {
-    return this.saves.submit({ frameId, modelVersionId, detections, ...(options.inferenceMs === undefined ? {} : { inferenceMs: options.inferenceMs }) });
+  saveForFrame(
+    frameId: string,
+    modelVersionId: string,
+    detections: readonly Detection[],
+    options: { inferenceMs?: number } = {},
+  ): Promise<SavedDetections> {
+    return this.saves.submit({
+      frameId,
+      modelVersionId,
+      detections,
+      ...(options.inferenceMs === undefined ? {} : { inferenceMs: options.inferenceMs }),
+    });
   }
 
   /** CameraAlertHistoryRepository.alertsCapturedBetween. */
-  alertsCapturedBetween(lineId: string, cameraId: string, from: Date, to: Date, options: AlertHistoryOptions = {}): Promise<CameraAlertOccurrence[]> {
+  alertsCapturedBetween(
+    lineId: string,
+    cameraId: string,
+    from: Date,
+    to: Date,
+    options: AlertHistoryOptions = {},
+  ): Promise<CameraAlertOccurrence[]> {
     return this.histories.submit({ lineId, cameraId, from, to, ...options });
   }
 

@@ -78,12 +78,18 @@ function harness(overrides: { [K in keyof ProcessFrameDependencies]?: Partial<No
     }),
     detections: strictMock('detections', {
       listForFrame: record('detections.listForFrame', async () => []),
-      saveForFrame: record('detections.saveForFrame', async (_f: string, _m: string, d: readonly Detection[]) => ({ inference: inference([...d]), created: true })),
+      saveForFrame: record('detections.saveForFrame', async (_f: string, _m: string, d: readonly Detection[]) => ({
+        inference: inference([...d]),
+        created: true,
+      })),
       ...overrides.detections,
     }),
     alerts: strictMock('alerts', {
       findForFrame: record('alerts.findForFrame', async () => []),
-      raiseOnce: record('alerts.raiseOnce', async (input: { detections: readonly Detection[] }) => ({ alert: alertOf([...input.detections]), created: true })),
+      raiseOnce: record('alerts.raiseOnce', async (input: { detections: readonly Detection[] }) => ({
+        alert: alertOf([...input.detections]),
+        created: true,
+      })),
       ...overrides.alerts,
     }),
     alertHistory: strictMock('alertHistory', {
@@ -110,7 +116,9 @@ describe('ProcessFrameUseCase', () => {
   it('looks for an existing alert when another delivery stored the same result first (save found it: created false)', async () => {
     const existing = { ...alertOf([scratch]), id: 'existing-alert' };
     const { calls, useCase } = harness({
-      detections: { saveForFrame: async (_f: string, _m: string, d: readonly Detection[]) => ({ inference: inference([...d]), created: false }) },
+      detections: {
+        saveForFrame: async (_f: string, _m: string, d: readonly Detection[]) => ({ inference: inference([...d]), created: false }),
+      },
       alerts: { findForFrame: async () => [existing] },
     });
     const result = await useCase.execute(event);
@@ -136,10 +144,23 @@ describe('ProcessFrameUseCase', () => {
       'bus.publish',
       'frames.markProcessed',
     ]);
-    expect(deps.scorer.submit).toHaveBeenCalledWith({ frameId: FRAME_ID, lineId: 'line-1', image: Buffer.from('frame'), template: Buffer.from('template') });
+    expect(deps.scorer.submit).toHaveBeenCalledWith({
+      frameId: FRAME_ID,
+      lineId: 'line-1',
+      image: Buffer.from('frame'),
+      template: Buffer.from('template'),
+    });
     expect(deps.detections.saveForFrame).toHaveBeenCalledWith(FRAME_ID, MODEL_ID, [scratch, faint], { inferenceMs: 12 });
-    expect(deps.alertHistory.alertsCapturedBetween).toHaveBeenCalledWith('line-1', 'cam-1', new Date('2026-01-01T09:59:53.000Z'), new Date('2026-01-01T10:00:03.000Z'), { excludeFrameId: FRAME_ID });
-    expect(deps.alerts.raiseOnce).toHaveBeenCalledWith(expect.objectContaining({ frameId: FRAME_ID, modelVersionId: MODEL_ID, severity: 'high', detections: [scratch] }));
+    expect(deps.alertHistory.alertsCapturedBetween).toHaveBeenCalledWith(
+      'line-1',
+      'cam-1',
+      new Date('2026-01-01T09:59:53.000Z'),
+      new Date('2026-01-01T10:00:03.000Z'),
+      { excludeFrameId: FRAME_ID },
+    );
+    expect(deps.alerts.raiseOnce).toHaveBeenCalledWith(
+      expect.objectContaining({ frameId: FRAME_ID, modelVersionId: MODEL_ID, severity: 'high', detections: [scratch] }),
+    );
     expect(deps.alertHistory.remember).toHaveBeenCalledWith('line-1', 'cam-1', {
       alertId: alertOf([scratch]).id,
       frameId: FRAME_ID,
@@ -149,9 +170,21 @@ describe('ProcessFrameUseCase', () => {
     });
     const [detectionsCall, alertCall] = (deps.bus.publish as jest.Mock).mock.calls;
     expect(detectionsCall[0]).toBe(Topics.detectionsProduced);
-    expect(Topics.detectionsProduced.schema.parse(detectionsCall[1])).toMatchObject({ frameId: FRAME_ID, modelVersionId: MODEL_ID, detections: [scratch, faint], imageWidth: 640, imageHeight: 480, inferenceMs: 12 });
+    expect(Topics.detectionsProduced.schema.parse(detectionsCall[1])).toMatchObject({
+      frameId: FRAME_ID,
+      modelVersionId: MODEL_ID,
+      detections: [scratch, faint],
+      imageWidth: 640,
+      imageHeight: 480,
+      inferenceMs: 12,
+    });
     expect(alertCall[0]).toBe(Topics.alertRaised);
-    expect(Topics.alertRaised.schema.parse(alertCall[1])).toMatchObject({ frameId: FRAME_ID, severity: 'high', detections: [scratch], objectKey: event.objectKey });
+    expect(Topics.alertRaised.schema.parse(alertCall[1])).toMatchObject({
+      frameId: FRAME_ID,
+      severity: 'high',
+      detections: [scratch],
+      objectKey: event.objectKey,
+    });
     expect(result).toMatchObject({ modelVersionId: MODEL_ID, reused: false, alert: { severity: 'high' } });
   });
 
@@ -192,7 +225,11 @@ describe('ProcessFrameUseCase', () => {
 
   it('does not resolve (the offset stays) and does not mark the frame processed when a publish fails', async () => {
     const { deps, useCase } = harness({
-      bus: { publish: jest.fn(async (topic: { name: string }) => (topic.name === Topics.alertRaised.name ? Promise.reject(new Error('broker down')) : undefined)) },
+      bus: {
+        publish: jest.fn(async (topic: { name: string }) =>
+          topic.name === Topics.alertRaised.name ? Promise.reject(new Error('broker down')) : undefined,
+        ),
+      },
     });
     await expect(useCase.execute(event)).rejects.toThrow('broker down');
     expect(deps.frames.markProcessed).not.toHaveBeenCalled();
@@ -219,7 +256,13 @@ describe('ProcessFrameUseCase', () => {
     const { deps, useCase } = harness({
       alertHistory: {
         alertsCapturedBetween: jest.fn(async () => [
-          { alertId: 'x', frameId: 'f0c4a4e4-0000-4000-8000-000000000000', modelVersionId: MODEL_ID, capturedAt: new Date('2026-01-01T10:00:01.000Z'), detections: [{ ...scratch, box: { x1: 12, y1: 11, x2: 61, y2: 62 } }] },
+          {
+            alertId: 'x',
+            frameId: 'f0c4a4e4-0000-4000-8000-000000000000',
+            modelVersionId: MODEL_ID,
+            capturedAt: new Date('2026-01-01T10:00:01.000Z'),
+            detections: [{ ...scratch, box: { x1: 12, y1: 11, x2: 61, y2: 62 } }],
+          },
         ]),
       },
     });
@@ -258,10 +301,16 @@ describe('ProcessFrameUseCase', () => {
 
   it('dead-letters an unscorable frame with its reason said once in the log line the bus writes', async () => {
     const reason = 'model pcb-template-s4 20261128T192216Z compares frames with the line’s golden template, and frame f-1 came without one';
-    const { useCase } = harness({ scorer: { submit: jest.fn(async () => Promise.reject(new FrameUnprocessableError(FrameFailureCodes.templateMissing, reason))) } });
+    const { useCase } = harness({
+      scorer: { submit: jest.fn(async () => Promise.reject(new FrameUnprocessableError(FrameFailureCodes.templateMissing, reason))) },
+    });
     const error = await useCase.execute(event).catch((e: unknown) => e);
     const lines: Record<string, unknown>[] = [];
-    const logger = createLogger({ service: 'detection-inference', version: 't', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const logger = createLogger({
+      service: 'detection-inference',
+      version: 't',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
     logger.error({ err: error }, 'handler failed: dead-lettering the message'); // as MessageProcessor logs it
     expect((lines[0]?.['err'] as { message: string; code: string }).message).toBe(reason);
     expect((lines[0]?.['err'] as { code: string }).code).toBe(FrameFailureCodes.templateMissing);
@@ -278,7 +327,9 @@ describe('ProcessFrameUseCase', () => {
   });
 
   it('lets a transient failure (worker died, store unavailable) retry, without marking the frame failed', async () => {
-    const { deps, useCase } = harness({ scorer: { submit: jest.fn(async () => Promise.reject(new Error('inference worker exited with code 1'))) } });
+    const { deps, useCase } = harness({
+      scorer: { submit: jest.fn(async () => Promise.reject(new Error('inference worker exited with code 1'))) },
+    });
     const error = await useCase.execute(event).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(NonRetryableError);
     expect(deps.frames.markFailed).not.toHaveBeenCalled();
@@ -303,7 +354,8 @@ describe('ProcessFrameUseCase', () => {
     const againEvents = (again.deps.bus.publish as jest.Mock).mock.calls.map((c) => c[1] as { eventId: string });
     expect(againEvents.map((e) => e.eventId)).toEqual(firstEvents.map((e) => e.eventId));
     // The first time new (no header), again marked as repeats: counts of frames scored and alerts raised leave them out.
-    const repeatHeader = (calls: unknown[][]) => calls.map((c) => (c[2] as { headers?: Record<string, string> } | undefined)?.headers?.[EventHeaders.repeat]);
+    const repeatHeader = (calls: unknown[][]) =>
+      calls.map((c) => (c[2] as { headers?: Record<string, string> } | undefined)?.headers?.[EventHeaders.repeat]);
     expect(repeatHeader((first.deps.bus.publish as jest.Mock).mock.calls)).toEqual([undefined, undefined]);
     expect(repeatHeader((again.deps.bus.publish as jest.Mock).mock.calls)).toEqual(['true', 'true']);
     expect(again.deps.frames.markProcessed).toHaveBeenCalledWith(FRAME_ID);
@@ -369,7 +421,10 @@ describe('ProcessFrameUseCase', () => {
     });
 
     it('drops the read-ahead score of a frame that was scored before (a redelivery reuses the stored result)', async () => {
-      const { deps, useCase } = harness({ detections: { listForFrame: jest.fn(async () => [inference([scratch])]) }, alerts: { findForFrame: jest.fn(async () => []) } });
+      const { deps, useCase } = harness({
+        detections: { listForFrame: jest.fn(async () => [inference([scratch])]) },
+        alerts: { findForFrame: jest.fn(async () => []) },
+      });
       useCase.hint(event);
       const result = await useCase.execute(event);
       expect(result.reused).toBe(true);

@@ -134,31 +134,43 @@ export class ProcessFrameUseCase {
 
     // Both events at once (different topics: no order between them to keep), then the frame is done.
     const published: Promise<void>[] = [];
-    published.push(this.deps.bus.publish(this.topics.detectionsProduced, {
-      eventId: deterministicEventId('detections-produced', event.frameId, modelVersionId),
-      occurredAt: this.now().toISOString(),
-      frameId: event.frameId,
-      lineId: event.lineId,
-      cameraId: event.cameraId,
-      modelVersionId,
-      detections: [...detections],
-      imageWidth,
-      imageHeight,
-      inferenceMs,
-    }, scoredNow ? {} : { headers: REPEAT_HEADERS })); // a stored result published again: not a frame scored
+    published.push(
+      this.deps.bus.publish(
+        this.topics.detectionsProduced,
+        {
+          eventId: deterministicEventId('detections-produced', event.frameId, modelVersionId),
+          occurredAt: this.now().toISOString(),
+          frameId: event.frameId,
+          lineId: event.lineId,
+          cameraId: event.cameraId,
+          modelVersionId,
+          detections: [...detections],
+          imageWidth,
+          imageHeight,
+          inferenceMs,
+        },
+        scoredNow ? {} : { headers: REPEAT_HEADERS },
+      ),
+    ); // a stored result published again: not a frame scored
     if (decided && alert) {
-      published.push(this.deps.bus.publish(this.topics.alertRaised, {
-        eventId: deterministicEventId('alert-raised', alert.id),
-        occurredAt: this.now().toISOString(),
-        alertId: alert.id,
-        frameId: event.frameId,
-        lineId: event.lineId,
-        cameraId: event.cameraId,
-        modelVersionId,
-        severity: alert.severity,
-        objectKey: event.objectKey,
-        detections: [...alert.detections],
-      }, decided.created ? {} : { headers: REPEAT_HEADERS }));
+      published.push(
+        this.deps.bus.publish(
+          this.topics.alertRaised,
+          {
+            eventId: deterministicEventId('alert-raised', alert.id),
+            occurredAt: this.now().toISOString(),
+            alertId: alert.id,
+            frameId: event.frameId,
+            lineId: event.lineId,
+            cameraId: event.cameraId,
+            modelVersionId,
+            severity: alert.severity,
+            objectKey: event.objectKey,
+            detections: [...alert.detections],
+          },
+          decided.created ? {} : { headers: REPEAT_HEADERS },
+        ),
+      );
     }
     // Settled, not raced: a failure retries the frame only once no publish is still in flight.
     const failed = (await Promise.allSettled(published)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -198,7 +210,10 @@ export class ProcessFrameUseCase {
     } catch (error) {
       if (error instanceof FrameNotFoundError) {
         // No frame row to mark failed: the event points at a frame camera-ingest never recorded.
-        throw new NonRetryableError(`frame ${event.frameId} is not recorded in the database`, { code: FrameFailureCodes.frameNotRecorded, cause: error });
+        throw new NonRetryableError(`frame ${event.frameId} is not recorded in the database`, {
+          code: FrameFailureCodes.frameNotRecorded,
+          cause: error,
+        });
       }
       throw error;
     }
@@ -244,7 +259,13 @@ export class ProcessFrameUseCase {
       detections: remaining.map((q) => q.detection),
     });
     const { alert } = raised;
-    this.deps.alertHistory.remember(event.lineId, event.cameraId, { alertId: alert.id, frameId: alert.frameId, modelVersionId: alert.modelVersionId, capturedAt, detections: alert.detections });
+    this.deps.alertHistory.remember(event.lineId, event.cameraId, {
+      alertId: alert.id,
+      frameId: alert.frameId,
+      modelVersionId: alert.modelVersionId,
+      capturedAt,
+      detections: alert.detections,
+    });
     return raised;
   }
 

@@ -16,7 +16,10 @@ const report = (curveLength: number) => ({
           groundTruthCount: 10,
           ap50: 0.95,
           ap: 0.53,
-          curve50: { recall: Array.from({ length: curveLength }, (_, i) => i / (curveLength - 1)), precision: Array.from({ length: curveLength }, (_, i) => 1 - i / (curveLength - 1) / 2) },
+          curve50: {
+            recall: Array.from({ length: curveLength }, (_, i) => i / (curveLength - 1)),
+            precision: Array.from({ length: curveLength }, (_, i) => 1 - i / (curveLength - 1) / 2),
+          },
         },
         { className: 'spur', ap50: null, ap: null, curve50: null },
       ],
@@ -49,9 +52,9 @@ describe('buildEvaluationSummary', () => {
   });
 
   it('names the file and the bad field when it is no eval report', () => {
-    expect(() => buildEvaluationSummary({ data: 'x', split: 'v', report: { imageCount: 1, coco: { map50: 'high' } } }, 'models/pcb')).toThrow(
-      /^models\/pcb: evaluation.json is not an argus eval report: report\.coco\.map50: /,
-    );
+    expect(() =>
+      buildEvaluationSummary({ data: 'x', split: 'v', report: { imageCount: 1, coco: { map50: 'high' } } }, 'models/pcb'),
+    ).toThrow(/^models\/pcb: evaluation.json is not an argus eval report: report\.coco\.map50: /);
   });
 });
 

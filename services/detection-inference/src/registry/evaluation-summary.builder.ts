@@ -40,7 +40,9 @@ export function buildEvaluationSummary(json: unknown, location: string): ModelEv
   const parsed = EvaluationFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${location}: evaluation.json is not an argus eval report: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+    throw new Error(
+      `${location}: evaluation.json is not an argus eval report: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
+    );
   }
   const { data, split, fingerprint, report } = parsed.data;
   return {
@@ -60,7 +62,10 @@ export function buildEvaluationSummary(json: unknown, location: string): ModelEv
 }
 
 /** Keeps `max` evenly spaced points, always the first and the last. */
-export function thinCurve(curve: { recall: readonly number[]; precision: readonly number[] }, max: number): { recall: number[]; precision: number[] } {
+export function thinCurve(
+  curve: { recall: readonly number[]; precision: readonly number[] },
+  max: number,
+): { recall: number[]; precision: number[] } {
   const n = curve.recall.length;
   if (n <= max) return { recall: [...curve.recall], precision: [...curve.precision] };
   const indices = Array.from({ length: max }, (_, i) => Math.round((i * (n - 1)) / (max - 1)));

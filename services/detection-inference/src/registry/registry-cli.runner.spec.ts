@@ -29,7 +29,12 @@ const version: ModelVersion = {
   createdAt: new Date('2026-01-01T00:00:00.000Z'),
 };
 
-function cli(members: { registry?: Partial<RegistryCliDependencies['registry']>; promotions?: Partial<Pick<ModelPromotionService, 'promote' | 'rollback'>> } = {}) {
+function cli(
+  members: {
+    registry?: Partial<RegistryCliDependencies['registry']>;
+    promotions?: Partial<Pick<ModelPromotionService, 'promote' | 'rollback'>>;
+  } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const deps: RegistryCliDependencies = {
@@ -85,6 +90,8 @@ describe('registry CLI', () => {
     expect(promotionHistory).toHaveBeenCalledWith('line-1', { limit: 5 });
     await expect(run('list', '--name', 'factory')).resolves.toBe(0);
     expect(listVersions).toHaveBeenCalledWith({ name: 'factory' });
-    expect(out[1]).toBe('v2  factory 20260101T000000Z  onnx template  [scratch, dent]  models/factory/20260101T000000Z  2026-01-01T00:00:00.000Z  map50=0.6123');
+    expect(out[1]).toBe(
+      'v2  factory 20260101T000000Z  onnx template  [scratch, dent]  models/factory/20260101T000000Z  2026-01-01T00:00:00.000Z  map50=0.6123',
+    );
   });
 });

@@ -42,7 +42,11 @@ export async function runRegistryCli(argv: readonly string[], deps: RegistryCliD
       case 'promote': {
         const o = options(rest, { line: true, version: true, by: true, reason: true });
         const result = await deps.promotions.promote(o.line, o.version, o.by, o.reason);
-        deps.out(result.changed ? `promoted: ${describePromotion(result.promotion)}` : `unchanged: ${o.version} is already in production on ${o.line}`);
+        deps.out(
+          result.changed
+            ? `promoted: ${describePromotion(result.promotion)}`
+            : `unchanged: ${o.version} is already in production on ${o.line}`,
+        );
         return 0;
       }
       case 'rollback': {
@@ -81,7 +85,9 @@ export async function runRegistryCli(argv: readonly string[], deps: RegistryCliD
       return 2;
     }
     const code = (error as { code?: unknown }).code;
-    deps.err(`registry-cli ${command}: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}`);
+    deps.err(
+      `registry-cli ${command}: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
     return 1;
   }
 }
@@ -112,7 +118,9 @@ function positive(value: string, name: string): number {
 }
 
 function describeVersion(v: ModelVersion): string {
-  const metrics = Object.entries(v.metrics).map(([k, n]) => `${k}=${Number(n.toFixed(4))}`).join(' ');
+  const metrics = Object.entries(v.metrics)
+    .map(([k, n]) => `${k}=${Number(n.toFixed(4))}`)
+    .join(' ');
   return `${v.id}  ${v.name} ${v.version}  ${v.backend}${v.usesTemplate ? ' template' : ''}  [${v.classes.join(', ')}]  ${v.artifactKey}  ${v.createdAt.toISOString()}${metrics ? `  ${metrics}` : ''}`;
 }
 

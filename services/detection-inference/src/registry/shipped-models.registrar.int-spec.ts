@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Topics } from '@argus/contracts';
 import { ConsoleJsonLogger, KafkaMessageBusAdapter, kafkaConfigFromEnv } from '@argus/messaging';
-import { createThrowawayDatabase, databaseConfigFromEnv, LineRepository, ModelRegistryRepository, runMigrations, type ThrowawayDatabase } from '@argus/persistence';
+import {
+  createThrowawayDatabase,
+  databaseConfigFromEnv,
+  LineRepository,
+  ModelRegistryRepository,
+  runMigrations,
+  type ThrowawayDatabase,
+} from '@argus/persistence';
 import { ModelPromotionService } from '@argus/registry';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { folderPackageFiles, loadModelPackage } from '@argus/vision';
@@ -27,7 +34,14 @@ describe('ShippedModelsRegistrar on real infrastructure', () => {
     const store = new MinioObjectStore(s3ConfigFromEnv(process.env));
     await store.ensureBucket();
     registry = new ModelRegistryRepository(db.dataSource);
-    registrar = new ShippedModelsRegistrar({ store, registry, lines: new LineRepository(db.dataSource), promotions: new ModelPromotionService(registry, bus), bus, logger });
+    registrar = new ShippedModelsRegistrar({
+      store,
+      registry,
+      lines: new LineRepository(db.dataSource),
+      promotions: new ModelPromotionService(registry, bus),
+      bus,
+      logger,
+    });
   }, 60_000);
   afterAll(async () => {
     await bus?.stop();
@@ -48,7 +62,12 @@ describe('ShippedModelsRegistrar on real infrastructure', () => {
     const { version, created } = await registrar.registerPackage(folderPackageFiles(FACTORY));
     expect(created).toBe(false);
     const [details] = await registry.findVersionDetails([version.id]);
-    expect(details?.trainingData).toEqual({ source: 'synthetic:factory', fingerprint: metadata.training?.data.fingerprint, split: expect.any(String), trainedOn: metadata.training?.backend });
+    expect(details?.trainingData).toEqual({
+      source: 'synthetic:factory',
+      fingerprint: metadata.training?.data.fingerprint,
+      split: expect.any(String),
+      trainedOn: metadata.training?.backend,
+    });
     expect(details?.evaluation).toMatchObject({ data: 'synthetic:factory', split: 'validation', imageCount: 120 });
     expect(details?.evaluation?.perClass.map((c) => c.className)).toEqual(metadata.classes);
     for (const c of details?.evaluation?.perClass ?? []) {

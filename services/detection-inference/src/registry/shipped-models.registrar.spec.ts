@@ -16,14 +16,22 @@ const v = (id: string, name: string, version: string, usesTemplate: boolean): Mo
   backend: 'onnx',
   createdAt: new Date(0),
 });
-const line = (id: string, settings: ProductionLine['settings'] = {}): ProductionLine => ({ id, name: id, settings, createdAt: new Date(0), updatedAt: new Date(0) });
+const line = (id: string, settings: ProductionLine['settings'] = {}): ProductionLine => ({
+  id,
+  name: id,
+  settings,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+});
 
 describe('ShippedModelsRegistrar: initial production models', () => {
   function registrar(lines: ProductionLine[], withTemplate: Set<string>, inProduction: Set<string>) {
     const promote = jest.fn(async () => ({ promotion: {} as never, changed: true }));
     const deps: ShippedModelsRegistrarDependencies = {
       store: strictMock<ShippedModelsRegistrarDependencies['store']>('store', {}),
-      registry: strictMock<ShippedModelsRegistrarDependencies['registry']>('registry', { productionModelFor: jest.fn(async (lineId: string) => (inProduction.has(lineId) ? ({} as never) : null)) }),
+      registry: strictMock<ShippedModelsRegistrarDependencies['registry']>('registry', {
+        productionModelFor: jest.fn(async (lineId: string) => (inProduction.has(lineId) ? ({} as never) : null)),
+      }),
       lines: strictMock<ShippedModelsRegistrarDependencies['lines']>('lines', {
         listLines: jest.fn(async () => lines),
         templateFor: jest.fn(async (lineId: string) => (withTemplate.has(lineId) ? ({} as never) : null)),
@@ -42,8 +50,18 @@ describe('ShippedModelsRegistrar: initial production models', () => {
   });
 
   it('uses settings.modelName (newest version), else the only model whose template use fits; reports ambiguity', async () => {
-    const shipped = [v('pcb-old', 'pcb', '20250101T000000Z', true), v('pcb-new', 'pcb', '20260101T000000Z', true), v('factory', 'factory', '1', false), v('road', 'road', '1', false)];
-    const lines = [line('named', { modelName: 'factory' }), line('pcb-line'), line('plain-line'), line('unknown-name', { modelName: 'nope' })];
+    const shipped = [
+      v('pcb-old', 'pcb', '20250101T000000Z', true),
+      v('pcb-new', 'pcb', '20260101T000000Z', true),
+      v('factory', 'factory', '1', false),
+      v('road', 'road', '1', false),
+    ];
+    const lines = [
+      line('named', { modelName: 'factory' }),
+      line('pcb-line'),
+      line('plain-line'),
+      line('unknown-name', { modelName: 'nope' }),
+    ];
     const { promote, registrar: r } = registrar(lines, new Set(['pcb-line']), new Set());
     const result = await r.assignLinesWithoutModel(shipped);
     expect(result.assigned).toEqual([
@@ -58,8 +76,12 @@ describe('ShippedModelsRegistrar: initial production models', () => {
     expect(promote).toHaveBeenCalledTimes(2);
   });
 
-  it('narrows by settings.feed (the demo seed\'s lines): both seeded lines have templates, each gets its feed\'s model', async () => {
-    const shipped = [v('f', 'factory-template-s8s16', '20260101T000000Z', true), v('p', 'pcb-template-s4', '20260101T000000Z', true), v('m', 'medical-s8s16', '1', false)];
+  it("narrows by settings.feed (the demo seed's lines): both seeded lines have templates, each gets its feed's model", async () => {
+    const shipped = [
+      v('f', 'factory-template-s8s16', '20260101T000000Z', true),
+      v('p', 'pcb-template-s4', '20260101T000000Z', true),
+      v('m', 'medical-s8s16', '1', false),
+    ];
     const lines = [line('factory-1', { feed: 'factory' }), line('pcb-1', { feed: 'pcb' }), line('cells-1', { feed: 'medical' })];
     const { registrar: r } = registrar(lines, new Set(['factory-1', 'pcb-1', 'cells-1']), new Set());
     const result = await r.assignLinesWithoutModel(shipped);

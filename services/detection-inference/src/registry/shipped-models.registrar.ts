@@ -111,7 +111,10 @@ export class ShippedModelsRegistrar {
         registeredBy: BOOTSTRAP_ACTOR,
       });
     }
-    logger.info({ model: v.name, version: v.version, modelVersionId: v.id, artifactKey, created: result.created }, result.created ? 'shipped model registered' : 'shipped model already registered');
+    logger.info(
+      { model: v.name, version: v.version, modelVersionId: v.id, artifactKey, created: result.created },
+      result.created ? 'shipped model registered' : 'shipped model already registered',
+    );
     return { version: v, created: result.created };
   }
 
@@ -126,9 +129,17 @@ export class ShippedModelsRegistrar {
         this.deps.logger.warn({ lineId: line.id, reason: choice }, 'line has no production model');
         continue;
       }
-      await this.deps.promotions.promote(line.id, choice.id, BOOTSTRAP_ACTOR, `initial production model: shipped ${choice.name} ${choice.version}`);
+      await this.deps.promotions.promote(
+        line.id,
+        choice.id,
+        BOOTSTRAP_ACTOR,
+        `initial production model: shipped ${choice.name} ${choice.version}`,
+      );
       assigned.push({ lineId: line.id, modelVersionId: choice.id });
-      this.deps.logger.info({ lineId: line.id, model: choice.name, version: choice.version, modelVersionId: choice.id }, 'line got its initial production model');
+      this.deps.logger.info(
+        { lineId: line.id, model: choice.name, version: choice.version, modelVersionId: choice.id },
+        'line got its initial production model',
+      );
     }
     return { assigned, unassigned };
   }
@@ -162,7 +173,13 @@ async function packageFolders(modelsDir: string): Promise<string[]> {
   const folders: string[] = [];
   for (const entry of entries.sort()) {
     const folder = path.join(modelsDir, entry);
-    if (await stat(path.join(folder, 'metadata.json')).then(() => true, () => false)) folders.push(folder);
+    if (
+      await stat(path.join(folder, 'metadata.json')).then(
+        () => true,
+        () => false,
+      )
+    )
+      folders.push(folder);
   }
   return folders;
 }

@@ -47,7 +47,10 @@ describe('DetectorWorkerPool', () => {
     const pool = new DetectorWorkerPool(members);
     await pool.load(model('v1'));
     await pool.load(model('v2'));
-    expect(members.map((m) => [...m.loaded])).toEqual([['v1', 'v2'], ['v1', 'v2']]);
+    expect(members.map((m) => [...m.loaded])).toEqual([
+      ['v1', 'v2'],
+      ['v1', 'v2'],
+    ]);
     await pool.unload('v1');
     expect(members.map((m) => [...m.loaded])).toEqual([['v2'], ['v2']]);
     expect(pool.loadedModelIds()).toEqual(['v2']);
@@ -89,7 +92,7 @@ describe('DetectorWorkerPool', () => {
     await next;
   });
 
-  it('adds up the members\' GC and closes them all', async () => {
+  it("adds up the members' GC and closes them all", async () => {
     const [a, b] = [new HeldRuntime(), new HeldRuntime()];
     a.gc = { pauseMs: 3, fullGcs: 1 };
     b.gc = { pauseMs: 4, fullGcs: 0 };

@@ -55,7 +55,10 @@ export class DetectorWorkerPool implements DetectorRuntime {
 
   /** The members' GC added up: pause time over all worker threads, full GCs of all of them. */
   takeGcStats(): GcStats {
-    return this.members.reduce<GcStats>((sum, m) => (m.runtime.takeGcStats ? addGcStats(sum, m.runtime.takeGcStats()) : sum), { pauseMs: 0, fullGcs: 0 });
+    return this.members.reduce<GcStats>((sum, m) => (m.runtime.takeGcStats ? addGcStats(sum, m.runtime.takeGcStats()) : sum), {
+      pauseMs: 0,
+      fullGcs: 0,
+    });
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,9 @@ async function handle(request: InferenceWorkerRequest): Promise<InferenceWorkerR
       const runner = runners.get(request.modelId);
       if (!runner) return { id: request.id, ok: false, error: `model ${request.modelId} is not loaded` };
       const started = performance.now();
-      const result = await (await runner).detect(request.inputs.map((i) => ({ image: i.image, ...(i.template ? { template: i.template } : {}), label: i.label })));
+      const result = await (
+        await runner
+      ).detect(request.inputs.map((i) => ({ image: i.image, ...(i.template ? { template: i.template } : {}), label: i.label })));
       const failures = new Map(result.failures.map((f) => [f.index, f.error.message]));
       const outputs: DetectorOutput[] = request.inputs.map((_, index) => {
         const failure = failures.get(index);
@@ -51,6 +53,11 @@ async function handle(request: InferenceWorkerRequest): Promise<InferenceWorkerR
 port.on('message', (request: InferenceWorkerRequest) => {
   handle(request).then(
     (response) => port.postMessage(response),
-    (error: unknown) => port.postMessage({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies InferenceWorkerResponse),
+    (error: unknown) =>
+      port.postMessage({
+        id: request.id,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies InferenceWorkerResponse),
   );
 });

@@ -56,7 +56,14 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
         const response = await this.call({ type: 'load', modelId: model.id, dir });
         const runtime = (response.result as { runtime?: string } | undefined)?.runtime;
         this.options.logger.info(
-          { modelVersionId: model.id, model: model.name, version: model.version, runtime, worker: this.options.worker ?? 0, loadMs: Math.round(performance.now() - started) },
+          {
+            modelVersionId: model.id,
+            model: model.name,
+            version: model.version,
+            runtime,
+            worker: this.options.worker ?? 0,
+            loadMs: Math.round(performance.now() - started),
+          },
           'model loaded',
         );
       })();
@@ -126,7 +133,11 @@ export class WorkerDetectorRuntimeAdapter implements DetectorRuntime {
       this.loaded.clear();
       for (const call of this.pending.values()) call.reject(error);
       this.pending.clear();
-      if (!this.closed) this.options.logger.error({ err: error, worker: this.options.worker ?? 0 }, 'inference worker died; the next batch starts a new one');
+      if (!this.closed)
+        this.options.logger.error(
+          { err: error, worker: this.options.worker ?? 0 },
+          'inference worker died; the next batch starts a new one',
+        );
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`inference worker exited with code ${code}`)));

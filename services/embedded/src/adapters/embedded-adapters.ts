@@ -53,15 +53,29 @@ export class EmbeddedAdapters {
     choices.push(
       config.kafka
         ? { dependency: 'bus', embedded: false, description: `Kafka at ${config.kafka.brokers.join(',')} (ARGUS_KAFKA_BROKERS)` }
-        : { dependency: 'bus', embedded: true, description: `in-memory (this process; dead letters kept in ${path.join(config.dataDir, 'bus')}; set ARGUS_KAFKA_BROKERS for Kafka)` },
+        : {
+            dependency: 'bus',
+            embedded: true,
+            description: `in-memory (this process; dead letters kept in ${path.join(config.dataDir, 'bus')}; set ARGUS_KAFKA_BROKERS for Kafka)`,
+          },
     );
 
     const objectsRoot = path.join(config.dataDir, 'objects');
-    const store: ObjectStore = config.s3 ? new MinioObjectStore(config.s3) : new FilesystemObjectStore({ root: objectsRoot, bucket: DEFAULT_S3_BUCKET });
+    const store: ObjectStore = config.s3
+      ? new MinioObjectStore(config.s3)
+      : new FilesystemObjectStore({ root: objectsRoot, bucket: DEFAULT_S3_BUCKET });
     choices.push(
       config.s3
-        ? { dependency: 'objects', embedded: false, description: `S3 at ${config.s3.useSSL ? 'https' : 'http'}://${config.s3.endPoint}:${config.s3.port}, bucket ${config.s3.bucket} (ARGUS_S3_ENDPOINT)` }
-        : { dependency: 'objects', embedded: true, description: `filesystem ${path.join(objectsRoot, DEFAULT_S3_BUCKET)} (set ARGUS_S3_ENDPOINT for S3)` },
+        ? {
+            dependency: 'objects',
+            embedded: false,
+            description: `S3 at ${config.s3.useSSL ? 'https' : 'http'}://${config.s3.endPoint}:${config.s3.port}, bucket ${config.s3.bucket} (ARGUS_S3_ENDPOINT)`,
+          }
+        : {
+            dependency: 'objects',
+            embedded: true,
+            description: `filesystem ${path.join(objectsRoot, DEFAULT_S3_BUCKET)} (set ARGUS_S3_ENDPOINT for S3)`,
+          },
     );
 
     let embeddedPostgres: EmbeddedPostgresServer | undefined;
@@ -73,11 +87,18 @@ export class EmbeddedAdapters {
       choices.push({ dependency: 'postgres', embedded: false, description: `${databaseDisplayUrl} (ARGUS_DATABASE_URL)` });
     } else {
       const dataDir = path.join(config.dataDir, 'postgres');
-      embeddedPostgres = await EmbeddedPostgresServer.start({ dataDir, port: await embeddedPostgresPorts(config.ARGUS_EMBEDDED_PG_PORT, config.dataDir) });
+      embeddedPostgres = await EmbeddedPostgresServer.start({
+        dataDir,
+        port: await embeddedPostgresPorts(config.ARGUS_EMBEDDED_PG_PORT, config.dataDir),
+      });
       await rememberEmbeddedPostgresPort(config.dataDir, embeddedPostgres.port);
       databaseConfig = embeddedPostgres.databaseConfig(SERVICE_NAME);
       databaseDisplayUrl = embeddedPostgres.url;
-      choices.push({ dependency: 'postgres', embedded: true, description: `embedded PGlite at ${databaseDisplayUrl}, data in ${dataDir} (set ARGUS_DATABASE_URL for Postgres)` });
+      choices.push({
+        dependency: 'postgres',
+        embedded: true,
+        description: `embedded PGlite at ${databaseDisplayUrl}, data in ${dataDir} (set ARGUS_DATABASE_URL for Postgres)`,
+      });
     }
 
     const dataSource = createDataSource(databaseConfig);

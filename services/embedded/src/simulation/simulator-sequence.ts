@@ -82,11 +82,13 @@ export class SimulatorSequence {
   /** Writes the reservation (to a temporary file renamed over the old one: never a half-written file). */
   reserve(): Promise<void> {
     const body: SequenceFile = { reservedUntil: this.reservationNow() };
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      const temporary = `${this.file}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(body)}\n`);
-      await rename(temporary, this.file);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const temporary = `${this.file}.tmp`;
+        await writeFile(temporary, `${JSON.stringify(body)}\n`);
+        await rename(temporary, this.file);
+      });
     return this.writing;
   }
 }

@@ -67,6 +67,8 @@ export class DataFolderSizeProbe {
   /** The warnings to show: one when the last measure was over the limit. */
   warnings(): string[] {
     if (this.warnBytes === null || this.lastBytes === undefined || this.lastBytes <= this.warnBytes) return [];
-    return [`data folder ${formatBytes(this.lastBytes)} > ${formatBytes(this.warnBytes)} (ARGUS_DATA_DIR_WARN_SIZE; retention: ARGUS_RETENTION_*)`];
+    return [
+      `data folder ${formatBytes(this.lastBytes)} > ${formatBytes(this.warnBytes)} (ARGUS_DATA_DIR_WARN_SIZE; retention: ARGUS_RETENTION_*)`,
+    ];
   }
 }

@@ -6,7 +6,8 @@ const quiet: MessagingLogger = { info: () => undefined, warn: () => undefined, e
 const V1 = '00000000-0000-4000-8000-000000000001';
 const V2 = '00000000-0000-4000-8000-000000000002';
 const names: ModelNames = {
-  findVersion: async (id) => (id === V1 ? { name: 'factory-template', version: 'v1' } : id === V2 ? { name: 'factory-template', version: 'v2' } : null),
+  findVersion: async (id) =>
+    id === V1 ? { name: 'factory-template', version: 'v1' } : id === V2 ? { name: 'factory-template', version: 'v2' } : null,
 };
 const nothingStored: StoredTotalsSource = { storedTotals: async () => ({ framesStored: 0, framesScored: 0, alerts: 0 }) };
 const fresh = { headers: {} };
@@ -15,7 +16,10 @@ const repeat = { headers: REPEAT_HEADERS };
 describe('PipelineStatusMonitor', () => {
   it('counts new frames stored and scored per second over its window, alerts over the last minute', async () => {
     let now = 0;
-    const monitor = new PipelineStatusMonitor(new InMemoryMessageBusAdapter({ logger: quiet }), names, nothingStored, undefined, { frameWindowMs: 10_000, now: () => now });
+    const monitor = new PipelineStatusMonitor(new InMemoryMessageBusAdapter({ logger: quiet }), names, nothingStored, undefined, {
+      frameWindowMs: 10_000,
+      now: () => now,
+    });
     now = 20_000;
     for (let i = 0; i < 30; i++) {
       monitor.onFrameIngested(fresh);
@@ -23,16 +27,29 @@ describe('PipelineStatusMonitor', () => {
     }
     monitor.onAlert(fresh);
     now = 25_000;
-    expect(monitor.snapshot()).toMatchObject({ framesStoredPerSecond: 3, framesScoredPerSecond: 3, alertsPerMinute: 1, totals: { framesStored: 30, framesScored: 30, alerts: 1 } });
+    expect(monitor.snapshot()).toMatchObject({
+      framesStoredPerSecond: 3,
+      framesScoredPerSecond: 3,
+      alertsPerMinute: 1,
+      totals: { framesStored: 30, framesScored: 30, alerts: 1 },
+    });
     now = 31_000; // the frames left the 10 s window; the alert is still within the minute
-    expect(monitor.snapshot()).toMatchObject({ framesStoredPerSecond: 0, framesScoredPerSecond: 0, alertsPerMinute: 1, totals: { framesStored: 30 } });
+    expect(monitor.snapshot()).toMatchObject({
+      framesStoredPerSecond: 0,
+      framesScoredPerSecond: 0,
+      alertsPerMinute: 1,
+      totals: { framesStored: 30 },
+    });
     now = 81_000;
     expect(monitor.snapshot()).toMatchObject({ alertsPerMinute: 0, totals: { alerts: 1 } });
   });
 
   it('divides by the time since start while it is shorter than the window', async () => {
     let now = 1_000;
-    const monitor = new PipelineStatusMonitor(new InMemoryMessageBusAdapter({ logger: quiet }), names, nothingStored, undefined, { frameWindowMs: 10_000, now: () => now });
+    const monitor = new PipelineStatusMonitor(new InMemoryMessageBusAdapter({ logger: quiet }), names, nothingStored, undefined, {
+      frameWindowMs: 10_000,
+      now: () => now,
+    });
     now = 3_000;
     for (let i = 0; i < 4; i++) await monitor.onFrameScored('pcb-1', V1, fresh);
     expect(monitor.snapshot().framesScoredPerSecond).toBe(2);
@@ -48,19 +65,33 @@ describe('PipelineStatusMonitor', () => {
       await monitor.onFrameScored('factory-1', V1, repeat);
       monitor.onAlert(repeat);
     }
-    expect(monitor.snapshot()).toMatchObject({ duplicatesSkipped: 5, alertsPerMinute: 1, totals: { framesStored: 1, framesScored: 1, alerts: 1 } });
+    expect(monitor.snapshot()).toMatchObject({
+      duplicatesSkipped: 5,
+      alertsPerMinute: 1,
+      totals: { framesStored: 1, framesScored: 1, alerts: 1 },
+    });
   });
 
   it('starts its totals from what the database holds (earlier runs) and reads dead letters from the bus', async () => {
     const stored: StoredTotalsSource = { storedTotals: async () => ({ framesStored: 500, framesScored: 498, alerts: 40 }) };
     const health: PipelineHealthReader = {
-      pipelineHealth: async () => ({ consumerGroups: [], deadLetters: [{ topic: `${Topics.frameIngested.name}.dlq`, count: 2 }, { topic: `${Topics.alertRaised.name}.dlq`, count: 1 }] }),
+      pipelineHealth: async () => ({
+        consumerGroups: [],
+        deadLetters: [
+          { topic: `${Topics.frameIngested.name}.dlq`, count: 2 },
+          { topic: `${Topics.alertRaised.name}.dlq`, count: 1 },
+        ],
+      }),
     };
     const bus = new InMemoryMessageBusAdapter({ logger: quiet });
     const monitor = new PipelineStatusMonitor(bus, names, stored, health);
     await monitor.start();
     monitor.onFrameIngested(fresh);
-    expect(monitor.snapshot()).toMatchObject({ totals: { framesStored: 501, framesScored: 498, alerts: 40 }, deadLetters: 3, duplicatesSkipped: 0 });
+    expect(monitor.snapshot()).toMatchObject({
+      totals: { framesStored: 501, framesScored: 498, alerts: 40 },
+      deadLetters: 3,
+      duplicatesSkipped: 0,
+    });
     await monitor.stop();
   });
 
@@ -97,8 +128,24 @@ describe('PipelineStatusMonitor', () => {
       source: 'simulator' as const,
     };
     const detection = { className: 'dent', score: 0.9, box: { x1: 1, y1: 1, x2: 9, y2: 9 } };
-    const produced = { ...base, modelVersionId: V1, eventId: '00000000-0000-4000-8000-0000000000b1', detections: [detection], imageWidth: 64, imageHeight: 64, inferenceMs: 3 };
-    const raised = { ...base, modelVersionId: V1, eventId: '00000000-0000-4000-8000-0000000000b2', alertId: '00000000-0000-4000-8000-0000000000c1', severity: 'high' as const, objectKey: 'factory-1/cam-1/x.png', detections: [detection] };
+    const produced = {
+      ...base,
+      modelVersionId: V1,
+      eventId: '00000000-0000-4000-8000-0000000000b1',
+      detections: [detection],
+      imageWidth: 64,
+      imageHeight: 64,
+      inferenceMs: 3,
+    };
+    const raised = {
+      ...base,
+      modelVersionId: V1,
+      eventId: '00000000-0000-4000-8000-0000000000b2',
+      alertId: '00000000-0000-4000-8000-0000000000c1',
+      severity: 'high' as const,
+      objectKey: 'factory-1/cam-1/x.png',
+      detections: [detection],
+    };
     // The frame once, then sent again with the same bytes (what a restart that replayed old scenes did).
     for (const options of [{}, { headers: REPEAT_HEADERS }]) {
       await bus.publish(Topics.frameIngested, ingested, options);

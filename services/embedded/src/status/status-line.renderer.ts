@@ -14,7 +14,8 @@ export interface StatusOutput {
 export function formatStatusLine(status: PipelineStatus, consoleUrl: string | undefined): string {
   const models = status.models.length === 0 ? ['models: waiting for the first frame'] : status.models.map((m) => `${m.lineId} ${m.model}`);
   const { totals } = status;
-  const deadLetters = status.deadLetters === undefined ? '' : `, ${status.deadLetters} dead ${status.deadLetters === 1 ? 'letter' : 'letters'}`;
+  const deadLetters =
+    status.deadLetters === undefined ? '' : `, ${status.deadLetters} dead ${status.deadLetters === 1 ? 'letter' : 'letters'}`;
   return [
     ...(status.warnings ?? []).map((warning) => `⚠ ${warning}`),
     `${status.framesStoredPerSecond.toFixed(1)} frames/s stored`,

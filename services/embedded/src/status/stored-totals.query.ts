@@ -14,6 +14,10 @@ export class StoredTotalsQuery implements StoredTotalsSource {
               (SELECT count(*) FROM frame WHERE status = 'processed') AS frames_scored,
               (SELECT count(*) FROM alert) AS alerts`,
     )) as { frames_stored: string | number; frames_scored: string | number; alerts: string | number }[];
-    return { framesStored: Number(row?.frames_stored ?? 0), framesScored: Number(row?.frames_scored ?? 0), alerts: Number(row?.alerts ?? 0) };
+    return {
+      framesStored: Number(row?.frames_stored ?? 0),
+      framesScored: Number(row?.frames_scored ?? 0),
+      alerts: Number(row?.alerts ?? 0),
+    };
   }
 }

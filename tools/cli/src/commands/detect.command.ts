@@ -22,12 +22,22 @@ const spec: CommandSpec = {
   usage: 'argus detect --model DIR --input DIR --out DIR [--format deeppcb|json] [options]',
   options: {
     model: { type: 'string', valueName: 'DIR', required: true, description: 'model package folder' },
-    input: { type: 'string', valueName: 'DIR', required: true, description: 'images: <id>_test.jpg (+ <id>_temp.jpg for template models; sub-folders searched too), or any images for --format json' },
+    input: {
+      type: 'string',
+      valueName: 'DIR',
+      required: true,
+      description: 'images: <id>_test.jpg (+ <id>_temp.jpg for template models; sub-folders searched too), or any images for --format json',
+    },
     out: { type: 'string', valueName: 'DIR', required: true, description: 'folder for the results (<id>.txt or <id>.json)' },
     format: { type: 'string', valueName: 'F', description: 'deeppcb (x1,y1,x2,y2,confidence,type a line) or json', default: 'deeppcb' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'ONNX Runtime threads; auto = every core (they do not spin, so JPEG decoding still gets its share)', default: 'auto' },
+    threads: {
+      type: 'string',
+      valueName: 'N',
+      description: 'ONNX Runtime threads; auto = every core (they do not spin, so JPEG decoding still gets its share)',
+      default: 'auto',
+    },
     'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence written (default the package's)" },
     'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
   },
@@ -92,7 +102,8 @@ export async function listInputImages(dir: string, format: 'deeppcb' | 'json'): 
     const seen = new Map<string, string>();
     for (const p of pairs) {
       const other = seen.get(p.id);
-      if (other !== undefined) throw new UsageError(`two images with id ${p.id}: ${other} and ${p.image} (results are written as <id>.txt)`);
+      if (other !== undefined)
+        throw new UsageError(`two images with id ${p.id}: ${other} and ${p.image} (results are written as <id>.txt)`);
       seen.set(p.id, p.image);
     }
     return pairs;
@@ -133,14 +144,19 @@ export const detectCommand: CliCommand = {
     const format = choiceOption(values, 'format', ['deeppcb', 'json'] as const) as 'deeppcb' | 'json';
     const batchSize = numberOption(values, 'batch-size', { integer: true, min: 1, max: 256 }) as number;
     const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
-    const threads = values['threads'] === 'auto' ? defaultModelThreads() : (numberOption(values, 'threads', { integer: true, min: 1, max: 64 }) as number);
+    const threads =
+      values['threads'] === 'auto'
+        ? defaultModelThreads()
+        : (numberOption(values, 'threads', { integer: true, min: 1, max: 64 }) as number);
     const scoreThreshold = numberOption(values, 'score-threshold', { min: 0, max: 1 });
     const nmsIou = numberOption(values, 'nms-iou', { min: 0, max: 1 });
     const outDir = requiredString(values, 'out');
     const pkg = await loadModelPackage(folderPackageFiles(requiredString(values, 'model')));
     const classes = pkg.metadata.classes;
     if (format === 'deeppcb' && classes.some((c) => !(DEEPPCB_CLASSES as readonly string[]).includes(c))) {
-      throw new UsageError(`--format deeppcb needs a model of DeepPCB classes (${DEEPPCB_CLASSES.join(', ')}); this one has ${classes.join(', ')}`);
+      throw new UsageError(
+        `--format deeppcb needs a model of DeepPCB classes (${DEEPPCB_CLASSES.join(', ')}); this one has ${classes.join(', ')}`,
+      );
     }
     const inputs = await listInputImages(requiredString(values, 'input'), format);
     const withTemplate = pkg.metadata.template.required;
@@ -166,7 +182,8 @@ export const detectCommand: CliCommand = {
       // next one on libuv's pool, so with one batch of look-ahead a decode advanced one step per
       // model call and the model then waited for it (6-8 s of a 17 s run over the 1,000 DeepPCB
       // pairs); a few batches in flight keep the other core decoding while the model runs.
-      const prepare = (batch: InputImage[]): Promise<PreprocessedBatch> => readInputs(batch, withTemplate).then((x) => runner.preprocess(x));
+      const prepare = (batch: InputImage[]): Promise<PreprocessedBatch> =>
+        readInputs(batch, withTemplate).then((x) => runner.preprocess(x));
       const inFlight: Promise<PreprocessedBatch>[] = [];
       let nextToPrepare = 0;
       const fill = (): void => {

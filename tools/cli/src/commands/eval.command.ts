@@ -16,7 +16,17 @@ import {
   formatClassComparison,
   type TrainingDataOptions,
 } from '@argus/vision';
-import { choiceOption, formatHelp, listOption, numberOption, parseCommandArgs, requiredString, stringOption, UsageError, type CommandSpec } from '../cli-args.parser';
+import {
+  choiceOption,
+  formatHelp,
+  listOption,
+  numberOption,
+  parseCommandArgs,
+  requiredString,
+  stringOption,
+  UsageError,
+  type CommandSpec,
+} from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 
@@ -26,15 +36,28 @@ const spec: CommandSpec = {
   usage: 'argus eval --model DIR [--data SOURCE] [options]  |  argus eval --compare PARENT CANDIDATE --data SOURCE [options]',
   options: {
     model: { type: 'string', valueName: 'DIR', required: true, description: 'model package folder' },
-    data: { type: 'string', valueName: 'SOURCE', description: "deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED (default: the model's training data)" },
-    split: { type: 'string', valueName: 'S', description: 'validation (the held-out split, rebuilt as in training) or all', default: 'validation' },
+    data: {
+      type: 'string',
+      valueName: 'SOURCE',
+      description: "deeppcb:PATH, voc:PATH, manifest:PATH or synthetic:FEED (default: the model's training data)",
+    },
+    split: {
+      type: 'string',
+      valueName: 'S',
+      description: 'validation (the held-out split, rebuilt as in training) or all',
+      default: 'validation',
+    },
     seed: { type: 'string', valueName: 'N', description: "split seed (default the model's training seed)" },
     'val-fraction': { type: 'string', valueName: 'F', description: "validation share (default the model's training setting)" },
     runtime: { type: 'string', valueName: 'R', description: 'auto, onnxruntime or tfjs', default: 'auto' },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per model call', default: '8' },
     'score-threshold': { type: 'string', valueName: 'X', description: "lowest confidence kept (default the package's)" },
     'nms-iou': { type: 'string', valueName: 'X', description: "NMS IoU threshold (default the package's)" },
-    'deployment-threshold': { type: 'string', valueName: 'X', description: "score threshold for P/R/F1 (default the package's best-F1 threshold)" },
+    'deployment-threshold': {
+      type: 'string',
+      valueName: 'X',
+      description: "score threshold for P/R/F1 (default the package's best-F1 threshold)",
+    },
     report: { type: 'string', valueName: 'FILE', description: 'write the full report as JSON' },
     'pr-plot': { type: 'string', valueName: 'FILE', description: 'write the precision–recall curves as a PNG' },
   },
@@ -76,7 +99,10 @@ async function runCompare(argv: readonly string[], context: CliContext): Promise
   }
   const runtime = choiceOption(values, 'runtime', ['auto', 'onnxruntime', 'tfjs'] as const) as 'auto' | 'onnxruntime' | 'tfjs';
   const split = choiceOption(values, 'split', ['validation', 'all'] as const) as 'validation' | 'all';
-  const [parent, candidate] = await Promise.all([loadModelPackage(folderPackageFiles(parentDir)), loadModelPackage(folderPackageFiles(candidateDir))]);
+  const [parent, candidate] = await Promise.all([
+    loadModelPackage(folderPackageFiles(parentDir)),
+    loadModelPackage(folderPackageFiles(candidateDir)),
+  ]);
   const groups = listOption(values, 'groups');
   const excludeGroups = listOption(values, 'exclude-groups');
   const data = await loadTrainingData(parseTrainingDataSource(requiredString(values, 'data')), {
@@ -124,10 +150,14 @@ export function formatReport(report: EvaluationReport): string {
     );
   }
   const t = report.atDeploymentThreshold;
-  lines.push(`at score ≥ ${t.scoreThreshold.toFixed(2)} (IoU 0.5): precision ${pct(t.precision)}, recall ${pct(t.recall)}, F1 ${pct(t.f1)}; best F1 ${pct(report.bestF1.f1)} at ${report.bestF1.scoreThreshold.toFixed(2)}`);
+  lines.push(
+    `at score ≥ ${t.scoreThreshold.toFixed(2)} (IoU 0.5): precision ${pct(t.precision)}, recall ${pct(t.recall)}, F1 ${pct(t.f1)}; best F1 ${pct(report.bestF1.f1)} at ${report.bestF1.scoreThreshold.toFixed(2)}`,
+  );
   lines.push('per class:   AP@0.5  AP@[.5:.95]  ground truth');
   for (const c of report.coco.perClass) {
-    lines.push(`  ${c.className.padEnd(10)} ${pct(c.ap50).padStart(6)}  ${pct(c.ap).padStart(11)}  ${String(c.groundTruthCount).padStart(12)}`);
+    lines.push(
+      `  ${c.className.padEnd(10)} ${pct(c.ap50).padStart(6)}  ${pct(c.ap).padStart(11)}  ${String(c.groundTruthCount).padStart(12)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -150,7 +180,8 @@ export const evalCommand: CliCommand = {
     if (dataText === undefined) throw new UsageError('--data is required (the model records no training data)');
     const source = parseTrainingDataSource(dataText);
     const recorded = (training?.data.options ?? {}) as Partial<TrainingDataOptions>;
-    const seed = numberOption(values, 'seed', { integer: true, min: 0 }) ?? recorded.seed ?? (training?.config['seed'] as number | undefined) ?? 1;
+    const seed =
+      numberOption(values, 'seed', { integer: true, min: 0 }) ?? recorded.seed ?? (training?.config['seed'] as number | undefined) ?? 1;
     const fraction = numberOption(values, 'val-fraction', { min: 0, max: 0.95 }) ?? recorded.validationFraction ?? 0.2;
     const data = await loadTrainingData(source, { ...recorded, seed, validationFraction: fraction });
     const samples = split === 'all' ? [...data.train, ...data.validation] : data.validation;
@@ -177,21 +208,33 @@ export const evalCommand: CliCommand = {
     }
     context.out(`argus eval: ${pkg.metadata.name} ${pkg.metadata.version} on ${data.source} (${split}: ${data.split}; ${runner.runtime})`);
     context.out(formatReport(evaluation.report));
-    context.out(`${evaluation.imagesPerSecond.toFixed(1)} images/s end to end${evaluation.failures.length > 0 ? `; ${evaluation.failures.length} image(s) failed` : ''}`);
+    context.out(
+      `${evaluation.imagesPerSecond.toFixed(1)} images/s end to end${evaluation.failures.length > 0 ? `; ${evaluation.failures.length} image(s) failed` : ''}`,
+    );
     for (const f of evaluation.failures.slice(0, 10)) context.err(`  skipped ${f.id}: ${f.reason}`);
     const reportFile = stringOption(values, 'report');
     if (reportFile) {
       await mkdir(path.dirname(path.resolve(reportFile)), { recursive: true });
       // The fingerprint identifies the scored samples, so two reports can be told comparable or not.
       const fingerprint = fingerprintTrainingData({ [split]: samples });
-      const header = { model: { name: pkg.metadata.name, version: pkg.metadata.version }, data: data.source, split, fingerprint, seed, validationFraction: fraction };
+      const header = {
+        model: { name: pkg.metadata.name, version: pkg.metadata.version },
+        data: data.source,
+        split,
+        fingerprint,
+        seed,
+        validationFraction: fraction,
+      };
       await writeFile(reportFile, `${JSON.stringify({ ...header, report: evaluation.report }, null, 1)}\n`);
       context.out(`report written to ${reportFile}`);
     }
     const plotFile = stringOption(values, 'pr-plot');
     if (plotFile) {
       await mkdir(path.dirname(path.resolve(plotFile)), { recursive: true });
-      await writeFile(plotFile, await renderPrCurvesPng(prCurvesForPlot(evaluation.report.coco), { title: `${pkg.metadata.name} on ${data.source} (${split})` }));
+      await writeFile(
+        plotFile,
+        await renderPrCurvesPng(prCurvesForPlot(evaluation.report.coco), { title: `${pkg.metadata.name} on ${data.source} (${split})` }),
+      );
       context.out(`precision–recall plot written to ${plotFile}`);
     }
     return evaluation.failures.length > 0 ? 1 : 0;

@@ -21,7 +21,11 @@ const spec: CommandSpec = {
   options: {
     model: { type: 'string', valueName: 'DIR', required: true, description: 'model package folder to read' },
     out: { type: 'string', valueName: 'DIR', description: 'write the package to this folder (default: back into --model)' },
-    store: { type: 'string', valueName: 'S', description: 'also put it in an object store: fs:ROOT (local FilesystemObjectStore) or s3 (ARGUS_S3_* variables)' },
+    store: {
+      type: 'string',
+      valueName: 'S',
+      description: 'also put it in an object store: fs:ROOT (local FilesystemObjectStore) or s3 (ARGUS_S3_* variables)',
+    },
     bucket: { type: 'string', valueName: 'B', description: 'bucket for --store (default: argus, or ARGUS_S3_BUCKET for s3)' },
     prefix: { type: 'string', valueName: 'P', description: 'key prefix in the store (default models/<name>/<version>)' },
     'no-onnx': { type: 'boolean', description: 'write the package without an ONNX file' },
@@ -78,7 +82,9 @@ export const exportCommand: CliCommand = {
       context.out(`argus export: ${m.name} ${m.version} written to ${target.location}`);
     }
     if (pkg.metadata.onnx) {
-      context.out(`ONNX opset ${pkg.metadata.onnx.opset}; max |ONNX Runtime − TF.js| = ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)} on ${pkg.metadata.onnx.checkInput}`);
+      context.out(
+        `ONNX opset ${pkg.metadata.onnx.opset}; max |ONNX Runtime − TF.js| = ${pkg.metadata.onnx.maxAbsDiff.toExponential(2)} on ${pkg.metadata.onnx.checkInput}`,
+      );
     }
     return 0;
   },

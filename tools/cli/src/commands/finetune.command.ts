@@ -16,7 +16,17 @@ import {
   type TrainerConfig,
   type TrainingDataOptions,
 } from '@argus/vision';
-import { choiceOption, formatHelp, listOption, numberOption, parseCommandArgs, requiredString, shellQuote, stringOption, type CommandSpec } from '../cli-args.parser';
+import {
+  choiceOption,
+  formatHelp,
+  listOption,
+  numberOption,
+  parseCommandArgs,
+  requiredString,
+  shellQuote,
+  stringOption,
+  type CommandSpec,
+} from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 
@@ -26,9 +36,23 @@ const spec: CommandSpec = {
   usage: 'argus finetune --from PACKAGE --data SOURCE --out DIR [--replay SOURCE] [--method naive|replay|replay-distill|joint] [options]',
   options: {
     from: { type: 'string', valueName: 'DIR', required: true, description: 'the parent model package' },
-    data: { type: 'string', valueName: 'SOURCE', required: true, description: 'the new labelled data: deeppcb:PATH, voc:PATH, manifest:PATH (split like argus train)' },
-    replay: { type: 'string', valueName: 'SOURCE', description: "the parent's training data for rehearsal (default: what the parent recorded)" },
-    method: { type: 'string', valueName: 'M', description: 'naive, replay, replay-distill or joint', default: DEFAULT_FINE_TUNE_SETTINGS.method },
+    data: {
+      type: 'string',
+      valueName: 'SOURCE',
+      required: true,
+      description: 'the new labelled data: deeppcb:PATH, voc:PATH, manifest:PATH (split like argus train)',
+    },
+    replay: {
+      type: 'string',
+      valueName: 'SOURCE',
+      description: "the parent's training data for rehearsal (default: what the parent recorded)",
+    },
+    method: {
+      type: 'string',
+      valueName: 'M',
+      description: 'naive, replay, replay-distill or joint',
+      default: DEFAULT_FINE_TUNE_SETTINGS.method,
+    },
     out: { type: 'string', valueName: 'DIR', required: true, description: 'folder for the new model package' },
     'run-dir': { type: 'string', valueName: 'DIR', description: 'checkpoints of the run (default tmp/runs/<name of --out>)' },
     resume: { type: 'boolean', description: 'continue the run in --run-dir from its last checkpoint' },
@@ -37,16 +61,46 @@ const spec: CommandSpec = {
     'warmup-epochs': { type: 'string', valueName: 'X', description: 'linear warm-up length', default: '0.5' },
     'batch-size': { type: 'string', valueName: 'N', description: "images per step (default the parent's)" },
     'crops-per-image': { type: 'string', valueName: 'N', description: "crops of every image per epoch (default the parent's)" },
-    exemplars: { type: 'string', valueName: 'N', description: "rehearsal frames from the parent's training data", default: String(DEFAULT_FINE_TUNE_SETTINGS.exemplarBudget) },
-    'replay-share': { type: 'string', valueName: 'F', description: "the exemplars' share of each epoch", default: String(DEFAULT_FINE_TUNE_SETTINGS.replayShare) },
-    'distill-weight': { type: 'string', valueName: 'X', description: 'weight of the distillation loss (replay-distill)', default: String(DEFAULT_FINE_TUNE_SETTINGS.distillationWeight) },
-    freeze: { type: 'string', valueName: 'P1,P2', description: "weight-name prefixes not trained ('none' trains all)", default: DEFAULT_FINE_TUNE_SETTINGS.frozenPrefixes.join(',') },
-    'old-validation': { type: 'string', valueName: 'N', description: "the parent's validation frames in the mixed validation set", default: String(DEFAULT_FINE_TUNE_SETTINGS.oldValidationLimit) },
+    exemplars: {
+      type: 'string',
+      valueName: 'N',
+      description: "rehearsal frames from the parent's training data",
+      default: String(DEFAULT_FINE_TUNE_SETTINGS.exemplarBudget),
+    },
+    'replay-share': {
+      type: 'string',
+      valueName: 'F',
+      description: "the exemplars' share of each epoch",
+      default: String(DEFAULT_FINE_TUNE_SETTINGS.replayShare),
+    },
+    'distill-weight': {
+      type: 'string',
+      valueName: 'X',
+      description: 'weight of the distillation loss (replay-distill)',
+      default: String(DEFAULT_FINE_TUNE_SETTINGS.distillationWeight),
+    },
+    freeze: {
+      type: 'string',
+      valueName: 'P1,P2',
+      description: "weight-name prefixes not trained ('none' trains all)",
+      default: DEFAULT_FINE_TUNE_SETTINGS.frozenPrefixes.join(','),
+    },
+    'old-validation': {
+      type: 'string',
+      valueName: 'N',
+      description: "the parent's validation frames in the mixed validation set",
+      default: String(DEFAULT_FINE_TUNE_SETTINGS.oldValidationLimit),
+    },
     ship: { type: 'string', valueName: 'W', description: 'best (the best validation epoch) or last', default: 'best' },
-    patience: { type: 'string', valueName: 'N', description: 'early stopping after N epochs without improvement on the mixed validation set (0: off)', default: '0' },
+    patience: {
+      type: 'string',
+      valueName: 'N',
+      description: 'early stopping after N epochs without improvement on the mixed validation set (0: off)',
+      default: '0',
+    },
     'ema-decay': { type: 'string', valueName: 'X', description: 'EMA of the weights (0: off)', default: '0.99' },
     seed: { type: 'string', valueName: 'N', description: 'seed of the split, exemplars, head growth and augmentation', default: '1' },
-    'val-fraction': { type: 'string', valueName: 'F', description: "share of --data held out for validation", default: '0.2' },
+    'val-fraction': { type: 'string', valueName: 'F', description: 'share of --data held out for validation', default: '0.2' },
     groups: { type: 'string', valueName: 'G1,G2', description: '--data: these groups only' },
     'exclude-groups': { type: 'string', valueName: 'G1,G2', description: '--data: leave these groups out' },
     'synthetic-count': { type: 'string', valueName: 'N', description: '--data synthetic:FEED: training scenes', default: '600' },
@@ -92,7 +146,10 @@ export const finetuneCommand: CliCommand = {
       method === 'naive'
         ? null
         : replayText !== undefined
-          ? await loadFineTuneData(parseTrainingDataSource(replayText), { seed: 1, ...(parent.metadata.training?.data.options ?? {}) } as TrainingDataOptions)
+          ? await loadFineTuneData(parseTrainingDataSource(replayText), {
+              seed: 1,
+              ...(parent.metadata.training?.data.options ?? {}),
+            } as TrainingDataOptions)
           : await loadRecordedTrainingData(parent);
 
     const inherited = parentTrainerConfig(parent);
@@ -126,7 +183,9 @@ export const finetuneCommand: CliCommand = {
     const out = path.resolve(requiredString(values, 'out'));
     const runDir = path.resolve(stringOption(values, 'run-dir') ?? path.join('tmp', 'runs', path.basename(out)));
     const backend = await selectTfBackend({ logger: stderrJsonVisionLogger });
-    context.out(`argus finetune: TensorFlow.js backend ${backend.choice}; parent ${parent.metadata.name}@${parent.metadata.version}; method ${method}; run folder ${runDir}`);
+    context.out(
+      `argus finetune: TensorFlow.js backend ${backend.choice}; parent ${parent.metadata.name}@${parent.metadata.version}; method ${method}; run folder ${runDir}`,
+    );
     const started = Date.now();
     const result = await runFineTunePipeline({
       parent,

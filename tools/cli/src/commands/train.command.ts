@@ -10,7 +10,18 @@ import {
   type SelectionMetric,
   type TrainerConfig,
 } from '@argus/vision';
-import { choiceOption, listOption, numberOption, parseCommandArgs, formatHelp, requiredString, shellQuote, sizeOption, stringOption, type CommandSpec } from '../cli-args.parser';
+import {
+  choiceOption,
+  listOption,
+  numberOption,
+  parseCommandArgs,
+  formatHelp,
+  requiredString,
+  shellQuote,
+  sizeOption,
+  stringOption,
+  type CommandSpec,
+} from '../cli-args.parser';
 import type { CliCommand } from './command';
 import type { CliContext } from './cli-context';
 import { resolveSpec } from './model-options';
@@ -29,9 +40,23 @@ const spec: CommandSpec = {
     epochs: { type: 'string', valueName: 'N', description: 'epochs', default: String(DEFAULT_TRAINER_CONFIG.epochs) },
     'batch-size': { type: 'string', valueName: 'N', description: 'images per step', default: String(DEFAULT_TRAINER_CONFIG.batchSize) },
     lr: { type: 'string', valueName: 'X', description: 'peak learning rate', default: String(DEFAULT_TRAINER_CONFIG.learningRate) },
-    'warmup-epochs': { type: 'string', valueName: 'X', description: 'linear warm-up length', default: String(DEFAULT_TRAINER_CONFIG.warmupEpochs) },
-    'weight-decay': { type: 'string', valueName: 'X', description: 'AdamW weight decay on kernels', default: String(DEFAULT_TRAINER_CONFIG.weightDecay) },
-    crop: { type: 'string', valueName: 'N|WxH', description: 'train on random crops of this size (model-input pixels) instead of whole images' },
+    'warmup-epochs': {
+      type: 'string',
+      valueName: 'X',
+      description: 'linear warm-up length',
+      default: String(DEFAULT_TRAINER_CONFIG.warmupEpochs),
+    },
+    'weight-decay': {
+      type: 'string',
+      valueName: 'X',
+      description: 'AdamW weight decay on kernels',
+      default: String(DEFAULT_TRAINER_CONFIG.weightDecay),
+    },
+    crop: {
+      type: 'string',
+      valueName: 'N|WxH',
+      description: 'train on random crops of this size (model-input pixels) instead of whole images',
+    },
     'crops-per-image': { type: 'string', valueName: 'N', description: 'crops of every image per epoch', default: '1' },
     'box-centred': { type: 'string', valueName: 'F', description: 'share of crops centred on a labelled box', default: '0.5' },
     'max-shift': { type: 'string', valueName: 'PX', description: 'random shift of the crop window past the image edge', default: '8' },
@@ -39,16 +64,34 @@ const spec: CommandSpec = {
     'no-flip': { type: 'boolean', description: 'no horizontal/vertical flips' },
     brightness: { type: 'string', valueName: 'X', description: 'brightness jitter, fraction of full scale', default: '0.1' },
     contrast: { type: 'string', valueName: 'X', description: 'contrast jitter, 1 ± X', default: '0.2' },
-    'ema-decay': { type: 'string', valueName: 'X', description: 'EMA of the weights (0: off)', default: String(DEFAULT_TRAINER_CONFIG.emaDecay) },
+    'ema-decay': {
+      type: 'string',
+      valueName: 'X',
+      description: 'EMA of the weights (0: off)',
+      default: String(DEFAULT_TRAINER_CONFIG.emaDecay),
+    },
     seed: { type: 'string', valueName: 'N', description: 'seed of the split, initialisation and augmentation', default: '1' },
     'val-fraction': { type: 'string', valueName: 'F', description: 'share of a real data set held out for validation', default: '0.2' },
-    groups: { type: 'string', valueName: 'G1,G2', description: 'real data sets: train and validate on these groups only (DeepPCB board groups)' },
+    groups: {
+      type: 'string',
+      valueName: 'G1,G2',
+      description: 'real data sets: train and validate on these groups only (DeepPCB board groups)',
+    },
     'exclude-groups': { type: 'string', valueName: 'G1,G2', description: 'real data sets: leave these groups out' },
     'synthetic-count': { type: 'string', valueName: 'N', description: 'synthetic training scenes', default: '600' },
     'synthetic-val-count': { type: 'string', valueName: 'N', description: 'synthetic validation scenes', default: '120' },
-    patience: { type: 'string', valueName: 'N', description: 'early stopping after N epochs without improvement (0: off)', default: String(DEFAULT_TRAINER_CONFIG.patience) },
+    patience: {
+      type: 'string',
+      valueName: 'N',
+      description: 'early stopping after N epochs without improvement (0: off)',
+      default: String(DEFAULT_TRAINER_CONFIG.patience),
+    },
     'max-minutes': { type: 'string', valueName: 'M', description: 'stop (checkpoint kept, model packaged) after M minutes of wall time' },
-    'selection-metric': { type: 'string', valueName: 'M', description: 'deeppcb-ap or map50 (default deeppcb-ap for deeppcb data, else map50)' },
+    'selection-metric': {
+      type: 'string',
+      valueName: 'M',
+      description: 'deeppcb-ap or map50 (default deeppcb-ap for deeppcb data, else map50)',
+    },
     'no-onnx': { type: 'boolean', description: 'skip the ONNX export' },
     name: { type: 'string', valueName: 'NAME', description: "the model's name (default the spec's)" },
     'model-version': { type: 'string', valueName: 'V', description: "the model's version (default a UTC timestamp)" },
@@ -76,7 +119,8 @@ export const trainCommand: CliCommand = {
     const out = path.resolve(requiredString(values, 'out'));
     const runDir = path.resolve(stringOption(values, 'run-dir') ?? path.join('tmp', 'runs', path.basename(out)));
     const selection =
-      choiceOption<SelectionMetric>(values, 'selection-metric', ['deeppcb-ap', 'map50']) ?? (data.kind === 'deeppcb' ? 'deeppcb-ap' : 'map50');
+      choiceOption<SelectionMetric>(values, 'selection-metric', ['deeppcb-ap', 'map50']) ??
+      (data.kind === 'deeppcb' ? 'deeppcb-ap' : 'map50');
     const maxMinutes = numberOption(values, 'max-minutes', { min: 0 });
     const crop = sizeOption(values, 'crop');
     const noFlip = values['no-flip'] === true;

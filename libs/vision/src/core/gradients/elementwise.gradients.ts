@@ -23,16 +23,11 @@ export const elementwiseGradientConfigs: tf.GradConfig[] = [
   unaryGradient(tf.Cos, 'x', (dy, x) => tf.neg(tf.mul(dy, tf.sin(f32(x))))),
   unaryGradient(tf.Relu, 'x', (dy, x) => tf.mul(dy, tf.step(f32(x)))),
   unaryGradient(tf.Relu6, 'x', (dy, x) => tf.mul(dy, tf.cast(tf.mul(tf.lessEqual(x, 6), tf.step(x)), 'float32'))),
-  unaryGradient(tf.LeakyRelu, 'x', (dy, x, attrs) =>
-    tf.where(tf.greater(x, 0), dy, tf.mul(dy, attrs['alpha'] as number)),
-  ),
+  unaryGradient(tf.LeakyRelu, 'x', (dy, x, attrs) => tf.where(tf.greater(x, 0), dy, tf.mul(dy, attrs['alpha'] as number))),
   unaryGradient(tf.Elu, 'y', (dy, y) => tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1)))),
   unaryGradient(tf.ClipByValue, 'x', (dy, x, attrs) =>
     tf.where(
-      tf.logicalAnd(
-        tf.greaterEqual(x, attrs['clipValueMin'] as number),
-        tf.lessEqual(x, attrs['clipValueMax'] as number),
-      ),
+      tf.logicalAnd(tf.greaterEqual(x, attrs['clipValueMin'] as number), tf.lessEqual(x, attrs['clipValueMax'] as number)),
       dy,
       tf.zerosLike(dy),
     ),
@@ -40,9 +35,21 @@ export const elementwiseGradientConfigs: tf.GradConfig[] = [
   { kernelName: tf.Cast, gradFunc: (dy) => ({ x: () => single(dy).clone() }) },
   { kernelName: tf.Identity, gradFunc: (dy) => ({ x: () => f32(single(dy)) }) },
 
-  binaryGradient(tf.Add, (dy) => dy, (dy) => dy),
-  binaryGradient(tf.Sub, (dy) => dy, (dy) => tf.neg(dy)),
-  binaryGradient(tf.Multiply, (dy, _a, b) => tf.mul(dy, f32(b)), (dy, a) => tf.mul(dy, f32(a))),
+  binaryGradient(
+    tf.Add,
+    (dy) => dy,
+    (dy) => dy,
+  ),
+  binaryGradient(
+    tf.Sub,
+    (dy) => dy,
+    (dy) => tf.neg(dy),
+  ),
+  binaryGradient(
+    tf.Multiply,
+    (dy, _a, b) => tf.mul(dy, f32(b)),
+    (dy, a) => tf.mul(dy, f32(a)),
+  ),
   binaryGradient(
     tf.RealDiv,
     (dy, _a, b) => tf.div(dy, f32(b)),
@@ -105,11 +112,10 @@ export const elementwiseGradientConfigs: tf.GradConfig[] = [
     },
   },
 
-  ...[tf.Greater, tf.GreaterEqual, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual, tf.LogicalAnd, tf.LogicalOr].map(
-    (name) => zeroGradient(name, ['a', 'b']),
+  ...[tf.Greater, tf.GreaterEqual, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual, tf.LogicalAnd, tf.LogicalOr].map((name) =>
+    zeroGradient(name, ['a', 'b']),
   ),
   ...[tf.Floor, tf.Ceil, tf.Round, tf.Sign, tf.Step, tf.IsNan, tf.IsInf, tf.IsFinite, tf.LogicalNot, tf.ZerosLike, tf.OnesLike].map(
     (name) => zeroGradient(name, ['x']),
   ),
 ];
-

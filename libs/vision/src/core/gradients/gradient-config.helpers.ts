@@ -31,8 +31,7 @@ export function zeroGradient(kernelName: string, inputNames: string[]): tf.GradC
   return {
     kernelName,
     inputsToSave: inputNames,
-    gradFunc: (_dy, savedTensors) =>
-      Object.fromEntries(inputNames.map((name, i) => [name, () => tf.zerosLike(saved(savedTensors, i))])),
+    gradFunc: (_dy, savedTensors) => Object.fromEntries(inputNames.map((name, i) => [name, () => tf.zerosLike(saved(savedTensors, i))])),
   };
 }
 

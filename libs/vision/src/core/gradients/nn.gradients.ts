@@ -62,8 +62,7 @@ export const nnGradientConfigs: tf.GradConfig[] = [
     kernelName: tf.ResizeBilinear,
     inputsToSave: ['images'],
     gradFunc: (dy, savedTensors, attrs) => ({
-      images: () =>
-        tf.engine().runKernel(tf.ResizeBilinearGrad, { dy: single(dy), images: saved(savedTensors, 0) }, attrs) as tf.Tensor,
+      images: () => tf.engine().runKernel(tf.ResizeBilinearGrad, { dy: single(dy), images: saved(savedTensors, 0) }, attrs) as tf.Tensor,
     }),
   },
   {
@@ -72,11 +71,9 @@ export const nnGradientConfigs: tf.GradConfig[] = [
     outputsToSave: [true],
     gradFunc: (dy, savedTensors, attrs) => ({
       x: () =>
-        tf.engine().runKernel(
-          tf.MaxPoolGrad,
-          { dy: single(dy), input: saved(savedTensors, 0), output: saved(savedTensors, 1) },
-          attrs,
-        ) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(tf.MaxPoolGrad, { dy: single(dy), input: saved(savedTensors, 0), output: saved(savedTensors, 1) }, attrs) as tf.Tensor,
     }),
   },
   {

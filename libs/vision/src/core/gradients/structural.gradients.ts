@@ -75,7 +75,11 @@ export const structuralGradientConfigs: tf.GradConfig[] = [
     gradFunc: (dy, savedTensors, attrs) => {
       const first = saved(savedTensors, 0);
       const [axis] = tf.util.parseAxisParam(attrs['axis'] as number, first.shape);
-      const parts = tf.split(single(dy), savedTensors.map((t) => t.shape[axis ?? 0] ?? 0), axis);
+      const parts = tf.split(
+        single(dy),
+        savedTensors.map((t) => t.shape[axis ?? 0] ?? 0),
+        axis,
+      );
       return byPosition(parts.map((part) => () => part));
     },
   },
@@ -97,11 +101,7 @@ export const structuralGradientConfigs: tf.GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, savedTensors, attrs) => {
       const x = saved(savedTensors, 0);
-      const [begin, size] = tf.slice_util.parseSliceParams(
-        x,
-        attrs['begin'] as number | number[],
-        attrs['size'] as number | number[],
-      );
+      const [begin, size] = tf.slice_util.parseSliceParams(x, attrs['begin'] as number | number[], attrs['size'] as number | number[]);
       const paddings = x.shape.map((dim, i): [number, number] => {
         const start = begin?.[i] ?? 0;
         return [start, dim - start - (size?.[i] ?? 0)];
@@ -136,9 +136,7 @@ export const structuralGradientConfigs: tf.GradConfig[] = [
       const inputShape = attrs['inputShape'] as number[];
       const g = single(dy);
       const offset = g.rank - inputShape.length;
-      const axes = g.shape
-        .map((size, i) => (i < offset || (inputShape[i - offset] === 1 && size !== 1) ? i : -1))
-        .filter((i) => i >= 0);
+      const axes = g.shape.map((size, i) => (i < offset || (inputShape[i - offset] === 1 && size !== 1) ? i : -1)).filter((i) => i >= 0);
       return { x: () => tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, inputShape) };
     },
   },
@@ -158,11 +156,7 @@ export const structuralGradientConfigs: tf.GradConfig[] = [
           const inner = x.shape.slice(axis + 1);
           const values = tf.reshape(single(dy), [...outer, indices.size, ...inner]);
           const perm = [outer.length, ...outer.map((_s, i) => i), ...inner.map((_s, i) => outer.length + 1 + i)];
-          const summed = tf.unsortedSegmentSum(
-            tf.transpose(values, perm),
-            tf.reshape(indices, [indices.size]),
-            x.shape[axis] ?? 0,
-          );
+          const summed = tf.unsortedSegmentSum(tf.transpose(values, perm), tf.reshape(indices, [indices.size]), x.shape[axis] ?? 0);
           return tf.transpose(summed, tf.backend_util.getUndoAxesPermutation(perm));
         },
         indices: () => indices,

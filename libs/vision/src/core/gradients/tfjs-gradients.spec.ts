@@ -33,14 +33,27 @@ interface InputSpec {
  * element by element, for every input.
  */
 function checkGradient(op: (...xs: tf.Tensor[]) => tf.Tensor, specs: InputSpec[], seed = 1): void {
-  const inputs = specs.map((s, i) => s.data ?? values(s.shape.reduce((a, b) => a * b, 1), seed + 17 * i, s.lo, s.hi));
+  const inputs = specs.map(
+    (s, i) =>
+      s.data ??
+      values(
+        s.shape.reduce((a, b) => a * b, 1),
+        seed + 17 * i,
+        s.lo,
+        s.hi,
+      ),
+  );
   const toTensors = (data: number[][]): tf.Tensor[] => data.map((d, i) => tf.tensor(d, at(specs, i).shape));
   const weights = tf.tidy(() => {
     const probe = op(...toTensors(inputs));
     return tf.keep(tf.tensor(values(probe.size, seed + 999, 0.5, 1.5), probe.shape));
   });
   const objective = (...xs: tf.Tensor[]): tf.Scalar => tf.sum(tf.mul(op(...xs), weights));
-  const analytic = tf.tidy(() => tf.grads(objective)(toTensors(inputs)).map((g) => Array.from(g.dataSync())));
+  const analytic = tf.tidy(() =>
+    tf
+      .grads(objective)(toTensors(inputs))
+      .map((g) => Array.from(g.dataSync())),
+  );
   const h = 1e-2;
   inputs.forEach((data, which) => {
     const numeric = data.map((_v, k) => {
@@ -64,7 +77,12 @@ const any = (shape: number[]): InputSpec => ({ shape });
 // Values at least 0.1 away from 0 (and 6), where relu-like functions have kinks.
 const awayFromKinks = (shape: number[]): InputSpec => ({
   shape,
-  data: values(shape.reduce((a, b) => a * b, 1), 5, -1, 1).map((v) => (v < 0 ? v - 0.1 : v + 0.1) * 4),
+  data: values(
+    shape.reduce((a, b) => a * b, 1),
+    5,
+    -1,
+    1,
+  ).map((v) => (v < 0 ? v - 0.1 : v + 0.1) * 4),
 });
 
 describe('Argus tfjs gradients', () => {
@@ -118,7 +136,15 @@ describe('Argus tfjs gradients', () => {
     ['split + concat', (x) => tf.concat(tf.split(x, [1, 2], 1).slice().reverse(), 1), any([2, 3])],
     ['unstack + stack', (x) => tf.stack(tf.unstack(x, 1).slice().reverse(), 0), any([2, 3])],
     ['slice', (x) => tf.slice(x, [1, 0], [1, 2]), any([3, 3])],
-    ['pad', (x) => tf.pad(x, [[1, 0], [0, 2]]), any([2, 2])],
+    [
+      'pad',
+      (x) =>
+        tf.pad(x, [
+          [1, 0],
+          [0, 2],
+        ]),
+      any([2, 2]),
+    ],
     ['tile', (x) => tf.tile(x, [2, 3]), any([2, 2])],
     ['broadcastTo', (x) => tf.broadcastTo(x, [2, 3, 4]), any([3, 1])],
     ['gather', (x) => tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), 1), any([2, 3])],

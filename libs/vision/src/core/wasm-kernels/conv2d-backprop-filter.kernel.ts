@@ -46,8 +46,7 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
     throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${dataFormat}`);
   }
   const info = backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
-  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } =
-    info;
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   // Rows (columns) of the padded input the forward pass read, and how many of them are bottom
   // (right) padding; negative means trailing input rows the forward pass never read: crop them.
   const bottom = (outHeight - 1) * strideHeight + filterHeight - padInfo.top - inHeight;

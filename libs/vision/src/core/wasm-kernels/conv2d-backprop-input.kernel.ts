@@ -73,7 +73,7 @@ function strided(runner: WasmKernelRunner, dy: TensorInfo, filter: TensorInfo, i
           if (x >= kw) continue;
           for (let c = 0; c < ci; c++) {
             const from = ((y * kw + x) * ci + c) * co;
-            const to = ((a * mw + b) * co) * phases * ci + (ry * sw + rx) * ci + c;
+            const to = (a * mw + b) * co * phases * ci + (ry * sw + rx) * ci + c;
             for (let o = 0; o < co; o++) combined[to + o * phases * ci] = w[from + o] ?? 0;
           }
         }

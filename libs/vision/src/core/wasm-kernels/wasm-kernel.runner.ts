@@ -59,11 +59,7 @@ export class WasmKernelRunner {
     }
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const rows = this.reshape(x, [n, h, w * c]);
-    const cropped = this.run(
-      'Slice',
-      { x: rows },
-      { begin: [0, top, left * c], size: [n, h - top - bottom, (w - left - right) * c] },
-    );
+    const cropped = this.run('Slice', { x: rows }, { begin: [0, top, left * c], size: [n, h - top - bottom, (w - left - right) * c] });
     return this.reshape(cropped, [n, h - top - bottom, w - left - right, c]);
   }
 

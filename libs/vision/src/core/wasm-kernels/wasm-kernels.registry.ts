@@ -2,10 +2,7 @@ import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tens
 import { splitVWasmConfig } from './split-v.kernel';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.kernel';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.kernel';
-import {
-  resizeNearestNeighborGradCpuConfig,
-  resizeNearestNeighborGradWasmConfig,
-} from './resize-nearest-neighbor-grad.kernel';
+import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad.kernel';
 
 /**
  * The kernels Argus owns (tfjs 4.22):

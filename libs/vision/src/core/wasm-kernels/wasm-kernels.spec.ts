@@ -31,7 +31,7 @@ function randomValues(count: number, seed: number): Float32Array {
 }
 
 function randomInt(seed: number, min: number, max: number): number {
-  return min + Math.floor(((randomValues(1, seed)[0] ?? 0) + 1) / 2 * (max - min + 1));
+  return min + Math.floor((((randomValues(1, seed)[0] ?? 0) + 1) / 2) * (max - min + 1));
 }
 
 async function convGradients(backend: string, c: ConvCase, seed: number): Promise<{ dx: Float32Array; dw: Float32Array }> {
@@ -39,10 +39,28 @@ async function convGradients(backend: string, c: ConvCase, seed: number): Promis
   return tf.tidy(() => {
     const xShape: [number, number, number, number] = [c.batch, c.height, c.width, c.inChannels];
     const wShape: [number, number, number, number] = [c.kernel, c.kernel, c.inChannels, c.outChannels];
-    const x = tf.tensor4d(randomValues(xShape.reduce((a, b) => a * b), seed), xShape);
-    const w = tf.tensor4d(randomValues(wShape.reduce((a, b) => a * b), seed + 1), wShape);
+    const x = tf.tensor4d(
+      randomValues(
+        xShape.reduce((a, b) => a * b),
+        seed,
+      ),
+      xShape,
+    );
+    const w = tf.tensor4d(
+      randomValues(
+        wShape.reduce((a, b) => a * b),
+        seed + 1,
+      ),
+      wShape,
+    );
     const outShape = tf.conv2d(x, w, c.stride, c.pad).shape;
-    const dy = tf.tensor(randomValues(outShape.reduce((a, b) => a * b), seed + 2), outShape);
+    const dy = tf.tensor(
+      randomValues(
+        outShape.reduce((a, b) => a * b),
+        seed + 2,
+      ),
+      outShape,
+    );
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dy)),
     )([x, w]);
@@ -83,15 +101,95 @@ for (const kernel of [1, 3, 5]) {
   }
 }
 // Symmetric explicit padding (what the detector uses) and a lopsided one, odd and even sizes.
-cases.push(['k3 s2 explicit 1 even', { batch: 2, height: 8, width: 10, inChannels: 3, outChannels: 4, kernel: 3, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] }]);
-cases.push(['k5 s2 explicit 2 odd', { batch: 2, height: 9, width: 7, inChannels: 2, outChannels: 3, kernel: 5, stride: 2, pad: [[0, 0], [2, 2], [2, 2], [0, 0]] }]);
-cases.push(['k3 s1 explicit lopsided', { batch: 3, height: 6, width: 5, inChannels: 4, outChannels: 2, kernel: 3, stride: 1, pad: [[0, 0], [0, 2], [2, 1], [0, 0]] }]);
-cases.push(['k4 s2 same (even kernel)', { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 2, kernel: 4, stride: 2, pad: 'same' }]);
+cases.push([
+  'k3 s2 explicit 1 even',
+  {
+    batch: 2,
+    height: 8,
+    width: 10,
+    inChannels: 3,
+    outChannels: 4,
+    kernel: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
+]);
+cases.push([
+  'k5 s2 explicit 2 odd',
+  {
+    batch: 2,
+    height: 9,
+    width: 7,
+    inChannels: 2,
+    outChannels: 3,
+    kernel: 5,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [2, 2],
+      [2, 2],
+      [0, 0],
+    ],
+  },
+]);
+cases.push([
+  'k3 s1 explicit lopsided',
+  {
+    batch: 3,
+    height: 6,
+    width: 5,
+    inChannels: 4,
+    outChannels: 2,
+    kernel: 3,
+    stride: 1,
+    pad: [
+      [0, 0],
+      [0, 2],
+      [2, 1],
+      [0, 0],
+    ],
+  },
+]);
+cases.push([
+  'k4 s2 same (even kernel)',
+  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 2, kernel: 4, stride: 2, pad: 'same' },
+]);
 cases.push(['k3 s3 same', { batch: 2, height: 10, width: 11, inChannels: 2, outChannels: 3, kernel: 3, stride: 3, pad: 'same' }]);
-cases.push(['k3 strides 2x1 same', { batch: 2, height: 9, width: 7, inChannels: 3, outChannels: 4, kernel: 3, stride: [2, 1], pad: 'same' }]);
-cases.push(['k5 strides 1x2 valid', { batch: 1, height: 8, width: 11, inChannels: 2, outChannels: 3, kernel: 5, stride: [1, 2], pad: 'valid' }]);
-cases.push(['k3 s2 explicit lopsided', { batch: 2, height: 7, width: 8, inChannels: 2, outChannels: 3, kernel: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] }]);
-cases.push(['k3 s2 wider batch and channels', { batch: 4, height: 16, width: 16, inChannels: 8, outChannels: 12, kernel: 3, stride: 2, pad: 'same' }]);
+cases.push([
+  'k3 strides 2x1 same',
+  { batch: 2, height: 9, width: 7, inChannels: 3, outChannels: 4, kernel: 3, stride: [2, 1], pad: 'same' },
+]);
+cases.push([
+  'k5 strides 1x2 valid',
+  { batch: 1, height: 8, width: 11, inChannels: 2, outChannels: 3, kernel: 5, stride: [1, 2], pad: 'valid' },
+]);
+cases.push([
+  'k3 s2 explicit lopsided',
+  {
+    batch: 2,
+    height: 7,
+    width: 8,
+    inChannels: 2,
+    outChannels: 3,
+    kernel: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+]);
+cases.push([
+  'k3 s2 wider batch and channels',
+  { batch: 4, height: 16, width: 16, inChannels: 8, outChannels: 12, kernel: 3, stride: 2, pad: 'same' },
+]);
 
 describe('Argus wasm kernels', () => {
   beforeAll(async () => {
@@ -123,20 +221,70 @@ describe('Argus wasm kernels', () => {
   });
 
   it.each<[string, number[][], number]>([
-    ['channels of two feature maps', [[2, 5, 6, 3], [2, 5, 6, 4]], 3],
-    ['three maps with long runs', [[2, 3, 4, 200], [2, 3, 4, 1], [2, 3, 4, 130]], 3],
-    ['rows', [[2, 3, 4, 2], [2, 1, 4, 2]], 1],
-    ['the batch', [[1, 3, 2], [3, 3, 2]], 0],
-    ['with an empty part', [[2, 0], [2, 3]], 1],
+    [
+      'channels of two feature maps',
+      [
+        [2, 5, 6, 3],
+        [2, 5, 6, 4],
+      ],
+      3,
+    ],
+    [
+      'three maps with long runs',
+      [
+        [2, 3, 4, 200],
+        [2, 3, 4, 1],
+        [2, 3, 4, 130],
+      ],
+      3,
+    ],
+    [
+      'rows',
+      [
+        [2, 3, 4, 2],
+        [2, 1, 4, 2],
+      ],
+      1,
+    ],
+    [
+      'the batch',
+      [
+        [1, 3, 2],
+        [3, 3, 2],
+      ],
+      0,
+    ],
+    [
+      'with an empty part',
+      [
+        [2, 0],
+        [2, 3],
+      ],
+      1,
+    ],
   ])('split (and concat) match the cpu backend: %s', async (_name, shapes, axis) => {
     const run = async (backend: string, dtype: 'float32' | 'int32'): Promise<number[][]> => {
       await tf.setBackend(backend);
       return tf.tidy(() => {
         const parts = shapes.map((shape, i) =>
-          tf.tensor(Array.from(randomValues(shape.reduce((a, b) => a * b, 1), 40 + i), (v) => Math.round(v * 100)), shape, dtype),
+          tf.tensor(
+            Array.from(
+              randomValues(
+                shape.reduce((a, b) => a * b, 1),
+                40 + i,
+              ),
+              (v) => Math.round(v * 100),
+            ),
+            shape,
+            dtype,
+          ),
         );
         const joined = tf.concat(parts, axis);
-        const back = tf.split(joined, shapes.map((shape) => shape[axis] ?? 0), axis);
+        const back = tf.split(
+          joined,
+          shapes.map((shape) => shape[axis] ?? 0),
+          axis,
+        );
         return [Array.from(joined.dataSync()), ...back.map((t) => Array.from(t.dataSync()))];
       });
     };
@@ -148,8 +296,24 @@ describe('Argus wasm kernels', () => {
   it('splits into equal parts', async () => {
     await tf.setBackend('wasm');
     tf.tidy(() => {
-      const x = tf.tensor2d([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
-      expect(tf.split(x, 3, 1).map((t) => t.arraySync())).toEqual([[[1, 2], [7, 8]], [[3, 4], [9, 10]], [[5, 6], [11, 12]]]);
+      const x = tf.tensor2d([
+        [1, 2, 3, 4, 5, 6],
+        [7, 8, 9, 10, 11, 12],
+      ]);
+      expect(tf.split(x, 3, 1).map((t) => t.arraySync())).toEqual([
+        [
+          [1, 2],
+          [7, 8],
+        ],
+        [
+          [3, 4],
+          [9, 10],
+        ],
+        [
+          [5, 6],
+          [11, 12],
+        ],
+      ]);
     });
   });
 

@@ -44,7 +44,7 @@ export function createCellSmearGenerator(options: SyntheticGeneratorOptions): Sy
         const seen = (box.x2 - box.x1) * (box.y2 - box.y1);
         if (seen >= 0.4 * fullArea && box.x2 - box.x1 >= 2 && box.y2 - box.y1 >= 2) boxes.push({ className, box });
       };
-      const rbcCount = Math.round(rng.int(8, 22) * (width * height) / (256 * 256));
+      const rbcCount = Math.round((rng.int(8, 22) * (width * height)) / (256 * 256));
       for (let k = 0; k < rbcCount; k++) drawRbc(canvas, rng, s, add);
       if (rng.chance(0.9)) for (let k = rng.int(1, 2); k > 0; k--) drawWbc(canvas, rng, s, add);
       for (let k = rng.int(0, 4); k > 0; k--) drawPlatelet(canvas, rng, s, add);

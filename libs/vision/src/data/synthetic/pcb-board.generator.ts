@@ -70,7 +70,14 @@ export function createPcbBoardGenerator(options: PcbBoardOptions): SyntheticGene
       const placed: { className: DeepPcbClass; extent: Box }[] = [];
       for (let attempts = 0; placed.length < wanted && attempts < wanted * 30; attempts++) {
         const className = rng.pick(DEEPPCB_CLASSES);
-        const extent = drawDefect(canvas, rng, className, segments, s, placed.map((p) => p.extent));
+        const extent = drawDefect(
+          canvas,
+          rng,
+          className,
+          segments,
+          s,
+          placed.map((p) => p.extent),
+        );
         if (extent) placed.push({ className, extent });
       }
       binarise(canvas);
@@ -185,9 +192,7 @@ function drawDefect(
   // A point along the middle of a segment's axis, and the axis' half width.
   const along = (g: Segment) => {
     const t = rng.uniform(0.25, 0.75);
-    return g.horizontal
-      ? { x: g.x1 + (g.x2 - g.x1) * t, y: (g.y1 + g.y2) / 2 }
-      : { x: (g.x1 + g.x2) / 2, y: g.y1 + (g.y2 - g.y1) * t };
+    return g.horizontal ? { x: g.x1 + (g.x2 - g.x1) * t, y: (g.y1 + g.y2) / 2 } : { x: (g.x1 + g.x2) / 2, y: g.y1 + (g.y2 - g.y1) * t };
   };
   switch (className) {
     case 'open': {

@@ -158,7 +158,12 @@ export function capsuleShape(ax: number, ay: number, bx: number, by: number, wid
   const dy = by - ay;
   const len2 = dx * dx + dy * dy || 1e-9;
   return {
-    bounds: { x1: Math.min(ax, bx) - half - 1, y1: Math.min(ay, by) - half - 1, x2: Math.max(ax, bx) + half + 1, y2: Math.max(ay, by) + half + 1 },
+    bounds: {
+      x1: Math.min(ax, bx) - half - 1,
+      y1: Math.min(ay, by) - half - 1,
+      x2: Math.max(ax, bx) + half + 1,
+      y2: Math.max(ay, by) + half + 1,
+    },
     coverage: (x, y) => {
       const t = Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / len2));
       const d = Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
@@ -219,7 +224,13 @@ export function polygonShape(points: readonly (readonly [number, number])[]): { 
     coverage: (x, y) => {
       const top = crossingsAt(y - 0.25);
       const bottom = crossingsAt(y + 0.25);
-      return ((inside(x - 0.25, top) ? 1 : 0) + (inside(x + 0.25, top) ? 1 : 0) + (inside(x - 0.25, bottom) ? 1 : 0) + (inside(x + 0.25, bottom) ? 1 : 0)) / 4;
+      return (
+        ((inside(x - 0.25, top) ? 1 : 0) +
+          (inside(x + 0.25, top) ? 1 : 0) +
+          (inside(x - 0.25, bottom) ? 1 : 0) +
+          (inside(x + 0.25, bottom) ? 1 : 0)) /
+        4
+      );
     },
   };
 }

@@ -88,14 +88,33 @@ export function createRoadSceneGenerator(options: SyntheticGeneratorOptions): Sy
   };
 }
 
-function drawVehicle(canvas: RasterCanvas, rng: SeededRandom, cx: number, baseY: number, scale: number, width: number, truck: boolean): Box {
+function drawVehicle(
+  canvas: RasterCanvas,
+  rng: SeededRandom,
+  cx: number,
+  baseY: number,
+  scale: number,
+  width: number,
+  truck: boolean,
+): Box {
   const w = width * scale * (truck ? rng.uniform(0.3, 0.36) : rng.uniform(0.24, 0.3));
   const h = w * (truck ? rng.uniform(0.85, 1.05) : rng.uniform(0.55, 0.7));
   const x1 = cx - w / 2;
   const y1 = baseY - h;
   const paint: Rgb = truck
-    ? rng.pick<Rgb>([[220, 220, 220], [40, 80, 160], [200, 120, 30]])
-    : rng.pick<Rgb>([[180, 30, 30], [30, 30, 35], [200, 200, 205], [30, 70, 150], [90, 90, 95], [220, 180, 40]]);
+    ? rng.pick<Rgb>([
+        [220, 220, 220],
+        [40, 80, 160],
+        [200, 120, 30],
+      ])
+    : rng.pick<Rgb>([
+        [180, 30, 30],
+        [30, 30, 35],
+        [200, 200, 205],
+        [30, 70, 150],
+        [90, 90, 95],
+        [220, 180, 40],
+      ]);
   const wheelH = h * 0.14;
   for (const wx of [x1 + w * 0.08, x1 + w * 0.78]) {
     const wheel = rectShape(wx, baseY - wheelH, wx + w * 0.14, baseY);
@@ -117,8 +136,16 @@ function drawPedestrian(canvas: RasterCanvas, rng: SeededRandom, cx: number, bas
   const w = h * 0.34;
   const head = h * 0.14;
   const shirt: Rgb = [rng.uniform(20, 230), rng.uniform(20, 230), rng.uniform(20, 230)];
-  const trousers: Rgb = rng.pick<Rgb>([[30, 30, 60], [50, 50, 50], [90, 70, 40]]);
-  const skin: Rgb = rng.pick<Rgb>([[235, 200, 170], [190, 140, 100], [120, 80, 55]]);
+  const trousers: Rgb = rng.pick<Rgb>([
+    [30, 30, 60],
+    [50, 50, 50],
+    [90, 70, 40],
+  ]);
+  const skin: Rgb = rng.pick<Rgb>([
+    [235, 200, 170],
+    [190, 140, 100],
+    [120, 80, 55],
+  ]);
   const stride = rng.uniform(0, 0.35) * w;
   for (const side of [-1, 1]) {
     const leg = capsuleShape(cx + side * w * 0.15, baseY - h * 0.45, cx + side * (w * 0.15 + stride), baseY - w * 0.12, w * 0.26);

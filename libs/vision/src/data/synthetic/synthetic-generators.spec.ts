@@ -80,7 +80,12 @@ describe('template feeds', () => {
       for (let y = 0; y < image.height; y++) {
         for (let x = 0; x < image.width; x++) {
           const i = (y * image.width + x) * 3;
-          if (image.data[i] === template.data[i] && image.data[i + 1] === template.data[i + 1] && image.data[i + 2] === template.data[i + 2]) continue;
+          if (
+            image.data[i] === template.data[i] &&
+            image.data[i + 1] === template.data[i + 1] &&
+            image.data[i + 2] === template.data[i + 2]
+          )
+            continue;
           const owners = scene.boxes.map((b, k) => (inside(x, y, b.box) ? k : -1)).filter((k) => k >= 0);
           expect(owners.length).toBeGreaterThan(0); // no change outside a box
           for (const k of owners) touched[k] = true;

@@ -68,7 +68,12 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
     }
 
     /** A frame as ingest leaves it (object, then row), ingested `age` before the pass, with what hangs off it. */
-    async function frame(lineId: string, age: number, kind: Kind, options: { templateKey?: string; byteSize?: number } = {}): Promise<Seeded> {
+    async function frame(
+      lineId: string,
+      age: number,
+      kind: Kind,
+      options: { templateKey?: string; byteSize?: number } = {},
+    ): Promise<Seeded> {
       const id = randomUUID();
       const objectKey = `${lineId}/cam/2026/12/07/${id}.png`;
       await putObject(objectKey, options.byteSize ?? 16);
@@ -88,7 +93,10 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
         capturedAt: ago(age),
       });
       await managerOf(db).query(`UPDATE frame SET ingested_at = $2 WHERE id = $1`, [id, ago(age)]);
-      await managerOf(db).query(`INSERT INTO frame_inference (frame_id, model_version_id, detection_count) VALUES ($1, $2, 1)`, [id, modelVersionId]);
+      await managerOf(db).query(`INSERT INTO frame_inference (frame_id, model_version_id, detection_count) VALUES ($1, $2, 1)`, [
+        id,
+        modelVersionId,
+      ]);
       await managerOf(db).query(
         `INSERT INTO detection (frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2) VALUES ($1, $2, 0, 'scratch', 0.9, 1, 1, 4, 4)`,
         [id, modelVersionId],
@@ -100,7 +108,10 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
         );
       }
       if (kind === 'reviewed') {
-        await managerOf(db).query(`INSERT INTO review (alert_id, reviewer_id, decision) SELECT id, gen_random_uuid(), 'confirmed' FROM alert WHERE frame_id = $1`, [id]);
+        await managerOf(db).query(
+          `INSERT INTO review (alert_id, reviewer_id, decision) SELECT id, gen_random_uuid(), 'confirmed' FROM alert WHERE frame_id = $1`,
+          [id],
+        );
       }
       return { id, objectKey, templateKey };
     }

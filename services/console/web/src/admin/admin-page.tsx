@@ -22,7 +22,14 @@ export function AdminPage() {
               ['audit', 'Audit log'],
             ] as const
           ).map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : undefined} onClick={() => setTab(id)}>
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? 'on' : undefined}
+              onClick={() => setTab(id)}
+            >
               {label}
             </button>
           ))}

@@ -53,17 +53,32 @@ export function AuditLog() {
         {(['actor', 'action', 'subjectType', 'subjectId'] as const).map((key) => (
           <label key={key}>
             {key}
-            <input value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} placeholder={key === 'action' ? 'e.g. model.promoted' : ''} />
+            <input
+              value={draft[key]}
+              onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+              placeholder={key === 'action' ? 'e.g. model.promoted' : ''}
+            />
           </label>
         ))}
         <button type="submit" className="primary">
           Filter
         </button>
-        <button type="button" className="link" onClick={() => { setDraft(EMPTY); setFilter(EMPTY); }}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setDraft(EMPTY);
+            setFilter(EMPTY);
+          }}
+        >
           clear
         </button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <table className="grid audit">
         <thead>
           <tr>

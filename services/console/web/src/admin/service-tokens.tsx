@@ -6,7 +6,11 @@ import { formatTime } from '../ui/format';
 
 export function ServiceTokens() {
   const tokens = useApi('/api/v1/service-tokens', (p, signal) => apiRequest<{ items: ServiceToken[] }>(p, { signal }));
-  const [form, setForm] = useState<{ name: string; kind: 'camera' | 'service'; role: Role }>({ name: '', kind: 'camera', role: 'operator' });
+  const [form, setForm] = useState<{ name: string; kind: 'camera' | 'service'; role: Role }>({
+    name: '',
+    kind: 'camera',
+    role: 'operator',
+  });
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,7 +42,11 @@ export function ServiceTokens() {
 
   return (
     <div className="admin-section">
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {tokens.error && <p className="error">{tokens.error}</p>}
       {secret && (
         <div className="notice secret" role="status">
@@ -69,7 +77,13 @@ export function ServiceTokens() {
               <td>{t.role ?? '—'}</td>
               <td>{t.createdAt ? formatTime(t.createdAt) : '—'}</td>
               <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : '—'}</td>
-              <td>{t.revokedAt ? <span className="pill bad">revoked {formatTime(t.revokedAt)}</span> : <span className="pill ok">active</span>}</td>
+              <td>
+                {t.revokedAt ? (
+                  <span className="pill bad">revoked {formatTime(t.revokedAt)}</span>
+                ) : (
+                  <span className="pill ok">active</span>
+                )}
+              </td>
               <td>
                 {!t.revokedAt && (
                   <button type="button" className="small danger" onClick={() => void revoke(t)}>

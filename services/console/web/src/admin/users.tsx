@@ -38,8 +38,16 @@ export function Users() {
 
   return (
     <div className="admin-section">
-      {message && <p className="notice" role="status">{message}</p>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {users.error && <p className="error">{users.error}</p>}
       <table className="grid">
         <thead>
@@ -75,7 +83,11 @@ export function Users() {
               <td>{formatTime(u.createdAt)}</td>
               <td>
                 {u.id !== me.id && (
-                  <button type="button" className="small" onClick={() => void patch(u, { disabled: !u.disabled }, `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void patch(u, { disabled: !u.disabled }, `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}
+                  >
                     {u.disabled ? 'Enable' : 'Disable'}
                   </button>
                 )}
@@ -106,7 +118,14 @@ export function Users() {
         </label>
         <label>
           Password (≥ 10)
-          <input type="password" value={form.password} required minLength={10} autoComplete="new-password" onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            type="password"
+            value={form.password}
+            required
+            minLength={10}
+            autoComplete="new-password"
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </label>
         <button type="submit" className="primary">
           Create user

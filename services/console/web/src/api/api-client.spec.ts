@@ -36,7 +36,14 @@ describe('apiRequest', () => {
 
   it("turns the API's error shape into an ApiError with its code, id and issues", async () => {
     fakeFetch(
-      answer(400, { error: { code: 'invalid-request', message: 'invalid request body', errorId: 'e-1', details: { issues: [{ path: ['reason'], message: 'too short' }] } } }),
+      answer(400, {
+        error: {
+          code: 'invalid-request',
+          message: 'invalid request body',
+          errorId: 'e-1',
+          details: { issues: [{ path: ['reason'], message: 'too short' }] },
+        },
+      }),
     );
     const error = await apiRequest('/api/v1/lines/l/promotions', { method: 'POST', body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);

@@ -44,7 +44,11 @@ export function DashboardPage() {
             </div>
             <div className="stats">
               <div title={line.backlog.exact ? undefined : 'An estimate: more than 10,000 open alerts'}>
-                <Link href={`/queue?line=${encodeURIComponent(line.lineId)}`} data-testid="dashboard-backlog" className={line.backlog.count > 0 ? 'backlog' : 'backlog muted'}>
+                <Link
+                  href={`/queue?line=${encodeURIComponent(line.lineId)}`}
+                  data-testid="dashboard-backlog"
+                  className={line.backlog.count > 0 ? 'backlog' : 'backlog muted'}
+                >
                   <span className="stat">
                     {line.backlog.exact ? '' : '≈ '}
                     {line.backlog.count.toLocaleString('en-US')}
@@ -62,8 +66,22 @@ export function DashboardPage() {
                 <span className="stat">{formatPercent(line.defectRate, 2)}</span> defect rate
               </div>
             </div>
-            <LineChart testId="chart-frames" title="Frames/min" colour="#2563eb" minutes={data.minutes} end={Date.parse(data.generatedAt)} points={line.series.map((s) => ({ minute: s.minute, value: s.frames }))} />
-            <LineChart testId="chart-alerts" title="Alerts/min" colour="#dc2626" minutes={data.minutes} end={Date.parse(data.generatedAt)} points={line.series.map((s) => ({ minute: s.minute, value: s.alerts }))} />
+            <LineChart
+              testId="chart-frames"
+              title="Frames/min"
+              colour="#2563eb"
+              minutes={data.minutes}
+              end={Date.parse(data.generatedAt)}
+              points={line.series.map((s) => ({ minute: s.minute, value: s.frames }))}
+            />
+            <LineChart
+              testId="chart-alerts"
+              title="Alerts/min"
+              colour="#dc2626"
+              minutes={data.minutes}
+              end={Date.parse(data.generatedAt)}
+              points={line.series.map((s) => ({ minute: s.minute, value: s.alerts }))}
+            />
           </div>
         ))}
         {data && data.lines.length === 0 && <p className="empty">No lines have sent frames yet.</p>}

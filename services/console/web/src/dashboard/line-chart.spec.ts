@@ -14,15 +14,47 @@ describe('line chart', () => {
   });
 
   it('places points by their minute, so a gap in the series stays a gap in time', () => {
-    const points = xs(chartPath([{ minute: at(60), value: 1 }, { minute: at(30), value: 1 }, { minute: at(0), value: 1 }], 2, end, 60));
+    const points = xs(
+      chartPath(
+        [
+          { minute: at(60), value: 1 },
+          { minute: at(30), value: 1 },
+          { minute: at(0), value: 1 },
+        ],
+        2,
+        end,
+        60,
+      ),
+    );
     const [a, b, c] = points.map(([x]) => x) as [number, number, number];
     expect(b - a).toBeCloseTo(c - b);
-    const sparse = xs(chartPath([{ minute: at(60), value: 1 }, { minute: at(0), value: 1 }], 2, end, 60)).map(([x]) => x);
+    const sparse = xs(
+      chartPath(
+        [
+          { minute: at(60), value: 1 },
+          { minute: at(0), value: 1 },
+        ],
+        2,
+        end,
+        60,
+      ),
+    ).map(([x]) => x);
     expect(sparse).toEqual([a, c]);
   });
 
   it('puts higher values higher, sorts by time and leaves out minutes outside the window', () => {
-    const points = xs(chartPath([{ minute: at(0), value: 10 }, { minute: at(90), value: 5 }, { minute: at(10), value: 0 }], 10, end, 60));
+    const points = xs(
+      chartPath(
+        [
+          { minute: at(0), value: 10 },
+          { minute: at(90), value: 5 },
+          { minute: at(10), value: 0 },
+        ],
+        10,
+        end,
+        60,
+      ),
+    );
     expect(points).toHaveLength(2);
     const [older, newer] = points as [readonly [number, number], readonly [number, number]];
     expect(older[0]).toBeLessThan(newer[0]);

@@ -69,5 +69,7 @@ export function matchesQueueFilter(alert: AlertSummary, filter: QueueFilter): bo
 }
 
 export function sameFilter(a: QueueFilter, b: QueueFilter): boolean {
-  return a.status === b.status && a.lineId === b.lineId && a.cameraId === b.cameraId && a.severity === b.severity && a.className === b.className;
+  return (
+    a.status === b.status && a.lineId === b.lineId && a.cameraId === b.cameraId && a.severity === b.severity && a.className === b.className
+  );
 }

@@ -60,7 +60,9 @@ describe('queue page', () => {
   it("shows the whole queue's size from the API, not what one page holds, for the filter in force", async () => {
     const api = consoleWith([a2, a1]);
     api.on('GET', '/api/v1/alerts', { body: { items: [a2, a1], nextCursor: 'more' } });
-    api.on('GET', '/api/v1/alerts/count', (request) => ({ body: request.query.get('lineId') ? { count: 12_437, exact: false } : { count: 4043, exact: true } }));
+    api.on('GET', '/api/v1/alerts/count', (request) => ({
+      body: request.query.get('lineId') ? { count: 12_437, exact: false } : { count: 4043, exact: true },
+    }));
     await openQueue(api);
     await waitFor(() => expect(screen.getByTestId('queue-count').textContent).toBe('4,043'));
     expect(screen.getByTestId('queue-count').getAttribute('data-exact')).toBe('true');
@@ -89,8 +91,12 @@ describe('queue page', () => {
     };
     const corrected = alertFixture({ status: 'corrected', review });
     const api = consoleWith([a2, a1]);
-    api.on('GET', '/api/v1/alerts', (request) => ({ body: { items: request.query.get('status') === 'corrected' ? [corrected] : [a2, a1], nextCursor: null } }));
-    api.on('GET', '/api/v1/alerts/count', (request) => ({ body: { count: request.query.get('status') === 'corrected' ? 1 : 2, exact: true } }));
+    api.on('GET', '/api/v1/alerts', (request) => ({
+      body: { items: request.query.get('status') === 'corrected' ? [corrected] : [a2, a1], nextCursor: null },
+    }));
+    api.on('GET', '/api/v1/alerts/count', (request) => ({
+      body: { count: request.query.get('status') === 'corrected' ? 1 : 2, exact: true },
+    }));
     await openQueue(api);
     fireEvent.change(screen.getByTestId('queue-filter-status'), { target: { value: 'corrected' } });
     expect(window.location.search).toBe('?status=corrected');
@@ -103,7 +109,9 @@ describe('queue page', () => {
 
   it('walks the rows with j/k and opens one with Enter', async () => {
     const api = consoleWith([a2, a1]);
-    api.on('GET', `/api/v1/alerts/${a1.id}`, { body: { ...a1, imageUrl: '/i', templateUrl: null, modelClasses: [], reviews: [], model: null, alertRules: [] } });
+    api.on('GET', `/api/v1/alerts/${a1.id}`, {
+      body: { ...a1, imageUrl: '/i', templateUrl: null, modelClasses: [], reviews: [], model: null, alertRules: [] },
+    });
     await openQueue(api);
     fireEvent.keyDown(window, { key: 'j' });
     fireEvent.keyDown(window, { key: 'j' });
@@ -159,7 +167,10 @@ describe('queue page', () => {
 
   it('sends the user to /login, keeping the page, when the session has expired', async () => {
     const api = consoleWith([]);
-    api.on('GET', '/api/v1/alerts', { status: 401, body: { error: { code: 'unauthenticated', message: 'session expired', errorId: 'e1' } } });
+    api.on('GET', '/api/v1/alerts', {
+      status: 401,
+      body: { error: { code: 'unauthenticated', message: 'session expired', errorId: 'e1' } },
+    });
     api.install();
     window.history.replaceState(null, '', '/queue?severity=low');
     render(<App />);

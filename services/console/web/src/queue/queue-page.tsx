@@ -7,7 +7,15 @@ import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
 import { formatAgo, formatBoxSummary, formatTime, shortId } from '../ui/format';
 import { bulkReview, collectMatchingAlertIds } from './bulk-review';
-import { parseQueueFilter, QUEUE_STATUSES, queueFilterToApiParams, queueFilterToSearch, sameFilter, type QueueFilter, type QueueStatus } from './queue-filter';
+import {
+  parseQueueFilter,
+  QUEUE_STATUSES,
+  queueFilterToApiParams,
+  queueFilterToSearch,
+  sameFilter,
+  type QueueFilter,
+  type QueueStatus,
+} from './queue-filter';
 import { rememberQueue } from './queue-navigation';
 import { initialQueueState, queueCountLabel, queueReducer } from './queue.reducer';
 
@@ -15,7 +23,13 @@ const PAGE_SIZE = 50;
 /** The count is asked again this often: alerts reviewed beyond the loaded pages leave it unseen. */
 const COUNT_REFRESH_MS = 30_000;
 
-const STATUS_LABELS: Record<QueueStatus, string> = { open: 'open', confirmed: 'confirmed', corrected: 'corrected', rejected: 'rejected', all: 'alerts' };
+const STATUS_LABELS: Record<QueueStatus, string> = {
+  open: 'open',
+  confirmed: 'confirmed',
+  corrected: 'corrected',
+  rejected: 'rejected',
+  all: 'alerts',
+};
 
 type LiveState = 'connecting' | 'live' | 'reconnecting';
 type BulkDialog = { decision: 'confirmed' | 'rejected'; ids: string[] | null; error: string | null; busy: boolean };
@@ -158,7 +172,12 @@ export function QueuePage({ search }: { search: string }) {
       const verb = bulk.decision === 'confirmed' ? 'confirmed' : 'rejected';
       setNotice(
         `${outcome.done.length} alert${outcome.done.length === 1 ? '' : 's'} ${verb}` +
-          (outcome.failed.length ? `; ${outcome.failed.length} failed: ${outcome.failed.slice(0, 3).map((f) => `${shortId(f.alertId)} ${f.message}`).join('; ')}` : '.'),
+          (outcome.failed.length
+            ? `; ${outcome.failed.length} failed: ${outcome.failed
+                .slice(0, 3)
+                .map((f) => `${shortId(f.alertId)} ${f.message}`)
+                .join('; ')}`
+            : '.'),
       );
       void load(null);
       void loadCount();
@@ -203,7 +222,10 @@ export function QueuePage({ search }: { search: string }) {
     <section className="page queue-page">
       <div className="page-head">
         <h1>Review queue</h1>
-        <span className="count" title={state.total && !state.total.exact ? 'An estimate: more than 10,000 match, too many to count on every refresh' : undefined}>
+        <span
+          className="count"
+          title={state.total && !state.total.exact ? 'An estimate: more than 10,000 match, too many to count on every refresh' : undefined}
+        >
           <strong data-testid="queue-count" data-exact={state.total ? String(state.total.exact) : undefined}>
             {queueCountLabel(state)}
           </strong>{' '}
@@ -229,7 +251,11 @@ export function QueuePage({ search }: { search: string }) {
       <div className="filters">
         <label>
           Status
-          <select data-testid="queue-filter-status" value={filter.status} onChange={(e) => setFilter({ status: QUEUE_STATUSES.find((s) => s === e.target.value) ?? 'open' })}>
+          <select
+            data-testid="queue-filter-status"
+            value={filter.status}
+            onChange={(e) => setFilter({ status: QUEUE_STATUSES.find((s) => s === e.target.value) ?? 'open' })}
+          >
             {QUEUE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s === 'open' ? 'open (to review)' : s === 'all' ? 'all statuses' : s}
@@ -239,26 +265,38 @@ export function QueuePage({ search }: { search: string }) {
         </label>
         <label>
           Line
-          <select data-testid="queue-filter-line" value={filter.lineId ?? ''} onChange={(e) => setFilter({ lineId: e.target.value || null })}>
+          <select
+            data-testid="queue-filter-line"
+            value={filter.lineId ?? ''}
+            onChange={(e) => setFilter({ lineId: e.target.value || null })}
+          >
             <option value="">all lines</option>
             {(lines.data?.items ?? []).map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name || l.id}
               </option>
             ))}
-            {filter.lineId && !lines.data?.items.some((l) => l.id === filter.lineId) && <option value={filter.lineId}>{filter.lineId}</option>}
+            {filter.lineId && !lines.data?.items.some((l) => l.id === filter.lineId) && (
+              <option value={filter.lineId}>{filter.lineId}</option>
+            )}
           </select>
         </label>
         <label>
           Camera
-          <select data-testid="queue-filter-camera" value={filter.cameraId ?? ''} onChange={(e) => setFilter({ cameraId: e.target.value || null })}>
+          <select
+            data-testid="queue-filter-camera"
+            value={filter.cameraId ?? ''}
+            onChange={(e) => setFilter({ cameraId: e.target.value || null })}
+          >
             <option value="">all cameras</option>
             {cameras.map((c) => (
               <option key={c.id + c.label} value={c.id}>
                 {c.label}
               </option>
             ))}
-            {filter.cameraId && !cameras.some((c) => c.id === filter.cameraId) && <option value={filter.cameraId}>{filter.cameraId}</option>}
+            {filter.cameraId && !cameras.some((c) => c.id === filter.cameraId) && (
+              <option value={filter.cameraId}>{filter.cameraId}</option>
+            )}
           </select>
         </label>
         <label>
@@ -278,7 +316,11 @@ export function QueuePage({ search }: { search: string }) {
         </label>
         <label>
           Class
-          <select data-testid="queue-filter-class" value={filter.className ?? ''} onChange={(e) => setFilter({ className: e.target.value || null })}>
+          <select
+            data-testid="queue-filter-class"
+            value={filter.className ?? ''}
+            onChange={(e) => setFilter({ className: e.target.value || null })}
+          >
             <option value="">any class</option>
             {classes.map((c) => (
               <option key={c} value={c}>
@@ -357,7 +399,8 @@ export function QueuePage({ search }: { search: string }) {
       </table>
       {!loading && state.items.length === 0 && !error && (
         <p className="empty">
-          No {filter.status === 'all' ? '' : `${STATUS_LABELS[filter.status]} `}alerts{queueFilterToSearch({ ...filter, status: 'open' }) ? ' match this filter' : ''}.
+          No {filter.status === 'all' ? '' : `${STATUS_LABELS[filter.status]} `}alerts
+          {queueFilterToSearch({ ...filter, status: 'open' }) ? ' match this filter' : ''}.
         </p>
       )}
       <div className="more">
@@ -392,7 +435,12 @@ export function QueuePage({ search }: { search: string }) {
               </p>
             )}
             <div className="dialog-actions">
-              <button type="button" data-testid="bulk-dialog-cancel" disabled={bulk.busy && bulk.ids !== null} onClick={() => setBulk(null)}>
+              <button
+                type="button"
+                data-testid="bulk-dialog-cancel"
+                disabled={bulk.busy && bulk.ids !== null}
+                onClick={() => setBulk(null)}
+              >
                 Cancel
               </button>
               <button
@@ -403,7 +451,9 @@ export function QueuePage({ search }: { search: string }) {
                 disabled={bulk.busy || bulk.ids === null || bulk.ids.length === 0}
                 onClick={() => void runBulk()}
               >
-                {bulk.busy && bulk.ids !== null ? 'Working…' : `${bulk.decision === 'confirmed' ? 'Confirm' : 'Reject'} ${bulk.ids?.length ?? ''}`}
+                {bulk.busy && bulk.ids !== null
+                  ? 'Working…'
+                  : `${bulk.decision === 'confirmed' ? 'Confirm' : 'Reject'} ${bulk.ids?.length ?? ''}`}
               </button>
             </div>
           </div>

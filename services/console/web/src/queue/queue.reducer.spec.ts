@@ -29,9 +29,14 @@ describe('queue reducer', () => {
     const a = alertFixture();
     const b = alertFixture();
     const state = loaded([b, a]);
-    const next = queueReducer(state, { type: 'alert-reviewed', event: { alertId: a.id, status: 'confirmed', reviewId: 'r', reviewer: 'op' } });
+    const next = queueReducer(state, {
+      type: 'alert-reviewed',
+      event: { alertId: a.id, status: 'confirmed', reviewId: 'r', reviewer: 'op' },
+    });
     expect(next.items.map((x) => x.id)).toEqual([b.id]);
-    expect(queueReducer(next, { type: 'alert-reviewed', event: { alertId: 'unknown', status: 'rejected', reviewId: 'r', reviewer: 'op' } })).toBe(next);
+    expect(
+      queueReducer(next, { type: 'alert-reviewed', event: { alertId: 'unknown', status: 'rejected', reviewId: 'r', reviewer: 'op' } }),
+    ).toBe(next);
   });
 
   it('appends a page without duplicating alerts that arrived live', () => {
@@ -72,8 +77,13 @@ describe('queue reducer', () => {
     const raised = queueReducer(counted, { type: 'alert-raised', alert: alertFixture({ createdAt: '2026-11-28T10:05:00.000Z' }) });
     expect(raised.total).toEqual({ count: 4044, exact: true });
     // Older than the loaded pages: not listed yet, but counted.
-    expect(queueReducer(counted, { type: 'alert-raised', alert: alertFixture({ createdAt: '2026-11-28T09:00:00.000Z' }) }).total?.count).toBe(4044);
-    const reviewed = queueReducer(raised, { type: 'alert-reviewed', event: { alertId: a.id, status: 'rejected', reviewId: 'r', reviewer: 'op' } });
+    expect(
+      queueReducer(counted, { type: 'alert-raised', alert: alertFixture({ createdAt: '2026-11-28T09:00:00.000Z' }) }).total?.count,
+    ).toBe(4044);
+    const reviewed = queueReducer(raised, {
+      type: 'alert-reviewed',
+      event: { alertId: a.id, status: 'rejected', reviewId: 'r', reviewer: 'op' },
+    });
     expect(reviewed.total?.count).toBe(4043);
     expect(queueReducer(reviewed, { type: 'alerts-removed', alertIds: reviewed.items.map((x) => x.id) }).total?.count).toBe(4042);
   });
@@ -81,14 +91,23 @@ describe('queue reducer', () => {
   it('keeps a reviewed alert listed, with its new status, when the filter shows every status', () => {
     const a = alertFixture();
     const state = loaded([a], null, { ...EMPTY_FILTER, status: 'all' });
-    const next = queueReducer(state, { type: 'alert-reviewed', event: { alertId: a.id, status: 'corrected', reviewId: 'r', reviewer: 'op' } });
+    const next = queueReducer(state, {
+      type: 'alert-reviewed',
+      event: { alertId: a.id, status: 'corrected', reviewId: 'r', reviewer: 'op' },
+    });
     expect(next.items.map((x) => [x.id, x.status])).toEqual([[a.id, 'corrected']]);
   });
 });
 
 describe('queue filter in the URL', () => {
   it('round-trips through the query string', () => {
-    const filter = { status: 'open' as const, lineId: 'line-3', cameraId: 'cam-top', severity: 'critical' as const, className: 'short circuit' };
+    const filter = {
+      status: 'open' as const,
+      lineId: 'line-3',
+      cameraId: 'cam-top',
+      severity: 'critical' as const,
+      className: 'short circuit',
+    };
     expect(parseQueueFilter(queueFilterToSearch(filter))).toEqual(filter);
     expect(queueFilterToSearch(EMPTY_FILTER)).toBe('');
     expect(queueFilterToSearch({ ...EMPTY_FILTER, status: 'corrected' })).toBe('?status=corrected');

@@ -34,7 +34,14 @@ function consoleFor(current: AlertDetail, next: AlertDetail, role: 'operator' | 
     .on('POST', `/api/v1/alerts/${current.id}/reviews`, (request) => ({
       status: 201,
       body: {
-        review: { id: 'r-1', reviewer: 'olga', decision: (request.body as { decision: string }).decision, boxes: [], comment: null, createdAt: current.createdAt },
+        review: {
+          id: 'r-1',
+          reviewer: 'olga',
+          decision: (request.body as { decision: string }).decision,
+          boxes: [],
+          comment: null,
+          createdAt: current.createdAt,
+        },
         alert: { ...current, status: (request.body as { decision: string }).decision },
         conflictsWith: null,
       },
@@ -69,7 +76,10 @@ describe('alert review page', () => {
     await open(api, current);
     key('c');
     await waitFor(() => expect(window.location.pathname).toBe(`/alerts/${next.id}`));
-    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({ decision: 'confirmed', reviewId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(present(api.requests.find((r) => r.method === 'POST')).body).toEqual({
+      decision: 'confirmed',
+      reviewId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     await waitFor(() => expect(screen.getByTestId('review-status').textContent).toContain('confirmed · saved'));
   });
 
@@ -130,8 +140,19 @@ describe('alert review page', () => {
     api.on('POST', `/api/v1/alerts/${current.id}/reviews`, (request) => {
       calls += 1;
       const reviewId = (request.body as { reviewId: string }).reviewId;
-      if (calls === 1) return { status: 503, body: { error: { code: 'unavailable', message: 'review recorded, not yet published', errorId: 'e', details: { reviewId } } } };
-      return { status: 201, body: { review: { id: reviewId, reviewer: 'olga', decision: 'rejected', boxes: [], comment: null, createdAt: current.createdAt }, alert: { ...current, status: 'rejected' }, conflictsWith: null } };
+      if (calls === 1)
+        return {
+          status: 503,
+          body: { error: { code: 'unavailable', message: 'review recorded, not yet published', errorId: 'e', details: { reviewId } } },
+        };
+      return {
+        status: 201,
+        body: {
+          review: { id: reviewId, reviewer: 'olga', decision: 'rejected', boxes: [], comment: null, createdAt: current.createdAt },
+          alert: { ...current, status: 'rejected' },
+          conflictsWith: null,
+        },
+      };
     });
     await open(api, current);
     fireEvent.click(screen.getByTestId('decision-reject'));
@@ -186,7 +207,12 @@ describe('alert review page', () => {
       expect(screen.queryAllByTestId('box')).toHaveLength(0);
       expect(screen.getByText('no defect: rejected as a false positive')).toBeTruthy();
       cleanup();
-      const confirmation = { ...correction, id: 'r-9', decision: 'confirmed' as const, boxes: rejected.detections.map((d) => ({ className: d.className, box: d.box })) };
+      const confirmation = {
+        ...correction,
+        id: 'r-9',
+        decision: 'confirmed' as const,
+        boxes: rejected.detections.map((d) => ({ className: d.className, box: d.box })),
+      };
       const confirmed = detail({ status: 'confirmed', review: confirmation, reviews: [confirmation] });
       await open(consoleFor(confirmed, detail()), confirmed);
       expect(screen.getAllByRole('button', { name: /scratch 0\.93/ })).toHaveLength(1);

@@ -44,7 +44,8 @@ type BoxSource = 'reviewed' | 'model';
 function reviewedBoxes(review: Review, alert: AlertDetail): EditableBox[] {
   return review.boxes.map((b) => {
     const same = alert.detections.find(
-      (d) => d.className === b.className && d.box.x1 === b.box.x1 && d.box.y1 === b.box.y1 && d.box.x2 === b.box.x2 && d.box.y2 === b.box.y2,
+      (d) =>
+        d.className === b.className && d.box.x1 === b.box.x1 && d.box.y1 === b.box.y1 && d.box.x2 === b.box.x2 && d.box.y2 === b.box.y2,
     );
     return { className: b.className, box: { ...b.box }, score: same ? same.score : null };
   });
@@ -54,7 +55,11 @@ function modelBoxes(alert: AlertDetail): EditableBox[] {
   return alert.detections.map((d) => ({ className: d.className, box: { ...d.box }, score: d.score }));
 }
 
-const DECISION_WORDS: Record<Decision, string> = { confirmed: 'confirmed', rejected: 'rejected as a false positive', corrected: 'corrected' };
+const DECISION_WORDS: Record<Decision, string> = {
+  confirmed: 'confirmed',
+  rejected: 'rejected as a false positive',
+  corrected: 'corrected',
+};
 
 function AlertReview({ alert }: { alert: AlertDetail }) {
   const user = useUser();
@@ -89,21 +94,29 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
    */
   const unsettled = useRef<{ body: string; reviewId: string } | null>(null);
 
-  const go = useCallback(async (step: 1 | -1) => {
-    try {
-      const id = await neighbourOf(alert.id, step);
-      if (id) navigate(`/alerts/${id}`);
-      else setFlash(step === 1 ? 'This is the last alert in the queue.' : 'This is the first alert in the queue.');
-    } catch (e) {
-      setError(describeError(e));
-    }
-  }, [alert.id]);
+  const go = useCallback(
+    async (step: 1 | -1) => {
+      try {
+        const id = await neighbourOf(alert.id, step);
+        if (id) navigate(`/alerts/${id}`);
+        else setFlash(step === 1 ? 'This is the last alert in the queue.' : 'This is the first alert in the queue.');
+      } catch (e) {
+        setError(describeError(e));
+      }
+    },
+    [alert.id],
+  );
 
   const decide = useCallback(
     async (decision: Decision, state: EditorState) => {
       if (busy) return;
       setError(null);
-      const body: { decision: Decision; boxes?: { className: string; box: EditorState['boxes'][number]['box'] }[]; comment?: string; reviewId?: string } = { decision };
+      const body: {
+        decision: Decision;
+        boxes?: { className: string; box: EditorState['boxes'][number]['box'] }[];
+        comment?: string;
+        reviewId?: string;
+      } = { decision };
       if (decision === 'corrected') {
         const boxes = state.boxes.map((b) => ({ className: b.className, box: b.box }));
         const checked = LabelledBoxSchema.array().safeParse(boxes);
@@ -153,11 +166,23 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) {
+      if (
+        target &&
+        (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)
+      ) {
         if (event.key === 'Escape') target.blur();
         return;
       }
-      const { editor: state, decide: send, go: step, reviewer: mayReview, open: isOpen, help: helpOpen, source: shown, showBoxes: show } = current.current;
+      const {
+        editor: state,
+        decide: send,
+        go: step,
+        reviewer: mayReview,
+        open: isOpen,
+        help: helpOpen,
+        source: shown,
+        showBoxes: show,
+      } = current.current;
       const command = reviewKeyCommand(event, state.mode, state.selected !== null);
       if (!command) return;
       event.preventDefault();
@@ -242,7 +267,14 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
 
       <div className="review-layout">
         <div className="review-main">
-          <BoxCanvas imageUrl={imageUrl} state={editor} dispatch={dispatch} drawClass={drawClass} dimBoxes={showTemplate} classes={classes} />
+          <BoxCanvas
+            imageUrl={imageUrl}
+            state={editor}
+            dispatch={dispatch}
+            drawClass={drawClass}
+            dimBoxes={showTemplate}
+            classes={classes}
+          />
           <div className="canvas-bar muted">
             {alert.frame.width}×{alert.frame.height} px
             {showTemplate && ' · showing the line template'}
@@ -263,10 +295,22 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
             )}
             {latest && (
               <div className="segmented" role="group" aria-label="Boxes shown (b)" data-testid="box-source" data-source={source}>
-                <button type="button" data-testid="show-reviewed-boxes" aria-pressed={source === 'reviewed'} disabled={editing} onClick={() => showBoxes('reviewed')}>
+                <button
+                  type="button"
+                  data-testid="show-reviewed-boxes"
+                  aria-pressed={source === 'reviewed'}
+                  disabled={editing}
+                  onClick={() => showBoxes('reviewed')}
+                >
                   Reviewed boxes
                 </button>
-                <button type="button" data-testid="show-model-boxes" aria-pressed={source === 'model'} disabled={editing} onClick={() => showBoxes('model')}>
+                <button
+                  type="button"
+                  data-testid="show-model-boxes"
+                  aria-pressed={source === 'model'}
+                  disabled={editing}
+                  onClick={() => showBoxes('model')}
+                >
                   Model&apos;s boxes
                 </button>
                 <kbd title="b switches between them">b</kbd>
@@ -283,21 +327,47 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
             <div className="panel">
               <h2>Decision</h2>
               <div className="decisions">
-                <button type="button" className="primary" data-testid="decision-confirm" disabled={busy || editing} onClick={() => void decide('confirmed', editor)}>
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid="decision-confirm"
+                  disabled={busy || editing}
+                  onClick={() => void decide('confirmed', editor)}
+                >
                   Confirm <kbd>c</kbd>
                 </button>
-                <button type="button" className="danger" data-testid="decision-reject" disabled={busy || editing} onClick={() => void decide('rejected', editor)}>
+                <button
+                  type="button"
+                  className="danger"
+                  data-testid="decision-reject"
+                  disabled={busy || editing}
+                  onClick={() => void decide('rejected', editor)}
+                >
                   Reject <kbd>x</kbd>
                 </button>
-                <button type="button" data-testid="decision-correct" disabled={busy} aria-pressed={editing} onClick={() => dispatch({ type: editing ? 'cancel' : 'start-edit' })}>
+                <button
+                  type="button"
+                  data-testid="decision-correct"
+                  disabled={busy}
+                  aria-pressed={editing}
+                  onClick={() => dispatch({ type: editing ? 'cancel' : 'start-edit' })}
+                >
                   {editing ? 'Cancel correction' : 'Correct'} <kbd>{editing ? 'Esc' : 'e'}</kbd>
                 </button>
               </div>
-              <input className="comment" placeholder="Comment (optional)" value={comment} maxLength={1000} onChange={(e) => setComment(e.target.value)} />
+              <input
+                className="comment"
+                placeholder="Comment (optional)"
+                value={comment}
+                maxLength={1000}
+                onChange={(e) => setComment(e.target.value)}
+              />
             </div>
           )}
           {!reviewer && <p className="muted panel">Your role ({user.role}) can look at alerts but not review them.</p>}
-          {reviewer && !open && <p className="muted panel">This alert has been reviewed; a further decision is recorded as a second opinion.</p>}
+          {reviewer && !open && (
+            <p className="muted panel">This alert has been reviewed; a further decision is recorded as a second opinion.</p>
+          )}
 
           {reviewer && editing && (
             <div className="panel editor">
@@ -308,7 +378,8 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   data-testid="box-class-select"
                   value={selected ? selected.className : drawClass}
                   onChange={(e) => {
-                    if (editor.selected !== null && selected) dispatch({ type: 'relabel', index: editor.selected, className: e.target.value });
+                    if (editor.selected !== null && selected)
+                      dispatch({ type: 'relabel', index: editor.selected, className: e.target.value });
                     else setDrawClass(e.target.value);
                   }}
                 >
@@ -320,15 +391,32 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                 </select>
               </label>
               <div className="decisions">
-                <button type="button" data-testid="draw-box" aria-pressed={editor.mode === 'draw'} onClick={() => dispatch({ type: 'toggle-draw' })}>
+                <button
+                  type="button"
+                  data-testid="draw-box"
+                  aria-pressed={editor.mode === 'draw'}
+                  onClick={() => dispatch({ type: 'toggle-draw' })}
+                >
                   {editor.mode === 'draw' ? 'Drawing…' : 'Draw box'} <kbd>d</kbd>
                 </button>
-                <button type="button" data-testid="box-delete" disabled={editor.selected === null} onClick={() => editor.selected !== null && dispatch({ type: 'delete', index: editor.selected })}>
+                <button
+                  type="button"
+                  data-testid="box-delete"
+                  disabled={editor.selected === null}
+                  onClick={() => editor.selected !== null && dispatch({ type: 'delete', index: editor.selected })}
+                >
                   Delete box <kbd>Del</kbd>
                 </button>
               </div>
-              <button type="button" className="primary wide" data-testid="save-correction" disabled={busy} onClick={() => void decide('corrected', editor)}>
-                Save correction ({editor.boxes.length} box{editor.boxes.length === 1 ? '' : 'es'}{isDirty(editor) ? ', changed' : ', unchanged'}) <kbd>Enter</kbd>
+              <button
+                type="button"
+                className="primary wide"
+                data-testid="save-correction"
+                disabled={busy}
+                onClick={() => void decide('corrected', editor)}
+              >
+                Save correction ({editor.boxes.length} box{editor.boxes.length === 1 ? '' : 'es'}
+                {isDirty(editor) ? ', changed' : ', unchanged'}) <kbd>Enter</kbd>
               </button>
             </div>
           )}
@@ -350,7 +438,13 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
             <ol className="box-list">
               {editor.boxes.map((b, i) => (
                 <li key={i}>
-                  <button type="button" data-testid="box-item" data-index={i} className={`box-item ${editor.selected === i ? 'selected' : ''}`} onClick={() => dispatch({ type: 'select', index: i })}>
+                  <button
+                    type="button"
+                    data-testid="box-item"
+                    data-index={i}
+                    className={`box-item ${editor.selected === i ? 'selected' : ''}`}
+                    onClick={() => dispatch({ type: 'select', index: i })}
+                  >
                     <span className="swatch" style={{ background: classColour(b.className, classes) }} />
                     {b.className} {b.score !== null ? b.score.toFixed(2) : source === 'reviewed' && !editing ? '(reviewed)' : '(drawn)'}
                     <span className="muted mono">
@@ -361,7 +455,11 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                 </li>
               ))}
               {editor.boxes.length === 0 && (
-                <li className="muted">{source === 'reviewed' && latest?.decision === 'rejected' && !editing ? 'no defect: rejected as a false positive' : 'no boxes'}</li>
+                <li className="muted">
+                  {source === 'reviewed' && latest?.decision === 'rejected' && !editing
+                    ? 'no defect: rejected as a false positive'
+                    : 'no boxes'}
+                </li>
               )}
             </ol>
           </div>
@@ -428,14 +526,21 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
 /** Which model drew the boxes, and at what thresholds: `pcb-template-s4@3 · scores ≥ 0.05 · alerts: open ≥ 0.50`. */
 function ModelLine({ alert }: { alert: AlertDetail }) {
   const model = alert.model;
-  if (!model) return <span className="muted" data-testid="alert-model">model {shortId(alert.modelVersionId)} (not in the registry)</span>;
+  if (!model)
+    return (
+      <span className="muted" data-testid="alert-model">
+        model {shortId(alert.modelVersionId)} (not in the registry)
+      </span>
+    );
   const rules = alert.alertRules.map((r) => `${r.className === '*' ? 'other classes' : r.className} ≥ ${r.minScore.toFixed(2)}`).join(', ');
   return (
     <span className="muted" data-testid="alert-model" title="The model version that produced these boxes and the thresholds it applies">
       model <strong className="mono">{`${model.name}@${model.version}`}</strong>
       {' · '}
       <span data-testid="alert-model-threshold">
-        {model.scoreThreshold !== null ? `reports scores ≥ ${model.scoreThreshold.toFixed(2)}` : 'score threshold unknown (no package metadata)'}
+        {model.scoreThreshold !== null
+          ? `reports scores ≥ ${model.scoreThreshold.toFixed(2)}`
+          : 'score threshold unknown (no package metadata)'}
       </span>
       {rules && <span data-testid="alert-rules">{` · alerts when ${rules}`}</span>}
     </span>

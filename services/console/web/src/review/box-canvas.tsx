@@ -108,7 +108,8 @@ export function BoxCanvas({
   const onMove = (event: PointerEvent) => {
     if (!drag) return;
     const p = toFrame(event);
-    if (drag.kind === 'move') dispatch({ type: 'move', index: drag.index, dx: p.x - drag.start.x, dy: p.y - drag.start.y, from: drag.from });
+    if (drag.kind === 'move')
+      dispatch({ type: 'move', index: drag.index, dx: p.x - drag.start.x, dy: p.y - drag.start.y, from: drag.from });
     else if (drag.kind === 'resize') dispatch({ type: 'resize', index: drag.index, handle: drag.handle, to: p, from: drag.from });
     else setDrag({ ...drag, end: p });
   };

@@ -40,7 +40,12 @@ describe('box editor', () => {
 
   it('moves a dragged box relative to where the drag began', () => {
     const from = present(detections[0]).box;
-    const state = run(start, { type: 'start-edit' }, { type: 'move', index: 0, dx: 3, dy: 3, from }, { type: 'move', index: 0, dx: 6, dy: 4, from });
+    const state = run(
+      start,
+      { type: 'start-edit' },
+      { type: 'move', index: 0, dx: 3, dy: 3, from },
+      { type: 'move', index: 0, dx: 6, dy: 4, from },
+    );
     expect(present(state.boxes[0]).box).toEqual({ x1: 16, y1: 14, x2: 46, y2: 34 });
   });
 
@@ -53,14 +58,24 @@ describe('box editor', () => {
   });
 
   it('draws a new unscored box in draw mode, then selects it for editing', () => {
-    const state = run(start, { type: 'start-edit' }, { type: 'toggle-draw' }, { type: 'draw', start: { x: 180, y: 90 }, end: { x: 160, y: 70 }, className: 'dent' });
+    const state = run(
+      start,
+      { type: 'start-edit' },
+      { type: 'toggle-draw' },
+      { type: 'draw', start: { x: 180, y: 90 }, end: { x: 160, y: 70 }, className: 'dent' },
+    );
     expect(state.mode).toBe('edit');
     expect(state.selected).toBe(2);
     expect(state.boxes[2]).toEqual({ className: 'dent', score: null, box: { x1: 160, y1: 70, x2: 180, y2: 90 } });
   });
 
   it('ignores a click in draw mode (no box) and stays drawing', () => {
-    const state = run(start, { type: 'start-edit' }, { type: 'toggle-draw' }, { type: 'draw', start: { x: 5, y: 5 }, end: { x: 5, y: 5 }, className: 'dent' });
+    const state = run(
+      start,
+      { type: 'start-edit' },
+      { type: 'toggle-draw' },
+      { type: 'draw', start: { x: 5, y: 5 }, end: { x: 5, y: 5 }, className: 'dent' },
+    );
     expect(state.mode).toBe('draw');
     expect(state.boxes).toHaveLength(2);
   });

@@ -95,6 +95,8 @@ export function isDirty(state: EditorState): boolean {
   if (state.boxes.length !== state.original.length) return true;
   return state.boxes.some((b, i) => {
     const o = state.original[i];
-    return !o || o.className !== b.className || o.box.x1 !== b.box.x1 || o.box.y1 !== b.box.y1 || o.box.x2 !== b.box.x2 || o.box.y2 !== b.box.y2;
+    return (
+      !o || o.className !== b.className || o.box.x1 !== b.box.x1 || o.box.y1 !== b.box.y1 || o.box.x2 !== b.box.x2 || o.box.y2 !== b.box.y2
+    );
   });
 }
