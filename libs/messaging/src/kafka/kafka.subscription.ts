@@ -1,15 +1,9 @@
-import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka } from 'kafkajs';
 import type { RecordProcessor } from '../message.processor';
 import type { Subscription } from '../message-bus.port';
 import type { MessagingLogger } from '../messaging-logger.port';
 import { RequestCoalescer } from '@argus/platform';
-
-interface PartitionOffset {
-  readonly topic: string;
-  readonly partition: number;
-  /** The next offset to read (the handled message's + 1). */
-  readonly offset: string;
-}
+import { inboundRecordOf, PartitionBatchRunner, type PartitionOffset } from './partition-batch.runner';
 
 /** Consumer-group timing. Defaults are kafkajs' (session 30 s, rebalance 60 s, heartbeat 3 s). */
 export interface KafkaConsumerTuning {
@@ -172,137 +166,72 @@ export class KafkaSubscription implements Subscription {
   }
 
   /**
-   * `keysInFlightPerPartition` > 1: one fetched batch of a partition, its keys in parallel (up to
-   * the limit), each key's messages in order. The partition's offsets are committed in order: after
-   * each message, the longest prefix of the batch that is done (handled or dead-lettered) is
-   * committed — one commit at a time, coalesced. A message left abandoned (stopping), a failed
-   * dead-letter write or a rebalance stops launching new messages; what follows the committed
-   * prefix is fetched again (at-least-once: a later message of another key may run twice).
-   * Read-ahead: as a key's message starts, the next `readAheadPerKey` messages of that key in the
-   * batch are hinted to the processor (each once), so their side-effect-free work overlaps this one.
+   * `keysInFlightPerPartition` > 1: one fetched batch of a partition, handled by a
+   * PartitionBatchRunner (its keys in parallel, offsets committed in order) while the member keeps
+   * heartbeating. The runner's first error is rethrown, so kafkajs fetches from the committed prefix
+   * again; an abandoned message (stopping) pauses the partition.
    */
   private async handleBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { logger, tuning, keysInFlightPerPartition, readAheadPerKey } = this.options;
-    const { topic, partition, messages } = batch;
+    const { logger, keysInFlightPerPartition, readAheadPerKey, processor } = this.options;
+    const { topic, partition } = batch;
     if (this.abort.signal.aborted) {
       pause();
       return;
     }
-    const byKey = new Map<string, number[]>();
-    messages.forEach((message, index) => {
-      const key = message.key === null ? '\u0000no-key' : message.key.toString('hex');
-      const queue = byKey.get(key);
-      if (queue) queue.push(index);
-      else byKey.set(key, [index]);
-    });
-    const queues = [...byKey.values()];
-    const done = new Array<boolean>(messages.length).fill(false);
-    let prefix = 0; // messages[0..prefix) are done
-    let committed = 0;
-    let stopped = false;
-    let abandoned = false;
-    let failure: unknown;
-    let commits: Promise<void> = Promise.resolve();
-    const commitPrefix = () => {
-      commits = commits.then(async () => {
-        if (prefix <= committed) return;
-        const last = messages[prefix - 1] as KafkaMessage;
-        committed = prefix;
-        resolveOffset(last.offset);
-        try {
-          await this.commits.submit({ topic, partition, offset: (BigInt(last.offset) + 1n).toString() });
-        } catch (error) {
-          failure ??= error;
-          stopped = true;
-        }
-      });
-    };
-    let heartbeatFailureLogged = false;
+    const runner = new PartitionBatchRunner(
+      { batch, resolveOffset, isRunning, isStale },
+      {
+        processor,
+        keysInFlight: keysInFlightPerPartition,
+        readAheadPerKey,
+        signal: this.abort.signal,
+        commit: (offset) => this.commits.submit(offset),
+      },
+    );
+    const stopHeartbeat = this.keepHeartbeating(heartbeat, (error) =>
+      logger.info({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat during a running batch failed'),
+    );
+    try {
+      await runner.run();
+    } finally {
+      stopHeartbeat();
+    }
+    if (runner.failure !== undefined) throw runner.failure;
+    if (runner.abandoned) pause();
+  }
+
+  /**
+   * Sends a group heartbeat every `handlerHeartbeatMs` while a handler runs, so a handler slower
+   * than the session timeout does not get the member evicted; reports only the first failure.
+   * Returns the function that stops it.
+   */
+  private keepHeartbeating(heartbeat: () => Promise<void>, onFirstFailure: (error: unknown) => void): () => void {
+    let failureReported = false;
     const keepAlive = setInterval(() => {
       heartbeat().catch((error: unknown) => {
-        if (heartbeatFailureLogged) return;
-        heartbeatFailureLogged = true;
-        logger.info({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat during a running batch failed');
+        if (failureReported) return;
+        failureReported = true;
+        onFirstFailure(error);
       });
-    }, tuning.handlerHeartbeatMs ?? 1_000);
-    let nextQueue = 0;
-    const worker = async () => {
-      while (!stopped && nextQueue < queues.length) {
-        const queue = queues[nextQueue++] as number[];
-        let hinted = 0; // queue[0..hinted) were hinted or handled
-        for (const [position, index] of queue.entries()) {
-          if (stopped || this.abort.signal.aborted || !isRunning() || isStale()) {
-            stopped = true;
-            break;
-          }
-          hinted = Math.max(hinted, position + 1);
-          for (; hinted < Math.min(queue.length, position + 1 + readAheadPerKey); hinted++) {
-            const ahead = messages[queue[hinted] as number] as KafkaMessage;
-            this.options.processor.hint({
-              topic,
-              partition,
-              offset: ahead.offset,
-              key: ahead.key,
-              value: ahead.value,
-              headers: ahead.headers,
-            });
-          }
-          const message = messages[index] as KafkaMessage;
-          try {
-            const outcome = await this.options.processor.process(
-              { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
-              this.abort.signal,
-            );
-            if (outcome === 'abandoned') {
-              abandoned = true;
-              stopped = true;
-              break;
-            }
-          } catch (error) {
-            failure ??= error;
-            stopped = true;
-            break;
-          }
-          done[index] = true;
-          while (prefix < messages.length && done[prefix]) prefix++;
-          commitPrefix();
-        }
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.min(keysInFlightPerPartition, queues.length) }, worker));
-      commitPrefix();
-      await commits;
-    } finally {
-      clearInterval(keepAlive);
-    }
-    if (failure !== undefined) throw failure;
-    if (abandoned) pause();
+    }, this.options.tuning.handlerHeartbeatMs ?? 1_000);
+    return () => clearInterval(keepAlive);
   }
 
   private async handle({ topic, partition, message, heartbeat, pause }: EachMessagePayload): Promise<void> {
-    const { processor, tuning, logger } = this.options;
-    let heartbeatFailureLogged = false;
-    const keepAlive = setInterval(() => {
-      heartbeat().catch((error: unknown) => {
-        // Usually a rebalance started: kafkajs rejoins once this message is done; if the partition
-        // moved meanwhile, the commit fails and the message is redelivered (at-least-once).
-        if (heartbeatFailureLogged) return;
-        heartbeatFailureLogged = true;
-        logger.info(
-          { topic, partition, offset: message.offset, groupId: this.groupId, err: error },
-          'heartbeat during a running handler failed',
-        );
-      });
-    }, tuning.handlerHeartbeatMs ?? 1_000);
+    const { processor, logger } = this.options;
+    // A failure usually means a rebalance started: kafkajs rejoins once this message is done; if the
+    // partition moved meanwhile, the commit fails and the message is redelivered (at-least-once).
+    const stopHeartbeat = this.keepHeartbeating(heartbeat, (error) =>
+      logger.info(
+        { topic, partition, offset: message.offset, groupId: this.groupId, err: error },
+        'heartbeat during a running handler failed',
+      ),
+    );
     let outcome;
     try {
-      outcome = await processor.process(
-        { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
-        this.abort.signal,
-      );
+      outcome = await processor.process(inboundRecordOf(topic, partition, message), this.abort.signal);
     } finally {
-      clearInterval(keepAlive);
+      stopHeartbeat();
     }
     if (outcome === 'abandoned') {
       pause();
