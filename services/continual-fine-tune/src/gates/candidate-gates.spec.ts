@@ -1,0 +1,76 @@
+import { DEFAULT_GATE_POLICY, evaluateGates, type GateInput } from './candidate-gates';
+
+const input = (overrides: Partial<GateInput> = {}): GateInput => ({
+  productionClasses: ['open', 'short'],
+  retention: [
+    { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.895, short: 0.81, spur: 0.7 } },
+    { name: 'parent validation', production: { open: 0.92, short: 0.85 }, candidate: { open: 0.915, short: 0.85 } },
+  ],
+  newData: { frames: 12, productionAp: 0.2, candidateAp: 0.6 },
+  latencyMs: { production: 10, candidate: 10.5 },
+  ...overrides,
+});
+
+describe('evaluateGates', () => {
+  it('passes a candidate that keeps every old class, learns the new data and is not slower', () => {
+    const report = evaluateGates(input());
+    expect(report.passed).toBe(true);
+    expect(report.reasons).toEqual([]);
+    expect(report.checks.map((c) => c.kind)).toEqual([
+      'class-retention',
+      'class-retention',
+      'class-retention',
+      'class-retention',
+      'new-data-gain',
+      'latency',
+    ]);
+    expect(report.policy).toEqual(DEFAULT_GATE_POLICY);
+  });
+
+  it('fails a class down by more than 1 AP point on either set, naming the class and the set', () => {
+    const report = evaluateGates(
+      input({
+        retention: [
+          { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.9, short: 0.8 } },
+          { name: 'parent validation', production: { open: 0.92, short: 0.85 }, candidate: { open: 0.909, short: 0.85 } },
+        ],
+      }),
+    );
+    expect(report.passed).toBe(false);
+    expect(report.reasons).toHaveLength(1);
+    expect(report.reasons[0]).toMatch(/^open on parent validation: AP 0\.9200 → 0\.9090 \(−1\.10 pts/);
+  });
+
+  it('allows exactly the limit, and counts a class the candidate lost entirely as AP 0', () => {
+    const atLimit = evaluateGates(input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: { open: 0.89 } }] }));
+    expect(atLimit.passed).toBe(true);
+    const lost = evaluateGates(input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: {} }] }));
+    expect(lost.reasons[0]).toContain('open on h');
+  });
+
+  it('ignores classes the production model does not know, and classes without ground truth in a set', () => {
+    const report = evaluateGates(input({ retention: [{ name: 'h', production: { short: 0.8 }, candidate: { short: 0.8, spur: 0 } }] }));
+    expect(report.checks.filter((c) => c.kind === 'class-retention')).toHaveLength(1);
+  });
+
+  it('fails when the new data did not gain enough, or has no held-out frame to measure on', () => {
+    expect(evaluateGates(input({ newData: { frames: 12, productionAp: 0.5, candidateAp: 0.505 } })).reasons[0]).toMatch(
+      /new data .* at least \+1 needed/,
+    );
+    expect(evaluateGates(input({ newData: { frames: 0, productionAp: 0, candidateAp: 0 } })).reasons[0]).toMatch(/no held-out frame/);
+    expect(
+      evaluateGates(input({ newData: { frames: 3, productionAp: 0.5, candidateAp: 0.505 } }), {
+        ...DEFAULT_GATE_POLICY,
+        minNewDataGainPoints: 0,
+      }).passed,
+    ).toBe(true);
+  });
+
+  it('fails a candidate more than 1.1× slower', () => {
+    expect(evaluateGates(input({ latencyMs: { production: 10, candidate: 11 } })).passed).toBe(true);
+    const slow = evaluateGates(input({ latencyMs: { production: 10, candidate: 11.2 } }));
+    expect(slow.passed).toBe(false);
+    expect(slow.reasons[0]).toMatch(/×1\.120; at most ×1\.1/);
+    expect(() => evaluateGates(input({ latencyMs: { production: 0, candidate: 1 } }))).toThrow(RangeError);
+  });
+});

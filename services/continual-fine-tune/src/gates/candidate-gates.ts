@@ -1,0 +1,105 @@
+/**
+ * The gates a fine-tuned candidate must pass before it can shadow or be promoted: it must not
+ * forget (no class the production model knows drops by more than `maxClassDropPoints` AP points on
+ * the line's frozen holdout or on the parent's validation set), it must learn (AP on the new
+ * data's held-out frames up by at least `minNewDataGainPoints`), and it must not slow the line
+ * (latency, measured the way detection-inference serves, at most `maxLatencyRatio` × production).
+ */
+export interface GatePolicy {
+  readonly maxClassDropPoints: number;
+  readonly minNewDataGainPoints: number;
+  readonly maxLatencyRatio: number;
+}
+
+export const DEFAULT_GATE_POLICY: GatePolicy = { maxClassDropPoints: 1, minNewDataGainPoints: 1, maxLatencyRatio: 1.1 };
+
+/** AP per class on one evaluation set (only classes with ground truth there). */
+export type ClassAps = Readonly<Record<string, number>>;
+
+export interface EvaluationPair {
+  /** What the set is, for the report: `line holdout (pcb-1@4)`, `parent validation`. */
+  readonly name: string;
+  readonly production: ClassAps;
+  readonly candidate: ClassAps;
+}
+
+export interface GateInput {
+  /** Classes the production model detects: only these can be forgotten. */
+  readonly productionClasses: readonly string[];
+  readonly retention: readonly EvaluationPair[];
+  /** AP over all classes on the held-out frames labelled since the production model's data. */
+  readonly newData: { readonly frames: number; readonly productionAp: number; readonly candidateAp: number };
+  /** Mean ms per frame, served the same way, measured in one process one after the other. */
+  readonly latencyMs: { readonly production: number; readonly candidate: number };
+}
+
+export type GateCheckKind = 'class-retention' | 'new-data-gain' | 'latency';
+
+export interface GateCheck {
+  readonly kind: GateCheckKind;
+  readonly passed: boolean;
+  /** One line an ML engineer reads: what was measured against what limit. */
+  readonly detail: string;
+  readonly measured: number;
+  readonly limit: number;
+}
+
+export interface GateReport {
+  readonly passed: boolean;
+  readonly policy: GatePolicy;
+  readonly checks: readonly GateCheck[];
+  /** The failed checks' details: why the candidate cannot be promoted without an admin override. */
+  readonly reasons: readonly string[];
+}
+
+export function evaluateGates(input: GateInput, policy: GatePolicy = DEFAULT_GATE_POLICY): GateReport {
+  const checks: GateCheck[] = [];
+  for (const pair of input.retention) {
+    for (const className of input.productionClasses) {
+      const before = pair.production[className];
+      if (before === undefined) continue; // no ground truth of the class in this set
+      const after = pair.candidate[className] ?? 0;
+      const drop = points(before - after);
+      checks.push({
+        kind: 'class-retention',
+        passed: drop <= policy.maxClassDropPoints,
+        detail: `${className} on ${pair.name}: AP ${before.toFixed(4)} → ${after.toFixed(4)} (${drop > 0 ? '−' : '+'}${Math.abs(drop).toFixed(2)} pts; at most −${policy.maxClassDropPoints} allowed)`,
+        measured: drop,
+        limit: policy.maxClassDropPoints,
+      });
+    }
+  }
+  const { newData } = input;
+  const gain = points(newData.candidateAp - newData.productionAp);
+  checks.push(
+    newData.frames === 0
+      ? {
+          kind: 'new-data-gain',
+          passed: false,
+          detail: 'no held-out frame among the new data: the gain cannot be measured (label more frames, or raise the holdout share)',
+          measured: Number.NaN,
+          limit: policy.minNewDataGainPoints,
+        }
+      : {
+          kind: 'new-data-gain',
+          passed: gain >= policy.minNewDataGainPoints,
+          detail: `new data (${newData.frames} held-out frames): AP ${newData.productionAp.toFixed(4)} → ${newData.candidateAp.toFixed(4)} (${gain >= 0 ? '+' : '−'}${Math.abs(gain).toFixed(2)} pts; at least +${policy.minNewDataGainPoints} needed)`,
+          measured: gain,
+          limit: policy.minNewDataGainPoints,
+        },
+  );
+  const { production, candidate } = input.latencyMs;
+  if (!(production > 0) || !(candidate > 0)) throw new RangeError(`latencies must be positive, got ${production} and ${candidate} ms`);
+  const ratio = candidate / production;
+  checks.push({
+    kind: 'latency',
+    passed: ratio <= policy.maxLatencyRatio,
+    detail: `latency ${candidate.toFixed(2)} ms vs production ${production.toFixed(2)} ms per frame (×${ratio.toFixed(3)}; at most ×${policy.maxLatencyRatio})`,
+    measured: ratio,
+    limit: policy.maxLatencyRatio,
+  });
+  const reasons = checks.filter((c) => !c.passed).map((c) => c.detail);
+  return { passed: reasons.length === 0, policy, checks, reasons };
+}
+
+const points = (v: number) => Math.round(v * 100 * 100) / 100;
