@@ -1,5 +1,6 @@
 export * from './primitives';
 export * from './events';
+export * from './training-events';
 export * from './topics';
 export * from './dead-letter';
 export * from './event-headers';

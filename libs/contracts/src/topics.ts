@@ -7,6 +7,12 @@ import {
   ModelRegisteredV1Schema,
   ReviewSubmittedV1Schema,
 } from './events';
+import {
+  TrainingJobCompletedV1Schema,
+  TrainingJobFailedV1Schema,
+  TrainingJobProgressV1Schema,
+  TrainingJobRequestedV1Schema,
+} from './training-events';
 
 /**
  * A topic's contract: its name (`<domain>.<entity>.<event>.v<N>`), the schema every message on
@@ -69,6 +75,33 @@ export const Topics = {
     schema: ModelPromotedV1Schema,
     keyOf: (m) => m.lineId,
     partitions: 1,
+  }),
+  // A job's events share its id as key, so its progress, completion and failure stay in order.
+  // Jobs spread over partitions by id: a trainer worker holds its partition while it trains, so
+  // there are more partitions than trainer workers are ever expected.
+  trainingJobRequested: topic({
+    name: 'training.job.requested.v1',
+    schema: TrainingJobRequestedV1Schema,
+    keyOf: (m) => m.jobId,
+    partitions: 12,
+  }),
+  trainingJobProgress: topic({
+    name: 'training.job.progress.v1',
+    schema: TrainingJobProgressV1Schema,
+    keyOf: (m) => m.jobId,
+    partitions: 3,
+  }),
+  trainingJobCompleted: topic({
+    name: 'training.job.completed.v1',
+    schema: TrainingJobCompletedV1Schema,
+    keyOf: (m) => m.jobId,
+    partitions: 3,
+  }),
+  trainingJobFailed: topic({
+    name: 'training.job.failed.v1',
+    schema: TrainingJobFailedV1Schema,
+    keyOf: (m) => m.jobId,
+    partitions: 3,
   }),
 } as const;
 
