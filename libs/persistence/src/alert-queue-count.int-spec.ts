@@ -161,11 +161,12 @@ describe('counting alerts on a large table', () => {
     if (!first || !second) throw new Error('no open alerts');
     const reviewer = '00000000-0000-4000-8000-00000000abcd';
     const box = { className: 'dent', box: { x1: 2, y1: 2, x2: 8, y2: 8 } };
-    await reviews.record({ alertId: first.id, reviewerId: reviewer, decision: 'confirmed', boxes: [] });
+    await reviews.record({ alertId: first.id, reviewerId: reviewer, decision: 'confirmed', alertStatus: 'confirmed', boxes: [] });
     const latest = await reviews.record({
       alertId: first.id,
       reviewerId: reviewer,
       decision: 'corrected',
+      alertStatus: 'corrected',
       boxes: [box],
       comment: 'a dent',
     });

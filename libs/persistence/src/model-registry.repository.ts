@@ -1,18 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
 import { LineProductionModelEntity } from './entities/line-production-model.entity';
 import { ModelPromotionEntity } from './entities/model-promotion.entity';
 import { ModelVersionEntity } from './entities/model-version.entity';
 import { AuditLogRepository } from './audit-log.repository';
 import { hotRows, hotStatement, inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { lockLine } from './line-lock.query';
-import {
-  ModelIncompatibleWithLineError,
-  ModelVersionConflictError,
-  ModelVersionNotFoundError,
-  NoPreviousModelVersionError,
-  NoProductionModelError,
-} from './persistence.errors';
+import { ModelVersionConflictError, ModelVersionNotFoundError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
 
@@ -117,10 +111,35 @@ export interface Promotion {
   readonly promotedAt: Date;
 }
 
-export interface PromotionResult {
+/** A promotion history entry and the one beneath it (what a rollback from it restores; null for a line's first). */
+export interface ProductionEntry {
   readonly promotion: Promotion;
-  /** False when the version was already in production on the line: nothing was written. */
-  readonly changed: boolean;
+  readonly previousPromotionId: string | null;
+}
+
+/** A move of a line's production pointer, as the registry's rules decided it. */
+export interface PointerMove {
+  readonly lineId: string;
+  readonly fromVersionId: string | null;
+  readonly toVersionId: string;
+  readonly kind: PromotionKind;
+  readonly promotedBy: string;
+  readonly reason: string;
+  /** The entry the new one stacks on: where the next rollback returns. */
+  readonly previousPromotionId: string | null;
+}
+
+/** What a version must match to serve a line. */
+export interface LineServingRequirements {
+  readonly hasTemplate: boolean;
+  /** The classes the line's alert rules name (rules on `*` left out). */
+  readonly alertRuleClasses: readonly string[];
+}
+
+/** The repositories of a `withLineLocked` transaction: what they write commits together. */
+export interface RegistryTransaction {
+  readonly registry: ModelRegistryRepository;
+  readonly audit: AuditLogRepository;
 }
 
 export interface ProductionModel {
@@ -145,9 +164,9 @@ const PRODUCTION_MODEL_FOR = hotStatement(
 );
 
 /**
- * The model registry and each line's production pointer. A promotion or rollback moves the
- * pointer, appends to the promotion history and writes an audit entry in ONE transaction, with
- * the line row locked so concurrent promotions of a line apply one after the other.
+ * The model registry and each line's production pointer: reads and writes only. Whether a move is
+ * allowed and where a rollback goes are the registry domain's rules (`@argus/registry`); it runs
+ * them inside `withLineLocked`, so the decision and its writes happen under the line's lock.
  */
 export class ModelRegistryRepository {
   constructor(private readonly db: DatabaseHandle) {}
@@ -234,55 +253,67 @@ export class ModelRegistryRepository {
     return rows.map(toModelVersion);
   }
 
-  /** Puts `modelVersionId` into production on the line. Promoting the current version changes nothing. */
-  async promote(lineId: string, modelVersionId: string, promotedBy: string, reason: string): Promise<PromotionResult> {
+  /**
+   * Runs `work` in one transaction with the line's row locked, so concurrent moves of one line's
+   * production pointer apply one after the other: what `work` reads (the pointer, the line's
+   * requirements) stays true until what it writes (the move, its audit entry) commits. Throws
+   * `LineNotFoundError` when there is no such line.
+   */
+  async withLineLocked<T>(lineId: string, work: (tx: RegistryTransaction) => Promise<T>): Promise<T> {
     return inTransaction(this.db, async (manager) => {
       await lockLine(manager, lineId);
-      const target = await manager.findOneBy(ModelVersionEntity, { id: modelVersionId });
-      if (!target) throw new ModelVersionNotFoundError(modelVersionId);
-      await assertCanServeLine(manager, lineId, target);
-      const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
-      if (current?.modelVersionId === modelVersionId) {
-        const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId });
-        return { promotion: toPromotion(entry), changed: false };
-      }
-      const promotion = await movePointer(manager, {
-        lineId,
-        fromVersionId: current?.modelVersionId ?? null,
-        toVersionId: modelVersionId,
-        kind: 'promotion',
-        promotedBy,
-        reason,
-        // Stack-wise, the entry now in production goes beneath the new one.
-        previousPromotionId: current?.promotionId ?? null,
-      });
-      return { promotion, changed: true };
+      return work({ registry: new ModelRegistryRepository(manager), audit: new AuditLogRepository(manager) });
     });
   }
 
+  /** What a version must match to serve the line: its golden template, and the classes its alert rules name. */
+  async servingRequirements(lineId: string): Promise<LineServingRequirements> {
+    const manager = managerOf(this.db);
+    const template = (await manager.query(`SELECT 1 FROM line_template WHERE line_id = $1`, [lineId])) as unknown[];
+    const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as {
+      class_name: string;
+    }[];
+    return { hasTemplate: template.length > 0, alertRuleClasses: rules.map((r) => r.class_name) };
+  }
+
+  /** The promotion the line's production pointer stands on, or null when the line has no production model. */
+  async productionEntry(lineId: string): Promise<ProductionEntry | null> {
+    const manager = managerOf(this.db);
+    const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
+    if (!current) return null;
+    return toProductionEntry(await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId }));
+  }
+
+  /** One entry of the promotion history, with the entry beneath it. */
+  async promotionEntry(promotionId: string): Promise<ProductionEntry> {
+    return toProductionEntry(await managerOf(this.db).findOneByOrFail(ModelPromotionEntity, { id: promotionId }));
+  }
+
   /**
-   * Returns the line to the version that was in production before the current one was promoted.
-   * Repeated rollbacks walk further back (A → B → C, rollback → B, rollback → A).
+   * Writes a move already decided: appends it to the promotion history and points the line at its
+   * version, in one transaction (the caller's, from `withLineLocked`, when there is one).
    */
-  async rollback(lineId: string, promotedBy: string, reason: string): Promise<PromotionResult> {
+  async movePointer(move: PointerMove): Promise<Promotion> {
     return inTransaction(this.db, async (manager) => {
-      await lockLine(manager, lineId);
-      const current = await manager.findOneBy(LineProductionModelEntity, { lineId });
-      if (!current) throw new NoProductionModelError(lineId);
-      const currentEntry = await manager.findOneByOrFail(ModelPromotionEntity, { id: current.promotionId });
-      if (currentEntry.previousPromotionId === null) throw new NoPreviousModelVersionError(lineId);
-      const restored = await manager.findOneByOrFail(ModelPromotionEntity, { id: currentEntry.previousPromotionId });
-      const promotion = await movePointer(manager, {
-        lineId,
-        fromVersionId: current.modelVersionId,
-        toVersionId: restored.toVersionId,
-        kind: 'rollback',
-        promotedBy,
-        reason,
-        // The restored state sits where the restored entry sat: the next rollback goes beneath it.
-        previousPromotionId: restored.previousPromotionId,
-      });
-      return { promotion, changed: true };
+      const inserted = (await manager.query(
+        `INSERT INTO model_promotion (line_id, from_version_id, to_version_id, kind, promoted_by, reason, previous_promotion_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id`,
+        [move.lineId, move.fromVersionId, move.toVersionId, move.kind, move.promotedBy, move.reason, move.previousPromotionId],
+      )) as { id: string }[];
+      const id = inserted[0]?.id;
+      if (id === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
+      const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id });
+      await manager.query(
+        `INSERT INTO line_production_model (line_id, model_version_id, promotion_id, promoted_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (line_id) DO UPDATE
+           SET model_version_id = EXCLUDED.model_version_id,
+               promotion_id = EXCLUDED.promotion_id,
+               promoted_at = EXCLUDED.promoted_at`,
+        [move.lineId, move.toVersionId, entry.id, entry.promotedAt],
+      );
+      return toPromotion(entry);
     });
   }
 
@@ -328,22 +359,6 @@ export class ModelRegistryRepository {
     return rows.map(toModelVersionDetails);
   }
 
-  /**
-   * The version a rollback of the line would restore (the one in production before the current
-   * one was promoted); null when the line has no production model or its current one was its first.
-   */
-  async rollbackTargetOf(lineId: string): Promise<string | null> {
-    const rows = (await managerOf(this.db).query(
-      `SELECT restored.to_version_id
-         FROM line_production_model p
-         JOIN model_promotion current ON current.id = p.promotion_id
-         JOIN model_promotion restored ON restored.id = current.previous_promotion_id
-        WHERE p.line_id = $1`,
-      [lineId],
-    )) as { to_version_id: string }[];
-    return rows[0]?.to_version_id ?? null;
-  }
-
   /** Every promotion and rollback, on any line, to or from the version, newest first. */
   async promotionsOfVersion(modelVersionId: string, options: { limit?: number } = {}): Promise<Promotion[]> {
     const rows = await managerOf(this.db).find(ModelPromotionEntity, {
@@ -363,71 +378,6 @@ export class ModelRegistryRepository {
     });
     return rows.map(toPromotion);
   }
-}
-
-/**
- * A version can serve a line when the line has the golden template the version needs, and the
- * version detects at least one class the line's alert rules name (rules on `*` only: any classes).
- */
-async function assertCanServeLine(manager: EntityManager, lineId: string, version: ModelVersionEntity): Promise<void> {
-  if (version.usesTemplate) {
-    const template = (await manager.query(`SELECT 1 FROM line_template WHERE line_id = $1`, [lineId])) as unknown[];
-    if (template.length === 0) {
-      throw new ModelIncompatibleWithLineError(lineId, version, 'it compares each frame with a golden template and the line has none');
-    }
-  }
-  const rules = (await manager.query(`SELECT class_name FROM line_alert_rule WHERE line_id = $1 AND class_name <> '*'`, [lineId])) as {
-    class_name: string;
-  }[];
-  const named = rules.map((r) => r.class_name);
-  if (named.length > 0 && !named.some((c) => version.classes.includes(c))) {
-    throw new ModelIncompatibleWithLineError(
-      lineId,
-      version,
-      `it detects ${version.classes.join(', ')} and the line's alert rules name ${named.sort().join(', ')}: none would ever alert`,
-    );
-  }
-}
-
-async function movePointer(
-  manager: EntityManager,
-  move: {
-    lineId: string;
-    fromVersionId: string | null;
-    toVersionId: string;
-    kind: PromotionKind;
-    promotedBy: string;
-    reason: string;
-    previousPromotionId: string | null;
-  },
-): Promise<Promotion> {
-  const inserted = (await manager.query(
-    `INSERT INTO model_promotion (line_id, from_version_id, to_version_id, kind, promoted_by, reason, previous_promotion_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     RETURNING id`,
-    [move.lineId, move.fromVersionId, move.toVersionId, move.kind, move.promotedBy, move.reason, move.previousPromotionId],
-  )) as { id: string }[];
-  const id = inserted[0]?.id;
-  if (id === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
-  const entry = await manager.findOneByOrFail(ModelPromotionEntity, { id });
-  await manager.query(
-    `INSERT INTO line_production_model (line_id, model_version_id, promotion_id, promoted_at)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (line_id) DO UPDATE
-       SET model_version_id = EXCLUDED.model_version_id,
-           promotion_id = EXCLUDED.promotion_id,
-           promoted_at = EXCLUDED.promoted_at`,
-    [move.lineId, move.toVersionId, entry.id, entry.promotedAt],
-  );
-  await new AuditLogRepository(manager).append({
-    actor: move.promotedBy,
-    action: move.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back',
-    subjectType: 'production_line',
-    subjectId: move.lineId,
-    before: { modelVersionId: move.fromVersionId },
-    after: { modelVersionId: move.toVersionId, promotionId: entry.id, reason: move.reason },
-  });
-  return toPromotion(entry);
 }
 
 interface ProductionModelRow {
@@ -470,6 +420,10 @@ function toModelVersionDetails(row: ModelVersionEntity): ModelVersionDetails {
     evaluation: row.evaluation as ModelEvaluation | null,
     trainingData: row.trainingData as TrainingDataLineage | null,
   };
+}
+
+function toProductionEntry(row: ModelPromotionEntity): ProductionEntry {
+  return { promotion: toPromotion(row), previousPromotionId: row.previousPromotionId };
 }
 
 function toPromotion(row: ModelPromotionEntity): Promotion {

@@ -50,39 +50,6 @@ export class AlertNotFoundError extends RecordNotFoundError {
   }
 }
 
-/** A line has no production model yet (nothing to roll back, nothing to serve). */
-export class NoProductionModelError extends PersistenceError {
-  constructor(readonly lineId: string) {
-    super('model.no-production-version', `line "${lineId}" has no production model`);
-  }
-}
-
-/**
- * The version cannot serve the line: it needs a golden template the line does not have, or it
- * detects none of the classes the line's alert rules name (a PCB model promoted to a machined-parts
- * line). Refused rather than letting inference dead-letter every frame or never alert.
- */
-export class ModelIncompatibleWithLineError extends PersistenceError {
-  readonly modelVersionId: string;
-
-  /** `model` is named as people know it (`pcb-template-s4@1.0.0`), not by its id: the message is shown to them. */
-  constructor(
-    readonly lineId: string,
-    readonly model: { readonly id: string; readonly name: string; readonly version: string },
-    readonly why: string,
-  ) {
-    super('model.incompatible-with-line', `${model.name}@${model.version} cannot serve line ${lineId}: ${why}`);
-    this.modelVersionId = model.id;
-  }
-}
-
-/** Rollback asked on a line whose production model was its first one. */
-export class NoPreviousModelVersionError extends PersistenceError {
-  constructor(readonly lineId: string) {
-    super('model.no-previous-version', `line "${lineId}" has no earlier production model to roll back to`);
-  }
-}
-
 /** The name and version exist already with different content: versions are immutable. */
 export class ModelVersionConflictError extends PersistenceError {
   constructor(

@@ -14,10 +14,7 @@ import {
   FrameNotFoundError,
   LineNotFoundError,
   ModelVersionConflictError,
-  ModelIncompatibleWithLineError,
   ModelVersionNotFoundError,
-  NoPreviousModelVersionError,
-  NoProductionModelError,
 } from './persistence.errors';
 import { ReviewRepository } from './review.repository';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
@@ -468,7 +465,7 @@ describe('repositories against Postgres', () => {
         });
         ids.push(alert.id);
       }
-      await reviews.record({ alertId: ids[1] ?? '', reviewerId: randomUUID(), decision: 'rejected', boxes: [] });
+      await reviews.record({ alertId: ids[1] ?? '', reviewerId: randomUUID(), decision: 'rejected', alertStatus: 'rejected', boxes: [] });
       const expected = ids.filter((_, i) => i !== 1).reverse();
 
       const page1 = await alerts.findOpenAlertsForLine(lineId, { limit: 2 });
@@ -489,6 +486,7 @@ describe('repositories against Postgres', () => {
         alertId: alert.id,
         reviewerId: reviewerA,
         decision: 'confirmed',
+        alertStatus: 'confirmed',
         boxes: [{ className: 'scratch', box: scratch.box }],
         comment: 'clear scratch',
       });
@@ -501,7 +499,13 @@ describe('repositories against Postgres', () => {
         boxes: [{ className: 'scratch', box: scratch.box }],
         comment: 'clear scratch',
       });
-      const second = await reviews.record({ alertId: alert.id, reviewerId: reviewerB, decision: 'rejected', boxes: [] });
+      const second = await reviews.record({
+        alertId: alert.id,
+        reviewerId: reviewerB,
+        decision: 'rejected',
+        alertStatus: 'rejected',
+        boxes: [],
+      });
       expect(second.alert.status).toBe('rejected');
       const history = await reviews.reviewsFor(alert.id);
       expect(history.map((r) => [r.reviewerId, r.decision])).toEqual([
@@ -518,6 +522,7 @@ describe('repositories against Postgres', () => {
         alertId: alert.id,
         reviewerId: randomUUID(),
         decision: 'corrected' as const,
+        alertStatus: 'corrected' as const,
         boxes: [{ className: 'hole', box: hole.box }],
       };
       const first = await reviews.record(input);
@@ -526,118 +531,8 @@ describe('repositories against Postgres', () => {
       expect(retry.review).toEqual(first.review);
       expect(await reviews.reviewsFor(alert.id)).toHaveLength(1);
       await expect(
-        reviews.record({ alertId: randomUUID(), reviewerId: randomUUID(), decision: 'rejected', boxes: [] }),
+        reviews.record({ alertId: randomUUID(), reviewerId: randomUUID(), decision: 'rejected', alertStatus: 'rejected', boxes: [] }),
       ).rejects.toBeInstanceOf(AlertNotFoundError);
-    });
-  });
-
-  describe('ModelRegistryRepository: promotion and rollback', () => {
-    it('promotes, records history and audit in one go, and rolls back step by step', async () => {
-      const { lineId } = await newLine();
-      const [a, b, c] = await Promise.all([
-        registry.register(modelInput()),
-        registry.register(modelInput()),
-        registry.register(modelInput()),
-      ]).then((rs) => rs.map((r) => r.version));
-      if (!a || !b || !c) throw new Error('expected three versions');
-
-      expect(await registry.productionModelFor(lineId)).toBeNull();
-      await expect(registry.rollback(lineId, 'ops', 'nothing yet')).rejects.toBeInstanceOf(NoProductionModelError);
-
-      const pA = await registry.promote(lineId, a.id, 'alice', 'first model');
-      expect(pA).toMatchObject({ changed: true, promotion: { fromVersionId: null, toVersionId: a.id, kind: 'promotion' } });
-      await expect(registry.rollback(lineId, 'ops', 'too early')).rejects.toBeInstanceOf(NoPreviousModelVersionError);
-      await registry.promote(lineId, b.id, 'alice', 'better mAP');
-      const same = await registry.promote(lineId, b.id, 'bob', 'clicked twice');
-      expect(same.changed).toBe(false);
-      await registry.promote(lineId, c.id, 'alice', 'fine-tuned on reviews');
-
-      const production = await registry.productionModelFor(lineId);
-      expect(production?.modelVersion).toEqual(c);
-
-      const back1 = await registry.rollback(lineId, 'bob', 'false positives up');
-      expect(back1.promotion).toMatchObject({ kind: 'rollback', fromVersionId: c.id, toVersionId: b.id, promotedBy: 'bob' });
-      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(b.id);
-      const back2 = await registry.rollback(lineId, 'bob', 'still bad');
-      expect(back2.promotion).toMatchObject({ fromVersionId: b.id, toVersionId: a.id });
-      await expect(registry.rollback(lineId, 'bob', 'again')).rejects.toBeInstanceOf(NoPreviousModelVersionError);
-
-      // Promoting after a rollback stacks on the restored version: rolling back returns to it.
-      await registry.promote(lineId, c.id, 'alice', 'retry c');
-      const back3 = await registry.rollback(lineId, 'bob', 'c again bad');
-      expect(back3.promotion).toMatchObject({ fromVersionId: c.id, toVersionId: a.id });
-
-      const history = await registry.promotionHistory(lineId);
-      expect(history.map((p) => [p.kind, p.fromVersionId, p.toVersionId])).toEqual([
-        ['rollback', c.id, a.id],
-        ['promotion', a.id, c.id],
-        ['rollback', b.id, a.id],
-        ['rollback', c.id, b.id],
-        ['promotion', b.id, c.id],
-        ['promotion', a.id, b.id],
-        ['promotion', null, a.id],
-      ]);
-      expect(history[0]?.id).toBe((await registry.productionModelFor(lineId))?.promotionId);
-
-      const trail = await audit.listFor('production_line', lineId);
-      expect(trail.map((e) => [e.action, e.actor, e.before?.['modelVersionId'], e.after?.['modelVersionId']])).toEqual(
-        history.map((p) => [p.kind === 'promotion' ? 'model.promoted' : 'model.rolled-back', p.promotedBy, p.fromVersionId, p.toVersionId]),
-      );
-    });
-
-    it('writes nothing when any step of a promotion fails', async () => {
-      const { lineId } = await newLine();
-      const a = (await registry.register(modelInput())).version;
-      await registry.promote(lineId, a.id, 'alice', 'first');
-      const auditBefore = await audit.listFor('production_line', lineId);
-      // An empty reason breaks a CHECK on model_promotion after the line lock and pointer reads.
-      await expect(registry.promote(lineId, (await registry.register(modelInput())).version.id, 'alice', '')).rejects.toThrow(
-        /chk_model_promotion_reason/,
-      );
-      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(a.id);
-      expect(await registry.promotionHistory(lineId)).toHaveLength(1);
-      expect(await audit.listFor('production_line', lineId)).toEqual(auditBefore);
-      await expect(registry.promote(lineId, randomUUID(), 'alice', 'ghost')).rejects.toBeInstanceOf(ModelVersionNotFoundError);
-      await expect(registry.promote('no-such-line', a.id, 'alice', 'x')).rejects.toBeInstanceOf(LineNotFoundError);
-    });
-
-    it('refuses a version that cannot serve the line: a template model without a template, or no class the rules name', async () => {
-      const { lineId } = await newLine();
-      const templateModel = (await registry.register(modelInput({ usesTemplate: true }))).version;
-      const refused = registry.promote(lineId, templateModel.id, 'alice', 'no template yet');
-      await expect(refused).rejects.toBeInstanceOf(ModelIncompatibleWithLineError);
-      // Named as people know it, not by its id.
-      await expect(refused).rejects.toThrow(
-        `${templateModel.name}@${templateModel.version} cannot serve line ${lineId}: it compares each frame with a golden template and the line has none`,
-      );
-      await lines.setTemplate(lineId, { objectKey: `${lineId}/template.png`, width: 640, height: 480 });
-      await expect(registry.promote(lineId, templateModel.id, 'alice', 'template now there')).resolves.toMatchObject({ changed: true });
-
-      await lines.setAlertRules(lineId, [
-        { className: 'open', minScore: 0.5, minBoxAreaPx2: 4, severity: 'high' },
-        { className: '*', minScore: 0.9, minBoxAreaPx2: 4, severity: 'low' },
-      ]);
-      const otherFeed = (await registry.register(modelInput({ classes: ['dent', 'stain'] }))).version;
-      await expect(registry.promote(lineId, otherFeed.id, 'alice', 'wrong feed')).rejects.toThrow(
-        /detects dent, stain and the line's alert rules name open: none would ever alert/,
-      );
-      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(templateModel.id);
-      const oneShared = (await registry.register(modelInput({ classes: ['open', 'dent'] }))).version;
-      await expect(registry.promote(lineId, oneShared.id, 'alice', 'shares a class')).resolves.toMatchObject({ changed: true });
-    });
-
-    it('serialises concurrent promotions of one line', async () => {
-      const { lineId } = await newLine();
-      const versions = await Promise.all(Array.from({ length: 4 }, () => registry.register(modelInput())));
-      await Promise.all(versions.map((v, i) => registry.promote(lineId, v.version.id, `user-${i}`, 'race')));
-      const history = await registry.promotionHistory(lineId);
-      expect(history).toHaveLength(4);
-      // Each entry starts where the one before it ended: no lost update.
-      const chronological = [...history].reverse();
-      chronological.forEach((entry, i) => {
-        expect(entry.fromVersionId).toBe(i === 0 ? null : chronological[i - 1]?.toVersionId);
-      });
-      expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(history[0]?.toVersionId);
     });
   });
 

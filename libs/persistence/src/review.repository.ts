@@ -1,9 +1,9 @@
 import type { LabelledBox, ReviewDecision } from '@argus/contracts';
 import { AlertEntity } from './entities/alert.entity';
 import { ReviewEntity } from './entities/review.entity';
-import type { Alert } from './alert.repository';
+import type { Alert, AlertStatus } from './alert.repository';
 import { toAlert } from './alert.mapper';
-import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogRepository, type NewAuditEntry } from './audit-log.repository';
 import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { AlertNotFoundError, RecordConflictError } from './persistence.errors';
 
@@ -31,11 +31,14 @@ export interface NewReview {
   readonly decision: ReviewDecision;
   readonly boxes: readonly LabelledBox[];
   readonly comment?: string | null;
+  /** The alert's status once this review is recorded, as the review domain decides it (`@argus/review`). */
+  readonly alertStatus: AlertStatus;
   /**
-   * Who to name in the audit log: a new review appends `review.submitted` (alert status before
-   * and after) in the same transaction, so the decision and its audit entry commit together.
+   * The audit entry of a new review, built by the caller from what only the write knows (the
+   * alert's status before, the review's id); appended in the same transaction, so the decision
+   * and its audit entry commit together.
    */
-  readonly audit?: { readonly actor: string };
+  readonly audit?: (recorded: { readonly statusBefore: AlertStatus; readonly reviewId: string }) => NewAuditEntry;
 }
 
 export interface RecordedReview {
@@ -47,9 +50,10 @@ export interface RecordedReview {
 }
 
 /**
- * Operator decisions. Every review is kept, so two reviewers who disagree are both on record;
- * the alert's status follows the latest one. Recording locks the alert row, so concurrent
- * reviews of one alert apply in a definite order.
+ * Operator decisions. Every review is kept, so two reviewers who disagree are both on record.
+ * Recording writes the review, the alert's status and the audit entry its caller decided, with the
+ * alert row locked, so concurrent reviews of one alert apply in a definite order and a retried
+ * submission (the same review id) records once.
  */
 export class ReviewRepository {
   constructor(private readonly db: DatabaseHandle) {}
@@ -57,7 +61,7 @@ export class ReviewRepository {
   async record(input: NewReview): Promise<RecordedReview> {
     return inTransaction(this.db, async (manager) => {
       const locked = (await manager.query(`SELECT id, status FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as {
-        status: string;
+        status: AlertStatus;
       }[];
       const statusBefore = locked[0]?.status;
       if (statusBefore === undefined) throw new AlertNotFoundError(input.alertId);
@@ -82,19 +86,10 @@ export class ReviewRepository {
           input.comment ?? null,
         ],
       )) as { id: string }[];
-      await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [input.alertId, input.decision]);
+      await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [input.alertId, input.alertStatus]);
       const reviewId = inserted[0]?.id;
       if (reviewId === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
-      if (input.audit) {
-        await new AuditLogRepository(manager).append({
-          actor: input.audit.actor,
-          action: 'review.submitted',
-          subjectType: 'alert',
-          subjectId: input.alertId,
-          before: { status: statusBefore },
-          after: { status: input.decision, reviewId, boxes: input.boxes.length },
-        });
-      }
+      if (input.audit) await new AuditLogRepository(manager).append(input.audit({ statusBefore, reviewId }));
       const [review, alert] = await Promise.all([
         manager.findOneByOrFail(ReviewEntity, { id: reviewId }),
         manager.findOneByOrFail(AlertEntity, { id: input.alertId }),

@@ -1,3 +1,7 @@
-// The model registry's use cases shared by the services that move production pointers
-// (detection-inference's registry CLI and start-up registration, the console's promotions page).
+// The model registry's domain: which version may serve a line, where a rollback goes, and the
+// promotion use case shared by the services that move production pointers (detection-inference's
+// registry CLI and start-up registration, the console's promotions page).
+export * from './registry.errors';
+export * from './production-pointer.rules';
+export * from './promotion-audit.entry';
 export * from './model-promotion.service';

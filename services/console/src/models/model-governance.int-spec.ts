@@ -29,7 +29,7 @@ describe('console model governance and dashboard on Postgres, Kafka and S3', () 
     lineId = await h.line('governed', ['cam-a']);
     v1 = (await h.model('factory', '20260101T000000Z', ['scratch', 'dent'], evaluation(0.8, [['scratch', 0.7], ['dent', 0.9]]))).id;
     v2 = (await h.model('factory', '20260201T000000Z', ['scratch', 'dent', 'crack'], evaluation(0.9, [['scratch', 0.85], ['dent', 0.88], ['crack', 0.95]]), v1)).id;
-    await h.registry().promote(lineId, v1, 'bootstrap', 'initial production model');
+    await h.promotions().promote(lineId, v1, 'bootstrap', 'initial production model');
     await h.database.dataSource.query(`INSERT INTO frame_inference (frame_id, model_version_id, detection_count, inference_ms) VALUES ($1, $2, 1, 10), ($3, $2, 1, 30)`, [
       (await h.frame(lineId, 'cam-a')).frameId,
       v1,
@@ -111,7 +111,7 @@ describe('console model governance and dashboard on Postgres, Kafka and S3', () 
     expect((await h.request('operator', 'GET', `/api/v1/models/${v1}`)).body.training).toBeNull();
 
     const other = await h.line('elsewhere', ['cam-b']);
-    await h.registry().promote(other, v1, 'bootstrap', 'initial production model');
+    await h.promotions().promote(other, v1, 'bootstrap', 'initial production model');
     const promotions = await h.request('operator', 'GET', `/api/v1/models/${v1}/promotions`);
     expect(promotions.status).toBe(200);
     expect(promotions.body.items.filter((p: { lineId: string }) => p.lineId === other)).toEqual([
@@ -129,7 +129,7 @@ describe('console model governance and dashboard on Postgres, Kafka and S3', () 
     expect(noModel.status).toBe(409);
     expect(noModel.body.error).toMatchObject({ code: 'conflict', message: `line "${fresh}" has no production model`, details: { reason: 'model.no-production-version' } });
 
-    await h.registry().promote(fresh, v1, 'bootstrap', 'initial production model');
+    await h.promotions().promote(fresh, v1, 'bootstrap', 'initial production model');
     expect((await h.request('ml-engineer', 'GET', `/api/v1/lines/${fresh}/promotions`)).body.rollbackTo).toBeNull();
     const first = await h.request('ml-engineer', 'POST', `/api/v1/lines/${fresh}/rollback`, { reason: 'undo' });
     expect(first.status).toBe(409);

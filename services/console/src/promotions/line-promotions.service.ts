@@ -1,12 +1,13 @@
-import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion, PromotionResult } from '@argus/persistence';
+import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion } from '@argus/persistence';
+import { RecordNotFoundError } from '@argus/persistence';
+import { CommonErrorCodes, DomainError } from '@argus/platform';
 import {
   ModelIncompatibleWithLineError,
+  type ModelPromotionService,
   NoPreviousModelVersionError,
   NoProductionModelError,
-  RecordNotFoundError,
-} from '@argus/persistence';
-import { CommonErrorCodes, DomainError } from '@argus/platform';
-import type { ModelPromotionService } from '@argus/registry';
+  type PromotionResult,
+} from '@argus/registry';
 
 export type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
 
@@ -30,8 +31,8 @@ export interface PromotionView {
 export class LinePromotionsService {
   constructor(
     private readonly lines: Pick<LineRepository, 'findLine'>,
-    private readonly registry: Pick<ModelRegistryRepository, 'promotionHistory' | 'findVersion' | 'rollbackTargetOf'>,
-    private readonly promotions: Pick<ModelPromotionService, 'promote' | 'rollback'>,
+    private readonly registry: Pick<ModelRegistryRepository, 'promotionHistory' | 'findVersion'>,
+    private readonly promotions: Pick<ModelPromotionService, 'promote' | 'rollback' | 'rollbackTargetOf'>,
   ) {}
 
   /**
@@ -42,7 +43,7 @@ export class LinePromotionsService {
     await this.requireLine(lineId);
     const [history, rollbackTarget] = await Promise.all([
       this.registry.promotionHistory(lineId, { limit: 500 }),
-      this.registry.rollbackTargetOf(lineId),
+      this.promotions.rollbackTargetOf(lineId),
     ]);
     const refs = await this.versionRefs([
       ...history.flatMap((p) => [p.toVersionId, ...(p.fromVersionId ? [p.fromVersionId] : [])]),

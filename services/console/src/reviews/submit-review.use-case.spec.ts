@@ -37,7 +37,7 @@ function setUp(overrides: { publish?: jest.Mock; earlier?: Review[] } = {}) {
         comment: input.comment ?? null,
         createdAt: new Date('2026-11-28T10:01:00.000Z'),
       };
-      const recorded: RecordedReview = { review: stored, alert: { ...alert, status: input.decision }, created: true };
+      const recorded: RecordedReview = { review: stored, alert: { ...alert, status: input.alertStatus }, created: true };
       return recorded;
     }),
     reviewsFor: jest.fn(async () => [...(overrides.earlier ?? []), stored as Review]),
@@ -72,8 +72,16 @@ describe('SubmitReviewUseCase', () => {
     expect(input).toMatchObject({
       alertId: alert.id,
       reviewerId: reviewer.id,
-      audit: { actor: 'ana' },
+      alertStatus: 'confirmed',
       boxes: [{ className: 'open', box: alert.detections[0]?.box }],
+    });
+    expect(input.audit({ statusBefore: 'open', reviewId: input.id })).toEqual({
+      actor: 'ana',
+      action: 'review.submitted',
+      subjectType: 'alert',
+      subjectId: alert.id,
+      before: { status: 'open' },
+      after: { status: 'confirmed', reviewId: input.id, boxes: 1 },
     });
     const [topic, event] = (bus.publish as jest.Mock).mock.calls[0];
     expect(topic).toBe(Topics.reviewSubmitted);

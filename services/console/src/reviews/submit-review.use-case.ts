@@ -4,7 +4,7 @@ import { deterministicEventId, type MessageBus } from '@argus/messaging';
 import type { AlertRepository, AlertWithFrame, LineRepository, RecordedReview, ReviewRepository } from '@argus/persistence';
 import { AlertNotFoundError, RecordConflictError } from '@argus/persistence';
 import { CommonErrorCodes, DomainError, InvalidRequestError } from '@argus/platform';
-import { findConflictingReview } from './review-conflict.finder';
+import { alertStatusAfterReview, findConflictingReview, reviewSubmittedAuditEntry } from '@argus/review';
 import type { ReviewDecisionFeed } from './review-decision.feed';
 
 export interface SubmitReviewCommand {
@@ -31,8 +31,9 @@ export interface SubmitReviewSettings {
 }
 
 /**
- * An operator's decision on an alert. Order: (1) the review row, the alert's new status and the
- * `review.submitted` audit entry commit in one transaction; (2) `inspection.review.submitted.v1`
+ * An operator's decision on an alert. Order: (1) the review row, the alert's new status (the
+ * review domain's `alertStatusAfterReview`) and the `review.submitted` audit entry commit in one
+ * transaction; (2) `inspection.review.submitted.v1`
  * is published with an event id derived from the review id; (3) connected queues are told.
  * If (2) fails the client gets 503 with the review id: retrying with the same `reviewId` finds the
  * recorded review (nothing is written twice) and publishes again — the same event id, so
@@ -53,6 +54,7 @@ export class SubmitReviewUseCase {
     if (!alert) throw new DomainError(CommonErrorCodes.notFound, `alert "${command.alertId}" does not exist`);
     const boxes = boxesFor(command, alert);
     const reviewId = command.reviewId ?? randomUUID();
+    const alertStatus = alertStatusAfterReview(command.decision);
     let recorded: RecordedReview;
     try {
       recorded = await this.reviews.record({
@@ -62,7 +64,16 @@ export class SubmitReviewUseCase {
         decision: command.decision,
         boxes,
         comment: command.comment ?? null,
-        audit: { actor: command.reviewer.name },
+        alertStatus,
+        audit: ({ statusBefore, reviewId: recordedId }) =>
+          reviewSubmittedAuditEntry({
+            actor: command.reviewer.name,
+            alertId: alert.id,
+            reviewId: recordedId,
+            statusBefore,
+            statusAfter: alertStatus,
+            boxCount: boxes.length,
+          }),
       });
     } catch (error) {
       if (error instanceof AlertNotFoundError) throw new DomainError(CommonErrorCodes.notFound, error.message);

@@ -27,6 +27,7 @@ import {
   Secret,
   ShutdownRegistry,
 } from '@argus/platform';
+import { ModelPromotionService } from '@argus/registry';
 import { MinioObjectStore, OBJECT_STORE, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { CONSOLE_ERROR_HTTP_STATUS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
@@ -57,6 +58,8 @@ export class ConsoleApiHarness {
   readonly alerts = () => new AlertRepository(this.database.dataSource);
   readonly reviews = () => new ReviewRepository(this.database.dataSource);
   readonly registry = () => new ModelRegistryRepository(this.database.dataSource);
+  /** Promotes as the console does, without announcing it (tests set up production pointers with it). */
+  readonly promotions = () => new ModelPromotionService(this.registry(), { publish: async () => undefined });
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly cookies = new Map<string, string>();
 

@@ -1,5 +1,5 @@
 import type { ModelVersion, Promotion } from '@argus/persistence';
-import { NoPreviousModelVersionError } from '@argus/persistence';
+import { NoPreviousModelVersionError } from '@argus/registry';
 import { strictMock } from '@argus/platform/testing';
 import type { ModelPromotionService } from '@argus/registry';
 import { type RegistryCliDependencies, runRegistryCli } from './registry-cli.runner';

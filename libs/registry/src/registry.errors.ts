@@ -1,0 +1,42 @@
+import { DomainError } from '@argus/platform';
+
+/** The model registry's own error codes (promotion and rollback refusals). */
+export const RegistryErrorCodes = {
+  noProductionVersion: 'model.no-production-version',
+  noPreviousVersion: 'model.no-previous-version',
+  incompatibleWithLine: 'model.incompatible-with-line',
+} as const;
+export type RegistryErrorCode = (typeof RegistryErrorCodes)[keyof typeof RegistryErrorCodes];
+
+/** A line has no production model yet (nothing to roll back, nothing to serve). */
+export class NoProductionModelError extends DomainError {
+  constructor(readonly lineId: string) {
+    super(RegistryErrorCodes.noProductionVersion, `line "${lineId}" has no production model`);
+  }
+}
+
+/** Rollback asked on a line whose production model was its first one. */
+export class NoPreviousModelVersionError extends DomainError {
+  constructor(readonly lineId: string) {
+    super(RegistryErrorCodes.noPreviousVersion, `line "${lineId}" has no earlier production model to roll back to`);
+  }
+}
+
+/**
+ * The version cannot serve the line: it needs a golden template the line does not have, or it
+ * detects none of the classes the line's alert rules name (a PCB model promoted to a machined-parts
+ * line). Refused rather than letting inference dead-letter every frame or never alert.
+ */
+export class ModelIncompatibleWithLineError extends DomainError {
+  readonly modelVersionId: string;
+
+  /** `model` is named as people know it (`pcb-template-s4@1.0.0`), not by its id: the message is shown to them. */
+  constructor(
+    readonly lineId: string,
+    readonly model: { readonly id: string; readonly name: string; readonly version: string },
+    readonly why: string,
+  ) {
+    super(RegistryErrorCodes.incompatibleWithLine, `${model.name}@${model.version} cannot serve line ${lineId}: ${why}`);
+    this.modelVersionId = model.id;
+  }
+}
