@@ -18,8 +18,8 @@ import {
 import type { EvaluationImage } from '../eval/evaluation-image';
 import { HeadLayout } from './head.layout';
 import { assignHeadTargets } from './head-target.assigner';
-import { learningRateAt } from './learning-rate.schedule';
-import { augmentSample, type AugmentationOptions } from './sample.augmenter';
+import { learningRateAt, type LearningRateScheduleOptions } from './learning-rate.schedule';
+import { augmentSample, type AugmentationOptions, type AugmentedSample } from './sample.augmenter';
 import { buildTrainingBatch } from './training-batch.builder';
 import { TrainingCheckpointStore, type EpochRecord, type TrainingCheckpointPort, type TrainingState } from './training-checkpoint.store';
 import type { LoadedSample } from './training-image.loader';
@@ -315,19 +315,18 @@ function emaUpdate(ema: DetectorWeights, weights: DetectorWeights, decay: number
   }
 }
 
-/**
- * Trains a detector: seeded crops with augmentation, anchor-free targets, the detection loss,
- * AdamW with warm-up and cosine decay, an EMA of the weights, validation every epoch, the best
- * checkpoint kept, early stopping, a wall-time budget, and a checkpoint every epoch (and on stop)
- * from which `resume` continues exactly. Runs on the active TF.js backend (selectTfBackend).
- */
-export async function trainDetector(input: TrainDetectorInput): Promise<TrainingResult> {
+/** What a run is fixed to by its input: the crop it trains on, its length, its schedule and its key. */
+interface RunPlan {
+  readonly crop: { readonly width: number; readonly height: number };
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+  readonly schedule: LearningRateScheduleOptions;
+  readonly runKey: string;
+}
+
+/** Checks the input and derives the run's plan (RangeError for input no run can train on). */
+function planRun(input: TrainDetectorInput): RunPlan {
   const { spec, config } = input;
-  const now = input.now ?? (() => Date.now());
-  const log = input.log ?? (() => undefined);
-  const wallStart = now();
-  const store = input.checkpoints ?? new TrainingCheckpointStore(input.runDir);
-  const classes = spec.classes;
   if (input.train.length === 0) throw new RangeError('no training images (all skipped or none given)');
   if (!(config.batchSize >= 1)) throw new RangeError(`batch size must be at least 1, got ${config.batchSize}`);
   const crop = config.crop ?? { width: spec.input.width, height: spec.input.height };
@@ -343,9 +342,11 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     totalSteps,
     finalFactor: config.finalLearningRateFactor,
   };
-  const runKey = runKeyOf(input);
+  return { crop, stepsPerEpoch, totalSteps, schedule, runKey: runKeyOf(input) };
+}
 
-  let state: TrainingState = {
+function freshState(runKey: string): TrainingState {
+  return {
     kind: 'argus.training-state',
     formatVersion: 1,
     runKey,
@@ -363,56 +364,335 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     history: [],
     stopReason: null,
   };
-  let model: DetectorModel;
-  let ema: DetectorWeights | undefined;
-  let optimizer: AdamOptimizer;
+}
+
+/** Where a run starts: the model, its EMA and optimizer, and the training state. */
+interface RunStart {
+  readonly state: TrainingState;
+  readonly model: DetectorModel;
+  readonly ema: DetectorWeights | undefined;
+  readonly optimizer: AdamOptimizer;
+}
+
+/**
+ * A resumed run continues from its checkpoint (which must be of the same run: a finished one stays
+ * finished); a new one starts from the given weights (fine-tuning) or a fresh initialisation.
+ */
+async function startOrResume(
+  input: TrainDetectorInput,
+  plan: RunPlan,
+  store: TrainingCheckpointPort,
+  log: (line: string) => void,
+): Promise<RunStart> {
+  const { spec, config } = input;
   const optimizerOptions = { weightDecay: config.weightDecay };
   if (input.resume && (await store.hasCheckpoint())) {
     const checkpoint = await store.loadCheckpoint();
-    if (checkpoint.state.runKey !== runKey) {
+    if (checkpoint.state.runKey !== plan.runKey) {
       throw new TrainingRunMismatchError(
         `${input.runDir} holds a different run (its spec, data or schedule differ); use a new --run-dir or the original options`,
       );
     }
-    state = { ...checkpoint.state, stopReason: null };
-    model = DetectorModel.fromWeights(spec, checkpoint.weights);
-    ema = checkpoint.ema;
-    optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
+    let state: TrainingState = { ...checkpoint.state, stopReason: null };
+    const model = DetectorModel.fromWeights(spec, checkpoint.weights);
+    const optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
     optimizer.setState(checkpoint.optimizer);
     log(
-      `resuming ${input.runDir} at epoch ${state.epoch + 1}, step ${state.stepInEpoch}/${stepsPerEpoch} (best ${state.bestScore?.toFixed(4) ?? '—'})`,
+      `resuming ${input.runDir} at epoch ${state.epoch + 1}, step ${state.stepInEpoch}/${plan.stepsPerEpoch} (best ${state.bestScore?.toFixed(4) ?? '—'})`,
     );
     if (checkpoint.state.stopReason === 'completed' || checkpoint.state.stopReason === 'early-stopping') {
       state = { ...state, stopReason: checkpoint.state.stopReason };
     }
-  } else {
-    model = DetectorModel.fromWeights(spec, input.start?.weights ?? initialWeights(spec, config.seed));
-    optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
-    ema = config.emaDecay > 0 ? model.getWeights() : undefined;
+    return { state, model, ema: checkpoint.ema, optimizer };
   }
-  const variables = trainedVariables(model, input.frozenPrefixes);
-  const distillation = input.distillation ? distillationFor(input.distillation, spec) : undefined;
+  const model = DetectorModel.fromWeights(spec, input.start?.weights ?? initialWeights(spec, config.seed));
+  const optimizer = new AdamOptimizer(trainedVariables(model, input.frozenPrefixes), optimizerOptions);
+  const ema = config.emaDecay > 0 ? model.getWeights() : undefined;
+  return { state: freshState(plan.runKey), model, ema, optimizer };
+}
 
-  const layout = new HeadLayout(crop.width, crop.height, spec.head.strides);
-  const loss = new DetectionLoss(layout, {
-    classCount: classes.length,
-    ...(config.lossWeights ? { weights: config.lossWeights } : {}),
-    ...(config.focalGamma !== undefined ? { focalGamma: config.focalGamma } : {}),
-  });
-  const tracker = new TrainingProgressTracker(now);
-  const progressEvery = (config.progressEverySeconds ?? 30) * 1000;
-  let lastProgress = now();
-  let stopReason: StopReason | null = (state.stopReason as StopReason | null) ?? null;
-  const budgetMs = config.maxMinutes !== undefined ? config.maxMinutes * 60_000 : Infinity;
-  let sums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
-  let lastValidation: ValidationMetrics | null = null;
-  let lastBreakdown: Readonly<Record<string, number>> | null = null;
-  let lastValidatedStep = -1;
+/** Running sums of the loss terms over an epoch's finite steps. */
+interface LossSums {
+  readonly loss: number;
+  readonly obj: number;
+  readonly cls: number;
+  readonly box: number;
+  readonly distil: number;
+  readonly n: number;
+}
 
-  const shippedWeights = (): DetectorWeights => ema ?? model.getWeights();
-  let lastWeights: DetectorWeights | undefined;
+const NO_LOSSES: LossSums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
 
-  const validate = async (): Promise<ValidationMetrics | null> => {
+/** The head targets of an augmented batch, one per image. */
+function headTargetsOf(augmented: readonly AugmentedSample[], layout: HeadLayout, spec: ArchitectureSpec, config: TrainerConfig) {
+  return augmented.map((a) =>
+    assignHeadTargets(a.boxes, layout, {
+      classCount: spec.classes.length,
+      style: spec.head.style,
+      ...(config.centreRadius !== undefined ? { centreRadius: config.centreRadius } : {}),
+    }),
+  );
+}
+
+/** One training run, from its start (or checkpoint) to its stop: the steps of trainDetector. */
+class DetectorTrainingRun {
+  private readonly spec: ArchitectureSpec;
+  private readonly config: TrainerConfig;
+  private readonly classes: readonly string[];
+  private state: TrainingState;
+  private readonly model: DetectorModel;
+  private readonly ema: DetectorWeights | undefined;
+  private readonly optimizer: AdamOptimizer;
+  private readonly variables: Map<string, tf.Variable>;
+  private readonly distillation: NonNullable<TrainingStepOptions['distillation']> | undefined;
+  private readonly layout: HeadLayout;
+  private readonly loss: DetectionLoss;
+  private readonly tracker: TrainingProgressTracker;
+  private readonly progressEvery: number;
+  private lastProgress: number;
+  private stopReason: StopReason | null;
+  private readonly budgetMs: number;
+  private sums: LossSums = NO_LOSSES;
+  private lastValidation: ValidationMetrics | null = null;
+  private lastBreakdown: Readonly<Record<string, number>> | null = null;
+  private lastValidatedStep = -1;
+  private readonly wallBase: number | null;
+  private lastWeights: DetectorWeights | undefined;
+
+  /** Checks the input, then starts a new run or resumes the checkpointed one. */
+  static async begin(input: TrainDetectorInput): Promise<DetectorTrainingRun> {
+    const now = input.now ?? (() => Date.now());
+    const log = input.log ?? (() => undefined);
+    const wallStart = now();
+    const store = input.checkpoints ?? new TrainingCheckpointStore(input.runDir);
+    const plan = planRun(input);
+    const start = await startOrResume(input, plan, store, log);
+    return new DetectorTrainingRun(input, plan, store, start, now, log, wallStart);
+  }
+
+  private constructor(
+    private readonly input: TrainDetectorInput,
+    private readonly plan: RunPlan,
+    private readonly store: TrainingCheckpointPort,
+    start: RunStart,
+    private readonly now: () => number,
+    private readonly log: (line: string) => void,
+    private readonly wallStart: number,
+  ) {
+    this.spec = input.spec;
+    this.config = input.config;
+    this.classes = input.spec.classes;
+    this.state = start.state;
+    this.model = start.model;
+    this.ema = start.ema;
+    this.optimizer = start.optimizer;
+    this.variables = trainedVariables(this.model, input.frozenPrefixes);
+    this.distillation = input.distillation ? distillationFor(input.distillation, this.spec) : undefined;
+    this.layout = new HeadLayout(plan.crop.width, plan.crop.height, this.spec.head.strides);
+    this.loss = new DetectionLoss(this.layout, {
+      classCount: this.classes.length,
+      ...(this.config.lossWeights ? { weights: this.config.lossWeights } : {}),
+      ...(this.config.focalGamma !== undefined ? { focalGamma: this.config.focalGamma } : {}),
+    });
+    this.tracker = new TrainingProgressTracker(now);
+    this.progressEvery = (this.config.progressEverySeconds ?? 30) * 1000;
+    this.lastProgress = now();
+    this.stopReason = (this.state.stopReason as StopReason | null) ?? null;
+    this.budgetMs = this.config.maxMinutes !== undefined ? this.config.maxMinutes * 60_000 : Infinity;
+    this.wallBase = this.state.wallSeconds;
+  }
+
+  /** Trains until the last epoch, early stopping, the time budget or a stop request; frees the tensors. */
+  async train(): Promise<void> {
+    try {
+      for (let epoch = this.state.epoch; epoch < this.config.epochs && this.stopReason === null; epoch++) {
+        if (!(await this.trainEpoch(epoch))) break;
+      }
+      await this.finish();
+    } finally {
+      this.loss.dispose();
+      this.optimizer.dispose();
+      this.model.dispose();
+      this.distillation?.teacher.dispose();
+    }
+  }
+
+  /** The weights to ship and the best epoch's metrics, as TrainingResult reports them. */
+  async result(): Promise<TrainingResult> {
+    const { config, state } = this;
+    const best = await this.store.loadBest();
+    const bestRecord = best ? best.state.history.find((h) => h.epoch === best.state.bestEpoch) : undefined;
+    const metrics: ValidationMetrics | null =
+      bestRecord && bestRecord.map50 !== null && bestRecord.deepPcbAp !== null
+        ? {
+            deepPcbAp: bestRecord.deepPcbAp,
+            deepPcbFScore: bestRecord.deepPcbFScore ?? NaN,
+            map50: bestRecord.map50,
+            map: bestRecord.map ?? NaN,
+            imageCount: this.input.validation.length,
+          }
+        : null;
+    return {
+      weights: config.ship === 'last' ? (this.lastWeights as DetectorWeights) : (best?.weights ?? (this.lastWeights as DetectorWeights)),
+      bestEpoch: best?.state.bestEpoch ?? null,
+      metrics,
+      state,
+      stopReason: this.stopReason as StopReason,
+      trainImagesPerSecond: state.trainingSeconds > 0 ? state.imagesSeen / state.trainingSeconds : 0,
+      wallSeconds: (this.now() - this.wallStart) / 1000,
+      skippedSteps: state.skippedSteps,
+    };
+  }
+
+  /** The epoch's remaining steps, then its validation and checkpoint; false if a stop came first. */
+  private async trainEpoch(epoch: number): Promise<boolean> {
+    const order = epochOrder(this.input.train.length, this.config.cropsPerImage, this.config.seed, epoch);
+    const epochStarted = this.now();
+    if (this.state.stepInEpoch === 0) this.sums = NO_LOSSES;
+    for (let step = this.state.stepInEpoch; step < this.plan.stepsPerEpoch; step++) {
+      if (this.stopRequested()) return false;
+      await this.trainStep(epoch, step, order);
+    }
+    await this.finishEpoch(epoch, epochStarted);
+    return true;
+  }
+
+  /** A stop request (Ctrl-C) or the spent time budget; sets the stop reason. */
+  private stopRequested(): boolean {
+    if (this.input.shouldStop?.()) {
+      this.stopReason = 'interrupted';
+      return true;
+    }
+    if (this.now() - this.wallStart >= this.budgetMs) {
+      this.stopReason = 'time-budget';
+      return true;
+    }
+    return false;
+  }
+
+  private async trainStep(epoch: number, step: number, order: readonly number[]): Promise<void> {
+    const stepStarted = this.now();
+    const augmented = this.augmentedBatch(epoch, step, order);
+    const lossValues = await this.optimise(augmented, headTargetsOf(augmented, this.layout, this.spec, this.config));
+    if (this.ema && lossValues.every(Number.isFinite)) {
+      const updates = this.state.emaUpdates + 1;
+      const decay = this.config.emaDecay * (1 - Math.exp(-updates / 100));
+      emaUpdate(this.ema, this.model.getWeights(), decay);
+      this.state = { ...this.state, emaUpdates: updates };
+    }
+    if (lossValues.every(Number.isFinite)) this.addLosses(lossValues);
+    this.tracker.recordStep(this.now() - stepStarted, this.config.batchSize);
+    this.state = {
+      ...this.state,
+      stepInEpoch: step + 1,
+      globalStep: this.state.globalStep + 1,
+      imagesSeen: this.state.imagesSeen + this.config.batchSize,
+      trainingSeconds: this.state.trainingSeconds + (this.now() - stepStarted) / 1000,
+    };
+    if (this.now() - this.lastProgress >= this.progressEvery) {
+      this.lastProgress = this.now();
+      this.log(this.progressLine(epoch, step + 1));
+    }
+  }
+
+  /** The step's images: each augmented (and cropped) with a generator seeded by epoch and position. */
+  private augmentedBatch(epoch: number, step: number, order: readonly number[]): AugmentedSample[] {
+    const { config, plan } = this;
+    const augmented = [];
+    for (let k = 0; k < config.batchSize; k++) {
+      const position = step * config.batchSize + k;
+      const image = this.input.train[order[position % order.length] as number] as LoadedSample;
+      const rng = new SeededRandom(hashStringWithSeed(`aug:${epoch}:${position}`, config.seed));
+      augmented.push(augmentSample(image, rng, { ...config.augmentation, outputWidth: plan.crop.width, outputHeight: plan.crop.height }));
+    }
+    return augmented;
+  }
+
+  /**
+   * One optimisation step on the batch; returns its loss values. A non-finite loss skips the update,
+   * and too many skipped steps end the run (it diverged).
+   */
+  private async optimise(augmented: readonly AugmentedSample[], targets: ReturnType<typeof headTargetsOf>): Promise<number[]> {
+    const batch = buildTrainingBatch(augmented, this.spec.template);
+    const lr = learningRateAt(this.state.globalStep, this.plan.schedule);
+    const x = tf.tensor4d(batch.data, batch.shape);
+    const t = batchTargets(targets, this.layout, this.classes.length);
+    try {
+      const lossValues = await trainingStep(this.model, this.loss, this.optimizer, x, t, lr, {
+        variables: this.variables,
+        ...(this.distillation ? { distillation: this.distillation } : {}),
+      });
+      if (!lossValues.every(Number.isFinite)) {
+        this.state = { ...this.state, skippedSteps: this.state.skippedSteps + 1 };
+        this.log(
+          `step ${this.state.globalStep}: non-finite loss ${lossValues.join(', ')}, update skipped (${this.state.skippedSteps} so far)`,
+        );
+        if (this.state.skippedSteps > 20 && this.state.skippedSteps > this.state.globalStep / 10) {
+          throw new Error(`training diverged: ${this.state.skippedSteps} steps with a non-finite loss`);
+        }
+      }
+      return lossValues;
+    } finally {
+      tf.dispose(x);
+      disposeBatchTargets(t);
+    }
+  }
+
+  private addLosses(lossValues: readonly number[]): void {
+    const [total, obj, cls, box, distil = 0] = lossValues as [number, number, number, number, number?];
+    const sums = this.sums;
+    this.sums = {
+      loss: sums.loss + total,
+      obj: sums.obj + obj,
+      cls: sums.cls + cls,
+      box: sums.box + box,
+      distil: sums.distil + distil,
+      n: sums.n + 1,
+    };
+  }
+
+  /** Epoch done: validate, keep the best, maybe stop early, checkpoint. */
+  private async finishEpoch(epoch: number, epochStarted: number): Promise<void> {
+    const { config } = this;
+    await this.recordValidation(epoch, (this.now() - epochStarted) / 1000);
+    this.state = { ...this.state, epoch: epoch + 1, stepInEpoch: 0 };
+    this.log(this.progressLine(epoch, this.plan.stepsPerEpoch));
+    if (config.patience > 0 && this.state.epochsWithoutImprovement >= config.patience && epoch + 1 < config.epochs) {
+      this.stopReason = 'early-stopping';
+      this.log(`early stopping: no better validation score for ${config.patience} epochs`);
+    }
+    this.state = { ...this.state, stopReason: this.stopReason };
+    await this.saveCheckpoint();
+  }
+
+  /** The run's last checkpoint, after validating the steps of an epoch a stop cut short. */
+  private async finish(): Promise<void> {
+    if (this.stopReason === null) this.stopReason = 'completed';
+    const stopReason = this.stopReason;
+    const { state } = this;
+    if (
+      (stopReason === 'time-budget' || stopReason === 'interrupted') &&
+      state.globalStep !== this.lastValidatedStep &&
+      state.stepInEpoch > 0
+    ) {
+      // Stopped mid-epoch: validate what we have, so the best checkpoint reflects the last steps too.
+      await this.recordValidation(state.epoch, 0);
+      this.log(
+        `stopped (${stopReason}) at epoch ${this.state.epoch + 1} step ${this.state.stepInEpoch}: ${this.progressLine(this.state.epoch, this.state.stepInEpoch)}`,
+      );
+    }
+    this.state = { ...this.state, stopReason };
+    await this.saveCheckpoint();
+    this.lastWeights = this.shippedWeights();
+  }
+
+  private shippedWeights(): DetectorWeights {
+    return this.ema ?? this.model.getWeights();
+  }
+
+  /** The shipped weights' validation metrics (null without validation images). */
+  private async validate(): Promise<ValidationMetrics | null> {
+    const { config, input, spec, classes } = this;
     if (input.validation.length === 0) return null;
     const options = {
       classes,
@@ -421,212 +701,104 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
     };
     let predictions: EvaluationImage[];
     if ((config.validationRuntime ?? 'onnxruntime') === 'onnxruntime') {
-      predictions = await predictLoadedSamplesOnnx(spec, shippedWeights(), input.validation, options);
+      predictions = await predictLoadedSamplesOnnx(spec, this.shippedWeights(), input.validation, options);
     } else {
-      const evalModel = DetectorModel.fromWeights(spec, shippedWeights());
+      const evalModel = DetectorModel.fromWeights(spec, this.shippedWeights());
       try {
         predictions = predictLoadedSamples(evalModel, input.validation, options);
       } finally {
         evalModel.dispose();
       }
     }
-    lastBreakdown = input.validationBreakdown ? input.validationBreakdown(predictions) : null;
+    this.lastBreakdown = input.validationBreakdown ? input.validationBreakdown(predictions) : null;
     return metricsOf(predictions, classes);
-  };
+  }
 
-  const progressLine = (epoch: number, step: number): string => {
-    const avg = (v: number) => (sums.n > 0 ? v / sums.n : NaN);
-    const lr = learningRateAt(Math.min(state.globalStep, totalSteps - 1), schedule);
-    const remainingSteps = totalSteps - state.globalStep;
-    const remainingEpochs = config.epochs - epoch;
-    const eta = tracker.etaMs(remainingSteps, remainingEpochs);
-    const budgetLeft = budgetMs - (now() - wallStart);
-    const v = lastValidation;
-    const best = state.bestScore !== null ? ` best ${state.bestScore.toFixed(4)}@${(state.bestEpoch ?? 0) + 1}` : '';
-    return (
-      `epoch ${epoch + 1}/${config.epochs} step ${step}/${stepsPerEpoch} ` +
-      `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}` +
-      `${distillation ? ` distil ${avg(sums.distil).toFixed(4)}` : ''}) ` +
-      `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best}` +
-      `${
-        lastBreakdown
-          ? Object.entries(lastBreakdown)
-              .map(([name, value]) => ` ${name} ${value.toFixed(4)}`)
-              .join('')
-          : ''
-      } | ` +
-      `${tracker.imagesPerSecond().toFixed(1)} img/s | elapsed ${formatDuration(now() - wallStart)} ETA ${formatDuration(eta)}` +
-      (Number.isFinite(budgetLeft) && eta > budgetLeft ? ` (time budget ends in ${formatDuration(Math.max(0, budgetLeft))})` : '')
-    );
-  };
+  /** Validates, adds the epoch to the history, and saves the best weights when the score improved. */
+  private async recordValidation(epoch: number, epochSeconds: number): Promise<void> {
+    const started = this.now();
+    const metrics = await this.validate();
+    this.tracker.recordValidation(this.now() - started);
+    this.lastValidation = metrics;
+    this.lastValidatedStep = this.state.globalStep;
+    const record = this.epochRecord(epoch, metrics, epochSeconds);
+    const score = metrics ? selectionScore(metrics, this.config.selectionMetric) : null;
+    const improved = score !== null && (this.state.bestScore === null || score > this.state.bestScore);
+    this.state = {
+      ...this.state,
+      history: [...this.state.history.filter((h) => h.epoch !== epoch), record],
+      ...(improved
+        ? { bestScore: score, bestEpoch: epoch, epochsWithoutImprovement: 0 }
+        : { epochsWithoutImprovement: this.state.epochsWithoutImprovement + 1 }),
+    };
+    if (improved || metrics === null) await this.store.saveBest(this.shippedWeights(), this.state);
+  }
 
-  const wallBase = state.wallSeconds;
-  const saveCheckpoint = async (): Promise<void> => {
-    state = { ...state, wallSeconds: wallBase === null ? null : wallBase + (now() - wallStart) / 1000 };
-    await store.saveCheckpoint({
-      state,
-      weights: model.getWeights(),
-      ...(ema ? { ema } : {}),
-      optimizer: optimizer.getState(),
-    });
-  };
-
-  const recordValidation = async (epoch: number, epochSeconds: number): Promise<void> => {
-    const started = now();
-    const metrics = await validate();
-    tracker.recordValidation(now() - started);
-    lastValidation = metrics;
-    lastValidatedStep = state.globalStep;
-    const record: EpochRecord = {
+  private epochRecord(epoch: number, metrics: ValidationMetrics | null, epochSeconds: number): EpochRecord {
+    const { sums } = this;
+    return {
       epoch,
       loss: sums.n > 0 ? sums.loss / sums.n : NaN,
       objectnessLoss: sums.n > 0 ? sums.obj / sums.n : NaN,
       classificationLoss: sums.n > 0 ? sums.cls / sums.n : NaN,
       boxLoss: sums.n > 0 ? sums.box / sums.n : NaN,
-      learningRate: learningRateAt(Math.min(state.globalStep, totalSteps - 1), schedule),
+      learningRate: learningRateAt(Math.min(this.state.globalStep, this.plan.totalSteps - 1), this.plan.schedule),
       deepPcbAp: metrics?.deepPcbAp ?? null,
       deepPcbFScore: metrics?.deepPcbFScore ?? null,
       map50: metrics?.map50 ?? null,
       map: metrics?.map ?? null,
-      trainImagesPerSecond: tracker.imagesPerSecond(),
+      trainImagesPerSecond: this.tracker.imagesPerSecond(),
       seconds: epochSeconds,
     };
-    const score = metrics ? selectionScore(metrics, config.selectionMetric) : null;
-    const improved = score !== null && (state.bestScore === null || score > state.bestScore);
-    state = {
-      ...state,
-      history: [...state.history.filter((h) => h.epoch !== epoch), record],
-      ...(improved
-        ? { bestScore: score, bestEpoch: epoch, epochsWithoutImprovement: 0 }
-        : { epochsWithoutImprovement: state.epochsWithoutImprovement + 1 }),
-    };
-    if (improved || metrics === null) await store.saveBest(shippedWeights(), state);
-  };
-
-  try {
-    epochs: for (let epoch = state.epoch; epoch < config.epochs && stopReason === null; epoch++) {
-      const order = epochOrder(input.train.length, config.cropsPerImage, config.seed, epoch);
-      const epochStarted = now();
-      if (state.stepInEpoch === 0) sums = { loss: 0, obj: 0, cls: 0, box: 0, distil: 0, n: 0 };
-      for (let step = state.stepInEpoch; step < stepsPerEpoch; step++) {
-        if (input.shouldStop?.()) {
-          stopReason = 'interrupted';
-          break epochs;
-        }
-        if (now() - wallStart >= budgetMs) {
-          stopReason = 'time-budget';
-          break epochs;
-        }
-        const stepStarted = now();
-        const augmented = [];
-        for (let k = 0; k < config.batchSize; k++) {
-          const position = step * config.batchSize + k;
-          const image = input.train[order[position % order.length] as number] as LoadedSample;
-          const rng = new SeededRandom(hashStringWithSeed(`aug:${epoch}:${position}`, config.seed));
-          augmented.push(augmentSample(image, rng, { ...config.augmentation, outputWidth: crop.width, outputHeight: crop.height }));
-        }
-        const targets = augmented.map((a) =>
-          assignHeadTargets(a.boxes, layout, {
-            classCount: classes.length,
-            style: spec.head.style,
-            ...(config.centreRadius !== undefined ? { centreRadius: config.centreRadius } : {}),
-          }),
-        );
-        const batch = buildTrainingBatch(augmented, spec.template);
-        const lr = learningRateAt(state.globalStep, schedule);
-        const x = tf.tensor4d(batch.data, batch.shape);
-        const t = batchTargets(targets, layout, classes.length);
-        let lossValues: number[];
-        try {
-          lossValues = await trainingStep(model, loss, optimizer, x, t, lr, { variables, ...(distillation ? { distillation } : {}) });
-          if (!lossValues.every(Number.isFinite)) {
-            state = { ...state, skippedSteps: state.skippedSteps + 1 };
-            log(`step ${state.globalStep}: non-finite loss ${lossValues.join(', ')}, update skipped (${state.skippedSteps} so far)`);
-            if (state.skippedSteps > 20 && state.skippedSteps > state.globalStep / 10) {
-              throw new Error(`training diverged: ${state.skippedSteps} steps with a non-finite loss`);
-            }
-          }
-        } finally {
-          tf.dispose(x);
-          disposeBatchTargets(t);
-        }
-        if (ema && lossValues.every(Number.isFinite)) {
-          const updates = state.emaUpdates + 1;
-          const decay = config.emaDecay * (1 - Math.exp(-updates / 100));
-          emaUpdate(ema, model.getWeights(), decay);
-          state = { ...state, emaUpdates: updates };
-        }
-        if (lossValues.every(Number.isFinite)) {
-          const [total, obj, cls, box, distil = 0] = lossValues as [number, number, number, number, number?];
-          sums = {
-            loss: sums.loss + total,
-            obj: sums.obj + obj,
-            cls: sums.cls + cls,
-            box: sums.box + box,
-            distil: sums.distil + distil,
-            n: sums.n + 1,
-          };
-        }
-        tracker.recordStep(now() - stepStarted, config.batchSize);
-        state = {
-          ...state,
-          stepInEpoch: step + 1,
-          globalStep: state.globalStep + 1,
-          imagesSeen: state.imagesSeen + config.batchSize,
-          trainingSeconds: state.trainingSeconds + (now() - stepStarted) / 1000,
-        };
-        if (now() - lastProgress >= progressEvery) {
-          lastProgress = now();
-          log(progressLine(epoch, step + 1));
-        }
-      }
-      // Epoch done: validate, keep the best, checkpoint, maybe stop early.
-      await recordValidation(epoch, (now() - epochStarted) / 1000);
-      state = { ...state, epoch: epoch + 1, stepInEpoch: 0 };
-      log(progressLine(epoch, stepsPerEpoch));
-      if (config.patience > 0 && state.epochsWithoutImprovement >= config.patience && epoch + 1 < config.epochs) {
-        stopReason = 'early-stopping';
-        log(`early stopping: no better validation score for ${config.patience} epochs`);
-      }
-      state = { ...state, stopReason };
-      await saveCheckpoint();
-    }
-    if (stopReason === null) stopReason = 'completed';
-    if ((stopReason === 'time-budget' || stopReason === 'interrupted') && state.globalStep !== lastValidatedStep && state.stepInEpoch > 0) {
-      // Stopped mid-epoch: validate what we have, so the best checkpoint reflects the last steps too.
-      await recordValidation(state.epoch, 0);
-      log(`stopped (${stopReason}) at epoch ${state.epoch + 1} step ${state.stepInEpoch}: ${progressLine(state.epoch, state.stepInEpoch)}`);
-    }
-    state = { ...state, stopReason };
-    await saveCheckpoint();
-    lastWeights = shippedWeights();
-  } finally {
-    loss.dispose();
-    optimizer.dispose();
-    model.dispose();
-    distillation?.teacher.dispose();
   }
 
-  const best = await store.loadBest();
-  const bestRecord = best ? best.state.history.find((h) => h.epoch === best.state.bestEpoch) : undefined;
-  const metrics: ValidationMetrics | null =
-    bestRecord && bestRecord.map50 !== null && bestRecord.deepPcbAp !== null
-      ? {
-          deepPcbAp: bestRecord.deepPcbAp,
-          deepPcbFScore: bestRecord.deepPcbFScore ?? NaN,
-          map50: bestRecord.map50,
-          map: bestRecord.map ?? NaN,
-          imageCount: input.validation.length,
-        }
-      : null;
-  return {
-    weights: config.ship === 'last' ? (lastWeights as DetectorWeights) : (best?.weights ?? (lastWeights as DetectorWeights)),
-    bestEpoch: best?.state.bestEpoch ?? null,
-    metrics,
-    state,
-    stopReason,
-    trainImagesPerSecond: state.trainingSeconds > 0 ? state.imagesSeen / state.trainingSeconds : 0,
-    wallSeconds: (now() - wallStart) / 1000,
-    skippedSteps: state.skippedSteps,
-  };
+  private async saveCheckpoint(): Promise<void> {
+    const { wallBase } = this;
+    this.state = { ...this.state, wallSeconds: wallBase === null ? null : wallBase + (this.now() - this.wallStart) / 1000 };
+    await this.store.saveCheckpoint({
+      state: this.state,
+      weights: this.model.getWeights(),
+      ...(this.ema ? { ema: this.ema } : {}),
+      optimizer: this.optimizer.getState(),
+    });
+  }
+
+  /** The progress line: losses, learning rate, last validation, speed, elapsed time and ETA. */
+  private progressLine(epoch: number, step: number): string {
+    const { config, state, sums, plan, tracker, now } = this;
+    const avg = (v: number) => (sums.n > 0 ? v / sums.n : NaN);
+    const lr = learningRateAt(Math.min(state.globalStep, plan.totalSteps - 1), plan.schedule);
+    const remainingSteps = plan.totalSteps - state.globalStep;
+    const remainingEpochs = config.epochs - epoch;
+    const eta = tracker.etaMs(remainingSteps, remainingEpochs);
+    const budgetLeft = this.budgetMs - (now() - this.wallStart);
+    const v = this.lastValidation;
+    const best = state.bestScore !== null ? ` best ${state.bestScore.toFixed(4)}@${(state.bestEpoch ?? 0) + 1}` : '';
+    const breakdown = this.lastBreakdown
+      ? Object.entries(this.lastBreakdown)
+          .map(([name, value]) => ` ${name} ${value.toFixed(4)}`)
+          .join('')
+      : '';
+    return (
+      `epoch ${epoch + 1}/${config.epochs} step ${step}/${plan.stepsPerEpoch} ` +
+      `loss ${avg(sums.loss).toFixed(4)} (obj ${avg(sums.obj).toFixed(4)} cls ${avg(sums.cls).toFixed(4)} box ${avg(sums.box).toFixed(4)}` +
+      `${this.distillation ? ` distil ${avg(sums.distil).toFixed(4)}` : ''}) ` +
+      `lr ${lr.toExponential(2)} | val AP ${v ? `${v.deepPcbAp.toFixed(4)} (deeppcb) mAP50 ${v.map50.toFixed(4)}` : '—'}${best}` +
+      `${breakdown} | ` +
+      `${tracker.imagesPerSecond().toFixed(1)} img/s | elapsed ${formatDuration(now() - this.wallStart)} ETA ${formatDuration(eta)}` +
+      (Number.isFinite(budgetLeft) && eta > budgetLeft ? ` (time budget ends in ${formatDuration(Math.max(0, budgetLeft))})` : '')
+    );
+  }
+}
+
+/**
+ * Trains a detector: seeded crops with augmentation, anchor-free targets, the detection loss,
+ * AdamW with warm-up and cosine decay, an EMA of the weights, validation every epoch, the best
+ * checkpoint kept, early stopping, a wall-time budget, and a checkpoint every epoch (and on stop)
+ * from which `resume` continues exactly. Runs on the active TF.js backend (selectTfBackend).
+ */
+export async function trainDetector(input: TrainDetectorInput): Promise<TrainingResult> {
+  const run = await DetectorTrainingRun.begin(input);
+  await run.train();
+  return run.result();
 }
