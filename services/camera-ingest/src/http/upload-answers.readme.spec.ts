@@ -4,17 +4,18 @@ import { CommonErrorCodes, DEFAULT_ERROR_HTTP_STATUS } from '@argus/platform';
 import { CAMERA_INGEST_ERROR_HTTP_STATUS } from '../ingest/frame-ingest.errors';
 
 /**
- * The README's table of upload answers is what camera vendors integrate against. It must list every
- * status the upload path can answer: camera-ingest's own codes, and the platform's common codes that
- * its HTTP layer throws (found in the source, so a new `throw` there is caught here too).
+ * The table of upload answers in docs/operators/uploading-frames.md is what camera vendors integrate
+ * against. It must list every status the upload path can answer: camera-ingest's own codes, and the
+ * platform's common codes that its HTTP layer throws (found in the source, so a new `throw` there is
+ * caught here too).
  */
 const ROOT = path.resolve(__dirname, '../../../..');
 const HTTP_DIR = __dirname;
 
 function documentedStatuses(): Set<number> {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split('## Uploading frames (camera-ingest)')[1]?.split('\n## ')[0];
-  if (!section) throw new Error('README.md has no "Uploading frames (camera-ingest)" section');
+  const doc = readFileSync(path.join(ROOT, 'docs/operators/uploading-frames.md'), 'utf8');
+  const section = doc.split('\n## The answers')[1]?.split('\n## ')[0];
+  if (!section) throw new Error('docs/operators/uploading-frames.md has no "The answers" section');
   const statuses = new Set<number>();
   for (const row of section.split('\n').filter((line) => line.startsWith('| '))) {
     const firstCell = row.split('|')[1] ?? '';
@@ -32,7 +33,7 @@ function commonCodesThrownByHttpLayer(): string[] {
   return [...codes];
 }
 
-describe('README: the table of upload answers', () => {
+describe('docs/operators/uploading-frames.md: the table of upload answers', () => {
   it('lists every status of camera-ingest’s own error codes', () => {
     const documented = documentedStatuses();
     const missing = Object.entries(CAMERA_INGEST_ERROR_HTTP_STATUS).filter(([, status]) => !documented.has(status));
