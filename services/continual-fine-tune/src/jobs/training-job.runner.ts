@@ -1,0 +1,289 @@
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { REPEAT_HEADERS, Topics, type TrainingJobRequestedV1 } from '@argus/contracts';
+import type { MessageBus } from '@argus/messaging';
+import type { Logger } from '@argus/platform';
+import type {
+  CandidateGate,
+  CandidateRegistrar,
+  CandidateTrainer,
+  FinishedJob,
+  JobProgress,
+  RunFolderStore,
+  TrainingJobLedger,
+} from './training-job.ports';
+
+export interface TrainingJobRunnerSettings {
+  /** Who runs the jobs: host and process, shown on the jobs page. */
+  readonly workerId: string;
+  /** Local folder under which each job gets its run folder (removed when the job ends). */
+  readonly workRoot: string;
+  /** A progress event at least this often while a job runs (the contract promises ≤ 10 s). */
+  readonly progressIntervalMs: number;
+  /** How often the ledger is asked whether the running job was cancelled. */
+  readonly cancelPollMs: number;
+}
+
+type RunnerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+export interface TrainingJobRunnerDependencies {
+  readonly ledger: TrainingJobLedger;
+  readonly runFolders: RunFolderStore;
+  readonly trainer: CandidateTrainer;
+  readonly gate: CandidateGate;
+  readonly registrar: CandidateRegistrar;
+  readonly bus: MessageBus;
+  readonly logger: RunnerLogger;
+  readonly now?: () => number;
+}
+
+/**
+ * Runs one `training.job.requested.v1` on this worker: claim it in the ledger, resume its run
+ * folder from the object store, fine-tune with progress events and checkpoints, gate, register,
+ * and announce the outcome. A redelivered job resumes from its last saved checkpoint; a job that
+ * already ended only has its outcome announced again (marked as a repeat), so one job yields one
+ * candidate however often it is delivered.
+ *
+ * Failures of the job itself (bad data, a training error, failed gates) are its outcome: recorded
+ * and announced as `training.job.failed.v1` / `completed` with the reason. Failures of the
+ * infrastructure around it (the ledger, the object store, the bus) are thrown, so the bus retries
+ * the delivery and the job resumes rather than ends.
+ */
+export class TrainingJobRunner {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: TrainingJobRunnerDependencies,
+    private readonly settings: TrainingJobRunnerSettings,
+  ) {
+    if (!(settings.progressIntervalMs > 0 && settings.progressIntervalMs <= 10_000)) {
+      throw new RangeError(`progressIntervalMs must be in (0, 10000], got ${settings.progressIntervalMs}`);
+    }
+    this.now = deps.now ?? Date.now;
+  }
+
+  async handle(job: TrainingJobRequestedV1): Promise<void> {
+    const { ledger, logger } = this.deps;
+    const claim = await ledger.claim(job.jobId, this.settings.workerId);
+    if (claim.kind === 'finished') {
+      logger.info(
+        { jobId: job.jobId, status: claim.outcome.status },
+        'training job delivered again after it ended: announcing its outcome again',
+      );
+      await this.announce(job, claim.outcome, true);
+      return;
+    }
+    if (claim.kind === 'cancelled') {
+      const outcome: FinishedJob = {
+        status: 'cancelled',
+        errorCode: 'job.cancelled',
+        reason: 'cancelled before it started',
+        attempt: claim.attempt,
+      };
+      await ledger.fail(job.jobId, outcome);
+      await this.announce(job, outcome, false);
+      return;
+    }
+    const started = this.now();
+    const runDir = path.join(this.settings.workRoot, job.jobId);
+    await mkdir(runDir, { recursive: true });
+    const restored = await this.deps.runFolders.restore(job.jobId, runDir);
+    logger.info(
+      { jobId: job.jobId, lineId: job.lineId, attempt: claim.attempt, restoredFiles: restored },
+      restored > 0 ? 'resuming training job from its checkpoint' : 'starting training job',
+    );
+    const watch = new JobWatch(job, claim.attempt, this.settings, this.deps);
+    try {
+      const outcome = await this.run(job, runDir, claim.attempt, started, watch);
+      // Progress already under way is sent before the outcome, so nobody sees progress after the end.
+      await watch.close();
+      if (outcome.status === 'completed') await ledger.complete(job.jobId, outcome);
+      else await ledger.fail(job.jobId, outcome);
+      await this.announce(job, outcome, false);
+      await rm(runDir, { recursive: true, force: true });
+    } finally {
+      watch.stop();
+    }
+  }
+
+  private async run(job: TrainingJobRequestedV1, runDir: string, attempt: number, started: number, watch: JobWatch): Promise<FinishedJob> {
+    let trained;
+    try {
+      trained = await this.deps.trainer.train(job, runDir, {
+        onProgress: (p) => watch.progress(p),
+        onCheckpoint: () => this.saveCheckpoint(job, runDir),
+        shouldStop: () => watch.cancelled,
+      });
+    } catch (error) {
+      return { status: 'failed', errorCode: codeOf(error, 'job.training-failed'), reason: `training failed: ${messageOf(error)}`, attempt };
+    }
+    if (trained.stopped) return { status: 'cancelled', errorCode: 'job.cancelled', reason: 'cancelled while training', attempt };
+    watch.progress({ ...watch.latest, phase: 'gating', message: 'evaluating production and candidate on the line holdout' });
+    const gates = await this.deps.gate.evaluate(job, trained);
+    watch.progress({
+      ...watch.latest,
+      phase: 'registering',
+      message: gates.passed ? 'gates passed' : `gates failed: ${gates.reasons.join('; ')}`,
+    });
+    const candidate = await this.deps.registrar.register(job, trained, gates);
+    return { status: 'completed', candidate, gates, durationMs: this.now() - started };
+  }
+
+  private async saveCheckpoint(job: TrainingJobRequestedV1, runDir: string): Promise<void> {
+    try {
+      await this.deps.runFolders.save(job.jobId, runDir);
+    } catch (error) {
+      // The checkpoint stays in the local run folder; a worker that dies before the next save
+      // resumes from the previous one. Training goes on rather than fail for a storage blip.
+      this.deps.logger.warn(
+        { jobId: job.jobId, err: error },
+        'could not save the training checkpoint to the object store; will try again at the next one',
+      );
+    }
+  }
+
+  private async announce(job: TrainingJobRequestedV1, outcome: FinishedJob, repeat: boolean): Promise<void> {
+    const { bus } = this.deps;
+    const base = { eventId: randomUUID(), occurredAt: new Date(this.now()).toISOString(), jobId: job.jobId, lineId: job.lineId };
+    const options = repeat ? { headers: REPEAT_HEADERS } : undefined;
+    if (outcome.status !== 'completed') {
+      await bus.publish(
+        Topics.trainingJobFailed,
+        { ...base, outcome: outcome.status, errorCode: outcome.errorCode, reason: outcome.reason.slice(0, 2000), attempt: outcome.attempt },
+        options,
+      );
+      return;
+    }
+    const { candidate, gates } = outcome;
+    if (gates.passed) {
+      await bus.publish(
+        Topics.modelRegistered,
+        {
+          eventId: randomUUID(),
+          occurredAt: base.occurredAt,
+          modelVersionId: candidate.modelVersionId,
+          name: candidate.name,
+          version: candidate.version,
+          artifactKey: candidate.artifactKey,
+          classes: [...candidate.classes],
+          usesTemplate: candidate.usesTemplate,
+          metrics: { ...candidate.metrics },
+          parentVersionId: job.baseModelVersionId,
+          registeredBy: `continual-fine-tune job ${job.jobId}`,
+        },
+        options,
+      );
+    }
+    await bus.publish(
+      Topics.trainingJobCompleted,
+      {
+        ...base,
+        candidateModelVersionId: candidate.modelVersionId,
+        artifactKey: candidate.artifactKey,
+        gatesPassed: gates.passed,
+        gateReasons: gates.reasons.map((r) => r.slice(0, 2000)),
+        durationMs: outcome.durationMs,
+      },
+      options,
+    );
+  }
+}
+
+/**
+ * A running job's side channels: its progress (an event at least every `progressIntervalMs`,
+ * repeating the latest when the trainer is quiet, e.g. while it evaluates) and whether someone
+ * cancelled it (asked of the ledger every `cancelPollMs`).
+ */
+class JobWatch {
+  latest: JobProgress;
+  cancelled = false;
+  private lastSent = 0;
+  private readonly timers: NodeJS.Timeout[];
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly job: TrainingJobRequestedV1,
+    private readonly attempt: number,
+    private readonly settings: TrainingJobRunnerSettings,
+    private readonly deps: TrainingJobRunnerDependencies,
+  ) {
+    this.latest = { phase: 'preparing', step: 0, totalSteps: job.steps, losses: {}, validationAp: null, etaSeconds: null, message: null };
+    const now = deps.now ?? Date.now;
+    this.timers = [
+      setInterval(
+        () => {
+          if (now() - this.lastSent >= settings.progressIntervalMs) this.send();
+        },
+        Math.max(50, Math.floor(settings.progressIntervalMs / 2)),
+      ),
+      setInterval(() => void this.pollCancel(), settings.cancelPollMs),
+    ];
+    for (const t of this.timers) t.unref();
+    this.send();
+  }
+
+  progress(progress: JobProgress): void {
+    this.latest = progress;
+    const now = this.deps.now ?? Date.now;
+    if (now() - this.lastSent >= this.settings.progressIntervalMs) this.send();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.sending;
+  }
+
+  private send(): void {
+    const now = this.deps.now ?? Date.now;
+    this.lastSent = now();
+    const progress = this.latest;
+    const { job } = this;
+    // Progress is a view of the job, not its record (the ledger is): a lost progress event is
+    // logged and the next one carries the newer state.
+    this.sending = this.sending.then(async () => {
+      try {
+        await this.deps.ledger.recordProgress(job.jobId, progress);
+        await this.deps.bus.publish(Topics.trainingJobProgress, {
+          eventId: randomUUID(),
+          occurredAt: new Date(now()).toISOString(),
+          jobId: job.jobId,
+          lineId: job.lineId,
+          workerId: this.settings.workerId,
+          attempt: this.attempt,
+          phase: progress.phase,
+          step: progress.step,
+          totalSteps: progress.totalSteps,
+          losses: { ...progress.losses },
+          validationAp: progress.validationAp,
+          etaSeconds: progress.etaSeconds,
+          message: progress.message,
+        });
+      } catch (error) {
+        this.deps.logger.warn({ jobId: job.jobId, err: error }, 'could not record or publish training progress');
+      }
+    });
+  }
+
+  private async pollCancel(): Promise<void> {
+    if (this.cancelled) return;
+    try {
+      this.cancelled = await this.deps.ledger.cancelRequested(this.job.jobId);
+    } catch (error) {
+      this.deps.logger.warn({ jobId: this.job.jobId, err: error }, 'could not ask the ledger whether the job was cancelled');
+    }
+  }
+}
+
+function codeOf(error: unknown, fallback: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length > 0 ? code : fallback;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
