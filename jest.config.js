@@ -36,7 +36,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.tsx$': swcTsxTransform },
   moduleNameMapper: { '^@argus/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/e2e'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/e2e', '<rootDir>/scripts'],
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.infra', '<rootDir>/services/console/web/dist'],
 };
 

@@ -1,4 +1,5 @@
-import { kafkaConfigFromEnv } from './kafka.config';
+import { variablesReadBy } from '@argus/platform';
+import { kafkaConfigFromEnv, KafkaEnvSchema } from './kafka.config';
 
 describe('kafkaConfigFromEnv', () => {
   it('reads comma-separated brokers, trimming spaces', () => {
@@ -33,5 +34,12 @@ describe('kafkaConfigFromEnv', () => {
       /^ARGUS_KAFKA_CLIENT_ID is malformed/,
     );
     expect(() => kafkaConfigFromEnv({ ARGUS_KAFKA_BROKERS: 'k:1' }, { clientId: 'bad/id' })).toThrow(/^clientId is malformed/);
+  });
+});
+
+describe('KafkaEnvSchema', () => {
+  it('documents exactly the variables kafkaConfigFromEnv reads', () => {
+    const env = { ARGUS_KAFKA_BROKERS: 'k:1', ARGUS_KAFKA_CLIENT_ID: 'c' };
+    expect(variablesReadBy(kafkaConfigFromEnv, env)).toEqual(Object.keys(KafkaEnvSchema.shape).sort());
   });
 });

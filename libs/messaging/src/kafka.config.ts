@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Connection settings of the Kafka bus. */
 export interface KafkaConfig {
   readonly clientId: string;
@@ -7,6 +9,21 @@ export interface KafkaConfig {
 
 export const KAFKA_BROKERS_ENV = 'ARGUS_KAFKA_BROKERS';
 export const KAFKA_CLIENT_ID_ENV = 'ARGUS_KAFKA_CLIENT_ID';
+
+/**
+ * The variables {@link kafkaConfigFromEnv} reads, described for people: `npm run docs:config`
+ * renders them into libs/messaging/README.md, and a unit test checks the parser reads exactly
+ * these. The parsing (and its messages) stays in the function.
+ */
+export const KafkaEnvSchema = z.object({
+  [KAFKA_BROKERS_ENV]: z.string().meta({
+    description: 'Comma-separated `host:port` of one or more bootstrap brokers, e.g. `127.0.0.1:19092`.',
+  }),
+  [KAFKA_CLIENT_ID_ENV]: z.string().optional().meta({
+    description:
+      "Client id the brokers see in their logs and quotas (letters, digits, `.`, `_`, `-`); unset: the service's name, else `argus`.",
+  }),
+});
 
 const BROKER_PATTERN = /^(?<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?<port>\d{1,5})$/;
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,255}$/;

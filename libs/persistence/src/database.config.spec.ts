@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { DatabaseConfigError, DEFAULT_DATABASE_POOL_SIZE, databaseConfigFromEnv } from './database.config';
+import { variablesReadBy } from '@argus/platform';
+import { DatabaseConfigError, DatabaseEnvSchema, DEFAULT_DATABASE_POOL_SIZE, databaseConfigFromEnv } from './database.config';
 
 const URL_VAR = 'ARGUS_DATABASE_URL';
 
@@ -80,5 +81,16 @@ describe('databaseConfigFromEnv', () => {
     expect(inspect(config, { depth: 5, showHidden: true })).not.toContain(secret);
     expect(failureOf({ [URL_VAR]: `postgres://argus:${secret}@h/` }).message).not.toContain(secret);
     expect(failureOf({ [URL_VAR]: `mysql://argus:${secret}@h/db` }).message).not.toContain(secret);
+  });
+});
+
+describe('DatabaseEnvSchema', () => {
+  it('documents exactly the variables databaseConfigFromEnv reads', () => {
+    const env = {
+      ARGUS_DATABASE_URL: 'postgres://u:p@h:5432/d',
+      ARGUS_DATABASE_POOL_SIZE: '5',
+      ARGUS_DATABASE_PREPARED_STATEMENTS: 'false',
+    };
+    expect(variablesReadBy((vars) => databaseConfigFromEnv(vars), env)).toEqual(Object.keys(DatabaseEnvSchema.shape).sort());
   });
 });

@@ -1,4 +1,5 @@
 import { Secret } from '@argus/platform';
+import { z } from 'zod';
 
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 
@@ -32,6 +33,27 @@ export class DatabaseConfigError extends Error {
     this.name = 'DatabaseConfigError';
   }
 }
+
+/**
+ * The variables {@link databaseConfigFromEnv} reads, described for people: `npm run docs:config`
+ * renders them into libs/persistence/README.md, and a unit test checks the parser reads exactly
+ * these. The parsing (and its messages) stays in the function.
+ */
+export const DatabaseEnvSchema = z.object({
+  ARGUS_DATABASE_URL: z.string().meta({
+    secret: true,
+    description:
+      '`postgres://user:password@host:port/database`, with `?sslmode=require` (or verify-ca, verify-full) for TLS. Holds the password: never logged.',
+  }),
+  ARGUS_DATABASE_POOL_SIZE: z
+    .string()
+    .default(String(DEFAULT_DATABASE_POOL_SIZE))
+    .meta({ description: "Connections kept by this process (1 to 100). Postgres' max_connections is shared by every replica." }),
+  ARGUS_DATABASE_PREPARED_STATEMENTS: z.string().default('true').meta({
+    description:
+      "Hot-path statements are named prepared statements, parsed and planned once per connection. Set `false` behind a transaction-pooling proxy (PgBouncer in transaction mode), where a connection's statements do not follow it.",
+  }),
+});
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -5,6 +5,7 @@ export * from './config/invalid-config-variables.probe';
 export * from './config/env-fields.schema';
 export * from './config/secret.schema';
 export * from './config/quantity.fields';
+export * from './config/config-docs';
 // Logging
 export * from './logging/logger.factory';
 export * from './logging/pino-nest.logger';

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { DEFAULT_S3_PART_SIZE, S3ConfigError, s3ConfigFromEnv } from './s3-object-store.config';
+import { variablesReadBy } from '@argus/platform';
+import { DEFAULT_S3_PART_SIZE, S3ConfigError, s3ConfigFromEnv, S3EnvSchema } from './s3-object-store.config';
 
 const env = {
   ARGUS_S3_ENDPOINT: 'http://127.0.0.1:19000',
@@ -78,5 +79,19 @@ describe('s3ConfigFromEnv', () => {
     expect(inspect(config, { depth: 5, showHidden: true })).not.toContain(secret);
     expect(String(config.secretKey)).toBe('***');
     expect(failureOf({ ARGUS_S3_BUCKET: 'X' }).message).not.toContain(secret);
+  });
+});
+
+describe('S3EnvSchema', () => {
+  it('documents exactly the variables s3ConfigFromEnv reads', () => {
+    const env = {
+      ARGUS_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      ARGUS_S3_ACCESS_KEY: 'a',
+      ARGUS_S3_SECRET_KEY: 's',
+      ARGUS_S3_REGION: 'eu-west-1',
+      ARGUS_S3_BUCKET: 'frames',
+      ARGUS_S3_PART_SIZE_MIB: '8',
+    };
+    expect(variablesReadBy(s3ConfigFromEnv, env)).toEqual(Object.keys(S3EnvSchema.shape).sort());
   });
 });

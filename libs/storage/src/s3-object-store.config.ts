@@ -1,4 +1,5 @@
 import { Secret } from '@argus/platform';
+import { z } from 'zod';
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 export const DEFAULT_S3_BUCKET = 'argus';
@@ -33,6 +34,29 @@ export class S3ConfigError extends Error {
     this.name = 'S3ConfigError';
   }
 }
+
+/**
+ * The variables {@link s3ConfigFromEnv} reads, described for people: `npm run docs:config` renders
+ * them into libs/storage/README.md, and a unit test checks the parser reads exactly these. The
+ * parsing (and its messages) stays in the function.
+ */
+export const S3EnvSchema = z.object({
+  ARGUS_S3_ENDPOINT: z.string().meta({ description: '`http(s)://host:port` of the S3 API (MinIO, S3Proxy), no path and no credentials.' }),
+  ARGUS_S3_ACCESS_KEY: z.string().meta({ description: 'Access key id.' }),
+  ARGUS_S3_SECRET_KEY: z.string().meta({ secret: true, description: 'Secret key.' }),
+  ARGUS_S3_REGION: z.string().default(DEFAULT_S3_REGION).meta({ description: 'Region name, like `us-east-1`.' }),
+  ARGUS_S3_BUCKET: z
+    .string()
+    .default(DEFAULT_S3_BUCKET)
+    .meta({ description: 'Bucket of frames, templates and model packages (S3 bucket naming rules).' }),
+  ARGUS_S3_PART_SIZE_MIB: z
+    .string()
+    .default(String(DEFAULT_S3_PART_SIZE / 2 ** 20))
+    .meta({
+      description:
+        'Objects larger than this go up as multipart uploads of parts this size, in MiB (5 to 5120). A stream of unknown length is buffered one part at a time, so it bounds memory per upload.',
+    }),
+});
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -4,7 +4,8 @@ import { SERVICE_NAME } from './service.identity';
 
 /**
  * Variables of architecture-search itself (PORT defaults to 3004); its dependencies' variables are read
- * by their adapter libraries.
+ * by their adapter libraries. Its descriptions (those of serviceEnvSchema) are rendered into
+ * services/architecture-search/README.md by `npm run docs:config`.
  */
 export const ArchitectureSearchEnvSchema = serviceEnvSchema(3004);
 

@@ -12,25 +12,36 @@ const flag = z
 
 /**
  * Variables of console itself (PORT defaults to 3000); its dependencies' variables are read
- * by their adapter libraries.
- * - HTTP_BODY_LIMIT: largest JSON body (default 256kb, the API contract's limit);
- * - ARGUS_CONSOLE_SESSION_TTL_MINUTES: how long a sign-in lasts (480);
- * - ARGUS_CONSOLE_SECURE_COOKIE: mark the session cookie Secure (set it behind HTTPS);
- * - ARGUS_CONSOLE_ADMIN_USERNAME + ARGUS_CONSOLE_ADMIN_PASSWORD (secret, ≥ 10 characters): the first
- *   admin, created at start-up when missing, never overwritten; both or neither;
- * - ARGUS_CONSOLE_WEB_DIR: the built web UI (default services/console/web/dist).
+ * by their adapter libraries. Each field's description is its documentation, rendered into
+ * services/console/README.md by `npm run docs:config`.
  */
 export const ConsoleEnvSchema = serviceEnvSchema(3000)
   .extend({
     HTTP_BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'must read like 100kb or 10mb')
-      .default('256kb'),
-    ARGUS_CONSOLE_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
-    ARGUS_CONSOLE_SECURE_COOKIE: flag,
-    ARGUS_CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).optional(),
-    ARGUS_CONSOLE_ADMIN_PASSWORD: secret(z.string().min(10, 'must be at least 10 characters')).optional(),
-    ARGUS_CONSOLE_WEB_DIR: z.string().min(1).optional(),
+      .default('256kb')
+      .meta({ description: "Largest JSON body, like `100kb` or `10mb` (the default is the API contract's limit)." }),
+    ARGUS_CONSOLE_SESSION_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(43_200)
+      .default(480)
+      .meta({ description: 'How long a sign-in lasts, in minutes (at most 30 days).' }),
+    ARGUS_CONSOLE_SECURE_COOKIE: flag.meta({ description: 'Mark the session cookie Secure (`true` behind HTTPS).' }),
+    ARGUS_CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).optional().meta({
+      description:
+        'The first admin, created at start-up when missing, never overwritten; set together with ARGUS_CONSOLE_ADMIN_PASSWORD, or neither.',
+    }),
+    ARGUS_CONSOLE_ADMIN_PASSWORD: secret(z.string().min(10, 'must be at least 10 characters')).optional().meta({
+      description: "The first admin's password (at least 10 characters); set together with ARGUS_CONSOLE_ADMIN_USERNAME, or neither.",
+    }),
+    ARGUS_CONSOLE_WEB_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'The built web UI served at `/`; unset: services/console/web/dist.' }),
   })
   .refine((env) => (env.ARGUS_CONSOLE_ADMIN_USERNAME === undefined) === (env.ARGUS_CONSOLE_ADMIN_PASSWORD === undefined), {
     path: ['ARGUS_CONSOLE_ADMIN_PASSWORD'],

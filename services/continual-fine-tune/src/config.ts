@@ -6,7 +6,8 @@ import { SERVICE_NAME } from './service.identity';
 
 /**
  * Variables of continual-fine-tune itself (PORT defaults to 3003); its dependencies' variables are read
- * by their adapter libraries.
+ * by their adapter libraries. Its descriptions (those of serviceEnvSchema) are rendered into
+ * services/continual-fine-tune/README.md by `npm run docs:config`.
  */
 export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003);
 

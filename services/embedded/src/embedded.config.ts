@@ -9,29 +9,51 @@ import { SERVICE_NAME } from './service.identity';
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 /**
- * Variables of the embedded mode itself (PORT defaults to 3000, the console's port, 0 picks a free one; LOG_LEVEL to
- * `warn`, so the terminal shows the status line rather than every service's JSON log):
- * - ARGUS_DATA_DIR: where the embedded Postgres, the object store and the placeholder model live (.argus-data);
- * - ARGUS_EMBEDDED_PG_PORT: port of the embedded Postgres (0: a free one); unset: the port of the last start,
- *   else 54320, else a free one (so the printed URL stays the same while its port is free);
- * - ARGUS_SIMULATOR: simulated cameras on the demo lines (on);
- * - ARGUS_SIMULATOR_FPS: frames per second of each simulated camera (2);
- * - ARGUS_STATUS_INTERVAL_MS: how often the status line refreshes (1 s on a terminal, 10 s otherwise);
- * - ARGUS_DATA_DIR_WARN_SIZE: the status line warns when the data folder is larger (1GiB; `none`
- *   turns it off). The folder is measured by a walk once a minute, in the background.
- * The services' own variables (ARGUS_INGEST_*, ARGUS_INFER_*, ARGUS_MODELS_DIR, ...) keep their meaning.
+ * Variables of the embedded mode itself (PORT defaults to 3000, the console's port; LOG_LEVEL to
+ * `warn`, so the terminal shows the status line rather than every service's JSON log). The
+ * services' own variables (ARGUS_INGEST_*, ARGUS_INFER_*, ARGUS_MODELS_DIR, ...) keep their meaning.
+ * Each field's description is its documentation, rendered into services/embedded/README.md by
+ * `npm run docs:config`.
  */
 export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
-  /** 0: a free port (tests). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  LOG_LEVEL: logLevelField('warn'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  ARGUS_DATA_DIR: z.string().min(1).default('.argus-data'),
-  ARGUS_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  ARGUS_SIMULATOR: onOff.default(true),
-  ARGUS_SIMULATOR_FPS: z.coerce.number().positive().max(1000).default(2),
-  ARGUS_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
-  ARGUS_DATA_DIR_WARN_SIZE: byteSizeField('1GiB'),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000)
+    .meta({ description: 'HTTP port of the console and the upload API; 0 picks a free one (tests).' }),
+  LOG_LEVEL: logLevelField('warn').meta({
+    description:
+      "Lowest level written to the JSON log; `warn` by default, so the terminal shows the status line rather than every service's log.",
+  }),
+  HOST: z.string().min(1).default('127.0.0.1').meta({ description: 'Address the HTTP server listens on.' }),
+  ARGUS_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.argus-data')
+    .meta({ description: 'Where the embedded Postgres, the object store, the dead letters and the placeholder model live.' }),
+  ARGUS_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).optional().meta({
+    description:
+      'Port of the embedded Postgres (0: a free one); unset: the port of the last start, else 54320, else a free one (so the printed URL stays the same while its port is free).',
+  }),
+  ARGUS_SIMULATOR: onOff.default(true).meta({ description: 'Simulated cameras on the demo lines (`on`/`off`).' }),
+  ARGUS_SIMULATOR_FPS: z.coerce
+    .number()
+    .positive()
+    .max(1000)
+    .default(2)
+    .meta({ description: 'Frames per second of each simulated camera.' }),
+  ARGUS_STATUS_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .meta({ description: 'How often the status line refreshes; unset: every second on a terminal, every 10 s otherwise.' }),
+  ARGUS_DATA_DIR_WARN_SIZE: byteSizeField('1GiB').meta({
+    description:
+      'The status line warns when the data folder is larger (`none` turns it off). The folder is measured by a walk once a minute, in the background.',
+  }),
 });
 
 /**

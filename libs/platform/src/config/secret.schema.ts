@@ -35,7 +35,8 @@ export class Secret {
 /**
  * Zod schema for a secret environment variable: validated as a string (by default non-empty, or
  * by the schema given), then wrapped in a {@link Secret}. Validation messages never quote the value.
+ * Marked `secret` in its metadata, so the generated configuration tables say so.
  */
 export function secret(base: z.ZodType<string> = z.string().min(1)): z.ZodType<Secret> {
-  return base.transform((value) => new Secret(value));
+  return base.transform((value) => new Secret(value)).meta({ secret: true });
 }
