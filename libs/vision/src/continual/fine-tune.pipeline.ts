@@ -3,7 +3,8 @@ import { buildModelPackage } from '../artifact/model-package.builder';
 import type { ModelPackageFiles } from '../artifact/model-package.files';
 import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
 import type { EvaluationReport } from '../eval/evaluation-report';
-import { DEFAULT_TRAINER_CONFIG, type TrainerConfig } from '../train/detector.trainer';
+import { DEFAULT_TRAINER_CONFIG, type TrainerConfig, type TrainingProgressReport } from '../train/detector.trainer';
+import type { TrainingCheckpointPort } from '../train/training-checkpoint.store';
 import {
   loadTrainingData,
   parseTrainingDataSource,
@@ -65,6 +66,8 @@ export interface FineTunePipelineOptions {
   readonly exportOnnx?: boolean;
   readonly log?: (line: string) => void;
   readonly shouldStop?: () => boolean;
+  readonly onProgress?: (report: TrainingProgressReport) => void;
+  readonly checkpoints?: TrainingCheckpointPort;
 }
 
 export interface FineTunePipelineResult {
@@ -99,6 +102,8 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
     command: options.command,
     log,
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
   });
   const { training } = fineTune;
   log(`fine-tune stopped (${training.stopReason}) after ${training.state.epoch} epoch(s), ${training.state.globalStep} steps`);

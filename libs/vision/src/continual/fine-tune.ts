@@ -7,7 +7,8 @@ import type { LabelledSample } from '../data/sample';
 import { evaluateDeepPcbBenchmark } from '../eval/deeppcb-benchmark';
 import type { EvaluationImage } from '../eval/evaluation-image';
 import { fingerprintTrainingData } from '../train/dataset.fingerprint';
-import { trainDetector, type TrainerConfig, type TrainingResult } from '../train/detector.trainer';
+import { trainDetector, type TrainerConfig, type TrainingProgressReport, type TrainingResult } from '../train/detector.trainer';
+import type { TrainingCheckpointPort } from '../train/training-checkpoint.store';
 import { loadTrainingImages, type LoadedSample } from '../train/training-image.loader';
 import { DEFAULT_SELECTION_THRESHOLD } from './distillation.loss';
 import { mixReplay, selectExemplars, type ExemplarSelection } from './exemplar.selector';
@@ -77,6 +78,10 @@ export interface FineTuneInput {
   readonly command: string;
   readonly log?: (line: string) => void;
   readonly shouldStop?: () => boolean;
+  /** Progress as figures (see TrainDetectorInput.onProgress). */
+  readonly onProgress?: (report: TrainingProgressReport) => void;
+  /** Where checkpoints go (default: the run folder); a service wraps it to copy each one away. */
+  readonly checkpoints?: TrainingCheckpointPort;
 }
 
 export interface FineTuneResult {
@@ -297,6 +302,8 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
     validationBreakdown: breakdown,
     log,
     ...(input.shouldStop ? { shouldStop: input.shouldStop } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.checkpoints ? { checkpoints: input.checkpoints } : {}),
   });
 
   const lineage: NonNullable<ModelMetadata['lineage']> = {

@@ -6,7 +6,7 @@ import type { DetectorWeights } from '../core/detector-weights';
 import { silentVisionLogger } from '../core/vision-logger.port';
 import { computeLetterbox } from '../data/letterbox';
 import { SeededRandom } from '../data/seeded-random';
-import { DEFAULT_TRAINER_CONFIG, epochOrder, trainDetector, type TrainerConfig } from './detector.trainer';
+import { DEFAULT_TRAINER_CONFIG, epochOrder, trainDetector, type TrainerConfig, type TrainingProgressReport } from './detector.trainer';
 import type { TrainingCheckpoint, TrainingCheckpointPort, TrainingState } from './training-checkpoint.store';
 import type { LoadedSample } from './training-image.loader';
 import * as tf from '@tensorflow/tfjs-core';
@@ -107,6 +107,7 @@ describe('trainDetector', () => {
   it('learns (the loss falls), validates every epoch, keeps the best and checkpoints', async () => {
     const checkpoints = new MemoryCheckpoints();
     const lines: string[] = [];
+    const reports: TrainingProgressReport[] = [];
     const result = await trainDetector({
       spec,
       train: images(16, 1),
@@ -116,6 +117,7 @@ describe('trainDetector', () => {
       config: { ...config, epochs: 4, cropsPerImage: 2, learningRate: 1e-2 },
       dataFingerprint: 'test',
       log: (l) => lines.push(l),
+      onProgress: (r) => reports.push(r),
     });
     const history = result.state.history;
     expect(history.map((h) => h.epoch)).toEqual([0, 1, 2, 3]);
@@ -125,6 +127,11 @@ describe('trainDetector', () => {
     expect(checkpoints.saves).toBe(5); // every epoch, and at the end
     expect(checkpoints.best?.state.bestEpoch).toBe(result.bestEpoch);
     expect(result.weights).toEqual(checkpoints.best?.weights);
+    // The same progress as figures, at least once per epoch, the last after the last validation.
+    expect(reports.length).toBeGreaterThanOrEqual(4);
+    expect(reports.at(-1)).toMatchObject({ epoch: 4, epochs: 4, globalStep: 32, totalSteps: 32, validationAp: history[3]!.deepPcbAp });
+    expect(Object.keys(reports.at(-1)!.losses)).toEqual(['total', 'objectness', 'classification', 'box']);
+    expect(reports[0]!.validationAp === null || reports[0]!.epoch === 1).toBe(true);
     expect(lines.some((l) => /^epoch 4\/4 step 8\/8 loss [\d.]+ .* val AP [\d.]+ \(deeppcb\) mAP50 [\d.]+ .* img\/s .* ETA/.test(l))).toBe(
       true,
     );

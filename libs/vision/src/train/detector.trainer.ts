@@ -97,6 +97,8 @@ export interface TrainDetectorInput {
   readonly dataFingerprint: string;
   /** Receives each progress line. */
   readonly log?: (line: string) => void;
+  /** Receives the same progress as figures, whenever a progress line is written (a job's progress events). */
+  readonly onProgress?: (report: TrainingProgressReport) => void;
   /** Polled between steps: true saves a checkpoint and stops (Ctrl-C). */
   readonly shouldStop?: () => boolean;
   readonly now?: () => number;
@@ -111,6 +113,20 @@ export interface TrainDetectorInput {
   readonly distillation?: DistillationSettings;
   /** Extra validation figures for the progress line (e.g. AP on old and on new classes), from the same predictions. */
   readonly validationBreakdown?: (predictions: readonly EvaluationImage[]) => Readonly<Record<string, number>>;
+}
+
+/** Where a run stands, as figures: what a progress line says. */
+export interface TrainingProgressReport {
+  /** 1-based epoch, of `epochs`. */
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly globalStep: number;
+  readonly totalSteps: number;
+  /** Mean losses since the last report: total, objectness, classification, box (and distillation). */
+  readonly losses: Readonly<Record<string, number>>;
+  /** DeepPCB-benchmark AP of the last validation, or null before the first. */
+  readonly validationAp: number | null;
+  readonly etaSeconds: number;
 }
 
 export interface DistillationSettings {
@@ -591,7 +607,7 @@ class DetectorTrainingRun {
     };
     if (this.now() - this.lastProgress >= this.progressEvery) {
       this.lastProgress = this.now();
-      this.log(this.progressLine(epoch, step + 1));
+      this.reportProgress(epoch, step + 1);
     }
   }
 
@@ -656,7 +672,7 @@ class DetectorTrainingRun {
     const { config } = this;
     await this.recordValidation(epoch, (this.now() - epochStarted) / 1000);
     this.state = { ...this.state, epoch: epoch + 1, stepInEpoch: 0 };
-    this.log(this.progressLine(epoch, this.plan.stepsPerEpoch));
+    this.reportProgress(epoch, this.plan.stepsPerEpoch);
     if (config.patience > 0 && this.state.epochsWithoutImprovement >= config.patience && epoch + 1 < config.epochs) {
       this.stopReason = 'early-stopping';
       this.log(`early stopping: no better validation score for ${config.patience} epochs`);
@@ -760,6 +776,31 @@ class DetectorTrainingRun {
       weights: this.model.getWeights(),
       ...(this.ema ? { ema: this.ema } : {}),
       optimizer: this.optimizer.getState(),
+    });
+  }
+
+  /** Writes the progress line, and hands the same figures to `onProgress`. */
+  private reportProgress(epoch: number, step: number): void {
+    this.log(this.progressLine(epoch, step));
+    const onProgress = this.input.onProgress;
+    if (!onProgress) return;
+    const { config, state, sums, plan, tracker } = this;
+    const avg = (v: number) => (sums.n > 0 ? v / sums.n : NaN);
+    const losses: Record<string, number> = {
+      total: avg(sums.loss),
+      objectness: avg(sums.obj),
+      classification: avg(sums.cls),
+      box: avg(sums.box),
+    };
+    if (this.distillation) losses['distillation'] = avg(sums.distil);
+    onProgress({
+      epoch: epoch + 1,
+      epochs: config.epochs,
+      globalStep: state.globalStep,
+      totalSteps: plan.totalSteps,
+      losses: Object.fromEntries(Object.entries(losses).filter(([, v]) => Number.isFinite(v))),
+      validationAp: this.lastValidation ? this.lastValidation.deepPcbAp : null,
+      etaSeconds: tracker.etaMs(plan.totalSteps - state.globalStep, config.epochs - epoch) / 1000,
     });
   }
 
