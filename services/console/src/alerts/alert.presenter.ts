@@ -1,4 +1,4 @@
-import type { Detection } from '@argus/contracts';
+import type { Detection, ReviewDecision, Severity } from '@argus/contracts';
 import type { AlertRule, AlertStatus, AlertWithFrame, ModelVersion, NamedReview } from '@argus/persistence';
 import type { ModelThresholds } from './model-thresholds.reader';
 
@@ -8,7 +8,7 @@ export interface AlertSummary {
   readonly frameId: string;
   readonly lineId: string;
   readonly cameraId: string;
-  readonly severity: string;
+  readonly severity: Severity;
   readonly status: AlertStatus;
   /** The distinct classes of its detections, in order of first appearance. */
   readonly classes: string[];
@@ -27,7 +27,7 @@ export interface AlertSummary {
 export interface ReviewView {
   readonly id: string;
   readonly reviewer: string;
-  readonly decision: string;
+  readonly decision: ReviewDecision;
   readonly boxes: readonly { readonly className: string; readonly box: Detection['box'] }[];
   readonly comment: string | null;
   readonly createdAt: string;
@@ -59,7 +59,7 @@ export interface AlertRuleView {
   readonly className: string;
   readonly minScore: number;
   readonly minBoxAreaPx2: number;
-  readonly severity: string;
+  readonly severity: Severity;
 }
 
 export function frameImageUrl(frameId: string): string {

@@ -19,6 +19,14 @@ import {
 import { AlertStreamService } from './alert-stream.service';
 import { BulkReviewUseCase } from '../reviews/bulk-review.use-case';
 import { SubmitReviewUseCase } from '../reviews/submit-review.use-case';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import {
+  AlertCountSchema,
+  AlertDetailSchema,
+  AlertPageSchema,
+  BulkReviewAnswerSchema,
+  ReviewAnswerSchema,
+} from '../http/api-responses.schemas';
 
 /** The review queue: list, live stream, one alert, decisions (see services/console/README.md). */
 @Controller('api/v1/alerts')
@@ -31,6 +39,7 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @ApiZodResponse(AlertPageSchema)
   @ApiZodQuery(AlertListQuerySchema)
   async list(@Query(new ZodValidationPipe(AlertListQuerySchema, 'query')) q: z.output<typeof AlertListQuerySchema>) {
     return this.queries.list({ ...filterOf(q), limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
@@ -38,6 +47,7 @@ export class AlertsController {
 
   /** `{count, exact}`: exact up to 10,000 matching alerts, else the database's estimate (`exact: false`). */
   @Get('count')
+  @ApiZodResponse(AlertCountSchema)
   @ApiZodQuery(AlertCountQuerySchema)
   async count(@Query(new ZodValidationPipe(AlertCountQuerySchema, 'query')) q: z.output<typeof AlertCountQuerySchema>) {
     return this.queries.count(filterOf(q));
@@ -72,6 +82,7 @@ export class AlertsController {
   @Post('bulk-review')
   @HttpCode(200)
   @Roles('operator')
+  @ApiZodResponse(BulkReviewAnswerSchema)
   @ApiZodBody(BulkReviewRequestSchema)
   async bulkReview(
     @Body(new ZodValidationPipe(BulkReviewRequestSchema)) b: z.output<typeof BulkReviewRequestSchema>,
@@ -86,6 +97,7 @@ export class AlertsController {
   }
 
   @Get(':id')
+  @ApiZodResponse(AlertDetailSchema)
   async detail(@Param(new ZodValidationPipe(AlertIdParamsSchema, 'params')) { id }: z.output<typeof AlertIdParamsSchema>) {
     return this.queries.detail(id);
   }
@@ -93,6 +105,7 @@ export class AlertsController {
   @Post(':id/reviews')
   @HttpCode(201)
   @Roles('operator')
+  @ApiZodResponse(ReviewAnswerSchema, { status: 201 })
   @ApiZodBody(ReviewRequestSchema)
   async review(
     @Param(new ZodValidationPipe(AlertIdParamsSchema, 'params')) { id }: z.output<typeof AlertIdParamsSchema>,

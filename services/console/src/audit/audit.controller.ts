@@ -5,6 +5,8 @@ import type { AuditEntry, AuditLogRepository } from '@argus/persistence';
 import { z } from 'zod';
 import { Roles } from '../identity/roles.decorator';
 import { AUDIT_LOG } from './audit.tokens';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { AuditPageSchema } from '../http/api-responses.schemas';
 
 const Filter = z.string().trim().min(1).max(500).optional();
 
@@ -37,6 +39,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'The audit log, newest first, filtered and paged' })
+  @ApiZodResponse(AuditPageSchema)
   @ApiZodQuery(AuditQuerySchema)
   async list(
     @Query(new ZodValidationPipe(AuditQuerySchema, 'query')) query: z.output<typeof AuditQuerySchema>,

@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { ApiZodQuery, ZodValidationPipe } from '@argus/platform';
 import { DashboardService } from './dashboard.service';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { DashboardSchema } from '../http/api-responses.schemas';
 
 const DashboardQuerySchema = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
 
@@ -11,6 +13,7 @@ export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
+  @ApiZodResponse(DashboardSchema)
   @ApiZodQuery(DashboardQuerySchema)
   async get(@Query(new ZodValidationPipe(DashboardQuerySchema, 'query')) { minutes }: z.output<typeof DashboardQuerySchema>) {
     return this.dashboard.build(minutes);

@@ -13,6 +13,8 @@ import { LoginUseCase } from './login.use-case';
 import type { Principal } from './principal';
 import { Public } from './roles.decorator';
 import { clearedSessionCookie, sessionCookie } from './session.cookie';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { SessionSchema } from '../http/api-responses.schemas';
 
 interface CookieResponse {
   setHeader(name: string, value: string): unknown;
@@ -38,6 +40,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with username and password; sets the argus_session cookie' })
+  @ApiZodResponse(SessionSchema)
   @ApiZodBody(LoginBodySchema)
   async signIn(
     @Body(new ZodValidationPipe(LoginBodySchema)) body: LoginBody,
@@ -64,6 +67,7 @@ export class AuthController {
 
   @Get('me')
   @ApiOperation({ summary: 'Who is signed in, and until when' })
+  @ApiZodResponse(SessionSchema)
   async me(@CurrentPrincipal() principal: Principal, @Req() request: AuthenticatedRequest): Promise<SignedInView> {
     if (principal.kind === 'service-token') {
       // The guard admits no camera token here; a service token acts with its role.

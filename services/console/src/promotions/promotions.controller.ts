@@ -7,6 +7,8 @@ import { CurrentPrincipal } from '../identity/current-principal.decorator';
 import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { LinePromotionsService } from './line-promotions.service';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { PromotionAnswerSchema, PromotionTimelineSchema } from '../http/api-responses.schemas';
 
 const LineParamsSchema = z.object({ lineId: SlugSchema });
 type LineParams = z.output<typeof LineParamsSchema>;
@@ -25,6 +27,7 @@ export class PromotionsController {
     summary:
       "The line's promotions and rollbacks, newest first, and rollbackTo: the version a rollback would restore (null: nothing to roll back to)",
   })
+  @ApiZodResponse(PromotionTimelineSchema)
   async timeline(@Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams) {
     return this.promotions.timeline(lineId);
   }
@@ -34,6 +37,7 @@ export class PromotionsController {
   @ApiOperation({ summary: 'Put a version into production on the line (reason required); publishes model.version.promoted.v1' })
   @ApiConflictResponse({ description: 'the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …")' })
   @Roles('ml-engineer')
+  @ApiZodResponse(PromotionAnswerSchema, { status: 201 })
   @ApiZodBody(PromoteBodySchema)
   async promote(
     @Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams,
@@ -48,6 +52,7 @@ export class PromotionsController {
   @ApiOperation({ summary: 'Return the line to the version in production before the current one' })
   @ApiConflictResponse({ description: 'nothing to roll back to: the line has no production model, or its current one was its first' })
   @Roles('ml-engineer')
+  @ApiZodResponse(PromotionAnswerSchema, { status: 201 })
   @ApiZodBody(RollbackBodySchema)
   async rollback(
     @Param(new ZodValidationPipe(LineParamsSchema, 'params')) { lineId }: LineParams,

@@ -8,6 +8,8 @@ import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { ServiceTokenAdministrationUseCase } from './service-token-administration.use-case';
 import { presentServiceToken, type ServiceTokenView } from './service-token.presenter';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { IssuedServiceTokenSchema, ServiceTokenListSchema } from '../http/api-responses.schemas';
 
 const TokenNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
 
@@ -27,6 +29,7 @@ export class ServiceTokensController {
 
   @Get()
   @ApiOperation({ summary: 'Every service token, revoked ones included (never the secret)' })
+  @ApiZodResponse(ServiceTokenListSchema)
   async list(): Promise<{ items: ServiceTokenView[] }> {
     return { items: (await this.tokens.list()).map(presentServiceToken) };
   }
@@ -34,6 +37,7 @@ export class ServiceTokensController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue a token; the secret is in this answer only (audited as service-token.created)' })
+  @ApiZodResponse(IssuedServiceTokenSchema, { status: 201 })
   @ApiZodBody(NewServiceTokenBodySchema)
   async create(
     @CurrentPrincipal() actor: Principal,

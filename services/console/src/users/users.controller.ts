@@ -8,6 +8,8 @@ import type { Principal } from '../identity/principal';
 import { Roles } from '../identity/roles.decorator';
 import { UserAdministrationUseCase } from './user-administration.use-case';
 import { presentUser, type UserView } from './user.presenter';
+import { ApiZodResponse } from '../http/api-zod-response.decorator';
+import { UserListSchema, UserSchema } from '../http/api-responses.schemas';
 
 const DisplayNameSchema = z.string().trim().min(1).max(200);
 
@@ -40,6 +42,7 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'Every console user' })
+  @ApiZodResponse(UserListSchema)
   async list(): Promise<{ items: UserView[] }> {
     return { items: (await this.users.list()).map(presentUser) };
   }
@@ -47,6 +50,7 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a user (audited as user.created)' })
+  @ApiZodResponse(UserSchema, { status: 201 })
   @ApiZodBody(NewUserBodySchema)
   async create(
     @CurrentPrincipal() actor: Principal,
@@ -57,6 +61,7 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change role, disabled, display name or password (audited as user.changed)' })
+  @ApiZodResponse(UserSchema)
   @ApiZodBody(UserChangeBodySchema)
   async change(
     @CurrentPrincipal() actor: Principal,

@@ -5,7 +5,7 @@ import type { ModelComparison, ModelDetail } from '../api/api-types';
 import { CompareTable, deltaOf } from './compare-table';
 import { prPath } from './pr-plot';
 
-function model(id: string, version: number): ModelDetail {
+function model(id: string, version: string): ModelDetail {
   return {
     id,
     name: 'pcb-template-s4',
@@ -29,8 +29,8 @@ const DEEPPCB = { source: 'deeppcb:../shared/datasets/deeppcb', split: 'validati
 const SYNTHETIC = { source: 'synthetic:factory', split: 'validation', imageCount: 120, fingerprint: 'sha256:bb', fingerprintOf: 'training-data' as const };
 
 const comparison: ModelComparison = {
-  a: model('a', 3),
-  b: model('b', 4),
+  a: model('a', '3'),
+  b: model('b', '4'),
   overall: { a: { map50: 0.9, map: 0.6 }, b: { map50: 0.925, map: 0.61 } },
   perClass: [
     { className: 'open', a: { ap50: 0.95, ap: 0.7 }, b: { ap50: 0.97, ap: 0.72 }, deltaAp50: 0.02 },

@@ -12,7 +12,8 @@ export function deltaClass(delta: number | null): string {
 /** The delta B − A, recomputed when the API left it out but both sides have the class. */
 export function deltaOf(row: ModelComparison['perClass'][number]): number | null {
   if (row.deltaAp50 !== null && row.deltaAp50 !== undefined) return row.deltaAp50;
-  return row.a && row.b ? row.b.ap50 - row.a.ap50 : null;
+  const [a, b] = [row.a?.ap50 ?? null, row.b?.ap50 ?? null];
+  return a !== null && b !== null ? b - a : null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { FakeConsole } from '../testing/fake-console';
 import { present, userFixture } from '../testing/fixtures';
 import { defaultBaseline } from './models-page';
 
-const model = (id: string, name: string, version: number, productionOn: string[] = []): ModelSummary => ({
+const model = (id: string, name: string, version: string, productionOn: string[] = []): ModelSummary => ({
   id,
   name,
   version,
@@ -14,21 +14,21 @@ const model = (id: string, name: string, version: number, productionOn: string[]
   classes: ['scratch', 'dent'],
   usesTemplate: false,
   createdAt: `2026-11-2${version}T00:00:00.000Z`,
-  metrics: { map50: 0.9 + version / 100 },
+  metrics: { map50: 0.9 + Number(version) / 100 },
   parentVersionId: null,
   productionOn,
 });
 
-const v3 = model('m3', 'factory', 3);
-const other = { ...model('o1', 'pcb', 1), classes: ['open', 'short'] };
-const v2 = model('m2', 'factory', 2, ['line-1']);
-const line: Line = { id: 'line-1', name: 'Line 1', cameras: [], hasTemplate: false, production: { modelVersionId: 'm2', name: 'factory', version: 2, promotedAt: '2026-11-28T00:00:00.000Z' } };
+const v3 = model('m3', 'factory', '3');
+const other = { ...model('o1', 'pcb', '1'), classes: ['open', 'short'] };
+const v2 = model('m2', 'factory', '2', ['line-1']);
+const line: Line = { id: 'line-1', name: 'Line 1', cameras: [], hasTemplate: false, production: { modelVersionId: 'm2', name: 'factory', version: '2', promotedAt: '2026-11-28T00:00:00.000Z' } };
 
 const first: Promotion = {
   id: 'p0',
   kind: 'promotion',
   from: null,
-  to: { id: 'm2', name: 'factory', version: 2 },
+  to: { id: 'm2', name: 'factory', version: '2' },
   promotedBy: 'detection-inference-bootstrap',
   reason: 'initial production model',
   promotedAt: '2026-11-27T00:00:00.000Z',
@@ -46,8 +46,8 @@ function consoleAs(role: Role) {
       const promotion: Promotion = {
         id: 'p1',
         kind: 'promotion',
-        from: { id: 'm2', name: 'factory', version: 2 },
-        to: { id: 'm3', name: 'factory', version: 3 },
+        from: { id: 'm2', name: 'factory', version: '2' },
+        to: { id: 'm3', name: 'factory', version: '3' },
         promotedBy: 'milo',
         reason: (request.body as { reason: string }).reason,
         promotedAt: '2026-11-28T12:00:00.000Z',
@@ -133,7 +133,7 @@ describe('models page', () => {
       parentVersionId: 'm2',
       spec: { name: 'factory-template-s8s16', input: { width: 256, height: 256 } },
       trainingDataFingerprint: 'sha256:b8df4ebec8d9ebec0d9c',
-      lineage: { parent: { id: 'm2', name: 'factory', version: 2 }, trainingData: { source: 'synthetic:factory', fingerprint: 'sha256:b8df4ebec8d9ebec0d9c', split: 'scenes 0..599 train, 120 validation', trainedOn: 'wasm' } },
+      lineage: { parent: { id: 'm2', name: 'factory', version: '2' }, trainingData: { source: 'synthetic:factory', fingerprint: 'sha256:b8df4ebec8d9ebec0d9c', split: 'scenes 0..599 train, 120 validation', trainedOn: 'wasm' } },
       training: {
         command: 'npx argus train --data synthetic:factory --feed factory --epochs 8 --seed 1',
         resumedWith: [],
@@ -159,8 +159,8 @@ describe('models page', () => {
       },
     };
     const history: VersionPromotion[] = [
-      { id: 'p9', lineId: 'line-1', kind: 'rollback', from: { id: 'm3', name: 'factory', version: 3 }, to: { id: 'm2', name: 'factory', version: 2 }, promotedBy: 'milo', reason: 'false alarms on dents', promotedAt: '2026-11-28T13:00:00.000Z' },
-      { id: 'p8', lineId: 'line-1', kind: 'promotion', from: { id: 'm2', name: 'factory', version: 2 }, to: { id: 'm3', name: 'factory', version: 3 }, promotedBy: 'milo', reason: 'better AP on dents', promotedAt: '2026-11-28T12:00:00.000Z' },
+      { id: 'p9', lineId: 'line-1', kind: 'rollback', from: { id: 'm3', name: 'factory', version: '3' }, to: { id: 'm2', name: 'factory', version: '2' }, promotedBy: 'milo', reason: 'false alarms on dents', promotedAt: '2026-11-28T13:00:00.000Z' },
+      { id: 'p8', lineId: 'line-1', kind: 'promotion', from: { id: 'm2', name: 'factory', version: '2' }, to: { id: 'm3', name: 'factory', version: '3' }, promotedBy: 'milo', reason: 'better AP on dents', promotedAt: '2026-11-28T12:00:00.000Z' },
     ];
     api.on('GET', '/api/v1/models/m3', { body: detail }).on('GET', '/api/v1/models/m3/promotions', { body: { items: history } });
     await openModels(api);

@@ -4,7 +4,7 @@ import { classMismatch } from './promote-panel';
 const model = (id: string, name: string, classes: string[]): ModelSummary => ({
   id,
   name,
-  version: 1,
+  version: '1',
   backend: 'onnx',
   classes,
   usesTemplate: false,

@@ -1,0 +1,1583 @@
+/**
+ * Generated from services/console/openapi.json by `npm run api:generate -w @argus/console`: do not edit.
+ * The UI names these types in api-types.ts.
+ */
+export interface paths {
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HealthController_live'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HealthController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign in with username and password; sets the argus_session cookie */
+    post: operations['AuthController_signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End this session (the cookie is cleared) */
+    post: operations['AuthController_signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is signed in, and until when */
+    get: operations['AuthController_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every console user */
+    get: operations['UsersController_list'];
+    put?: never;
+    /** Create a user (audited as user.created) */
+    post: operations['UsersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change role, disabled, display name or password (audited as user.changed) */
+    patch: operations['UsersController_change'];
+    trace?: never;
+  };
+  '/api/v1/service-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every service token, revoked ones included (never the secret) */
+    get: operations['ServiceTokensController_list'];
+    put?: never;
+    /** Issue a token; the secret is in this answer only (audited as service-token.created) */
+    post: operations['ServiceTokensController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/service-tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a token (audited as service-token.revoked) */
+    delete: operations['ServiceTokensController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit log, newest first, filtered and paged */
+    get: operations['AuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AlertsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AlertsController_count'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AlertsController_streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/bulk-review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AlertsController_bulkReview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AlertsController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AlertsController_review'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/frames/{frameId}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['FramesController_image'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/frames/{frameId}/template': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['FramesController_template'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/models': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Model versions, newest first, with the lines each is in production on */
+    get: operations['ModelsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/models/compare': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Two versions side by side: per-class AP, overall mAP, and evaluationData (same | different | unverified: whether both evaluations scored the same images, and why)
+     * @description deltaAp50 is null across different evaluation data: a higher AP on other images says nothing about which model is better.
+     */
+    get: operations['ModelsController_compare'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/models/{id}/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The version's promotions and rollbacks on every line (to or from it), newest first */
+    get: operations['ModelsController_promotions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/models/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One version: metrics, evaluation (with the data it scored), lineage, training record, latency */
+    get: operations['ModelsController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's promotions and rollbacks, newest first, and rollbackTo: the version a rollback would restore (null: nothing to roll back to) */
+    get: operations['PromotionsController_timeline'];
+    put?: never;
+    /** Put a version into production on the line (reason required); publishes model.version.promoted.v1 */
+    post: operations['PromotionsController_promote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Return the line to the version in production before the current one */
+    post: operations['PromotionsController_rollback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LinesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['DashboardController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    User: {
+      id: string;
+      username: string;
+      displayName: string;
+      /** @enum {string} */
+      role: 'operator' | 'ml-engineer' | 'admin';
+      disabled: boolean;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    UserList: {
+      items: components['schemas']['User'][];
+    };
+    /** @description Who is signed in; `expiresAt` is null for a service token (it has no session). */
+    Session: {
+      user: components['schemas']['User'];
+      /** Format: date-time */
+      expiresAt: string | null;
+    };
+    ServiceToken: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      kind: 'camera' | 'service';
+      /**
+       * @description A service token's role; null for a camera token.
+       * @enum {string|null}
+       */
+      role: 'operator' | 'ml-engineer' | 'admin' | null;
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+    };
+    ServiceTokenList: {
+      items: components['schemas']['ServiceToken'][];
+    };
+    /** @description A new token: `token` is the secret, shown in this answer only. */
+    IssuedServiceToken: {
+      token: string;
+      serviceToken: components['schemas']['ServiceToken'];
+    };
+    AuditEntry: {
+      id: string;
+      actor: string;
+      action: string;
+      subjectType: string;
+      subjectId: string;
+      before: {
+        [key: string]: unknown;
+      } | null;
+      after: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      at: string;
+    };
+    AuditPage: {
+      items: components['schemas']['AuditEntry'][];
+      /** @description Pass it back as `cursor` for the next page; null on the last one. */
+      nextCursor: string | null;
+    };
+    /** @description The version in production on a line. */
+    ProductionModel: {
+      modelVersionId: string;
+      name: string;
+      version: string;
+      /** Format: date-time */
+      promotedAt: string;
+    };
+    Line: {
+      id: string;
+      name: string;
+      cameras: {
+        id: string;
+        name: string;
+      }[];
+      hasTemplate: boolean;
+      production: components['schemas']['ProductionModel'] | null;
+    };
+    LineList: {
+      items: components['schemas']['Line'][];
+    };
+    /** @enum {string} */
+    AlertStatus: 'open' | 'confirmed' | 'rejected' | 'corrected';
+    /** @enum {string} */
+    Severity: 'low' | 'medium' | 'high' | 'critical';
+    /** @enum {string} */
+    Decision: 'confirmed' | 'rejected' | 'corrected';
+    Box: {
+      x1: number;
+      y1: number;
+      x2: number;
+      y2: number;
+    };
+    ScoredDetection: {
+      className: string;
+      score: number;
+      box: components['schemas']['Box'];
+    };
+    LabelledBox: {
+      className: string;
+      box: components['schemas']['Box'];
+    };
+    Review: {
+      id: string;
+      /** @description The reviewer's display name. */
+      reviewer: string;
+      decision: components['schemas']['Decision'];
+      boxes: components['schemas']['LabelledBox'][];
+      comment: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    AlertSummary: {
+      id: string;
+      frameId: string;
+      lineId: string;
+      cameraId: string;
+      severity: components['schemas']['Severity'];
+      status: components['schemas']['AlertStatus'];
+      /** @description The distinct classes of its detections, in order of first appearance. */
+      classes: string[];
+      detections: components['schemas']['ScoredDetection'][];
+      modelVersionId: string;
+      /** Format: date-time */
+      capturedAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      frame: {
+        width: number;
+        height: number;
+      };
+      /** @description The latest review (the reviewed ground truth: its boxes, labelled); null while open. */
+      review: components['schemas']['Review'] | null;
+    };
+    AlertPage: {
+      items: components['schemas']['AlertSummary'][];
+      /** @description Pass it back as `cursor` for the next page; null on the last one. */
+      nextCursor: string | null;
+    };
+    /** @description How many alerts match a filter: exact up to 10,000, else an estimate (`exact: false`). */
+    AlertCount: {
+      count: number;
+      exact: boolean;
+    };
+    AlertDetail: {
+      id: string;
+      frameId: string;
+      lineId: string;
+      cameraId: string;
+      severity: components['schemas']['Severity'];
+      status: components['schemas']['AlertStatus'];
+      /** @description The distinct classes of its detections, in order of first appearance. */
+      classes: string[];
+      detections: components['schemas']['ScoredDetection'][];
+      modelVersionId: string;
+      /** Format: date-time */
+      capturedAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      frame: {
+        width: number;
+        height: number;
+      };
+      /** @description The latest review (the reviewed ground truth: its boxes, labelled); null while open. */
+      review: components['schemas']['Review'] | null;
+      imageUrl: string;
+      templateUrl: string | null;
+      /** @description The classes the alert's model knows: what a correction may relabel a box to. */
+      modelClasses: string[];
+      reviews: components['schemas']['Review'][];
+      /** @description The model version that produced the detections, with its package's score thresholds. */
+      model: {
+        id: string;
+        name: string;
+        version: string;
+        scoreThreshold: number | null;
+        deploymentThreshold: number | null;
+      } | null;
+      /** @description The line's alert rules the alert's classes are judged by (as they are now). */
+      alertRules: {
+        className: string;
+        minScore: number;
+        minBoxAreaPx2: number;
+        severity: components['schemas']['Severity'];
+      }[];
+    };
+    ReviewAnswer: {
+      review: components['schemas']['Review'];
+      alert: components['schemas']['AlertSummary'];
+      /** @description The review this one was decided against, when another reviewer decided first. */
+      conflictsWith: string | null;
+    };
+    BulkResult:
+      | {
+          alertId: string;
+          reviewId: string;
+        }
+      | {
+          alertId: string;
+          error: {
+            code: string;
+            message: string;
+            reviewId?: string;
+          };
+        };
+    BulkReviewAnswer: {
+      results: components['schemas']['BulkResult'][];
+    };
+    /** @description The `alert-reviewed` event of `GET /api/v1/alerts/stream` (the `alert-raised` event's data is an AlertSummary). */
+    AlertReviewedEvent: {
+      alertId: string;
+      status: components['schemas']['AlertStatus'];
+      reviewId: string;
+      reviewer: string;
+    };
+    ModelRef: {
+      id: string;
+      name: string;
+      version: string;
+    };
+    ModelSummary: {
+      id: string;
+      name: string;
+      version: string;
+      backend: string;
+      classes: string[];
+      usesTemplate: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      metrics: {
+        [key: string]: number;
+      };
+      parentVersionId: string | null;
+      /** @description The lines it is in production on. */
+      productionOn: string[];
+    };
+    ModelList: {
+      items: components['schemas']['ModelSummary'][];
+    };
+    PrCurve: {
+      recall: number[];
+      precision: number[];
+    };
+    ClassEvaluation: {
+      className: string;
+      ap50: number | null;
+      ap: number | null;
+      curve50: components['schemas']['PrCurve'] | null;
+    };
+    /** @description What an evaluation scored (`argus eval`'s data source and split) and what identifies the images. */
+    EvaluationData: {
+      source: string;
+      split: string;
+      imageCount: number;
+      fingerprint: string | null;
+      /**
+       * @description `evaluation`: recorded over the scored images; `training-data`: the version's training-data fingerprint, which fixes its held-out split.
+       * @enum {string|null}
+       */
+      fingerprintOf: 'evaluation' | 'training-data' | null;
+    };
+    /** @description How a version was trained, from its package's metadata. */
+    TrainingRecord: {
+      command: string;
+      resumedWith: string[];
+      backend: string | null;
+      epochsRun: number | null;
+      bestEpoch: number | null;
+      stopReason: string | null;
+      trainingSeconds: number | null;
+      trainImages: number | null;
+      validationImages: number | null;
+      hyperparameters: {
+        [key: string]: unknown;
+      };
+    };
+    Evaluation: {
+      data: components['schemas']['EvaluationData'];
+      imageCount: number;
+      map50: number;
+      map: number;
+      perClass: components['schemas']['ClassEvaluation'][];
+      /** @description Measured in the pipeline; null before the version scored any frame. */
+      latencyMs: {
+        p50: number;
+        p95: number;
+      } | null;
+    };
+    ModelDetail: {
+      id: string;
+      name: string;
+      version: string;
+      backend: string;
+      classes: string[];
+      usesTemplate: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      metrics: {
+        [key: string]: number;
+      };
+      parentVersionId: string | null;
+      /** @description The lines it is in production on. */
+      productionOn: string[];
+      spec: {
+        [key: string]: unknown;
+      };
+      trainingDataFingerprint: string | null;
+      lineage: {
+        parent: components['schemas']['ModelRef'] | null;
+        trainingData: {
+          source: string;
+          fingerprint: string;
+          split: string;
+          trainedOn?: string;
+        } | null;
+      };
+      evaluation: components['schemas']['Evaluation'] | null;
+      /** @description Null when the package records none (and always in a comparison, which does not read it). */
+      training: components['schemas']['TrainingRecord'] | null;
+    };
+    /** @description Whether two evaluations scored the same images; deltas mean something only when `comparable`. */
+    EvaluationComparability: {
+      /** @enum {string} */
+      verdict: 'same' | 'different' | 'unverified';
+      comparable: boolean;
+      /** @description Why, naming the data each version was evaluated on. */
+      reason: string;
+      a: components['schemas']['EvaluationData'] | null;
+      b: components['schemas']['EvaluationData'] | null;
+    };
+    ModelComparison: {
+      a: components['schemas']['ModelDetail'];
+      b: components['schemas']['ModelDetail'];
+      perClass: {
+        className: string;
+        a: {
+          ap50: number | null;
+          ap: number | null;
+        } | null;
+        b: {
+          ap50: number | null;
+          ap: number | null;
+        } | null;
+        /** @description b − a at IoU 0.5; null unless both have a number and the evaluations are not on different data. */
+        deltaAp50: number | null;
+      }[];
+      /** @description Falls back to the registered metrics. */
+      overall: {
+        a: {
+          map50: number | null;
+          map: number | null;
+        };
+        b: {
+          map50: number | null;
+          map: number | null;
+        };
+      };
+      evaluationData: components['schemas']['EvaluationComparability'];
+    };
+    Promotion: {
+      id: string;
+      /** @enum {string} */
+      kind: 'promotion' | 'rollback';
+      from: components['schemas']['ModelRef'] | null;
+      to: components['schemas']['ModelRef'];
+      promotedBy: string;
+      reason: string;
+      /** Format: date-time */
+      promotedAt: string;
+    };
+    /** @description A line's promotion timeline, newest first, and the version a rollback would restore (null: nothing to roll back to). */
+    PromotionTimeline: {
+      items: components['schemas']['Promotion'][];
+      rollbackTo: components['schemas']['ModelRef'] | null;
+    };
+    /** @description `changed` is false when the version already was in production (nothing was written). */
+    PromotionAnswer: {
+      promotion: components['schemas']['Promotion'];
+      changed: boolean;
+    };
+    /** @description A promotion or rollback to or from one version, on any line. */
+    VersionPromotion: {
+      id: string;
+      /** @enum {string} */
+      kind: 'promotion' | 'rollback';
+      from: components['schemas']['ModelRef'] | null;
+      to: components['schemas']['ModelRef'];
+      promotedBy: string;
+      reason: string;
+      /** Format: date-time */
+      promotedAt: string;
+      lineId: string;
+    };
+    VersionPromotionList: {
+      items: components['schemas']['VersionPromotion'][];
+    };
+    DashboardLine: {
+      lineId: string;
+      name: string;
+      production: components['schemas']['ProductionModel'] | null;
+      framesPerMinute: number;
+      alertsPerMinute: number;
+      /** @description Null when no frame arrived in the window. */
+      defectRate: number | null;
+      series: {
+        /** Format: date-time */
+        minute: string;
+        frames: number;
+        alerts: number;
+      }[];
+      /** @description Open alerts waiting for review. */
+      backlog: components['schemas']['AlertCount'];
+    };
+    Dashboard: {
+      /** Format: date-time */
+      generatedAt: string;
+      minutes: number;
+      lines: components['schemas']['DashboardLine'][];
+      pipeline: {
+        consumerGroups: {
+          groupId: string;
+          topic: string;
+          lag: number;
+        }[];
+        deadLetters: {
+          topic: string;
+          count: number;
+        }[];
+        /** @description Set (and the lists empty) when Kafka could not be asked. */
+        error?: string;
+      };
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  HealthController_live: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HealthController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          username: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+    };
+  };
+  AuthController_signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+    };
+  };
+  UsersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserList'];
+        };
+      };
+    };
+  };
+  UsersController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          username: string;
+          displayName: string;
+          /** @enum {string} */
+          role: 'operator' | 'ml-engineer' | 'admin';
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+    };
+  };
+  UsersController_change: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          role?: 'operator' | 'ml-engineer' | 'admin';
+          disabled?: boolean;
+          displayName?: string;
+          password?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+    };
+  };
+  ServiceTokensController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceTokenList'];
+        };
+      };
+    };
+  };
+  ServiceTokensController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              name: string;
+              /** @enum {string} */
+              kind: 'camera';
+            }
+          | {
+              name: string;
+              /** @enum {string} */
+              kind: 'service';
+              /** @enum {string} */
+              role: 'operator' | 'ml-engineer' | 'admin';
+            };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedServiceToken'];
+        };
+      };
+    };
+  };
+  ServiceTokensController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuditController_list: {
+    parameters: {
+      query?: {
+        actor?: string;
+        action?: string;
+        subjectType?: string;
+        subjectId?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'];
+        };
+      };
+    };
+  };
+  AlertsController_list: {
+    parameters: {
+      query?: {
+        status?: 'open' | 'confirmed' | 'rejected' | 'corrected' | 'all';
+        lineId?: string;
+        cameraId?: string;
+        severity?: 'low' | 'medium' | 'high' | 'critical';
+        className?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertPage'];
+        };
+      };
+    };
+  };
+  AlertsController_count: {
+    parameters: {
+      query?: {
+        status?: 'open' | 'confirmed' | 'rejected' | 'corrected' | 'all';
+        lineId?: string;
+        cameraId?: string;
+        severity?: 'low' | 'medium' | 'high' | 'critical';
+        className?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertCount'];
+        };
+      };
+    };
+  };
+  AlertsController_streamEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AlertsController_bulkReview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'confirmed' | 'rejected';
+          alertIds: string[];
+          /** @enum {boolean} */
+          confirm: true;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkReviewAnswer'];
+        };
+      };
+    };
+  };
+  AlertsController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertDetail'];
+        };
+      };
+    };
+  };
+  AlertsController_review: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'confirmed' | 'rejected' | 'corrected';
+          boxes?: {
+            className: string;
+            box: {
+              x1: number;
+              y1: number;
+              x2: number;
+              y2: number;
+            };
+          }[];
+          comment?: string | null;
+          /** Format: uuid */
+          reviewId?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewAnswer'];
+        };
+      };
+    };
+  };
+  FramesController_image: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  FramesController_template: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ModelsController_list: {
+    parameters: {
+      query?: {
+        name?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelList'];
+        };
+      };
+    };
+  };
+  ModelsController_compare: {
+    parameters: {
+      query: {
+        a: string;
+        b: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelComparison'];
+        };
+      };
+    };
+  };
+  ModelsController_promotions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VersionPromotionList'];
+        };
+      };
+    };
+  };
+  ModelsController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelDetail'];
+        };
+      };
+    };
+  };
+  PromotionsController_timeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromotionTimeline'];
+        };
+      };
+    };
+  };
+  PromotionsController_promote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          modelVersionId: string;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromotionAnswer'];
+        };
+      };
+      /** @description the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …") */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PromotionsController_rollback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromotionAnswer'];
+        };
+      };
+      /** @description nothing to roll back to: the line has no production model, or its current one was its first */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LinesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LineList'];
+        };
+      };
+    };
+  };
+  DashboardController_get: {
+    parameters: {
+      query?: {
+        minutes?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Dashboard'];
+        };
+      };
+    };
+  };
+}
