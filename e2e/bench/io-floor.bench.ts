@@ -39,7 +39,7 @@ const WINDOW_S = Number(process.env['BENCH_WINDOW_S'] ?? 30);
 const CAMERA_COUNT = Number(process.env['BENCH_CAMERAS'] ?? 6);
 const MODEL_MS = process.env['BENCH_MODEL_MS'] ? Number(process.env['BENCH_MODEL_MS']) : undefined;
 const MODEL_FPS = process.env['BENCH_MODEL_FPS'] ? Number(process.env['BENCH_MODEL_FPS']) : undefined;
-/** Rows per frame, as the PCB line stores (6.6 on average in bench:pipeline). */
+/** Rows per frame, about what the PCB line stores (bench:pipeline's `workload` line gives the mean). */
 const DETECTIONS = 7;
 const MAX_IN_FLIGHT = 32;
 const PARTITIONS = 6; // as frame-ingested

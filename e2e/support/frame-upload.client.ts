@@ -24,7 +24,7 @@ export interface UploadAnswer {
  *
  * Plain `node:http` over keep-alive connections rather than `fetch`: real cameras run on their own
  * machines, and on the benchmark's shared 2 cores every millisecond of CPU the driver spends is
- * taken from the pipeline it measures (fetch cost about twice as much per upload).
+ * taken from the pipeline it measures (fetch costs markedly more per upload: docs/performance.md).
  */
 export class FrameUploadClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });

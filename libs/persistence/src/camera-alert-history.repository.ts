@@ -1,5 +1,6 @@
 import type { Detection } from '@argus/contracts';
-import { hotRows, hotStatement, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement } from './database-handle.helper';
+import type { Database } from './database';
 import type { AlertDetectionJson } from './entities/alert.entity';
 
 /** An alert of one camera, seen from its frame: when the frame was captured and what the alert cited. */
@@ -16,8 +17,8 @@ export interface CameraAlertOccurrence {
  * Alerts on each window's frames ($1: a JSON array of windows). Driven from the camera's frames in
  * the window (ix_frame_camera_captured), then each frame's alert (uq_alert_frame_model_version):
  * the cost follows the window, not the line's whole alert history. (Filtering on the alert's own
- * line and camera instead let the planner scan every alert of the line: 33 ms at 36k alerts, and
- * 300 ms once the table was analyzed.) Exported for the test that holds this plan.
+ * line and camera instead let the planner scan every alert of the line, a cost without bound on a
+ * long-running line: docs/performance.md.) Exported for the test that holds this plan.
  */
 export const CAMERA_HISTORY_SQL = `SELECT w.n, h.*
          FROM jsonb_to_recordset($1::jsonb)
@@ -76,7 +77,7 @@ export interface AlertHistoryOptions {
  * redelivered frame is judged against the same history as the first time.
  */
 export class CameraAlertHistoryRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Alerts on (line, camera)'s frames captured in [from, to], oldest capture first, leaving out

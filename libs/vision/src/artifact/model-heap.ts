@@ -6,13 +6,12 @@ import { setFlagsFromString } from 'node:v8';
  *
  * Why: V8 sizes the old generation after each full GC from how fast JavaScript allocates on its
  * heap. A model worker allocates little there (the frames, tensors and outputs live off-heap, and
- * most of its time is spent in ONNX Runtime), so V8 measures ~1 KB/ms against a GC speed of
- * ~500 KB/ms and picks its minimum factor, 1.1: the limit ends a few MB above the live heap, and
- * ordinary promotion starts the next full GC at once. Measured in detection-inference's worker at
- * 85 frames/s (`--trace-gc`): a mark-compact every ~200 ms with 54 MB live, the worker's mutator
- * utilization 0.82, and ~2.6 ms of CPU per frame on V8's marking threads (perf). With a factor of
- * 2 (100%): 2–4 full GCs in 60 s, and the service used 2.6–3.5 ms less CPU per frame. The cost is
- * heap headroom: up to twice the live heap (~110 MB instead of ~60 MB).
+ * most of its time is spent in ONNX Runtime), so V8 sees an allocation rate far below its GC speed
+ * and picks its minimum factor, 1.1: the limit ends a few MB above the live heap, and ordinary
+ * promotion starts the next full GC at once — full GCs several times a second, whose marking costs
+ * CPU on every frame. A factor of 2 (100%) all but removes them. The cost is heap headroom: up to
+ * twice the live heap. Figures, and how to see them: docs/performance.md, "The model worker's
+ * garbage collection".
  */
 export const DEFAULT_MODEL_HEAP_GROWING_PERCENT = 100;
 

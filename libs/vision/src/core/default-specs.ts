@@ -13,7 +13,7 @@ const DEFAULT_SPECS: Record<Feed, ArchitectureSpec> = {
    * localisation, so the input is frame, template and |frame − template|, and a small network
    * classifies the six defect types. CenterNet-like: one stride-4 level at 320×320 (640×640 boards
    * halved); ~0.39 GMAC, 0.27 M parameters — about half the compute of the half-width CenterNet that
-   * reached AP 0.95 (datasets/README), because serving must also decode two JPEGs per board within
+   * met the AP target (datasets/README), because serving must also decode two JPEGs per board within
    * 1/62 s on 2 cores; architecture search can trade it back if accuracy needs it.
    */
   pcb: {

@@ -14,8 +14,8 @@ export interface OnnxSessionOptions {
   /**
    * Let idle intra-op threads spin-wait for work (ONNX Runtime's default). Default false: Argus
    * always shares its cores (JPEG decoding, Kafka, S3, Postgres on the same machine), and spinning
-   * threads burn the CPU the rest needs. Measured here with 2 threads, batch 6, the machine busy:
-   * 36-42 images/s at 14 ms of CPU per image spinning, 78-134 images/s at 9 ms without.
+   * threads burn the CPU the rest needs: on a busy machine, spinning cost more CPU per image and gave
+   * fewer images/s (docs/performance.md).
    */
   allowSpinning?: boolean;
 }

@@ -26,9 +26,9 @@ const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
 
 /**
  * The recent alerts of the cameras this member handles, kept in memory for the dedup window, so
- * that judging a frame does not read its camera's whole window from Postgres again (at 13 frames/s
- * per camera and a 5 s window that was ≈ 40 alerts per frame, the statement detection-inference
- * spent most Postgres time on; the cost grows with rate × window).
+ * that judging a frame does not read its camera's whole window from Postgres again: that read grows
+ * with rate × window, and it was the statement detection-inference spent most Postgres time on
+ * (docs/performance.md, "Two Postgres costs that grew with the run").
  *
  * It holds what the database holds only while no one else raises alerts for these cameras, which
  * the consumer group guarantees between two assignments: each camera's frames come to one member,

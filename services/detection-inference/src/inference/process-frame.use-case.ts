@@ -48,8 +48,8 @@ export interface ProcessFrameDependencies {
   /**
    * Read ahead only while fewer frames than this are being fetched or scored, in their turn or
    * ahead of it (default: unlimited). The micro-batch size: with many cameras their own frames
-   * fill the batches, and reading ahead would only split them (measured: −5–12% at 6 cameras);
-   * with one fast camera its next frames fill them (measured: 35 → 80 frames/s).
+   * fill the batches, and reading ahead would only split them (a loss at 6 cameras); with one fast
+   * camera its next frames fill them (over twice the frames/s). Figures: docs/performance.md, "Read-ahead".
    */
   readonly readAheadLimit?: number;
 }

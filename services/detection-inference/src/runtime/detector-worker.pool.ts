@@ -16,11 +16,9 @@ interface Member {
  * Why more than one worker: on a small machine shared with Kafka, S3 and Postgres, N
  * single-threaded sessions, each scoring its own batch, keep scoring while another process holds
  * a core, where one session with N intra-op threads waits at every operator for its slowest
- * thread. Measured on this repository's 2-core VM with `e2e/bench/model-throughput.ts` (the
- * shipped DeepPCB model, batch 6, decode included): alone, 1 worker × 2 threads scored 194 frames/s
- * at 8.3 ms of CPU per frame, 2 workers × 1 thread 212–225 at 8.1–8.7; beside two processes
- * burning CPU in 0.5–1 ms bursts (about a core), 125–130 against 156–171 frames/s. In the
- * pipeline (`BENCH_RATE=110`): docs/performance.md, "Two model workers of one thread instead of one of two".
+ * thread. So the pool scores more frames/s than one session of as many threads, at about the same
+ * CPU per frame, and more so beside other load: the figures, alone and in the pipeline, and how to
+ * measure them are in docs/performance.md, "Two model workers of one thread instead of one of two".
  */
 export class DetectorWorkerPool implements DetectorRuntime {
   private readonly members: Member[];

@@ -8,8 +8,8 @@ export interface ModelThreadsPlan {
 /**
  * Describes ARGUS_INFER_WORKERS × ARGUS_INFER_THREADS against the cores this process may use, and
  * warns when the model alone asks for more threads than there are cores: ONNX Runtime's intra-op
- * threads then wait for each other while descheduled (measured on 2 cores beside about a core of
- * other load: 2 workers × 2 threads scored 125 frames/s, 2 × 1 141; see detector-worker.pool.ts).
+ * threads then wait for each other while descheduled, and more threads than cores score fewer
+ * frames/s than as many as the cores (docs/performance.md, "Measurements behind design choices").
  */
 export function planModelThreads(workers: number, threads: number, cores: number): ModelThreadsPlan {
   const fields = { modelWorkers: workers, ortThreadsPerWorker: threads, cores };

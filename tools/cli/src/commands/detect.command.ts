@@ -49,8 +49,8 @@ const DECODE_LOOKAHEAD = 4;
 
 /**
  * ONNX Runtime threads when --threads is auto: every core. Since ORT's threads no longer spin-wait
- * (libs/vision), they yield to the JPEG decoding on libuv's pool instead of starving it: on this
- * 2-core machine, quiet, the DeepPCB set ran at 78–89 images/s with 2 threads against 61–70 with 1.
+ * (libs/vision), they yield to the JPEG decoding on libuv's pool instead of starving it, so every
+ * core is faster than one thread (the figures: models/README.md, DeepPCB, "Speed").
  */
 function defaultModelThreads(): number {
   return Math.max(1, availableParallelism());
@@ -180,8 +180,8 @@ export const detectCommand: CliCommand = {
       // Decoding runs DECODE_LOOKAHEAD batches ahead of the model. ONNX Runtime's run blocks this
       // thread, and every step of a decode (read, header, letterbox) needs this thread to start the
       // next one on libuv's pool, so with one batch of look-ahead a decode advanced one step per
-      // model call and the model then waited for it (6-8 s of a 17 s run over the 1,000 DeepPCB
-      // pairs); a few batches in flight keep the other core decoding while the model runs.
+      // model call and the model then waited for it (a large share of the run: docs/performance.md);
+      // a few batches in flight keep the other core decoding while the model runs.
       const prepare = (batch: InputImage[]): Promise<PreprocessedBatch> =>
         readInputs(batch, withTemplate).then((x) => runner.preprocess(x));
       const inFlight: Promise<PreprocessedBatch>[] = [];
