@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AuditLogRepository } from '@argus/persistence';
 import { ConsoleAppHarness } from '../testing/console-app.harness';
@@ -394,6 +394,8 @@ describe('console identity and access, on Postgres and Kafka', () => {
     );
     const login = doc.body.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema;
     expect(login).toMatchObject({ type: 'object', required: ['username', 'password'] });
+    // What it serves is the committed contract the web UI's types are generated from (built offline by api:generate).
+    expect(doc.body).toEqual(JSON.parse(await readFile(path.join(__dirname, '../../openapi.json'), 'utf8')));
     const ui = await call('GET', '/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.body).toContain('swagger-ui');
