@@ -1,6 +1,5 @@
 import type { Detection } from '@argus/contracts';
-import { hotRows, hotStatement } from './database-handle.helper';
-import type { Database } from './database';
+import { hotRows, hotStatement, type DatabaseHandle } from './database-handle.helper';
 import type { AlertDetectionJson } from './entities/alert.entity';
 
 /** An alert of one camera, seen from its frame: when the frame was captured and what the alert cited. */
@@ -77,7 +76,7 @@ export interface AlertHistoryOptions {
  * redelivered frame is judged against the same history as the first time.
  */
 export class CameraAlertHistoryRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: DatabaseHandle) {}
 
   /**
    * Alerts on (line, camera)'s frames captured in [from, to], oldest capture first, leaving out

@@ -1,6 +1,5 @@
 import { FrameEntity } from './entities/frame.entity';
-import { hotRows, hotStatement, managerOf } from './database-handle.helper';
-import type { Database } from './database';
+import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
 import { CameraNotFoundError, FrameNotFoundError, RecordConflictError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -56,7 +55,7 @@ export interface FramePage {
 
 /** Frames as camera-ingest records them and the pipeline moves them along. */
 export class FrameRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: DatabaseHandle) {}
 
   /**
    * Records a stored frame. Idempotent on (camera, line, sha256): the same bytes from the same
