@@ -38,9 +38,9 @@ interface PgPool {
 
 /**
  * Runs a hot statement and returns its rows. Outside a transaction it goes straight to the pg
- * pool, skipping TypeORM's query path (a query runner per call: 10–75 µs of Node CPU per statement
- * measured here). On real Postgres it is a named prepared statement, parsed and planned once per
- * connection (measured on infra/local: 140 → 40 µs of Postgres CPU for the frame lookup). Inside
+ * pool, skipping TypeORM's query path (a query runner per call, Node CPU on every statement). On
+ * real Postgres it is a named prepared statement, parsed and planned once per connection instead of
+ * on every call (figures: docs/performance.md). Inside
  * a transaction it runs on that transaction's connection through TypeORM, unnamed.
  */
 export async function hotRows<T>(handle: DatabaseHandle, statement: HotStatement, values: readonly unknown[]): Promise<T[]> {

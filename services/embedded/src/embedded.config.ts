@@ -59,7 +59,7 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
 /**
  * camera-ingest's settings whose default differs in the embedded mode (a variable that is set
  * still wins). Frame retention: the simulated cameras write a frame and its own template per
- * scene (about 1.2 GB in 24 minutes at the default rate), so each line's frame images are capped
+ * scene (gigabytes within the hour at the default rate), so each line's frame images are capped
  * at 128 MiB (about as much again in templates: roughly 512 MiB for the two demo lines, well under
  * the data-folder warning), with a minimum age of 2 minutes (10 minutes would already be more than the
  * cap on the factory line) and a pass every 30 s. The ages stay camera-ingest's (7d, 90d alerted,
