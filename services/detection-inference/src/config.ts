@@ -7,67 +7,52 @@ import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema 
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
 
+/** A whole number from `min` (to `max`, when given), `fallback` when unset. */
+const wholeNumber = (min: number, fallback: number, max?: number) => {
+  const number = z.coerce.number().int().min(min);
+  return (max === undefined ? number : number.max(max)).default(fallback);
+};
+
 /**
  * Variables of detection-inference itself (PORT defaults to 3002); its dependencies' variables are read
  * by their adapter libraries. Each field's description is its documentation, rendered into
  * services/detection-inference/README.md by `npm run docs:config`.
  */
 export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
-  ARGUS_INFER_BATCH_MAX: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(64)
-    .default(6)
-    .meta({ description: 'Largest micro-batch. Useful up to ARGUS_INFER_CONCURRENCY (frames in flight per member).' }),
-  ARGUS_INFER_BATCH_WAIT_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(10_000)
-    .default(10)
-    .meta({ description: 'Longest a frame waits for its batch to fill, in milliseconds.' }),
-  ARGUS_INFER_CONCURRENCY: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(64)
-    .default(6)
-    .meta({ description: 'Partitions of inspection.frame.ingested.v1 this member handles in parallel (one frame at a time each).' }),
-  ARGUS_INFER_CAMERAS_PER_PARTITION: z.coerce.number().int().min(1).max(64).default(6).meta({
+  ARGUS_INFER_BATCH_MAX: wholeNumber(1, 6, 64).meta({
+    description: 'Largest micro-batch. Useful up to ARGUS_INFER_CONCURRENCY (frames in flight per member).',
+  }),
+  ARGUS_INFER_BATCH_WAIT_MS: wholeNumber(0, 10, 10_000).meta({
+    description: 'Longest a frame waits for its batch to fill, in milliseconds.',
+  }),
+  ARGUS_INFER_CONCURRENCY: wholeNumber(1, 6, 64).meta({
+    description: 'Partitions of inspection.frame.ingested.v1 this member handles in parallel (one frame at a time each).',
+  }),
+  ARGUS_INFER_CAMERAS_PER_PARTITION: wholeNumber(1, 6, 64).meta({
     description:
       "Cameras of ONE partition whose frames are handled at once (each camera's frames stay in order, offsets are committed in order). Keys hash to partitions unevenly (a few cameras often share fewer partitions), so without it a busy partition is scored one frame at a time.",
   }),
-  ARGUS_INFER_READ_AHEAD: z.coerce.number().int().min(0).max(64).default(6).meta({
+  ARGUS_INFER_READ_AHEAD: wholeNumber(0, 6, 64).meta({
     description:
       "Frames of a camera scored ahead of the one whose results are being written, so the model works meanwhile instead of waiting for the writes. At most ARGUS_INFER_BATCH_MAX frames are read ahead at once over all cameras; each camera's results are still written, and its alerts decided, one frame at a time in order. 0 turns it off.",
   }),
-  ARGUS_INFER_STATS_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(60_000)
-    .meta({ description: "How often the model worker's load (frames, batch size, busy share) is logged at info; 0: never." }),
-  ARGUS_INFER_WORKERS: z.coerce.number().int().min(1).max(16).default(2).meta({
+  ARGUS_INFER_STATS_INTERVAL_MS: wholeNumber(0, 60_000).meta({
+    description: "How often the model worker's load (frames, batch size, busy share) is logged at info; 0: never.",
+  }),
+  ARGUS_INFER_WORKERS: wholeNumber(1, 2, 16).meta({
     description:
       'Model worker threads, each with its own ONNX Runtime sessions, each scoring its own batch. On a machine the model shares with other processes, several single-threaded workers beat one worker with as many intra-op threads (see docs/performance.md). Give the model about ARGUS_INFER_WORKERS × ARGUS_INFER_THREADS cores.',
   }),
-  ARGUS_INFER_THREADS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(16)
-    .default(1)
-    .meta({ description: 'ONNX Runtime intra-op threads of each model worker.' }),
-  ARGUS_INFER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100).meta({
+  ARGUS_INFER_THREADS: wholeNumber(1, 1, 16).meta({ description: 'ONNX Runtime intra-op threads of each model worker.' }),
+  ARGUS_INFER_HEAP_GROWING_PERCENT: wholeNumber(0, 100, 1000).meta({
     description:
       "V8's heap growing factor for this process, in percent above the live heap after a full GC: the default keeps the model worker out of back-to-back full GCs (V8's own choice for it is much lower: see libs/vision's model-heap.ts); 0 leaves it to V8.",
   }),
-  ARGUS_INFER_MODEL_POINTER_TTL_MS: z.coerce.number().int().min(0).default(0).meta({
+  ARGUS_INFER_MODEL_POINTER_TTL_MS: wholeNumber(0, 0).meta({
     description:
       "How long a line's production pointer read from Postgres is trusted. 0: read at every batch start, so every frame whose batch starts after a promotion committed uses the new version.",
   }),
-  ARGUS_INFER_LINE_POLICY_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000).meta({
+  ARGUS_INFER_LINE_POLICY_TTL_MS: wholeNumber(0, 2_000, 600_000).meta({
     description:
       "How long a line's alert rules and settings read from Postgres are reused (every frame needs them; reading them per frame costs a round trip each). An edit reaches the frames within it.",
   }),
