@@ -9,9 +9,10 @@ const job = {
   datasetFingerprint: `sha256:${'a'.repeat(64)}`,
   manifestKey: 'datasets/pcb-1/3/manifest.jsonl',
   baseModelVersionId: '00000000-0000-4000-8000-0000000000c1',
+  baseArtifactKey: 'models/pcb/1',
   requestedBy: 'policy',
   triggers: [{ kind: 'new-labels', reason: '50 frames labelled since the last job (policy: 50)' }],
-  steps: 300,
+  epochs: 3,
   seed: 1,
 };
 

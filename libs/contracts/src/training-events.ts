@@ -21,10 +21,12 @@ export const TrainingJobRequestedV1Schema = EventBaseSchema.extend({
   manifestKey: ObjectKeySchema,
   /** The model the candidate starts from: the line's production model when the job was asked for. */
   baseModelVersionId: UuidSchema,
+  /** Where the base model's package is in the object store (its registry artifact key). */
+  baseArtifactKey: ObjectKeySchema,
   requestedBy: z.string().min(1).max(128),
   triggers: z.array(TrainingTriggerSchema).min(1).max(16),
-  /** Optimizer steps of the fine-tune (the job's budget). */
-  steps: z.number().int().positive().max(1_000_000),
+  /** Epochs of the fine-tune over the data set's training frames (the job's budget). */
+  epochs: z.number().int().positive().max(1000),
   seed: z.number().int(),
 });
 export type TrainingJobRequestedV1 = z.infer<typeof TrainingJobRequestedV1Schema>;

@@ -5,6 +5,7 @@ import { saveModelPackage, type ModelPackage } from '../artifact/model-package.s
 import type { EvaluationReport } from '../eval/evaluation-report';
 import { DEFAULT_TRAINER_CONFIG, type TrainerConfig, type TrainingProgressReport } from '../train/detector.trainer';
 import type { TrainingCheckpointPort } from '../train/training-checkpoint.store';
+import type { ObjectBytesReader } from '../data/image-ref.reader';
 import {
   loadTrainingData,
   parseTrainingDataSource,
@@ -68,6 +69,7 @@ export interface FineTunePipelineOptions {
   readonly shouldStop?: () => boolean;
   readonly onProgress?: (report: TrainingProgressReport) => void;
   readonly checkpoints?: TrainingCheckpointPort;
+  readonly objects?: ObjectBytesReader;
 }
 
 export interface FineTunePipelineResult {
@@ -104,6 +106,7 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
+    ...(options.objects ? { objects: options.objects } : {}),
   });
   const { training } = fineTune;
   log(`fine-tune stopped (${training.stopReason}) after ${training.state.epoch} epoch(s), ${training.state.globalStep} steps`);

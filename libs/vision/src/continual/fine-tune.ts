@@ -3,6 +3,7 @@ import type { ModelPackage } from '../artifact/model-package.store';
 import type { ModelMetadata } from '../artifact/model-package.metadata';
 import type { ArchitectureSpec } from '../core/architecture-spec';
 import type { DetectorWeights } from '../core/detector-weights';
+import type { ObjectBytesReader } from '../data/image-ref.reader';
 import type { LabelledSample } from '../data/sample';
 import { evaluateDeepPcbBenchmark } from '../eval/deeppcb-benchmark';
 import type { EvaluationImage } from '../eval/evaluation-image';
@@ -82,6 +83,8 @@ export interface FineTuneInput {
   readonly onProgress?: (report: TrainingProgressReport) => void;
   /** Where checkpoints go (default: the run folder); a service wraps it to copy each one away. */
   readonly checkpoints?: TrainingCheckpointPort;
+  /** Reads images given by object-store key (frames a service stored); files and bytes need none. */
+  readonly objects?: ObjectBytesReader;
 }
 
 export interface FineTuneResult {
@@ -225,6 +228,7 @@ export async function fineTuneDetector(input: FineTuneInput): Promise<FineTuneRe
     channels: spec.input.channels,
     templateMode: spec.template,
     classes: spec.classes,
+    ...(input.objects ? { objects: input.objects } : {}),
   };
   const oldValidationSamples = replay
     ? restrictToClasses(notNew(replay.validation), parentClasses).slice(0, settings.oldValidationLimit)

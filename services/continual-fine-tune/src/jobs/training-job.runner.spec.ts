@@ -20,9 +20,10 @@ const JOB: TrainingJobRequestedV1 = {
   datasetFingerprint: `sha256:${'a'.repeat(64)}`,
   manifestKey: 'datasets/pcb-1/1/manifest.jsonl',
   baseModelVersionId: '00000000-0000-4000-8000-0000000000c1',
+  baseArtifactKey: 'models/pcb/1',
   requestedBy: 'policy',
   triggers: [{ kind: 'manual', reason: 'test' }],
-  steps: 4,
+  epochs: 4,
   seed: 1,
 };
 
@@ -65,7 +66,7 @@ class StepTrainer implements CandidateTrainer {
     const file = path.join(runDir, 'checkpoint', 'state.json');
     let step = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as { step: number }).step : 0;
     this.resumedFrom.push(step);
-    while (step < job.steps) {
+    while (step < job.epochs) {
       if (hooks.shouldStop()) return this.candidate(runDir, true);
       await new Promise((r) => setTimeout(r, this.options.stepMs ?? 1));
       step++;
@@ -76,10 +77,10 @@ class StepTrainer implements CandidateTrainer {
       hooks.onProgress({
         phase: 'training',
         step,
-        totalSteps: job.steps,
+        totalSteps: job.epochs,
         losses: { total: 1 / step },
         validationAp: null,
-        etaSeconds: job.steps - step,
+        etaSeconds: job.epochs - step,
         message: null,
       });
       // kill -9: the worker never returns, nothing after this point happens.
@@ -204,7 +205,7 @@ describe('TrainingJobRunner', () => {
 
   it('stops a job cancelled while it trains, with no candidate', async () => {
     const trainer = new StepTrainer({ stepMs: 20 });
-    const run = runner(trainer).handle({ ...JOB, steps: 1000 });
+    const run = runner(trainer).handle({ ...JOB, epochs: 1000 });
     setTimeout(() => ledger.requestCancel(JOB.jobId), 60);
     await run;
     expect(registrar.registered).toBe(0);
@@ -241,7 +242,7 @@ describe('TrainingJobRunner', () => {
     expect(ledger.jobs.get(JOB.jobId)!.outcome).toBeNull();
     const retry = new StepTrainer();
     await runner(retry).handle(JOB);
-    expect(retry.resumedFrom).toEqual([JOB.steps]);
+    expect(retry.resumedFrom).toEqual([JOB.epochs]);
     expect(registrar.registered).toBe(1);
     expect(ledger.jobs.get(JOB.jobId)!.status).toBe('completed');
   });

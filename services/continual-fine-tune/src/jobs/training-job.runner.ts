@@ -208,7 +208,8 @@ class JobWatch {
     private readonly settings: TrainingJobRunnerSettings,
     private readonly deps: TrainingJobRunnerDependencies,
   ) {
-    this.latest = { phase: 'preparing', step: 0, totalSteps: job.steps, losses: {}, validationAp: null, etaSeconds: null, message: null };
+    // The step count is known once the trainer has planned the run; until then 0 of 1.
+    this.latest = { phase: 'preparing', step: 0, totalSteps: 1, losses: {}, validationAp: null, etaSeconds: null, message: null };
     const now = deps.now ?? Date.now;
     this.timers = [
       setInterval(
