@@ -37,7 +37,7 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
     description:
       'Port of the embedded Postgres (0: a free one); unset: the port of the last start, else 54320, else a free one (so the printed URL stays the same while its port is free).',
   }),
-  ARGUS_SIMULATOR: onOff.default(true).meta({ description: 'Simulated cameras on the demo lines (`on`/`off`).' }),
+  ARGUS_SIMULATOR: onOff.default(true).meta({ description: 'Simulated cameras on the demo lines (`on`/`off`).', defaultText: 'on' }),
   ARGUS_SIMULATOR_FPS: z.coerce
     .number()
     .positive()
