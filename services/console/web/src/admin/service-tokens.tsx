@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { apiRequest, describeError } from '../api/api-client';
-import { ROLES, type Role, type ServiceToken } from '../api/api-types';
+import { ROLES, type Role, type ServiceToken, type IssuedServiceToken, type NewServiceTokenRequest } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { formatTime } from '../ui/format';
 
@@ -19,8 +19,8 @@ export function ServiceTokens() {
     setError(null);
     setSecret(null);
     try {
-      const body = form.kind === 'service' ? form : { name: form.name, kind: form.kind };
-      const answer = await apiRequest<{ token: string; serviceToken: ServiceToken }>('/api/v1/service-tokens', { method: 'POST', body });
+      const body: NewServiceTokenRequest = form.kind === 'service' ? form : { name: form.name, kind: form.kind };
+      const answer = await apiRequest<IssuedServiceToken>('/api/v1/service-tokens', { method: 'POST', body });
       setSecret({ name: answer.serviceToken.name, token: answer.token });
       setForm({ ...form, name: '' });
       tokens.reload();

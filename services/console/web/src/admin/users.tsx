@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { apiRequest, describeError } from '../api/api-client';
-import { ROLES, type Role, type User } from '../api/api-types';
+import { ROLES, type Role, type User, type NewUserRequest, type UserChangeRequest } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { useUser } from '../auth/auth-context';
 import { formatTime } from '../ui/format';
@@ -29,11 +29,14 @@ export function Users() {
   const create = async (event: FormEvent) => {
     event.preventDefault();
     if (form.password.length < 10) return setError('The password needs at least 10 characters.');
-    const ok = await run(() => apiRequest<User>('/api/v1/users', { method: 'POST', body: form }), `Created ${form.username}.`);
+    const ok = await run(
+      () => apiRequest<User>('/api/v1/users', { method: 'POST', body: form satisfies NewUserRequest }),
+      `Created ${form.username}.`,
+    );
     if (ok) setForm({ username: '', displayName: '', role: 'operator', password: '' });
   };
 
-  const patch = (user: User, body: { role?: Role; disabled?: boolean }, done: string) =>
+  const patch = (user: User, body: UserChangeRequest, done: string) =>
     run(() => apiRequest<User>(`/api/v1/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body }), done);
 
   return (

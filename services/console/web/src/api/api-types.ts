@@ -1,12 +1,20 @@
-import type { components } from './console-api.generated';
+import type { components, operations } from './console-api.generated';
 
 /**
  * The console API's answers under the names the UI uses. Each is the component schema of the
  * console's OpenAPI document (console-api.generated.ts, generated from services/console/openapi.json
  * by `npm run api:generate -w @argus/console`); the server's response schemas are the source
- * (services/console/src/http/api-responses.schemas.ts). Nothing here is written by hand but names.
+ * (services/console/src/http/api-responses.schemas.ts), and the request bodies' are the zod schemas
+ * that validate them. Nothing here is written by hand but names.
  */
 type Schemas = components['schemas'];
+
+/** The JSON body an operation takes. */
+type JsonBody<Operation extends keyof operations> = operations[Operation] extends {
+  requestBody: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
 
 export type User = Schemas['User'];
 export type Role = User['role'];
@@ -14,6 +22,11 @@ export const ROLES: readonly Role[] = ['operator', 'ml-engineer', 'admin'];
 export type Session = Schemas['Session'];
 export type ServiceToken = Schemas['ServiceToken'];
 export type AuditEntry = Schemas['AuditEntry'];
+export type IssuedServiceToken = Schemas['IssuedServiceToken'];
+export type LoginRequest = JsonBody<'AuthController_signIn'>;
+export type NewUserRequest = JsonBody<'UsersController_create'>;
+export type UserChangeRequest = JsonBody<'UsersController_change'>;
+export type NewServiceTokenRequest = JsonBody<'ServiceTokensController_create'>;
 
 /** A keyset page of a list (the document's `AlertPage`, `AuditPage`). */
 export type Page<T> = Omit<Schemas['AlertPage'], 'items'> & { items: T[] };
@@ -30,6 +43,9 @@ export type Review = Schemas['Review'];
 export type AlertDetail = Schemas['AlertDetail'];
 export type ReviewAnswer = Schemas['ReviewAnswer'];
 export type BulkResult = Schemas['BulkResult'];
+export type BulkReviewAnswer = Schemas['BulkReviewAnswer'];
+export type ReviewRequest = JsonBody<'AlertsController_review'>;
+export type BulkReviewRequest = JsonBody<'AlertsController_bulkReview'>;
 /** The `alert-reviewed` event's data on `GET /api/v1/alerts/stream`. */
 export type AlertReviewedEvent = Schemas['AlertReviewedEvent'];
 
@@ -49,6 +65,8 @@ export type Promotion = Schemas['Promotion'];
 export type PromotionTimelineAnswer = Schemas['PromotionTimeline'];
 export type VersionPromotion = Schemas['VersionPromotion'];
 export type PromotionAnswer = Schemas['PromotionAnswer'];
+export type PromoteRequest = JsonBody<'PromotionsController_promote'>;
+export type RollbackRequest = JsonBody<'PromotionsController_rollback'>;
 
 export type DashboardLine = Schemas['DashboardLine'];
 export type Dashboard = Schemas['Dashboard'];

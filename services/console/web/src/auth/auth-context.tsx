@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { apiRequest, setUnauthorizedHandler } from '../api/api-client';
-import type { Role, Session, User } from '../api/api-types';
+import type { Role, Session, User, LoginRequest } from '../api/api-types';
 import { navigate } from '../router/router';
 
 /**
@@ -43,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     const session = await apiRequest<Session>('/api/v1/auth/login', {
       method: 'POST',
-      body: { username, password },
+      body: { username, password } satisfies LoginRequest,
       skipUnauthorizedHandler: true,
     });
     setUser(session.user);

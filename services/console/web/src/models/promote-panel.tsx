@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { apiRequest, describeError } from '../api/api-client';
-import type { Line, ModelSummary, PromotionAnswer, PromotionTimelineAnswer } from '../api/api-types';
+import type { Line, ModelSummary, PromotionAnswer, PromotionTimelineAnswer, PromoteRequest, RollbackRequest } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { can, useUser } from '../auth/auth-context';
 import { Link } from '../router/router';
@@ -78,7 +78,7 @@ export function PromotePanel({
     models.find((m) => m.id === line?.production?.modelVersionId),
   );
 
-  const send = async (path: string, body: unknown, describe: (answer: PromotionAnswer) => string) => {
+  const send = async (path: string, body: PromoteRequest | RollbackRequest, describe: (answer: PromotionAnswer) => string) => {
     setBusy(true);
     setError(null);
     setResult(null);

@@ -1,5 +1,5 @@
 import { apiRequest, queryString } from '../api/api-client';
-import type { AlertSummary, BulkResult, Page } from '../api/api-types';
+import type { AlertSummary, Page, BulkReviewAnswer, BulkReviewRequest } from '../api/api-types';
 import { queueFilterToApiParams, type QueueFilter } from './queue-filter';
 
 /** The API takes at most this many alert ids per bulk request. */
@@ -34,9 +34,9 @@ export interface BulkOutcome {
 export async function bulkReview(decision: 'confirmed' | 'rejected', alertIds: readonly string[]): Promise<BulkOutcome> {
   const outcome: BulkOutcome = { done: [], failed: [] };
   for (const part of chunk(alertIds, BULK_CHUNK)) {
-    const answer = await apiRequest<{ results: BulkResult[] }>('/api/v1/alerts/bulk-review', {
+    const answer = await apiRequest<BulkReviewAnswer>('/api/v1/alerts/bulk-review', {
       method: 'POST',
-      body: { decision, alertIds: part, confirm: true },
+      body: { decision, alertIds: part, confirm: true } satisfies BulkReviewRequest,
     });
     for (const result of answer.results) {
       if ('error' in result) outcome.failed.push({ alertId: result.alertId, message: `${result.error.code}: ${result.error.message}` });

@@ -2,7 +2,7 @@ import { LabelledBoxSchema } from '@argus/contracts';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { ApiError, apiRequest, describeError } from '../api/api-client';
 import { randomUuid } from '../api/request-id';
-import type { AlertDetail, Decision, Review, ReviewAnswer } from '../api/api-types';
+import type { AlertDetail, Decision, Review, ReviewAnswer, ReviewRequest } from '../api/api-types';
 import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
 import { formatBoxSummary, formatTime, shortId } from '../ui/format';
@@ -111,12 +111,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
     async (decision: Decision, state: EditorState) => {
       if (busy) return;
       setError(null);
-      const body: {
-        decision: Decision;
-        boxes?: { className: string; box: EditorState['boxes'][number]['box'] }[];
-        comment?: string;
-        reviewId?: string;
-      } = { decision };
+      const body: ReviewRequest = { decision };
       if (decision === 'corrected') {
         const boxes = state.boxes.map((b) => ({ className: b.className, box: b.box }));
         const checked = LabelledBoxSchema.array().safeParse(boxes);
