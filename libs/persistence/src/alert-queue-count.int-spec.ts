@@ -6,6 +6,7 @@ import { runMigrations } from './migrations.runner';
 import { ModelRegistryRepository } from './model-registry.repository';
 import { ReviewRepository } from './review.repository';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+import { dataSourceOf, TypeormDatabase } from './database-handle.helper';
 
 /**
  * The queue's size on a large alert table (issue 15: "61+ open" while 4,043 were): a capped
@@ -115,7 +116,7 @@ describe('counting alerts on a large table', () => {
 
   it('counts open alerts from the partial index over open alerts (no scan of the table) for every queue filter', async () => {
     const plans: string[] = [];
-    const runner = db.dataSource.createQueryRunner();
+    const runner = dataSourceOf(db.dataSource).createQueryRunner();
     try {
       const filters = [
         { status: 'open' as const },
@@ -125,7 +126,7 @@ describe('counting alerts on a large table', () => {
         { status: 'open' as const, cameraId: 'cam-2', severity: 'low' as const },
       ];
       // The repository's own statements, planned as they run (captured, then EXPLAINed with their values).
-      const onRunner = new AlertRepository(runner.manager);
+      const onRunner = new AlertRepository(new TypeormDatabase(dataSourceOf(db.dataSource), runner.manager));
       const query = runner.manager.query.bind(runner.manager);
       for (const filter of filters) {
         let captured: { sql: string; params: unknown[] } | undefined;

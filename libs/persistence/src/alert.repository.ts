@@ -1,6 +1,7 @@
 import type { Detection, Severity } from '@argus/contracts';
 import { AlertEntity } from './entities/alert.entity';
-import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import {
   CameraNotFoundError,
   FrameNotFoundError,
@@ -104,7 +105,7 @@ const RAISE_EACH_ONCE = hotStatement(
 
 /** Alerts: raised once per (frame, model version), listed for the console's review queue. */
 export class AlertRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Raises the alert unless one exists for this frame and model version (redelivery is harmless).

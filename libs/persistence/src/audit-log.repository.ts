@@ -1,5 +1,6 @@
 import { AuditLogEntity } from './entities/audit-log.entity';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { clampLimit } from './page-limit.helper';
 
 export type AuditSnapshot = Readonly<Record<string, unknown>>;
@@ -43,7 +44,7 @@ export interface AuditPage {
  * commits or rolls back with the change it describes.
  */
 export class AuditLogRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
     const rows = (await managerOf(this.db).query(

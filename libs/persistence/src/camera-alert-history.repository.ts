@@ -1,5 +1,6 @@
 import type { Detection } from '@argus/contracts';
-import { hotRows, hotStatement, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement } from './database-handle.helper';
+import type { Database } from './database';
 import type { AlertDetectionJson } from './entities/alert.entity';
 
 /** An alert of one camera, seen from its frame: when the frame was captured and what the alert cited. */
@@ -76,7 +77,7 @@ export interface AlertHistoryOptions {
  * redelivered frame is judged against the same history as the first time.
  */
 export class CameraAlertHistoryRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Alerts on (line, camera)'s frames captured in [from, to], oldest capture first, leaving out

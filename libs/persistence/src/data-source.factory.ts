@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { DataSource, type LoggerOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
-import { prepareHotStatements } from './database-handle.helper';
+import type { Database } from './database';
+import { prepareHotStatements, TypeormDatabase } from './database-handle.helper';
 import { PERSISTENCE_ENTITIES } from './entities/persistence.entities';
 import { PERSISTENCE_MIGRATIONS } from './migrations/persistence.migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -11,18 +12,18 @@ export const MIGRATIONS_TABLE = 'schema_migrations';
 export interface DataSourceOptionsOverride {
   /** Run pending migrations on `initialize()`. Off by default: migrations are their own command. */
   readonly migrationsRun?: boolean;
-  /** TypeORM query logging; off by default (the services log through pino). */
-  readonly logging?: LoggerOptions;
+  /** Logs every query to stdout; off by default (the services log through pino). */
+  readonly logging?: boolean;
   /** Connect to another database on the same server (tests use a throw-away one each). */
   readonly database?: string;
 }
 
 /**
- * The one way to build a DataSource for Argus: Postgres, our entities and migrations, snake_case
- * names, `synchronize` off (the schema changes only through migrations), pgcrypto's
- * gen_random_uuid() for uuid keys. Call `initialize()` on the result; `destroy()` at shutdown.
+ * The one way to open Argus's database: Postgres, our entities and migrations, snake_case names,
+ * `synchronize` off (the schema changes only through migrations), pgcrypto's gen_random_uuid() for
+ * uuid keys. Call `initialize()` on the result; `destroy()` at shutdown.
  */
-export function createDataSource(config: DatabaseConfig, override: DataSourceOptionsOverride = {}): DataSource {
+export function createDataSource(config: DatabaseConfig, override: DataSourceOptionsOverride = {}): Database {
   const dataSource = new DataSource({
     type: 'postgres',
     host: config.host,
@@ -45,5 +46,5 @@ export function createDataSource(config: DatabaseConfig, override: DataSourceOpt
     logging: override.logging ?? false,
   });
   if (config.preparedStatements) prepareHotStatements(dataSource);
-  return dataSource;
+  return new TypeormDatabase(dataSource);
 }

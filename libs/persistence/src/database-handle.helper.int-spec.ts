@@ -41,8 +41,8 @@ describe('hotRows against Postgres', () => {
   it('runs on the transaction’s connection inside one, so a rollback undoes it', async () => {
     const db = await open(true);
     await expect(
-      db.dataSource.transaction(async (manager) => {
-        expect(await hotRows(manager, UPDATE_RETURNING, [7, [1]])).toEqual([{ id: 1, n: 7 }]);
+      db.dataSource.transaction(async (tx) => {
+        expect(await hotRows(tx, UPDATE_RETURNING, [7, [1]])).toEqual([{ id: 1, n: 7 }]);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');

@@ -1,17 +1,55 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Database } from './database';
 
-/** What a repository is built on: the pool, or the manager of a transaction already open. */
-export type DatabaseHandle = DataSource | EntityManager;
+/** The `Database` this lib hands out: a TypeORM DataSource and the manager queries run on (the pool's, or a transaction's). */
+export class TypeormDatabase implements Database {
+  constructor(
+    readonly dataSource: DataSource,
+    readonly manager: EntityManager = dataSource.manager,
+  ) {}
 
-export function managerOf(handle: DatabaseHandle): EntityManager {
-  return handle instanceof DataSource ? handle.manager : handle;
+  get isInitialized(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
+  async initialize(): Promise<void> {
+    await this.dataSource.initialize();
+  }
+
+  async destroy(): Promise<void> {
+    await this.dataSource.destroy();
+  }
+
+  transaction<T>(work: (tx: Database) => Promise<T>): Promise<T> {
+    return inTransaction(this, (_manager, tx) => work(tx));
+  }
+
+  async query<T = unknown>(sql: string, parameters?: readonly unknown[]): Promise<T[]> {
+    return (await this.manager.query(sql, parameters ? [...parameters] : undefined)) as T[];
+  }
 }
 
-/** Runs `work` in a transaction: the caller's, when the handle is already inside one, else a new one. */
-export async function inTransaction<T>(handle: DatabaseHandle, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const manager = managerOf(handle);
-  if (manager.queryRunner?.isTransactionActive) return work(manager);
-  return manager.transaction(work);
+function typeormOf(handle: Database): TypeormDatabase {
+  if (handle instanceof TypeormDatabase) return handle;
+  throw new TypeError('BUG: not a Database of @argus/persistence (build it with createDataSource)');
+}
+
+export function managerOf(handle: Database): EntityManager {
+  return typeormOf(handle).manager;
+}
+
+export function dataSourceOf(handle: Database): DataSource {
+  return typeormOf(handle).dataSource;
+}
+
+/**
+ * Runs `work` in a transaction: the caller's, when the handle is already inside one, else a new one.
+ * `work` gets the transaction's manager and a `Database` on it (to build repositories that take part).
+ */
+export async function inTransaction<T>(handle: Database, work: (manager: EntityManager, tx: Database) => Promise<T>): Promise<T> {
+  const db = typeormOf(handle);
+  if (db.manager.queryRunner?.isTransactionActive) return work(db.manager, db);
+  return db.manager.transaction((manager) => work(manager, new TypeormDatabase(db.dataSource, manager)));
 }
 
 /** A statement on a hot path (every frame, every batch), with the name it is prepared under. */
@@ -43,16 +81,16 @@ interface PgPool {
  * on every call (figures: docs/performance.md). Inside
  * a transaction it runs on that transaction's connection through TypeORM, unnamed.
  */
-export async function hotRows<T>(handle: DatabaseHandle, statement: HotStatement, values: readonly unknown[]): Promise<T[]> {
-  const runner = handle instanceof DataSource ? undefined : handle.queryRunner;
+export async function hotRows<T>(handle: Database, statement: HotStatement, values: readonly unknown[]): Promise<T[]> {
+  const db = typeormOf(handle);
+  const runner = db.manager.queryRunner;
   if (runner) {
     const result = (await runner.query(statement.text, [...values], true)) as { records: T[] };
     return result.records;
   }
-  const dataSource = handle instanceof DataSource ? handle : handle.connection;
-  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  const pool = (db.dataSource.driver as unknown as { master: PgPool }).master;
   const result = await pool.query(
-    preparing.has(dataSource)
+    preparing.has(db.dataSource)
       ? { name: statement.name, text: statement.text, values: [...values] }
       : { text: statement.text, values: [...values] },
   );

@@ -1,13 +1,13 @@
 import type { ReadinessCheck } from '@argus/platform';
-import type { DataSource } from 'typeorm';
+import type { Database } from './database';
 
 /** What a readiness endpoint runs: resolves when Postgres answers, rejects with why not. */
-export function databaseReadinessCheck(dataSource: DataSource): ReadinessCheck {
+export function databaseReadinessCheck(db: Database): ReadinessCheck {
   return {
     name: 'postgres',
     check: async () => {
-      if (!dataSource.isInitialized) throw new Error('database connection pool is not initialized');
-      await dataSource.query('SELECT 1');
+      if (!db.isInitialized) throw new Error('database connection pool is not initialized');
+      await db.query('SELECT 1');
     },
   };
 }

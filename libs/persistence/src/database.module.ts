@@ -1,17 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LOGGER, type Logger, type ReadinessCheck, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
-import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.factory';
+import type { Database } from './database';
 import type { DatabaseConfig } from './database.config';
 import { databaseReadinessCheck } from './database-readiness.check';
 
-/** The TypeORM DataSource, its pool opened in the background; for this lib's repositories only. */
+/** The service's `Database`, its pool opened in the background: what repositories are built on. */
 export const DATABASE = Symbol('DATABASE');
 /** The database's `ReadinessCheck` ("postgres"), for `HealthModule.register({ checks })`. */
 export const DATABASE_READINESS = Symbol('DATABASE_READINESS');
 
 interface DatabaseConnection {
-  readonly dataSource: DataSource;
+  readonly dataSource: Database;
   readonly readiness: ReadinessCheck;
 }
 const CONNECTION = Symbol('DATABASE_CONNECTION');

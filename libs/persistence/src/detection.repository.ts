@@ -3,7 +3,8 @@ import type { Detection } from '@argus/contracts';
 import type { EntityManager } from 'typeorm';
 import { DetectionEntity } from './entities/detection.entity';
 import { FrameInferenceEntity } from './entities/frame-inference.entity';
-import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { FrameNotFoundError, InvalidRecordError, ModelVersionNotFoundError } from './persistence.errors';
 import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
 
@@ -101,7 +102,7 @@ const LIST_FOR_FRAMES = hotStatement(
  * alternative, delete + insert, would let a redelivery rewrite results an alert already cites.)
  */
 export class DetectionRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   async saveForFrame(
     frameId: string,

@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.factory';
+import type { Database } from './database';
 import { databaseConfigFromEnv } from './database.config';
 import { LineRepository } from './line.repository';
 import { migrationStatus, runMigrations } from './migrations.runner';
@@ -16,16 +16,17 @@ jest.setTimeout(60_000);
 describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', () => {
   let dataDir: string;
   let server: EmbeddedPostgresProcess | undefined;
-  const sources: DataSource[] = [];
+  const sources: Database[] = [];
 
-  async function connect(name: string): Promise<DataSource> {
+  async function connect(name: string): Promise<Database> {
     const config = databaseConfigFromEnv(
       { ARGUS_DATABASE_URL: (server as EmbeddedPostgresProcess).url, ARGUS_DATABASE_POOL_SIZE: '1' },
       name,
     );
     const dataSource = createDataSource(config);
     sources.push(dataSource);
-    return dataSource.initialize();
+    await dataSource.initialize();
+    return dataSource;
   }
 
   beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
   it('serves several connections at once, each getting its own answers (parameterised queries and transactions interleaved)', async () => {
     server = await startEmbeddedPostgresProcess(dataDir);
     const clients = await Promise.all([connect('c1'), connect('c2'), connect('c3'), connect('c4')]);
-    await (clients[0] as DataSource).query('CREATE TABLE IF NOT EXISTS echo_probe (id serial PRIMARY KEY, v text NOT NULL)');
+    await (clients[0] as Database).query('CREATE TABLE IF NOT EXISTS echo_probe (id serial PRIMARY KEY, v text NOT NULL)');
     const mismatches: string[] = [];
     await Promise.all(
       clients.map(async (db, c) => {
@@ -66,9 +67,9 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
           const rows = (await db.query('INSERT INTO echo_probe (v) VALUES ($1) RETURNING v', [tag])) as { v: string }[];
           if (rows[0]?.v !== tag) mismatches.push(`${tag} got ${rows[0]?.v}`);
           if (i % 20 === 0) {
-            await db.transaction(async (manager) => {
-              await manager.query('INSERT INTO echo_probe (v) VALUES ($1)', [`tx-${tag}`]);
-              const inside = (await manager.query('SELECT count(*)::int AS n FROM echo_probe WHERE v = $1', [`tx-${tag}`])) as {
+            await db.transaction(async (tx) => {
+              await tx.query('INSERT INTO echo_probe (v) VALUES ($1)', [`tx-${tag}`]);
+              const inside = (await tx.query('SELECT count(*)::int AS n FROM echo_probe WHERE v = $1', [`tx-${tag}`])) as {
                 n: number;
               }[];
               if (inside[0]?.n !== 1) mismatches.push(`tx-${tag} not visible inside its transaction`);
@@ -78,7 +79,7 @@ describe('EmbeddedPostgresServer (embedded-postgres.server.ts as a process)', ()
       }),
     );
     expect(mismatches).toEqual([]);
-    const count = (await (clients[1] as DataSource).query('SELECT count(*)::int AS n FROM echo_probe')) as { n: number }[];
+    const count = (await (clients[1] as Database).query('SELECT count(*)::int AS n FROM echo_probe')) as { n: number }[];
     expect(count[0]?.n).toBe(4 * 60 + 4 * 3);
   });
 

@@ -1,4 +1,5 @@
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { inTransaction, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 
 /**
  * How much a frame is worth keeping, by what hangs off it: `plain` (no alert), `alerted` (an alert,
@@ -75,7 +76,7 @@ interface CandidateRow {
  * oldest first, in bounded batches.
  */
 export class FrameRetentionRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Up to `limit` of the line's frames that have expired by age, oldest first: a frame expires

@@ -3,6 +3,7 @@ import { FIND_FRAME_BY_ID_SQL } from './frame.repository';
 import { LineRepository } from './line.repository';
 import { runMigrations } from './migrations.runner';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+import { dataSourceOf } from './database-handle.helper';
 
 /** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
 describe('FrameRepository statement plans against Postgres', () => {
@@ -21,7 +22,7 @@ describe('FrameRepository statement plans against Postgres', () => {
 
   /** Shared blocks the statement touches for one id, planned for that id or generically (as a prepared statement is after five runs). */
   async function blocksRead(sql: string, frameId: string, plan: 'custom' | 'generic'): Promise<number> {
-    const runner = db.dataSource.createQueryRunner();
+    const runner = dataSourceOf(db.dataSource).createQueryRunner();
     try {
       await runner.query(`SET plan_cache_mode = ${plan === 'generic' ? 'force_generic_plan' : 'force_custom_plan'}`);
       await runner.query(`PREPARE find_frame(uuid) AS ${sql}`);

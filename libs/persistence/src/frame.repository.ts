@@ -1,5 +1,6 @@
 import { FrameEntity } from './entities/frame.entity';
-import { hotRows, hotStatement, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { CameraNotFoundError, FrameNotFoundError, RecordConflictError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -55,7 +56,7 @@ export interface FramePage {
 
 /** Frames as camera-ingest records them and the pipeline moves them along. */
 export class FrameRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Records a stored frame. Idempotent on (camera, line, sha256): the same bytes from the same

@@ -1,12 +1,12 @@
-// Public API: configuration, the DataSource factory, migrations, repositories and the plain domain
-// objects they return. Entity classes stay inside: the ORM does not leak out of this lib.
+// Public API: configuration, the opaque `Database` and its factory, migrations, repositories and the
+// plain domain objects they return. Entities, managers and the ORM's types stay inside: nothing
+// outside this lib sees TypeORM.
+export * from './database';
 export * from './database.config';
-export * from './snake-naming.strategy';
 export * from './data-source.factory';
 export * from './migrations.runner';
 export * from './database-readiness.check';
 export * from './database.module';
-export * from './database-handle.helper';
 export * from './persistence.errors';
 export * from './page-limit.helper';
 export * from './line.repository';

@@ -1,5 +1,6 @@
 import { AlertRepository } from './alert.repository';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf } from './database-handle.helper';
+import type { Database } from './database';
 
 /** Frames ingested and alerts raised on a line in one minute. */
 export interface LineMinuteActivity {
@@ -27,7 +28,7 @@ const LATENCY_SAMPLE = 5000;
  * `alert (line_id, created_at)` (ix_alert_line_created), latency over `frame_inference`.
  */
 export class InspectionStatsRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /** Per line and minute since `since`; minutes without frames or alerts are absent. */
   async activityPerMinute(since: Date): Promise<LineMinuteActivity[]> {

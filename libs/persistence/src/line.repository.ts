@@ -3,7 +3,8 @@ import { CameraEntity } from './entities/camera.entity';
 import { LineAlertRuleEntity } from './entities/line-alert-rule.entity';
 import { LineTemplateEntity } from './entities/line-template.entity';
 import { ProductionLineEntity } from './entities/production-line.entity';
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { inTransaction, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { lockLine } from './line-lock.query';
 import { LineNotFoundError } from './persistence.errors';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -74,7 +75,7 @@ export interface LineWithCameras {
 
 /** Production lines, their cameras, alert rules and golden template. */
 export class LineRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /** Creates the line or renames it / replaces its settings. */
   async upsertLine(input: { id: string; name: string; settings?: LineSettings }): Promise<ProductionLine> {

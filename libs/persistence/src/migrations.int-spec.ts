@@ -5,6 +5,7 @@ import { migrateCommand } from './migrate';
 import { migrationStatus, revertAllMigrations, revertLastMigration, runMigrations } from './migrations.runner';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
 import { PERSISTENCE_MIGRATIONS } from './migrations/persistence.migrations';
+import { dataSourceOf } from './database-handle.helper';
 
 /** Every migration's name, in order (the first is the initial schema). */
 const ALL = PERSISTENCE_MIGRATIONS.map((Migration) => new Migration().name);
@@ -61,7 +62,7 @@ describe('migrations against a fresh database', () => {
   });
 
   it('leaves the entities and the hand-written schema in agreement (empty TypeORM schema diff)', async () => {
-    const diff = await db.dataSource.driver.createSchemaBuilder().log();
+    const diff = await dataSourceOf(db.dataSource).driver.createSchemaBuilder().log();
     // CHECK constraints live only in the migration (TypeORM would drop any it is not told about);
     // everything else — tables, columns, types, defaults, keys, uniques, indexes — must match.
     const drift = diff.upQueries.map((q) => q.query).filter((q) => !/DROP CONSTRAINT "chk_/.test(q));

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from './database';
+import { dataSourceOf } from './database-handle.helper';
 
 export interface MigrationStatus {
   readonly applied: readonly string[];
@@ -6,31 +7,32 @@ export interface MigrationStatus {
 }
 
 /** Applies every pending migration, each in its own transaction. Returns the names applied. */
-export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+export async function runMigrations(db: Database): Promise<string[]> {
+  const applied = await dataSourceOf(db).runMigrations({ transaction: 'each' });
   return applied.map((m) => m.name);
 }
 
 /** Reverts the most recently applied migration (one step). Returns its name, or null when none is applied. */
-export async function revertLastMigration(dataSource: DataSource): Promise<string | null> {
-  const before = await migrationStatus(dataSource);
+export async function revertLastMigration(db: Database): Promise<string | null> {
+  const before = await migrationStatus(db);
   const last = before.applied[before.applied.length - 1];
   if (last === undefined) return null;
-  await dataSource.undoLastMigration({ transaction: 'each' });
+  await dataSourceOf(db).undoLastMigration({ transaction: 'each' });
   return last;
 }
 
 /** Reverts every applied migration, newest first. Returns the names reverted. */
-export async function revertAllMigrations(dataSource: DataSource): Promise<string[]> {
+export async function revertAllMigrations(db: Database): Promise<string[]> {
   const reverted: string[] = [];
   for (;;) {
-    const name = await revertLastMigration(dataSource);
+    const name = await revertLastMigration(db);
     if (name === null) return reverted;
     reverted.push(name);
   }
 }
 
-export async function migrationStatus(dataSource: DataSource): Promise<MigrationStatus> {
+export async function migrationStatus(db: Database): Promise<MigrationStatus> {
+  const dataSource = dataSourceOf(db);
   const known = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
   const table = dataSource.options.migrationsTableName ?? 'migrations';
   const exists = (await dataSource.query(`SELECT to_regclass($1) AS t`, [table])) as { t: string | null }[];

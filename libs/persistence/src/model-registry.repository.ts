@@ -4,7 +4,8 @@ import { LineProductionModelEntity } from './entities/line-production-model.enti
 import { ModelPromotionEntity } from './entities/model-promotion.entity';
 import { ModelVersionEntity } from './entities/model-version.entity';
 import { AuditLogRepository } from './audit-log.repository';
-import { hotRows, hotStatement, inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { hotRows, hotStatement, inTransaction, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { lockLine } from './line-lock.query';
 import { ModelVersionConflictError, ModelVersionNotFoundError } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
@@ -169,7 +170,7 @@ const PRODUCTION_MODEL_FOR = hotStatement(
  * them inside `withLineLocked`, so the decision and its writes happen under the line's lock.
  */
 export class ModelRegistryRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Registers a trained version. Versions are immutable: registering the same name and version
@@ -260,9 +261,9 @@ export class ModelRegistryRepository {
    * `LineNotFoundError` when there is no such line.
    */
   async withLineLocked<T>(lineId: string, work: (tx: RegistryTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, async (manager) => {
+    return inTransaction(this.db, async (manager, tx) => {
       await lockLine(manager, lineId);
-      return work({ registry: new ModelRegistryRepository(manager), audit: new AuditLogRepository(manager) });
+      return work({ registry: new ModelRegistryRepository(tx), audit: new AuditLogRepository(tx) });
     });
   }
 

@@ -4,7 +4,8 @@ import { ReviewEntity } from './entities/review.entity';
 import type { Alert, AlertStatus } from './alert.repository';
 import { toAlert } from './alert.mapper';
 import { AuditLogRepository, type NewAuditEntry } from './audit-log.repository';
-import { inTransaction, managerOf, type DatabaseHandle } from './database-handle.helper';
+import { inTransaction, managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { AlertNotFoundError, RecordConflictError } from './persistence.errors';
 
 export interface Review {
@@ -56,10 +57,10 @@ export interface RecordedReview {
  * submission (the same review id) records once.
  */
 export class ReviewRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   async record(input: NewReview): Promise<RecordedReview> {
-    return inTransaction(this.db, async (manager) => {
+    return inTransaction(this.db, async (manager, tx) => {
       const locked = (await manager.query(`SELECT id, status FROM alert WHERE id = $1 FOR UPDATE`, [input.alertId])) as {
         status: AlertStatus;
       }[];
@@ -89,7 +90,7 @@ export class ReviewRepository {
       await manager.query(`UPDATE alert SET status = $2, updated_at = now() WHERE id = $1`, [input.alertId, input.alertStatus]);
       const reviewId = inserted[0]?.id;
       if (reviewId === undefined) throw new Error('BUG: INSERT … RETURNING returned no row');
-      if (input.audit) await new AuditLogRepository(manager).append(input.audit({ statusBefore, reviewId }));
+      if (input.audit) await new AuditLogRepository(tx).append(input.audit({ statusBefore, reviewId }));
       const [review, alert] = await Promise.all([
         manager.findOneByOrFail(ReviewEntity, { id: reviewId }),
         manager.findOneByOrFail(AlertEntity, { id: input.alertId }),

@@ -1,6 +1,7 @@
 import { IsNull } from 'typeorm';
 import { ServiceTokenEntity } from './entities/service-token.entity';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { NameTakenError } from './persistence.errors';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
 import { type ConsoleUserRole, isUuid } from './user.repository';
@@ -31,7 +32,7 @@ export interface NewServiceToken {
 
 /** Bearer tokens for cameras and scripts, stored hashed, revocable. */
 export class ServiceTokenRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /** Throws `NameTakenError` (code `conflict`) when the name is used, revoked tokens included. */
   async create(token: NewServiceToken): Promise<ServiceToken> {

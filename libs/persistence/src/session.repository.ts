@@ -1,6 +1,7 @@
 import { UserSessionEntity } from './entities/user-session.entity';
 import { toConsoleUser } from './app-user.mapper';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { type ConsoleUser, isUuid } from './user.repository';
 
 export interface UserSession {
@@ -22,7 +23,7 @@ export interface NewUserSession {
 
 /** Browser sessions of console users. Times come from the caller's clock, so expiry is testable. */
 export class SessionRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   async create(session: NewUserSession): Promise<UserSession> {
     const manager = managerOf(this.db);

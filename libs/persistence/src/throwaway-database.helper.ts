@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
 import { createDataSource } from './data-source.factory';
+import type { Database } from './database';
 
 export interface ThrowawayDatabase {
   readonly name: string;
-  readonly dataSource: DataSource;
+  readonly dataSource: Database;
   /** Closes the pool and drops the database. */
   drop(): Promise<void>;
 }
@@ -15,7 +15,7 @@ export interface ThrowawayDatabase {
  * For integration tests: creates a uniquely named database (`argus_t_<random>`) on the server
  * `config` points at, so each test file gets a fresh schema and files never see each other's
  * rows. Needs CREATEDB (the local throw-away cluster's `argus` user is a superuser). The returned
- * DataSource is initialized; migrations are not run (call `runMigrations`).
+ * database is initialized; migrations are not run (call `runMigrations`).
  */
 export async function createThrowawayDatabase(config: DatabaseConfig): Promise<ThrowawayDatabase> {
   const name = `argus_t_${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,7 @@
 import { AppUserEntity } from './entities/app-user.entity';
 import { toConsoleUser } from './app-user.mapper';
-import { managerOf, type DatabaseHandle } from './database-handle.helper';
+import { managerOf } from './database-handle.helper';
+import type { Database } from './database';
 import { NameTakenError } from './persistence.errors';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
 
@@ -34,7 +35,7 @@ export interface ConsoleUserChange {
 
 /** Console users. The password hash leaves only through `findLoginByUsername`, for the login check. */
 export class UserRepository {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   /** Throws `NameTakenError` (code `conflict`) when the username exists in any letter case. */
   async create(user: NewConsoleUser): Promise<ConsoleUser> {

@@ -4,7 +4,7 @@ import type { MessageBus, MessagingLogger, RetryOptions, Subscription } from '@a
 import {
   AlertRepository,
   CameraAlertHistoryRepository,
-  type DatabaseHandle,
+  type Database,
   DetectionRepository,
   FrameRepository,
   LineRepository,
@@ -76,7 +76,7 @@ export interface InferencePipelineSettings {
 export interface InferencePipelineDependencies {
   readonly bus: MessageBus;
   readonly store: ObjectStore;
-  readonly db: DatabaseHandle;
+  readonly db: Database;
   readonly logger: MessagingLogger;
   readonly settings: InferencePipelineSettings;
   readonly topics?: PipelineTopics;

@@ -1,5 +1,5 @@
 import type { ObjectStore } from '@argus/storage';
-import type { DatabaseHandle } from '../database-handle.helper';
+import type { Database } from '../database';
 import { type AlertRule, LineRepository, type LineSettings } from '../line.repository';
 
 /** An encoded golden template to store for a demo line. */
@@ -81,7 +81,7 @@ export interface DemoSeedReport {
  * or a replace, and templates are overwritten with the same bytes, so running it again changes
  * nothing (and restores edits made to the demo lines).
  */
-export async function seedDemo(db: DatabaseHandle, options: DemoSeedOptions): Promise<DemoSeedReport> {
+export async function seedDemo(db: Database, options: DemoSeedOptions): Promise<DemoSeedReport> {
   const lines = new LineRepository(db);
   const report: DemoSeedReport['lines'][number][] = [];
   for (const spec of DEMO_LINES) {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { DATABASE, type DatabaseHandle, FrameRepository, LineRepository, ServiceTokenRepository } from '@argus/persistence';
+import { DATABASE, type Database, FrameRepository, LineRepository, ServiceTokenRepository } from '@argus/persistence';
 import { Topics } from '@argus/contracts';
 import { LOGGER, type Logger, RetryingStartupTask, type Secret, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
@@ -36,9 +36,9 @@ export class IngestModule {
         {
           provide: INGEST_TARGETS,
           inject: [DATABASE],
-          useFactory: (db: DatabaseHandle) => new CachedIngestTargets(new LineRepository(db)),
+          useFactory: (db: Database) => new CachedIngestTargets(new LineRepository(db)),
         },
-        { provide: FRAME_LEDGER, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new FrameRepository(db) },
+        { provide: FRAME_LEDGER, inject: [DATABASE], useFactory: (db: Database) => new FrameRepository(db) },
         {
           provide: IngestFrameUseCase,
           inject: [INGEST_TARGETS, FRAME_LEDGER, OBJECT_STORE, MESSAGE_BUS, INGEST_CLOCK, INGEST_SETTINGS],
@@ -55,7 +55,7 @@ export class IngestModule {
           // The console's camera service tokens, besides ARGUS_CAMERA_TOKEN.
           provide: CAMERA_TOKEN_DIRECTORY,
           inject: [DATABASE, LOGGER],
-          useFactory: (db: DatabaseHandle, logger: Logger) => new CachedCameraTokenDirectory(new ServiceTokenRepository(db), logger),
+          useFactory: (db: Database, logger: Logger) => new CachedCameraTokenDirectory(new ServiceTokenRepository(db), logger),
         },
         CameraTokenGuard,
         {

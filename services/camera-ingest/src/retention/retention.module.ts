@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { DATABASE, type DatabaseHandle, FrameRetentionRepository, LineRepository } from '@argus/persistence';
+import { DATABASE, type Database, FrameRetentionRepository, LineRepository } from '@argus/persistence';
 import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { CameraIngestEnv } from '../config';
@@ -55,7 +55,7 @@ export class RetentionModule implements OnApplicationBootstrap {
         {
           provide: RETENTION_WORKER,
           inject: [DATABASE, OBJECT_STORE, LOGGER, ShutdownRegistry],
-          useFactory: (db: DatabaseHandle, store: ObjectStore, logger: Logger, registry: ShutdownRegistry) => {
+          useFactory: (db: Database, store: ObjectStore, logger: Logger, registry: ShutdownRegistry) => {
             const log = logger.child({ component: 'frame-retention' });
             const useCase = new FrameRetentionUseCase(
               new LineRepository(db),

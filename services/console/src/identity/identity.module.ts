@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DATABASE, type DatabaseHandle } from '@argus/persistence';
+import { DATABASE, type Database } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { AccessDenialAudit } from '../audit/audit-trail';
 import { AuditController } from '../audit/audit.controller';
@@ -46,7 +46,7 @@ export class IdentityModule {
         { provide: IDENTITY_SETTINGS, useValue: options.settings },
         { provide: CONSOLE_CLOCK, useValue: options.clock ?? systemClock },
         { provide: PasswordHasher, useValue: new PasswordHasher() },
-        { provide: IdentityStore, inject: [DATABASE], useFactory: (db: DatabaseHandle) => new IdentityStore(db) },
+        { provide: IdentityStore, inject: [DATABASE], useFactory: (db: Database) => new IdentityStore(db) },
         { provide: AUDIT_LOG, inject: [IdentityStore], useFactory: (store: IdentityStore) => store.audit },
         {
           provide: CREDENTIAL_RESOLVER,
@@ -79,14 +79,14 @@ export class IdentityModule {
           // The first admin, once the database answers and is migrated (retried with backoff until then).
           provide: FIRST_ADMIN,
           inject: [IdentityStore, PasswordHasher, LOGGER, ShutdownRegistry, DATABASE],
-          useFactory: (store: IdentityStore, hasher: PasswordHasher, logger: Logger, registry: ShutdownRegistry, db: DatabaseHandle) => {
+          useFactory: (store: IdentityStore, hasher: PasswordHasher, logger: Logger, registry: ShutdownRegistry, db: Database) => {
             const admin = options.settings.firstAdmin;
             if (!admin) return null;
             const task = new RetryingStartupTask(
               'create the first admin',
               async () => {
                 // The pool opens in the background; say so rather than TypeORM's "no metadata" error.
-                if ((db as { isInitialized?: boolean }).isInitialized === false) throw new Error('the database pool is not open yet');
+                if (!db.isInitialized) throw new Error('the database pool is not open yet');
                 await provisionFirstAdmin(store, hasher, { username: admin.username, password: admin.password.reveal() }, logger);
               },
               { logger },

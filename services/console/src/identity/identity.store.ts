@@ -1,11 +1,4 @@
-import {
-  AuditLogRepository,
-  type DatabaseHandle,
-  inTransaction,
-  ServiceTokenRepository,
-  SessionRepository,
-  UserRepository,
-} from '@argus/persistence';
+import { AuditLogRepository, type Database, ServiceTokenRepository, SessionRepository, UserRepository } from '@argus/persistence';
 
 /** The repositories identity works with, all on one handle (the pool, or one transaction). */
 export interface IdentityRepositories {
@@ -25,7 +18,7 @@ export class IdentityStore implements IdentityRepositories {
   readonly serviceTokens: ServiceTokenRepository;
   readonly audit: AuditLogRepository;
 
-  constructor(private readonly db: DatabaseHandle) {
+  constructor(private readonly db: Database) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
     this.serviceTokens = new ServiceTokenRepository(db);
@@ -33,12 +26,12 @@ export class IdentityStore implements IdentityRepositories {
   }
 
   transaction<T>(work: (repositories: IdentityRepositories) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, (manager) =>
+    return this.db.transaction((tx) =>
       work({
-        users: new UserRepository(manager),
-        sessions: new SessionRepository(manager),
-        serviceTokens: new ServiceTokenRepository(manager),
-        audit: new AuditLogRepository(manager),
+        users: new UserRepository(tx),
+        sessions: new SessionRepository(tx),
+        serviceTokens: new ServiceTokenRepository(tx),
+        audit: new AuditLogRepository(tx),
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus, PIPELINE_HEALTH, type PipelineHealthReader } from '@argus/messaging';
-import { DATABASE, type DatabaseHandle, InspectionStatsRepository, LineRepository, ModelRegistryRepository } from '@argus/persistence';
+import { DATABASE, type Database, InspectionStatsRepository, LineRepository, ModelRegistryRepository } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { ModelPromotionService } from '@argus/registry';
@@ -34,13 +34,13 @@ export class ModelGovernanceModule {
         {
           provide: ModelCatalogService,
           inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
+          useFactory: (db: Database, store: ObjectStore) =>
             new ModelCatalogService(new ModelRegistryRepository(db), new InspectionStatsRepository(db), new TrainingRecordReader(store)),
         },
         {
           provide: LinePromotionsService,
           inject: [DATABASE, MESSAGE_BUS],
-          useFactory: (db: DatabaseHandle, bus: MessageBus) => {
+          useFactory: (db: Database, bus: MessageBus) => {
             const registry = new ModelRegistryRepository(db);
             return new LinePromotionsService(new LineRepository(db), registry, new ModelPromotionService(registry, bus));
           },
@@ -48,12 +48,12 @@ export class ModelGovernanceModule {
         {
           provide: LineOverviewService,
           inject: [DATABASE],
-          useFactory: (db: DatabaseHandle) => new LineOverviewService(new LineRepository(db), new ModelRegistryRepository(db)),
+          useFactory: (db: Database) => new LineOverviewService(new LineRepository(db), new ModelRegistryRepository(db)),
         },
         {
           provide: DashboardService,
           inject: [LineOverviewService, DATABASE, PIPELINE_HEALTH],
-          useFactory: (lines: LineOverviewService, db: DatabaseHandle, pipeline: PipelineHealthReader) =>
+          useFactory: (lines: LineOverviewService, db: Database, pipeline: PipelineHealthReader) =>
             new DashboardService(lines, new InspectionStatsRepository(db), pipeline),
         },
         {

@@ -4,7 +4,7 @@ import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import {
   AlertRepository,
   DATABASE,
-  type DatabaseHandle,
+  type Database,
   FrameRepository,
   LineRepository,
   ModelRegistryRepository,
@@ -44,7 +44,7 @@ export class ReviewQueueModule {
         {
           provide: AlertQueriesService,
           inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
+          useFactory: (db: Database, store: ObjectStore) =>
             new AlertQueriesService(
               new AlertRepository(db),
               new ReviewRepository(db),
@@ -56,7 +56,7 @@ export class ReviewQueueModule {
         {
           provide: SubmitReviewUseCase,
           inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed],
-          useFactory: (db: DatabaseHandle, bus: MessageBus, feed: ReviewDecisionFeed) =>
+          useFactory: (db: Database, bus: MessageBus, feed: ReviewDecisionFeed) =>
             new SubmitReviewUseCase(new AlertRepository(db), new ReviewRepository(db), new LineRepository(db), bus, feed, settings),
         },
         {
@@ -67,13 +67,12 @@ export class ReviewQueueModule {
         {
           provide: FrameImagesService,
           inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: DatabaseHandle, store: ObjectStore) =>
-            new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
+          useFactory: (db: Database, store: ObjectStore) => new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
         },
         {
           provide: AlertStreamService,
           inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed, LOGGER, ShutdownRegistry],
-          useFactory: (db: DatabaseHandle, bus: MessageBus, feed: ReviewDecisionFeed, logger: Logger, registry: ShutdownRegistry) => {
+          useFactory: (db: Database, bus: MessageBus, feed: ReviewDecisionFeed, logger: Logger, registry: ShutdownRegistry) => {
             const stream = new AlertStreamService(bus, new AlertRepository(db), feed, {
               groupId: options.settings?.sseGroupId ?? sseGroupId(),
               logger,

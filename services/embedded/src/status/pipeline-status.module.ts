@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus, PIPELINE_HEALTH, type PipelineHealthReader } from '@argus/messaging';
-import { DATABASE, type DatabaseHandle, ModelRegistryRepository } from '@argus/persistence';
+import { DATABASE, type Database, ModelRegistryRepository } from '@argus/persistence';
 import { ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { PipelineStatusMonitor } from './pipeline-status.monitor';
 import { StoredTotalsQuery } from './stored-totals.query';
@@ -18,7 +18,7 @@ export class PipelineStatusModule {
         {
           provide: PIPELINE_STATUS,
           inject: [MESSAGE_BUS, PIPELINE_HEALTH, DATABASE, ShutdownRegistry],
-          useFactory: async (bus: MessageBus, health: PipelineHealthReader, db: DatabaseHandle, registry: ShutdownRegistry) => {
+          useFactory: async (bus: MessageBus, health: PipelineHealthReader, db: Database, registry: ShutdownRegistry) => {
             const monitor = new PipelineStatusMonitor(bus, new ModelRegistryRepository(db), new StoredTotalsQuery(db), health);
             await monitor.start();
             registry.register({ name: 'pipeline-status', order: ShutdownOrder.stopConsuming, close: () => monitor.stop() });

@@ -1,4 +1,4 @@
-import { type DatabaseHandle, managerOf } from '@argus/persistence';
+import { type Database } from '@argus/persistence';
 import type { StoredTotals, StoredTotalsSource } from './pipeline-status.monitor';
 
 /**
@@ -6,10 +6,10 @@ import type { StoredTotals, StoredTotalsSource } from './pipeline-status.monitor
  * (processed), every alert raised, over all runs. Read once at start (it counts whole tables).
  */
 export class StoredTotalsQuery implements StoredTotalsSource {
-  constructor(private readonly db: DatabaseHandle) {}
+  constructor(private readonly db: Database) {}
 
   async storedTotals(): Promise<StoredTotals> {
-    const [row] = (await managerOf(this.db).query(
+    const [row] = (await this.db.query(
       `SELECT (SELECT count(*) FROM frame) AS frames_stored,
               (SELECT count(*) FROM frame WHERE status = 'processed') AS frames_scored,
               (SELECT count(*) FROM alert) AS alerts`,

@@ -5,14 +5,14 @@
  * what is kept keeps its rows and its objects.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type DatabaseHandle, FrameRepository, FrameRetentionRepository, LineRepository, managerOf } from '@argus/persistence';
+import { type Database, FrameRepository, FrameRetentionRepository, LineRepository } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
 import type { RetentionRules } from '../frame-retention.policy';
 import { FrameRetentionUseCase } from '../frame-retention.use-case';
 
 export interface RetentionAdapters {
   /** Migrated. */
-  readonly db: DatabaseHandle;
+  readonly db: Database;
   /** Its bucket exists. */
   readonly store: ObjectStore;
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
   describe(`frame retention on ${name}`, () => {
     jest.setTimeout(60_000);
     let adapters: RetentionAdapters;
-    let db: DatabaseHandle;
+    let db: Database;
     let store: ObjectStore;
     let modelVersionId: string;
     const run = randomBytes(3).toString('hex');
@@ -45,7 +45,7 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
       adapters = await open();
       db = adapters.db;
       store = adapters.store;
-      const [model] = (await managerOf(db).query(
+      const [model] = (await db.query(
         `INSERT INTO model_version (name, version, artifact_key, classes, backend) VALUES ('retention-it', $1, 'models/r.onnx', '["scratch"]', 'onnx') RETURNING id`,
         [randomUUID()],
       )) as { id: string }[];
@@ -92,23 +92,20 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
         sha256: createHash('sha256').update(id).digest('hex'),
         capturedAt: ago(age),
       });
-      await managerOf(db).query(`UPDATE frame SET ingested_at = $2 WHERE id = $1`, [id, ago(age)]);
-      await managerOf(db).query(`INSERT INTO frame_inference (frame_id, model_version_id, detection_count) VALUES ($1, $2, 1)`, [
-        id,
-        modelVersionId,
-      ]);
-      await managerOf(db).query(
+      await db.query(`UPDATE frame SET ingested_at = $2 WHERE id = $1`, [id, ago(age)]);
+      await db.query(`INSERT INTO frame_inference (frame_id, model_version_id, detection_count) VALUES ($1, $2, 1)`, [id, modelVersionId]);
+      await db.query(
         `INSERT INTO detection (frame_id, model_version_id, ordinal, class_name, score, x1, y1, x2, y2) VALUES ($1, $2, 0, 'scratch', 0.9, 1, 1, 4, 4)`,
         [id, modelVersionId],
       );
       if (kind !== 'plain') {
-        await managerOf(db).query(
+        await db.query(
           `INSERT INTO alert (frame_id, line_id, camera_id, model_version_id, severity, detections) VALUES ($1, $2, 'cam', $3, 'high', '[]')`,
           [id, lineId, modelVersionId],
         );
       }
       if (kind === 'reviewed') {
-        await managerOf(db).query(
+        await db.query(
           `INSERT INTO review (alert_id, reviewer_id, decision) SELECT id, gen_random_uuid(), 'confirmed' FROM alert WHERE frame_id = $1`,
           [id],
         );
@@ -130,7 +127,7 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
     }
 
     async function rowsOf(frameId: string): Promise<Record<string, number>> {
-      const [row] = (await managerOf(db).query(
+      const [row] = (await db.query(
         `SELECT (SELECT count(*) FROM frame WHERE id = $1)::int AS frame,
                 (SELECT count(*) FROM frame_inference WHERE frame_id = $1)::int AS inference,
                 (SELECT count(*) FROM detection WHERE frame_id = $1)::int AS detection,
@@ -155,7 +152,7 @@ export function describeRetentionOnAdapters(name: string, open: () => Promise<Re
 
     /** Every frame row of the line names objects that exist: no row points at a missing object. */
     async function expectNoDanglingRows(lineId: string): Promise<void> {
-      const rows = (await managerOf(db).query(`SELECT object_key, template_key FROM frame WHERE line_id = $1`, [lineId])) as {
+      const rows = (await db.query(`SELECT object_key, template_key FROM frame WHERE line_id = $1`, [lineId])) as {
         object_key: string;
         template_key: string | null;
       }[];
