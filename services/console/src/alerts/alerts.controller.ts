@@ -19,6 +19,7 @@ import {
 import { AlertStreamService } from './alert-stream.service';
 import { BulkReviewUseCase } from '../reviews/bulk-review.use-case';
 import { SubmitReviewUseCase } from '../reviews/submit-review.use-case';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { ApiZodResponse } from '../http/api-zod-response.decorator';
 import {
   AlertCountSchema,
@@ -58,6 +59,11 @@ export class AlertsController {
    * is an SSE comment, which Nest's MessageEvent cannot express.
    */
   @Get('stream')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events: `alert.raised` (data: an AlertSummary), `alert.reviewed` (data: an AlertReviewedEvent), and `: ping` comments to keep the connection open',
+  })
   streamEvents(@Req() request: { on(event: 'close', listener: () => void): unknown }, @Res() response: ServerResponse): void {
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

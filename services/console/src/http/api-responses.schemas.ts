@@ -195,7 +195,7 @@ export const BulkReviewAnswerSchema = named('BulkReviewAnswer', z.object({ resul
 export const AlertReviewedEventSchema = named(
   'AlertReviewedEvent',
   z.object({ alertId: z.string(), status: AlertStatusSchema, reviewId: z.string(), reviewer: z.string() }),
-  "The `alert-reviewed` event of `GET /api/v1/alerts/stream` (the `alert-raised` event's data is an AlertSummary).",
+  "The `alert.reviewed` event of `GET /api/v1/alerts/stream` (the `alert.raised` event's data is an AlertSummary).",
 );
 
 // models and promotions

@@ -46,7 +46,7 @@ export type BulkResult = Schemas['BulkResult'];
 export type BulkReviewAnswer = Schemas['BulkReviewAnswer'];
 export type ReviewRequest = JsonBody<'AlertsController_review'>;
 export type BulkReviewRequest = JsonBody<'AlertsController_bulkReview'>;
-/** The `alert-reviewed` event's data on `GET /api/v1/alerts/stream`. */
+/** The `alert.reviewed` event's data on `GET /api/v1/alerts/stream`. */
 export type AlertReviewedEvent = Schemas['AlertReviewedEvent'];
 
 export type ModelRef = Schemas['ModelRef'];

@@ -656,7 +656,7 @@ export interface components {
     BulkReviewAnswer: {
       results: components['schemas']['BulkResult'][];
     };
-    /** @description The `alert-reviewed` event of `GET /api/v1/alerts/stream` (the `alert-raised` event's data is an AlertSummary). */
+    /** @description The `alert.reviewed` event of `GET /api/v1/alerts/stream` (the `alert.raised` event's data is an AlertSummary). */
     AlertReviewedEvent: {
       alertId: string;
       status: components['schemas']['AlertStatus'];
@@ -1234,6 +1234,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Server-Sent Events: `alert.raised` (data: an AlertSummary), `alert.reviewed` (data: an AlertReviewedEvent), and `: ping` comments to keep the connection open */
       200: {
         headers: {
           [name: string]: unknown;
