@@ -93,4 +93,9 @@ describe('DatabaseEnvSchema', () => {
     };
     expect(variablesReadBy((vars) => databaseConfigFromEnv(vars), env)).toEqual(Object.keys(DatabaseEnvSchema.shape).sort());
   });
+
+  it('documents the defaults the parser applies', () => {
+    const required = { ARGUS_DATABASE_URL: 'postgres://u:p@h:5432/d' };
+    expect(databaseConfigFromEnv(DatabaseEnvSchema.parse(required))).toEqual(databaseConfigFromEnv(required));
+  });
 });

@@ -94,4 +94,9 @@ describe('S3EnvSchema', () => {
     };
     expect(variablesReadBy(s3ConfigFromEnv, env)).toEqual(Object.keys(S3EnvSchema.shape).sort());
   });
+
+  it('documents the defaults the parser applies', () => {
+    const required = { ARGUS_S3_ENDPOINT: 'http://127.0.0.1:9000', ARGUS_S3_ACCESS_KEY: 'a', ARGUS_S3_SECRET_KEY: 's' };
+    expect(s3ConfigFromEnv(S3EnvSchema.parse(required))).toEqual(s3ConfigFromEnv(required));
+  });
 });
