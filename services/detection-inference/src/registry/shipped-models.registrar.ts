@@ -6,7 +6,7 @@ import type { LineRepository, ModelEvaluation, ModelRegistryRepository, ModelVer
 import type { ObjectStore } from '@argus/storage';
 import { folderPackageFiles, loadModelPackage, objectStorePackageFiles, type ModelMetadata, type ModelPackageFiles } from '@argus/vision';
 import type { ModelPromotionService } from '@argus/registry';
-import { buildEvaluationSummary } from './evaluation-summary.builder';
+import { buildEvaluationSummary } from '@argus/registry';
 
 /** Written into a package folder by `argus eval --report`; optional. */
 export const EVALUATION_FILE = 'evaluation.json';
