@@ -107,19 +107,20 @@ export const LineListSchema = named('LineList', z.object({ items: z.array(LineSc
 // alerts and reviews
 
 export const AlertStatusSchema = named('AlertStatus', z.enum(['open', 'confirmed', 'rejected', 'corrected']));
-export const SeverityNamedSchema = named('Severity', SeveritySchema);
-export const DecisionSchema = named('Decision', ReviewDecisionSchema);
+// The event contracts' schemas the answers share, named as components (the registry is this file's own).
+named('Severity', SeveritySchema);
+named('Decision', ReviewDecisionSchema);
 named('Box', BoxSchema);
-export const ScoredDetectionSchema = named('ScoredDetection', DetectionSchema);
-export const LabelledBoxNamedSchema = named('LabelledBox', LabelledBoxSchema);
+named('ScoredDetection', DetectionSchema);
+named('LabelledBox', LabelledBoxSchema);
 
 export const ReviewSchema = named(
   'Review',
   z.object({
     id: z.string(),
     reviewer: z.string().describe("The reviewer's display name."),
-    decision: DecisionSchema,
-    boxes: z.array(LabelledBoxNamedSchema),
+    decision: ReviewDecisionSchema,
+    boxes: z.array(LabelledBoxSchema),
     comment: z.string().nullable(),
     createdAt: Timestamp,
   }),
@@ -132,10 +133,10 @@ export const AlertSummarySchema = named(
     frameId: z.string(),
     lineId: z.string(),
     cameraId: z.string(),
-    severity: SeverityNamedSchema,
+    severity: SeveritySchema,
     status: AlertStatusSchema,
     classes: z.array(z.string()).describe('The distinct classes of its detections, in order of first appearance.'),
-    detections: z.array(ScoredDetectionSchema),
+    detections: z.array(DetectionSchema),
     modelVersionId: z.string(),
     capturedAt: Timestamp,
     createdAt: Timestamp,
@@ -169,7 +170,7 @@ export const AlertDetailSchema = named(
       .nullable()
       .describe("The model version that produced the detections, with its package's score thresholds."),
     alertRules: z
-      .array(z.object({ className: z.string(), minScore: z.number(), minBoxAreaPx2: z.number(), severity: SeverityNamedSchema }))
+      .array(z.object({ className: z.string(), minScore: z.number(), minBoxAreaPx2: z.number(), severity: SeveritySchema }))
       .describe("The line's alert rules the alert's classes are judged by (as they are now)."),
   }),
 );
@@ -179,7 +180,7 @@ export const ReviewAnswerSchema = named(
   z.object({
     review: ReviewSchema,
     alert: AlertSummarySchema,
-    conflictsWith: z.string().nullable().describe('The review this one was decided against, when another reviewer decided first.'),
+    conflictsWith: z.string().nullable().describe('The earlier review this one disagrees with; null when none.'),
   }),
 );
 

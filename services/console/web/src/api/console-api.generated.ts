@@ -637,7 +637,7 @@ export interface components {
     ReviewAnswer: {
       review: components['schemas']['Review'];
       alert: components['schemas']['AlertSummary'];
-      /** @description The review this one was decided against, when another reviewer decided first. */
+      /** @description The earlier review this one disagrees with; null when none. */
       conflictsWith: string | null;
     };
     BulkResult:
