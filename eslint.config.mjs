@@ -33,6 +33,8 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'], bannedExternalImports: allInfra },
             { sourceTag: 'scope:platform', bannedExternalImports: allInfra },
+            // Persistence sits below the domain libs: it stores what they decide and imports none of them.
+            { sourceTag: 'scope:persistence', onlyDependOnLibsWithTags: ['scope:platform', 'scope:contracts'] },
             { sourceTag: 'adapter:kafka', bannedExternalImports: except('kafka') },
             { sourceTag: 'adapter:s3', bannedExternalImports: except('s3') },
             { sourceTag: 'adapter:postgres', bannedExternalImports: except('postgres') },

@@ -56,7 +56,7 @@ export class PipelineDatabase {
 
   /** Migrations and the demo seed (factory-1: cam-1, cam-2; pcb-1: aoi-1), by the seed command. */
   async seedDemo(): Promise<void> {
-    await runNodeScript('libs/persistence/src/seed/run-seed.ts', [], { ARGUS_DATABASE_URL: this.url }, 120_000);
+    await runNodeScript('services/embedded/src/seed/run-seed.ts', [], { ARGUS_DATABASE_URL: this.url }, 120_000);
   }
 
   lines(): LineRepository {

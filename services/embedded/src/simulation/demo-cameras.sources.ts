@@ -1,5 +1,5 @@
-import { DEMO_LINES } from '@argus/persistence/src/seed/demo-seed';
-import { DEMO_FRAME_SIZE } from '@argus/persistence/src/seed/demo-templates.renderer';
+import { DEMO_LINES } from '../seed/demo-seed';
+import { DEMO_FRAME_SIZE } from '../seed/demo-templates.renderer';
 import { type IngestSourceConfig, parseIngestSources } from '../service-modules.imports';
 
 /**

@@ -1,10 +1,8 @@
-// Seeds the demo plant: `node -r @swc-node/register libs/persistence/src/seed/run-seed.ts`
+// Seeds the demo plant: `node -r @swc-node/register services/embedded/src/seed/run-seed.ts`
 // (SWC_NODE_PROJECT=tsconfig.json). Reads ARGUS_DATABASE_URL and ARGUS_S3_*; applies pending
 // migrations first; safe to run again.
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { createDataSource } from '../data-source.factory';
-import { databaseConfigFromEnv } from '../database.config';
-import { runMigrations } from '../migrations.runner';
+import { createDataSource, databaseConfigFromEnv, runMigrations } from '@argus/persistence';
 import { seedDemo } from './demo-seed';
 import { renderDemoTemplates } from './demo-templates.renderer';
 

@@ -1,6 +1,5 @@
 import type { ObjectStore } from '@argus/storage';
-import type { Database } from '../database';
-import { type AlertRule, LineRepository, type LineSettings } from '../line.repository';
+import { type AlertRule, type Database, LineRepository, type LineSettings } from '@argus/persistence';
 
 /** An encoded golden template to store for a demo line. */
 export interface DemoTemplateImage {

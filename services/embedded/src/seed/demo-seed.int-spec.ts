@@ -1,8 +1,5 @@
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { databaseConfigFromEnv } from '../database.config';
-import { LineRepository } from '../line.repository';
-import { runMigrations } from '../migrations.runner';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../throwaway-database.helper';
+import { createThrowawayDatabase, databaseConfigFromEnv, LineRepository, runMigrations, type ThrowawayDatabase } from '@argus/persistence';
 import { DEMO_LINES, seedDemo } from './demo-seed';
 import { renderDemoTemplates } from './demo-templates.renderer';
 
