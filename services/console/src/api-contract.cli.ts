@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { buildConsoleOpenApiDocument } from './app/api-contract.document';
 import { API_CONTRACT_FILES, API_GENERATE_COMMAND, renderApiContract } from './app/api-contract.renderer';
 
+const REPO_DIR = path.resolve(__dirname, '../../..');
+
 async function main(check: boolean): Promise<number> {
   const rendered = await renderApiContract(await buildConsoleOpenApiDocument());
   const stale: string[] = [];
@@ -18,7 +20,7 @@ async function main(check: boolean): Promise<number> {
     const file = API_CONTRACT_FILES[key];
     const committed = await readFile(file, 'utf8').catch(() => null);
     if (committed === rendered[key]) continue;
-    stale.push(path.relative(process.cwd(), file));
+    stale.push(path.relative(REPO_DIR, file));
     if (!check) await writeFile(file, rendered[key]);
   }
   if (check && stale.length > 0) {
