@@ -6,3 +6,4 @@ export * from './production-pointer.rules';
 export * from './promotion-audit.entry';
 export * from './model-promotion.service';
 export * from './evaluation-summary.builder';
+export * from './model-package.publisher';

@@ -13,7 +13,8 @@ import {
 import { ModelPromotionService } from '@argus/registry';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { folderPackageFiles, loadModelPackage } from '@argus/vision';
-import { artifactKeyOf, ShippedModelsRegistrar } from './shipped-models.registrar';
+import { artifactKeyOf } from '@argus/registry';
+import { ShippedModelsRegistrar } from './shipped-models.registrar';
 
 const FACTORY = path.resolve(__dirname, '../../../../models/factory');
 

@@ -2,14 +2,11 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Topics } from '@argus/contracts';
 import { deterministicEventId, type MessageBus, type MessagingLogger } from '@argus/messaging';
-import type { LineRepository, ModelEvaluation, ModelRegistryRepository, ModelVersion, ProductionLine } from '@argus/persistence';
+import type { LineRepository, ModelRegistryRepository, ModelVersion, ProductionLine } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
-import { folderPackageFiles, loadModelPackage, objectStorePackageFiles, type ModelMetadata, type ModelPackageFiles } from '@argus/vision';
+import { folderPackageFiles, type ModelPackageFiles } from '@argus/vision';
 import type { ModelPromotionService } from '@argus/registry';
-import { buildEvaluationSummary } from '@argus/registry';
-
-/** Written into a package folder by `argus eval --report`; optional. */
-export const EVALUATION_FILE = 'evaluation.json';
+import { publishModelPackage } from '@argus/registry';
 
 export interface ShippedModelsRegistrarDependencies {
   readonly store: ObjectStore;
@@ -30,11 +27,6 @@ export interface RegistrationReport {
 }
 
 export const BOOTSTRAP_ACTOR = 'detection-inference-bootstrap';
-
-/** The object-store prefix of a model package. */
-export function artifactKeyOf(name: string, version: string): string {
-  return `models/${name}/${version}`;
-}
 
 /**
  * Registers the model packages shipped in the repository (`models/<name>/`, each a package folder
@@ -62,39 +54,8 @@ export class ShippedModelsRegistrar {
 
   async registerPackage(files: ModelPackageFiles): Promise<{ version: ModelVersion; created: boolean }> {
     const { store, registry, bus, logger } = this.deps;
-    const pkg = await loadModelPackage(files);
-    const { metadata } = pkg;
-    const artifactKey = artifactKeyOf(metadata.name, metadata.version);
-    if (!(await store.exists(`${artifactKey}/metadata.json`))) {
-      const target = objectStorePackageFiles(store, artifactKey);
-      for (const name of ['weights.bin', 'weights.json', ...(metadata.files.onnx ? [metadata.files.onnx] : [])]) {
-        const bytes = await files.read(name);
-        if (bytes) await target.write(name, bytes, name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-      }
-      const metadataBytes = await files.read('metadata.json');
-      if (!metadataBytes) throw new Error(`${files.location}: metadata.json vanished while uploading`);
-      await target.write('metadata.json', metadataBytes, 'application/json');
-    }
-    const result = await registry.register({
-      name: metadata.name,
-      version: metadata.version,
-      artifactKey,
-      classes: metadata.classes,
-      spec: metadata.spec as unknown as Record<string, unknown>,
-      metrics: metricsOf(metadata),
-      usesTemplate: metadata.template.required,
-      trainingDataFingerprint: metadata.training?.data.fingerprint ?? null,
-      trainingData: metadata.training
-        ? {
-            source: metadata.training.data.source,
-            fingerprint: metadata.training.data.fingerprint,
-            split: metadata.training.data.split,
-            trainedOn: metadata.training.backend,
-          }
-        : null,
-      evaluation: await evaluationOf(files),
-      backend: metadata.files.onnx ? 'onnx' : 'tfjs',
-    });
+    const result = await publishModelPackage(files, { store, registry });
+    const artifactKey = result.version.artifactKey;
     const v = result.version;
     if (result.created) {
       await bus.publish(this.deps.registeredTopic ?? Topics.modelRegistered, {
@@ -185,23 +146,3 @@ async function packageFolders(modelsDir: string): Promise<string[]> {
 }
 
 /** The package's `evaluation.json` (written by `argus eval --report`), compacted; null when it has none. */
-async function evaluationOf(files: ModelPackageFiles): Promise<ModelEvaluation | null> {
-  const bytes = await files.read(EVALUATION_FILE);
-  if (!bytes) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new Error(`${files.location}: ${EVALUATION_FILE} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return buildEvaluationSummary(json, files.location);
-}
-
-function metricsOf(metadata: ModelMetadata): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(metadata.metrics.validation ?? {})) {
-    if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
-  }
-  if (metadata.onnx) out['onnxMaxAbsDiff'] = metadata.onnx.maxAbsDiff;
-  return out;
-}
