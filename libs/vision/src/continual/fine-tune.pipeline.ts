@@ -26,6 +26,26 @@ export function parentTrainerConfig(parent: ModelPackage): TrainerConfig {
   };
 }
 
+/**
+ * The training recipe of a fine-tune where its caller does not set one: a lower peak learning
+ * rate than training from scratch (the weights start near a good solution), a short warm-up, an
+ * EMA of the weights, no early stopping, and the best validation epoch shipped. `argus finetune`'s
+ * flags default to these, and continual-fine-tune's jobs use them.
+ */
+export const DEFAULT_FINE_TUNE_TRAINING = {
+  epochs: 8,
+  learningRate: 0.001,
+  warmupEpochs: 0.5,
+  emaDecay: 0.99,
+  patience: 0,
+  ship: 'best',
+} as const satisfies Partial<TrainerConfig>;
+
+/** The parent's recorded trainer settings with the fine-tune recipe over them, and the caller's over both. */
+export function fineTuneTrainerConfig(parent: ModelPackage, overrides: Partial<TrainerConfig> = {}): TrainerConfig {
+  return { ...parentTrainerConfig(parent), ...DEFAULT_FINE_TUNE_TRAINING, ...overrides };
+}
+
 /** Loads a data source and splits it, as `argus train` does, into what a fine-tune takes. */
 export async function loadFineTuneData(source: TrainingDataSource, options: TrainingDataOptions): Promise<FineTuneData> {
   const data = await loadTrainingData(source, options);

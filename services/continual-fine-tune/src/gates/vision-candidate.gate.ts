@@ -1,0 +1,166 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { TrainingJobRequestedV1 } from '@argus/contracts';
+import type { ObjectStore } from '@argus/storage';
+import {
+  DetectorRunner,
+  evaluateModel,
+  folderPackageFiles,
+  type LabelledSample,
+  loadModelPackage,
+  loadRecordedTrainingData,
+  type ModelPackage,
+  objectStorePackageFiles,
+} from '@argus/vision';
+import { loadJobDataset, objectBytesReader } from '../jobs/job-dataset.loader';
+import type { CandidateGate, TrainedCandidate } from '../jobs/training-job.ports';
+import { type ClassAps, evaluateGates, type EvaluationPair, type GatePolicy, type GateReport } from './candidate-gates';
+
+export interface VisionCandidateGateSettings {
+  readonly policy: GatePolicy;
+  /** The share of training frames the trainer validated on (the holdout is what is left out of both). */
+  readonly validationShare: number;
+  /** At most this many of the parent's validation frames are scored for forgetting. */
+  readonly parentValidationLimit: number;
+  /** Frames per batch and ONNX Runtime threads of the latency measurement: as detection-inference serves. */
+  readonly servingBatch: number;
+  readonly servingThreads: number;
+  /** Timed passes over the frames per model, alternating production and candidate; the median counts. */
+  readonly latencyRounds: number;
+}
+
+/**
+ * Scores production and candidate the same way (ONNX Runtime, as served) on the line's frozen
+ * holdout and on the parent's validation data, times both in this process one after the other,
+ * and decides the gates. The candidate's holdout report is written into its package as
+ * `evaluation.json` (what `argus eval --report` writes) beside `gate-report.json`.
+ */
+export class VisionCandidateGate implements CandidateGate {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly settings: VisionCandidateGateSettings,
+  ) {}
+
+  async evaluate(job: TrainingJobRequestedV1, candidate: TrainedCandidate): Promise<GateReport> {
+    const production = await loadModelPackage(objectStorePackageFiles(this.store, job.baseArtifactKey));
+    const trained = await loadModelPackage(folderPackageFiles(candidate.packageDir));
+    const { holdout } = await loadJobDataset(this.store, job, this.settings.validationShare);
+    const parentValidation = await this.parentValidation(production);
+    const objects = objectBytesReader(this.store);
+
+    const onHoldout = await this.scoreBoth(production, trained, holdout, objects);
+    const retention: EvaluationPair[] = [{ name: `line holdout (${holdout.length} frames)`, ...onHoldout.aps }];
+    if (parentValidation) {
+      const onParent = await this.scoreBoth(production, trained, parentValidation.samples, objects);
+      retention.push({
+        name: `parent validation (${parentValidation.samples.length} frames of ${parentValidation.source})`,
+        ...onParent.aps,
+      });
+    }
+    const classesWithTruth = [...new Set(holdout.flatMap((s) => s.boxes.map((b) => b.className)))];
+    const report = evaluateGates(
+      {
+        productionClasses: production.metadata.spec.classes,
+        retention,
+        newData: {
+          frames: holdout.length,
+          productionAp: meanAp(onHoldout.aps.production, classesWithTruth),
+          candidateAp: meanAp(onHoldout.aps.candidate, classesWithTruth),
+        },
+        latencyMs: await this.latency(production, trained, holdout, objects),
+      },
+      this.settings.policy,
+    );
+    await writeFile(
+      path.join(candidate.packageDir, 'evaluation.json'),
+      JSON.stringify(
+        {
+          model: { name: trained.metadata.name, version: trained.metadata.version },
+          data: `dataset:${job.lineId}@${job.datasetFingerprint}`,
+          split: 'holdout',
+          fingerprint: job.datasetFingerprint,
+          report: onHoldout.candidateReport,
+        },
+        null,
+        1,
+      ),
+    );
+    await writeFile(path.join(candidate.packageDir, 'gate-report.json'), JSON.stringify(report, null, 1));
+    return report;
+  }
+
+  private async parentValidation(production: ModelPackage): Promise<{ source: string; samples: LabelledSample[] } | null> {
+    try {
+      const recorded = await loadRecordedTrainingData(production);
+      if (!recorded) return null;
+      return { source: recorded.source, samples: recorded.validation.slice(0, this.settings.parentValidationLimit) };
+    } catch {
+      // The parent's data is not on this worker: the line's holdout is then the only guard against
+      // forgetting, and the gate report says which sets were checked.
+      return null;
+    }
+  }
+
+  private async scoreBoth(
+    production: ModelPackage,
+    candidate: ModelPackage,
+    samples: readonly LabelledSample[],
+    objects: ReturnType<typeof objectBytesReader>,
+  ) {
+    const score = async (pkg: ModelPackage) => {
+      const runner = await DetectorRunner.open(pkg, { threads: this.settings.servingThreads });
+      try {
+        return await evaluateModel(runner, samples, { objects, batchSize: this.settings.servingBatch });
+      } finally {
+        await runner.dispose();
+      }
+    };
+    const prod = await score(production);
+    const cand = await score(candidate);
+    return {
+      aps: { production: classAps(prod.report.coco.perClass), candidate: classAps(cand.report.coco.perClass) },
+      candidateReport: cand.report,
+    };
+  }
+
+  private async latency(
+    production: ModelPackage,
+    candidate: ModelPackage,
+    samples: readonly LabelledSample[],
+    objects: ReturnType<typeof objectBytesReader>,
+  ) {
+    const frames = samples.slice(0, Math.max(this.settings.servingBatch, 12));
+    const runners = await Promise.all(
+      [production, candidate].map((pkg) => DetectorRunner.open(pkg, { threads: this.settings.servingThreads })),
+    );
+    try {
+      const times: [number[], number[]] = [[], []];
+      for (let round = 0; round < this.settings.latencyRounds; round++) {
+        for (const side of [0, 1] as const) {
+          const evaluation = await evaluateModel(runners[side]!, frames, { objects, batchSize: this.settings.servingBatch });
+          if (evaluation.imagesPerSecond > 0) times[side].push(1000 / evaluation.imagesPerSecond);
+        }
+      }
+      return { production: median(times[0]), candidate: median(times[1]) };
+    } finally {
+      await Promise.all(runners.map((r) => r.dispose()));
+    }
+  }
+}
+
+function classAps(perClass: readonly { readonly className: string; readonly ap50: number | null }[]): ClassAps {
+  return Object.fromEntries(perClass.filter((c) => c.ap50 !== null).map((c) => [c.className, c.ap50 as number]));
+}
+
+/** Mean AP over the classes with ground truth; a class the model does not detect counts as 0. */
+function meanAp(aps: ClassAps, classes: readonly string[]): number {
+  if (classes.length === 0) return 0;
+  return classes.reduce((sum, c) => sum + (aps[c] ?? 0), 0) / classes.length;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('no latency measurement succeeded');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
