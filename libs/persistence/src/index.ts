@@ -7,6 +7,7 @@ export * from './data-source.factory';
 export * from './migrations.runner';
 export * from './database-readiness.check';
 export * from './database.module';
+export * from './repository.providers';
 export * from './persistence.errors';
 export * from './page-limit.helper';
 export * from './line.repository';

@@ -1,14 +1,23 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { DATABASE } from '@argus/persistence';
+import {
+  AlertRepository,
+  CameraAlertHistoryRepository,
+  DetectionRepository,
+  FrameRepository,
+  LineRepository,
+  ModelRegistryRepository,
+  repositoryProviders,
+} from '@argus/persistence';
 import { LOGGER, type Logger, type ReadinessCheck, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { DetectionInferenceEnv } from './config';
-import { InferencePipeline } from './inference.pipeline';
+import { InferencePipeline, type InferenceRepositories } from './inference.pipeline';
 
 export const INFERENCE_PIPELINE = Symbol('INFERENCE_PIPELINE');
 /** "inference": shipped models registered and the consumers subscribed. */
 export const INFERENCE_READINESS = Symbol('INFERENCE_READINESS');
+const INFERENCE_REPOSITORIES = Symbol('INFERENCE_REPOSITORIES');
 
 /**
  * The inference feature without its adapters: `imports` must export MESSAGE_BUS, OBJECT_STORE and
@@ -22,16 +31,43 @@ export const INFERENCE_READINESS = Symbol('INFERENCE_READINESS');
 @Module({})
 export class InferencePipelineModule {
   static register(config: DetectionInferenceEnv, imports: DynamicModule[]): DynamicModule {
+    const repositories = [
+      ModelRegistryRepository,
+      LineRepository,
+      FrameRepository,
+      AlertRepository,
+      DetectionRepository,
+      CameraAlertHistoryRepository,
+    ] as const;
     const pipelineProviders = [
+      ...repositoryProviders(...repositories),
+      {
+        provide: INFERENCE_REPOSITORIES,
+        inject: [...repositories],
+        useFactory: (
+          registry: ModelRegistryRepository,
+          lines: LineRepository,
+          frames: FrameRepository,
+          alerts: AlertRepository,
+          detections: DetectionRepository,
+          alertHistory: CameraAlertHistoryRepository,
+        ): InferenceRepositories => ({ registry, lines, frames, alerts, detections, alertHistory }),
+      },
       {
         provide: INFERENCE_PIPELINE,
-        inject: [MESSAGE_BUS, OBJECT_STORE, DATABASE, LOGGER, ShutdownRegistry],
-        useFactory: (bus: MessageBus, store: ObjectStore, db: InferencePipelineDb, logger: Logger, registry: ShutdownRegistry) => {
+        inject: [MESSAGE_BUS, OBJECT_STORE, INFERENCE_REPOSITORIES, LOGGER, ShutdownRegistry],
+        useFactory: (
+          bus: MessageBus,
+          store: ObjectStore,
+          repositories: InferenceRepositories,
+          logger: Logger,
+          registry: ShutdownRegistry,
+        ) => {
           const log = logger.child({ component: 'inference' });
           const pipeline = new InferencePipeline({
             bus,
             store,
-            db,
+            repositories,
             logger: log,
             settings: {
               batchMax: config.ARGUS_INFER_BATCH_MAX,
@@ -77,5 +113,3 @@ export class InferencePipelineModule {
     return { module: InferencePipelineModule, imports, providers: pipelineProviders, exports: [INFERENCE_PIPELINE, INFERENCE_READINESS] };
   }
 }
-
-type InferencePipelineDb = ConstructorParameters<typeof InferencePipeline>[0]['db'];

@@ -19,7 +19,9 @@ import {
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessageMetadata, type MessagingLogger } from '@argus/messaging';
 import {
   AlertRepository,
+  CameraAlertHistoryRepository,
   createThrowawayDatabase,
+  type Database,
   databaseConfigFromEnv,
   DetectionRepository,
   FrameRepository,
@@ -30,11 +32,23 @@ import {
 } from '@argus/persistence';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { encodeImage, folderPackageFiles, type RawImage, SeededRandom } from '@argus/vision';
-import { InferencePipeline, type PipelineTopics } from './inference.pipeline';
+import { type InferenceRepositories, InferencePipeline, type PipelineTopics } from './inference.pipeline';
 import { writeRandomModelPackage } from './testing/random-model.fixture';
 import { waitFor } from '@argus/platform/testing';
 
 jest.setTimeout(120_000);
+
+/** The repositories the service's module injects, built here on the test's database. */
+function repositoriesOn(db: Database): InferenceRepositories {
+  return {
+    registry: new ModelRegistryRepository(db),
+    lines: new LineRepository(db),
+    frames: new FrameRepository(db),
+    alerts: new AlertRepository(db),
+    detections: new DetectionRepository(db),
+    alertHistory: new CameraAlertHistoryRepository(db),
+  };
+}
 
 const run = randomBytes(4).toString('hex');
 const lineId = `line-${run}`;
@@ -203,7 +217,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     pipeline = new InferencePipeline({
       bus,
       store,
-      db: db.dataSource,
+      repositories: repositoriesOn(db.dataSource),
       logger: quiet,
       topics,
       settings: {
@@ -427,7 +441,7 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
     const memberB = new InferencePipeline({
       bus: busB,
       store,
-      db: db.dataSource,
+      repositories: repositoriesOn(db.dataSource),
       logger: quiet,
       topics,
       settings: { ...memberSettings, modelCacheDir: path.join(tmp, 'cache-b'), instanceId: `int-b-${run}` },

@@ -1,10 +1,9 @@
 import * as os from 'node:os';
 import { Topics } from '@argus/contracts';
 import type { MessageBus, MessagingLogger, RetryOptions, Subscription } from '@argus/messaging';
-import {
+import type {
   AlertRepository,
   CameraAlertHistoryRepository,
-  type Database,
   DetectionRepository,
   FrameRepository,
   LineRepository,
@@ -73,10 +72,20 @@ export interface InferencePipelineSettings {
   readonly statsIntervalMs?: number;
 }
 
+/** The repositories the pipeline reads and writes through (the Nest module injects them). */
+export interface InferenceRepositories {
+  readonly registry: ModelRegistryRepository;
+  readonly lines: LineRepository;
+  readonly frames: FrameRepository;
+  readonly alerts: AlertRepository;
+  readonly detections: DetectionRepository;
+  readonly alertHistory: CameraAlertHistoryRepository;
+}
+
 export interface InferencePipelineDependencies {
   readonly bus: MessageBus;
   readonly store: ObjectStore;
-  readonly db: Database;
+  readonly repositories: InferenceRepositories;
   readonly logger: MessagingLogger;
   readonly settings: InferencePipelineSettings;
   readonly topics?: PipelineTopics;
@@ -104,10 +113,9 @@ export class InferencePipeline {
   private statsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: InferencePipelineDependencies) {
-    const { bus, store, db, logger, settings } = deps;
+    const { bus, store, logger, settings } = deps;
+    const { registry, lines, frames, alerts: alertsRepo, detections, alertHistory } = deps.repositories;
     this.topics = deps.topics ?? DEFAULT_PIPELINE_TOPICS;
-    const registry = new ModelRegistryRepository(db);
-    const lines = new LineRepository(db);
     const workers = settings.workers ?? 1;
     const packages = new ModelPackageCache(store, settings.modelCacheDir);
     this.runtime =
@@ -137,14 +145,7 @@ export class InferencePipeline {
       concurrency: workers,
       process: (items) => processor.process(items),
     });
-    const frames = new FrameRepository(db);
-    const alertsRepo = new AlertRepository(db);
-    const batched = new CoalescedFrameStatements({
-      detections: new DetectionRepository(db),
-      frames,
-      alerts: alertsRepo,
-      alertHistory: new CameraAlertHistoryRepository(db),
-    });
+    const batched = new CoalescedFrameStatements({ detections, frames, alerts: alertsRepo, alertHistory });
     this.alertHistory = new CameraAlertHistoryCache({ alertsCapturedBetween: (...args) => batched.alertsCapturedBetween(...args) });
     this.useCase = new ProcessFrameUseCase({
       frames: {

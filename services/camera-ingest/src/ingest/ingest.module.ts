@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { DATABASE, type Database, FrameRepository, LineRepository, ServiceTokenRepository } from '@argus/persistence';
+import { FrameRepository, LineRepository, repositoryProviders, ServiceTokenRepository } from '@argus/persistence';
 import { Topics } from '@argus/contracts';
 import { LOGGER, type Logger, RetryingStartupTask, type Secret, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
@@ -33,12 +33,9 @@ export class IngestModule {
         { provide: INGEST_SETTINGS, useValue: options.settings },
         { provide: CAMERA_TOKEN, useValue: options.cameraToken },
         { provide: INGEST_CLOCK, useValue: systemClock },
-        {
-          provide: INGEST_TARGETS,
-          inject: [DATABASE],
-          useFactory: (db: Database) => new CachedIngestTargets(new LineRepository(db)),
-        },
-        { provide: FRAME_LEDGER, inject: [DATABASE], useFactory: (db: Database) => new FrameRepository(db) },
+        ...repositoryProviders(LineRepository, FrameRepository, ServiceTokenRepository),
+        { provide: INGEST_TARGETS, inject: [LineRepository], useFactory: (lines: LineRepository) => new CachedIngestTargets(lines) },
+        { provide: FRAME_LEDGER, useExisting: FrameRepository },
         {
           provide: IngestFrameUseCase,
           inject: [INGEST_TARGETS, FRAME_LEDGER, OBJECT_STORE, MESSAGE_BUS, INGEST_CLOCK, INGEST_SETTINGS],
@@ -54,8 +51,8 @@ export class IngestModule {
         {
           // The console's camera service tokens, besides ARGUS_CAMERA_TOKEN.
           provide: CAMERA_TOKEN_DIRECTORY,
-          inject: [DATABASE, LOGGER],
-          useFactory: (db: Database, logger: Logger) => new CachedCameraTokenDirectory(new ServiceTokenRepository(db), logger),
+          inject: [ServiceTokenRepository, LOGGER],
+          useFactory: (tokens: ServiceTokenRepository, logger: Logger) => new CachedCameraTokenDirectory(tokens, logger),
         },
         CameraTokenGuard,
         {

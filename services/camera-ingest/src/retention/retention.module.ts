@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { DATABASE, type Database, FrameRetentionRepository, LineRepository } from '@argus/persistence';
+import { FrameRetentionRepository, LineRepository, repositoryProviders } from '@argus/persistence';
 import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { CameraIngestEnv } from '../config';
@@ -52,19 +52,25 @@ export class RetentionModule implements OnApplicationBootstrap {
       module: RetentionModule,
       imports: options.imports,
       providers: [
+        ...repositoryProviders(LineRepository, FrameRetentionRepository),
         {
-          provide: RETENTION_WORKER,
-          inject: [DATABASE, OBJECT_STORE, LOGGER, ShutdownRegistry],
-          useFactory: (db: Database, store: ObjectStore, logger: Logger, registry: ShutdownRegistry) => {
-            const log = logger.child({ component: 'frame-retention' });
-            const useCase = new FrameRetentionUseCase(
-              new LineRepository(db),
-              new FrameRetentionRepository(db),
+          provide: FrameRetentionUseCase,
+          inject: [LineRepository, FrameRetentionRepository, OBJECT_STORE, LOGGER],
+          useFactory: (lines: LineRepository, frames: FrameRetentionRepository, store: ObjectStore, logger: Logger) =>
+            new FrameRetentionUseCase(
+              lines,
+              frames,
               store,
               { now: () => new Date() },
-              log,
+              logger.child({ component: 'frame-retention' }),
               options.settings,
-            );
+            ),
+        },
+        {
+          provide: RETENTION_WORKER,
+          inject: [FrameRetentionUseCase, LOGGER, ShutdownRegistry],
+          useFactory: (useCase: FrameRetentionUseCase, logger: Logger, registry: ShutdownRegistry) => {
+            const log = logger.child({ component: 'frame-retention' });
             const worker = new FrameRetentionWorker(useCase, log, options.intervalMs);
             registry.register({ name: 'frame-retention', order: ShutdownOrder.stopConsuming, close: () => worker.stop() });
             return worker;

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus, PIPELINE_HEALTH, type PipelineHealthReader } from '@argus/messaging';
-import { DATABASE, type Database, InspectionStatsRepository, LineRepository, ModelRegistryRepository } from '@argus/persistence';
+import { InspectionStatsRepository, LineRepository, ModelRegistryRepository, repositoryProviders } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { ModelPromotionService } from '@argus/registry';
@@ -31,30 +31,35 @@ export class ModelGovernanceModule {
       imports: options.imports,
       controllers: [ModelsController, PromotionsController, LinesController, DashboardController],
       providers: [
+        ...repositoryProviders(ModelRegistryRepository, InspectionStatsRepository, LineRepository),
+        { provide: TrainingRecordReader, inject: [OBJECT_STORE], useFactory: (store: ObjectStore) => new TrainingRecordReader(store) },
+        {
+          provide: ModelPromotionService,
+          inject: [ModelRegistryRepository, MESSAGE_BUS],
+          useFactory: (registry: ModelRegistryRepository, bus: MessageBus) => new ModelPromotionService(registry, bus),
+        },
         {
           provide: ModelCatalogService,
-          inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: Database, store: ObjectStore) =>
-            new ModelCatalogService(new ModelRegistryRepository(db), new InspectionStatsRepository(db), new TrainingRecordReader(store)),
+          inject: [ModelRegistryRepository, InspectionStatsRepository, TrainingRecordReader],
+          useFactory: (registry: ModelRegistryRepository, stats: InspectionStatsRepository, records: TrainingRecordReader) =>
+            new ModelCatalogService(registry, stats, records),
         },
         {
           provide: LinePromotionsService,
-          inject: [DATABASE, MESSAGE_BUS],
-          useFactory: (db: Database, bus: MessageBus) => {
-            const registry = new ModelRegistryRepository(db);
-            return new LinePromotionsService(new LineRepository(db), registry, new ModelPromotionService(registry, bus));
-          },
+          inject: [LineRepository, ModelRegistryRepository, ModelPromotionService],
+          useFactory: (lines: LineRepository, registry: ModelRegistryRepository, promotions: ModelPromotionService) =>
+            new LinePromotionsService(lines, registry, promotions),
         },
         {
           provide: LineOverviewService,
-          inject: [DATABASE],
-          useFactory: (db: Database) => new LineOverviewService(new LineRepository(db), new ModelRegistryRepository(db)),
+          inject: [LineRepository, ModelRegistryRepository],
+          useFactory: (lines: LineRepository, registry: ModelRegistryRepository) => new LineOverviewService(lines, registry),
         },
         {
           provide: DashboardService,
-          inject: [LineOverviewService, DATABASE, PIPELINE_HEALTH],
-          useFactory: (lines: LineOverviewService, db: Database, pipeline: PipelineHealthReader) =>
-            new DashboardService(lines, new InspectionStatsRepository(db), pipeline),
+          inject: [LineOverviewService, InspectionStatsRepository, PIPELINE_HEALTH],
+          useFactory: (lines: LineOverviewService, stats: InspectionStatsRepository, pipeline: PipelineHealthReader) =>
+            new DashboardService(lines, stats, pipeline),
         },
         {
           provide: PROMOTION_TOPIC_SETUP,

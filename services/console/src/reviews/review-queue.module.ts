@@ -3,11 +3,10 @@ import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import {
   AlertRepository,
-  DATABASE,
-  type Database,
   FrameRepository,
   LineRepository,
   ModelRegistryRepository,
+  repositoryProviders,
   ReviewRepository,
 } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
@@ -41,23 +40,29 @@ export class ReviewQueueModule {
       controllers: [AlertsController, FramesController],
       providers: [
         { provide: ReviewDecisionFeed, useValue: new ReviewDecisionFeed() },
+        ...repositoryProviders(AlertRepository, ReviewRepository, ModelRegistryRepository, LineRepository, FrameRepository),
+        { provide: ModelThresholdsReader, inject: [OBJECT_STORE], useFactory: (store: ObjectStore) => new ModelThresholdsReader(store) },
         {
           provide: AlertQueriesService,
-          inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: Database, store: ObjectStore) =>
-            new AlertQueriesService(
-              new AlertRepository(db),
-              new ReviewRepository(db),
-              new ModelRegistryRepository(db),
-              new LineRepository(db),
-              new ModelThresholdsReader(store),
-            ),
+          inject: [AlertRepository, ReviewRepository, ModelRegistryRepository, LineRepository, ModelThresholdsReader],
+          useFactory: (
+            alerts: AlertRepository,
+            reviews: ReviewRepository,
+            registry: ModelRegistryRepository,
+            lines: LineRepository,
+            thresholds: ModelThresholdsReader,
+          ) => new AlertQueriesService(alerts, reviews, registry, lines, thresholds),
         },
         {
           provide: SubmitReviewUseCase,
-          inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed],
-          useFactory: (db: Database, bus: MessageBus, feed: ReviewDecisionFeed) =>
-            new SubmitReviewUseCase(new AlertRepository(db), new ReviewRepository(db), new LineRepository(db), bus, feed, settings),
+          inject: [AlertRepository, ReviewRepository, LineRepository, MESSAGE_BUS, ReviewDecisionFeed],
+          useFactory: (
+            alerts: AlertRepository,
+            reviews: ReviewRepository,
+            lines: LineRepository,
+            bus: MessageBus,
+            feed: ReviewDecisionFeed,
+          ) => new SubmitReviewUseCase(alerts, reviews, lines, bus, feed, settings),
         },
         {
           provide: BulkReviewUseCase,
@@ -66,14 +71,14 @@ export class ReviewQueueModule {
         },
         {
           provide: FrameImagesService,
-          inject: [DATABASE, OBJECT_STORE],
-          useFactory: (db: Database, store: ObjectStore) => new FrameImagesService(new FrameRepository(db), new LineRepository(db), store),
+          inject: [FrameRepository, LineRepository, OBJECT_STORE],
+          useFactory: (frames: FrameRepository, lines: LineRepository, store: ObjectStore) => new FrameImagesService(frames, lines, store),
         },
         {
           provide: AlertStreamService,
-          inject: [DATABASE, MESSAGE_BUS, ReviewDecisionFeed, LOGGER, ShutdownRegistry],
-          useFactory: (db: Database, bus: MessageBus, feed: ReviewDecisionFeed, logger: Logger, registry: ShutdownRegistry) => {
-            const stream = new AlertStreamService(bus, new AlertRepository(db), feed, {
+          inject: [MESSAGE_BUS, AlertRepository, ReviewDecisionFeed, LOGGER, ShutdownRegistry],
+          useFactory: (bus: MessageBus, alerts: AlertRepository, feed: ReviewDecisionFeed, logger: Logger, registry: ShutdownRegistry) => {
+            const stream = new AlertStreamService(bus, alerts, feed, {
               groupId: options.settings?.sseGroupId ?? sseGroupId(),
               logger,
               ...(options.settings?.pingIntervalMs ? { pingIntervalMs: options.settings.pingIntervalMs } : {}),

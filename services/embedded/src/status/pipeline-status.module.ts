@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS, type MessageBus, PIPELINE_HEALTH, type PipelineHealthReader } from '@argus/messaging';
-import { DATABASE, type Database, ModelRegistryRepository } from '@argus/persistence';
+import { DATABASE, type Database, ModelRegistryRepository, repositoryProviders } from '@argus/persistence';
 import { ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { PipelineStatusMonitor } from './pipeline-status.monitor';
 import { StoredTotalsQuery } from './stored-totals.query';
@@ -15,11 +15,19 @@ export class PipelineStatusModule {
       module: PipelineStatusModule,
       imports,
       providers: [
+        ...repositoryProviders(ModelRegistryRepository),
+        { provide: StoredTotalsQuery, inject: [DATABASE], useFactory: (db: Database) => new StoredTotalsQuery(db) },
         {
           provide: PIPELINE_STATUS,
-          inject: [MESSAGE_BUS, PIPELINE_HEALTH, DATABASE, ShutdownRegistry],
-          useFactory: async (bus: MessageBus, health: PipelineHealthReader, db: Database, registry: ShutdownRegistry) => {
-            const monitor = new PipelineStatusMonitor(bus, new ModelRegistryRepository(db), new StoredTotalsQuery(db), health);
+          inject: [MESSAGE_BUS, PIPELINE_HEALTH, ModelRegistryRepository, StoredTotalsQuery, ShutdownRegistry],
+          useFactory: async (
+            bus: MessageBus,
+            health: PipelineHealthReader,
+            models: ModelRegistryRepository,
+            totals: StoredTotalsQuery,
+            registry: ShutdownRegistry,
+          ) => {
+            const monitor = new PipelineStatusMonitor(bus, models, totals, health);
             await monitor.start();
             registry.register({ name: 'pipeline-status', order: ShutdownOrder.stopConsuming, close: () => monitor.stop() });
             return monitor;
