@@ -1,0 +1,51 @@
+import { DomainError } from '@argus/platform';
+
+/** The continual-fine-tune domain's error codes, each with the HTTP status it answers with. */
+export const ContinualErrorCodes = {
+  unknownFrame: 'label.unknown-frame',
+  jobAlreadyActive: 'training-job.already-active',
+  noProductionModel: 'training-job.no-production-model',
+  nothingLabelled: 'training-job.nothing-labelled',
+} as const;
+export type ContinualErrorCode = (typeof ContinualErrorCodes)[keyof typeof ContinualErrorCodes];
+
+export const CONTINUAL_ERROR_HTTP_STATUS: Readonly<Record<ContinualErrorCode, number>> = {
+  [ContinualErrorCodes.unknownFrame]: 422,
+  [ContinualErrorCodes.jobAlreadyActive]: 409,
+  [ContinualErrorCodes.noProductionModel]: 409,
+  [ContinualErrorCodes.nothingLabelled]: 409,
+};
+
+/** A review names a frame this installation has no record of: it cannot become training data. */
+export class UnknownFrameError extends DomainError {
+  constructor(readonly frameId: string) {
+    super(ContinualErrorCodes.unknownFrame, `frame ${frameId} is not stored here: its review cannot become training data`, { frameId });
+  }
+}
+
+/** A line fine-tunes one job at a time. */
+export class JobAlreadyActiveError extends DomainError {
+  constructor(
+    readonly lineId: string,
+    readonly activeJobId: string,
+  ) {
+    super(ContinualErrorCodes.jobAlreadyActive, `line ${lineId} already has a training job queued or running (${activeJobId})`, {
+      lineId,
+      activeJobId,
+    });
+  }
+}
+
+export class NoProductionModelError extends DomainError {
+  constructor(readonly lineId: string) {
+    super(ContinualErrorCodes.noProductionModel, `line ${lineId} has no production model to fine-tune`, { lineId });
+  }
+}
+
+export class NothingLabelledError extends DomainError {
+  constructor(readonly lineId: string) {
+    super(ContinualErrorCodes.nothingLabelled, `line ${lineId} has no labelled frame yet: review some alerts or audit items first`, {
+      lineId,
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, type TrainingTrigger } from '@argus/contracts';
+import type { MessageBus } from '@argus/messaging';
+import { JobAlreadyActiveError, NoProductionModelError, NothingLabelledError } from '../continual.errors';
+import type { DatasetVersioner } from '../datasets/dataset-versioner';
+import type { StoredDatasetVersion } from '../datasets/dataset.ports';
+import type { AnnouncedDataset, ProductionModelReader, RequestedTrainingJob, TrainingJobRequests } from './training-job-requests.ports';
+
+export interface TrainingJobSettings {
+  readonly epochs: number;
+  readonly seed: number;
+  /** A queued job not announced after this long is announced again (see announceStalled). */
+  readonly announceAfterMs: number;
+}
+
+export interface RequestTrainingJobCommand {
+  readonly lineId: string;
+  readonly triggers: readonly TrainingTrigger[];
+  /** A person (console, CLI) or `policy`. */
+  readonly requestedBy: string;
+}
+
+/**
+ * Asks for a fine-tune of a line's production model: freezes the line's labels into a new data
+ * set version, records the job (one active job per line) and announces it on
+ * `training.job.requested.v1` for the trainer workers. The job is recorded before it is
+ * announced; `announceStalled` announces again what a crash left recorded but unannounced.
+ */
+export class RequestTrainingJobUseCase {
+  constructor(
+    private readonly models: ProductionModelReader,
+    private readonly datasets: DatasetVersioner,
+    private readonly jobs: TrainingJobRequests,
+    private readonly bus: MessageBus,
+    private readonly settings: TrainingJobSettings,
+  ) {}
+
+  async request(command: RequestTrainingJobCommand): Promise<{ job: RequestedTrainingJob; dataset: StoredDatasetVersion }> {
+    const { lineId } = command;
+    const active = await this.jobs.activeJob(lineId);
+    if (active) throw new JobAlreadyActiveError(lineId, active.id);
+    const production = await this.models.productionModelFor(lineId);
+    if (!production) throw new NoProductionModelError(lineId);
+    const next = await this.datasets.nextVersion(lineId, command.requestedBy);
+    if (!next) throw new NothingLabelledError(lineId);
+    const job: RequestedTrainingJob = {
+      id: randomUUID(),
+      lineId,
+      datasetVersionId: next.version.id,
+      baseModelVersionId: production.id,
+      baseArtifactKey: production.artifactKey,
+      triggers: command.triggers,
+      requestedBy: command.requestedBy,
+      epochs: this.settings.epochs,
+      seed: this.settings.seed,
+    };
+    await this.jobs.create(job);
+    await this.announce(job, next.version);
+    return { job, dataset: next.version };
+  }
+
+  /** Announces the queued jobs a crash left unannounced; returns how many. */
+  async announceStalled(now: Date): Promise<number> {
+    const stalled = await this.jobs.unannounced(new Date(now.getTime() - this.settings.announceAfterMs));
+    for (const { job, dataset } of stalled) await this.announce(job, dataset);
+    return stalled.length;
+  }
+
+  private async announce(job: RequestedTrainingJob, dataset: AnnouncedDataset): Promise<void> {
+    await this.bus.publish(Topics.trainingJobRequested, {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      jobId: job.id,
+      lineId: job.lineId,
+      datasetVersionId: dataset.id,
+      datasetFingerprint: dataset.fingerprint,
+      manifestKey: dataset.manifestKey,
+      baseModelVersionId: job.baseModelVersionId,
+      baseArtifactKey: job.baseArtifactKey,
+      requestedBy: job.requestedBy,
+      triggers: job.triggers.map((t) => ({ ...t })),
+      epochs: job.epochs,
+      seed: job.seed,
+    });
+    await this.jobs.markAnnounced(job.id);
+  }
+}
