@@ -9,7 +9,8 @@ export interface DatasetVersionerSettings {
 }
 
 /**
- * Makes a line's next data set version from the labels that changed since its latest one. The
+ * Makes a line's next data set version: its latest one with the line's current labels laid over
+ * it (a label that did not change leaves its frame as it was). The
  * content, its sample manifest and its COCO export go to the object store first
  * (`datasets/<line>/<n>/`), then the version's row: a crash in between leaves objects that the
  * next attempt overwrites, never a row without its content. A version is never changed.
@@ -22,10 +23,10 @@ export class DatasetVersioner {
     private readonly settings: DatasetVersionerSettings,
   ) {}
 
-  /** The new version, or the latest one when no label changed since (`created: false`); null when the line has no label at all. */
+  /** The new version, or the latest one when no label changed (`created: false`); null when the line has no label at all. */
   async nextVersion(lineId: string, producedBy: string): Promise<{ version: StoredDatasetVersion; created: boolean } | null> {
     const parent = await this.versions.latest(lineId);
-    const { labels, through } = await this.labels.changedSince(lineId, parent?.labelsThrough ?? null);
+    const labels = await this.labels.labelsOf(lineId);
     if (labels.length === 0) return parent ? { version: parent, created: false } : null;
     const parentContent = parent ? await this.content(parent) : null;
     const draft = buildDatasetVersion({ lineId, parent: parentContent, holdoutShare: this.settings.holdoutShare, labels });
@@ -48,7 +49,6 @@ export class DatasetVersioner {
       changes: draft.changes,
       ...keys,
       producedBy,
-      labelsThrough: through,
     });
     return { version, created: true };
   }

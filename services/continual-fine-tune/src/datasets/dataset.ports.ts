@@ -19,8 +19,6 @@ export interface StoredDatasetVersion {
   readonly cocoKey: string;
   /** Who or what made it: a person, or `policy` for a trigger. */
   readonly producedBy: string;
-  /** The newest label change it includes: the next version takes the labels changed after it. */
-  readonly labelsThrough: Date | null;
   readonly createdAt: Date;
 }
 
@@ -34,12 +32,10 @@ export interface DatasetVersionStore {
 
 /** The resolved labels of a line, with what the frame store knows of each frame. */
 export interface LabelledFrameSource {
-  /** Labels that changed after `after` (all when null), and the newest change time among them. */
-  changedSince(
-    lineId: string,
-    after: Date | null,
-  ): Promise<{
-    readonly labels: readonly { readonly resolved: ResolvedFrameLabel; readonly frame: StoredFrameFacts }[];
-    readonly through: Date | null;
-  }>;
+  /**
+   * Every resolved label of the line. A version is the parent's content with these laid over it,
+   * compared frame by frame, so no label can slip between two versions (as one committed late
+   * behind a timestamp watermark could).
+   */
+  labelsOf(lineId: string): Promise<readonly { readonly resolved: ResolvedFrameLabel; readonly frame: StoredFrameFacts }[]>;
 }

@@ -10,8 +10,7 @@ import type { AnnouncedDataset, RequestedTrainingJob, TrainingJobRequests } from
 export class InMemoryLabelStore implements LabelStore, LabelledFrameSource {
   readonly frames = new Map<string, StoredFrameFacts>();
   private readonly labels = new Map<string, FrameLabel[]>();
-  private readonly resolved = new Map<string, { resolved: ResolvedFrameLabel; changedAt: Date }>();
-  private clock = 0;
+  private readonly resolved = new Map<string, { resolved: ResolvedFrameLabel }>();
 
   async record(label: FrameLabel): Promise<readonly FrameLabel[]> {
     if (!this.frames.has(label.frameId)) throw new UnknownFrameError(label.frameId);
@@ -22,16 +21,13 @@ export class InMemoryLabelStore implements LabelStore, LabelledFrameSource {
   }
 
   async saveResolved(resolved: ResolvedFrameLabel): Promise<void> {
-    // A strictly increasing change time, as a database's commit order gives.
-    this.resolved.set(resolved.label.frameId, { resolved, changedAt: new Date(Date.UTC(2026, 0, 1) + ++this.clock) });
+    this.resolved.set(resolved.label.frameId, { resolved });
   }
 
-  async changedSince(lineId: string, after: Date | null) {
-    const changed = [...this.resolved.values()].filter(
-      (r) => r.resolved.label.lineId === lineId && (after === null || r.changedAt.getTime() > after.getTime()),
-    );
-    const through = changed.reduce<Date | null>((max, r) => (max === null || r.changedAt > max ? r.changedAt : max), null);
-    return { labels: changed.map((r) => ({ resolved: r.resolved, frame: this.frames.get(r.resolved.label.frameId)! })), through };
+  async labelsOf(lineId: string) {
+    return [...this.resolved.values()]
+      .filter((r) => r.resolved.label.lineId === lineId)
+      .map((r) => ({ resolved: r.resolved, frame: this.frames.get(r.resolved.label.frameId)! }));
   }
 
   resolvedLabel(frameId: string): ResolvedFrameLabel | undefined {
