@@ -17,9 +17,12 @@ const EXPECTED_TABLES = [
   'app_user',
   'audit_log',
   'camera',
+  'dataset_version',
   'detection',
   'frame',
   'frame_inference',
+  'frame_label',
+  'labelled_frame',
   'line_alert_rule',
   'line_production_model',
   'line_template',
@@ -28,6 +31,7 @@ const EXPECTED_TABLES = [
   'production_line',
   'review',
   'service_token',
+  'training_job',
   'user_session',
 ];
 

@@ -3,6 +3,7 @@ import { ConsoleIdentity1764950400000 } from './1764950400000-console-identity.m
 import { ConsoleReviewAndModelEvaluation1764950500000 } from './1764950500000-console-review-and-model-evaluation.migration';
 import { AlertQueueCount1765300000000 } from './1765300000000-alert-queue-count.migration';
 import { FrameRetention1765400000000 } from './1765400000000-frame-retention.migration';
+import { ContinualFineTune1765500000000 } from './1765500000000-continual-fine-tune.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ConsoleReviewAndModelEvaluation1764950500000,
   AlertQueueCount1765300000000,
   FrameRetention1765400000000,
+  ContinualFineTune1765500000000,
 ];
