@@ -42,10 +42,12 @@ export async function publishModelPackage(
   const artifactKey = artifactKeyOf(metadata.name, metadata.version);
   if (!(await store.exists(`${artifactKey}/metadata.json`))) {
     const target = objectStorePackageFiles(store, artifactKey);
+    const { files: listed } = metadata;
     const names = [
-      'weights.bin',
-      'weights.json',
-      ...(metadata.files.onnx ? [metadata.files.onnx] : []),
+      listed.weightsBinary,
+      listed.weightsManifest,
+      ...(listed.onnx ? [listed.onnx] : []),
+      ...(listed.trainingLog ? [listed.trainingLog] : []),
       EVALUATION_FILE,
       ...(options.extraFiles ?? []),
     ];
