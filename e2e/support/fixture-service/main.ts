@@ -14,6 +14,6 @@ void bootstrapService({
   logLevel: config.LOG_LEVEL,
   bodyLimit: config.HTTP_BODY_LIMIT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  errorHttpStatus: { 'fixture.refused': 422 },
+  errorHttpStatus: [{ 'fixture.refused': 422 }],
   onShutdown: shutdownTelemetry,
 });

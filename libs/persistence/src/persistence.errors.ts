@@ -1,18 +1,43 @@
-import { DomainError } from '@argus/platform';
+import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
+
+/** The records a lookup can miss, and those whose caller-given id can clash. */
+export type NotFoundEntity = 'line' | 'camera' | 'frame' | 'model-version' | 'alert';
+export type ConflictEntity = 'frame' | 'alert' | 'review' | 'model-version';
+
+/** Every code persistence raises. */
+export type PersistenceErrorCode =
+  `${NotFoundEntity}.not-found` | `${ConflictEntity}.conflict` | 'model.version-conflict' | 'persistence.invalid-record' | 'conflict';
+
+/** The HTTP status of each persistence code (a service answering with them passes it to bootstrapService). */
+export const PERSISTENCE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<PersistenceErrorCode> = {
+  'line.not-found': 404,
+  'camera.not-found': 404,
+  'frame.not-found': 404,
+  'model-version.not-found': 404,
+  'alert.not-found': 404,
+  'frame.conflict': 409,
+  'alert.conflict': 409,
+  'review.conflict': 409,
+  'model-version.conflict': 409,
+  'model.version-conflict': 409,
+  // The database refused a value callers should have validated: a bug, not the client's.
+  'persistence.invalid-record': 500,
+  conflict: 409,
+};
 
 /**
  * Errors the repositories raise, domain errors of the platform. Each has a stable `code` (the HTTP
- * filter and the messaging policy map codes, not classes) and names the record concerned.
+ * filter maps codes, not classes) and names the record concerned.
  */
-export class PersistenceError extends DomainError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+export class PersistenceError extends DomainError<PersistenceErrorCode> {
+  constructor(code: PersistenceErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, undefined, options);
   }
 }
 
 export class RecordNotFoundError extends PersistenceError {
   constructor(
-    readonly entity: string,
+    readonly entity: NotFoundEntity,
     readonly id: string,
     options?: { cause?: unknown },
   ) {
@@ -64,7 +89,7 @@ export class ModelVersionConflictError extends PersistenceError {
 /** An id given by the caller is already used by a different record. */
 export class RecordConflictError extends PersistenceError {
   constructor(
-    readonly entity: string,
+    readonly entity: ConflictEntity,
     readonly id: string,
   ) {
     super(`${entity}.conflict`, `${entity.replace(/-/g, ' ')} id "${id}" is already used by a different record`);
@@ -84,7 +109,7 @@ export class InvalidRecordError extends PersistenceError {
 /** A unique name (a username, a service token's name) is taken; `code` is the common `conflict`. */
 export class NameTakenError extends PersistenceError {
   constructor(
-    readonly entity: string,
+    readonly entity: 'user' | 'service-token',
     readonly takenName: string,
   ) {
     super('conflict', `${entity.replace(/-/g, ' ')} name "${takenName}" is already taken`);

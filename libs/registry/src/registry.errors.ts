@@ -1,4 +1,4 @@
-import { DomainError } from '@argus/platform';
+import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
 
 /** The model registry's own error codes (promotion and rollback refusals). */
 export const RegistryErrorCodes = {
@@ -8,15 +8,25 @@ export const RegistryErrorCodes = {
 } as const;
 export type RegistryErrorCode = (typeof RegistryErrorCodes)[keyof typeof RegistryErrorCodes];
 
+/** Each refusal is a conflict with the line's current state. */
+export const REGISTRY_ERROR_HTTP_STATUS: ErrorHttpStatusMap<RegistryErrorCode> = {
+  'model.no-production-version': 409,
+  'model.no-previous-version': 409,
+  'model.incompatible-with-line': 409,
+};
+
+/** A move of a production pointer the registry's rules refuse. */
+export class RegistryError extends DomainError<RegistryErrorCode> {}
+
 /** A line has no production model yet (nothing to roll back, nothing to serve). */
-export class NoProductionModelError extends DomainError {
+export class NoProductionModelError extends RegistryError {
   constructor(readonly lineId: string) {
     super(RegistryErrorCodes.noProductionVersion, `line "${lineId}" has no production model`);
   }
 }
 
 /** Rollback asked on a line whose production model was its first one. */
-export class NoPreviousModelVersionError extends DomainError {
+export class NoPreviousModelVersionError extends RegistryError {
   constructor(readonly lineId: string) {
     super(RegistryErrorCodes.noPreviousVersion, `line "${lineId}" has no earlier production model to roll back to`);
   }
@@ -27,7 +37,7 @@ export class NoPreviousModelVersionError extends DomainError {
  * detects none of the classes the line's alert rules name (a PCB model promoted to a machined-parts
  * line). Refused rather than letting inference dead-letter every frame or never alert.
  */
-export class ModelIncompatibleWithLineError extends DomainError {
+export class ModelIncompatibleWithLineError extends RegistryError {
   readonly modelVersionId: string;
 
   /** `model` is named as people know it (`pcb-template-s4@1.0.0`), not by its id: the message is shown to them. */

@@ -1,4 +1,20 @@
-import { INVALID_CREDENTIALS } from './identity/login.use-case';
+import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
+import type { ErrorHttpStatusMap } from '@argus/platform';
+import { REGISTRY_ERROR_HTTP_STATUS } from '@argus/registry';
 
-/** The console's own error codes → HTTP status (the common ones are the platform's). */
-export const CONSOLE_ERROR_HTTP_STATUS = { [INVALID_CREDENTIALS]: 401 } as const;
+/** The console's own error codes (identity); the rest of its answers use the platform's common codes. */
+export const ConsoleErrorCodes = {
+  invalidCredentials: 'invalid-credentials',
+} as const;
+export type ConsoleErrorCode = (typeof ConsoleErrorCodes)[keyof typeof ConsoleErrorCodes];
+
+export const CONSOLE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ConsoleErrorCode> = {
+  'invalid-credentials': 401,
+};
+
+/** Every domain whose codes the console answers with: what its bootstrap combines (the common codes are the platform's). */
+export const CONSOLE_ERROR_DOMAINS: readonly ErrorHttpStatusMap[] = [
+  CONSOLE_ERROR_HTTP_STATUS,
+  REGISTRY_ERROR_HTTP_STATUS,
+  PERSISTENCE_ERROR_HTTP_STATUS,
+];

@@ -13,10 +13,10 @@ import { modelsBannerLines } from './models/models-banner.formatter';
 import { prepareModelsFolder } from './models/placeholder-model.builder';
 import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
 import {
-  CAMERA_INGEST_ERROR_HTTP_STATUS,
+  CAMERA_INGEST_ERROR_DOMAINS,
   CameraIngestEnvSchema,
   configureConsoleHttp,
-  CONSOLE_ERROR_HTTP_STATUS,
+  CONSOLE_ERROR_DOMAINS,
   ConsoleEnvSchema,
   DetectionInferenceEnvSchema,
 } from './service-modules.imports';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       // JSON bodies are the console's (frames are streamed by camera-ingest's own reader).
       bodyLimit: consoleEnv.HTTP_BODY_LIMIT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      errorHttpStatus: { ...CAMERA_INGEST_ERROR_HTTP_STATUS, ...CONSOLE_ERROR_HTTP_STATUS },
+      errorHttpStatus: [...CAMERA_INGEST_ERROR_DOMAINS, ...CONSOLE_ERROR_DOMAINS],
       configure: configureConsoleHttp({ version: SERVICE_VERSION, webDir: consoleEnv.ARGUS_CONSOLE_WEB_DIR }),
       onShutdown: shutdownTelemetry,
     });

@@ -5,7 +5,7 @@
 /* eslint-disable @nx/enforce-module-boundaries */
 export { ingestSettingsOf } from '@argus/camera-ingest/src/camera-ingest.module';
 export { CameraIngestEnvSchema, type CameraIngestEnv } from '@argus/camera-ingest/src/config';
-export { CAMERA_INGEST_ERROR_HTTP_STATUS } from '@argus/camera-ingest/src/ingest/frame-ingest.errors';
+export { CAMERA_INGEST_ERROR_DOMAINS } from '@argus/camera-ingest/src/ingest/frame-ingest.errors';
 export { IngestModule } from '@argus/camera-ingest/src/ingest/ingest.module';
 export { parseIngestSources, type IngestSourceConfig } from '@argus/camera-ingest/src/sources/ingest-sources.config';
 export { SourcesModule } from '@argus/camera-ingest/src/sources/sources.module';
@@ -14,6 +14,6 @@ export { DetectionInferenceEnvSchema, type DetectionInferenceEnv } from '@argus/
 export { INFERENCE_READINESS, InferencePipelineModule } from '@argus/detection-inference/src/inference-pipeline.module';
 export { configureConsoleHttp } from '@argus/console/src/app/console-http.setup';
 export { ConsoleEnvSchema, type ConsoleEnv } from '@argus/console/src/config';
-export { CONSOLE_ERROR_HTTP_STATUS } from '@argus/console/src/console.errors';
+export { CONSOLE_ERROR_DOMAINS } from '@argus/console/src/console.errors';
 export { ConsoleFeaturesModule } from '@argus/console/src/console-features.module';
 /* eslint-enable @nx/enforce-module-boundaries */

@@ -2,11 +2,13 @@
  * A failure the domain expects and names: a frame that is too large, a model version that does not
  * exist. `code` is stable and machine-readable (kebab-case, optionally dotted: `frame.too-large`);
  * `message` is safe to show to a client; `details` carries structured, non-secret context.
- * The HTTP filter maps codes to statuses; the messaging policy maps them to retry or dead-letter.
+ * Each domain declares its codes as a union `C` (its errors extend `DomainError<C>`) and maps every
+ * one of them to an HTTP status in one `ErrorHttpStatusMap<C>`; services combine those maps once, at
+ * bootstrap (`bootstrapService({ errorHttpStatus })`).
  */
-export class DomainError extends Error {
+export class DomainError<C extends string = string> extends Error {
   constructor(
-    readonly code: string,
+    readonly code: C,
     message: string,
     readonly details?: Record<string, unknown>,
     options?: { cause?: unknown },

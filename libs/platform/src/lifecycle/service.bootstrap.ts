@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import type { LogLevel } from '../config/env-fields.schema';
-import type { ErrorHttpStatusMap } from '../errors/error-http-status.map';
+import { combineErrorHttpStatus, type ErrorHttpStatusMap } from '../errors/error-http-status.map';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createLogger } from '../logging/logger.factory';
 import { PinoNestLogger } from '../logging/pino-nest.logger';
@@ -31,8 +31,8 @@ export interface BootstrapServiceOptions {
   readonly bodyLimit?: string;
   /** The whole graceful shutdown must finish within this; default 15 s. */
   readonly shutdownTimeoutMs?: number;
-  /** The service's own domain error codes → HTTP status. */
-  readonly errorHttpStatus?: ErrorHttpStatusMap;
+  /** The code → HTTP status maps of the domains whose errors the service answers with (one per domain). */
+  readonly errorHttpStatus?: readonly ErrorHttpStatusMap[];
   /** Runs last in the shutdown sequence; services pass their telemetry flush here. */
   readonly onShutdown?: () => Promise<void>;
   /**
@@ -100,7 +100,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
     app.disable('x-powered-by');
     const requestLogging = new RequestLoggingMiddleware(logger);
     app.use(requestLogging.use.bind(requestLogging));
-    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), logger, options.errorHttpStatus));
+    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), logger, combineErrorHttpStatus(...(options.errorHttpStatus ?? []))));
     await options.configure?.(app, logger);
 
     registry.register({

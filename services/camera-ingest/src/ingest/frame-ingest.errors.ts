@@ -1,4 +1,5 @@
-import { DomainError } from '@argus/platform';
+import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
+import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
 
 /** camera-ingest's own error codes and the HTTP status each answers with. */
 export const FrameIngestErrorCodes = {
@@ -10,8 +11,9 @@ export const FrameIngestErrorCodes = {
   lineNotFound: 'line.not-found',
   cameraNotFound: 'camera.not-found',
 } as const;
+export type FrameIngestErrorCode = (typeof FrameIngestErrorCodes)[keyof typeof FrameIngestErrorCodes];
 
-export const CAMERA_INGEST_ERROR_HTTP_STATUS: Readonly<Record<string, number>> = {
+export const CAMERA_INGEST_ERROR_HTTP_STATUS: ErrorHttpStatusMap<FrameIngestErrorCode> = {
   [FrameIngestErrorCodes.tooLarge]: 413,
   [FrameIngestErrorCodes.unsupportedType]: 415,
   [FrameIngestErrorCodes.undecodable]: 422,
@@ -21,7 +23,13 @@ export const CAMERA_INGEST_ERROR_HTTP_STATUS: Readonly<Record<string, number>> =
   [FrameIngestErrorCodes.cameraNotFound]: 404,
 };
 
-export class FrameTooLargeError extends DomainError {
+/** Every domain whose codes camera-ingest answers with: what its bootstrap combines (the common codes are the platform's). */
+export const CAMERA_INGEST_ERROR_DOMAINS: readonly ErrorHttpStatusMap[] = [CAMERA_INGEST_ERROR_HTTP_STATUS, PERSISTENCE_ERROR_HTTP_STATUS];
+
+/** An upload camera-ingest refuses. */
+export class FrameIngestError extends DomainError<FrameIngestErrorCode> {}
+
+export class FrameTooLargeError extends FrameIngestError {
   constructor(
     readonly limitBytes: number,
     receivedBytes?: number,
@@ -36,19 +44,19 @@ export class FrameTooLargeError extends DomainError {
   }
 }
 
-export class UnsupportedFrameTypeError extends DomainError {
+export class UnsupportedFrameTypeError extends FrameIngestError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(FrameIngestErrorCodes.unsupportedType, message, details);
   }
 }
 
-export class UndecodableFrameError extends DomainError {
+export class UndecodableFrameError extends FrameIngestError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(FrameIngestErrorCodes.undecodable, message, details);
   }
 }
 
-export class FrameDimensionsOutOfRangeError extends DomainError {
+export class FrameDimensionsOutOfRangeError extends FrameIngestError {
   constructor(width: number, height: number, min: number, max: number) {
     super(FrameIngestErrorCodes.dimensionsOutOfRange, `frame is ${width}x${height}; each side must be between ${min} and ${max} pixels`, {
       width,
@@ -59,13 +67,13 @@ export class FrameDimensionsOutOfRangeError extends DomainError {
   }
 }
 
-export class UnknownLineError extends DomainError {
+export class UnknownLineError extends FrameIngestError {
   constructor(lineId: string) {
     super(FrameIngestErrorCodes.lineNotFound, `line "${lineId}" does not exist`, { lineId });
   }
 }
 
-export class UnknownCameraError extends DomainError {
+export class UnknownCameraError extends FrameIngestError {
   constructor(lineId: string, cameraId: string) {
     super(FrameIngestErrorCodes.cameraNotFound, `camera "${cameraId}" does not exist on line "${lineId}"`, { lineId, cameraId });
   }
@@ -78,7 +86,7 @@ export type IngestDependency = 'object-store' | 'database' | 'message-bus';
  * should send it again after `retryAfterSeconds` (HTTP 503 + Retry-After). Nothing is lost by
  * retrying: ingest is idempotent on (line, camera, content).
  */
-export class IngestUnavailableError extends DomainError {
+export class IngestUnavailableError extends FrameIngestError {
   constructor(
     readonly dependency: IngestDependency,
     readonly retryAfterSeconds: number,

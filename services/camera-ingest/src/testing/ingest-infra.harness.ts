@@ -14,9 +14,17 @@ import {
   runMigrations,
   type ThrowawayDatabase,
 } from '@argus/persistence';
-import { createLogger, HttpErrorFilter, LifecycleState, PlatformCoreModule, Secret, ShutdownRegistry } from '@argus/platform';
+import {
+  combineErrorHttpStatus,
+  createLogger,
+  HttpErrorFilter,
+  LifecycleState,
+  PlatformCoreModule,
+  Secret,
+  ShutdownRegistry,
+} from '@argus/platform';
 import { MinioObjectStore, OBJECT_STORE, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { CAMERA_INGEST_ERROR_HTTP_STATUS } from '../ingest/frame-ingest.errors';
+import { CAMERA_INGEST_ERROR_DOMAINS } from '../ingest/frame-ingest.errors';
 import type { IngestFrameSettings } from '../ingest/ingest-frame.use-case';
 import { IngestModule } from '../ingest/ingest.module';
 
@@ -91,7 +99,7 @@ export class IngestInfraHarness {
     })
     class IngestTestRootModule {}
     const app = await NestFactory.create<NestExpressApplication>(IngestTestRootModule, { logger: false, abortOnError: false });
-    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), silentLogger, CAMERA_INGEST_ERROR_HTTP_STATUS));
+    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), silentLogger, combineErrorHttpStatus(...CAMERA_INGEST_ERROR_DOMAINS)));
     await app.listen(0, '127.0.0.1');
     const address = (app.getHttpServer() as Server).address();
     if (!address || typeof address === 'string') throw new Error('no port');

@@ -1,4 +1,5 @@
 import { DomainError } from '@argus/platform';
+import { ConsoleErrorCodes } from '../console.errors';
 import type { ConsoleUser } from '@argus/persistence';
 import { normaliseUsername } from '@argus/persistence';
 import { AuditActions } from '../audit/audit-trail';
@@ -8,7 +9,7 @@ import type { PasswordHasher } from './password.hasher';
 import { newSecret, secretDigest } from './token.digest';
 
 /** A wrong username or password (not told apart, so usernames cannot be probed). */
-export const INVALID_CREDENTIALS = 'invalid-credentials';
+export const INVALID_CREDENTIALS = ConsoleErrorCodes.invalidCredentials;
 
 /** How long an expired or revoked session row is kept before a login deletes it. */
 export const ENDED_SESSION_RETENTION_MS = 7 * 24 * 3600_000;

@@ -1,13 +1,7 @@
 import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion } from '@argus/persistence';
 import { RecordNotFoundError } from '@argus/persistence';
-import { CommonErrorCodes, DomainError } from '@argus/platform';
-import {
-  ModelIncompatibleWithLineError,
-  type ModelPromotionService,
-  NoPreviousModelVersionError,
-  NoProductionModelError,
-  type PromotionResult,
-} from '@argus/registry';
+import { type CommonErrorCode, CommonErrorCodes, DomainError } from '@argus/platform';
+import { type ModelPromotionService, type PromotionResult, RegistryError, type RegistryErrorCode } from '@argus/registry';
 
 export type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
 
@@ -100,17 +94,23 @@ export function presentPromotion(p: Promotion, refs: Map<string, VersionRef>): P
   };
 }
 
+/**
+ * How the console's API answers each registry refusal: with a common code, the registry's own code
+ * as `details.reason` (the API's codes stay the common ones; the reason says which rule refused).
+ */
+const REGISTRY_REFUSAL_ANSWERS: Readonly<Record<RegistryErrorCode, CommonErrorCode>> = {
+  'model.no-production-version': CommonErrorCodes.conflict,
+  'model.no-previous-version': CommonErrorCodes.conflict,
+  'model.incompatible-with-line': CommonErrorCodes.conflict,
+};
+
 async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof RecordNotFoundError) throw new DomainError(CommonErrorCodes.notFound, error.message, undefined, { cause: error });
-    if (
-      error instanceof NoProductionModelError ||
-      error instanceof NoPreviousModelVersionError ||
-      error instanceof ModelIncompatibleWithLineError
-    ) {
-      throw new DomainError(CommonErrorCodes.conflict, error.message, { reason: error.code }, { cause: error });
+    if (error instanceof RegistryError) {
+      throw new DomainError(REGISTRY_REFUSAL_ANSWERS[error.code], error.message, { reason: error.code }, { cause: error });
     }
     throw error;
   }

@@ -20,7 +20,7 @@ import {
 } from '@argus/persistence';
 import {
   createLogger,
-  DEFAULT_ERROR_HTTP_STATUS,
+  combineErrorHttpStatus,
   HttpErrorFilter,
   LifecycleState,
   PlatformCoreModule,
@@ -29,7 +29,7 @@ import {
 } from '@argus/platform';
 import { ModelPromotionService } from '@argus/registry';
 import { MinioObjectStore, OBJECT_STORE, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { CONSOLE_ERROR_HTTP_STATUS } from '../console.errors';
+import { CONSOLE_ERROR_DOMAINS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
 import { ModelGovernanceModule } from '../models/model-governance.module';
 import { ReviewQueueModule } from '../reviews/review-queue.module';
@@ -93,9 +93,7 @@ export class ConsoleApiHarness {
     })
     class ConsoleTestRootModule {}
     const app = await NestFactory.create<NestExpressApplication>(ConsoleTestRootModule, { logger: false, abortOnError: false });
-    app.useGlobalFilters(
-      new HttpErrorFilter(app.getHttpAdapter(), silentLogger, { ...DEFAULT_ERROR_HTTP_STATUS, ...CONSOLE_ERROR_HTTP_STATUS }),
-    );
+    app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), silentLogger, combineErrorHttpStatus(...CONSOLE_ERROR_DOMAINS)));
     await app.listen(0, '127.0.0.1');
     const address = (app.getHttpServer() as Server).address();
     if (!address || typeof address === 'string') throw new Error('no port');

@@ -5,7 +5,7 @@ import { createThrowawayDatabase, databaseConfigFromEnv, runMigrations, type Thr
 import { bootstrapService, type RunningService } from '@argus/platform';
 import { configureConsoleHttp } from '../app/console-http.setup';
 import { loadConsoleConfig } from '../config';
-import { CONSOLE_ERROR_HTTP_STATUS } from '../console.errors';
+import { CONSOLE_ERROR_DOMAINS } from '../console.errors';
 import { ConsoleModule } from '../console.module';
 import type { Clock } from '../identity/clock';
 import { SERVICE_NAME, SERVICE_VERSION } from '../service.identity';
@@ -59,7 +59,7 @@ export class ConsoleAppHarness {
       logLevel: 'silent',
       bodyLimit: config.HTTP_BODY_LIMIT,
       shutdownTimeoutMs: 10_000,
-      errorHttpStatus: CONSOLE_ERROR_HTTP_STATUS,
+      errorHttpStatus: CONSOLE_ERROR_DOMAINS,
       configure: configureConsoleHttp({ version: SERVICE_VERSION, webDir: config.ARGUS_CONSOLE_WEB_DIR }),
     });
     this.url = `http://127.0.0.1:${this.running.port}`;
