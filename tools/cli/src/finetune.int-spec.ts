@@ -4,6 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { TINY_PCB_CLASSES, tinyPcbSpec } from '@argus/vision/testing';
 import { runArgus } from './testing/cli.harness';
 
 /**
@@ -11,22 +12,8 @@ import { runArgus } from './testing/cli.harness';
  * (replay + distillation, head growth), then `argus eval --compare`: end to end in seconds on
  * synthetic PCB scenes, no infrastructure. Also the bad inputs a user meets first.
  */
-const CLASSES = ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'];
-const tinySpec = (classes: string[]) => ({
-  specVersion: 1,
-  name: 'tiny-pcb',
-  input: { height: 96, width: 96, channels: 1 },
-  template: 'stack-difference',
-  backbone: {
-    stages: [
-      { depth: 0, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
-      { depth: 1, width: 12, kernelSize: 3, stride: 2, activation: 'relu', block: 'residual' },
-    ],
-  },
-  neck: { type: 'none', width: 12, kernelSize: 3, activation: 'relu' },
-  head: { style: 'centerness', strides: [4], depth: 1, width: 12, kernelSize: 3, activation: 'relu' },
-  classes,
-});
+const CLASSES = [...TINY_PCB_CLASSES];
+const tinySpec = (classes: string[]) => tinyPcbSpec(classes);
 
 let dir: string;
 let parentDir: string;

@@ -17,7 +17,6 @@ import {
 import { artifactKeyOf, publishModelPackage } from '@argus/registry';
 import { MinioObjectStore, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import {
-  type ArchitectureSpec,
   folderPackageFiles,
   loadModelPackage,
   objectStorePackageFiles,
@@ -27,6 +26,7 @@ import {
   syntheticGenerator,
   DEFAULT_TRAINER_CONFIG,
 } from '@argus/vision';
+import { TINY_PCB_CLASSES, tinyPcbSpec } from '@argus/vision/testing';
 import { buildDatasetVersion } from '../datasets/dataset-version';
 import { toSampleManifest } from '../datasets/dataset-export';
 import { DEFAULT_GATE_POLICY, type GateReport } from '../gates/candidate-gates';
@@ -36,7 +36,7 @@ import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
 import { TrainingJobRunner } from './training-job.runner';
-import type { CandidateTrainer, TrainedCandidate } from './training-job.ports';
+import type { CandidateTrainer } from './training-job.ports';
 import { VisionCandidateTrainer } from './vision-candidate.trainer';
 
 /**
@@ -48,23 +48,7 @@ import { VisionCandidateTrainer } from './vision-candidate.trainer';
  */
 jest.setTimeout(300_000);
 
-const CLASSES = ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'];
-const tinySpec = (classes: string[]): ArchitectureSpec =>
-  ({
-    specVersion: 1,
-    name: 'tiny-pcb',
-    input: { height: 96, width: 96, channels: 1 },
-    template: 'stack-difference',
-    backbone: {
-      stages: [
-        { depth: 0, width: 8, kernelSize: 3, stride: 2, activation: 'relu', block: 'plain' },
-        { depth: 1, width: 12, kernelSize: 3, stride: 2, activation: 'relu', block: 'residual' },
-      ],
-    },
-    neck: { type: 'none', width: 12, kernelSize: 3, activation: 'relu' },
-    head: { style: 'centerness', strides: [4], depth: 1, width: 12, kernelSize: 3, activation: 'relu' },
-    classes,
-  }) as unknown as ArchitectureSpec;
+const CLASSES = [...TINY_PCB_CLASSES];
 
 class RecordingBus {
   readonly sent: { topic: string; message: Record<string, unknown>; headers: Record<string, string> }[] = [];
@@ -94,7 +78,7 @@ beforeAll(async () => {
   // The line's production model: trained on synthetic PCB scenes, without pin-hole.
   const parentDir = path.join(work, 'parent');
   await runTrainingPipeline({
-    spec: tinySpec(CLASSES.filter((c) => c !== 'pin-hole')),
+    spec: tinyPcbSpec(CLASSES.filter((c) => c !== 'pin-hole')),
     data: { kind: 'synthetic', feed: 'pcb' },
     dataOptions: { seed: 1, syntheticCount: 16, syntheticValidationCount: 4 },
     config: { ...DEFAULT_TRAINER_CONFIG, epochs: 2, batchSize: 8, cropsPerImage: 1, learningRate: 0.01, progressEverySeconds: 3600 },
