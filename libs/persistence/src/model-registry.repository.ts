@@ -118,17 +118,11 @@ export interface ProductionEntry {
   readonly previousPromotionId: string | null;
 }
 
-/** A move of a line's production pointer, as the registry's rules decided it. */
-export interface PointerMove {
-  readonly lineId: string;
-  readonly fromVersionId: string | null;
-  readonly toVersionId: string;
-  readonly kind: PromotionKind;
-  readonly promotedBy: string;
-  readonly reason: string;
+/** A move of a line's production pointer, as the registry's rules decided it: the entry to append. */
+export type PointerMove = Omit<Promotion, 'id' | 'promotedAt'> & {
   /** The entry the new one stacks on: where the next rollback returns. */
   readonly previousPromotionId: string | null;
-}
+};
 
 /** What a version must match to serve a line. */
 export interface LineServingRequirements {

@@ -7,7 +7,7 @@ import { DetectionRepository } from './detection.repository';
 import { FrameRepository, type IngestedFrame } from './frame.repository';
 import { LineRepository } from './line.repository';
 import { runMigrations } from './migrations.runner';
-import { ModelRegistryRepository, type NewModelVersion } from './model-registry.repository';
+import { ModelRegistryRepository } from './model-registry.repository';
 import {
   AlertNotFoundError,
   CameraNotFoundError,
@@ -18,6 +18,7 @@ import {
 } from './persistence.errors';
 import { ReviewRepository } from './review.repository';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+import { newModelVersionInput } from './testing/model-version.fixture';
 
 /** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
 describe('repositories against Postgres', () => {
@@ -66,22 +67,6 @@ describe('repositories against Postgres', () => {
       byteSize: 12_345,
       sha256: createHash('sha256').update(content).digest('hex'),
       capturedAt: new Date('2026-11-28T10:00:00.123Z'),
-    };
-  }
-
-  function modelInput(overrides: Partial<NewModelVersion> = {}): NewModelVersion {
-    const version = `v${++seq}`;
-    return {
-      name: 'pcb-detector',
-      version,
-      artifactKey: `models/pcb-detector/${version}/model.onnx`,
-      classes: ['scratch', 'hole'],
-      spec: { inputSize: 320, anchors: [[10, 13]] },
-      metrics: { mAP50: 0.81 },
-      usesTemplate: false,
-      trainingDataFingerprint: 'sha256:abc',
-      backend: 'onnx',
-      ...overrides,
     };
   }
 
@@ -246,8 +231,8 @@ describe('repositories against Postgres', () => {
 
   describe('ModelRegistryRepository: registration', () => {
     it('round-trips a model version and registers it idempotently', async () => {
-      const parent = (await registry.register(modelInput())).version;
-      const input = modelInput({ parentVersionId: parent.id, usesTemplate: true });
+      const parent = (await registry.register(newModelVersionInput())).version;
+      const input = newModelVersionInput({ parentVersionId: parent.id, usesTemplate: true });
       const first = await registry.register(input);
       expect(first.created).toBe(true);
       expect(first.version).toMatchObject({
@@ -270,10 +255,12 @@ describe('repositories against Postgres', () => {
     });
 
     it('refuses the same name and version with a different artifact, and an unknown parent', async () => {
-      const input = modelInput();
+      const input = newModelVersionInput();
       await registry.register(input);
       await expect(registry.register({ ...input, artifactKey: 'models/other.onnx' })).rejects.toBeInstanceOf(ModelVersionConflictError);
-      await expect(registry.register(modelInput({ parentVersionId: randomUUID() }))).rejects.toBeInstanceOf(ModelVersionNotFoundError);
+      await expect(registry.register(newModelVersionInput({ parentVersionId: randomUUID() }))).rejects.toBeInstanceOf(
+        ModelVersionNotFoundError,
+      );
     });
   });
 
@@ -281,8 +268,8 @@ describe('repositories against Postgres', () => {
     it('saves a frame’s detections once per model version, in order', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
-      const model = (await registry.register(modelInput())).version;
-      const shadow = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
+      const shadow = (await registry.register(newModelVersionInput())).version;
 
       const first = await detections.saveForFrame(frame.id, model.id, [scratch, hole], { inferenceMs: 12.5 });
       expect(first.created).toBe(true);
@@ -321,7 +308,7 @@ describe('repositories against Postgres', () => {
 
     it('saves many frames in one statement: new ones written, a scored pair returned as stored', async () => {
       const { lineId, cameraId } = await newLine();
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       const [a, b] = [
         (await frames.recordIngested(frameInput(lineId, cameraId))).frame,
         (await frames.recordIngested(frameInput(lineId, cameraId))).frame,
@@ -354,7 +341,7 @@ describe('repositories against Postgres', () => {
     it('writes one result when the same save races itself', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       const results = await Promise.all(Array.from({ length: 4 }, () => detections.saveForFrame(frame.id, model.id, [scratch])));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.inference.detections[0]?.id)).size).toBe(1);
@@ -363,7 +350,7 @@ describe('repositories against Postgres', () => {
     it('names a missing frame or model version', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       await expect(detections.saveForFrame(randomUUID(), model.id, [])).rejects.toBeInstanceOf(FrameNotFoundError);
       await expect(detections.saveForFrame(frame.id, randomUUID(), [])).rejects.toBeInstanceOf(ModelVersionNotFoundError);
     });
@@ -373,7 +360,7 @@ describe('repositories against Postgres', () => {
     async function raised() {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       const result = await alerts.raiseOnce({
         frameId: frame.id,
         lineId,
@@ -438,7 +425,7 @@ describe('repositories against Postgres', () => {
     it('raises one alert when the same raise races itself (each call gets that alert back)', async () => {
       const { lineId, cameraId } = await newLine();
       const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       const results = await Promise.all(
         Array.from({ length: 4 }, () =>
           alerts.raiseOnce({ frameId: frame.id, lineId, cameraId, modelVersionId: model.id, severity: 'high', detections: [scratch] }),
@@ -451,7 +438,7 @@ describe('repositories against Postgres', () => {
 
     it('lists a line’s open alerts newest first, page by page', async () => {
       const { lineId, cameraId } = await newLine();
-      const model = (await registry.register(modelInput())).version;
+      const model = (await registry.register(newModelVersionInput())).version;
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         const { frame } = await frames.recordIngested(frameInput(lineId, cameraId));

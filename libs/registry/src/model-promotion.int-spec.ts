@@ -9,12 +9,12 @@ import {
   LineRepository,
   ModelRegistryRepository,
   ModelVersionNotFoundError,
-  type NewModelVersion,
   runMigrations,
   type ThrowawayDatabase,
 } from '@argus/persistence';
 import { ModelPromotionService } from './model-promotion.service';
 import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProductionModelError } from './registry.errors';
+import { newModelVersionInput } from '@argus/persistence/src/testing/model-version.fixture';
 
 /**
  * The registry's rules applied on Postgres: the line lock, the pointer, the history and the audit
@@ -52,29 +52,13 @@ describe('model promotion against Postgres', () => {
     return { lineId };
   }
 
-  function modelInput(overrides: Partial<NewModelVersion> = {}): NewModelVersion {
-    const version = `v${++seq}`;
-    return {
-      name: 'pcb-detector',
-      version,
-      artifactKey: `models/pcb-detector/${version}/model.onnx`,
-      classes: ['scratch', 'hole'],
-      spec: { inputSize: 320, anchors: [[10, 13]] },
-      metrics: { mAP50: 0.81 },
-      usesTemplate: false,
-      trainingDataFingerprint: 'sha256:abc',
-      backend: 'onnx',
-      ...overrides,
-    };
-  }
-
   describe('ModelPromotionService on Postgres: promotion and rollback', () => {
     it('promotes, records history and audit in one go, and rolls back step by step', async () => {
       const { lineId } = await newLine();
       const [a, b, c] = await Promise.all([
-        registry.register(modelInput()),
-        registry.register(modelInput()),
-        registry.register(modelInput()),
+        registry.register(newModelVersionInput()),
+        registry.register(newModelVersionInput()),
+        registry.register(newModelVersionInput()),
       ]).then((rs) => rs.map((r) => r.version));
       if (!a || !b || !c) throw new Error('expected three versions');
 
@@ -126,11 +110,11 @@ describe('model promotion against Postgres', () => {
 
     it('writes nothing when any step of a promotion fails', async () => {
       const { lineId } = await newLine();
-      const a = (await registry.register(modelInput())).version;
+      const a = (await registry.register(newModelVersionInput())).version;
       await promotions.promote(lineId, a.id, 'alice', 'first');
       const auditBefore = await audit.listFor('production_line', lineId);
       // An empty reason breaks a CHECK on model_promotion after the line lock and pointer reads.
-      await expect(promotions.promote(lineId, (await registry.register(modelInput())).version.id, 'alice', '')).rejects.toThrow(
+      await expect(promotions.promote(lineId, (await registry.register(newModelVersionInput())).version.id, 'alice', '')).rejects.toThrow(
         /chk_model_promotion_reason/,
       );
       expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(a.id);
@@ -142,7 +126,7 @@ describe('model promotion against Postgres', () => {
 
     it('refuses a version that cannot serve the line: a template model without a template, or no class the rules name', async () => {
       const { lineId } = await newLine();
-      const templateModel = (await registry.register(modelInput({ usesTemplate: true }))).version;
+      const templateModel = (await registry.register(newModelVersionInput({ usesTemplate: true }))).version;
       const refused = promotions.promote(lineId, templateModel.id, 'alice', 'no template yet');
       await expect(refused).rejects.toBeInstanceOf(ModelIncompatibleWithLineError);
       // Named as people know it, not by its id.
@@ -156,18 +140,18 @@ describe('model promotion against Postgres', () => {
         { className: 'open', minScore: 0.5, minBoxAreaPx2: 4, severity: 'high' },
         { className: '*', minScore: 0.9, minBoxAreaPx2: 4, severity: 'low' },
       ]);
-      const otherFeed = (await registry.register(modelInput({ classes: ['dent', 'stain'] }))).version;
+      const otherFeed = (await registry.register(newModelVersionInput({ classes: ['dent', 'stain'] }))).version;
       await expect(promotions.promote(lineId, otherFeed.id, 'alice', 'wrong feed')).rejects.toThrow(
         /detects dent, stain and the line's alert rules name open: none would ever alert/,
       );
       expect((await registry.productionModelFor(lineId))?.modelVersion.id).toBe(templateModel.id);
-      const oneShared = (await registry.register(modelInput({ classes: ['open', 'dent'] }))).version;
+      const oneShared = (await registry.register(newModelVersionInput({ classes: ['open', 'dent'] }))).version;
       await expect(promotions.promote(lineId, oneShared.id, 'alice', 'shares a class')).resolves.toMatchObject({ changed: true });
     });
 
     it('serialises concurrent promotions of one line', async () => {
       const { lineId } = await newLine();
-      const versions = await Promise.all(Array.from({ length: 4 }, () => registry.register(modelInput())));
+      const versions = await Promise.all(Array.from({ length: 4 }, () => registry.register(newModelVersionInput())));
       await Promise.all(versions.map((v, i) => promotions.promote(lineId, v.version.id, `user-${i}`, 'race')));
       const history = await registry.promotionHistory(lineId);
       expect(history).toHaveLength(4);

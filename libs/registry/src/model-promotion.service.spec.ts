@@ -1,40 +1,20 @@
 import { strictMock } from '@argus/platform/testing';
 import { Topics } from '@argus/contracts';
-import type { ModelVersion, PointerMove, ProductionEntry, Promotion } from '@argus/persistence';
+import type { PointerMove } from '@argus/persistence';
 import { ModelPromotionService, type PromotionStore, type PromotionTransaction } from './model-promotion.service';
 import { ModelIncompatibleWithLineError, NoPreviousModelVersionError } from './registry.errors';
+import { modelVersion, productionEntry } from './testing/registry.fixtures';
 
 const FROM = '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d';
 const TO = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
 
-const promotion: Promotion = {
-  id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
-  lineId: 'line-1',
+const { promotion } = productionEntry('6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', TO, null, {
   fromVersionId: FROM,
-  toVersionId: TO,
-  kind: 'promotion',
-  promotedBy: 'ana',
   reason: 'better recall',
   promotedAt: new Date('2026-01-02T03:04:05.000Z'),
-};
-const current: ProductionEntry = {
-  promotion: { ...promotion, id: '7a1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', fromVersionId: null, toVersionId: FROM, reason: 'first' },
-  previousPromotionId: null,
-};
-const target: ModelVersion = {
-  id: TO,
-  name: 'pcb',
-  version: '2.0.0',
-  artifactKey: 'models/pcb/2.0.0/model.onnx',
-  classes: ['open', 'short'],
-  spec: {},
-  metrics: {},
-  usesTemplate: false,
-  parentVersionId: null,
-  trainingDataFingerprint: null,
-  backend: 'onnx',
-  createdAt: new Date(0),
-};
+});
+const current = productionEntry('7a1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', FROM, null, { reason: 'first' });
+const target = modelVersion({ id: TO });
 
 /** A store whose `withLineLocked` runs the work on `tx`, recording the calls in order. */
 function store(tx: PromotionTransaction, calls: string[]): PromotionStore {
