@@ -8,13 +8,11 @@ import {
   type MessagingLogger,
   type PipelineHealthReader,
 } from '@argus/messaging';
-import { createDataSource, type DatabaseConfig, EmbeddedPostgresServer, runMigrations } from '@argus/persistence';
+import { createDataSource, type Database, type DatabaseConfig, EmbeddedPostgresServer, runMigrations } from '@argus/persistence';
 import { DEFAULT_S3_BUCKET, FilesystemObjectStore, MinioObjectStore, type ObjectStore } from '@argus/storage';
 import type { EmbeddedConfig } from '../embedded.config';
 import { SERVICE_NAME } from '../service.identity';
 import { embeddedPostgresPorts, rememberEmbeddedPostgresPort } from './embedded-postgres.ports';
-
-export type EmbeddedDataSource = ReturnType<typeof createDataSource>;
 
 /** Which adapter a dependency uses, as printed at start. */
 export interface AdapterChoice {
@@ -33,7 +31,7 @@ export class EmbeddedAdapters {
   private constructor(
     readonly bus: MessageBus & PipelineHealthReader,
     readonly store: ObjectStore,
-    readonly dataSource: EmbeddedDataSource,
+    readonly dataSource: Database,
     readonly choices: readonly AdapterChoice[],
     /** How to reach the database from outside (psql, tests); no password is shown for a real one. */
     readonly databaseDisplayUrl: string,
