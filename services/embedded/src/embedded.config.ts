@@ -44,6 +44,10 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
     .max(1000)
     .default(2)
     .meta({ description: 'Frames per second of each simulated camera.' }),
+  ARGUS_SIMULATOR_DEFECT_RATE: z.coerce.number().min(0).max(1).default(0.05).meta({
+    description:
+      'Share of the simulated parts that are defective (the others are their golden template: a good part). A line sees a few percent, not every part; 1 gives every scene its defects.',
+  }),
   ARGUS_STATUS_INTERVAL_MS: z.coerce
     .number()
     .int()

@@ -110,7 +110,9 @@ async function main(): Promise<void> {
       cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR
         ? undefined
         : await SimulatorSequence.claim(config.dataDir, config.ARGUS_SIMULATOR_FPS);
-    const simulated = sequence ? demoCameraSources(config.ARGUS_SIMULATOR_FPS, sequence.start) : undefined;
+    const simulated = sequence
+      ? demoCameraSources(config.ARGUS_SIMULATOR_FPS, sequence.start, config.ARGUS_SIMULATOR_DEFECT_RATE)
+      : undefined;
     if (simulated)
       say(
         `  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each, from scene ${sequence?.start} (ARGUS_SIMULATOR=off to disable)`,

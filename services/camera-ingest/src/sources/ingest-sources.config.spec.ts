@@ -61,6 +61,19 @@ describe('ingest sources configuration', () => {
     ]);
   });
 
+  it('takes a defect rate for template feeds only', () => {
+    const simulator = { kind: 'simulator', lineId: 'pcb-1', cameraId: 'aoi-1', fps: 2 };
+    expect(parseIngestSources(JSON.stringify({ sources: [{ ...simulator, feed: 'pcb', defectRate: 0.05 }] }))[0]).toMatchObject({
+      defectRate: 0.05,
+    });
+    expect(problems(JSON.stringify({ sources: [{ ...simulator, feed: 'medical', defectRate: 0.05 }] }))).toEqual([
+      'sources[0].defectRate: defectRate applies to the template feeds (factory, pcb) only',
+    ]);
+    expect(problems(JSON.stringify({ sources: [{ ...simulator, feed: 'pcb', defectRate: 2 }] }))).toEqual([
+      expect.stringMatching(/^sources\[0\]\.defectRate: /),
+    ]);
+  });
+
   it('refuses text that is not JSON, and one camera fed by two sources', () => {
     expect(problems('{ sources: [')).toEqual([expect.stringMatching(/^not JSON: /)]);
     expect(

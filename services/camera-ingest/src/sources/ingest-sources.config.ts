@@ -35,8 +35,14 @@ export const SimulatedCameraSourceSchema = z
     count: z.number().int().positive().optional(),
     /** Store each scene's defect-free template and carry its key in the event (template feeds only). */
     withTemplate: z.boolean().default(true),
+    /** Share of scenes with defects, the others being good parts (template feeds only); unset: every scene has the feed's defects. */
+    defectRate: z.number().min(0).max(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.defectRate === undefined || c.feed === 'factory' || c.feed === 'pcb', {
+    message: 'defectRate applies to the template feeds (factory, pcb) only',
+    path: ['defectRate'],
+  });
 
 /** A data-set folder (DeepPCB layout: `<id>_test.jpg` + `<id>_temp.jpg`) replayed in order as a line camera. */
 export const DatasetReplaySourceSchema = z

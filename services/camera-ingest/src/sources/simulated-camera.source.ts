@@ -6,6 +6,7 @@ import {
   createRoadSceneGenerator,
   encodeImage,
   type SyntheticGenerator,
+  withDefectRate,
 } from '@argus/vision/data';
 import type { ObjectStore } from '@argus/storage';
 import { buildTemplateObjectKey } from '../ingest/frame-object-key.builder';
@@ -15,7 +16,14 @@ import { FramePacer, SourceLoopRunner } from './source-loop.runner';
 import { storeTemplate } from './template-object.writer';
 
 /** The generator of a feed: factory parts and PCBs come with templates; cells and roads without. */
-export function syntheticGeneratorFor(config: Pick<SimulatedCameraSourceConfig, 'feed' | 'seed' | 'width' | 'height'>): SyntheticGenerator {
+export function syntheticGeneratorFor(
+  config: Pick<SimulatedCameraSourceConfig, 'feed' | 'seed' | 'width' | 'height' | 'defectRate'>,
+): SyntheticGenerator {
+  const generator = feedGenerator(config);
+  return config.defectRate === undefined ? generator : withDefectRate(generator, config.defectRate, config.seed);
+}
+
+function feedGenerator(config: Pick<SimulatedCameraSourceConfig, 'feed' | 'seed' | 'width' | 'height'>): SyntheticGenerator {
   const options = { seed: config.seed, width: config.width, height: config.height };
   switch (config.feed) {
     case 'factory':

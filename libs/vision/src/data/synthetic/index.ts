@@ -6,3 +6,4 @@ export * from './factory-surface.generator';
 export * from './cell-smear.generator';
 export * from './road-scene.generator';
 export * from './pcb-board.generator';
+export * from './defect-rate.generator';
