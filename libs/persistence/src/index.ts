@@ -25,3 +25,7 @@ export * from './camera-alert-history.repository';
 export * from './inspection-stats.repository';
 export * from './throwaway-database.helper';
 export * from './embedded-postgres.server';
+export * from './frame-label.repository';
+export * from './dataset-version.repository';
+export * from './training-job.repository';
+export * from './line-learning-state.query';
