@@ -1,4 +1,5 @@
-import { DomainError } from '@argus/platform';
+import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
+import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
 
 /** The continual-fine-tune domain's error codes, each with the HTTP status it answers with. */
 export const ContinualErrorCodes = {
@@ -9,22 +10,31 @@ export const ContinualErrorCodes = {
 } as const;
 export type ContinualErrorCode = (typeof ContinualErrorCodes)[keyof typeof ContinualErrorCodes];
 
-export const CONTINUAL_ERROR_HTTP_STATUS: Readonly<Record<ContinualErrorCode, number>> = {
+export const CONTINUAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ContinualErrorCode> = {
   [ContinualErrorCodes.unknownFrame]: 422,
   [ContinualErrorCodes.jobAlreadyActive]: 409,
   [ContinualErrorCodes.noProductionModel]: 409,
   [ContinualErrorCodes.nothingLabelled]: 409,
 };
 
+/** Every domain whose codes continual-fine-tune answers with: what its bootstrap combines. */
+export const CONTINUAL_FINE_TUNE_ERROR_DOMAINS: readonly ErrorHttpStatusMap[] = [
+  CONTINUAL_ERROR_HTTP_STATUS,
+  PERSISTENCE_ERROR_HTTP_STATUS,
+];
+
+/** A failure of the continual fine-tune domain. */
+export class ContinualError extends DomainError<ContinualErrorCode> {}
+
 /** A review names a frame this installation has no record of: it cannot become training data. */
-export class UnknownFrameError extends DomainError {
+export class UnknownFrameError extends ContinualError {
   constructor(readonly frameId: string) {
     super(ContinualErrorCodes.unknownFrame, `frame ${frameId} is not stored here: its review cannot become training data`, { frameId });
   }
 }
 
 /** A line fine-tunes one job at a time. */
-export class JobAlreadyActiveError extends DomainError {
+export class JobAlreadyActiveError extends ContinualError {
   constructor(
     readonly lineId: string,
     readonly activeJobId: string,
@@ -36,13 +46,13 @@ export class JobAlreadyActiveError extends DomainError {
   }
 }
 
-export class NoProductionModelError extends DomainError {
+export class NoProductionModelError extends ContinualError {
   constructor(readonly lineId: string) {
     super(ContinualErrorCodes.noProductionModel, `line ${lineId} has no production model to fine-tune`, { lineId });
   }
 }
 
-export class NothingLabelledError extends DomainError {
+export class NothingLabelledError extends ContinualError {
   constructor(readonly lineId: string) {
     super(ContinualErrorCodes.nothingLabelled, `line ${lineId} has no labelled frame yet: review some alerts or audit items first`, {
       lineId,
