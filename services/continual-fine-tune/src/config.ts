@@ -1,15 +1,93 @@
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
 import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
 
+/** A whole number from `min` (to `max`, when given), `fallback` when unset. */
+const wholeNumber = (min: number, fallback: number, max?: number) => {
+  const number = z.coerce.number().int().min(min);
+  return (max === undefined ? number : number.max(max)).default(fallback);
+};
+
+const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+
 /**
  * Variables of continual-fine-tune itself (PORT defaults to 3003); its dependencies' variables are read
- * by their adapter libraries. Its descriptions (those of serviceEnvSchema) are rendered into
+ * by their adapter libraries. Each field's description is its documentation, rendered into
  * services/continual-fine-tune/README.md by `npm run docs:config`.
  */
-export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003);
+export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
+  ARGUS_FINETUNE_WORKER: onOff.default(true).meta({
+    description:
+      'Whether this process is also a trainer worker (`on`/`off`): it takes training.job.requested.v1 jobs one at a time in the group continual-fine-tune.trainers. Add processes to train more jobs at once; turn it off where only the labels and triggers should run.',
+    defaultText: 'on',
+  }),
+  ARGUS_FINETUNE_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-finetune')).meta({
+    description: "Local folder of the running jobs' run folders (checkpoints, the candidate package); each is removed when its job ends.",
+    defaultText: '<OS temp folder>/argus-finetune',
+  }),
+  ARGUS_FINETUNE_WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default(`${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200))
+    .meta({ description: 'Names this trainer worker on the jobs page and in progress events.', defaultText: '<hostname>-<pid>' }),
+  ARGUS_FINETUNE_HOLDOUT_SHARE: z.coerce.number().gt(0).lt(1).default(0.2).meta({
+    description:
+      "Share of a line's labelled frames held out for evaluation (chosen by frame hash). Fixed by the line's first data set version: later versions keep it, so no frame moves between training and holdout.",
+  }),
+  ARGUS_FINETUNE_VALIDATION_SHARE: z.coerce.number().gt(0).lt(1).default(0.2).meta({
+    description: "Share of a data set version's training frames that picks the best epoch (never the holdout).",
+  }),
+  ARGUS_FINETUNE_EPOCHS: wholeNumber(1, 8, 1000).meta({ description: "A job's training budget, in epochs." }),
+  ARGUS_FINETUNE_SEED: wholeNumber(0, 1).meta({
+    description: "Seed of a job's training and validation split: a job rerun trains the same.",
+  }),
+  ARGUS_FINETUNE_MIN_NEW_LABELS: wholeNumber(0, 50).meta({
+    description: "A line's next job is asked for once this many frames were labelled since its last one; 0 turns the rule off.",
+  }),
+  ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: wholeNumber(1, 60, 86_400).meta({
+    description:
+      'How often every line with a production model has its triggers evaluated (the schedule and drift rules fire without new labels), and jobs recorded but never announced are announced again.',
+  }),
+  ARGUS_FINETUNE_ANNOUNCE_AFTER_SECONDS: wholeNumber(1, 60, 86_400).meta({
+    description:
+      'A queued job whose request is not on the bus after this long (a crash between recording and announcing) is announced again.',
+  }),
+  ARGUS_FINETUNE_PROGRESS_INTERVAL_MS: wholeNumber(100, 5_000, 10_000).meta({
+    description: 'A running job sends training.job.progress.v1 at least this often, in milliseconds (the contract promises 10 s at most).',
+  }),
+  ARGUS_FINETUNE_CANCEL_POLL_MS: wholeNumber(100, 2_000, 60_000).meta({
+    description: 'How often a trainer worker asks whether its running job was cancelled, in milliseconds.',
+  }),
+  ARGUS_FINETUNE_GATE_MAX_CLASS_DROP: z.coerce.number().min(0).max(100).default(1).meta({
+    description:
+      'Gate: no class may lose more than this many AP points (AP in %) against production on the holdout and the parent validation data.',
+  }),
+  ARGUS_FINETUNE_GATE_MIN_GAIN: z.coerce.number().min(0).max(100).default(1).meta({
+    description: "Gate: the candidate's AP on the new data must beat production's by at least this many points.",
+  }),
+  ARGUS_FINETUNE_GATE_MAX_LATENCY_RATIO: z.coerce.number().min(1).max(10).default(1.1).meta({
+    description: "Gate: the candidate's latency, measured as detection-inference serves, at most this multiple of production's.",
+  }),
+  ARGUS_FINETUNE_GATE_PARENT_VALIDATION_FRAMES: wholeNumber(1, 200, 100_000).meta({
+    description: "At most this many of the parent model's validation frames are scored to check for forgetting.",
+  }),
+  ARGUS_FINETUNE_GATE_LATENCY_ROUNDS: wholeNumber(1, 3, 50).meta({
+    description: 'Timed passes per model for the latency gate, alternating production and candidate; the median counts.',
+  }),
+  ARGUS_FINETUNE_SERVING_BATCH: wholeNumber(1, 6, 64).meta({
+    description: 'Frames per batch when the latency gate times a model: set it as ARGUS_INFER_BATCH_MAX is set for detection-inference.',
+  }),
+  ARGUS_FINETUNE_SERVING_THREADS: wholeNumber(1, 1, 16).meta({
+    description:
+      'ONNX Runtime threads when the gates score and time a model: set it as ARGUS_INFER_THREADS is set for detection-inference.',
+  }),
+});
+export type ContinualFineTuneEnv = z.output<typeof ContinualFineTuneEnvSchema>;
 
 /**
  * The whole configuration, parsed once at start-up. A missing or malformed variable stops the

@@ -4,13 +4,17 @@ import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
 import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import type { ContinualFineTuneConfig } from './config';
+import { TrainerWorkerModule } from './jobs/trainer-worker.module';
+import { LabelsModule } from './labels/labels.module';
 
 /**
  * continual-fine-tune: turns operators' reviews into training data, fine-tunes detectors and registers the new model versions.
  *
- * No domain logic yet. This module is only the wiring: configuration, the adapters for
- * kafka, s3, postgres, `/health/live` and `/health/ready`, and the ordered shutdown. Later issues add
- * the features as modules imported here.
+ * The adapters (Kafka, S3, Postgres), `/health/live` and `/health/ready`, and two features:
+ * labels (reviews → labels → triggers → data set versions and job requests, plus the trigger
+ * timer) and, unless ARGUS_FINETUNE_WORKER=off, a trainer worker. Shutdown: stop consuming (an
+ * in-flight review finishes; an in-flight job is redelivered and resumes), then the bus flushes
+ * and the database closes (their own steps).
  */
 @Module({})
 export class ContinualFineTuneModule {
@@ -19,10 +23,15 @@ export class ContinualFineTuneModule {
     const objectStore = ObjectStoreModule.forRoot(config.s3);
     const database = DatabaseModule.forRoot(config.database);
     const adapters = [messaging, objectStore, database];
+    const features = [
+      LabelsModule.register(config, adapters),
+      ...(config.ARGUS_FINETUNE_WORKER ? [TrainerWorkerModule.register(config, adapters)] : []),
+    ];
     return {
       module: ContinualFineTuneModule,
       imports: [
         ...adapters,
+        ...features,
         HealthModule.register({
           imports: adapters,
           checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],

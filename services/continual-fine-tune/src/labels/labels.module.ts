@@ -1,0 +1,193 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@argus/contracts';
+import { MESSAGE_BUS, type MessageBus, type Subscription } from '@argus/messaging';
+import {
+  DatasetVersionRepository,
+  FrameLabelRepository,
+  LineLearningStateQuery,
+  ModelRegistryRepository,
+  repositoryProviders,
+  TrainingJobRepository,
+} from '@argus/persistence';
+import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
+import type { ContinualFineTuneEnv } from '../config';
+import { DatasetVersioner } from '../datasets/dataset-versioner';
+import { RequestTrainingJobUseCase } from '../jobs/request-training-job.use-case';
+import { PostgresDatasetVersionStore } from '../postgres/postgres-dataset-version.store';
+import { PostgresLabelStore } from '../postgres/postgres-label.store';
+import { PostgresLineLearningStateReader } from '../postgres/postgres-line-learning-state.reader';
+import { PostgresTrainingJobRequests } from '../postgres/postgres-training-job.requests';
+import { RegistryProductionModelReader } from '../postgres/registry-production-model.reader';
+import { EvaluateLineTriggersUseCase } from '../triggers/evaluate-line-triggers.use-case';
+import { DEFAULT_TRIGGER_POLICY, type TriggerPolicy } from '../triggers/trigger-policy';
+import { RecordReviewLabelUseCase } from './record-review-label.use-case';
+import { subscribeReviewLabels } from './review-submitted.consumer';
+
+const LABELS_STARTUP = Symbol('LABELS_STARTUP');
+const TRIGGER_TIMER = Symbol('TRIGGER_TIMER');
+
+/** The trigger policy every line follows: the service defaults with this deployment's settings. */
+export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
+  return {
+    ...DEFAULT_TRIGGER_POLICY,
+    minNewLabelledFrames: config.ARGUS_FINETUNE_MIN_NEW_LABELS === 0 ? null : config.ARGUS_FINETUNE_MIN_NEW_LABELS,
+  };
+}
+
+/**
+ * Reviews become labels, labels trigger jobs: the `inspection.review.submitted.v1` consumer
+ * (RecordReviewLabelUseCase, with the line's triggers evaluated after each label) and a timer that
+ * evaluates every line and announces the jobs a crash left unannounced. `imports` must export
+ * MESSAGE_BUS, OBJECT_STORE and DATABASE.
+ *
+ * Start-up (in the background, retried until Kafka answers): the topics this feature reads and
+ * writes, the subscription, bus start. Shutdown: the timer stops, then the consumer (an in-flight
+ * review finishes and is committed).
+ */
+@Module({})
+export class LabelsModule {
+  static register(config: ContinualFineTuneEnv, imports: DynamicModule[]): DynamicModule {
+    const policy = triggerPolicyOf(config);
+    return {
+      module: LabelsModule,
+      imports,
+      providers: [
+        ...repositoryProviders(
+          FrameLabelRepository,
+          DatasetVersionRepository,
+          TrainingJobRepository,
+          LineLearningStateQuery,
+          ModelRegistryRepository,
+        ),
+        {
+          provide: PostgresLabelStore,
+          inject: [FrameLabelRepository],
+          useFactory: (labels: FrameLabelRepository) => new PostgresLabelStore(labels),
+        },
+        {
+          provide: DatasetVersioner,
+          inject: [DatasetVersionRepository, PostgresLabelStore, OBJECT_STORE],
+          useFactory: (versions: DatasetVersionRepository, labels: PostgresLabelStore, store: ObjectStore) =>
+            new DatasetVersioner(new PostgresDatasetVersionStore(versions), labels, store, {
+              holdoutShare: config.ARGUS_FINETUNE_HOLDOUT_SHARE,
+            }),
+        },
+        {
+          provide: RequestTrainingJobUseCase,
+          inject: [ModelRegistryRepository, DatasetVersioner, TrainingJobRepository, MESSAGE_BUS],
+          useFactory: (registry: ModelRegistryRepository, datasets: DatasetVersioner, jobs: TrainingJobRepository, bus: MessageBus) =>
+            new RequestTrainingJobUseCase(
+              new RegistryProductionModelReader(registry),
+              datasets,
+              new PostgresTrainingJobRequests(jobs),
+              bus,
+              {
+                epochs: config.ARGUS_FINETUNE_EPOCHS,
+                seed: config.ARGUS_FINETUNE_SEED,
+                announceAfterMs: config.ARGUS_FINETUNE_ANNOUNCE_AFTER_SECONDS * 1000,
+              },
+            ),
+        },
+        {
+          provide: EvaluateLineTriggersUseCase,
+          inject: [LineLearningStateQuery, RequestTrainingJobUseCase, LOGGER],
+          useFactory: (state: LineLearningStateQuery, requests: RequestTrainingJobUseCase, logger: Logger) =>
+            new EvaluateLineTriggersUseCase(
+              new PostgresLineLearningStateReader(state),
+              { policyFor: async () => policy },
+              requests,
+              logger.child({ component: 'fine-tune-triggers' }),
+            ),
+        },
+        {
+          provide: RecordReviewLabelUseCase,
+          inject: [PostgresLabelStore, EvaluateLineTriggersUseCase],
+          useFactory: (labels: PostgresLabelStore, triggers: EvaluateLineTriggersUseCase) => new RecordReviewLabelUseCase(labels, triggers),
+        },
+        {
+          provide: LABELS_STARTUP,
+          inject: [MESSAGE_BUS, RecordReviewLabelUseCase, LOGGER, ShutdownRegistry],
+          useFactory: (bus: MessageBus, useCase: RecordReviewLabelUseCase, logger: Logger, registry: ShutdownRegistry) => {
+            let subscription: Subscription | undefined;
+            const startup = new RetryingStartupTask(
+              'subscribe review labels',
+              async () => {
+                await bus.ensureTopics([Topics.reviewSubmitted, Topics.trainingJobRequested]);
+                subscription ??= await subscribeReviewLabels(bus, useCase);
+                await bus.start();
+              },
+              { logger },
+            );
+            registry.register({
+              name: 'review-labels',
+              order: ShutdownOrder.stopConsuming,
+              close: async () => {
+                await startup.stop();
+                await subscription?.stop();
+              },
+            });
+            void startup.start();
+            return startup;
+          },
+        },
+        {
+          provide: TRIGGER_TIMER,
+          inject: [EvaluateLineTriggersUseCase, RequestTrainingJobUseCase, LOGGER, ShutdownRegistry],
+          useFactory: (
+            triggers: EvaluateLineTriggersUseCase,
+            requests: RequestTrainingJobUseCase,
+            logger: Logger,
+            registry: ShutdownRegistry,
+          ) => {
+            const timer = new TriggerTimer(triggers, requests, logger.child({ component: 'fine-tune-triggers' }));
+            timer.start(config.ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS * 1000);
+            registry.register({ name: 'fine-tune-trigger-timer', order: ShutdownOrder.stopConsuming, close: () => timer.stop() });
+            return timer;
+          },
+        },
+      ],
+      exports: [RequestTrainingJobUseCase, EvaluateLineTriggersUseCase],
+    };
+  }
+}
+
+/**
+ * Every interval: evaluate every line's triggers (schedule and drift fire without a new label),
+ * then announce queued jobs a crash left unannounced. One round at a time; a failing round is
+ * logged and the next one tries again.
+ */
+export class TriggerTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+
+  constructor(
+    private readonly triggers: Pick<EvaluateLineTriggersUseCase, 'evaluateAll'>,
+    private readonly requests: Pick<RequestTrainingJobUseCase, 'announceStalled'>,
+    private readonly logger: Pick<Logger, 'warn' | 'info'>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer ??= setInterval(() => {
+      this.round ??= this.runOnce().finally(() => (this.round = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async runOnce(): Promise<void> {
+    try {
+      const requested = await this.triggers.evaluateAll();
+      const announced = await this.requests.announceStalled(this.now());
+      if (announced > 0) this.logger.info({ requested, announced }, 'announced training jobs that were recorded but not announced');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'fine-tune trigger round failed; the next round tries again');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.round;
+  }
+}
