@@ -13,6 +13,13 @@ const wholeNumber = (min: number, fallback: number, max?: number) => {
   return (max === undefined ? number : number.max(max)).default(fallback);
 };
 
+/** A Kafka consumer group id, `fallback` when unset. */
+const groupId = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default(fallback);
+
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 /**
@@ -23,7 +30,7 @@ const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => 
 export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   ARGUS_FINETUNE_WORKER: onOff.default(true).meta({
     description:
-      'Whether this process is also a trainer worker (`on`/`off`): it takes training.job.requested.v1 jobs one at a time in the group continual-fine-tune.trainers. Add processes to train more jobs at once; turn it off where only the labels and triggers should run.',
+      'Whether this process is also a trainer worker (`on`/`off`): it takes training.job.requested.v1 jobs one at a time in the group ARGUS_FINETUNE_TRAINERS_GROUP_ID. Add processes to train more jobs at once; turn it off where only the labels and triggers should run.',
     defaultText: 'on',
   }),
   ARGUS_FINETUNE_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-finetune')).meta({
@@ -35,6 +42,14 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
     .regex(/^[A-Za-z0-9._-]{1,200}$/)
     .default(`${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200))
     .meta({ description: 'Names this trainer worker on the jobs page and in progress events.', defaultText: '<hostname>-<pid>' }),
+  ARGUS_FINETUNE_LABELS_GROUP_ID: groupId('continual-fine-tune.labels').meta({
+    description:
+      'The consumer group on inspection.review.submitted.v1 that the processes of one deployment share. Another deployment on the same cluster (a test run, a second plant) needs its own.',
+  }),
+  ARGUS_FINETUNE_TRAINERS_GROUP_ID: groupId('continual-fine-tune.trainers').meta({
+    description:
+      "The trainer workers' consumer group on training.job.requested.v1; one per deployment, like ARGUS_FINETUNE_LABELS_GROUP_ID.",
+  }),
   ARGUS_FINETUNE_HOLDOUT_SHARE: z.coerce.number().gt(0).lt(1).default(0.2).meta({
     description:
       "Share of a line's labelled frames held out for evaluation (chosen by frame hash). Fixed by the line's first data set version: later versions keep it, so no frame moves between training and holdout.",
@@ -48,6 +63,10 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   }),
   ARGUS_FINETUNE_MIN_NEW_LABELS: wholeNumber(0, 50).meta({
     description: "A line's next job is asked for once this many frames were labelled since its last one; 0 turns the rule off.",
+  }),
+  ARGUS_FINETUNE_SCHEDULE_HOURS: wholeNumber(0, 168).meta({
+    description:
+      "A line's next job is asked for once its last one is this many hours old (or it never had one) and anything was labelled since; 0 turns the rule off.",
   }),
   ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: wholeNumber(1, 60, 86_400).meta({
     description:

@@ -1,26 +1,24 @@
 import * as path from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
-import { MESSAGE_BUS, type MessageBus, type Subscription } from '@argus/messaging';
+import { MESSAGE_BUS, type MessageBus, NonRetryableError, type Subscription } from '@argus/messaging';
 import { ModelRegistryRepository, repositoryProviders, TrainingJobRepository } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
-import { PostgresTrainingJobLedger } from '../postgres/postgres-training-job.ledger';
+import { PostgresTrainingJobLedger, UnknownTrainingJobError } from '../postgres/postgres-training-job.ledger';
 import { SERVICE_VERSION } from '../service.identity';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
 import { TrainingJobRunner } from './training-job.runner';
 import { VisionCandidateTrainer } from './vision-candidate.trainer';
 
-export const TRAINERS_GROUP_ID = 'continual-fine-tune.trainers';
-
 const TRAINER_STARTUP = Symbol('TRAINER_STARTUP');
 
 /**
  * A trainer worker: takes `training.job.requested.v1` jobs from the group
- * `continual-fine-tune.trainers`, one at a time (concurrency 1), and runs each with the real
+ * ARGUS_FINETUNE_TRAINERS_GROUP_ID, one at a time (concurrency 1), and runs each with the real
  * adapters: the vision fine-tune, the gates as detection-inference serves, the registrar, run
  * folders in the object store and the ledger in Postgres. `imports` must export MESSAGE_BUS,
  * OBJECT_STORE and DATABASE.
@@ -102,12 +100,20 @@ export class TrainerWorkerModule {
                   Topics.modelRegistered,
                 ]);
                 subscription ??= await bus.subscribe(Topics.trainingJobRequested, {
-                  groupId: TRAINERS_GROUP_ID,
+                  groupId: config.ARGUS_FINETUNE_TRAINERS_GROUP_ID,
                   concurrency: 1,
                   // Infrastructure failures around a job (ledger, object store, bus) are retried, then
                   // dead-lettered; a job's own failure is its outcome, not an error here.
                   retry: { attempts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000 },
-                  handler: (job) => runner.handle(job),
+                  handler: async (job) => {
+                    try {
+                      await runner.handle(job);
+                    } catch (error) {
+                      // Jobs are recorded before they are announced: one the ledger does not know never will be.
+                      if (error instanceof UnknownTrainingJobError) throw new NonRetryableError(error.message, { cause: error });
+                      throw error;
+                    }
+                  },
                 });
                 await bus.start();
               },

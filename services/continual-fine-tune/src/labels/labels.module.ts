@@ -32,6 +32,7 @@ export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
   return {
     ...DEFAULT_TRIGGER_POLICY,
     minNewLabelledFrames: config.ARGUS_FINETUNE_MIN_NEW_LABELS === 0 ? null : config.ARGUS_FINETUNE_MIN_NEW_LABELS,
+    everyMs: config.ARGUS_FINETUNE_SCHEDULE_HOURS === 0 ? null : config.ARGUS_FINETUNE_SCHEDULE_HOURS * 3_600_000,
   };
 }
 
@@ -114,7 +115,7 @@ export class LabelsModule {
               'subscribe review labels',
               async () => {
                 await bus.ensureTopics([Topics.reviewSubmitted, Topics.trainingJobRequested]);
-                subscription ??= await subscribeReviewLabels(bus, useCase);
+                subscription ??= await subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID);
                 await bus.start();
               },
               { logger },

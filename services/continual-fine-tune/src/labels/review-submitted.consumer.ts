@@ -10,9 +10,13 @@ export const LABELS_GROUP_ID = 'continual-fine-tune.labels';
  * is dead-lettered with the reason (retrying cannot make the frame appear); any other failure is
  * retried by the bus and then dead-lettered, never acknowledged unrecorded.
  */
-export async function subscribeReviewLabels(bus: MessageBus, useCase: RecordReviewLabelUseCase): Promise<Subscription> {
+export async function subscribeReviewLabels(
+  bus: MessageBus,
+  useCase: RecordReviewLabelUseCase,
+  groupId: string = LABELS_GROUP_ID,
+): Promise<Subscription> {
   return bus.subscribe(Topics.reviewSubmitted, {
-    groupId: LABELS_GROUP_ID,
+    groupId,
     retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5_000 },
     handler: async (review) => {
       try {

@@ -40,9 +40,11 @@ describe('TriggerTimer', () => {
 });
 
 describe('triggerPolicyOf', () => {
-  it('takes the service defaults with the configured label count; 0 turns that rule off', () => {
-    const env = (n: number) => ({ ARGUS_FINETUNE_MIN_NEW_LABELS: n }) as ContinualFineTuneEnv;
-    expect(triggerPolicyOf(env(2))).toEqual({ ...DEFAULT_TRIGGER_POLICY, minNewLabelledFrames: 2 });
-    expect(triggerPolicyOf(env(0)).minNewLabelledFrames).toBeNull();
+  it('takes the service defaults with the configured label count and schedule; 0 turns either rule off', () => {
+    const env = (n: number, hours: number) =>
+      ({ ARGUS_FINETUNE_MIN_NEW_LABELS: n, ARGUS_FINETUNE_SCHEDULE_HOURS: hours }) as ContinualFineTuneEnv;
+    expect(triggerPolicyOf(env(50, 168))).toEqual(DEFAULT_TRIGGER_POLICY);
+    expect(triggerPolicyOf(env(2, 1))).toEqual({ ...DEFAULT_TRIGGER_POLICY, minNewLabelledFrames: 2, everyMs: 3_600_000 });
+    expect(triggerPolicyOf(env(0, 0))).toMatchObject({ minNewLabelledFrames: null, everyMs: null });
   });
 });

@@ -39,6 +39,14 @@ export class PostgresTrainingJobLedger implements TrainingJobLedger {
   }
 }
 
-function unknownJob(jobId: string): Error {
-  return new Error(`training job ${jobId} is not in the ledger`);
+/** A delivered job this deployment's ledger has no row for (another deployment's, or its database was reset). */
+export class UnknownTrainingJobError extends Error {
+  constructor(readonly jobId: string) {
+    super(`training job ${jobId} is not in the ledger`);
+    this.name = 'UnknownTrainingJobError';
+  }
+}
+
+function unknownJob(jobId: string): UnknownTrainingJobError {
+  return new UnknownTrainingJobError(jobId);
 }
