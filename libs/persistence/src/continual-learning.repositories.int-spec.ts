@@ -127,8 +127,11 @@ describe('continual-learning repositories against Postgres', () => {
       expect(await labels.record({ ...second, decision: 'confirmed' })).toEqual([first, second]);
     });
 
-    it('answers null for a frame that is not stored', async () => {
+    it('answers null for a frame that is not stored, also under a review id recorded before', async () => {
       expect(await labels.record(label(randomUUID()))).toBeNull();
+      const recorded = label(await storedFrame());
+      await labels.record(recorded);
+      expect(await labels.record({ ...recorded, frameId: randomUUID() })).toBeNull();
     });
 
     it('upserts the resolved label; changed_at moves only when the label or its conflict changes', async () => {

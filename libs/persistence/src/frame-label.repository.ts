@@ -93,6 +93,11 @@ export class FrameLabelRepository {
          FROM frame_label WHERE frame_id = $1 ORDER BY reviewed_at, review_id`,
       [label.frameId],
     );
+    if (rows.length === 0) {
+      // The review id was recorded before for another frame, so nothing was inserted to check this one.
+      const frame = await this.db.query(`SELECT 1 FROM frame WHERE id = $1`, [label.frameId]);
+      if (frame.length === 0) return null;
+    }
     return rows.map(toFrameLabel);
   }
 
