@@ -1,16 +1,18 @@
 import * as path from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
-import { MESSAGE_BUS, type MessageBus, NonRetryableError, type Subscription } from '@argus/messaging';
+import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import { ModelRegistryRepository, repositoryProviders, TrainingJobRepository } from '@argus/persistence';
-import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { LOGGER, type Logger, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
-import { PostgresTrainingJobLedger, UnknownTrainingJobError } from '../postgres/postgres-training-job.ledger';
+import { startConsumer } from '../consumer.startup';
+import { PostgresTrainingJobLedger } from '../postgres/postgres-training-job.ledger';
 import { SERVICE_VERSION } from '../service.identity';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
+import { subscribeTrainingJobs } from './training-job-requested.consumer';
 import { TrainingJobRunner } from './training-job.runner';
 import { VisionCandidateTrainer } from './vision-candidate.trainer';
 
@@ -87,49 +89,19 @@ export class TrainerWorkerModule {
         {
           provide: TRAINER_STARTUP,
           inject: [MESSAGE_BUS, TrainingJobRunner, LOGGER, ShutdownRegistry],
-          useFactory: (bus: MessageBus, runner: TrainingJobRunner, logger: Logger, registry: ShutdownRegistry) => {
-            let subscription: Subscription | undefined;
-            const startup = new RetryingStartupTask(
-              'start trainer worker',
-              async () => {
-                await bus.ensureTopics([
-                  Topics.trainingJobRequested,
-                  Topics.trainingJobProgress,
-                  Topics.trainingJobCompleted,
-                  Topics.trainingJobFailed,
-                  Topics.modelRegistered,
-                ]);
-                subscription ??= await bus.subscribe(Topics.trainingJobRequested, {
-                  groupId: config.ARGUS_FINETUNE_TRAINERS_GROUP_ID,
-                  concurrency: 1,
-                  // Infrastructure failures around a job (ledger, object store, bus) are retried, then
-                  // dead-lettered; a job's own failure is its outcome, not an error here.
-                  retry: { attempts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000 },
-                  handler: async (job) => {
-                    try {
-                      await runner.handle(job);
-                    } catch (error) {
-                      // Jobs are recorded before they are announced: one the ledger does not know never will be.
-                      if (error instanceof UnknownTrainingJobError) throw new NonRetryableError(error.message, { cause: error });
-                      throw error;
-                    }
-                  },
-                });
-                await bus.start();
-              },
-              { logger },
-            );
-            registry.register({
-              name: 'trainer-worker',
-              order: ShutdownOrder.stopConsuming,
-              close: async () => {
-                await startup.stop();
-                await subscription?.stop();
-              },
-            });
-            void startup.start();
-            return startup;
-          },
+          useFactory: (bus: MessageBus, runner: TrainingJobRunner, logger: Logger, registry: ShutdownRegistry) =>
+            startConsumer(
+              'trainer-worker',
+              { bus, logger, registry },
+              [
+                Topics.trainingJobRequested,
+                Topics.trainingJobProgress,
+                Topics.trainingJobCompleted,
+                Topics.trainingJobFailed,
+                Topics.modelRegistered,
+              ],
+              () => subscribeTrainingJobs(bus, runner, config.ARGUS_FINETUNE_TRAINERS_GROUP_ID),
+            ),
         },
       ],
     };

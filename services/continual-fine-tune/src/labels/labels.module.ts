@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
-import { MESSAGE_BUS, type MessageBus, type Subscription } from '@argus/messaging';
+import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import {
   DatasetVersionRepository,
   FrameLabelRepository,
@@ -9,9 +9,10 @@ import {
   repositoryProviders,
   TrainingJobRepository,
 } from '@argus/persistence';
-import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
+import { startConsumer } from '../consumer.startup';
 import { DatasetVersioner } from '../datasets/dataset-versioner';
 import { RequestTrainingJobUseCase } from '../jobs/request-training-job.use-case';
 import { PostgresDatasetVersionStore } from '../postgres/postgres-dataset-version.store';
@@ -109,28 +110,11 @@ export class LabelsModule {
         {
           provide: LABELS_STARTUP,
           inject: [MESSAGE_BUS, RecordReviewLabelUseCase, LOGGER, ShutdownRegistry],
-          useFactory: (bus: MessageBus, useCase: RecordReviewLabelUseCase, logger: Logger, registry: ShutdownRegistry) => {
-            let subscription: Subscription | undefined;
-            const startup = new RetryingStartupTask(
-              'subscribe review labels',
-              async () => {
-                await bus.ensureTopics([Topics.reviewSubmitted, Topics.trainingJobRequested]);
-                subscription ??= await subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID);
-                await bus.start();
-              },
-              { logger },
-            );
-            registry.register({
-              name: 'review-labels',
-              order: ShutdownOrder.stopConsuming,
-              close: async () => {
-                await startup.stop();
-                await subscription?.stop();
-              },
-            });
-            void startup.start();
-            return startup;
-          },
+          useFactory: (bus: MessageBus, useCase: RecordReviewLabelUseCase, logger: Logger, registry: ShutdownRegistry) =>
+            // training.job.requested.v1 too: the trigger evaluation after a label publishes the job.
+            startConsumer('review-labels', { bus, logger, registry }, [Topics.reviewSubmitted, Topics.trainingJobRequested], () =>
+              subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID),
+            ),
         },
         {
           provide: TRIGGER_TIMER,
