@@ -1,7 +1,7 @@
 import { shutdownTelemetry } from './telemetry';
 import { bootstrapService } from '@argus/platform';
 import { loadContinualFineTuneConfig } from './config';
-import { CONTINUAL_ERROR_HTTP_STATUS } from './continual.errors';
+import { CONTINUAL_FINE_TUNE_ERROR_DOMAINS } from './continual.errors';
 import { ContinualFineTuneModule } from './continual-fine-tune.module';
 import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
 
@@ -15,6 +15,6 @@ void bootstrapService({
   logLevel: config.LOG_LEVEL,
   bodyLimit: config.HTTP_BODY_LIMIT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  errorHttpStatus: [CONTINUAL_ERROR_HTTP_STATUS],
+  errorHttpStatus: CONTINUAL_FINE_TUNE_ERROR_DOMAINS,
   onShutdown: shutdownTelemetry,
 });
