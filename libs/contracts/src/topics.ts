@@ -7,6 +7,7 @@ import {
   ModelRegisteredV1Schema,
   ReviewSubmittedV1Schema,
 } from './events';
+import { ModelShadowedV1Schema } from './shadow-events';
 import {
   TrainingJobCompletedV1Schema,
   TrainingJobFailedV1Schema,
@@ -73,6 +74,13 @@ export const Topics = {
   modelPromoted: topic({
     name: 'model.version.promoted.v1',
     schema: ModelPromotedV1Schema,
+    keyOf: (m) => m.lineId,
+    partitions: 1,
+  }),
+  // Keyed by line like promotions: a line's shadow changes are seen in order.
+  modelShadowed: topic({
+    name: 'model.version.shadowed.v1',
+    schema: ModelShadowedV1Schema,
     keyOf: (m) => m.lineId,
     partitions: 1,
   }),
