@@ -4,6 +4,7 @@ import { ConsoleReviewAndModelEvaluation1764950500000 } from './1764950500000-co
 import { AlertQueueCount1765300000000 } from './1765300000000-alert-queue-count.migration';
 import { FrameRetention1765400000000 } from './1765400000000-frame-retention.migration';
 import { ContinualFineTune1765500000000 } from './1765500000000-continual-fine-tune.migration';
+import { ShadowModels1765600000000 } from './1765600000000-shadow-models.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const PERSISTENCE_MIGRATIONS = [
   AlertQueueCount1765300000000,
   FrameRetention1765400000000,
   ContinualFineTune1765500000000,
+  ShadowModels1765600000000,
 ];
