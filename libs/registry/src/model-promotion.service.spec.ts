@@ -2,7 +2,7 @@ import { strictMock } from '@argus/platform/testing';
 import { Topics } from '@argus/contracts';
 import type { PointerMove } from '@argus/persistence';
 import { ModelPromotionService, type PromotionStore, type PromotionTransaction } from './model-promotion.service';
-import { ModelIncompatibleWithLineError, NoPreviousModelVersionError } from './registry.errors';
+import { CandidateGatesFailedError, ModelIncompatibleWithLineError, NoPreviousModelVersionError } from './registry.errors';
 import { modelVersion, productionEntry } from './testing/registry.fixtures';
 
 const FROM = '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d';
@@ -86,6 +86,30 @@ describe('ModelPromotionService', () => {
       reason: 'better recall',
       kind: 'promotion',
     });
+  });
+
+  it('refuses a candidate that failed its gates unless overridden, and audits the override with its reason', async () => {
+    const failed = modelVersion({ id: TO, metrics: { gatesPassed: 0 } });
+    const calls: string[] = [];
+    const bus = strictMock<ConstructorParameters<typeof ModelPromotionService>[1]>('bus', { publish: jest.fn(async () => undefined) });
+    const refused = transaction(calls, { findVersion: jest.fn(async () => failed) });
+    await expect(
+      new ModelPromotionService(store(refused, calls), bus).promote('line-1', TO, 'ana', 'better recall'),
+    ).rejects.toBeInstanceOf(CandidateGatesFailedError);
+    expect(calls).not.toContain('movePointer');
+    expect(bus.publish).not.toHaveBeenCalled();
+
+    const overridden = transaction(calls, { findVersion: jest.fn(async () => failed) });
+    await new ModelPromotionService(store(overridden, calls), bus).promote('line-1', TO, 'ana', 'better recall', {
+      gateOverride: { reason: 'latency gate measured on a loaded host' },
+    });
+    expect((overridden.audit.append as jest.Mock).mock.calls[0][0].after).toEqual({
+      modelVersionId: TO,
+      promotionId: promotion.id,
+      reason: 'better recall',
+      gateOverride: { reason: 'latency gate measured on a loaded host' },
+    });
+    expect(bus.publish).toHaveBeenCalledTimes(1);
   });
 
   it('writes and publishes nothing when the version is already in production or cannot serve the line', async () => {

@@ -2,7 +2,15 @@ import { Topics } from '@argus/contracts';
 import { deterministicEventId, type MessageBus } from '@argus/messaging';
 import { type AuditLogRepository, type ModelRegistryRepository, ModelVersionNotFoundError, type Promotion } from '@argus/persistence';
 import { promotionAuditEntry } from './promotion-audit.entry';
-import { assertCanRollBack, assertCanServeLine, promotionMove, rollbackMove } from './production-pointer.rules';
+import {
+  assertCanRollBack,
+  assertCanServeLine,
+  assertGatesAllowPromotion,
+  type GateOverride,
+  needsGateOverride,
+  promotionMove,
+  rollbackMove,
+} from './production-pointer.rules';
 
 export interface PromotionResult {
   readonly promotion: Promotion;
@@ -41,17 +49,27 @@ export class ModelPromotionService {
     private readonly topic: typeof Topics.modelPromoted = Topics.modelPromoted,
   ) {}
 
-  /** Puts `modelVersionId` into production on the line. Promoting the current version changes nothing. */
-  async promote(lineId: string, modelVersionId: string, by: string, reason: string): Promise<PromotionResult> {
+  /**
+   * Puts `modelVersionId` into production on the line. Promoting the current version changes nothing.
+   * A candidate that failed its gates needs `options.gateOverride` (its reason goes into the audit entry).
+   */
+  async promote(
+    lineId: string,
+    modelVersionId: string,
+    by: string,
+    reason: string,
+    options: { readonly gateOverride?: GateOverride } = {},
+  ): Promise<PromotionResult> {
     const result = await this.registry.withLineLocked(lineId, async ({ registry, audit }) => {
       const target = await registry.findVersion(modelVersionId);
       if (!target) throw new ModelVersionNotFoundError(modelVersionId);
       assertCanServeLine(lineId, target, await registry.servingRequirements(lineId));
+      assertGatesAllowPromotion(lineId, target, options.gateOverride);
       const current = await registry.productionEntry(lineId);
       const decided = promotionMove(lineId, current, target, by, reason);
       if ('unchanged' in decided) return { promotion: decided.unchanged.promotion, changed: false };
       const promotion = await registry.movePointer(decided.move);
-      await audit.append(promotionAuditEntry(promotion));
+      await audit.append(promotionAuditEntry(promotion, needsGateOverride(target) ? options.gateOverride : undefined));
       return { promotion, changed: true };
     });
     if (result.changed) await this.announce(result.promotion);

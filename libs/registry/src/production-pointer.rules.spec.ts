@@ -1,5 +1,10 @@
-import { assertCanRollBack, assertCanServeLine, promotionMove, rollbackMove } from './production-pointer.rules';
-import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProductionModelError } from './registry.errors';
+import { assertCanRollBack, assertCanServeLine, assertGatesAllowPromotion, promotionMove, rollbackMove } from './production-pointer.rules';
+import {
+  CandidateGatesFailedError,
+  ModelIncompatibleWithLineError,
+  NoPreviousModelVersionError,
+  NoProductionModelError,
+} from './registry.errors';
 import { modelVersion, productionEntry } from './testing/registry.fixtures';
 
 describe('assertCanServeLine', () => {
@@ -22,6 +27,19 @@ describe('assertCanServeLine', () => {
       assertCanServeLine('line-1', modelVersion({ classes: ['open', 'dent'] }), { hasTemplate: false, alertRuleClasses: ['open'] }),
     ).not.toThrow();
     expect(() => assertCanServeLine('line-1', modelVersion(), { hasTemplate: false, alertRuleClasses: [] })).not.toThrow();
+  });
+});
+
+describe('assertGatesAllowPromotion', () => {
+  it('refuses a candidate that failed its gates without an override; passed or never gated versions need none', () => {
+    const failed = modelVersion({ metrics: { gatesPassed: 0 } });
+    expect(() => assertGatesAllowPromotion('line-1', failed, undefined)).toThrow(CandidateGatesFailedError);
+    expect(() => assertGatesAllowPromotion('line-1', failed, undefined)).toThrow(
+      'pcb-template-s4@1.0.0 failed its gates and cannot serve line line-1 without an override and its reason',
+    );
+    expect(() => assertGatesAllowPromotion('line-1', failed, { reason: 'reviewed the gate report by hand' })).not.toThrow();
+    expect(() => assertGatesAllowPromotion('line-1', modelVersion({ metrics: { gatesPassed: 1 } }), undefined)).not.toThrow();
+    expect(() => assertGatesAllowPromotion('line-1', modelVersion({ metrics: {} }), undefined)).not.toThrow();
   });
 });
 

@@ -1,5 +1,10 @@
 import type { LineServingRequirements, ModelVersion, PointerMove, ProductionEntry } from '@argus/persistence';
-import { ModelIncompatibleWithLineError, NoPreviousModelVersionError, NoProductionModelError } from './registry.errors';
+import {
+  CandidateGatesFailedError,
+  ModelIncompatibleWithLineError,
+  NoPreviousModelVersionError,
+  NoProductionModelError,
+} from './registry.errors';
 
 /**
  * A version can serve a line when the line has the golden template the version needs, and the
@@ -18,6 +23,24 @@ export function assertCanServeLine(lineId: string, version: ModelVersion, line: 
       `it detects ${version.classes.join(', ')} and the line's alert rules name ${named.sort().join(', ')}: none would ever alert`,
     );
   }
+}
+
+/** Why someone promotes a version despite its failed gates (an admin's decision; the caller checks the role). */
+export interface GateOverride {
+  readonly reason: string;
+}
+
+/**
+ * A candidate that failed its gates (metric `gatesPassed` = 0) is promoted only with an override.
+ * A version without the metric (trained outside the loop) was never gated: nothing to refuse.
+ */
+export function assertGatesAllowPromotion(lineId: string, version: ModelVersion, override: GateOverride | undefined): void {
+  if (version.metrics['gatesPassed'] === 0 && !override) throw new CandidateGatesFailedError(lineId, version);
+}
+
+/** True when the promotion of `version` needs (and so records) a gate override. */
+export function needsGateOverride(version: ModelVersion): boolean {
+  return version.metrics['gatesPassed'] === 0;
 }
 
 /**

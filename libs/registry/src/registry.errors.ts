@@ -5,6 +5,7 @@ export const RegistryErrorCodes = {
   noProductionVersion: 'model.no-production-version',
   noPreviousVersion: 'model.no-previous-version',
   incompatibleWithLine: 'model.incompatible-with-line',
+  gatesFailed: 'model.gates-failed',
 } as const;
 export type RegistryErrorCode = (typeof RegistryErrorCodes)[keyof typeof RegistryErrorCodes];
 
@@ -13,6 +14,7 @@ export const REGISTRY_ERROR_HTTP_STATUS: ErrorHttpStatusMap<RegistryErrorCode> =
   'model.no-production-version': 409,
   'model.no-previous-version': 409,
   'model.incompatible-with-line': 409,
+  'model.gates-failed': 409,
 };
 
 /** A move of a production pointer the registry's rules refuse. */
@@ -48,5 +50,22 @@ export class ModelIncompatibleWithLineError extends RegistryError {
   ) {
     super(RegistryErrorCodes.incompatibleWithLine, `${model.name}@${model.version} cannot serve line ${lineId}: ${why}`);
     this.modelVersionId = model.id;
+  }
+}
+
+/**
+ * The version is a fine-tune candidate that failed its gates (metric `gatesPassed` = 0): it is
+ * promoted only with an explicit override and its reason, which the audit entry keeps.
+ */
+export class CandidateGatesFailedError extends RegistryError {
+  constructor(
+    readonly lineId: string,
+    readonly model: { readonly id: string; readonly name: string; readonly version: string },
+  ) {
+    super(
+      RegistryErrorCodes.gatesFailed,
+      `${model.name}@${model.version} failed its gates and cannot serve line ${lineId} without an override and its reason`,
+      { modelVersionId: model.id },
+    );
   }
 }

@@ -2,14 +2,17 @@ import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
 import type { ErrorHttpStatusMap } from '@argus/platform';
 import { REGISTRY_ERROR_HTTP_STATUS } from '@argus/registry';
 
-/** The console's own error codes (identity); the rest of its answers use the platform's common codes. */
+/** The console's own error codes (identity, promotions); the rest of its answers use the platform's common codes. */
 export const ConsoleErrorCodes = {
   invalidCredentials: 'invalid-credentials',
+  /** Only an admin may promote a candidate that failed its gates. */
+  gateOverrideRequiresAdmin: 'promotion.gate-override-requires-admin',
 } as const;
 export type ConsoleErrorCode = (typeof ConsoleErrorCodes)[keyof typeof ConsoleErrorCodes];
 
 export const CONSOLE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ConsoleErrorCode> = {
   'invalid-credentials': 401,
+  'promotion.gate-override-requires-admin': 403,
 };
 
 /** Every domain whose codes the console answers with: what its bootstrap combines (the common codes are the platform's). */

@@ -1,7 +1,15 @@
 import type { LineRepository, ModelRegistryRepository, ModelVersion, Promotion } from '@argus/persistence';
 import { RecordNotFoundError } from '@argus/persistence';
 import { type CommonErrorCode, CommonErrorCodes, DomainError } from '@argus/platform';
-import { type ModelPromotionService, type PromotionResult, RegistryError, type RegistryErrorCode } from '@argus/registry';
+import {
+  type GateOverride,
+  type ModelPromotionService,
+  type PromotionResult,
+  RegistryError,
+  type RegistryErrorCode,
+} from '@argus/registry';
+import { ConsoleErrorCodes } from '../console.errors';
+import type { PrincipalRole } from '../identity/principal';
 
 export type VersionRef = { readonly id: string; readonly name: string; readonly version: string };
 
@@ -46,14 +54,24 @@ export class LinePromotionsService {
     return { items: history.map((p) => presentPromotion(p, refs)), rollbackTo: rollbackTarget ? (refs.get(rollbackTarget) ?? null) : null };
   }
 
+  /**
+   * A candidate that failed its gates is promoted only with `gateOverride`, and only by an admin
+   * (the registry refuses it without one: `model.gates-failed`); the override's reason is audited.
+   */
   async promote(
     lineId: string,
     modelVersionId: string,
-    by: string,
+    by: { readonly name: string; readonly role: PrincipalRole },
     reason: string,
+    gateOverride?: GateOverride,
   ): Promise<{ promotion: PromotionView; changed: boolean }> {
+    if (gateOverride && by.role !== 'admin') {
+      throw new DomainError(ConsoleErrorCodes.gateOverrideRequiresAdmin, 'only an admin may promote a candidate that failed its gates');
+    }
     await this.requireLine(lineId);
-    return this.present(await mapErrors(() => this.promotions.promote(lineId, modelVersionId, by, reason)));
+    return this.present(
+      await mapErrors(() => this.promotions.promote(lineId, modelVersionId, by.name, reason, gateOverride ? { gateOverride } : {})),
+    );
   }
 
   async rollback(lineId: string, by: string, reason: string): Promise<{ promotion: PromotionView; changed: boolean }> {
@@ -102,6 +120,7 @@ const REGISTRY_REFUSAL_ANSWERS: Readonly<Record<RegistryErrorCode, CommonErrorCo
   'model.no-production-version': CommonErrorCodes.conflict,
   'model.no-previous-version': CommonErrorCodes.conflict,
   'model.incompatible-with-line': CommonErrorCodes.conflict,
+  'model.gates-failed': CommonErrorCodes.conflict,
 };
 
 async function mapErrors<T>(run: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { SlugSchema, UuidSchema } from '@argus/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ApiZodBody, ZodValidationPipe } from '@argus/platform';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
@@ -13,7 +13,12 @@ import { PromotionAnswerSchema, PromotionTimelineSchema } from '../http/api-resp
 const LineParamsSchema = z.object({ lineId: SlugSchema });
 type LineParams = z.output<typeof LineParamsSchema>;
 const ReasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500);
-const PromoteBodySchema = z.strictObject({ modelVersionId: UuidSchema, reason: ReasonSchema });
+const PromoteBodySchema = z.strictObject({
+  modelVersionId: UuidSchema,
+  reason: ReasonSchema,
+  /** Admins only: promote a fine-tune candidate that failed its gates, saying why (audited). */
+  gateOverride: z.strictObject({ reason: ReasonSchema }).optional(),
+});
 const RollbackBodySchema = z.strictObject({ reason: ReasonSchema });
 
 /** A line's production model: timeline (any role), promote and roll back (ml-engineer, admin). */
@@ -35,7 +40,11 @@ export class PromotionsController {
   @Post('promotions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Put a version into production on the line (reason required); publishes model.version.promoted.v1' })
-  @ApiConflictResponse({ description: 'the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …")' })
+  @ApiConflictResponse({
+    description:
+      'the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …"), or it is a candidate that failed its gates and no gateOverride was given (details.reason model.gates-failed)',
+  })
+  @ApiForbiddenResponse({ description: 'gateOverride given by someone who is not an admin (promotion.gate-override-requires-admin)' })
   @Roles('ml-engineer')
   @ApiZodResponse(PromotionAnswerSchema, { status: 201 })
   @ApiZodBody(PromoteBodySchema)
@@ -44,7 +53,7 @@ export class PromotionsController {
     @Body(new ZodValidationPipe(PromoteBodySchema)) b: z.output<typeof PromoteBodySchema>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.promotions.promote(lineId, b.modelVersionId, principal.name, b.reason);
+    return this.promotions.promote(lineId, b.modelVersionId, principal, b.reason, b.gateOverride);
   }
 
   @Post('rollback')

@@ -1484,6 +1484,9 @@ export interface operations {
           /** Format: uuid */
           modelVersionId: string;
           reason: string;
+          gateOverride?: {
+            reason: string;
+          };
         };
       };
     };
@@ -1497,7 +1500,14 @@ export interface operations {
           'application/json': components['schemas']['PromotionAnswer'];
         };
       };
-      /** @description the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …") */
+      /** @description gateOverride given by someone who is not an admin (promotion.gate-override-requires-admin) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description the version cannot serve the line (e.g. "pcb-template-s4@1.0.0 cannot serve line pcb-1: …"), or it is a candidate that failed its gates and no gateOverride was given (details.reason model.gates-failed) */
       409: {
         headers: {
           [name: string]: unknown;
