@@ -7,3 +7,4 @@ export * from './promotion-audit.entry';
 export * from './model-promotion.service';
 export * from './evaluation-summary.builder';
 export * from './model-package.publisher';
+export * from './shadow-agreement';
