@@ -14,6 +14,7 @@ import {
   TrainingJobProgressV1Schema,
   TrainingJobRequestedV1Schema,
 } from './training-events';
+import { TrainingTriggerAnsweredV1Schema, TrainingTriggerRequestedV1Schema } from './training-trigger-events';
 
 /**
  * A topic's contract: its name (`<domain>.<entity>.<event>.v<N>`), the schema every message on
@@ -109,6 +110,19 @@ export const Topics = {
     name: 'training.job.failed.v1',
     schema: TrainingJobFailedV1Schema,
     keyOf: (m) => m.jobId,
+    partitions: 3,
+  }),
+  // A manual trigger and its answer are keyed by line: a line's requests are handled in order.
+  trainingTriggerRequested: topic({
+    name: 'training.job.trigger-requested.v1',
+    schema: TrainingTriggerRequestedV1Schema,
+    keyOf: (m) => m.lineId,
+    partitions: 3,
+  }),
+  trainingTriggerAnswered: topic({
+    name: 'training.job.trigger-answered.v1',
+    schema: TrainingTriggerAnsweredV1Schema,
+    keyOf: (m) => m.lineId,
     partitions: 3,
   }),
 } as const;
