@@ -41,6 +41,13 @@ describe('atAlertThreshold', () => {
     const kept = atAlertThreshold([det('short', 0.5), det('short', 0.49), det('spur', 0.99)], { short: 0.5 });
     expect(kept).toEqual([det('short', 0.5)]);
   });
+
+  it("falls back to the line's catch-all `*` threshold, as the alert rules do", () => {
+    expect(atAlertThreshold([det('short', 0.5), det('spur', 0.7), det('spur', 0.5)], { short: 0.4, '*': 0.6 })).toEqual([
+      det('short', 0.5),
+      det('spur', 0.7),
+    ]);
+  });
 });
 
 describe('shadowAgreement', () => {

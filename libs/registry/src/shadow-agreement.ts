@@ -3,7 +3,7 @@ import type { Box, Detection, LabelledBox } from '@argus/contracts';
 /** Two boxes are the same object when they overlap this much (IoU) and name the same class. */
 export const SHADOW_MATCH_MIN_IOU = 0.5;
 
-/** Per class, the lowest score the line alerts on (its alert rules' `min_score`). */
+/** Per class, the lowest score the line alerts on (its alert rules' `min_score`; `*`: every other class). */
 export type AlertThresholds = Readonly<Record<string, number>>;
 
 /** One frame both models scored, with the operators' ground truth when it was reviewed. */
@@ -80,13 +80,15 @@ export function matchBoxes(
 }
 
 /**
- * The detections the line would alert on: a class without an alert rule never alerts, so it is
- * left out, and so is a box under its class's threshold. Both models are judged by what an
+ * The detections the line would alert on: the class's own threshold, else the line's catch-all
+ * `*` (as the alert rules decide); a class with neither never alerts, so it is left out, and so is
+ * a box under its threshold. Box-area minimums are not applied: they filter alerts, not what a
+ * model found. Both models are judged by what an
  * operator would have seen from them.
  */
 export function atAlertThreshold(detections: readonly Detection[], thresholds: AlertThresholds): Detection[] {
   return detections.filter((d) => {
-    const min = thresholds[d.className];
+    const min = thresholds[d.className] ?? thresholds['*'];
     return min !== undefined && d.score >= min;
   });
 }
