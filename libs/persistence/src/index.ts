@@ -29,3 +29,5 @@ export * from './frame-label.repository';
 export * from './dataset-version.repository';
 export * from './training-job.repository';
 export * from './line-learning-state.query';
+export * from './shadow-model.repository';
+export * from './shadow-stats.query';
