@@ -50,6 +50,10 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
     description:
       "The trainer workers' consumer group on training.job.requested.v1; one per deployment, like ARGUS_FINETUNE_LABELS_GROUP_ID.",
   }),
+  ARGUS_FINETUNE_TRIGGERS_GROUP_ID: groupId('continual-fine-tune.manual-triggers').meta({
+    description:
+      'The consumer group on training.job.trigger-requested.v1 (the console\'s "trigger now"); one per deployment, like ARGUS_FINETUNE_LABELS_GROUP_ID.',
+  }),
   ARGUS_FINETUNE_HOLDOUT_SHARE: z.coerce.number().gt(0).lt(1).default(0.2).meta({
     description:
       "Share of a line's labelled frames held out for evaluation (chosen by frame hash). Fixed by the line's first data set version: later versions keep it, so no frame moves between training and holdout.",

@@ -14,6 +14,7 @@ import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
 import { startConsumer } from '../consumer.startup';
 import { DatasetVersioner } from '../datasets/dataset-versioner';
+import { ManualTriggerHandler, subscribeManualTriggers } from '../jobs/manual-trigger.consumer';
 import { RequestTrainingJobUseCase } from '../jobs/request-training-job.use-case';
 import { PostgresDatasetVersionStore } from '../postgres/postgres-dataset-version.store';
 import { PostgresLabelStore } from '../postgres/postgres-label.store';
@@ -27,6 +28,7 @@ import { subscribeReviewLabels } from './review-submitted.consumer';
 
 const LABELS_STARTUP = Symbol('LABELS_STARTUP');
 const TRIGGER_TIMER = Symbol('TRIGGER_TIMER');
+const MANUAL_TRIGGERS_STARTUP = Symbol('MANUAL_TRIGGERS_STARTUP');
 
 /** The trigger policy every line follows: the service defaults with this deployment's settings. */
 export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
@@ -39,7 +41,9 @@ export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
 
 /**
  * Reviews become labels, labels trigger jobs: the `inspection.review.submitted.v1` consumer
- * (RecordReviewLabelUseCase, with the line's triggers evaluated after each label) and a timer that
+ * (RecordReviewLabelUseCase, with the line's triggers evaluated after each label), the manual
+ * triggers' consumer (`training.job.trigger-requested.v1`, answered on
+ * `training.job.trigger-answered.v1`) and a timer that
  * evaluates every line and announces the jobs a crash left unannounced. `imports` must export
  * MESSAGE_BUS, OBJECT_STORE and DATABASE.
  *
@@ -114,6 +118,17 @@ export class LabelsModule {
             // training.job.requested.v1 too: the trigger evaluation after a label publishes the job.
             startConsumer('review-labels', { bus, logger, registry }, [Topics.reviewSubmitted, Topics.trainingJobRequested], () =>
               subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID),
+            ),
+        },
+        {
+          provide: MANUAL_TRIGGERS_STARTUP,
+          inject: [MESSAGE_BUS, RequestTrainingJobUseCase, LOGGER, ShutdownRegistry],
+          useFactory: (bus: MessageBus, requests: RequestTrainingJobUseCase, logger: Logger, registry: ShutdownRegistry) =>
+            startConsumer(
+              'manual-triggers',
+              { bus, logger, registry },
+              [Topics.trainingTriggerRequested, Topics.trainingTriggerAnswered, Topics.trainingJobRequested],
+              () => subscribeManualTriggers(bus, new ManualTriggerHandler(requests, bus), config.ARGUS_FINETUNE_TRIGGERS_GROUP_ID),
             ),
         },
         {
