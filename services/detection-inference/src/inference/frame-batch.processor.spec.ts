@@ -104,6 +104,22 @@ describe('FrameBatchProcessor with the production-model catalog', () => {
     expect(outcomes.map((o) => (o.ok ? `${o.value.model.id}/${o.value.batchSize}` : 'failed'))).toEqual(['a1/2', 'b1/1', 'a1/2']);
   });
 
+  it('tells its listener (the shadow) of each scored batch, and a failing listener does not fail the batch', async () => {
+    const seen: string[][] = [];
+    const told = new FrameBatchProcessor(catalog, runtime, {
+      afterBatch: (items, outcomes) => void seen.push(items.map((item, i) => `${item.frameId}:${outcomes[i]?.ok ? 'ok' : 'failed'}`)),
+    });
+    await told.process([frame('f1', 'line-a'), frame('f2', 'line-x')]);
+    expect(seen).toEqual([['f1:ok', 'f2:failed']]);
+    const throwing = new FrameBatchProcessor(catalog, runtime, {
+      afterBatch: () => {
+        throw new Error('shadow trouble');
+      },
+    });
+    const outcomes = await throwing.process([frame('f3', 'line-a')]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+  });
+
   it('fails only the frames that cannot be scored, each with its own code', async () => {
     pointers.delete('line-a');
     pointers.set('line-c', version('c1', 'factory'));

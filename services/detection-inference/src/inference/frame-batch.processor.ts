@@ -41,15 +41,29 @@ export class FrameBatchProcessor {
   constructor(
     private readonly catalog: ProductionModelCatalog,
     private readonly runtime: DetectorRuntime,
+    private readonly options: {
+      /**
+       * Told of every scored batch before its frames go on (the shadow scorer). Called, not awaited:
+       * whatever it starts runs beside production, and its failure is its own.
+       */
+      readonly afterBatch?: (items: readonly FrameToScore[], outcomes: readonly BatchItemOutcome<ScoredFrame>[]) => unknown;
+    } = {},
   ) {}
 
   async process(items: readonly FrameToScore[]): Promise<BatchItemOutcome<ScoredFrame>[]> {
     const models = await this.start(items);
+    let outcomes: BatchItemOutcome<ScoredFrame>[];
     try {
-      return await this.score(items, models);
+      outcomes = await this.score(items, models);
     } finally {
       for (const model of models.values()) if (model) this.release(model.id);
     }
+    try {
+      this.options.afterBatch?.(items, outcomes);
+    } catch {
+      // The listener's failure is its own (the shadow scorer logs its own): production's frames go on.
+    }
+    return outcomes;
   }
 
   /** Reads the batch's models, unloads versions nothing uses any more, and claims the batch's own. */

@@ -42,6 +42,6 @@ export function inSample(frameId: string, share: number): boolean {
   if (share >= 1) return true;
   if (share <= 0) return false;
   const digest = createHash('sha256').update(`argus-shadow:${frameId}`).digest();
-  const fraction = (digest.readUIntBE(0, 6) * 16 + (digest[6]! >> 4)) / 2 ** 52;
+  const fraction = (digest.readUIntBE(0, 6) * 16 + ((digest[6] ?? 0) >> 4)) / 2 ** 52;
   return fraction < share;
 }
