@@ -56,6 +56,14 @@ export const DetectionInferenceEnvSchema = serviceEnvSchema(3002).extend({
     description:
       "How long a line's alert rules and settings read from Postgres are reused (every frame needs them; reading them per frame costs a round trip each). An edit reaches the frames within it.",
   }),
+  ARGUS_INFER_SHADOW_SHARE: z.coerce.number().min(0).max(1).default(0.25).meta({
+    description:
+      "The share of a line's frames that its shadow model (a candidate on trial, see docs/ml/continual-loop.md) also scores, chosen by a hash of the frame id. The shadow runs on a model worker of its own and skips frames while production has frames waiting for a batch, or while its own batch is full; the skips are counted in the load log line. 0: no shadow scoring.",
+  }),
+  ARGUS_INFER_SHADOW_POINTER_TTL_MS: wholeNumber(0, 5_000, 600_000).meta({
+    description:
+      "How long a line's shadow pointer read from Postgres is trusted. model.version.shadowed.v1 and model.version.promoted.v1 refresh it at once; the TTL bounds how late an instance that missed one notices.",
+  }),
   ARGUS_MODEL_CACHE_DIR: z
     .string()
     .min(1)

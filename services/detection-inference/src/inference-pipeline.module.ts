@@ -8,6 +8,7 @@ import {
   LineRepository,
   ModelRegistryRepository,
   repositoryProviders,
+  ShadowModelRepository,
 } from '@argus/persistence';
 import { LOGGER, type Logger, type ReadinessCheck, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
@@ -38,6 +39,7 @@ export class InferencePipelineModule {
       AlertRepository,
       DetectionRepository,
       CameraAlertHistoryRepository,
+      ShadowModelRepository,
     ] as const;
     const pipelineProviders = [
       ...repositoryProviders(...repositories),
@@ -51,7 +53,8 @@ export class InferencePipelineModule {
           alerts: AlertRepository,
           detections: DetectionRepository,
           alertHistory: CameraAlertHistoryRepository,
-        ): InferenceRepositories => ({ registry, lines, frames, alerts, detections, alertHistory }),
+          shadows: ShadowModelRepository,
+        ): InferenceRepositories => ({ registry, lines, frames, alerts, detections, alertHistory, shadows }),
       },
       {
         provide: INFERENCE_PIPELINE,
@@ -85,6 +88,8 @@ export class InferencePipelineModule {
               ...(config.ARGUS_MODELS_DIR === '' ? {} : { modelsDir: config.ARGUS_MODELS_DIR }),
               instanceId: config.ARGUS_INSTANCE_ID,
               groupId: config.ARGUS_INFER_GROUP_ID,
+              shadowShare: config.ARGUS_INFER_SHADOW_SHARE,
+              shadowPointerTtlMs: config.ARGUS_INFER_SHADOW_POINTER_TTL_MS,
             },
           });
           const startup = new RetryingStartupTask(

@@ -28,6 +28,7 @@ import {
   LineRepository,
   ModelRegistryRepository,
   runMigrations,
+  ShadowModelRepository,
   type ThrowawayDatabase,
 } from '@argus/persistence';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
@@ -47,6 +48,7 @@ function repositoriesOn(db: Database): InferenceRepositories {
     alerts: new AlertRepository(db),
     detections: new DetectionRepository(db),
     alertHistory: new CameraAlertHistoryRepository(db),
+    shadows: new ShadowModelRepository(db),
   };
 }
 
@@ -63,6 +65,7 @@ const topics: PipelineTopics = {
   alertRaised: { ...Topics.alertRaised, name: `inspection.alert-t${run}.raised.v1` },
   modelPromoted: { ...Topics.modelPromoted, name: `model.version-t${run}.promoted.v1` },
   modelRegistered: { ...Topics.modelRegistered, name: `model.version-t${run}.registered.v1` },
+  modelShadowed: { ...Topics.modelShadowed, name: `model.version-t${run}.shadowed.v1` },
 };
 const deadLetters: typeof Topics.frameIngested = { ...topics.frameIngested, name: deadLetterTopicFor(topics.frameIngested.name) };
 /**

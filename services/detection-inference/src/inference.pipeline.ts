@@ -8,6 +8,7 @@ import type {
   FrameRepository,
   LineRepository,
   ModelRegistryRepository,
+  ShadowModelRepository,
 } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
 import { CameraAlertHistoryCache } from './alerting/camera-alert-history.cache';
@@ -27,6 +28,9 @@ import type { DetectorRuntime } from './runtime/detector-runtime.port';
 import { DetectorWorkerPool } from './runtime/detector-worker.pool';
 import { planModelThreads } from './runtime/model-threads.plan';
 import { WorkerDetectorRuntimeAdapter } from './runtime/worker-detector-runtime.adapter';
+import { ModelShadowedConsumer } from './shadow/model-shadowed.consumer';
+import { ShadowModelCatalog } from './shadow/shadow-model.catalog';
+import { DEFAULT_SHADOW_SHARE, ShadowScorer } from './shadow/shadow.scorer';
 
 /** The topics the pipeline uses; integration tests pass uniquely named copies. */
 export interface PipelineTopics {
@@ -35,6 +39,7 @@ export interface PipelineTopics {
   readonly alertRaised: typeof Topics.alertRaised;
   readonly modelPromoted: typeof Topics.modelPromoted;
   readonly modelRegistered: typeof Topics.modelRegistered;
+  readonly modelShadowed: typeof Topics.modelShadowed;
 }
 
 export const DEFAULT_PIPELINE_TOPICS: PipelineTopics = {
@@ -43,6 +48,7 @@ export const DEFAULT_PIPELINE_TOPICS: PipelineTopics = {
   alertRaised: Topics.alertRaised,
   modelPromoted: Topics.modelPromoted,
   modelRegistered: Topics.modelRegistered,
+  modelShadowed: Topics.modelShadowed,
 };
 
 export interface InferencePipelineSettings {
@@ -70,6 +76,10 @@ export interface InferencePipelineSettings {
   readonly retry?: RetryOptions;
   /** How often the model worker's load is logged (info; nothing while idle). 0 or undefined: never. */
   readonly statsIntervalMs?: number;
+  /** The share of a shadowed line's frames its shadow scores (default DEFAULT_SHADOW_SHARE; 0: off). */
+  readonly shadowShare?: number;
+  /** How long a line's shadow pointer read from Postgres is trusted (default 5000 ms; events refresh it at once). */
+  readonly shadowPointerTtlMs?: number;
 }
 
 /** The repositories the pipeline reads and writes through (the Nest module injects them). */
@@ -80,6 +90,7 @@ export interface InferenceRepositories {
   readonly alerts: AlertRepository;
   readonly detections: DetectionRepository;
   readonly alertHistory: CameraAlertHistoryRepository;
+  readonly shadows: ShadowModelRepository;
 }
 
 export interface InferencePipelineDependencies {
@@ -91,6 +102,8 @@ export interface InferencePipelineDependencies {
   readonly topics?: PipelineTopics;
   /** Default: the worker-thread runtime. */
   readonly runtime?: DetectorRuntime;
+  /** The shadow's runtime. Default: a worker thread of its own (started on the first shadow batch); with `runtime` given, that one. */
+  readonly shadowRuntime?: DetectorRuntime;
 }
 
 /**
@@ -102,6 +115,10 @@ export interface InferencePipelineDependencies {
 export class InferencePipeline {
   readonly runtime: DetectorRuntime;
   readonly catalog: ProductionModelCatalog;
+  /** The shadow models: their own runtime, so a production batch never queues behind a shadow batch. */
+  readonly shadowRuntime: DetectorRuntime;
+  readonly shadowCatalog: ShadowModelCatalog;
+  readonly shadow: ShadowScorer;
   readonly collector: FrameBatchCollector<FrameToScore, ScoredFrame>;
   readonly useCase: ProcessFrameUseCase;
   /** The dedup window's alerts of this member's cameras, kept between partition assignments. */
@@ -114,7 +131,7 @@ export class InferencePipeline {
 
   constructor(private readonly deps: InferencePipelineDependencies) {
     const { bus, store, logger, settings } = deps;
-    const { registry, lines, frames, alerts: alertsRepo, detections, alertHistory } = deps.repositories;
+    const { registry, lines, frames, alerts: alertsRepo, detections, alertHistory, shadows } = deps.repositories;
     this.topics = deps.topics ?? DEFAULT_PIPELINE_TOPICS;
     const workers = settings.workers ?? 1;
     const packages = new ModelPackageCache(store, settings.modelCacheDir);
@@ -138,7 +155,26 @@ export class InferencePipeline {
       logger[plan.level](plan.fields, plan.message);
     }
     this.catalog = new ProductionModelCatalog(registry, this.runtime, { pointerTtlMs: settings.pointerTtlMs });
-    const processor = new FrameBatchProcessor(this.catalog, this.runtime);
+    this.shadowRuntime =
+      deps.shadowRuntime ??
+      deps.runtime ??
+      new WorkerDetectorRuntimeAdapter({
+        packages,
+        threads: 1,
+        ...(settings.heapGrowingPercent === undefined ? {} : { heapGrowingPercent: settings.heapGrowingPercent }),
+        logger,
+        worker: workers, // numbered after the production workers in the log
+      });
+    this.shadowCatalog = new ShadowModelCatalog(shadows, this.shadowRuntime, { pointerTtlMs: settings.shadowPointerTtlMs ?? 5_000 });
+    this.shadow = new ShadowScorer(this.shadowCatalog, this.shadowRuntime, shadows, {
+      share: settings.shadowShare ?? DEFAULT_SHADOW_SHARE,
+      batchMax: settings.batchMax,
+      productionQueued: () => this.collector.pending,
+      logger,
+    });
+    const processor = new FrameBatchProcessor(this.catalog, this.runtime, {
+      afterBatch: (items, outcomes) => this.shadow.offer(items, outcomes),
+    });
     this.collector = new FrameBatchCollector({
       maxSize: settings.batchMax,
       maxWaitMs: settings.batchWaitMs,
@@ -194,13 +230,22 @@ export class InferencePipeline {
         onAssignment: () => this.alertHistory.reset(),
         ...(settings.groupId ? { groupId: settings.groupId } : {}),
       });
-      const promotions = new ModelPromotedConsumer(bus, this.catalog, {
+      const promotions = new ModelPromotedConsumer(
+        bus,
+        { onPromoted: (lineId) => this.onPromoted(lineId) },
+        {
+          instanceId: settings.instanceId,
+          topic: this.topics.modelPromoted,
+          logger,
+        },
+      );
+      const shadowChanges = new ModelShadowedConsumer(bus, this.shadowCatalog, {
         instanceId: settings.instanceId,
-        topic: this.topics.modelPromoted,
+        topic: this.topics.modelShadowed,
         logger,
       });
-      // Promotions first: a switch is never missed between reading the pointers and consuming frames.
-      this.subscriptions.push(await promotions.subscribe(), await frames.subscribe());
+      // Promotions and shadows first: a switch is never missed between reading the pointers and consuming frames.
+      this.subscriptions.push(await promotions.subscribe(), await shadowChanges.subscribe(), await frames.subscribe());
     }
     if (settings.statsIntervalMs && !this.statsTimer) {
       this.collector.takeStats(); // count from now
@@ -208,6 +253,18 @@ export class InferencePipeline {
       this.statsTimer.unref();
     }
     return report;
+  }
+
+  /**
+   * A promotion: switch production, then end the line's shadow if it was the version promoted
+   * (a later rollback must not bring it back as a shadow; every instance deletes alike, once
+   * counts) and read the line's shadow again.
+   */
+  private async onPromoted(lineId: string) {
+    const model = await this.catalog.onPromoted(lineId);
+    await this.deps.repositories.shadows.endIfPromoted(lineId);
+    await this.shadowCatalog.onChanged(lineId);
+    return model;
   }
 
   /**
@@ -222,6 +279,7 @@ export class InferencePipeline {
     const s = this.collector.takeStats();
     const gc = this.runtime.takeGcStats?.();
     const history = this.alertHistory.takeStats();
+    this.logShadowLoad();
     if (s.batches === 0) return;
     // Shares of the workers' time: batch wall time and GC pauses summed over the workers.
     const workerMs = s.elapsedMs * s.concurrency;
@@ -246,12 +304,29 @@ export class InferencePipeline {
     );
   }
 
-  /** Stops consuming (in-flight frames finish and are committed), then the model runtime. */
+  /** What the shadow scored and skipped since the last line (nothing while no frame was offered to a shadow). */
+  private logShadowLoad(): void {
+    const s = this.shadow.takeStats();
+    if (s.offered === 0) return;
+    const skipped = Object.values(s.skipped).reduce((a, b) => a + b, 0);
+    this.deps.logger.info(
+      { shadowOffered: s.offered, shadowScored: s.scored, shadowStored: s.stored, shadowFailed: s.failed, shadowSkipped: s.skipped },
+      `shadow: ${s.scored} of ${s.offered} frames scored, ${skipped} skipped (${
+        Object.entries(s.skipped)
+          .filter(([, n]) => n > 0)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ') || 'none'
+      })`,
+    );
+  }
+
+  /** Stops consuming (in-flight frames finish and are committed), then the model runtimes (shadow batches in flight are dropped). */
   async stop(): Promise<void> {
     clearInterval(this.statsTimer);
     this.statsTimer = undefined;
     await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
     this.subscriptions = [];
     await this.runtime.close();
+    if (this.shadowRuntime !== this.runtime) await this.shadowRuntime.close();
   }
 }

@@ -8,6 +8,13 @@ import type { DetectorRuntime } from '../runtime/detector-runtime.port';
 import type { ShadowModelCatalog } from './shadow-model.catalog';
 import { shadowDecision, type ShadowSkipReason } from './shadow-sampling.rule';
 
+/**
+ * A quarter of a shadowed line's frames by default: enough frames to compare within a shift on a
+ * line of a few frames a second, while the shadow's worker takes a small share of the cores that
+ * production shares with it. ARGUS_INFER_SHADOW_SHARE sets it.
+ */
+export const DEFAULT_SHADOW_SHARE = 0.25;
+
 export interface ShadowScorerOptions {
   /** The share of a shadowed line's frames the shadow scores (0: shadow scoring off). */
   readonly share: number;
