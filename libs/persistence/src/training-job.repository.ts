@@ -233,6 +233,15 @@ export class TrainingJobRepository {
     return row ? toTrainingJob(row) : null;
   }
 
+  /** The job that produced the candidate version, if one did. */
+  async findByCandidate(modelVersionId: string): Promise<TrainingJobRecord | null> {
+    const [row] = await this.db.query<TrainingJobRow>(
+      `SELECT ${COLUMNS} FROM training_job WHERE candidate_model_version_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [modelVersionId],
+    );
+    return row ? toTrainingJob(row) : null;
+  }
+
   /** The line's jobs, newest first. */
   async listForLine(lineId: string, options: { limit?: number } = {}): Promise<TrainingJobRecord[]> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);

@@ -37,12 +37,15 @@ describe("the console's API contract (openapi.json and the web UI's types genera
         if (!schema || !('$ref' in schema)) undocumented.push(`${method.toUpperCase()} ${route}`);
       }
     }
-    // No JSON body: the platform's health probes, the event stream, images, and the 204s.
+    // No JSON body: the platform's health probes, the event streams, images, data set files, and the 204s.
     expect(undocumented.sort()).toEqual([
       'DELETE /api/v1/service-tokens/{id}',
       'GET /api/v1/alerts/stream',
+      'GET /api/v1/datasets/{id}/coco',
+      'GET /api/v1/datasets/{id}/manifest',
       'GET /api/v1/frames/{frameId}/image',
       'GET /api/v1/frames/{frameId}/template',
+      'GET /api/v1/training-jobs/stream',
       'GET /health/live',
       'GET /health/ready',
       'POST /api/v1/auth/logout',

@@ -8,13 +8,19 @@ import type { ModelsController } from '../models/models.controller';
 import type { PromotionsController } from '../promotions/promotions.controller';
 import type { ServiceTokensController } from '../service-tokens/service-tokens.controller';
 import type { UsersController } from '../users/users.controller';
+import type { CandidatesController } from '../training/candidates.controller';
+import type { DatasetsController } from '../training/datasets.controller';
+import type { TrainingJobsController } from '../training/training-jobs.controller';
 import {
   AlertCountSchema,
   AlertDetailSchema,
   AlertPageSchema,
   AuditPageSchema,
   BulkReviewAnswerSchema,
+  CandidateSchema,
   DashboardSchema,
+  DatasetVersionDetailSchema,
+  DatasetVersionListSchema,
   IssuedServiceTokenSchema,
   LineListSchema,
   ModelComparisonSchema,
@@ -25,6 +31,9 @@ import {
   ReviewAnswerSchema,
   ServiceTokenListSchema,
   SessionSchema,
+  TrainingJobListSchema,
+  TrainingJobSchema,
+  TriggerRequestSchema,
   UserListSchema,
   UserSchema,
   VersionPromotionListSchema,
@@ -72,6 +81,13 @@ export type DocumentedAnswersAgree = [
   Expect<Agrees<PromotionsController['timeline'], typeof PromotionTimelineSchema>>,
   Expect<Agrees<PromotionsController['promote'], typeof PromotionAnswerSchema>>,
   Expect<Agrees<PromotionsController['rollback'], typeof PromotionAnswerSchema>>,
+  Expect<Agrees<DatasetsController['list'], typeof DatasetVersionListSchema>>,
+  Expect<Agrees<DatasetsController['detail'], typeof DatasetVersionDetailSchema>>,
+  Expect<Agrees<TrainingJobsController['list'], typeof TrainingJobListSchema>>,
+  Expect<Agrees<TrainingJobsController['detail'], typeof TrainingJobSchema>>,
+  Expect<Agrees<TrainingJobsController['cancel'], typeof TrainingJobSchema>>,
+  Expect<Agrees<TrainingJobsController['trigger'], typeof TriggerRequestSchema>>,
+  Expect<Agrees<CandidatesController['detail'], typeof CandidateSchema>>,
 ];
 
 describe('ApiZodResponse', () => {

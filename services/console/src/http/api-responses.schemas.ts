@@ -391,3 +391,131 @@ export const DashboardSchema = named(
     }),
   }),
 );
+
+// the continual fine-tune loop: data sets, jobs, candidates
+
+const SplitCountsSchema = z.object({ train: z.number(), holdout: z.number() });
+
+export const DatasetVersionSchema = named(
+  'DatasetVersion',
+  z.object({
+    id: z.string(),
+    lineId: z.string(),
+    number: z.number(),
+    parentId: z.string().nullable(),
+    fingerprint: z.string(),
+    holdoutShare: z.number(),
+    classes: z.array(z.string()),
+    createdAt: Timestamp,
+    producedBy: z.string().describe('Who or what asked for it: a person, or `policy` (a trigger rule).'),
+    frames: SplitCountsSchema,
+    hardNegatives: SplitCountsSchema.describe(
+      'Frames whose ground truth is empty (rejected alerts): what teaches a detector to stop a false alarm.',
+    ),
+    perClass: z.array(
+      z.object({
+        className: z.string(),
+        trainFrames: z.number(),
+        holdoutFrames: z.number(),
+        trainBoxes: z.number(),
+        holdoutBoxes: z.number(),
+      }),
+    ),
+    changes: z
+      .object({ added: z.number(), relabelled: z.number(), unchanged: z.number() })
+      .describe('Frames, compared with the parent version.'),
+  }),
+);
+export const DatasetVersionListSchema = named('DatasetVersionList', z.object({ items: z.array(DatasetVersionSchema) }));
+export const DatasetVersionDetailSchema = named(
+  'DatasetVersionDetail',
+  DatasetVersionSchema.extend({ addedFrameIds: z.array(z.string()), relabelledFrameIds: z.array(z.string()) }),
+);
+
+export const TrainingJobSchema = named(
+  'TrainingJob',
+  z.object({
+    id: z.string(),
+    lineId: z.string(),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    triggers: z
+      .array(z.object({ kind: z.string(), reason: z.string() }))
+      .describe('Why it was asked for: the rules that fired, or `manual`.'),
+    requestedBy: z.string(),
+    attempt: z.number().describe('Deliveries a worker claimed (0 while queued; more than 1 after a worker died and another resumed).'),
+    workerId: z.string().nullable(),
+    cancelRequested: z.boolean(),
+    datasetVersionId: z.string(),
+    baseModelVersionId: z.string(),
+    epochs: z.number(),
+    progress: z
+      .object({
+        phase: z.string(),
+        step: z.number(),
+        totalSteps: z.number(),
+        losses: z.record(z.string(), z.number()),
+        validationAp: z.number().nullable(),
+        etaSeconds: z.number().nullable(),
+        message: z.string().nullable(),
+        at: Timestamp.nullable(),
+      })
+      .nullable(),
+    outcome: z
+      .object({
+        status: z.enum(['completed', 'failed', 'cancelled']),
+        errorCode: z.string().nullable(),
+        reason: z.string().nullable(),
+        durationMs: z.number().nullable(),
+        gateReasons: z.array(z.string()),
+      })
+      .nullable(),
+    candidate: z.object({ modelVersionId: z.string(), gatesPassed: z.boolean().nullable() }).nullable(),
+    createdAt: Timestamp,
+    startedAt: Timestamp.nullable(),
+    finishedAt: Timestamp.nullable(),
+  }),
+);
+export const TrainingJobListSchema = named('TrainingJobList', z.object({ items: z.array(TrainingJobSchema) }));
+export const TriggerRequestSchema = named(
+  'TriggerRequest',
+  z.object({ requestId: z.string(), lineId: z.string(), requestedBy: z.string(), reason: z.string() }),
+  'A manual trigger on its way to continual-fine-tune; its answer (training.trigger-answered on the jobs stream) carries the same requestId.',
+);
+
+export const CandidateSchema = named(
+  'Candidate',
+  z.object({
+    version: z.object({
+      id: z.string(),
+      name: z.string(),
+      version: z.string(),
+      artifactKey: z.string(),
+      classes: z.array(z.string()),
+      parentVersionId: z.string().nullable(),
+      metrics: z.record(z.string(), z.number()),
+      createdAt: Timestamp,
+    }),
+    gatesPassed: z.boolean().nullable().describe('The version’s gatesPassed metric; null for a version the loop did not gate.'),
+    gateReport: z
+      .object({
+        passed: z.boolean(),
+        reasons: z.array(z.string()),
+        checks: z.array(
+          z.object({
+            kind: z.string(),
+            passed: z.boolean(),
+            detail: z.string(),
+            measured: z.number().nullable(),
+            limit: z.number().nullable(),
+          }),
+        ),
+      })
+      .nullable(),
+    promotion: z.object({ needsAdminOverride: z.boolean() }),
+    job: TrainingJobSchema.nullable(),
+    dataset: DatasetVersionSchema.nullable(),
+    shadow: z
+      .object({ state: z.enum(['none']), message: z.string() })
+      .describe('Shadow scoring against production; `none` until a shadow has run.'),
+  }),
+);

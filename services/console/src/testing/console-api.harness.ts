@@ -33,6 +33,7 @@ import { CONSOLE_ERROR_DOMAINS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
 import { ModelGovernanceModule } from '../models/model-governance.module';
 import { ReviewQueueModule } from '../reviews/review-queue.module';
+import { ContinualTrainingModule } from '../training/continual-training.module';
 
 export const silentLogger = createLogger({ service: 'console-test', version: '0.0.0', level: 'silent' });
 const ADMIN = { username: 'admin', password: 'admin-password-0001' };
@@ -89,6 +90,10 @@ export class ConsoleApiHarness {
         }),
         ReviewQueueModule.register({ imports: [adapters], settings: { sseGroupId: `console-sse-it-${this.runId}`, pingIntervalMs: 500 } }),
         ModelGovernanceModule.register({ imports: [adapters] }),
+        ContinualTrainingModule.register({
+          imports: [adapters],
+          settings: { sseGroupId: `console-sse-it-${this.runId}`, pingIntervalMs: 500 },
+        }),
       ],
     })
     class ConsoleTestRootModule {}

@@ -439,6 +439,159 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lines/{lineId}/datasets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's data set versions, newest first: counts per class and split, hard negatives, what changed */
+    get: operations['DatasetsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datasets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One data set version, with the frames it added and relabelled */
+    get: operations['DatasetsController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datasets/{id}/manifest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The version’s Argus sample manifest (JSON lines; what argus train|finetune|eval --data manifest: read) */
+    get: operations['DatasetsController_manifest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datasets/{id}/coco': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The version as COCO JSON */
+    get: operations['DatasetsController_coco'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/training-jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's fine-tune jobs, newest first: status, triggers, attempt, worker, progress, outcome, candidate */
+    get: operations['TrainingJobsController_list'];
+    put?: never;
+    /** Trigger now: publishes training.job.trigger-requested.v1 (audited); continual-fine-tune answers on the jobs stream (training.trigger-answered: the queued job, or why not) */
+    post: operations['TrainingJobsController_trigger'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training-jobs/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TrainingJobsController_streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training-jobs/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One fine-tune job */
+    get: operations['TrainingJobsController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training-jobs/{jobId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask a queued or running job to stop (audited); the trainer stops at its next step and the job ends cancelled */
+    post: operations['TrainingJobsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/candidates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A candidate: its version, gates (gate-report.json and the gatesPassed metric), whether promoting needs an admin override, the job and data set version that made it, its shadow section */
+    get: operations['CandidatesController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -878,6 +1031,180 @@ export interface components {
         }[];
         /** @description Set (and the lists empty) when Kafka could not be asked. */
         error?: string;
+      };
+    };
+    DatasetVersion: {
+      id: string;
+      lineId: string;
+      number: number;
+      parentId: string | null;
+      fingerprint: string;
+      holdoutShare: number;
+      classes: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Who or what asked for it: a person, or `policy` (a trigger rule). */
+      producedBy: string;
+      frames: {
+        train: number;
+        holdout: number;
+      };
+      /** @description Frames whose ground truth is empty (rejected alerts): what teaches a detector to stop a false alarm. */
+      hardNegatives: {
+        train: number;
+        holdout: number;
+      };
+      perClass: {
+        className: string;
+        trainFrames: number;
+        holdoutFrames: number;
+        trainBoxes: number;
+        holdoutBoxes: number;
+      }[];
+      /** @description Frames, compared with the parent version. */
+      changes: {
+        added: number;
+        relabelled: number;
+        unchanged: number;
+      };
+    };
+    DatasetVersionList: {
+      items: components['schemas']['DatasetVersion'][];
+    };
+    DatasetVersionDetail: {
+      id: string;
+      lineId: string;
+      number: number;
+      parentId: string | null;
+      fingerprint: string;
+      holdoutShare: number;
+      classes: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Who or what asked for it: a person, or `policy` (a trigger rule). */
+      producedBy: string;
+      frames: {
+        train: number;
+        holdout: number;
+      };
+      /** @description Frames whose ground truth is empty (rejected alerts): what teaches a detector to stop a false alarm. */
+      hardNegatives: {
+        train: number;
+        holdout: number;
+      };
+      perClass: {
+        className: string;
+        trainFrames: number;
+        holdoutFrames: number;
+        trainBoxes: number;
+        holdoutBoxes: number;
+      }[];
+      /** @description Frames, compared with the parent version. */
+      changes: {
+        added: number;
+        relabelled: number;
+        unchanged: number;
+      };
+      addedFrameIds: string[];
+      relabelledFrameIds: string[];
+    };
+    TrainingJob: {
+      id: string;
+      lineId: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      /** @description Why it was asked for: the rules that fired, or `manual`. */
+      triggers: {
+        kind: string;
+        reason: string;
+      }[];
+      requestedBy: string;
+      /** @description Deliveries a worker claimed (0 while queued; more than 1 after a worker died and another resumed). */
+      attempt: number;
+      workerId: string | null;
+      cancelRequested: boolean;
+      datasetVersionId: string;
+      baseModelVersionId: string;
+      epochs: number;
+      progress: {
+        phase: string;
+        step: number;
+        totalSteps: number;
+        losses: {
+          [key: string]: number;
+        };
+        validationAp: number | null;
+        etaSeconds: number | null;
+        message: string | null;
+        /** Format: date-time */
+        at: string | null;
+      } | null;
+      outcome: {
+        /** @enum {string} */
+        status: 'completed' | 'failed' | 'cancelled';
+        errorCode: string | null;
+        reason: string | null;
+        durationMs: number | null;
+        gateReasons: string[];
+      } | null;
+      candidate: {
+        modelVersionId: string;
+        gatesPassed: boolean | null;
+      } | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      startedAt: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+    };
+    TrainingJobList: {
+      items: components['schemas']['TrainingJob'][];
+    };
+    /** @description A manual trigger on its way to continual-fine-tune; its answer (training.trigger-answered on the jobs stream) carries the same requestId. */
+    TriggerRequest: {
+      requestId: string;
+      lineId: string;
+      requestedBy: string;
+      reason: string;
+    };
+    Candidate: {
+      version: {
+        id: string;
+        name: string;
+        version: string;
+        artifactKey: string;
+        classes: string[];
+        parentVersionId: string | null;
+        metrics: {
+          [key: string]: number;
+        };
+        /** Format: date-time */
+        createdAt: string;
+      };
+      /** @description The version’s gatesPassed metric; null for a version the loop did not gate. */
+      gatesPassed: boolean | null;
+      gateReport: {
+        passed: boolean;
+        reasons: string[];
+        checks: {
+          kind: string;
+          passed: boolean;
+          detail: string;
+          measured: number | null;
+          limit: number | null;
+        }[];
+      } | null;
+      promotion: {
+        needsAdminOverride: boolean;
+      };
+      job: components['schemas']['TrainingJob'] | null;
+      dataset: components['schemas']['DatasetVersion'] | null;
+      /** @description Shadow scoring against production; `none` until a shadow has run. */
+      shadow: {
+        /** @enum {string} */
+        state: 'none';
+        message: string;
       };
     };
   };
@@ -1587,6 +1914,217 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Dashboard'];
+        };
+      };
+    };
+  };
+  DatasetsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetVersionList'];
+        };
+      };
+    };
+  };
+  DatasetsController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetVersionDetail'];
+        };
+      };
+    };
+  };
+  DatasetsController_manifest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DatasetsController_coco: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TrainingJobsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrainingJobList'];
+        };
+      };
+    };
+  };
+  TrainingJobsController_trigger: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the request is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TriggerRequest'];
+        };
+      };
+    };
+  };
+  TrainingJobsController_streamEvents: {
+    parameters: {
+      query?: {
+        lineId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Server-Sent Events: `training.progress`, `training.completed`, `training.failed` (data: the training.job.*.v1 event) and `training.trigger-answered` (data: the training.job.trigger-answered.v1 event), of one line when `lineId` is given; `: ping` comments keep it open */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TrainingJobsController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrainingJob'];
+        };
+      };
+    };
+  };
+  TrainingJobsController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrainingJob'];
+        };
+      };
+      /** @description the job has ended (training-job.ended) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CandidatesController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Candidate'];
         };
       };
     };
