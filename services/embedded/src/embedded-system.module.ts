@@ -5,15 +5,19 @@ import { HealthModule } from '@argus/platform';
 import { OBJECT_STORE_READINESS } from '@argus/storage';
 import type { EmbeddedAdapters } from './adapters/embedded-adapters';
 import { EmbeddedAdaptersModule } from './adapters/embedded-adapters.module';
+import { DemoReviewerModule, type DemoReviewerModuleOptions } from './demo-reviewer/demo-reviewer.module';
 import {
   type CameraIngestEnv,
   type ConsoleEnv,
+  type ContinualFineTuneEnv,
   ConsoleFeaturesModule,
   type DetectionInferenceEnv,
   INFERENCE_READINESS,
   InferencePipelineModule,
   IngestModule,
   type IngestSourceConfig,
+  LabelsModule,
+  TrainerWorkerModule,
   ingestSettingsOf,
   RetentionModule,
   retentionSettingsOf,
@@ -31,14 +35,19 @@ export interface EmbeddedSystemOptions {
   readonly readinessCheckTimeoutMs: number;
   /** The console's variables, its first admin included. */
   readonly console: ConsoleEnv;
+  /** continual-fine-tune's variables (embedded defaults applied); undefined: ARGUS_CONTINUAL=off. */
+  readonly continual?: ContinualFineTuneEnv;
+  /** The scripted reviewer (ARGUS_DEMO_REVIEWER=on, simulated cameras only). */
+  readonly demoReviewer?: Omit<DemoReviewerModuleOptions, 'imports'>;
 }
 
 /**
  * The composition root of `npm start`: camera-ingest's ingest feature and sources,
  * detection-inference's pipeline, and the console's API (its web UI and OpenAPI are added in main.ts), wired to one set of shared adapters in one Nest application
  * (one HTTP server: the camera upload endpoint and /health/live, /health/ready covering everything),
- * plus the status monitor. The services' own modules are used as they are; only their adapters
- * and health endpoints are replaced.
+ * plus continual-fine-tune's labels, triggers and a trainer worker (unless ARGUS_CONTINUAL=off),
+ * the scripted demo reviewer when asked for, and the status monitor. The services' own modules
+ * are used as they are; only their adapters and health endpoints are replaced.
  */
 @Module({})
 export class EmbeddedSystemModule {
@@ -65,6 +74,12 @@ export class EmbeddedSystemModule {
         RetentionModule.register({ ...retentionSettingsOf(options.cameraIngest), imports: [adapters] }),
         inference,
         ConsoleFeaturesModule.register({ env: options.console, adapters: [adapters] }),
+        // The trainer runs on this process's main thread (detection-inference keeps its worker
+        // thread): the embedded defaults keep a job to a few epochs of a small data set.
+        ...(options.continual
+          ? [LabelsModule.register(options.continual, [adapters]), TrainerWorkerModule.register(options.continual, [adapters])]
+          : []),
+        ...(options.demoReviewer ? [DemoReviewerModule.register({ ...options.demoReviewer, imports: [adapters] })] : []),
         PipelineStatusModule.register([adapters]),
         HealthModule.register({
           imports: [adapters, inference],

@@ -48,6 +48,19 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
     description:
       'Share of the simulated parts that are defective (the others are their golden template: a good part). A line sees a few percent, not every part; 1 gives every scene its defects.',
   }),
+  ARGUS_CONTINUAL: onOff.default(true).meta({
+    description:
+      "The continual fine-tune loop in this process (`on`/`off`): operators' reviews become labels, a line's triggers ask for a fine-tune job and an in-process trainer worker runs it (wasm, one job at a time) into a gated candidate. The embedded defaults suit a demo (ARGUS_FINETUNE_MIN_NEW_LABELS=20, ARGUS_FINETUNE_EPOCHS=3, ARGUS_FINETUNE_SCHEDULE_HOURS=0, the work folder under ARGUS_DATA_DIR); continual-fine-tune's ARGUS_FINETUNE_* variables still win.",
+    defaultText: 'on',
+  }),
+  ARGUS_DEMO_REVIEWER: onOff.default(false).meta({
+    description:
+      "A scripted reviewer (`on`/`off`) for the simulated cameras' alerts: it knows each scene's true defects and, through the console's review use case as the user `demo-reviewer` (who cannot sign in), confirms an alert whose boxes match them, corrects it with the true boxes otherwise, and rejects it on a good part, so the fine-tune loop has labels to learn from. Alerts from earlier runs, uploads and other sources are left to people.",
+    defaultText: 'off',
+  }),
+  ARGUS_DEMO_REVIEWER_PACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(4).meta({
+    description: 'The scripted reviewer decides one alert every this many seconds (a person at the review queue), newest first.',
+  }),
   ARGUS_STATUS_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -73,6 +86,14 @@ export const EMBEDDED_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   ARGUS_RETENTION_MAX_BYTES_PER_LINE: '128MiB',
   ARGUS_RETENTION_MIN_AGE: '2m',
   ARGUS_RETENTION_INTERVAL_SECONDS: '30',
+  // continual-fine-tune in the same process: a demo sees a job after a few minutes of reviews, and
+  // the trainer shares the two cores with the pipeline on its main thread (no worker thread here),
+  // so a job's budget is a few epochs. No schedule rule: it would ask for a job on the first label.
+  ARGUS_FINETUNE_MIN_NEW_LABELS: '20',
+  ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
+  ARGUS_FINETUNE_EPOCHS: '3',
+  ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: '30',
+  ARGUS_FINETUNE_GATE_LATENCY_ROUNDS: '1',
 };
 
 const whenSet =

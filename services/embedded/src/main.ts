@@ -18,10 +18,14 @@ import {
   configureConsoleHttp,
   CONSOLE_ERROR_DOMAINS,
   ConsoleEnvSchema,
+  CONTINUAL_FINE_TUNE_ERROR_DOMAINS,
+  ContinualFineTuneEnvSchema,
   DetectionInferenceEnvSchema,
 } from './service-modules.imports';
 import { demoCameraSources } from './simulation/demo-cameras.sources';
 import { SimulatorSequence } from './simulation/simulator-sequence';
+import type { DemoReviewer } from './demo-reviewer/demo-reviewer';
+import { DEMO_REVIEWER } from './demo-reviewer/demo-reviewer.module';
 import { PIPELINE_STATUS } from './status/pipeline-status.module';
 import type { PipelineStatusMonitor } from './status/pipeline-status.monitor';
 import { DataFolderSizeProbe } from './status/data-folder-size.probe';
@@ -105,7 +109,13 @@ async function main(): Promise<void> {
       ARGUS_CONSOLE_ADMIN_PASSWORD: admin.password,
     });
 
+    // The loop on the same adapters; its trainer's run folders under the data folder, not /tmp.
+    const continual = config.ARGUS_CONTINUAL
+      ? loadConfig(ContinualFineTuneEnvSchema, { ARGUS_FINETUNE_WORK_DIR: path.join(config.dataDir, 'finetune-work'), ...env })
+      : undefined;
+
     // Each run goes on with scenes no earlier run sent (a repeated scene is a duplicate: not stored or scored again).
+    const claimedAtMs = Date.now();
     const sequence =
       cameraIngest.ARGUS_INGEST_SOURCES || !config.ARGUS_SIMULATOR
         ? undefined
@@ -118,6 +128,20 @@ async function main(): Promise<void> {
         `  cameras  ${simulated.length} simulated at ${config.ARGUS_SIMULATOR_FPS} frames/s each, from scene ${sequence?.start} (ARGUS_SIMULATOR=off to disable)`,
       );
     else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
+    say(
+      continual
+        ? `  learning continual fine-tune on: a line's job after ${continual.ARGUS_FINETUNE_MIN_NEW_LABELS} new labels, ${continual.ARGUS_FINETUNE_EPOCHS} epochs, trained in this process (ARGUS_CONTINUAL=off to disable)`
+        : '  learning continual fine-tune off (ARGUS_CONTINUAL=off)',
+    );
+    const demoReviewer =
+      config.ARGUS_DEMO_REVIEWER && simulated
+        ? { sources: simulated, claimedAtMs, paceMs: Math.round(config.ARGUS_DEMO_REVIEWER_PACE_SECONDS * 1000) }
+        : undefined;
+    if (demoReviewer)
+      say(
+        `  reviewer scripted: one simulated alert every ${config.ARGUS_DEMO_REVIEWER_PACE_SECONDS} s from the scenes' true defects, as demo-reviewer`,
+      );
+    else if (config.ARGUS_DEMO_REVIEWER) say('  reviewer scripted reviewer off: it reviews simulated cameras only, and none run');
 
     const running = await bootstrapService({
       name: SERVICE_NAME,
@@ -129,6 +153,8 @@ async function main(): Promise<void> {
         sources: simulated,
         readinessCheckTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         console: consoleEnv,
+        ...(continual ? { continual } : {}),
+        ...(demoReviewer ? { demoReviewer } : {}),
       }),
       port: config.PORT,
       host: config.HOST,
@@ -136,7 +162,7 @@ async function main(): Promise<void> {
       // JSON bodies are the console's (frames are streamed by camera-ingest's own reader).
       bodyLimit: consoleEnv.HTTP_BODY_LIMIT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      errorHttpStatus: [...CAMERA_INGEST_ERROR_DOMAINS, ...CONSOLE_ERROR_DOMAINS],
+      errorHttpStatus: [...CAMERA_INGEST_ERROR_DOMAINS, ...CONSOLE_ERROR_DOMAINS, ...(continual ? CONTINUAL_FINE_TUNE_ERROR_DOMAINS : [])],
       configure: configureConsoleHttp({ version: SERVICE_VERSION, webDir: consoleEnv.ARGUS_CONSOLE_WEB_DIR }),
       onShutdown: shutdownTelemetry,
     });
@@ -163,13 +189,14 @@ async function main(): Promise<void> {
     say('Ctrl-C stops everything.');
 
     const monitor = running.app.get<PipelineStatusMonitor>(PIPELINE_STATUS);
+    const reviewer = demoReviewer ? running.app.get<DemoReviewer>(DEMO_REVIEWER, { strict: false }) : undefined;
     const tty = Boolean(process.stdout.isTTY);
     const dataFolder = new DataFolderSizeProbe(config.dataDir, config.ARGUS_DATA_DIR_WARN_SIZE, 60_000);
     running.registry.register({ name: 'data-folder-size', order: ShutdownOrder.stopConsuming, close: () => dataFolder.stop() });
     dataFolder.start();
     const renderer = new StatusLineRenderer(
       process.stdout,
-      () => ({ ...monitor.snapshot(), warnings: dataFolder.warnings() }),
+      () => ({ ...monitor.snapshot(), warnings: dataFolder.warnings(), ...(reviewer ? { reviewer: reviewer.reviewed() } : {}) }),
       consoleUrl,
       config.ARGUS_STATUS_INTERVAL_MS ?? (tty ? 1_000 : 10_000),
     );

@@ -16,4 +16,11 @@ export { configureConsoleHttp } from '@argus/console/src/app/console-http.setup'
 export { ConsoleEnvSchema, type ConsoleEnv } from '@argus/console/src/config';
 export { CONSOLE_ERROR_DOMAINS } from '@argus/console/src/console.errors';
 export { ConsoleFeaturesModule } from '@argus/console/src/console-features.module';
+export { frameIdFor } from '@argus/camera-ingest/src/ingest/frame-id.generator';
+export { syntheticGeneratorFor } from '@argus/camera-ingest/src/sources/simulated-camera.source';
+export { SubmitReviewUseCase, type SubmitReviewCommand } from '@argus/console/src/reviews/submit-review.use-case';
+export { ContinualFineTuneEnvSchema, type ContinualFineTuneEnv } from '@argus/continual-fine-tune/src/config';
+export { CONTINUAL_FINE_TUNE_ERROR_DOMAINS } from '@argus/continual-fine-tune/src/continual.errors';
+export { TrainerWorkerModule } from '@argus/continual-fine-tune/src/jobs/trainer-worker.module';
+export { LabelsModule } from '@argus/continual-fine-tune/src/labels/labels.module';
 /* eslint-enable @nx/enforce-module-boundaries */

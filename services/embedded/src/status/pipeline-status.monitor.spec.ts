@@ -6,8 +6,14 @@ const quiet: MessagingLogger = { info: () => undefined, warn: () => undefined, e
 const V1 = '00000000-0000-4000-8000-000000000001';
 const V2 = '00000000-0000-4000-8000-000000000002';
 const names: ModelNames = {
-  findVersion: async (id) =>
-    id === V1 ? { name: 'factory-template', version: 'v1' } : id === V2 ? { name: 'factory-template', version: 'v2' } : null,
+  findVersionDetails: async (ids) =>
+    ids.flatMap((id): Awaited<ReturnType<ModelNames['findVersionDetails']>> =>
+      id === V1
+        ? [{ id, name: 'factory-template', version: 'v1', evaluation: null }]
+        : id === V2
+          ? [{ id, name: 'factory-template', version: 'v2', evaluation: { split: 'holdout', map50: 0.8125 } }]
+          : [],
+    ),
 };
 const nothingStored: StoredTotalsSource = { storedTotals: async () => ({ framesStored: 0, framesScored: 0, alerts: 0 }) };
 const fresh = { headers: {} };
@@ -101,8 +107,38 @@ describe('PipelineStatusMonitor', () => {
     await monitor.onFrameScored('factory-1', V1, fresh);
     await monitor.onFrameScored('factory-1', V2, repeat);
     expect(monitor.snapshot().models).toEqual([
-      { lineId: 'factory-1', model: 'factory-template@v2' },
+      { lineId: 'factory-1', model: 'factory-template@v2', ap50: { value: 0.8125, split: 'holdout' } },
       { lineId: 'pcb-1', model: '00000000' },
+    ]);
+  });
+
+  it('shows per line what the fine-tune loop does: a job’s progress, then its candidate with its holdout AP and gates, or why it failed', async () => {
+    const monitor = new PipelineStatusMonitor(new InMemoryMessageBusAdapter({ logger: quiet }), names, nothingStored, undefined);
+    await monitor.onFrameScored('factory-1', V1, fresh);
+    await monitor.onFrameScored('pcb-1', V1, fresh);
+    await monitor.onTrainingProgress({ lineId: 'factory-1', phase: 'training', step: 3, totalSteps: 12 });
+    expect(monitor.snapshot().models[0]).toEqual({
+      lineId: 'factory-1',
+      model: 'factory-template@v1',
+      learning: { state: 'training', phase: 'training', step: 3, totalSteps: 12 },
+    });
+    await monitor.onTrainingCompleted({ lineId: 'factory-1', candidateModelVersionId: V2, gatesPassed: false });
+    await monitor.onTrainingFailed({ lineId: 'pcb-1', outcome: 'failed', errorCode: 'training-job.bad-data' });
+    expect(monitor.snapshot().models).toEqual([
+      {
+        lineId: 'factory-1',
+        model: 'factory-template@v1',
+        learning: {
+          state: 'candidate',
+          candidate: { model: 'factory-template@v2', ap50: { value: 0.8125, split: 'holdout' } },
+          gatesPassed: false,
+        },
+      },
+      {
+        lineId: 'pcb-1',
+        model: 'factory-template@v1',
+        learning: { state: 'failed', outcome: 'failed', errorCode: 'training-job.bad-data' },
+      },
     ]);
   });
 

@@ -1,10 +1,31 @@
-import { isRepeat, Topics } from '@argus/contracts';
+import { isRepeat, type TrainingJobCompletedV1, type TrainingJobFailedV1, type TrainingJobProgressV1, Topics } from '@argus/contracts';
+import type { DemoReviewerCounts } from '../demo-reviewer/demo-reviewer';
 import type { MessageBus, MessageMetadata, PipelineHealthReader, Subscription } from '@argus/messaging';
 
-/** Looks a model version up by id (the registry), for its name and version. */
+/** Looks model versions up by id (the registry): name, version and recorded evaluation. */
 export interface ModelNames {
-  findVersion(modelVersionId: string): Promise<{ readonly name: string; readonly version: string } | null>;
+  findVersionDetails(modelVersionIds: readonly string[]): Promise<
+    readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly version: string;
+      /** What the version was registered with (`argus eval --report`; a fine-tune candidate's is the line's holdout). */
+      readonly evaluation: { readonly split: string; readonly map50: number } | null;
+    }[]
+  >;
 }
+
+/** A model as the status line names it: `name@version`, with its AP@0.5 when an evaluation was recorded. */
+export interface ModelLabel {
+  readonly model: string;
+  readonly ap50?: { readonly value: number; readonly split: string };
+}
+
+/** What the continual fine-tune loop is doing on a line, from its training.job.* events. */
+export type LineLearning =
+  | { readonly state: 'training'; readonly phase: string; readonly step: number; readonly totalSteps: number }
+  | { readonly state: 'candidate'; readonly candidate: ModelLabel; readonly gatesPassed: boolean }
+  | { readonly state: 'failed'; readonly outcome: 'failed' | 'cancelled'; readonly errorCode: string };
 
 /** What the database holds, over every run so far. */
 export interface StoredTotals {
@@ -31,8 +52,14 @@ export interface PipelineStatus {
   readonly totals: StoredTotals;
   /** Messages in the dead-letter topics (they outlive restarts); undefined until first read. */
   readonly deadLetters: number | undefined;
-  /** The model that scored each line's latest frame, `name@version` (lines in id order). */
-  readonly models: readonly { readonly lineId: string; readonly model: string }[];
+  /**
+   * The model that scored each line's latest frame, `name@version` and its recorded AP@0.5 when
+   * known, with what the fine-tune loop last did there: a job's progress while one runs, then its
+   * candidate (holdout AP, gates) or why it failed (lines in id order).
+   */
+  readonly models: readonly ({ readonly lineId: string; readonly learning?: LineLearning } & ModelLabel)[];
+  /** The scripted demo reviewer's decisions this run, when it runs (added by main.ts). */
+  readonly reviewer?: DemoReviewerCounts;
   /** Shown first on the status line (e.g. the data folder over its size limit). */
   readonly warnings?: readonly string[];
 }
@@ -64,8 +91,9 @@ export class PipelineStatusMonitor {
   private baseline: StoredTotals = { framesStored: 0, framesScored: 0, alerts: 0 };
   private added = { framesStored: 0, framesScored: 0, alerts: 0 };
   private deadLetters: number | undefined;
-  private readonly lineModels = new Map<string, string>();
-  private readonly modelLabels = new Map<string, string>();
+  private readonly lineModels = new Map<string, ModelLabel>();
+  private readonly lineLearning = new Map<string, LineLearning>();
+  private readonly modelLabels = new Map<string, ModelLabel>();
   private subscriptions: Subscription[] = [];
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -90,7 +118,14 @@ export class PipelineStatusMonitor {
     await this.readDeadLetters();
     const prefix = this.options.groupPrefix ?? 'argus-embedded-status';
     const retry = { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 1_000 };
-    await this.bus.ensureTopics([Topics.frameIngested, Topics.detectionsProduced, Topics.alertRaised]);
+    await this.bus.ensureTopics([
+      Topics.frameIngested,
+      Topics.detectionsProduced,
+      Topics.alertRaised,
+      Topics.trainingJobProgress,
+      Topics.trainingJobCompleted,
+      Topics.trainingJobFailed,
+    ]);
     this.subscriptions = [
       await this.bus.subscribe(Topics.frameIngested, {
         groupId: `${prefix}.stored`,
@@ -109,6 +144,24 @@ export class PipelineStatusMonitor {
         fromBeginning: false,
         retry,
         handler: (_event, metadata) => this.onAlert(metadata),
+      }),
+      await this.bus.subscribe(Topics.trainingJobProgress, {
+        groupId: `${prefix}.training-progress`,
+        fromBeginning: false,
+        retry,
+        handler: (event) => this.onTrainingProgress(event),
+      }),
+      await this.bus.subscribe(Topics.trainingJobCompleted, {
+        groupId: `${prefix}.training-completed`,
+        fromBeginning: false,
+        retry,
+        handler: (event) => this.onTrainingCompleted(event),
+      }),
+      await this.bus.subscribe(Topics.trainingJobFailed, {
+        groupId: `${prefix}.training-failed`,
+        fromBeginning: false,
+        retry,
+        handler: (event) => this.onTrainingFailed(event),
       }),
     ];
     if (this.health) {
@@ -141,6 +194,19 @@ export class PipelineStatusMonitor {
     this.lineModels.set(lineId, await this.labelOf(modelVersionId));
   }
 
+  async onTrainingProgress(event: Pick<TrainingJobProgressV1, 'lineId' | 'phase' | 'step' | 'totalSteps'>): Promise<void> {
+    this.lineLearning.set(event.lineId, { state: 'training', phase: event.phase, step: event.step, totalSteps: event.totalSteps });
+  }
+
+  async onTrainingCompleted(event: Pick<TrainingJobCompletedV1, 'lineId' | 'candidateModelVersionId' | 'gatesPassed'>): Promise<void> {
+    const candidate = await this.labelOf(event.candidateModelVersionId);
+    this.lineLearning.set(event.lineId, { state: 'candidate', candidate, gatesPassed: event.gatesPassed });
+  }
+
+  async onTrainingFailed(event: Pick<TrainingJobFailedV1, 'lineId' | 'outcome' | 'errorCode'>): Promise<void> {
+    this.lineLearning.set(event.lineId, { state: 'failed', outcome: event.outcome, errorCode: event.errorCode });
+  }
+
   onAlert(metadata: Pick<MessageMetadata, 'headers'>): void {
     if (isRepeat(metadata.headers)) return;
     this.added.alerts++;
@@ -164,7 +230,12 @@ export class PipelineStatusMonitor {
         alerts: this.baseline.alerts + this.added.alerts,
       },
       deadLetters: this.deadLetters,
-      models: [...this.lineModels.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lineId, model]) => ({ lineId, model })),
+      models: [...this.lineModels.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([lineId, label]) => {
+          const learning = this.lineLearning.get(lineId);
+          return { lineId, ...label, ...(learning ? { learning } : {}) };
+        }),
     };
   }
 
@@ -179,12 +250,17 @@ export class PipelineStatusMonitor {
     }
   }
 
-  private async labelOf(modelVersionId: string): Promise<string> {
+  private async labelOf(modelVersionId: string): Promise<ModelLabel> {
     const known = this.modelLabels.get(modelVersionId);
     if (known) return known;
-    const version = await this.models.findVersion(modelVersionId).catch(() => null);
-    const label = version ? `${version.name}@${version.version}` : modelVersionId.slice(0, 8);
-    if (version) this.modelLabels.set(modelVersionId, label);
+    const [version] = await this.models.findVersionDetails([modelVersionId]).catch(() => []);
+    if (!version) return { model: modelVersionId.slice(0, 8) };
+    const { evaluation } = version;
+    const label: ModelLabel = {
+      model: `${version.name}@${version.version}`,
+      ...(evaluation && Number.isFinite(evaluation.map50) ? { ap50: { value: evaluation.map50, split: evaluation.split } } : {}),
+    };
+    this.modelLabels.set(modelVersionId, label);
     return label;
   }
 }

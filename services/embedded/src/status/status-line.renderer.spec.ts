@@ -27,6 +27,36 @@ describe('status line', () => {
     );
   });
 
+  it('adds each line model’s recorded AP, what the fine-tune loop does on the line, and the scripted reviewer’s decisions', () => {
+    const learning: PipelineStatus = {
+      ...status,
+      models: [
+        {
+          lineId: 'factory-1',
+          model: 'factory-template-s8s16@v3',
+          ap50: { value: 0.71234, split: 'holdout' },
+          learning: { state: 'training', phase: 'training', step: 12, totalSteps: 40 },
+        },
+        {
+          lineId: 'pcb-1',
+          model: 'pcb-template-s4@v2',
+          learning: { state: 'candidate', candidate: { model: 'pcb-ft@job-1', ap50: { value: 0.5, split: 'holdout' } }, gatesPassed: true },
+        },
+        { lineId: 'pcb-2', model: 'pcb-template-s4@v2', learning: { state: 'training', phase: 'gating', step: 40, totalSteps: 40 } },
+        { lineId: 'pcb-3', model: 'pcb-template-s4@v2', learning: { state: 'failed', outcome: 'failed', errorCode: 'training.bad-data' } },
+      ],
+      reviewer: { confirmed: 2, corrected: 1, rejected: 6, skipped: 3 },
+    };
+    expect(formatStatusLine(learning, undefined)).toBe(
+      '5.9 frames/s stored · 5.8 scored · 12 alerts/min · 3 duplicates skipped · all runs: 1532 frames, 1530 scored, 40 alerts, 2 dead letters · ' +
+        'factory-1 factory-template-s8s16@v3 AP50 0.712 (holdout) [training job: step 12/40] · ' +
+        'pcb-1 pcb-template-s4@v2 [candidate pcb-ft@job-1 AP50 0.500 (holdout), gates passed] · ' +
+        'pcb-2 pcb-template-s4@v2 [training job: gating] · ' +
+        'pcb-3 pcb-template-s4@v2 [training job failed: training.bad-data] · ' +
+        'scripted reviews 9 (2 confirmed, 1 corrected, 6 rejected)',
+    );
+  });
+
   it('puts a warning first (so a narrow terminal does not cut it off)', () => {
     const line = formatStatusLine({ ...status, warnings: ['data folder 1.3 GiB > 1.0 GiB'] }, undefined);
     expect(line).toBe(`⚠ data folder 1.3 GiB > 1.0 GiB · ${formatStatusLine(status, undefined)}`);
