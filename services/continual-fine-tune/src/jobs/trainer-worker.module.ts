@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
-import { ModelRegistryRepository, repositoryProviders, TrainingJobRepository } from '@argus/persistence';
+import { ModelRegistryRepository, repositoryProviders, ShadowModelRepository, TrainingJobRepository } from '@argus/persistence';
 import { LOGGER, type Logger, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
@@ -10,6 +10,7 @@ import { VisionCandidateGate } from '../gates/vision-candidate.gate';
 import { startConsumer } from '../consumer.startup';
 import { PostgresTrainingJobLedger } from '../postgres/postgres-training-job.ledger';
 import { SERVICE_VERSION } from '../service.identity';
+import { StartShadowUseCase } from '../shadow/start-shadow.use-case';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
 import { subscribeTrainingJobs } from './training-job-requested.consumer';
@@ -36,13 +37,14 @@ export class TrainerWorkerModule {
       module: TrainerWorkerModule,
       imports,
       providers: [
-        ...repositoryProviders(TrainingJobRepository, ModelRegistryRepository),
+        ...repositoryProviders(TrainingJobRepository, ModelRegistryRepository, ShadowModelRepository),
         {
           provide: TrainingJobRunner,
-          inject: [TrainingJobRepository, ModelRegistryRepository, OBJECT_STORE, MESSAGE_BUS, LOGGER],
+          inject: [TrainingJobRepository, ModelRegistryRepository, ShadowModelRepository, OBJECT_STORE, MESSAGE_BUS, LOGGER],
           useFactory: (
             jobs: TrainingJobRepository,
             registry: ModelRegistryRepository,
+            shadows: ShadowModelRepository,
             store: ObjectStore,
             bus: MessageBus,
             logger: Logger,
@@ -74,6 +76,7 @@ export class TrainerWorkerModule {
                   latencyRounds: config.ARGUS_FINETUNE_GATE_LATENCY_ROUNDS,
                 }),
                 registrar: new PublishingCandidateRegistrar(store, registry),
+                shadow: new StartShadowUseCase(shadows, bus),
                 bus,
                 logger: log,
               },
@@ -99,6 +102,7 @@ export class TrainerWorkerModule {
                 Topics.trainingJobCompleted,
                 Topics.trainingJobFailed,
                 Topics.modelRegistered,
+                Topics.modelShadowed,
               ],
               () => subscribeTrainingJobs(bus, runner, config.ARGUS_FINETUNE_TRAINERS_GROUP_ID),
             ),

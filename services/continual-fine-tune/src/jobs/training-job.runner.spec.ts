@@ -203,6 +203,40 @@ describe('TrainingJobRunner', () => {
     expect(bus.sent.every((s) => s.headers[EventHeaders.repeat] === 'true')).toBe(true);
   });
 
+  it('makes a passing candidate its line’s shadow before announcing the job completed, again on a repeat; never a failing one', async () => {
+    const shadowed: [string, string, boolean][] = [];
+    const withShadow = (gates: GateReport) =>
+      new TrainingJobRunner(
+        {
+          ledger,
+          runFolders: new ObjectStoreRunFolders(store),
+          trainer: new StepTrainer(),
+          gate: { evaluate: async () => gates },
+          registrar,
+          shadow: {
+            execute: async (job, candidateVersionId, { repeat }) => {
+              // This delivery's `completed` is not out yet (only the earlier deliveries' are).
+              expect(bus.topics().filter((t) => t === 'training.job.completed.v1')).toHaveLength(shadowed.length);
+              shadowed.push([job.lineId, candidateVersionId, repeat]);
+            },
+          },
+          bus: bus as unknown as MessageBus,
+          logger: quiet,
+        },
+        { workerId: 'w1', workRoot: path.join(work, 'w1'), progressIntervalMs: 50, cancelPollMs: 5 },
+      );
+    await withShadow(PASS).handle(JOB);
+    await withShadow(PASS).handle(JOB); // delivered again after it ended
+    expect(shadowed).toEqual([
+      [JOB.lineId, '00000000-0000-4000-8000-0000000000d1', false],
+      [JOB.lineId, '00000000-0000-4000-8000-0000000000d1', true],
+    ]);
+    const failing = { ...JOB, jobId: '00000000-0000-4000-8000-0000000000f9' };
+    ledger.enqueue(failing.jobId);
+    await withShadow(FAIL).handle(failing);
+    expect(shadowed).toHaveLength(2);
+  });
+
   it('stops a job cancelled while it trains, with no candidate', async () => {
     const trainer = new StepTrainer({ stepMs: 20 });
     const run = runner(trainer).handle({ ...JOB, epochs: 1000 });

@@ -33,6 +33,10 @@ export interface TrainingJobRunnerDependencies {
   readonly trainer: CandidateTrainer;
   readonly gate: CandidateGate;
   readonly registrar: CandidateRegistrar;
+  /** Makes a candidate that passed its gates its line's shadow (StartShadowUseCase); none: candidates are only registered. */
+  readonly shadow?: {
+    execute(job: TrainingJobRequestedV1, candidateVersionId: string, options: { repeat: boolean }): Promise<unknown>;
+  };
   readonly bus: MessageBus;
   readonly logger: RunnerLogger;
   readonly now?: () => number;
@@ -174,6 +178,8 @@ export class TrainingJobRunner {
         },
         options,
       );
+      // Before `completed`: whoever reads a completed, passing job finds its candidate in shadow.
+      if (this.deps.shadow) await this.deps.shadow.execute(job, candidate.modelVersionId, { repeat });
     }
     await bus.publish(
       Topics.trainingJobCompleted,
