@@ -10,6 +10,10 @@ import { QueuePage } from './queue/queue-page';
 import { AlertReviewPage } from './review/alert-review-page';
 import { matchRoute, navigate, useLocation } from './router/router';
 import { Shell } from './shell/shell';
+import { CandidatePage } from './training/candidate-page';
+import { DatasetsPage } from './training/datasets-page';
+import { JobsPage } from './training/jobs-page';
+import { TrainingPage } from './training/training-page';
 import { useEffect } from 'react';
 
 export function App() {
@@ -42,6 +46,11 @@ function Routes() {
   else if (pathname === '/models/compare') page = <ComparePage search={search} />;
   else if ((params = matchRoute('/models/:id', pathname))) page = <ModelPage key={params.id} modelId={params.id as string} />;
   else if ((params = matchRoute('/lines/:lineId/promotions', pathname))) page = <PromotionsPage lineId={params.lineId as string} />;
+  else if (pathname === '/training') page = <TrainingPage />;
+  else if ((params = matchRoute('/lines/:lineId/datasets', pathname)))
+    page = <DatasetsPage key={params.lineId} lineId={params.lineId as string} />;
+  else if ((params = matchRoute('/lines/:lineId/jobs', pathname))) page = <JobsPage key={params.lineId} lineId={params.lineId as string} />;
+  else if ((params = matchRoute('/candidates/:id', pathname))) page = <CandidatePage key={params.id} candidateId={params.id as string} />;
   else if (pathname === '/dashboard') page = <DashboardPage />;
   else if (pathname === '/admin') page = <AdminPage />;
   else page = <p className="empty">No page at {pathname}.</p>;

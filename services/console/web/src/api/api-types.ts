@@ -70,3 +70,10 @@ export type RollbackRequest = JsonBody<'PromotionsController_rollback'>;
 
 export type DashboardLine = Schemas['DashboardLine'];
 export type Dashboard = Schemas['Dashboard'];
+
+export type DatasetVersion = Schemas['DatasetVersion'];
+export type DatasetVersionDetail = Schemas['DatasetVersionDetail'];
+export type TrainingJob = Schemas['TrainingJob'];
+export type TriggerRequestAnswer = Schemas['TriggerRequest'];
+export type TriggerRequest = JsonBody<'TrainingJobsController_trigger'>;
+export type Candidate = Schemas['Candidate'];

@@ -19,7 +19,14 @@ export function Shell({ pathname, children }: { pathname: string; children: Reac
         </span>
         <nav>
           {item('/queue', 'Queue', 'nav-queue', pathname === '/queue' || pathname.startsWith('/alerts/'))}
-          {item('/models', 'Models', 'nav-models', pathname.startsWith('/models') || pathname.startsWith('/lines/'))}
+          {item('/models', 'Models', 'nav-models', pathname.startsWith('/models') || pathname.endsWith('/promotions'))}
+          {can.promote(user.role) &&
+            item(
+              '/training',
+              'Fine-tuning',
+              'nav-training',
+              pathname === '/training' || pathname.startsWith('/candidates/') || /^\/lines\/[^/]+\/(jobs|datasets)$/.test(pathname),
+            )}
           {item('/dashboard', 'Dashboard', 'nav-dashboard', pathname === '/dashboard')}
           {can.administer(user.role) && item('/admin', 'Admin', 'nav-admin', pathname === '/admin')}
         </nav>
