@@ -1,0 +1,146 @@
+// `npm start` with the scripted reviewer on and a tiny trigger: the continual fine-tune loop runs in
+// the process — the reviewer's decisions become labels, the line's trigger asks for a job, the
+// in-process trainer runs it to its outcome, and the status line says so. Zero infrastructure
+// (in-memory bus, filesystem store, PGlite), the untrained placeholder models; `.int-spec`
+// because it is slow.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createDataSource, databaseConfigFromEnv } from '@argus/persistence';
+import { waitFor } from '@argus/platform/testing';
+
+jest.setTimeout(120_000);
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const INFRA_VARIABLES = [
+  'ARGUS_KAFKA_BROKERS',
+  'ARGUS_S3_ENDPOINT',
+  'ARGUS_DATABASE_URL',
+  'ARGUS_INGEST_SOURCES',
+  'ARGUS_CAMERA_TOKEN',
+  'PORT',
+  'ARGUS_CONSOLE_ADMIN_USERNAME',
+  'ARGUS_CONSOLE_ADMIN_PASSWORD',
+];
+const LABELS_PER_JOB = 12;
+
+describe('embedded mode (npm start) with the scripted reviewer: the fine-tune loop in process', () => {
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let stdout = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'argus-embedded-learning-'));
+    await mkdir(path.join(dataDir, 'no-shipped-models'));
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reviews simulated alerts from the scenes’ truth, asks for a training job after the trigger’s labels, and runs it to its outcome', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of INFRA_VARIABLES) delete env[name];
+    Object.assign(env, {
+      SWC_NODE_PROJECT: 'tsconfig.json',
+      ARGUS_DATA_DIR: path.join(dataDir, 'data'),
+      ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
+      PORT: '0',
+      ARGUS_SIMULATOR_FPS: '4',
+      ARGUS_STATUS_INTERVAL_MS: '250',
+      LOG_LEVEL: 'warn',
+      ARGUS_DEMO_REVIEWER: 'on',
+      ARGUS_DEMO_REVIEWER_PACE_SECONDS: '0.2',
+      ARGUS_FINETUNE_MIN_NEW_LABELS: String(LABELS_PER_JOB),
+      // half the labelled frames held out: the gates need held-out frames of a data set this small
+      ARGUS_FINETUNE_HOLDOUT_SHARE: '0.5',
+      ARGUS_FINETUNE_EPOCHS: '2',
+    });
+    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    started.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(started, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const alive = () => {
+      if (started.exitCode !== null) throw new Error(`embedded mode exited with ${started.exitCode}:\n${stdout}\n${stderr}`);
+    };
+    const explain = (error: Error) => {
+      throw new Error(`${error.message}\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`);
+    };
+
+    await waitFor('the embedded mode ready', () => (alive(), stdout.includes('Ctrl-C stops everything.')), 45_000).catch(explain);
+    expect(stdout).toMatch(/learning continual fine-tune on: a line's job after 12 new labels, 2 epochs/);
+    expect(stdout).toMatch(/reviewer scripted: one simulated alert every 0\.2 s/);
+
+    const url = /postgres (postgres:\/\/\S+) \(psql/.exec(stdout)?.[1] as string;
+    const db = createDataSource(
+      databaseConfigFromEnv({ ARGUS_DATABASE_URL: url, ARGUS_DATABASE_POOL_SIZE: '1' }, 'embedded-learning-spec'),
+    );
+    await db.initialize();
+    try {
+      // The reviewer's decisions, recorded as demo-reviewer's reviews and turned into labels.
+      const reviews = async () =>
+        (await db.query(
+          `SELECT r.decision, count(*)::int AS n FROM review r JOIN app_user u ON u.id = r.reviewer_id
+            WHERE u.username = 'demo-reviewer' GROUP BY r.decision`,
+        )) as { decision: string; n: number }[];
+      await waitFor(
+        `${LABELS_PER_JOB} scripted reviews`,
+        async () => (alive(), (await reviews()).reduce((sum, r) => sum + r.n, 0) >= LABELS_PER_JOB),
+        { timeoutMs: 45_000, intervalMs: 500 },
+      ).catch(explain);
+      const decided = Object.fromEntries((await reviews()).map((r) => [r.decision, r.n]));
+      expect(decided['rejected']).toBeGreaterThan(0); // the untrained model alerts on good parts
+      expect((decided['corrected'] ?? 0) + (decided['confirmed'] ?? 0)).toBeGreaterThan(0); // and misses or misplaces defects
+      const [labels] = (await db.query(`SELECT count(*)::int AS n FROM labelled_frame`)) as { n: number }[];
+      expect(labels?.n).toBeGreaterThan(0);
+
+      // The trigger asked for a job (after the labels, not before: no schedule rule in the embedded mode).
+      const jobs = async () =>
+        (await db.query(`SELECT line_id, status, triggers, candidate_model_version_id FROM training_job ORDER BY created_at`)) as {
+          line_id: string;
+          status: string;
+          triggers: { kind: string }[];
+          candidate_model_version_id: string | null;
+        }[];
+      await waitFor('a training job requested', async () => (alive(), (await jobs()).length > 0), {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      }).catch(explain);
+      const [first] = await jobs();
+      expect(first?.triggers.map((t) => t.kind)).toContain('new-labels');
+
+      // The in-process trainer runs it to an outcome (seconds for the tiny placeholder), and the
+      // status line shows the candidate or why the job failed, on the job's line.
+      await waitFor(
+        'the first job ended and the status line shows its outcome',
+        async () => {
+          alive();
+          const ended = (await jobs()).find((job) => ['completed', 'failed'].includes(job.status));
+          return ended !== undefined && new RegExp(`${ended.line_id} \\S+ \\[(candidate |training job failed)`).test(stdout);
+        },
+        { timeoutMs: 45_000, intervalMs: 500 },
+      ).catch(explain);
+      const ended = (await jobs()).filter((job) => job.status === 'completed');
+      for (const job of ended) expect(job.candidate_model_version_id).not.toBeNull();
+      expect(stdout).toMatch(/scripted reviews \d+ \(\d+ confirmed, \d+ corrected, \d+ rejected\)/);
+    } finally {
+      await db.destroy();
+    }
+
+    started.kill('SIGINT');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+});
