@@ -75,6 +75,10 @@ describe('embedded mode (npm start) on infra/local: Kafka, S3Proxy and Postgres'
       ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
       // Its own consumer group: frames other runs left on the shared topic are not its business.
       ARGUS_INFER_GROUP_ID: `embedded-infra-${run}`,
+      // The same for the fine-tune loop: a job another run announces is in another database (its
+      // ledger here would not know it and dead-letter it).
+      ARGUS_FINETUNE_LABELS_GROUP_ID: `embedded-infra-labels-${run}`,
+      ARGUS_FINETUNE_TRAINERS_GROUP_ID: `embedded-infra-trainers-${run}`,
       PORT: '0',
       ARGUS_SIMULATOR_FPS: '3',
       ARGUS_STATUS_INTERVAL_MS: '250',
