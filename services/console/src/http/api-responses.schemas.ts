@@ -482,6 +482,17 @@ export const TriggerRequestSchema = named(
   'A manual trigger on its way to continual-fine-tune; its answer (training.trigger-answered on the jobs stream) carries the same requestId.',
 );
 
+export const MatchCountsSchema = named(
+  'MatchCounts',
+  z.object({
+    truePositives: z.number(),
+    falsePositives: z.number(),
+    falseNegatives: z.number(),
+    precision: z.number().nullable(),
+    recall: z.number().nullable(),
+  }),
+);
+
 export const CandidateSchema = named(
   'Candidate',
   z.object({
@@ -515,7 +526,24 @@ export const CandidateSchema = named(
     job: TrainingJobSchema.nullable(),
     dataset: DatasetVersionSchema.nullable(),
     shadow: z
-      .object({ state: z.enum(['none']), message: z.string() })
-      .describe('Shadow scoring against production; `none` until a shadow has run.'),
+      .object({
+        state: z.enum(['none', 'running', 'ended']),
+        message: z.string(),
+        lineId: z.string().nullable(),
+        framesScored: z.number(),
+        firstScoredAt: Timestamp.nullable(),
+        lastScoredAt: Timestamp.nullable(),
+        agreement: z
+          .object({
+            frames: z.number(),
+            reviewedFrames: z.number(),
+            shadowVsProduction: MatchCountsSchema,
+            productionVsTruth: MatchCountsSchema,
+            shadowVsTruth: MatchCountsSchema,
+          })
+          .nullable()
+          .describe('Null until it scored a frame. Boxes at the line’s alert thresholds, matched one to one (same class, IoU ≥ 0.5).'),
+      })
+      .describe('The candidate as its line’s shadow: `none` (never shadowed it), `running` (the shadow now) or `ended`.'),
   }),
 );

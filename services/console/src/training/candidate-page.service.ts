@@ -1,6 +1,6 @@
-import type { DatasetVersionRepository, ModelRegistryRepository, TrainingJobRepository } from '@argus/persistence';
+import type { DatasetVersionRepository, ModelRegistryRepository, ShadowStatsQuery, TrainingJobRepository } from '@argus/persistence';
 import { CommonErrorCodes, DomainError } from '@argus/platform';
-import { needsGateOverride } from '@argus/registry';
+import { type MatchCounts, needsGateOverride, shadowAgreement } from '@argus/registry';
 import { ObjectNotFoundError, type ObjectStore } from '@argus/storage';
 import { z } from 'zod';
 import { type DatasetVersionView, toDatasetVersionView, toTrainingJobView, type TrainingJobView } from './training-job.presenter';
@@ -33,8 +33,29 @@ export interface CandidateView {
   /** The job that made it and the data set version it trained on (null for a version made elsewhere). */
   readonly job: TrainingJobView | null;
   readonly dataset: DatasetVersionView | null;
-  /** Shadow scoring against production: not run yet for any candidate in this version of the console. */
-  readonly shadow: { state: 'none'; message: string };
+  readonly shadow: CandidateShadowView;
+}
+
+/**
+ * The candidate as its line's shadow: `none` (it never shadowed the line: not passed, not yet, or
+ * no line known), `running` (the line's shadow now) or `ended`; with the frames it scored and, when
+ * it scored any, its agreement with production and both against the operators' ground truth
+ * (`shadowAgreement` in @argus/registry, at the line's alert thresholds).
+ */
+export interface CandidateShadowView {
+  readonly state: 'none' | 'running' | 'ended';
+  readonly message: string;
+  readonly lineId: string | null;
+  readonly framesScored: number;
+  readonly firstScoredAt: string | null;
+  readonly lastScoredAt: string | null;
+  readonly agreement: {
+    frames: number;
+    reviewedFrames: number;
+    shadowVsProduction: MatchCounts;
+    productionVsTruth: MatchCounts;
+    shadowVsTruth: MatchCounts;
+  } | null;
 }
 
 // What the page reads of the gate report continual-fine-tune stores with the candidate.
@@ -64,6 +85,7 @@ export class CandidatePageService {
     private readonly jobs: Pick<TrainingJobRepository, 'findByCandidate'>,
     private readonly datasets: Pick<DatasetVersionRepository, 'find'>,
     private readonly store: Pick<ObjectStore, 'get'>,
+    private readonly shadows: Pick<ShadowStatsQuery, 'versionsOf' | 'comparison'>,
   ) {}
 
   async candidate(modelVersionId: string): Promise<CandidateView> {
@@ -88,7 +110,43 @@ export class CandidatePageService {
       promotion: { needsAdminOverride: needsGateOverride(version) },
       job: job ? toTrainingJobView(job) : null,
       dataset: dataset ? toDatasetVersionView(dataset) : null,
-      shadow: { state: 'none', message: 'no shadow run yet' },
+      shadow: await this.shadow(job?.lineId ?? null, version.id),
+    };
+  }
+
+  private async shadow(lineId: string | null, modelVersionId: string): Promise<CandidateShadowView> {
+    const none: CandidateShadowView = {
+      state: 'none',
+      message: 'no shadow run yet',
+      lineId,
+      framesScored: 0,
+      firstScoredAt: null,
+      lastScoredAt: null,
+      agreement: null,
+    };
+    if (lineId === null) return none;
+    const run = (await this.shadows.versionsOf(lineId)).find((v) => v.modelVersionId === modelVersionId);
+    if (!run) return none;
+    const comparison = run.framesScored > 0 ? await this.shadows.comparison(lineId, modelVersionId) : null;
+    const agreement = comparison ? shadowAgreement(comparison.frames, comparison.thresholds) : null;
+    return {
+      state: run.current ? 'running' : 'ended',
+      message: run.current
+        ? `shadowing ${lineId}: ${run.framesScored} frames scored so far`
+        : `shadowed ${lineId}: ${run.framesScored} frames scored`,
+      lineId,
+      framesScored: run.framesScored,
+      firstScoredAt: run.firstScoredAt?.toISOString() ?? null,
+      lastScoredAt: run.lastScoredAt?.toISOString() ?? null,
+      agreement: agreement
+        ? {
+            frames: agreement.frames,
+            reviewedFrames: agreement.reviewedFrames,
+            shadowVsProduction: agreement.shadowVsProduction,
+            productionVsTruth: agreement.productionVsTruth,
+            shadowVsTruth: agreement.shadowVsTruth,
+          }
+        : null,
     };
   }
 

@@ -1,7 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Topics, type TrainingTriggerAnsweredV1 } from '@argus/contracts';
-import { AuditLogRepository, DatasetVersionRepository, TrainingJobRepository } from '@argus/persistence';
+import {
+  AuditLogRepository,
+  DatasetVersionRepository,
+  DetectionRepository,
+  ShadowModelRepository,
+  TrainingJobRepository,
+} from '@argus/persistence';
 import { waitFor } from '@argus/platform/testing';
 import { ConsoleApiHarness } from '../testing/console-api.harness';
 
@@ -313,6 +319,68 @@ describe('console: the continual fine-tune loop’s data sets, jobs and candidat
     expect(entries.items[0]).toMatchObject({
       actor: 'admin',
       after: { modelVersionId: candidateId, reason: 'better on pin-hole', gateOverride: { reason: 'latency measured on a loaded host' } },
+    });
+  });
+  it('shows the shadow section of a candidate that shadows its line: frames scored and agreement with production', async () => {
+    const passing = await h.registry().register({
+      name: `pcb-${h.runId}`,
+      version: 'ft-0002',
+      artifactKey: `models/pcb-${h.runId}/ft-0002`,
+      classes: ['open', 'short'],
+      backend: 'onnx',
+      metrics: { gatesPassed: 1 },
+      parentVersionId: productionId,
+      trainingDataFingerprint: FINGERPRINT,
+      trainingData: { source: 'manifest', fingerprint: FINGERPRINT, split: 'train' },
+      evaluation: null,
+    });
+    const candidateId = passing.version.id;
+    const made = await job('running');
+    await jobs().complete(
+      made,
+      { status: 'completed', durationMs: 5000, gates: { passed: true, reasons: [] } },
+      { modelVersionId: candidateId, gatesPassed: true },
+    );
+    const before = await h.request('ml-engineer', 'GET', `/api/v1/candidates/${candidateId}`);
+    expect(before.body.shadow).toEqual({
+      state: 'none',
+      message: 'no shadow run yet',
+      lineId,
+      framesScored: 0,
+      firstScoredAt: null,
+      lastScoredAt: null,
+      agreement: null,
+    });
+
+    const shadows = new ShadowModelRepository(h.database.dataSource);
+    await shadows.setShadow({ lineId, modelVersionId: candidateId, setBy: 'continual-fine-tune', reason: 'gates passed' });
+    // The previous test promoted its candidate: production is whatever the line serves now.
+    const productionVersion = (await h.registry().productionEntry(lineId))?.promotion.toVersionId ?? productionId;
+    const box = { x1: 1, y1: 1, x2: 20, y2: 20 };
+    for (let i = 0; i < 2; i++) {
+      const { frameId } = await h.frame(lineId, 'cam-a');
+      await new DetectionRepository(h.database.dataSource).saveForFrame(
+        frameId,
+        productionVersion,
+        [{ className: 'open', score: 0.9, box }],
+        { inferenceMs: 5 },
+      );
+      await shadows.saveDetections({
+        frameId,
+        lineId,
+        modelVersionId: candidateId,
+        detections: [{ className: 'open', score: 0.9, box }],
+        inferenceMs: 6,
+      });
+    }
+    const page = await h.request('ml-engineer', 'GET', `/api/v1/candidates/${candidateId}`);
+    expect(page.status).toBe(200);
+    expect(page.body.shadow).toMatchObject({
+      state: 'running',
+      lineId,
+      framesScored: 2,
+      message: `shadowing ${lineId}: 2 frames scored so far`,
+      agreement: { frames: 2, reviewedFrames: 0 },
     });
   });
 });

@@ -7,6 +7,7 @@ import {
   LineRepository,
   ModelRegistryRepository,
   repositoryProviders,
+  ShadowStatsQuery,
   TrainingJobRepository,
 } from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
@@ -43,6 +44,7 @@ export class ContinualTrainingModule {
           TrainingJobRepository,
           ModelRegistryRepository,
           AuditLogRepository,
+          ShadowStatsQuery,
         ),
         {
           provide: DatasetCatalogService,
@@ -58,13 +60,14 @@ export class ContinualTrainingModule {
         },
         {
           provide: CandidatePageService,
-          inject: [ModelRegistryRepository, TrainingJobRepository, DatasetVersionRepository, OBJECT_STORE],
+          inject: [ModelRegistryRepository, TrainingJobRepository, DatasetVersionRepository, OBJECT_STORE, ShadowStatsQuery],
           useFactory: (
             registry: ModelRegistryRepository,
             jobs: TrainingJobRepository,
             datasets: DatasetVersionRepository,
             store: ObjectStore,
-          ) => new CandidatePageService(registry, jobs, datasets, store),
+            shadows: ShadowStatsQuery,
+          ) => new CandidatePageService(registry, jobs, datasets, store, shadows),
         },
         {
           provide: TrainingStreamService,

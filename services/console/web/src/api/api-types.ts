@@ -77,3 +77,4 @@ export type TrainingJob = Schemas['TrainingJob'];
 export type TriggerRequestAnswer = Schemas['TriggerRequest'];
 export type TriggerRequest = JsonBody<'TrainingJobsController_trigger'>;
 export type Candidate = Schemas['Candidate'];
+export type MatchCounts = Schemas['MatchCounts'];

@@ -1168,6 +1168,13 @@ export interface components {
       requestedBy: string;
       reason: string;
     };
+    MatchCounts: {
+      truePositives: number;
+      falsePositives: number;
+      falseNegatives: number;
+      precision: number | null;
+      recall: number | null;
+    };
     Candidate: {
       version: {
         id: string;
@@ -1200,11 +1207,25 @@ export interface components {
       };
       job: components['schemas']['TrainingJob'] | null;
       dataset: components['schemas']['DatasetVersion'] | null;
-      /** @description Shadow scoring against production; `none` until a shadow has run. */
+      /** @description The candidate as its line’s shadow: `none` (never shadowed it), `running` (the shadow now) or `ended`. */
       shadow: {
         /** @enum {string} */
-        state: 'none';
+        state: 'none' | 'running' | 'ended';
         message: string;
+        lineId: string | null;
+        framesScored: number;
+        /** Format: date-time */
+        firstScoredAt: string | null;
+        /** Format: date-time */
+        lastScoredAt: string | null;
+        /** @description Null until it scored a frame. Boxes at the line’s alert thresholds, matched one to one (same class, IoU ≥ 0.5). */
+        agreement: {
+          frames: number;
+          reviewedFrames: number;
+          shadowVsProduction: components['schemas']['MatchCounts'];
+          productionVsTruth: components['schemas']['MatchCounts'];
+          shadowVsTruth: components['schemas']['MatchCounts'];
+        } | null;
       };
     };
   };

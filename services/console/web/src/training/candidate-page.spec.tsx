@@ -28,7 +28,15 @@ function candidate(passed: boolean): Candidate {
     promotion: { needsAdminOverride: !passed },
     job: null,
     dataset: null,
-    shadow: { state: 'none', message: 'no shadow run yet' },
+    shadow: {
+      state: 'none',
+      message: 'no shadow run yet',
+      lineId: 'pcb-1',
+      framesScored: 0,
+      firstScoredAt: null,
+      lastScoredAt: null,
+      agreement: null,
+    },
   };
 }
 
@@ -105,6 +113,39 @@ describe('candidate page', () => {
       reason: 'better on pin-hole',
       gateOverride: { reason: 'latency measured on a loaded host' },
     });
+  });
+
+  it('shows a running shadow’s agreement with production and both against the operators’ ground truth', async () => {
+    const counts = (precision: number, recall: number) => ({ truePositives: 9, falsePositives: 1, falseNegatives: 1, precision, recall });
+    const fake = setUp('ml-engineer', true);
+    fake.on('GET', `/api/v1/candidates/${ID}`, {
+      body: {
+        ...candidate(true),
+        shadow: {
+          state: 'running',
+          message: 'shadowing pcb-1: 120 frames scored so far',
+          lineId: 'pcb-1',
+          framesScored: 120,
+          firstScoredAt: '2026-12-07T10:00:00.000Z',
+          lastScoredAt: '2026-12-07T10:05:00.000Z',
+          agreement: {
+            frames: 120,
+            reviewedFrames: 12,
+            shadowVsProduction: counts(0.9, 0.8),
+            productionVsTruth: counts(0.5, 0.25),
+            shadowVsTruth: counts(0.75, 1),
+          },
+        },
+      },
+    });
+    window.history.replaceState(null, '', `/candidates/${ID}`);
+    const rows = await screen.findAllByTestId('shadow-row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'shadow vs production90.0 %80.0 %120',
+      'production vs operators50.0 %25.0 %12',
+      'shadow vs operators75.0 %100.0 %12',
+    ]);
+    expect(screen.getByTestId('candidate-shadow').textContent).toContain('shadowing pcb-1: 120 frames scored so far');
   });
 
   it('promotes a candidate that passed without an override', async () => {

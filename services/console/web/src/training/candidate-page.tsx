@@ -1,10 +1,22 @@
 import { type FormEvent, useState } from 'react';
 import { apiRequest, describeError } from '../api/api-client';
-import type { Candidate, PromoteRequest, PromotionAnswer } from '../api/api-types';
+import type { Candidate, MatchCounts, PromoteRequest, PromotionAnswer } from '../api/api-types';
 import { useApi } from '../api/use-api';
 import { can, useUser } from '../auth/auth-context';
 import { Link } from '../router/router';
-import { formatNumber, formatTime, modelLabel, shortId } from '../ui/format';
+import { formatNumber, formatPercent, formatTime, modelLabel, shortId } from '../ui/format';
+
+/** One comparison of the shadow section: the predictions' precision and recall against the reference. */
+function ShadowRow({ label, counts, frames }: { label: string; counts: MatchCounts; frames: number }) {
+  return (
+    <tr data-testid="shadow-row">
+      <td>{label}</td>
+      <td className="num">{formatPercent(counts.precision)}</td>
+      <td className="num">{formatPercent(counts.recall)}</td>
+      <td className="num">{frames}</td>
+    </tr>
+  );
+}
 
 /**
  * `/candidates/:id`: a fine-tune candidate — its gates, the job and data set that made it, its
@@ -127,7 +139,42 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
           </div>
           <div className="panel" data-testid="candidate-shadow">
             <h2>Shadow</h2>
-            <p className="muted">{c.shadow.state === 'none' ? 'No shadow run yet.' : c.shadow.message}</p>
+            {c.shadow.state === 'none' ? (
+              <p className="muted">No shadow run yet.</p>
+            ) : (
+              <>
+                <p>{c.shadow.message}</p>
+                {c.shadow.agreement && (
+                  <table className="grid">
+                    <thead>
+                      <tr>
+                        <th />
+                        <th className="num">Precision</th>
+                        <th className="num">Recall</th>
+                        <th className="num">Frames</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <ShadowRow
+                        label="shadow vs production"
+                        counts={c.shadow.agreement.shadowVsProduction}
+                        frames={c.shadow.agreement.frames}
+                      />
+                      <ShadowRow
+                        label="production vs operators"
+                        counts={c.shadow.agreement.productionVsTruth}
+                        frames={c.shadow.agreement.reviewedFrames}
+                      />
+                      <ShadowRow
+                        label="shadow vs operators"
+                        counts={c.shadow.agreement.shadowVsTruth}
+                        frames={c.shadow.agreement.reviewedFrames}
+                      />
+                    </tbody>
+                  </table>
+                )}
+              </>
+            )}
           </div>
           {can.promote(user.role) && lineId && (
             <form className="panel form-grid" onSubmit={promote}>
