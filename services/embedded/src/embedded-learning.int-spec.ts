@@ -54,6 +54,8 @@ describe('embedded mode (npm start) with the scripted reviewer: the fine-tune lo
       ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
       PORT: '0',
       ARGUS_SIMULATOR_FPS: '4',
+      // Defective parts often enough that the labels, and the holdout, hold true boxes within seconds.
+      ARGUS_SIMULATOR_DEFECT_RATE: '0.5',
       ARGUS_STATUS_INTERVAL_MS: '250',
       LOG_LEVEL: 'warn',
       ARGUS_DEMO_REVIEWER: 'on',

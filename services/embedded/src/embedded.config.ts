@@ -50,7 +50,7 @@ export const EmbeddedEnvSchema = serviceEnvSchema(3000).extend({
   }),
   ARGUS_CONTINUAL: onOff.default(true).meta({
     description:
-      "The continual fine-tune loop in this process (`on`/`off`): operators' reviews become labels, a line's triggers ask for a fine-tune job and an in-process trainer worker runs it (wasm, one job at a time) into a gated candidate. The embedded defaults suit a demo (ARGUS_FINETUNE_MIN_NEW_LABELS=20, ARGUS_FINETUNE_EPOCHS=3, ARGUS_FINETUNE_SCHEDULE_HOURS=0, the work folder under ARGUS_DATA_DIR); continual-fine-tune's ARGUS_FINETUNE_* variables still win.",
+      "The continual fine-tune loop in this process (`on`/`off`): operators' reviews become labels, a line's triggers ask for a fine-tune job and an in-process trainer worker runs it (wasm, one job at a time) into a gated candidate. The embedded defaults suit a demo (ARGUS_FINETUNE_MIN_NEW_LABELS=20, ARGUS_FINETUNE_EPOCHS=3, ARGUS_FINETUNE_SCHEDULE_HOURS=0, ARGUS_FINETUNE_HOLDOUT_SHARE=0.3, the work folder under ARGUS_DATA_DIR); continual-fine-tune's ARGUS_FINETUNE_* variables still win.",
     defaultText: 'on',
   }),
   ARGUS_DEMO_REVIEWER: onOff.default(false).meta({
@@ -91,6 +91,9 @@ export const EMBEDDED_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   // so a job's budget is a few epochs. No schedule rule: it would ask for a job on the first label.
   ARGUS_FINETUNE_MIN_NEW_LABELS: '20',
   ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
+  // A larger holdout than a plant's: the gates need held-out frames with true boxes, and a demo's
+  // first data sets are small.
+  ARGUS_FINETUNE_HOLDOUT_SHARE: '0.3',
   ARGUS_FINETUNE_EPOCHS: '3',
   ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: '30',
   ARGUS_FINETUNE_GATE_LATENCY_ROUNDS: '1',

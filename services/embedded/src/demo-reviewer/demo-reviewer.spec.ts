@@ -56,16 +56,17 @@ describe('DemoReviewer', () => {
     expect(reviewer.reviewed()).toEqual({ confirmed: 0, corrected: 1, rejected: 1, skipped: 0 });
   });
 
-  it('takes the newest alert on the other turns, and the newest when the page holds no defective part', async () => {
-    const { reviewer, submitted } = reviewerOver([alert('good-1'), alert('good-2'), alert('bad')], {
+  it('takes the newest alert every third turn, and the newest when the page holds no defective part', async () => {
+    const { reviewer, submitted } = reviewerOver([alert('good-1'), alert('bad-1'), alert('good-2'), alert('bad-2'), alert('good-3')], {
       'frame-good-1': { boxes: [] },
       'frame-good-2': { boxes: [] },
-      'frame-bad': { index: 7, boxes: [dent] },
+      'frame-good-3': { boxes: [] },
+      'frame-bad-1': { index: 7, boxes: [dent] },
+      'frame-bad-2': { index: 9, boxes: [dent] },
     });
-    await reviewer.reviewOne(); // prefers the defect
-    await reviewer.reviewOne(); // the newest
-    await reviewer.reviewOne(); // prefers a defect; none left
-    expect(submitted.map((s) => s.alertId)).toEqual(['bad', 'good-1', 'good-2']);
+    for (let turn = 0; turn < 5; turn++) await reviewer.reviewOne();
+    // a defect, a defect, the newest; then a defect is preferred but none is left: the newest
+    expect(submitted.map((s) => s.alertId)).toEqual(['bad-1', 'bad-2', 'good-1', 'good-2', 'good-3']);
   });
 
   it('leaves to people what it cannot know: alerts from before this run, other cameras, scenes it cannot find (skipped once)', async () => {

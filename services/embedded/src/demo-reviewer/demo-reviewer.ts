@@ -71,15 +71,16 @@ export class DemoReviewer {
   }
 
   /**
-   * Decides one open alert; the decision, or null when there was none it could decide. Every
-   * other turn it picks, among the newest page of the queue, the newest alert on a defective
-   * part (as an operator's eye goes to the part that is really damaged first); otherwise, or when
-   * the page holds none, the newest alert. An untrained model alerts on nearly every good part,
-   * so a reviewer taking the queue strictly in order would label almost nothing but false alarms,
-   * and a fine-tune needs true boxes as well as hard negatives.
+   * Decides one open alert; the decision, or null when there was none it could decide. Two turns
+   * in three it picks, among the newest page of the queue, the newest alert on a defective part
+   * (as an operator's eye goes to the part that is really damaged first); otherwise, or when the
+   * page holds none, the newest alert. An untrained model alerts on nearly every good part, so a
+   * reviewer taking the queue strictly in order would label almost nothing but false alarms, and
+   * a fine-tune needs true boxes (in its training frames and in the line's holdout, which the
+   * gates score) as well as hard negatives.
    */
   async reviewOne(): Promise<ReviewDecision | null> {
-    const preferDefect = this.turn++ % 2 === 0;
+    const preferDefect = this.turn++ % 3 !== 2;
     const open = await this.deps.alerts.findAlerts({ status: 'open' }, { limit: QUEUE_PAGE });
     let newest: { alert: AlertWithFrame; scene: LocatedScene } | undefined;
     for (const alert of open) {
