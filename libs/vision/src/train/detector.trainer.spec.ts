@@ -206,6 +206,26 @@ describe('trainDetector', () => {
     expect(checkpoints.best).toBeDefined();
   });
 
+  it('lets the event loop run between steps (a service’s I/O is not held for a whole epoch)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      await trainDetector({
+        spec,
+        train: images(16, 1),
+        validation: [],
+        runDir: 'unused',
+        checkpoints: new MemoryCheckpoints(),
+        config: { ...config, epochs: 1, cropsPerImage: 2 },
+        dataFingerprint: 'test',
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    // 8 steps: a timer can fire after each.
+    expect(ticks).toBeGreaterThanOrEqual(6);
+  });
+
   it('stops early when validation stops improving', async () => {
     const noObjects = images(2, 7).map((s) => ({ ...s, boxes: [], groundTruth: [] }));
     const result = await trainDetector({

@@ -568,6 +568,10 @@ class DetectorTrainingRun {
     for (let step = this.state.stepInEpoch; step < this.plan.stepsPerEpoch; step++) {
       if (this.stopRequested()) return false;
       await this.trainStep(epoch, step, order);
+      // A step is synchronous compute; yielding after each lets the process's I/O run between
+      // steps (a service's consumers, heartbeats, progress events, a cancel poll; the embedded
+      // pipeline beside it) instead of waiting for the whole epoch.
+      await yieldToEventLoop();
     }
     await this.finishEpoch(epoch, epochStarted);
     return true;
@@ -842,4 +846,8 @@ export async function trainDetector(input: TrainDetectorInput): Promise<Training
   const run = await DetectorTrainingRun.begin(input);
   await run.train();
   return run.result();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
