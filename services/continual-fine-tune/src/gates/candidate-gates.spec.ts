@@ -66,6 +66,12 @@ describe('evaluateGates', () => {
     ).toBe(true);
   });
 
+  it('fails the latency gate, saying why, when there was no frame to time the models on', () => {
+    const report = evaluateGates(input({ latencyMs: null }));
+    expect(report.passed).toBe(false);
+    expect(report.reasons).toEqual(['latency could not be measured: no frame to time the models on (label more frames)']);
+  });
+
   it('fails a candidate more than 1.1× slower', () => {
     expect(evaluateGates(input({ latencyMs: { production: 10, candidate: 11 } })).passed).toBe(true);
     const slow = evaluateGates(input({ latencyMs: { production: 10, candidate: 11.2 } }));

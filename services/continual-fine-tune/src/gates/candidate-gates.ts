@@ -27,10 +27,11 @@ export interface GateInput {
   /** Classes the production model detects: only these can be forgotten. */
   readonly productionClasses: readonly string[];
   readonly retention: readonly EvaluationPair[];
-  /** AP over all classes on the held-out frames labelled since the production model's data. */
+  /** AP over all classes on the line's held-out frames; `frames` counts those with a labelled defect. */
   readonly newData: { readonly frames: number; readonly productionAp: number; readonly candidateAp: number };
   /** Mean ms per frame, served the same way, measured in one process one after the other. */
-  readonly latencyMs: { readonly production: number; readonly candidate: number };
+  /** Null when there was no frame to time the models on: the latency gate then fails, saying so. */
+  readonly latencyMs: { readonly production: number; readonly candidate: number } | null;
 }
 
 export type GateCheckKind = 'class-retention' | 'new-data-gain' | 'latency';
@@ -76,7 +77,7 @@ export function evaluateGates(input: GateInput, policy: GatePolicy = DEFAULT_GAT
       ? {
           kind: 'new-data-gain',
           passed: false,
-          detail: 'no held-out frame among the new data: the gain cannot be measured (label more frames, or raise the holdout share)',
+          detail: 'no held-out frame with a labelled defect: the gain cannot be measured (label more frames, or raise the holdout share)',
           measured: Number.NaN,
           limit: policy.minNewDataGainPoints,
         }
@@ -88,18 +89,31 @@ export function evaluateGates(input: GateInput, policy: GatePolicy = DEFAULT_GAT
           limit: policy.minNewDataGainPoints,
         },
   );
-  const { production, candidate } = input.latencyMs;
+  checks.push(latencyCheck(input.latencyMs, policy));
+  const reasons = checks.filter((c) => !c.passed).map((c) => c.detail);
+  return { passed: reasons.length === 0, policy, checks, reasons };
+}
+
+function latencyCheck(latencyMs: GateInput['latencyMs'], policy: GatePolicy): GateCheck {
+  if (latencyMs === null) {
+    return {
+      kind: 'latency',
+      passed: false,
+      detail: 'latency could not be measured: no frame to time the models on (label more frames)',
+      measured: Number.NaN,
+      limit: policy.maxLatencyRatio,
+    };
+  }
+  const { production, candidate } = latencyMs;
   if (!(production > 0) || !(candidate > 0)) throw new RangeError(`latencies must be positive, got ${production} and ${candidate} ms`);
   const ratio = candidate / production;
-  checks.push({
+  return {
     kind: 'latency',
     passed: ratio <= policy.maxLatencyRatio,
     detail: `latency ${candidate.toFixed(2)} ms vs production ${production.toFixed(2)} ms per frame (×${ratio.toFixed(3)}; at most ×${policy.maxLatencyRatio})`,
     measured: ratio,
     limit: policy.maxLatencyRatio,
-  });
-  const reasons = checks.filter((c) => !c.passed).map((c) => c.detail);
-  return { passed: reasons.length === 0, policy, checks, reasons };
+  };
 }
 
 const points = (v: number) => Math.round(v * 100 * 100) / 100;

@@ -44,7 +44,7 @@ export class VisionCandidateGate implements CandidateGate {
   async evaluate(job: TrainingJobRequestedV1, candidate: TrainedCandidate): Promise<GateReport> {
     const production = await loadModelPackage(objectStorePackageFiles(this.store, job.baseArtifactKey));
     const trained = await loadModelPackage(folderPackageFiles(candidate.packageDir));
-    const { holdout } = await loadJobDataset(this.store, job, this.settings.validationShare);
+    const { holdout, train, validation } = await loadJobDataset(this.store, job, this.settings.validationShare);
     const parentValidation = await this.parentValidation(production);
     const objects = objectBytesReader(this.store);
 
@@ -63,28 +63,37 @@ export class VisionCandidateGate implements CandidateGate {
         productionClasses: production.metadata.spec.classes,
         retention,
         newData: {
-          frames: holdout.length,
+          frames: holdout.filter((s) => s.boxes.length > 0).length,
           productionAp: meanAp(onHoldout.aps.production, classesWithTruth),
           candidateAp: meanAp(onHoldout.aps.candidate, classesWithTruth),
         },
-        latencyMs: await this.latency(production, trained, holdout, objects),
+        // Any stored frames of the line time the models alike; the holdout first, as it is scored anyway.
+        latencyMs: await this.latency(
+          production,
+          trained,
+          firstNonEmpty(holdout, [...train, ...validation], parentValidation?.samples ?? []),
+          objects,
+        ),
       },
       this.settings.policy,
     );
-    await writeFile(
-      path.join(candidate.packageDir, 'evaluation.json'),
-      JSON.stringify(
-        {
-          model: { name: trained.metadata.name, version: trained.metadata.version },
-          data: `dataset:${job.lineId}@${job.datasetFingerprint}`,
-          split: 'holdout',
-          fingerprint: job.datasetFingerprint,
-          report: onHoldout.candidateReport,
-        },
-        null,
-        1,
-      ),
-    );
+    // The console's evaluation of a version needs AP figures: a holdout without a labelled defect has none.
+    if (classesWithTruth.length > 0 && Number.isFinite(onHoldout.candidateReport.coco.map50)) {
+      await writeFile(
+        path.join(candidate.packageDir, 'evaluation.json'),
+        JSON.stringify(
+          {
+            model: { name: trained.metadata.name, version: trained.metadata.version },
+            data: `dataset:${job.lineId}@${job.datasetFingerprint}`,
+            split: 'holdout',
+            fingerprint: job.datasetFingerprint,
+            report: onHoldout.candidateReport,
+          },
+          null,
+          1,
+        ),
+      );
+    }
     await writeFile(path.join(candidate.packageDir, 'gate-report.json'), JSON.stringify(report, null, 1));
     return report;
   }
@@ -141,11 +150,16 @@ export class VisionCandidateGate implements CandidateGate {
           if (evaluation.imagesPerSecond > 0) times[side].push(1000 / evaluation.imagesPerSecond);
         }
       }
+      if (times[0].length === 0 || times[1].length === 0) return null;
       return { production: median(times[0]), candidate: median(times[1]) };
     } finally {
       await Promise.all(runners.map((r) => r.dispose()));
     }
   }
+}
+
+function firstNonEmpty<T>(...lists: readonly (readonly T[])[]): readonly T[] {
+  return lists.find((l) => l.length > 0) ?? [];
 }
 
 function classAps(perClass: readonly { readonly className: string; readonly ap50: number | null }[]): ClassAps {

@@ -1,7 +1,7 @@
 import { Topics } from '@argus/contracts';
 import { type MessageBus, NonRetryableError, type Subscription } from '@argus/messaging';
 import { UnknownTrainingJobError } from '../postgres/postgres-training-job.ledger';
-import type { TrainingJobRunner } from './training-job.runner';
+import { DEFAULT_MAX_ATTEMPTS, type TrainingJobRunner } from './training-job.runner';
 
 /**
  * A trainer worker's consumer of `training.job.requested.v1`: one job at a time. A job's own
@@ -17,7 +17,7 @@ export async function subscribeTrainingJobs(
   return bus.subscribe(Topics.trainingJobRequested, {
     groupId,
     concurrency: 1,
-    retry: { attempts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000 },
+    retry: { attempts: DEFAULT_MAX_ATTEMPTS, initialBackoffMs: 1_000, maxBackoffMs: 30_000 },
     handler: async (job) => {
       try {
         await runner.handle(job);

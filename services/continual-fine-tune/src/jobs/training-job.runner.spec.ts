@@ -281,6 +281,39 @@ describe('TrainingJobRunner', () => {
     expect(ledger.jobs.get(JOB.jobId)!.status).toBe('completed');
   });
 
+  it('ends a job whose gating keeps failing as failed on its last attempt, so no job stays running for ever', async () => {
+    const failingGate = (worker: string) =>
+      new TrainingJobRunner(
+        {
+          ledger,
+          runFolders: new ObjectStoreRunFolders(store),
+          trainer: new StepTrainer(),
+          gate: {
+            evaluate: async () => {
+              throw new Error('no latency measurement succeeded');
+            },
+          },
+          registrar,
+          bus: bus as unknown as MessageBus,
+          logger: quiet,
+        },
+        { workerId: worker, workRoot: path.join(work, worker), progressIntervalMs: 50, cancelPollMs: 5, maxAttempts: 2 },
+      );
+    await expect(failingGate('w1').handle(JOB)).rejects.toThrow('no latency measurement succeeded');
+    expect(ledger.jobs.get(JOB.jobId)!.outcome).toBeNull();
+    await failingGate('w1').handle(JOB);
+    expect(ledger.jobs.get(JOB.jobId)).toMatchObject({ status: 'failed', attempt: 2 });
+    expect(bus.sent.at(-1)).toMatchObject({
+      topic: 'training.job.failed.v1',
+      message: {
+        outcome: 'failed',
+        errorCode: 'job.gating-failed',
+        reason: 'gating failed on attempt 2: no latency measurement succeeded',
+      },
+    });
+    expect(registrar.registered).toBe(0);
+  });
+
   it('publishes progress at least every interval while the trainer is quiet', async () => {
     const slow: CandidateTrainer = {
       train: async (_job, runDir) => {

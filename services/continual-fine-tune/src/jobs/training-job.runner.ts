@@ -23,9 +23,18 @@ export interface TrainingJobRunnerSettings {
   readonly progressIntervalMs: number;
   /** How often the ledger is asked whether the running job was cancelled. */
   readonly cancelPollMs: number;
+  /**
+   * On this attempt (the ledger's count of deliveries) a failure to gate or register the candidate
+   * ends the job as failed, with the reason, instead of being retried: a failure that outlasts the
+   * bus's retries is the job's, and a job must end rather than stay running for ever. Default 5.
+   */
+  readonly maxAttempts?: number;
 }
 
 type RunnerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** As many as the trainer consumer's in-place retries (training-job-requested.consumer.ts). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
 
 export interface TrainingJobRunnerDependencies {
   readonly ledger: TrainingJobLedger;
@@ -124,13 +133,36 @@ export class TrainingJobRunner {
     }
     if (trained.stopped) return { status: 'cancelled', errorCode: 'job.cancelled', reason: 'cancelled while training', attempt };
     watch.progress({ ...watch.latest, phase: 'gating', message: 'evaluating production and candidate on the line holdout' });
-    const gates = await this.deps.gate.evaluate(job, trained);
+    const lastAttempt = attempt >= (this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    let gates;
+    try {
+      gates = await this.deps.gate.evaluate(job, trained);
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      return {
+        status: 'failed',
+        errorCode: codeOf(error, 'job.gating-failed'),
+        reason: `gating failed on attempt ${attempt}: ${messageOf(error)}`,
+        attempt,
+      };
+    }
     watch.progress({
       ...watch.latest,
       phase: 'registering',
       message: gates.passed ? 'gates passed' : `gates failed: ${gates.reasons.join('; ')}`,
     });
-    const candidate = await this.deps.registrar.register(job, trained, gates);
+    let candidate;
+    try {
+      candidate = await this.deps.registrar.register(job, trained, gates);
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      return {
+        status: 'failed',
+        errorCode: codeOf(error, 'job.registration-failed'),
+        reason: `registering the candidate failed on attempt ${attempt}: ${messageOf(error)}`,
+        attempt,
+      };
+    }
     return { status: 'completed', candidate, gates, durationMs: this.now() - started };
   }
 
