@@ -1,22 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DeadLetterHeaders, deadLetterTopicFor, type ReviewSubmittedV1, type TrainingJobRequestedV1, Topics } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessageMetadata, type MessagingLogger } from '@argus/messaging';
-import {
-  createThrowawayDatabase,
-  databaseConfigFromEnv,
-  FrameRepository,
-  LineRepository,
-  ModelRegistryRepository,
-  runMigrations,
-  type ThrowawayDatabase,
-} from '@argus/persistence';
-import { bootstrapService, type RunningService } from '@argus/platform';
+import { createThrowawayDatabase, databaseConfigFromEnv, runMigrations, type ThrowawayDatabase } from '@argus/persistence';
+import type { RunningService } from '@argus/platform';
 import { waitFor } from '@argus/platform/testing';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { loadContinualFineTuneConfig } from './config';
-import { CONTINUAL_ERROR_HTTP_STATUS, ContinualErrorCodes } from './continual.errors';
-import { ContinualFineTuneModule } from './continual-fine-tune.module';
-import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
+import { ContinualErrorCodes } from './continual.errors';
+import { seedLineInProduction, startContinualService } from './testing/continual-service.harness';
 
 /**
  * The service as main.ts boots it (trainer worker off), on infra/local's Kafka, S3Proxy and a
@@ -51,41 +41,9 @@ describe('continual-fine-tune: reviews to a training job request, on Kafka, S3Pr
     db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'continual-fine-tune-int'));
     await runMigrations(db.dataSource);
     await store.ensureBucket();
-    const lines = new LineRepository(db.dataSource);
-    await lines.upsertLine({ id: lineId, name: 'Fine-tune line' });
-    await lines.addCamera({ lineId, id: 'cam-1', name: 'Camera 1' });
-    const registry = new ModelRegistryRepository(db.dataSource);
-    const { version } = await registry.register({
-      name: `detector-${run}`,
-      version: '1',
-      artifactKey: `models/detector-${run}/1`,
-      classes: ['scratch'],
-      backend: 'onnx',
-    });
-    modelVersionId = version.id;
-    await registry.movePointer({
-      lineId,
-      fromVersionId: null,
-      toVersionId: version.id,
-      kind: 'promotion',
-      promotedBy: 'test',
-      reason: 'the line starts with it',
-      previousPromotionId: null,
-    });
-    for (let i = 0; i < 3; i++) {
-      const { frame } = await new FrameRepository(db.dataSource).recordIngested({
-        lineId,
-        cameraId: 'cam-1',
-        objectKey: `${lineId}/cam-1/${randomUUID()}.png`,
-        contentType: 'image/png',
-        width: 64,
-        height: 48,
-        byteSize: 100,
-        sha256: createHash('sha256').update(`${run}-${i}`).digest('hex'),
-        capturedAt: new Date(),
-      });
-      frameIds.push(frame.id);
-    }
+    const seeded = await seedLineInProduction(db, { lineId, run, frames: 3 });
+    modelVersionId = seeded.modelVersionId;
+    frameIds.push(...seeded.frameIds);
 
     observer = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `cft-int-${run}` }), logger: quiet });
     await observer.ensureTopics([Topics.reviewSubmitted, Topics.trainingJobRequested]);
@@ -101,27 +59,9 @@ describe('continual-fine-tune: reviews to a training job request, on Kafka, S3Pr
     });
     await observer.start();
 
-    const databaseUrl = new URL(process.env['ARGUS_DATABASE_URL'] ?? '');
-    databaseUrl.pathname = `/${db.name}`;
-    const config = loadContinualFineTuneConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      ARGUS_DATABASE_URL: databaseUrl.toString(),
-      ARGUS_FINETUNE_WORKER: 'off',
+    service = await startContinualService(db, {
       ARGUS_FINETUNE_MIN_NEW_LABELS: '2',
-      ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
       ARGUS_FINETUNE_LABELS_GROUP_ID: `cft-int-labels-${run}`,
-      ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: '3600',
-    });
-    service = await bootstrapService({
-      name: SERVICE_NAME,
-      version: SERVICE_VERSION,
-      module: ContinualFineTuneModule.register(config),
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      shutdownTimeoutMs: 10_000,
-      errorHttpStatus: [CONTINUAL_ERROR_HTTP_STATUS],
     });
   });
 

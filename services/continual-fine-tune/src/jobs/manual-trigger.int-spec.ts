@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   DeadLetterHeaders,
   deadLetterTopicFor,
@@ -8,22 +8,12 @@ import {
   Topics,
 } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessageMetadata, type MessagingLogger } from '@argus/messaging';
-import {
-  createThrowawayDatabase,
-  databaseConfigFromEnv,
-  FrameRepository,
-  LineRepository,
-  ModelRegistryRepository,
-  runMigrations,
-  type ThrowawayDatabase,
-} from '@argus/persistence';
-import { bootstrapService, type RunningService } from '@argus/platform';
+import { createThrowawayDatabase, databaseConfigFromEnv, runMigrations, type ThrowawayDatabase } from '@argus/persistence';
+import type { RunningService } from '@argus/platform';
 import { waitFor } from '@argus/platform/testing';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import { loadContinualFineTuneConfig } from '../config';
-import { CONTINUAL_ERROR_HTTP_STATUS, ContinualErrorCodes } from '../continual.errors';
-import { ContinualFineTuneModule } from '../continual-fine-tune.module';
-import { SERVICE_NAME, SERVICE_VERSION } from '../service.identity';
+import { ContinualErrorCodes } from '../continual.errors';
+import { seedLineInProduction, startContinualService } from '../testing/continual-service.harness';
 
 /**
  * "Trigger now" as the console sends it, against the service as main.ts boots it (trainer worker
@@ -53,38 +43,7 @@ describe('continual-fine-tune: manual triggers on Kafka, S3Proxy and Postgres', 
     db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'continual-fine-tune-manual-int'));
     await runMigrations(db.dataSource);
     await store.ensureBucket();
-    const lines = new LineRepository(db.dataSource);
-    await lines.upsertLine({ id: lineId, name: 'Manual trigger line' });
-    await lines.addCamera({ lineId, id: 'cam-1', name: 'Camera 1' });
-    const registry = new ModelRegistryRepository(db.dataSource);
-    const { version } = await registry.register({
-      name: `detector-${run}`,
-      version: '1',
-      artifactKey: `models/detector-${run}/1`,
-      classes: ['scratch'],
-      backend: 'onnx',
-    });
-    await registry.movePointer({
-      lineId,
-      fromVersionId: null,
-      toVersionId: version.id,
-      kind: 'promotion',
-      promotedBy: 'test',
-      reason: 'the line starts with it',
-      previousPromotionId: null,
-    });
-    const { frame } = await new FrameRepository(db.dataSource).recordIngested({
-      lineId,
-      cameraId: 'cam-1',
-      objectKey: `${lineId}/cam-1/${randomUUID()}.png`,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: 100,
-      sha256: createHash('sha256').update(run).digest('hex'),
-      capturedAt: new Date(),
-    });
-    frameId = frame.id;
+    frameId = (await seedLineInProduction(db, { lineId, run, frames: 1 })).frameIds[0] as string;
 
     observer = new KafkaMessageBusAdapter({
       config: kafkaConfigFromEnv(process.env, { clientId: `cft-manual-int-${run}` }),
@@ -114,29 +73,11 @@ describe('continual-fine-tune: manual triggers on Kafka, S3Proxy and Postgres', 
     });
     await observer.start();
 
-    const databaseUrl = new URL(process.env['ARGUS_DATABASE_URL'] ?? '');
-    databaseUrl.pathname = `/${db.name}`;
-    const config = loadContinualFineTuneConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      ARGUS_DATABASE_URL: databaseUrl.toString(),
-      ARGUS_FINETUNE_WORKER: 'off',
+    service = await startContinualService(db, {
       // Only the manual trigger asks for a job here.
       ARGUS_FINETUNE_MIN_NEW_LABELS: '0',
-      ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
       ARGUS_FINETUNE_LABELS_GROUP_ID: `cft-manual-int-labels-${run}`,
       ARGUS_FINETUNE_TRIGGERS_GROUP_ID: `cft-manual-int-triggers-${run}`,
-      ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: '3600',
-    });
-    service = await bootstrapService({
-      name: SERVICE_NAME,
-      version: SERVICE_VERSION,
-      module: ContinualFineTuneModule.register(config),
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      shutdownTimeoutMs: 10_000,
-      errorHttpStatus: [CONTINUAL_ERROR_HTTP_STATUS],
     });
   });
 
