@@ -4,7 +4,7 @@
 // detection-inference against the real Kafka, S3Proxy and Postgres of infra/local: a throw-away
 // database, topics and groups named for this run, a real (tiny, untrained) model package run by
 // ONNX Runtime in the worker thread.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,7 @@ import {
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { encodeImage, folderPackageFiles, type RawImage, SeededRandom } from '@argus/vision';
 import { type InferenceRepositories, InferencePipeline, type PipelineTopics } from './inference.pipeline';
+import { ingestTestFrame } from './testing/frame-ingest.fixture';
 import { writeRandomModelPackage } from './testing/random-model.fixture';
 import { waitFor } from '@argus/platform/testing';
 
@@ -128,48 +129,13 @@ describe('detection-inference on Kafka, S3Proxy and Postgres', () => {
   const detectionsOf = (frameId: string) => new DetectionRepository(db.dataSource).listForFrame(frameId);
 
   /** What camera-ingest does: store the bytes, record the frame, publish frame-ingested. */
-  async function ingest(
+  function ingest(
     cameraId: string,
     bytes: Buffer,
     options: { store?: boolean; capturedAt?: Date; lineId?: string } = {},
   ): Promise<FrameIngestedV1> {
-    const { lineId: frameLineId = lineId } = options;
-    const frameId = randomUUID();
-    const objectKey = `${frameLineId}/${cameraId}/${frameId}.png`;
-    if (options.store ?? true) await store.put(objectKey, bytes, { contentType: 'image/png', size: bytes.length });
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const capturedAt = options.capturedAt ?? new Date();
-    await frames().recordIngested({
-      id: frameId,
-      lineId: frameLineId,
-      cameraId,
-      objectKey,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: bytes.length,
-      sha256,
-      capturedAt,
-    });
-    const event: FrameIngestedV1 = {
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      frameId,
-      lineId: frameLineId,
-      cameraId,
-      bucket: store.bucket,
-      objectKey,
-      templateKey,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: bytes.length,
-      sha256,
-      capturedAt: capturedAt.toISOString(),
-      source: 'simulator',
-    };
-    await bus.publish(topics.frameIngested, event);
-    return event;
+    const { lineId: frameLineId = lineId, ...rest } = options;
+    return ingestTestFrame({ db, store, bus, topics }, { lineId: frameLineId, cameraId, bytes, templateKey, ...rest });
   }
 
   /** The handler's last steps: detections published, then the frame marked processed. */

@@ -4,7 +4,7 @@
 // Shadow scoring against the real Kafka, S3Proxy and Postgres of infra/local: a throw-away
 // database, topics and groups named for this run, two real (tiny, untrained, differently seeded)
 // model packages run by ONNX Runtime in worker threads — v1 in production, v2 its shadow.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,7 @@ import { waitFor } from '@argus/platform/testing';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { encodeImage, folderPackageFiles, SeededRandom } from '@argus/vision';
 import { InferencePipeline, type PipelineTopics } from '../inference.pipeline';
+import { ingestTestFrame } from '../testing/frame-ingest.fixture';
 import { writeRandomModelPackage } from '../testing/random-model.fixture';
 
 jest.setTimeout(180_000);
@@ -73,44 +74,7 @@ describe('shadow scoring on Kafka, S3Proxy and Postgres', () => {
   const detectionsOf = (frameId: string) => new DetectionRepository(db.dataSource).listForFrame(frameId);
 
   /** What camera-ingest does: store the bytes, record the frame, publish frame-ingested. */
-  async function ingest(cameraId: string, bytes: Buffer): Promise<FrameIngestedV1> {
-    const frameId = randomUUID();
-    const objectKey = `${lineId}/${cameraId}/${frameId}.png`;
-    await store.put(objectKey, bytes, { contentType: 'image/png', size: bytes.length });
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const capturedAt = new Date();
-    await new FrameRepository(db.dataSource).recordIngested({
-      id: frameId,
-      lineId,
-      cameraId,
-      objectKey,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: bytes.length,
-      sha256,
-      capturedAt,
-    });
-    const event: FrameIngestedV1 = {
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      frameId,
-      lineId,
-      cameraId,
-      bucket: store.bucket,
-      objectKey,
-      templateKey,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: bytes.length,
-      sha256,
-      capturedAt: capturedAt.toISOString(),
-      source: 'simulator',
-    };
-    await bus.publish(topics.frameIngested, event);
-    return event;
-  }
+  const ingest = (cameraId: string, bytes: Buffer) => ingestTestFrame({ db, store, bus, topics }, { lineId, cameraId, bytes, templateKey });
 
   /** One frame through the pipeline: its detections published and the frame marked processed. */
   async function scored(cameraId: string, seed: number): Promise<FrameIngestedV1> {
