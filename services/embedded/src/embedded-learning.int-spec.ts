@@ -3,27 +3,16 @@
 // in-process trainer runs it to its outcome, and the status line says so. Zero infrastructure
 // (in-memory bus, filesystem store, PGlite), the untrained placeholder models; `.int-spec`
 // because it is slow.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, databaseConfigFromEnv } from '@argus/persistence';
 import { waitFor } from '@argus/platform/testing';
+import { killEmbedded, launchEmbedded } from './testing/embedded-process.harness';
 
 jest.setTimeout(120_000);
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const INFRA_VARIABLES = [
-  'ARGUS_KAFKA_BROKERS',
-  'ARGUS_S3_ENDPOINT',
-  'ARGUS_DATABASE_URL',
-  'ARGUS_INGEST_SOURCES',
-  'ARGUS_CAMERA_TOKEN',
-  'PORT',
-  'ARGUS_CONSOLE_ADMIN_USERNAME',
-  'ARGUS_CONSOLE_ADMIN_PASSWORD',
-];
 const LABELS_PER_JOB = 12;
 
 describe('embedded mode (npm start) with the scripted reviewer: the fine-tune loop in process', () => {
@@ -38,45 +27,28 @@ describe('embedded mode (npm start) with the scripted reviewer: the fine-tune lo
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
+    await killEmbedded(child);
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('reviews simulated alerts from the scenes’ truth, asks for a training job after the trigger’s labels, and runs it to its outcome', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of INFRA_VARIABLES) delete env[name];
-    Object.assign(env, {
-      SWC_NODE_PROJECT: 'tsconfig.json',
-      ARGUS_DATA_DIR: path.join(dataDir, 'data'),
-      ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
-      PORT: '0',
-      ARGUS_SIMULATOR_FPS: '4',
-      // Defective parts often enough that the labels, and the holdout, hold true boxes within seconds.
-      ARGUS_SIMULATOR_DEFECT_RATE: '0.5',
-      ARGUS_STATUS_INTERVAL_MS: '250',
-      LOG_LEVEL: 'warn',
-      ARGUS_DEMO_REVIEWER: 'on',
-      ARGUS_DEMO_REVIEWER_PACE_SECONDS: '0.2',
-      ARGUS_FINETUNE_MIN_NEW_LABELS: String(LABELS_PER_JOB),
-      // half the labelled frames held out: the gates need held-out frames of a data set this small
-      ARGUS_FINETUNE_HOLDOUT_SHARE: '0.5',
-      ARGUS_FINETUNE_EPOCHS: '2',
-    });
-    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    started.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(started, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    const alive = () => {
-      if (started.exitCode !== null) throw new Error(`embedded mode exited with ${started.exitCode}:\n${stdout}\n${stderr}`);
-    };
+    const started = launchEmbedded(
+      dataDir,
+      {
+        ARGUS_SIMULATOR_FPS: '4',
+        // Defective parts often enough that the labels, and the holdout, hold true boxes within seconds.
+        ARGUS_SIMULATOR_DEFECT_RATE: '0.5',
+        ARGUS_DEMO_REVIEWER: 'on',
+        ARGUS_DEMO_REVIEWER_PACE_SECONDS: '0.2',
+        ARGUS_FINETUNE_MIN_NEW_LABELS: String(LABELS_PER_JOB),
+        // half the labelled frames held out: the gates need held-out frames of a data set this small
+        ARGUS_FINETUNE_HOLDOUT_SHARE: '0.5',
+        ARGUS_FINETUNE_EPOCHS: '2',
+      },
+      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), transcript: () => `${stdout}\n${stderr}` },
+    );
+    child = started.child;
+    const { exited, alive } = started;
     const explain = (error: Error) => {
       throw new Error(`${error.message}\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`);
     };
@@ -141,7 +113,7 @@ describe('embedded mode (npm start) with the scripted reviewer: the fine-tune lo
       await db.destroy();
     }
 
-    started.kill('SIGINT');
+    started.child.kill('SIGINT');
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });

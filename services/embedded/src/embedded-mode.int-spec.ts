@@ -1,27 +1,15 @@
 // `npm start` as a user runs it: the embedded mode as a child process with no infrastructure
 // configured (in-memory bus, filesystem store, PGlite), simulated cameras and the untrained
 // placeholder models. Touches no external infrastructure; `.int-spec` because it is slow.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, databaseConfigFromEnv } from '@argus/persistence';
 import { waitFor } from '@argus/platform/testing';
+import { killEmbedded, launchEmbedded } from './testing/embedded-process.harness';
 
 jest.setTimeout(60_000);
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const INFRA_VARIABLES = [
-  'ARGUS_KAFKA_BROKERS',
-  'ARGUS_S3_ENDPOINT',
-  'ARGUS_DATABASE_URL',
-  'ARGUS_INGEST_SOURCES',
-  'ARGUS_CAMERA_TOKEN',
-  'PORT',
-  'ARGUS_CONSOLE_ADMIN_USERNAME',
-  'ARGUS_CONSOLE_ADMIN_PASSWORD',
-];
 
 interface Progress {
   /** All runs: frames stored, scored and alerts raised (the status line's totals). */
@@ -49,42 +37,21 @@ describe('embedded mode (npm start) with zero infrastructure', () => {
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
+    await killEmbedded(child);
     await rm(dataDir, { recursive: true, force: true });
   });
 
   /** `npm start` on the test's data folder; stdout/stderr collect into `stdout`/`stderr` (reset). */
   function launch(fps: number): { exited: Promise<[number | null, NodeJS.Signals | null]>; alive: () => void } {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of INFRA_VARIABLES) delete env[name];
-    Object.assign(env, {
-      SWC_NODE_PROJECT: 'tsconfig.json',
-      ARGUS_DATA_DIR: path.join(dataDir, 'data'),
-      // No trained model, whatever models/ holds by now: the placeholders always raise alerts.
-      ARGUS_MODELS_DIR: path.join(dataDir, 'no-shipped-models'),
-      PORT: '0',
-      ARGUS_SIMULATOR_FPS: String(fps),
-      ARGUS_STATUS_INTERVAL_MS: '250',
-      LOG_LEVEL: 'warn',
-    });
     stdout = '';
     stderr = '';
-    const started = spawn(process.execPath, ['-r', '@swc-node/register', 'services/embedded/src/main.ts'], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    started.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(started, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    const alive = () => {
-      if (started.exitCode !== null) throw new Error(`embedded mode exited with ${started.exitCode}:\n${stdout}\n${stderr}`);
-    };
-    return { exited, alive };
+    const run = launchEmbedded(
+      dataDir,
+      { ARGUS_SIMULATOR_FPS: String(fps) },
+      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), transcript: () => `${stdout}\n${stderr}` },
+    );
+    child = run.child;
+    return run;
   }
 
   /** What the first run left: its postgres URL and how many frames it had stored. */
