@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { databaseConfigFromEnv } from './database.config';
 import { DatasetVersionRepository, type NewDatasetVersionRecord } from './dataset-version.repository';
 import { type FrameLabelRecord, FrameLabelRepository } from './frame-label.repository';
-import { FrameRepository } from './frame.repository';
 import { LineLearningStateQuery } from './line-learning-state.query';
 import { LineRepository } from './line.repository';
 import { runMigrations } from './migrations.runner';
 import { ModelRegistryRepository } from './model-registry.repository';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
 import { type NewTrainingJob, TrainingJobRepository } from './training-job.repository';
+import { storedTestFrame } from './testing/frame.fixture';
 
 function must<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw new Error('expected a value');
@@ -49,20 +49,7 @@ describe('continual-learning repositories against Postgres', () => {
     await db?.drop();
   });
 
-  async function storedFrame(lineId = 'line-1'): Promise<string> {
-    const { frame } = await new FrameRepository(db.dataSource).recordIngested({
-      lineId,
-      cameraId: 'cam-a',
-      objectKey: `${lineId}/cam-a/${randomUUID()}.png`,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: 10,
-      sha256: sha(randomUUID()),
-      capturedAt: new Date(),
-    });
-    return frame.id;
-  }
+  const storedFrame = (lineId = 'line-1') => storedTestFrame(db.dataSource, lineId);
 
   function label(frameId: string, overrides: Partial<FrameLabelRecord> = {}): FrameLabelRecord {
     return {

@@ -1,14 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { databaseConfigFromEnv } from './database.config';
 import { DetectionRepository } from './detection.repository';
 import { FrameLabelRepository } from './frame-label.repository';
-import { FrameRepository } from './frame.repository';
 import { LineRepository } from './line.repository';
 import { runMigrations } from './migrations.runner';
 import { ModelRegistryRepository } from './model-registry.repository';
 import { ShadowModelRepository } from './shadow-model.repository';
 import { ShadowStatsQuery } from './shadow-stats.query';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.helper';
+import { storedTestFrame } from './testing/frame.fixture';
 
 /** Against the Postgres that `infra/local/infra.sh up` starts; this file gets its own database. */
 describe('shadow models against Postgres', () => {
@@ -56,20 +56,7 @@ describe('shadow models against Postgres', () => {
     await db?.drop();
   });
 
-  async function storedFrame(lineId = 'line-1'): Promise<string> {
-    const { frame } = await new FrameRepository(db.dataSource).recordIngested({
-      lineId,
-      cameraId: 'cam-a',
-      objectKey: `${lineId}/cam-a/${randomUUID()}.png`,
-      contentType: 'image/png',
-      width: 64,
-      height: 48,
-      byteSize: 10,
-      sha256: createHash('sha256').update(randomUUID()).digest('hex'),
-      capturedAt: new Date(),
-    });
-    return frame.id;
-  }
+  const storedFrame = (lineId = 'line-1') => storedTestFrame(db.dataSource, lineId);
 
   it('keeps one shadow per line: set, repeated (no change), replaced by a newer one, ended', async () => {
     expect(await shadows.setShadow({ lineId: 'line-2', modelVersionId: candidate, setBy: 'test', reason: 'gates passed' })).toEqual({
