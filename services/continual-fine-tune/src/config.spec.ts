@@ -29,6 +29,17 @@ describe('continual-fine-tune configuration', () => {
     expect(invalidConfigVariables(loadContinualFineTuneConfig, validEnv)).toEqual([]);
   });
 
+  it('runs the labels and a trainer worker by default; either can be switched off (a trainer-only process)', () => {
+    expect(loadContinualFineTuneConfig(validEnv)).toMatchObject({ ARGUS_FINETUNE_LABELS: true, ARGUS_FINETUNE_WORKER: true });
+    expect(loadContinualFineTuneConfig({ ...validEnv, ARGUS_FINETUNE_LABELS: 'off' })).toMatchObject({
+      ARGUS_FINETUNE_LABELS: false,
+      ARGUS_FINETUNE_WORKER: true,
+    });
+    expect(invalidConfigVariables(loadContinualFineTuneConfig, { ...validEnv, ARGUS_FINETUNE_LABELS: 'maybe' })).toEqual([
+      'ARGUS_FINETUNE_LABELS',
+    ]);
+  });
+
   it('never prints its secrets', () => {
     const printed = JSON.stringify(loadContinualFineTuneConfig(validEnv));
     expect(printed).not.toContain('argus-dev-secret');

@@ -33,6 +33,11 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
       'Whether this process is also a trainer worker (`on`/`off`): it takes training.job.requested.v1 jobs one at a time in the group ARGUS_FINETUNE_TRAINERS_GROUP_ID. Add processes to train more jobs at once; turn it off where only the labels and triggers should run.',
     defaultText: 'on',
   }),
+  ARGUS_FINETUNE_LABELS: onOff.default(true).meta({
+    description:
+      'Whether this process also turns reviews into labels, evaluates the triggers and answers manual triggers (`on`/`off`). Turn it off on processes that should only train (ARGUS_FINETUNE_WORKER=on), so a trainer that dies or is restarted never stalls the labels group.',
+    defaultText: 'on',
+  }),
   ARGUS_FINETUNE_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-finetune')).meta({
     description: "Local folder of the running jobs' run folders (checkpoints, the candidate package); each is removed when its job ends.",
     defaultText: '<OS temp folder>/argus-finetune',

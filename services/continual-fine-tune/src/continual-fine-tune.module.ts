@@ -12,7 +12,7 @@ import { LabelsModule } from './labels/labels.module';
  *
  * The adapters (Kafka, S3, Postgres), `/health/live` and `/health/ready`, and two features:
  * labels (reviews → labels → triggers → data set versions and job requests, plus the trigger
- * timer) and, unless ARGUS_FINETUNE_WORKER=off, a trainer worker. Shutdown: stop consuming (an
+ * timer), unless ARGUS_FINETUNE_LABELS=off, and, unless ARGUS_FINETUNE_WORKER=off, a trainer worker. Shutdown: stop consuming (an
  * in-flight review finishes; an in-flight job is redelivered and resumes), then the bus flushes
  * and the database closes (their own steps).
  */
@@ -24,7 +24,7 @@ export class ContinualFineTuneModule {
     const database = DatabaseModule.forRoot(config.database);
     const adapters = [messaging, objectStore, database];
     const features = [
-      LabelsModule.register(config, adapters),
+      ...(config.ARGUS_FINETUNE_LABELS ? [LabelsModule.register(config, adapters)] : []),
       ...(config.ARGUS_FINETUNE_WORKER ? [TrainerWorkerModule.register(config, adapters)] : []),
     ];
     return {
