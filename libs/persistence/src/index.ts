@@ -31,3 +31,4 @@ export * from './training-job.repository';
 export * from './line-learning-state.query';
 export * from './shadow-model.repository';
 export * from './shadow-stats.query';
+export * from './line-learning-policy.repository';

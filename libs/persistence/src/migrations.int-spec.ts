@@ -24,6 +24,7 @@ const EXPECTED_TABLES = [
   'frame_label',
   'labelled_frame',
   'line_alert_rule',
+  'line_learning_policy',
   'line_production_model',
   'line_shadow_model',
   'line_template',
