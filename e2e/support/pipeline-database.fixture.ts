@@ -1,4 +1,4 @@
-import { createThrowawayDatabase, databaseConfigFromEnv, LineRepository, type ThrowawayDatabase } from '@argus/persistence';
+import { createThrowawayDatabase, type Database, databaseConfigFromEnv, LineRepository, type ThrowawayDatabase } from '@argus/persistence';
 import { runNodeScript } from './node-script.runner';
 
 export interface FrameRow {
@@ -57,6 +57,11 @@ export class PipelineDatabase {
   /** Migrations and the demo seed (factory-1: cam-1, cam-2; pcb-1: aoi-1), by the seed command. */
   async seedDemo(): Promise<void> {
     await runNodeScript('services/embedded/src/seed/run-seed.ts', [], { ARGUS_DATABASE_URL: this.url }, 120_000);
+  }
+
+  /** The database handle, for a bench or test that uses the services' own repositories on it. */
+  get database(): Database {
+    return this.db.dataSource;
   }
 
   lines(): LineRepository {
