@@ -11,9 +11,26 @@ import {
 } from './persistence.errors';
 import { clampLimit } from './page-limit.helper';
 import { isPgError, pgErrorInfo, PgErrorCodes } from './pg-error.mapper';
-import { toAlert } from './alert.mapper';
+import { kindOf, toAlert } from './alert.mapper';
 
 export type AlertStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
+
+/**
+ * `defect`: raised by the line's alert rules (what every alert count, stream and trigger means);
+ * `audit`: a frame that raised no alert, sampled by continual-fine-tune for an operator's look (a
+ * miss the model would otherwise never be taught). Both are reviewed the same way.
+ */
+export type AlertKind = 'defect' | 'audit';
+
+/** Why a frame without an alert was sampled for audit. */
+export type AuditReason = 'near-threshold' | 'random';
+
+/** What an audit item adds to an alert row. */
+export interface AuditFacts {
+  readonly reason: AuditReason;
+  /** In [0, 1]: 1 when the frame's best score sat at the line's threshold; the audit queue is ranked by it. */
+  readonly uncertainty: number;
+}
 
 export interface Alert {
   readonly id: string;
@@ -24,8 +41,14 @@ export interface Alert {
   readonly severity: Severity;
   /** `open` until reviewed; then the latest review's decision. */
   readonly status: AlertStatus;
-  /** The detections that met a rule when the alert was raised (a snapshot, not a reference). */
+  /**
+   * The detections that met a rule when the alert was raised (a snapshot, not a reference); for an
+   * audit item, the model's boxes under the threshold (possibly none).
+   */
   readonly detections: readonly Detection[];
+  readonly kind: AlertKind;
+  /** Set for an audit item, null for a defect alert. */
+  readonly audit: AuditFacts | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -39,6 +62,31 @@ export interface NewAlert {
   readonly modelVersionId: string;
   readonly severity: Severity;
   readonly detections: readonly Detection[];
+}
+
+/** An audit item to store: a frame without an alert, sampled for review. */
+export interface NewAuditItem {
+  readonly id?: string;
+  readonly frameId: string;
+  readonly lineId: string;
+  readonly cameraId: string;
+  readonly modelVersionId: string;
+  /** The model's boxes under the line's threshold: what "confirm" says were right. */
+  readonly detections: readonly Detection[];
+  readonly audit: AuditFacts;
+}
+
+/** The audit queue's filter (all optional). */
+export interface AuditItemFilter {
+  /** Default: every status. */
+  readonly status?: AlertStatus;
+  readonly lineId?: string;
+}
+
+/** Keyset position in the audit queue's order (uncertainty descending, then created_at, id ascending). */
+export interface AuditItemPage {
+  readonly limit?: number;
+  readonly after?: { readonly uncertainty: number; readonly createdAt: Date; readonly id: string };
 }
 
 export interface RaisedAlert {
@@ -77,7 +125,7 @@ export interface AlertWithFrame extends Alert {
 
 /** An alert with the facts of its frame the console shows (capture time, size, object keys). */
 const ALERT_WITH_FRAME_SELECT = `SELECT a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status, a.detections,
-              a.created_at, a.updated_at,
+              a.kind, a.audit_reason, a.uncertainty, a.created_at, a.updated_at,
               f.captured_at, f.width, f.height, f.object_key, f.template_key
          FROM alert a
          JOIN frame f ON f.id = a.frame_id`;
@@ -92,12 +140,13 @@ const RAISE_EACH_ONCE = hotStatement(
      INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections)
      SELECT COALESCE(id, gen_random_uuid()), frame_id, line_id, camera_id, model_version_id, severity, detections FROM input
      ON CONFLICT (frame_id, model_version_id) DO NOTHING
-     RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, created_at, updated_at
+     RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, kind, audit_reason, uncertainty,
+               created_at, updated_at
    )
    SELECT true AS created, ins.* FROM ins
    UNION ALL
    SELECT false AS created, a.id, a.frame_id, a.line_id, a.camera_id, a.model_version_id, a.severity, a.status,
-          a.detections, a.created_at, a.updated_at
+          a.detections, a.kind, a.audit_reason, a.uncertainty, a.created_at, a.updated_at
      FROM alert a
      JOIN input i ON a.frame_id = i.frame_id AND a.model_version_id = i.model_version_id
     WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.frame_id = i.frame_id AND ins.model_version_id = i.model_version_id)`,
@@ -165,6 +214,85 @@ export class AlertRepository {
     return raised;
   }
 
+  /**
+   * Stores the audit item unless the frame already has an alert row (of either kind) from this
+   * model version: one item per frame and model version, so a redelivered event changes nothing.
+   * `created` false answers the stored row, which may be a defect alert (then the frame is no
+   * audit material).
+   */
+  async createAuditItemOnce(input: NewAuditItem): Promise<RaisedAlert> {
+    const manager = managerOf(this.db);
+    let rows: AlertRow[];
+    try {
+      rows = (await manager.query(
+        `INSERT INTO alert (id, frame_id, line_id, camera_id, model_version_id, severity, detections, kind, audit_reason, uncertainty)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, 'low', $6::jsonb, 'audit', $7, $8)
+         ON CONFLICT (frame_id, model_version_id) DO NOTHING
+         RETURNING id, frame_id, line_id, camera_id, model_version_id, severity, status, detections, kind, audit_reason, uncertainty,
+                   created_at, updated_at`,
+        [
+          input.id ?? null,
+          input.frameId,
+          input.lineId,
+          input.cameraId,
+          input.modelVersionId,
+          JSON.stringify(input.detections.map(snapshotOf)),
+          input.audit.reason,
+          input.audit.uncertainty,
+        ],
+      )) as AlertRow[];
+    } catch (error) {
+      throw mapRaiseError(error, { ...input, severity: 'low' });
+    }
+    const row = rows[0];
+    if (row) return { alert: alertOfRow(row), created: true };
+    const stored = await manager.findOneByOrFail(AlertEntity, { frameId: input.frameId, modelVersionId: input.modelVersionId });
+    return { alert: toAlert(stored), created: false };
+  }
+
+  /** The line's open audit items, counted no further than `upTo` (index ix_alert_audit_open). */
+  async countOpenAuditItems(lineId: string, upTo: number): Promise<number> {
+    const rows = (await managerOf(this.db).query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM alert a WHERE a.line_id = $1 AND a.status = 'open' AND a.kind = 'audit' LIMIT $2
+       ) capped`,
+      [lineId, Math.max(0, Math.floor(upTo))],
+    )) as { n: number | string }[];
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * The audit queue: audit items matching the filter with their frame's facts, most uncertain
+   * first, ties oldest first (continual-fine-tune's rankAuditItems rule, here in SQL), keyset-paged
+   * on (uncertainty, created_at, id). A line's open items: ix_alert_audit_open, in this order.
+   */
+  async findAuditItems(filter: AuditItemFilter, page: AuditItemPage = {}): Promise<AlertWithFrame[]> {
+    const where = [`a.kind = 'audit'`];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.status !== undefined) add((p) => `a.status = ${p}`, filter.status);
+    if (filter.lineId !== undefined) add((p) => `a.line_id = ${p}`, filter.lineId);
+    if (page.after) {
+      params.push(page.after.uncertainty, page.after.createdAt, page.after.id);
+      const [u, t, id] = [params.length - 2, params.length - 1, params.length];
+      where.push(
+        `(a.uncertainty < $${u}::float8 OR (a.uncertainty = $${u}::float8 AND (a.created_at, a.id) > ($${t}::timestamptz, $${id}::uuid)))`,
+      );
+    }
+    params.push(clampLimit(page.limit));
+    const rows = (await managerOf(this.db).query(
+      `${ALERT_WITH_FRAME_SELECT}
+        WHERE ${where.join(' AND ')}
+        ORDER BY a.uncertainty DESC, a.created_at ASC, a.id ASC
+        LIMIT $${params.length}`,
+      params,
+    )) as AlertWithFrameRow[];
+    return rows.map(toAlertWithFrame);
+  }
+
   async findById(alertId: string): Promise<Alert | null> {
     const row = await managerOf(this.db).findOneBy(AlertEntity, { id: alertId });
     return row ? toAlert(row) : null;
@@ -175,11 +303,11 @@ export class AlertRepository {
     return rows.map(toAlert);
   }
 
-  /** The review queue: the line's open alerts, newest first, keyset-paginated (index ix_alert_line_open). */
+  /** The review queue: the line's open defect alerts (not audit items), newest first, keyset-paginated (index ix_alert_line_open). */
   async findOpenAlertsForLine(lineId: string, page: AlertPage = {}): Promise<Alert[]> {
     const query = managerOf(this.db)
       .createQueryBuilder(AlertEntity, 'a')
-      .where(`a.line_id = :lineId AND a.status = 'open'`, { lineId })
+      .where(`a.line_id = :lineId AND a.status = 'open' AND a.kind = 'defect'`, { lineId })
       .orderBy('a.created_at', 'DESC')
       .addOrderBy('a.id', 'DESC')
       .limit(clampLimit(page.limit));
@@ -225,8 +353,9 @@ export class AlertRepository {
     return row ? toAlertWithFrame(row) : null;
   }
 
+  /** The line's open defect alerts (audit items are not alerts). */
   async countOpenForLine(lineId: string): Promise<number> {
-    return managerOf(this.db).countBy(AlertEntity, { lineId, status: 'open' });
+    return managerOf(this.db).countBy(AlertEntity, { lineId, status: 'open', kind: 'defect' });
   }
 
   /**
@@ -268,14 +397,14 @@ export class AlertRepository {
     return Math.round(planRows(plan[0]?.['QUERY PLAN']));
   }
 
-  /** Open alerts per line, each counted no further than `upTo` (a line without any is absent). */
+  /** Open defect alerts per line, each counted no further than `upTo` (a line without any is absent). */
   async countOpenPerLine(upTo: number): Promise<Map<string, number>> {
     const rows = (await managerOf(this.db).query(
       `SELECT l.id AS line_id, counted.n
          FROM production_line l
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS n FROM (
-             SELECT 1 FROM alert a WHERE a.status = 'open' AND a.line_id = l.id LIMIT $1
+             SELECT 1 FROM alert a WHERE a.status = 'open' AND a.kind = 'defect' AND a.line_id = l.id LIMIT $1
            ) capped
          ) counted
         WHERE counted.n > 0`,
@@ -285,9 +414,13 @@ export class AlertRepository {
   }
 }
 
-/** The filter as SQL conditions on `alert a` with their parameters ($1, $2, … in order). */
+/**
+ * The filter as SQL conditions on `alert a` with their parameters ($1, $2, … in order). Always
+ * defect alerts: the queue, its counts and its estimate never include audit items (a literal, so
+ * the planner matches the partial indexes over open defect alerts).
+ */
 function filterConditions(filter: AlertFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
+  const where: string[] = [`a.kind = 'defect'`];
   const params: unknown[] = [];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
@@ -318,6 +451,9 @@ interface AlertRow {
   severity: string;
   status: string;
   detections: Detection[] | string;
+  kind: string;
+  audit_reason: string | null;
+  uncertainty: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -341,6 +477,7 @@ function alertOfRow(row: AlertRow): Alert {
     severity: row.severity as Severity,
     status: row.status as AlertStatus,
     detections: typeof row.detections === 'string' ? (JSON.parse(row.detections) as Detection[]) : row.detections,
+    ...kindOf(row.kind, row.audit_reason, row.uncertainty),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

@@ -26,7 +26,7 @@ export const CAMERA_HISTORY_SQL = `SELECT w.n, h.*
          CROSS JOIN LATERAL (
            SELECT a.id AS alert_id, a.frame_id, a.model_version_id, f.captured_at, a.detections
              FROM frame f
-             JOIN alert a ON a.frame_id = f.id
+             JOIN alert a ON a.frame_id = f.id AND a.kind = 'defect'
             WHERE f.line_id = w.line_id AND f.camera_id = w.camera_id
               AND f.captured_at >= w.from_at AND f.captured_at <= w.to_at
               AND (w.exclude_frame_id IS NULL OR a.frame_id <> w.exclude_frame_id)

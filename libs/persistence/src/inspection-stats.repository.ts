@@ -41,7 +41,7 @@ export class InspectionStatsRepository {
       ),
       manager.query(
         `SELECT line_id, date_trunc('minute', created_at) AS minute, count(*)::int AS n
-           FROM alert WHERE created_at >= $1 GROUP BY 1, 2`,
+           FROM alert WHERE created_at >= $1 AND kind = 'defect' GROUP BY 1, 2`,
         [since],
       ),
     ])) as [CountRow[], CountRow[]];

@@ -13,7 +13,10 @@ export interface LineLearningStateRecord {
   readonly newLabelledClasses: readonly string[];
   /** Classes the line's production model detects. */
   readonly productionClasses: readonly string[];
-  /** The latest decision on each of the line's most recent reviewed alerts, oldest first. */
+  /**
+   * The latest decision on each of the line's most recent reviewed defect alerts, oldest first
+   * (audit items are not alerts: a "no defect" on one is no false alarm of the model).
+   */
   readonly recentDecisions: readonly ReviewDecision[];
   /** Best detection score per scored frame, before the last job and since it (null without a last job, or when not asked). */
   readonly scores: { readonly reference: readonly number[]; readonly recent: readonly number[] } | null;
@@ -83,7 +86,7 @@ export class LineLearningStateQuery {
          CROSS JOIN LATERAL (
            SELECT decision FROM review WHERE alert_id = a.id ORDER BY created_at DESC, id DESC LIMIT 1
          ) r
-        WHERE a.line_id = $1 AND a.status <> 'open'
+        WHERE a.line_id = $1 AND a.status <> 'open' AND a.kind = 'defect'
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT $2`,
       [lineId, limit],

@@ -17,6 +17,7 @@ export interface AlertDetectionJson {
 @Index('ix_alert_status_created', { synchronize: false })
 @Index('ix_alert_detections', { synchronize: false })
 @Index('ix_alert_open_filters', { synchronize: false })
+@Index('ix_alert_audit_open', { synchronize: false })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_alert' })
   id!: string;
@@ -41,6 +42,18 @@ export class AlertEntity {
 
   @Column({ type: 'jsonb' })
   detections!: AlertDetectionJson[];
+
+  /** `defect`: raised by the alert rules; `audit`: a frame without an alert sampled for review (its detections are the model's boxes under the threshold). */
+  @Column({ type: 'text', default: 'defect' })
+  kind!: string;
+
+  /** Why an audit item was sampled (`near-threshold` | `random`); null for a defect alert. */
+  @Column({ type: 'text', nullable: true })
+  auditReason!: string | null;
+
+  /** An audit item's rank in [0, 1] (1: the best score sat at the threshold); null for a defect alert. */
+  @Column({ type: 'double precision', nullable: true })
+  uncertainty!: number | null;
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt!: Date;

@@ -5,6 +5,7 @@ import { AlertQueueCount1765300000000 } from './1765300000000-alert-queue-count.
 import { FrameRetention1765400000000 } from './1765400000000-frame-retention.migration';
 import { ContinualFineTune1765500000000 } from './1765500000000-continual-fine-tune.migration';
 import { ShadowModels1765600000000 } from './1765600000000-shadow-models.migration';
+import { AuditItems1765700000000 } from './1765700000000-audit-items.migration';
 import { LineLearningPolicy1765800000000 } from './1765800000000-line-learning-policy.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
@@ -16,5 +17,6 @@ export const PERSISTENCE_MIGRATIONS = [
   FrameRetention1765400000000,
   ContinualFineTune1765500000000,
   ShadowModels1765600000000,
+  AuditItems1765700000000,
   LineLearningPolicy1765800000000,
 ];

@@ -13,6 +13,8 @@ const alert: AlertWithFrame = {
   modelVersionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
   severity: 'high',
   status: 'corrected',
+  kind: 'defect',
+  audit: null,
   detections: [
     { className: 'open', score: 0.9, box: { x1: 1, y1: 2, x2: 30, y2: 40 } },
     { className: 'spur', score: 0.7, box: { x1: 40, y1: 2, x2: 50, y2: 20 } },

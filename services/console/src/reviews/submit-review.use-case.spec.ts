@@ -15,6 +15,8 @@ const alert: AlertWithFrame = {
   modelVersionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
   severity: 'high',
   status: 'open',
+  kind: 'defect',
+  audit: null,
   detections: [{ className: 'open', score: 0.9, box: { x1: 1, y1: 2, x2: 30, y2: 40 } }],
   createdAt: new Date('2026-11-28T10:00:00.000Z'),
   updatedAt: new Date('2026-11-28T10:00:00.000Z'),

@@ -58,6 +58,8 @@ const alertOf = (detections: Detection[]): Alert => ({
   severity: 'high',
   status: 'open',
   detections,
+  kind: 'defect',
+  audit: null,
   createdAt: NOW,
   updatedAt: NOW,
 });

@@ -227,7 +227,10 @@ export class ProcessFrameUseCase {
     options: { mayExist: boolean },
   ): Promise<{ alert: Alert; created: boolean } | null> {
     if (options.mayExist) {
-      const existing = (await this.deps.alerts.findForFrame(event.frameId)).find((a) => a.modelVersionId === modelVersionId);
+      // An audit item on the frame (continual-fine-tune's, made after this frame raised nothing) is no alert of ours.
+      const existing = (await this.deps.alerts.findForFrame(event.frameId)).find(
+        (a) => a.modelVersionId === modelVersionId && a.kind === 'defect',
+      );
       if (existing) return { alert: existing, created: false };
     }
     const policy = await this.deps.lines.alertPolicyFor(event.lineId);
@@ -259,6 +262,9 @@ export class ProcessFrameUseCase {
       detections: remaining.map((q) => q.detection),
     });
     const { alert } = raised;
+    // The frame and model version already hold an audit item (the line's rules were tightened since
+    // it raised nothing): the row is taken, and an audit item is never published as an alert.
+    if (alert.kind !== 'defect') return null;
     this.deps.alertHistory.remember(event.lineId, event.cameraId, {
       alertId: alert.id,
       frameId: alert.frameId,

@@ -15,6 +15,8 @@ function alert(id: string, overrides: Partial<AlertWithFrame> = {}): AlertWithFr
     modelVersionId: 'model',
     severity: 'high',
     status: 'open',
+    kind: 'defect',
+    audit: null,
     detections: [{ className: 'scratch', score: 0.9, box: { x1: 100, y1: 100, x2: 140, y2: 140 } }],
     createdAt: new Date(SINCE.getTime() + 1000),
     updatedAt: new Date(SINCE.getTime() + 1000),

@@ -3,7 +3,7 @@ import type { StoredTotals, StoredTotalsSource } from './pipeline-status.monitor
 
 /**
  * The status line's starting totals, from the database: every frame stored, every frame scored
- * (processed), every alert raised, over all runs. Read once at start (it counts whole tables).
+ * (processed), every alert raised (defect alerts, not audit items), over all runs. Read once at start (it counts whole tables).
  */
 export class StoredTotalsQuery implements StoredTotalsSource {
   constructor(private readonly db: Database) {}
@@ -12,7 +12,7 @@ export class StoredTotalsQuery implements StoredTotalsSource {
     const [row] = (await this.db.query(
       `SELECT (SELECT count(*) FROM frame) AS frames_stored,
               (SELECT count(*) FROM frame WHERE status = 'processed') AS frames_scored,
-              (SELECT count(*) FROM alert) AS alerts`,
+              (SELECT count(*) FROM alert WHERE kind = 'defect') AS alerts`,
     )) as { frames_stored: string | number; frames_scored: string | number; alerts: string | number }[];
     return {
       framesStored: Number(row?.frames_stored ?? 0),
