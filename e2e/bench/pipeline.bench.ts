@@ -16,10 +16,18 @@
 //      the highest sustained rate is pipeline_fps;
 //   5. latency at half that rate: frame.ingested_at → the later of the frame_inference and alert
 //      rows' created_at (one Postgres clock), per frame.
+//   6. with `--continual` (issue #18's target: production p99 while a job trains and a shadow runs):
+//      then a copy of the line's production model shadows the line, continual-fine-tune starts as a
+//      process with its trainer worker on, BENCH_CONTINUAL_REVIEWS of the line's alerts are confirmed
+//      on Kafka as the console does, which fires its new-labels trigger, and once the job trains
+//      (BENCH_CONTINUAL_EPOCHS: enough that it still trains after the window) the latency is
+//      measured again at the same rate: the p99 with both against the p99 without, in this run
+//      (pipeline-continual.phase.ts), with the shadow's counts and the job's progress.
 // BENCH_RATE=<fps> runs one step at that rate and prints the CPU split instead (diagnosis);
 // ARGUS_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=<dir>' profiles the services meanwhile.
 // Prints progress, a table, and as its last line:
 //   pipeline_fps=<n> model_fps=<n> ratio=<pipeline/model> p50_ms=<n> p95_ms=<n> p99_ms=<n>
+// and with --continual: … p99_continual_ms=<n> p99_ratio=<continual/baseline> job_trained_throughout=<yes|no>
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -46,6 +54,8 @@ import { runNodeScript } from '../support/node-script.runner';
 import { sendPaced } from '../support/paced-sender';
 import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
+import { checkArgs, exactCommand } from './continual-bench.support';
+import { ContinualLoad, type ContinualLoadReport, describeContinualLoad } from './pipeline-continual.phase';
 
 const run = randomBytes(3).toString('hex');
 const TOKEN = `bench-camera-token-${run}`;
@@ -67,6 +77,15 @@ const FIXED_RATE = process.env['BENCH_RATE'] ? Number(process.env['BENCH_RATE'])
 const STALL_MS = Number(process.env['ARGUS_EVENT_LOOP_STALL_MS'] ?? 100);
 /** Set: each service's stdout and stderr are written there at the end (`<service>.log`). */
 const LOG_DIR = process.env['BENCH_LOG_DIR'];
+/** `--continual`: the latency again with a shadow on the line and a training job running (step 6). */
+const CONTINUAL = checkArgs({ flags: ['continual'], values: [] }).has('continual');
+/** Reviews that fire the job's trigger: the line's alerts, confirmed. */
+const CONTINUAL_REVIEWS = Number(process.env['BENCH_CONTINUAL_REVIEWS'] ?? 20);
+/** The job's epochs: it must still train when the latency run ends (the service stops it at the end). */
+const CONTINUAL_EPOCHS = Number(process.env['BENCH_CONTINUAL_EPOCHS'] ?? 1000);
+/** How long the job may take from its request to its training phase (the base model's replay data is loaded first). */
+const CONTINUAL_START_TIMEOUT_S = Number(process.env['BENCH_CONTINUAL_START_TIMEOUT_S'] ?? 900);
+const STATS_INTERVAL_MS = 2000;
 
 const progress = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
@@ -470,7 +489,7 @@ async function startServices(
     ARGUS_INFER_THREADS: String(THREADS),
     // The model worker's load every 2 s (info), for the sustained step's busy share.
     LOG_LEVEL: 'info',
-    ARGUS_INFER_STATS_INTERVAL_MS: '2000',
+    ARGUS_INFER_STATS_INTERVAL_MS: String(STATS_INTERVAL_MS),
   });
   progress('starting camera-ingest and detection-inference…');
   await Promise.all([ingest, inference].map((s) => s.waitForStatus('/health/ready', 200, 120_000)));
@@ -723,6 +742,8 @@ interface BenchFigures {
   /** The services, for their stalls during the latency run. */
   readonly services: readonly ServiceProcess[];
   readonly latency: LatencyRun;
+  /** `--continual`: the latency run again with a shadow and a training job, and what they did meanwhile. */
+  readonly continual?: { readonly latency: LatencyRun; readonly load: ContinualLoadReport };
 }
 
 /** The ladder's table, then one line per figure. */
@@ -760,10 +781,30 @@ async function printReport(f: BenchFigures, db: PipelineDatabase): Promise<void>
     );
   }
   console.log(`load average: ${f.loadAtStart} at the ladder's start, ${f.loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
-  console.log(`stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(f.services, f.latency.stallMarks)}`);
+  console.log(
+    `stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(f.services.slice(0, f.latency.stallMarks.length), f.latency.stallMarks)}`,
+  );
   const { latencies, latencyRate, p50, p95, p99, tail } = f.latency;
   console.log(
     `latency:      ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`,
+  );
+  if (f.continual) printContinual(f.continual, f.latency, f.services);
+  console.log(`command:      ${exactCommand('bench:pipeline')}`);
+}
+
+/** `--continual`'s lines: the latency with a shadow and a job, what they did, and the p99 against the run without them. */
+function printContinual(c: NonNullable<BenchFigures['continual']>, baseline: LatencyRun, services: readonly ServiceProcess[]): void {
+  const { latencies, latencyRate, p50, p95, p99, tail } = c.latency;
+  console.log(
+    `continual:    the same rate with a shadow on the line and a training job running: ${latencies.length} frames at ${latencyRate.toFixed(1)} fps: ` +
+      `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms; slowest: ${tail}`,
+  );
+  for (const line of describeContinualLoad(c.load)) console.log(line);
+  console.log(
+    `stalls:       during the continual latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(services, c.latency.stallMarks)}`,
+  );
+  console.log(
+    `p99:          ${p99.toFixed(0)} ms with the job and the shadow ÷ ${baseline.p99.toFixed(0)} ms without them (this run, same rate) = ${(p99 / baseline.p99).toFixed(2)}; target ≤ 250 ms`,
   );
 }
 
@@ -826,6 +867,7 @@ async function runBench(resources: BenchResources): Promise<string | undefined> 
     return undefined;
   }
   const latency = await measureLatency(driver, db, groupAdmin, resources.services, best);
+  const continual = CONTINUAL ? await measureWithContinualLoad(resources, db, lineId, groupAdmin, driver, inference, best) : undefined;
 
   const { modelAfter, modelFps, modelCpuMsPerFrame } = await measureModelAfter(resources.services, modelDir, modelBatchDir, modelBefore);
   const ceiling = best ? ceilingOf(best, modelCpuMsPerFrame, modelFps) : undefined;
@@ -845,11 +887,53 @@ async function runBench(resources: BenchResources): Promise<string | undefined> 
       loadAtEnd,
       services: resources.services,
       latency,
+      ...(continual ? { continual } : {}),
     },
     db,
   );
   const { p50, p95, p99 } = latency;
-  return `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
+  const summary = `pipeline_fps=${pipelineFps.toFixed(1)} model_fps=${modelFps.toFixed(1)} ratio=${(pipelineFps / modelFps).toFixed(3)} p50_ms=${p50.toFixed(0)} p95_ms=${p95.toFixed(0)} p99_ms=${p99.toFixed(0)}`;
+  if (!continual) return summary;
+  return `${summary} p99_continual_ms=${continual.latency.p99.toFixed(0)} p99_ratio=${(continual.latency.p99 / p99).toFixed(2)} job_trained_throughout=${continual.load.trainedThroughout ? 'yes' : 'no'}`;
+}
+
+/**
+ * `--continual`: a shadow on the line and a training job started (pipeline-continual.phase.ts),
+ * then the latency run again at the same rate while the job trains; the job is left training (the
+ * services are stopped next).
+ */
+async function measureWithContinualLoad(
+  resources: BenchResources,
+  db: PipelineDatabase,
+  lineId: string,
+  groupAdmin: ConsumerGroupAdmin,
+  driver: PipelineDriver,
+  inference: ServiceProcess,
+  best: StepResult | undefined,
+): Promise<{ latency: LatencyRun; load: ContinualLoadReport }> {
+  const load = await ContinualLoad.start({
+    run,
+    lineId,
+    db,
+    tmp: resources.tmp,
+    groupAdmin,
+    services: resources.services,
+    reviews: CONTINUAL_REVIEWS,
+    epochs: CONTINUAL_EPOCHS,
+    startTimeoutMs: CONTINUAL_START_TIMEOUT_S * 1000,
+    stallMs: STALL_MS,
+    progress,
+  });
+  try {
+    const from = Date.now();
+    const latency = await measureLatency(driver, db, groupAdmin, resources.services, best);
+    const to = Date.now();
+    // The job must still be training after the window: its next progress event says so.
+    await load.progressAfter(to, 30_000);
+    return { latency, load: load.report(from, to, STATS_INTERVAL_MS, inference) };
+  } finally {
+    await load.stop();
+  }
 }
 
 /** Stops the services, keeps their logs (BENCH_LOG_DIR), deletes what the run stored, and stops infra it started. */
@@ -875,6 +959,9 @@ async function cleanUp(resources: BenchResources, localInfra: ReturnType<typeof 
 }
 
 async function main(): Promise<void> {
+  progress(`command: ${exactCommand('bench:pipeline')}`);
+  if (CONTINUAL && FIXED_RATE !== undefined)
+    throw new Error('--continual measures latency, which BENCH_RATE (one diagnosis step) skips: use one or the other');
   const localInfra = useLocalInfra(progress);
   const resources: BenchResources = {
     tmp: await mkdtemp(path.join(os.tmpdir(), 'argus-bench-')),
