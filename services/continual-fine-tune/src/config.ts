@@ -79,7 +79,15 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   }),
   ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: wholeNumber(1, 60, 86_400).meta({
     description:
-      'How often every line with a production model has its triggers evaluated (the schedule and drift rules fire without new labels), and jobs recorded but never announced are announced again.',
+      'How often every line with a production model has its triggers evaluated (the schedule and drift rules fire without new labels), jobs recorded but never announced are announced again, and the shadows of lines with auto-promotion on are judged.',
+  }),
+  ARGUS_FINETUNE_AUTO_PROMOTE_MIN_FRAMES: wholeNumber(1, 500, 50_000).meta({
+    description:
+      "Auto-promotion (a line's option, off unless its learning policy turns it on): the line's shadow is promoted only after it and production scored at least this many frames in common, unless the line's policy sets its own figure. Checked on the trigger timer (ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS).",
+  }),
+  ARGUS_FINETUNE_AUTO_PROMOTE_MIN_AGREEMENT: z.coerce.number().min(0).max(1).default(0.9).meta({
+    description:
+      "Auto-promotion: the shadow's precision and recall against production on those frames must each be at least this (0–1), unless the line's policy sets its own; where operators reviewed some of them, the shadow must also be no worse than production against their ground truth.",
   }),
   ARGUS_FINETUNE_ANNOUNCE_AFTER_SECONDS: wholeNumber(1, 60, 86_400).meta({
     description:

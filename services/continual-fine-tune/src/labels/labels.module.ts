@@ -4,12 +4,16 @@ import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import {
   DatasetVersionRepository,
   FrameLabelRepository,
+  LineLearningPolicyRepository,
   LineLearningStateQuery,
   ModelRegistryRepository,
   repositoryProviders,
+  ShadowModelRepository,
+  ShadowStatsQuery,
   TrainingJobRepository,
 } from '@argus/persistence';
 import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
+import { ModelPromotionService } from '@argus/registry';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
 import { startConsumer } from '../consumer.startup';
@@ -20,8 +24,10 @@ import { PostgresDatasetVersionStore } from '../postgres/postgres-dataset-versio
 import { PostgresLabelStore } from '../postgres/postgres-label.store';
 import { PostgresLineLearningStateReader } from '../postgres/postgres-line-learning-state.reader';
 import { PostgresTrainingJobRequests } from '../postgres/postgres-training-job.requests';
+import { AutoPromoteShadowsUseCase } from '../promotion/auto-promote-shadows.use-case';
 import { RegistryProductionModelReader } from '../postgres/registry-production-model.reader';
 import { EvaluateLineTriggersUseCase } from '../triggers/evaluate-line-triggers.use-case';
+import { mergeLineTriggerPolicy } from '../triggers/line-trigger-policy';
 import { DEFAULT_TRIGGER_POLICY, type TriggerPolicy } from '../triggers/trigger-policy';
 import { RecordReviewLabelUseCase } from './record-review-label.use-case';
 import { subscribeReviewLabels } from './review-submitted.consumer';
@@ -44,7 +50,8 @@ export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
  * (RecordReviewLabelUseCase, with the line's triggers evaluated after each label), the manual
  * triggers' consumer (`training.job.trigger-requested.v1`, answered on
  * `training.job.trigger-answered.v1`) and a timer that
- * evaluates every line and announces the jobs a crash left unannounced. `imports` must export
+ * evaluates every line (its own policy over the service's), announces the jobs a crash left
+ * unannounced and auto-promotes the shadows of the lines that turned auto-promotion on. `imports` must export
  * MESSAGE_BUS, OBJECT_STORE and DATABASE.
  *
  * Start-up (in the background, retried until Kafka answers): the topics this feature reads and
@@ -65,6 +72,9 @@ export class LabelsModule {
           TrainingJobRepository,
           LineLearningStateQuery,
           ModelRegistryRepository,
+          LineLearningPolicyRepository,
+          ShadowModelRepository,
+          ShadowStatsQuery,
         ),
         {
           provide: PostgresLabelStore,
@@ -97,13 +107,40 @@ export class LabelsModule {
         },
         {
           provide: EvaluateLineTriggersUseCase,
-          inject: [LineLearningStateQuery, RequestTrainingJobUseCase, LOGGER],
-          useFactory: (state: LineLearningStateQuery, requests: RequestTrainingJobUseCase, logger: Logger) =>
+          inject: [LineLearningStateQuery, LineLearningPolicyRepository, RequestTrainingJobUseCase, LOGGER],
+          useFactory: (
+            state: LineLearningStateQuery,
+            policies: LineLearningPolicyRepository,
+            requests: RequestTrainingJobUseCase,
+            logger: Logger,
+          ) =>
             new EvaluateLineTriggersUseCase(
               new PostgresLineLearningStateReader(state),
-              { policyFor: async () => policy },
+              // The line's own policy (line_learning_policy) over the service's, read at each evaluation.
+              { policyFor: async (lineId) => mergeLineTriggerPolicy(policy, await policies.findForLine(lineId)) },
               requests,
               logger.child({ component: 'fine-tune-triggers' }),
+            ),
+        },
+        {
+          provide: AutoPromoteShadowsUseCase,
+          inject: [LineLearningPolicyRepository, ShadowModelRepository, ShadowStatsQuery, ModelRegistryRepository, MESSAGE_BUS, LOGGER],
+          useFactory: (
+            policies: LineLearningPolicyRepository,
+            shadows: ShadowModelRepository,
+            stats: ShadowStatsQuery,
+            registry: ModelRegistryRepository,
+            bus: MessageBus,
+            logger: Logger,
+          ) =>
+            new AutoPromoteShadowsUseCase(
+              policies,
+              shadows,
+              stats,
+              registry,
+              new ModelPromotionService(registry, bus),
+              { minFrames: config.ARGUS_FINETUNE_AUTO_PROMOTE_MIN_FRAMES, minAgreement: config.ARGUS_FINETUNE_AUTO_PROMOTE_MIN_AGREEMENT },
+              logger.child({ component: 'auto-promotion' }),
             ),
         },
         {
@@ -115,9 +152,13 @@ export class LabelsModule {
           provide: LABELS_STARTUP,
           inject: [MESSAGE_BUS, RecordReviewLabelUseCase, LOGGER, ShutdownRegistry],
           useFactory: (bus: MessageBus, useCase: RecordReviewLabelUseCase, logger: Logger, registry: ShutdownRegistry) =>
-            // training.job.requested.v1 too: the trigger evaluation after a label publishes the job.
-            startConsumer('review-labels', { bus, logger, registry }, [Topics.reviewSubmitted, Topics.trainingJobRequested], () =>
-              subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID),
+            // training.job.requested.v1 too: the trigger evaluation after a label publishes the job;
+            // model.version.promoted.v1: the timer's auto-promotion publishes it.
+            startConsumer(
+              'review-labels',
+              { bus, logger, registry },
+              [Topics.reviewSubmitted, Topics.trainingJobRequested, Topics.modelPromoted],
+              () => subscribeReviewLabels(bus, useCase, config.ARGUS_FINETUNE_LABELS_GROUP_ID),
             ),
         },
         {
@@ -133,29 +174,31 @@ export class LabelsModule {
         },
         {
           provide: TRIGGER_TIMER,
-          inject: [EvaluateLineTriggersUseCase, RequestTrainingJobUseCase, LOGGER, ShutdownRegistry],
+          inject: [EvaluateLineTriggersUseCase, RequestTrainingJobUseCase, AutoPromoteShadowsUseCase, LOGGER, ShutdownRegistry],
           useFactory: (
             triggers: EvaluateLineTriggersUseCase,
             requests: RequestTrainingJobUseCase,
+            autoPromotion: AutoPromoteShadowsUseCase,
             logger: Logger,
             registry: ShutdownRegistry,
           ) => {
-            const timer = new TriggerTimer(triggers, requests, logger.child({ component: 'fine-tune-triggers' }));
+            const timer = new TriggerTimer(triggers, requests, logger.child({ component: 'fine-tune-triggers' }), undefined, autoPromotion);
             timer.start(config.ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS * 1000);
             registry.register({ name: 'fine-tune-trigger-timer', order: ShutdownOrder.stopConsuming, close: () => timer.stop() });
             return timer;
           },
         },
       ],
-      exports: [RequestTrainingJobUseCase, EvaluateLineTriggersUseCase],
+      exports: [RequestTrainingJobUseCase, EvaluateLineTriggersUseCase, AutoPromoteShadowsUseCase],
     };
   }
 }
 
 /**
  * Every interval: evaluate every line's triggers (schedule and drift fire without a new label),
- * then announce queued jobs a crash left unannounced. One round at a time; a failing round is
- * logged and the next one tries again.
+ * then announce queued jobs a crash left unannounced, then judge the shadows of the lines with
+ * auto-promotion on (apart, so a failing trigger round does not hold promotions up, nor the
+ * reverse). One round at a time; a failing round is logged and the next one tries again.
  */
 export class TriggerTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -166,6 +209,7 @@ export class TriggerTimer {
     private readonly requests: Pick<RequestTrainingJobUseCase, 'announceStalled'>,
     private readonly logger: Pick<Logger, 'warn' | 'info'>,
     private readonly now: () => Date = () => new Date(),
+    private readonly autoPromotion?: Pick<AutoPromoteShadowsUseCase, 'runOnce'>,
   ) {}
 
   start(intervalMs: number): void {
@@ -182,6 +226,12 @@ export class TriggerTimer {
       if (announced > 0) this.logger.info({ requested, announced }, 'announced training jobs that were recorded but not announced');
     } catch (error) {
       this.logger.warn({ err: error }, 'fine-tune trigger round failed; the next round tries again');
+    }
+    if (!this.autoPromotion) return;
+    try {
+      await this.autoPromotion.runOnce();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'auto-promotion round failed; the next round tries again');
     }
   }
 

@@ -22,6 +22,26 @@ describe('TriggerTimer', () => {
     expect(calls).toEqual(['evaluateAll', `announceStalled ${now.toISOString()}`]);
   });
 
+  it('judges the auto-promotion lines after the triggers, even when the trigger round failed', async () => {
+    const calls: string[] = [];
+    const warn = jest.fn();
+    const timer = new TriggerTimer(
+      strictMock<EvaluateLineTriggersUseCase>('triggers', {
+        evaluateAll: async () => {
+          calls.push('evaluateAll');
+          throw new Error('database down');
+        },
+      }),
+      strictMock<RequestTrainingJobUseCase>('requests', {}),
+      strictMock('logger', { info: jest.fn(), warn }),
+      () => now,
+      { runOnce: async () => (calls.push('autoPromotion'), []) },
+    );
+    await timer.runOnce();
+    expect(calls).toEqual(['evaluateAll', 'autoPromotion']);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('logs a failing round and does not throw (the next round tries again)', async () => {
     const warn = jest.fn();
     const timer = new TriggerTimer(

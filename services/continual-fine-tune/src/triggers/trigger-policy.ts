@@ -21,11 +21,15 @@ export interface TriggerPolicy {
   readonly everyMs: number | null;
 }
 
+/** The drift rules' built-in figures: the service defaults, and what a line that turns a rule on falls back to. */
+export const DEFAULT_REJECT_RATE = { window: 50, maxRejectRate: 0.3 } as const;
+export const DEFAULT_SCORE_SHIFT = { maxDistance: 0.25, minFrames: 200 } as const;
+
 export const DEFAULT_TRIGGER_POLICY: TriggerPolicy = {
   minNewLabelledFrames: 50,
   unknownClass: true,
-  rejectRate: { window: 50, maxRejectRate: 0.3 },
-  scoreShift: { maxDistance: 0.25, minFrames: 200 },
+  rejectRate: DEFAULT_REJECT_RATE,
+  scoreShift: DEFAULT_SCORE_SHIFT,
   everyMs: 7 * 24 * 3600 * 1000,
 };
 
