@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { SERVICE_NAME } from './service.identity';
+import { AuditEnvFields } from './audit-sampling/audit.config';
 
 /** A whole number from `min` (to `max`, when given), `fallback` when unset. */
 const wholeNumber = (min: number, fallback: number, max?: number) => {
@@ -122,6 +123,7 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
     description:
       'ONNX Runtime threads when the gates score and time a model: set it as ARGUS_INFER_THREADS is set for detection-inference.',
   }),
+  ...AuditEnvFields,
 });
 export type ContinualFineTuneEnv = z.output<typeof ContinualFineTuneEnvSchema>;
 

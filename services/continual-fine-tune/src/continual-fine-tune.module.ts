@@ -3,6 +3,7 @@ import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
 import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
 import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
+import { AuditSamplingModule } from './audit-sampling/audit-sampling.module';
 import type { ContinualFineTuneConfig } from './config';
 import { TrainerWorkerModule } from './jobs/trainer-worker.module';
 import { LabelsModule } from './labels/labels.module';
@@ -10,10 +11,11 @@ import { LabelsModule } from './labels/labels.module';
 /**
  * continual-fine-tune: turns operators' reviews into training data, fine-tunes detectors and registers the new model versions.
  *
- * The adapters (Kafka, S3, Postgres), `/health/live` and `/health/ready`, and two features:
+ * The adapters (Kafka, S3, Postgres), `/health/live` and `/health/ready`, and three features:
  * labels (reviews → labels → triggers → data set versions and job requests, plus the trigger
- * timer), unless ARGUS_FINETUNE_LABELS=off, and, unless ARGUS_FINETUNE_WORKER=off, a trainer worker. Shutdown: stop consuming (an
- * in-flight review finishes; an in-flight job is redelivered and resumes), then the bus flushes
+ * timer), unless ARGUS_FINETUNE_LABELS=off; unless ARGUS_CONTINUAL_AUDIT=off, the audit sample
+ * (scored frames without an alert → audit items in the review queue); and, unless
+ * ARGUS_FINETUNE_WORKER=off, a trainer worker. Shutdown: stop consuming (an in-flight review finishes; an in-flight job is redelivered and resumes), then the bus flushes
  * and the database closes (their own steps).
  */
 @Module({})
@@ -25,6 +27,7 @@ export class ContinualFineTuneModule {
     const adapters = [messaging, objectStore, database];
     const features = [
       ...(config.ARGUS_FINETUNE_LABELS ? [LabelsModule.register(config, adapters)] : []),
+      ...(config.ARGUS_CONTINUAL_AUDIT ? [AuditSamplingModule.register(config, adapters)] : []),
       ...(config.ARGUS_FINETUNE_WORKER ? [TrainerWorkerModule.register(config, adapters)] : []),
     ];
     return {

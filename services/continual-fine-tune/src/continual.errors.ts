@@ -4,6 +4,7 @@ import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
 /** The continual-fine-tune domain's error codes, each with the HTTP status it answers with. */
 export const ContinualErrorCodes = {
   unknownFrame: 'label.unknown-frame',
+  auditUnknownFrame: 'audit.unknown-frame',
   jobAlreadyActive: 'training-job.already-active',
   noProductionModel: 'training-job.no-production-model',
   nothingLabelled: 'training-job.nothing-labelled',
@@ -12,6 +13,7 @@ export type ContinualErrorCode = (typeof ContinualErrorCodes)[keyof typeof Conti
 
 export const CONTINUAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ContinualErrorCode> = {
   [ContinualErrorCodes.unknownFrame]: 422,
+  [ContinualErrorCodes.auditUnknownFrame]: 422,
   [ContinualErrorCodes.jobAlreadyActive]: 409,
   [ContinualErrorCodes.noProductionModel]: 409,
   [ContinualErrorCodes.nothingLabelled]: 409,
@@ -30,6 +32,13 @@ export class ContinualError extends DomainError<ContinualErrorCode> {}
 export class UnknownFrameError extends ContinualError {
   constructor(readonly frameId: string) {
     super(ContinualErrorCodes.unknownFrame, `frame ${frameId} is not stored here: its review cannot become training data`, { frameId });
+  }
+}
+
+/** A scored frame this installation has no record of: it cannot become an audit item. */
+export class AuditUnknownFrameError extends ContinualError {
+  constructor(readonly frameId: string) {
+    super(ContinualErrorCodes.auditUnknownFrame, `frame ${frameId} is not stored here: it cannot become an audit item`, { frameId });
   }
 }
 
