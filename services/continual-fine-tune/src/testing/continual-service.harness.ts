@@ -56,7 +56,7 @@ export async function seedLineInProduction(
 
 /**
  * The service as main.ts boots it, on infra/local's Kafka and S3Proxy and on `db`, with the trainer
- * worker off and no timer-driven trigger pass during a test; `env` adds the test's own settings
+ * worker off, the audit sample off and no timer-driven trigger pass during a test; `env` adds the test's own settings
  * (its consumer groups, its trigger thresholds).
  */
 export async function startContinualService(db: ThrowawayDatabase, env: Environment): Promise<RunningService> {
@@ -69,6 +69,8 @@ export async function startContinualService(db: ThrowawayDatabase, env: Environm
     ARGUS_FINETUNE_WORKER: 'off',
     ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
     ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: '3600',
+    // Off unless a test is about it: on the shared cluster the default group would read every other run's scored frames.
+    ARGUS_CONTINUAL_AUDIT: 'off',
     ...env,
   });
   return bootstrapService({
