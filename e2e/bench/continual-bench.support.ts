@@ -15,7 +15,9 @@ import {
   Topics,
 } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessagingLogger } from '@argus/messaging';
+import type { ObjectStore } from '@argus/storage';
 import type { ConsumerGroupAdmin } from '../support/consumer-group.admin';
+import type { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { freePort } from '../support/network.probe';
 import { ServiceProcess } from '../support/service-process.harness';
 import { TopicRecorder } from '../support/topic.recorder';
@@ -139,13 +141,13 @@ export class TrainingJobWatcher {
 
   static async start(run: string): Promise<TrainingJobWatcher> {
     const group = (what: string) => `bench-watch-${what}-${run}`;
-    const [requested, progress, completed, failed, registered] = await Promise.all([
-      TopicRecorder.start(Topics.trainingJobRequested, group('requested')),
-      TopicRecorder.start(Topics.trainingJobProgress, group('progress')),
-      TopicRecorder.start(Topics.trainingJobCompleted, group('completed')),
-      TopicRecorder.start(Topics.trainingJobFailed, group('failed')),
-      TopicRecorder.start(Topics.modelRegistered, group('registered')),
-    ]);
+    // One after the other: on a fresh cluster each creates its topic (and dead-letter twin), and
+    // kafkajs' wait for a new topic's leader fails on an unknown topic instead of retrying.
+    const requested = await TopicRecorder.start(Topics.trainingJobRequested, group('requested'));
+    const progress = await TopicRecorder.start(Topics.trainingJobProgress, group('progress'));
+    const completed = await TopicRecorder.start(Topics.trainingJobCompleted, group('completed'));
+    const failed = await TopicRecorder.start(Topics.trainingJobFailed, group('failed'));
+    const registered = await TopicRecorder.start(Topics.modelRegistered, group('registered'));
     const seenAt = new Map<TrainingJobProgressV1, number>();
     const push = progress.events.push.bind(progress.events);
     progress.events.push = (...events: TrainingJobProgressV1[]) => {
@@ -238,16 +240,19 @@ export class ReviewPublisher {
     this.bus = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId }), logger: silent });
   }
 
-  async publish(review: BenchReview): Promise<void> {
+  /** Publishes one review; answers its review id. */
+  async publish(review: BenchReview): Promise<string> {
+    const reviewId = randomUUID();
     await this.bus.publish(Topics.reviewSubmitted, {
       eventId: randomUUID(),
       occurredAt: new Date().toISOString(),
-      reviewId: randomUUID(),
+      reviewId,
       reviewerId: this.reviewerId,
       comment: null,
       ...review,
       boxes: review.boxes.map((b) => ({ className: b.className, box: { ...b.box } })),
     });
+    return reviewId;
   }
 
   /** The bus itself, for other events the bench publishes as a service would (a shadow's announcement). */
@@ -313,4 +318,28 @@ export function describeShadowCounts(counts: ShadowCounts | undefined): string {
     `${counts.offered} frames offered, ${counts.scored} scored, ${counts.stored} stored, ${counts.failed} failed; ` +
     `skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}`
   );
+}
+
+/**
+ * What continual-fine-tune stored for this run's database, for the clean-up: its data set versions'
+ * files, its jobs' run folders and its candidates' packages. Only what this database's rows name:
+ * the bucket is shared with other runs (their pcb-1 data sets too) and with the shipped packages.
+ */
+export async function continualObjectKeys(db: PipelineDatabase, store: Pick<ObjectStore, 'list'>): Promise<string[]> {
+  const named = (await db
+    .query(
+      `SELECT content_key AS key FROM dataset_version UNION ALL SELECT manifest_key FROM dataset_version
+       UNION ALL SELECT coco_key FROM dataset_version`,
+    )
+    .catch(() => [])) as { key: string }[];
+  const keys = named.map((r) => r.key);
+  const prefixes = (await db
+    .query(
+      `SELECT 'training-jobs/' || id::text || '/' AS prefix FROM training_job
+       UNION ALL SELECT v.artifact_key FROM model_version v JOIN training_job j ON j.candidate_model_version_id = v.id`,
+    )
+    .catch(() => [])) as { prefix: string }[];
+  for (const { prefix } of prefixes)
+    for await (const object of store.list(prefix.endsWith('/') ? prefix : `${prefix}/`)) keys.push(object.key);
+  return keys;
 }

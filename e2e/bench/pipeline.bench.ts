@@ -54,7 +54,7 @@ import { runNodeScript } from '../support/node-script.runner';
 import { sendPaced } from '../support/paced-sender';
 import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
-import { checkArgs, exactCommand } from './continual-bench.support';
+import { checkArgs, continualObjectKeys, exactCommand } from './continual-bench.support';
 import { ContinualLoad, type ContinualLoadReport, describeContinualLoad } from './pipeline-continual.phase';
 
 const run = randomBytes(3).toString('hex');
@@ -950,7 +950,7 @@ async function cleanUp(resources: BenchResources, localInfra: ReturnType<typeof 
       );
     progress(`service logs in ${LOG_DIR}`);
   }
-  const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
+  const keys = db ? [...(await db.frames().catch(() => [])).map((f) => f.objectKey), ...(await continualObjectKeys(db, store))] : [];
   if (builtName) for await (const object of store.list(`models/${builtName}/`)) keys.push(object.key);
   for (const key of keys) await store.delete(key).catch(() => undefined);
   await db?.drop().catch(() => undefined);
