@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertsController } from '../alerts/alerts.controller';
+import type { AuditItemsController } from '../alerts/audit-items.controller';
 import type { AuditController } from '../audit/audit.controller';
 import type { DashboardController } from '../dashboard/dashboard.controller';
 import type { AuthController } from '../identity/auth.controller';
@@ -10,11 +11,13 @@ import type { ServiceTokensController } from '../service-tokens/service-tokens.c
 import type { UsersController } from '../users/users.controller';
 import type { CandidatesController } from '../training/candidates.controller';
 import type { DatasetsController } from '../training/datasets.controller';
+import type { LearningPolicyController } from '../training/learning-policy.controller';
 import type { TrainingJobsController } from '../training/training-jobs.controller';
 import {
   AlertCountSchema,
   AlertDetailSchema,
   AlertPageSchema,
+  AuditItemPageSchema,
   AuditPageSchema,
   BulkReviewAnswerSchema,
   CandidateSchema,
@@ -22,6 +25,7 @@ import {
   DatasetVersionDetailSchema,
   DatasetVersionListSchema,
   IssuedServiceTokenSchema,
+  LearningPolicySchema,
   LineListSchema,
   ModelComparisonSchema,
   ModelDetailSchema,
@@ -74,6 +78,7 @@ export type DocumentedAnswersAgree = [
   Expect<Agrees<AlertsController['bulkReview'], typeof BulkReviewAnswerSchema>>,
   Expect<Agrees<AlertsController['detail'], typeof AlertDetailSchema>>,
   Expect<Agrees<AlertsController['review'], typeof ReviewAnswerSchema>>,
+  Expect<Agrees<AuditItemsController['list'], typeof AuditItemPageSchema>>,
   Expect<Agrees<ModelsController['list'], typeof ModelListSchema>>,
   Expect<Agrees<ModelsController['compare'], typeof ModelComparisonSchema>>,
   Expect<Agrees<ModelsController['promotions'], typeof VersionPromotionListSchema>>,
@@ -88,6 +93,8 @@ export type DocumentedAnswersAgree = [
   Expect<Agrees<TrainingJobsController['cancel'], typeof TrainingJobSchema>>,
   Expect<Agrees<TrainingJobsController['trigger'], typeof TriggerRequestSchema>>,
   Expect<Agrees<CandidatesController['detail'], typeof CandidateSchema>>,
+  Expect<Agrees<LearningPolicyController['get'], typeof LearningPolicySchema>>,
+  Expect<Agrees<LearningPolicyController['replace'], typeof LearningPolicySchema>>,
 ];
 
 describe('ApiZodResponse', () => {

@@ -547,3 +547,34 @@ export const CandidateSchema = named(
       .describe('The candidate as its line’s shadow: `none` (never shadowed it), `running` (the shadow now) or `ended`.'),
   }),
 );
+
+const settingOrDefault = <S extends z.ZodType>(schema: S) => schema.nullable();
+export const LearningPolicySchema = named(
+  'LearningPolicy',
+  z.object({
+    lineId: z.string(),
+    triggers: z.object({
+      newLabels: z.object({ enabled: settingOrDefault(z.boolean()), minFrames: settingOrDefault(z.number()) }),
+      unknownClass: z.object({ enabled: settingOrDefault(z.boolean()) }),
+      rejectRate: z.object({
+        enabled: settingOrDefault(z.boolean()),
+        window: settingOrDefault(z.number()),
+        maxRate: settingOrDefault(z.number()),
+      }),
+      scoreShift: z.object({
+        enabled: settingOrDefault(z.boolean()),
+        maxDistance: settingOrDefault(z.number()),
+        minFrames: settingOrDefault(z.number()),
+      }),
+      schedule: z.object({ enabled: settingOrDefault(z.boolean()), everyHours: settingOrDefault(z.number()) }),
+    }),
+    autoPromotion: z.object({
+      enabled: z.boolean(),
+      minFrames: settingOrDefault(z.number()),
+      minAgreement: settingOrDefault(z.number()),
+    }),
+    updatedBy: z.string().nullable(),
+    updatedAt: Timestamp.nullable(),
+  }),
+  'A line’s learning policy. A null setting follows continual-fine-tune’s default (its configuration); `enabled` null: on when the default has the rule on, or when the line gives it a threshold. Auto-promotion is off unless enabled. `updatedBy` null: never written.',
+);

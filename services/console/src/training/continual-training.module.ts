@@ -3,7 +3,10 @@ import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import {
   AuditLogRepository,
+  DATABASE,
+  type Database,
   DatasetVersionRepository,
+  LineLearningPolicyRepository,
   LineRepository,
   ModelRegistryRepository,
   repositoryProviders,
@@ -17,6 +20,8 @@ import { CandidatePageService } from './candidate-page.service';
 import { CandidatesController } from './candidates.controller';
 import { DatasetCatalogService } from './dataset-catalog.service';
 import { DatasetsController } from './datasets.controller';
+import { LearningPolicyController } from './learning-policy.controller';
+import { LearningPolicyUseCase } from './learning-policy.use-case';
 import { TrainingJobsController } from './training-jobs.controller';
 import { TrainingJobsUseCase } from './training-jobs.use-case';
 import { TrainingStreamService } from './training-stream.service';
@@ -29,14 +34,14 @@ export interface ContinualTrainingModuleOptions {
 
 const TRIGGER_TOPIC_SETUP = Symbol('TRIGGER_TOPIC_SETUP');
 
-/** The continual fine-tune loop's pages: data set versions, jobs (live, cancel, trigger now), candidates. */
+/** The continual fine-tune loop's pages: data set versions, jobs (live, cancel, trigger now), candidates, a line's learning policy. */
 @Module({})
 export class ContinualTrainingModule {
   static register(options: ContinualTrainingModuleOptions): DynamicModule {
     return {
       module: ContinualTrainingModule,
       imports: options.imports,
-      controllers: [DatasetsController, TrainingJobsController, CandidatesController],
+      controllers: [DatasetsController, TrainingJobsController, CandidatesController, LearningPolicyController],
       providers: [
         ...repositoryProviders(
           LineRepository,
@@ -57,6 +62,16 @@ export class ContinualTrainingModule {
           inject: [LineRepository, TrainingJobRepository, AuditLogRepository, MESSAGE_BUS],
           useFactory: (lines: LineRepository, jobs: TrainingJobRepository, audit: AuditLogRepository, bus: MessageBus) =>
             new TrainingJobsUseCase(lines, jobs, audit, bus),
+        },
+        {
+          provide: LearningPolicyUseCase,
+          inject: [DATABASE, LineRepository],
+          useFactory: (db: Database, lines: LineRepository) =>
+            // Built on the transaction of each change, so the policy and its audit entry commit together.
+            new LearningPolicyUseCase(db, lines, {
+              policies: (handle) => new LineLearningPolicyRepository(handle),
+              audit: (handle) => new AuditLogRepository(handle),
+            }),
         },
         {
           provide: CandidatePageService,

@@ -592,6 +592,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lines/{lineId}/learning-policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's learning policy: its own trigger settings and auto-promotion (null: continual-fine-tune's default) */
+    get: operations['LearningPolicyController_get'];
+    /** Replaces the line's learning policy (audited: line.learning-policy.changed). A setting left out or null follows continual-fine-tune's default; auto-promotion is off unless `autoPromotion.enabled` is true */
+    put: operations['LearningPolicyController_replace'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1227,6 +1245,41 @@ export interface components {
           shadowVsTruth: components['schemas']['MatchCounts'];
         } | null;
       };
+    };
+    /** @description A line’s learning policy. A null setting follows continual-fine-tune’s default (its configuration); `enabled` null: on when the default has the rule on, or when the line gives it a threshold. Auto-promotion is off unless enabled. `updatedBy` null: never written. */
+    LearningPolicy: {
+      lineId: string;
+      triggers: {
+        newLabels: {
+          enabled: boolean | null;
+          minFrames: number | null;
+        };
+        unknownClass: {
+          enabled: boolean | null;
+        };
+        rejectRate: {
+          enabled: boolean | null;
+          window: number | null;
+          maxRate: number | null;
+        };
+        scoreShift: {
+          enabled: boolean | null;
+          maxDistance: number | null;
+          minFrames: number | null;
+        };
+        schedule: {
+          enabled: boolean | null;
+          everyHours: number | null;
+        };
+      };
+      autoPromotion: {
+        enabled: boolean;
+        minFrames: number | null;
+        minAgreement: number | null;
+      };
+      updatedBy: string | null;
+      /** Format: date-time */
+      updatedAt: string | null;
     };
   };
   responses: never;
@@ -2146,6 +2199,156 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Candidate'];
+        };
+      };
+    };
+  };
+  LearningPolicyController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LearningPolicy'];
+        };
+      };
+    };
+  };
+  LearningPolicyController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default {
+           *       "newLabels": {
+           *         "enabled": null,
+           *         "minFrames": null
+           *       },
+           *       "unknownClass": {
+           *         "enabled": null
+           *       },
+           *       "rejectRate": {
+           *         "enabled": null,
+           *         "window": null,
+           *         "maxRate": null
+           *       },
+           *       "scoreShift": {
+           *         "enabled": null,
+           *         "maxDistance": null,
+           *         "minFrames": null
+           *       },
+           *       "schedule": {
+           *         "enabled": null,
+           *         "everyHours": null
+           *       }
+           *     }
+           */
+          triggers?: {
+            /**
+             * @default {
+             *       "enabled": null,
+             *       "minFrames": null
+             *     }
+             */
+            newLabels?: {
+              /** @default null */
+              enabled?: boolean | null;
+              /** @default null */
+              minFrames?: number | null;
+            };
+            /**
+             * @default {
+             *       "enabled": null
+             *     }
+             */
+            unknownClass?: {
+              /** @default null */
+              enabled?: boolean | null;
+            };
+            /**
+             * @default {
+             *       "enabled": null,
+             *       "window": null,
+             *       "maxRate": null
+             *     }
+             */
+            rejectRate?: {
+              /** @default null */
+              enabled?: boolean | null;
+              /** @default null */
+              window?: number | null;
+              /** @default null */
+              maxRate?: number | null;
+            };
+            /**
+             * @default {
+             *       "enabled": null,
+             *       "maxDistance": null,
+             *       "minFrames": null
+             *     }
+             */
+            scoreShift?: {
+              /** @default null */
+              enabled?: boolean | null;
+              /** @default null */
+              maxDistance?: number | null;
+              /** @default null */
+              minFrames?: number | null;
+            };
+            /**
+             * @default {
+             *       "enabled": null,
+             *       "everyHours": null
+             *     }
+             */
+            schedule?: {
+              /** @default null */
+              enabled?: boolean | null;
+              /** @default null */
+              everyHours?: number | null;
+            };
+          };
+          /**
+           * @default {
+           *       "enabled": false,
+           *       "minFrames": null,
+           *       "minAgreement": null
+           *     }
+           */
+          autoPromotion?: {
+            /** @default false */
+            enabled?: boolean;
+            /** @default null */
+            minFrames?: number | null;
+            /** @default null */
+            minAgreement?: number | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LearningPolicy'];
         };
       };
     };
