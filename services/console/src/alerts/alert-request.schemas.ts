@@ -13,6 +13,14 @@ export const AlertListQuerySchema = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 
+/** `GET /api/v1/audit-items` query (the audit queue: open items unless asked otherwise). */
+export const AuditItemListQuerySchema = z.object({
+  status: z.enum(['open', 'confirmed', 'rejected', 'corrected', 'all']).default('open'),
+  lineId: SlugSchema.optional(),
+  limit: PageLimitSchema,
+  cursor: z.string().min(1).max(512).optional(),
+});
+
 /** `GET /api/v1/alerts/count` query: the list's filter. */
 export const AlertCountQuerySchema = AlertListQuerySchema.omit({ limit: true, cursor: true });
 

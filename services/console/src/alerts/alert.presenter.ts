@@ -1,5 +1,5 @@
 import type { Detection, ReviewDecision, Severity } from '@argus/contracts';
-import type { AlertRule, AlertStatus, AlertWithFrame, ModelVersion, NamedReview } from '@argus/persistence';
+import type { AlertKind, AlertRule, AlertStatus, AlertWithFrame, AuditFacts, ModelVersion, NamedReview } from '@argus/persistence';
 import type { ModelThresholds } from './model-thresholds.reader';
 
 /** One alert in the review queue (the contract's `AlertSummary`). */
@@ -22,6 +22,10 @@ export interface AlertSummary {
    * reviewed (the alert's detections when confirmed, none when rejected); null while open.
    */
   readonly review: ReviewView | null;
+  /** `audit`: a frame without an alert, sampled for review; its detections are the model's boxes under the threshold. */
+  readonly kind: AlertKind;
+  /** Why an audit item was sampled; null for a defect alert. */
+  readonly audit: AuditFacts | null;
 }
 
 export interface ReviewView {
@@ -85,6 +89,8 @@ export function toAlertSummary(alert: AlertWithFrame, latestReview: NamedReview 
     createdAt: alert.createdAt.toISOString(),
     frame: { width: alert.frame.width, height: alert.frame.height },
     review: latestReview ? toReviewView(latestReview) : null,
+    kind: alert.kind,
+    audit: alert.audit,
   };
 }
 

@@ -126,6 +126,27 @@ export const ReviewSchema = named(
   }),
 );
 
+export const AlertKindSchema = named(
+  'AlertKind',
+  z.enum(['defect', 'audit']),
+  "`defect`: raised by the line's alert rules; `audit`: a frame that raised no alert, sampled for an operator's look (a possible miss).",
+);
+
+export const AuditItemFactsSchema = named(
+  'AuditItemFacts',
+  z.object({
+    reason: z
+      .enum(['near-threshold', 'random'])
+      .describe(
+        "`near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert.",
+      ),
+    uncertainty: z
+      .number()
+      .describe("In [0, 1]: 1 when the best score sat at the threshold, 0 when the model found nothing; the audit queue's rank."),
+  }),
+  'Why an audit item was sampled.',
+);
+
 export const AlertSummarySchema = named(
   'AlertSummary',
   z.object({
@@ -142,9 +163,18 @@ export const AlertSummarySchema = named(
     createdAt: Timestamp,
     frame: z.object({ width: z.number(), height: z.number() }),
     review: ReviewSchema.nullable().describe('The latest review (the reviewed ground truth: its boxes, labelled); null while open.'),
+    kind: AlertKindSchema,
+    audit: AuditItemFactsSchema.nullable().describe(
+      "An audit item's facts; null for a defect alert. An audit item's detections are the model's boxes under the threshold.",
+    ),
   }),
 );
 export const AlertPageSchema = named('AlertPage', pageOf(AlertSummarySchema));
+export const AuditItemPageSchema = named(
+  'AuditItemPage',
+  pageOf(AlertSummarySchema),
+  'Audit items (kind `audit`), most uncertain first, ties oldest first.',
+);
 
 export const AlertCountSchema = named(
   'AlertCount',

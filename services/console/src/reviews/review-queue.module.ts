@@ -14,6 +14,8 @@ import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { AlertQueriesService } from '../alerts/alert-queries.service';
 import { AlertStreamService, sseGroupId } from '../alerts/alert-stream.service';
 import { AlertsController } from '../alerts/alerts.controller';
+import { AuditItemQueriesService } from '../alerts/audit-item-queries.service';
+import { AuditItemsController } from '../alerts/audit-items.controller';
 import { ModelThresholdsReader } from '../alerts/model-thresholds.reader';
 import { FrameImagesService } from '../frames/frame-images.service';
 import { FramesController } from '../frames/frames.controller';
@@ -29,7 +31,7 @@ export interface ReviewQueueModuleOptions {
 
 const REVIEW_TOPIC_SETUP = Symbol('REVIEW_TOPIC_SETUP');
 
-/** The operators' review queue: alerts, their live stream, decisions, frame images. */
+/** The operators' review queue: alerts, audit items, the alerts' live stream, decisions, frame images. */
 @Module({})
 export class ReviewQueueModule {
   static register(options: ReviewQueueModuleOptions): DynamicModule {
@@ -37,7 +39,7 @@ export class ReviewQueueModule {
     return {
       module: ReviewQueueModule,
       imports: options.imports,
-      controllers: [AlertsController, FramesController],
+      controllers: [AlertsController, AuditItemsController, FramesController],
       providers: [
         { provide: ReviewDecisionFeed, useValue: new ReviewDecisionFeed() },
         ...repositoryProviders(AlertRepository, ReviewRepository, ModelRegistryRepository, LineRepository, FrameRepository),
@@ -52,6 +54,11 @@ export class ReviewQueueModule {
             lines: LineRepository,
             thresholds: ModelThresholdsReader,
           ) => new AlertQueriesService(alerts, reviews, registry, lines, thresholds),
+        },
+        {
+          provide: AuditItemQueriesService,
+          inject: [AlertRepository, ReviewRepository],
+          useFactory: (alerts: AlertRepository, reviews: ReviewRepository) => new AuditItemQueriesService(alerts, reviews),
         },
         {
           provide: SubmitReviewUseCase,

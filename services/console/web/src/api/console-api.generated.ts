@@ -269,6 +269,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit-items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AuditItemsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/frames/{frameId}/image': {
     parameters: {
       query?: never;
@@ -731,6 +747,21 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
     };
+    /**
+     * @description `defect`: raised by the line's alert rules; `audit`: a frame that raised no alert, sampled for an operator's look (a possible miss).
+     * @enum {string}
+     */
+    AlertKind: 'defect' | 'audit';
+    /** @description Why an audit item was sampled. */
+    AuditItemFacts: {
+      /**
+       * @description `near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert.
+       * @enum {string}
+       */
+      reason: 'near-threshold' | 'random';
+      /** @description In [0, 1]: 1 when the best score sat at the threshold, 0 when the model found nothing; the audit queue's rank. */
+      uncertainty: number;
+    };
     AlertSummary: {
       id: string;
       frameId: string;
@@ -752,8 +783,17 @@ export interface components {
       };
       /** @description The latest review (the reviewed ground truth: its boxes, labelled); null while open. */
       review: components['schemas']['Review'] | null;
+      kind: components['schemas']['AlertKind'];
+      /** @description An audit item's facts; null for a defect alert. An audit item's detections are the model's boxes under the threshold. */
+      audit: components['schemas']['AuditItemFacts'] | null;
     };
     AlertPage: {
+      items: components['schemas']['AlertSummary'][];
+      /** @description Pass it back as `cursor` for the next page; null on the last one. */
+      nextCursor: string | null;
+    };
+    /** @description Audit items (kind `audit`), most uncertain first, ties oldest first. */
+    AuditItemPage: {
       items: components['schemas']['AlertSummary'][];
       /** @description Pass it back as `cursor` for the next page; null on the last one. */
       nextCursor: string | null;
@@ -784,6 +824,9 @@ export interface components {
       };
       /** @description The latest review (the reviewed ground truth: its boxes, labelled); null while open. */
       review: components['schemas']['Review'] | null;
+      kind: components['schemas']['AlertKind'];
+      /** @description An audit item's facts; null for a defect alert. An audit item's detections are the model's boxes under the threshold. */
+      audit: components['schemas']['AuditItemFacts'] | null;
       imageUrl: string;
       templateUrl: string | null;
       /** @description The classes the alert's model knows: what a correction may relabel a box to. */
@@ -1729,6 +1772,31 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReviewAnswer'];
+        };
+      };
+    };
+  };
+  AuditItemsController_list: {
+    parameters: {
+      query?: {
+        status?: 'open' | 'confirmed' | 'rejected' | 'corrected' | 'all';
+        lineId?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditItemPage'];
         };
       };
     };
