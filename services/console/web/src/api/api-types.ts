@@ -78,3 +78,5 @@ export type TriggerRequestAnswer = Schemas['TriggerRequest'];
 export type TriggerRequest = JsonBody<'TrainingJobsController_trigger'>;
 export type Candidate = Schemas['Candidate'];
 export type MatchCounts = Schemas['MatchCounts'];
+export type LearningPolicy = Schemas['LearningPolicy'];
+export type LearningPolicyRequest = JsonBody<'LearningPolicyController_replace'>;

@@ -45,6 +45,7 @@ function setUp(role: Role, items: () => TrainingJob[]) {
   const fake = new FakeConsole()
     .on('GET', '/api/v1/auth/me', { body: { user: userFixture({ role }), expiresAt: '2030-01-01T00:00:00.000Z' } })
     .on('GET', '/api/v1/lines/pcb-1/training-jobs', () => ({ body: { items: items() } }))
+    .on('GET', '/api/v1/lines/pcb-1/learning-policy', { status: 404, body: { error: { code: 'not-found', message: 'not here' } } })
     .on('POST', `/api/v1/training-jobs/${JOB}/cancel`, () => ({ body: job({ cancelRequested: true }) }))
     .on('POST', '/api/v1/lines/pcb-1/training-jobs', (r) => ({
       status: 202,

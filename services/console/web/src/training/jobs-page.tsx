@@ -5,6 +5,7 @@ import { useApi } from '../api/use-api';
 import { can, useUser } from '../auth/auth-context';
 import { Link } from '../router/router';
 import { formatNumber, formatTime, shortId } from '../ui/format';
+import { LearningPolicyPanel } from './learning-policy-panel';
 
 /**
  * The data of the jobs stream's events (`GET /api/v1/training-jobs/stream`): the
@@ -74,7 +75,7 @@ export function describeProgress(
 
 const LOG_LINES = 200;
 
-/** `/lines/:lineId/jobs`: the line's fine-tune jobs, live, with cancel and "trigger now". */
+/** `/lines/:lineId/jobs`: the line's fine-tune jobs, live, with cancel and "trigger now", and the line's learning policy. */
 export function JobsPage({ lineId }: { lineId: string }) {
   const user = useUser();
   const jobs = useApi(`/api/v1/lines/${encodeURIComponent(lineId)}/training-jobs`, (p, signal) =>
@@ -252,6 +253,7 @@ export function JobsPage({ lineId }: { lineId: string }) {
           </tbody>
         </table>
       )}
+      <LearningPolicyPanel lineId={lineId} mayEdit={mayAct} />
       <h2>Live log</h2>
       {log.length === 0 ? (
         <p className="muted">Progress events appear here as the trainer sends them (at least every 10 s while a job runs).</p>
