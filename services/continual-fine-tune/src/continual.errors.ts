@@ -8,6 +8,7 @@ export const ContinualErrorCodes = {
   jobAlreadyActive: 'training-job.already-active',
   noProductionModel: 'training-job.no-production-model',
   nothingLabelled: 'training-job.nothing-labelled',
+  trainerThreadCrashed: 'training-job.trainer-thread-crashed',
 } as const;
 export type ContinualErrorCode = (typeof ContinualErrorCodes)[keyof typeof ContinualErrorCodes];
 
@@ -17,6 +18,7 @@ export const CONTINUAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ContinualErrorCode>
   [ContinualErrorCodes.jobAlreadyActive]: 409,
   [ContinualErrorCodes.noProductionModel]: 409,
   [ContinualErrorCodes.nothingLabelled]: 409,
+  [ContinualErrorCodes.trainerThreadCrashed]: 500,
 };
 
 /** Every domain whose codes continual-fine-tune answers with: what its bootstrap combines. */
@@ -66,5 +68,16 @@ export class NothingLabelledError extends ContinualError {
     super(ContinualErrorCodes.nothingLabelled, `line ${lineId} has no labelled frame yet: review some alerts or audit items first`, {
       lineId,
     });
+  }
+}
+
+/** The worker thread training a job died without answering: the attempt fails with why. */
+export class TrainerThreadCrashedError extends ContinualError {
+  constructor(
+    readonly jobId: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(ContinualErrorCodes.trainerThreadCrashed, `the trainer thread of job ${jobId} crashed: ${reason}`, { jobId }, { cause });
   }
 }
