@@ -161,7 +161,10 @@ async function startServices(resources: LoopResources, db: PipelineDatabase, dat
   );
   if (production.name !== modelName) throw new Error(`${LINE} is served by ${production.name}, not ${modelName}`);
   progress(`starting camera-ingest: ${data} replayed on ${LINE}/${CAMERA} at ${FPS} frames/s, in a loop…`);
-  const ingest = await start('services/camera-ingest/src/main.ts', { ARGUS_INGEST_SOURCES: sources, ARGUS_CAMERA_TOKEN: `loop-${run}` });
+  const ingest = await start('services/camera-ingest/src/main.ts', {
+    ARGUS_INGEST_SOURCES: sources,
+    ARGUS_CAMERA_TOKEN: `loop-camera-token-${run}`,
+  });
   await ingest.waitForStatus('/health/ready', 200, 120_000);
   return { inference };
 }
