@@ -6,6 +6,7 @@ import {
   deadLetterTopicFor,
   type Detection,
   type DetectionsProducedV1,
+  type ReviewSubmittedV1,
   type TopicContract,
   Topics,
 } from '@argus/contracts';
@@ -64,7 +65,7 @@ describe('continual-fine-tune: the audit sample on Kafka and Postgres', () => {
     ]);
 
     observer = new KafkaMessageBusAdapter({ config: kafkaConfigFromEnv(process.env, { clientId: `cft-audit-int-${run}` }), logger: quiet });
-    await observer.ensureTopics([Topics.detectionsProduced, deadLetterTopic]);
+    await observer.ensureTopics([Topics.detectionsProduced, Topics.reviewSubmitted, deadLetterTopic]);
     await observer.subscribe(deadLetterTopic, {
       groupId: `cft-audit-int-dlq-${run}`,
       retry: { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
@@ -73,7 +74,9 @@ describe('continual-fine-tune: the audit sample on Kafka and Postgres', () => {
     await observer.start();
 
     service = await startContinualService(db, {
-      ARGUS_FINETUNE_LABELS: 'off',
+      // Labels on (their own group), no job: the review of an audit item becomes a label like any review.
+      ARGUS_FINETUNE_LABELS_GROUP_ID: `cft-audit-int-labels-${run}`,
+      ARGUS_FINETUNE_MIN_NEW_LABELS: '0',
       ARGUS_CONTINUAL_AUDIT: 'on',
       ARGUS_CONTINUAL_AUDIT_NO_ALERT_SHARE: '0',
       ARGUS_CONTINUAL_AUDIT_GROUP_ID: `cft-audit-int-${run}`,
@@ -139,6 +142,36 @@ describe('continual-fine-tune: the audit sample on Kafka and Postgres', () => {
       [weak, 'near-threshold'],
       [marker, 'near-threshold'],
     ]);
+  });
+
+  it("turns an operator's 'no defect' on an audit item (review-submitted, as the console publishes it) into a hard negative", async () => {
+    const [item] = await new AlertRepository(db.dataSource).findAuditItems({ lineId, status: 'open' });
+    if (!item) throw new Error('no audit item');
+    const review: ReviewSubmittedV1 = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      reviewId: randomUUID(),
+      alertId: item.id,
+      frameId: item.frameId,
+      lineId,
+      cameraId: 'cam-1',
+      reviewerId: randomUUID(),
+      decision: 'rejected',
+      boxes: [],
+      objectKey: `${lineId}/cam-1/${item.frameId}.png`,
+      templateKey: null,
+      comment: null,
+    };
+    await observer.publish(Topics.reviewSubmitted, review);
+    const label = async () =>
+      (
+        await db.dataSource.query<{ winner_review_id: string; label: { boxes?: unknown[] } }>(
+          `SELECT winner_review_id, label FROM labelled_frame WHERE frame_id = $1`,
+          [item.frameId],
+        )
+      )[0];
+    await waitFor('the frame labelled', async () => (await label()) !== undefined, 60_000);
+    expect(await label()).toMatchObject({ winner_review_id: review.reviewId, label: expect.objectContaining({ boxes: [] }) });
   });
 
   it('dead-letters a malformed scored frame with the schema reason, and an unknown frame with audit.unknown-frame', async () => {
