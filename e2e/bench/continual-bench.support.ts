@@ -25,12 +25,16 @@ import { TopicRecorder } from '../support/topic.recorder';
 const silent: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The exact command of this run: the variables that change a bench's behaviour, then npm's script and its arguments. */
-export function exactCommand(script: string): string {
-  const vars = Object.entries(process.env)
+export function exactCommand(
+  script: string,
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const vars = Object.entries(env)
     .filter(([name]) => /^(BENCH_|ARGUS_INFER_|ARGUS_FINETUNE_|ARGUS_SERVICE_NODE_FLAGS$|ARGUS_EVENT_LOOP_STALL_MS$)/.test(name))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${shellQuote(value ?? '')}`);
-  const args = process.argv.slice(2).map(shellQuote);
+  const args = argv.map(shellQuote);
   return [...vars, 'npm', 'run', script, ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
 }
 
@@ -39,8 +43,7 @@ function shellQuote(value: string): string {
 }
 
 /** `--name value` or `--name=value` from the command line; `fallback` when absent. */
-export function argValue(name: string, fallback?: string): string | undefined {
-  const argv = process.argv.slice(2);
+export function argValue(name: string, fallback?: string, argv: readonly string[] = process.argv.slice(2)): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === `--${name}`) {
@@ -62,8 +65,10 @@ export function wholeArg(name: string, fallback: number, min: number): number {
 }
 
 /** Every `--flag` given; unknown ones are refused, so a typo does not silently run the other bench. */
-export function checkArgs(known: { readonly flags: readonly string[]; readonly values: readonly string[] }): Set<string> {
-  const argv = process.argv.slice(2);
+export function checkArgs(
+  known: { readonly flags: readonly string[]; readonly values: readonly string[] },
+  argv: readonly string[] = process.argv.slice(2),
+): Set<string> {
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -279,7 +284,12 @@ export interface ShadowCounts {
  * ARGUS_INFER_STATS_INTERVAL_MS) whose whole span lies between two instants; undefined when none
  * did (no frame was offered to a shadow).
  */
-export function shadowCountsBetween(inference: ServiceProcess, fromMs: number, toMs: number, intervalMs: number): ShadowCounts | undefined {
+export function shadowCountsBetween(
+  inference: Pick<ServiceProcess, 'stdout'>,
+  fromMs: number,
+  toMs: number,
+  intervalMs: number,
+): ShadowCounts | undefined {
   const total = { offered: 0, scored: 0, stored: 0, failed: 0, skipped: {} as Record<string, number> };
   let lines = 0;
   for (const line of inference.stdout) {
