@@ -39,6 +39,11 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
       'Whether this process also turns reviews into labels, evaluates the triggers and answers manual triggers (`on`/`off`). Turn it off on processes that should only train (ARGUS_FINETUNE_WORKER=on), so a trainer that dies or is restarted never stalls the labels group.',
     defaultText: 'on',
   }),
+  ARGUS_FINETUNE_TRAIN_IN_THREAD: onOff.default(true).meta({
+    description:
+      "Whether a trainer worker trains each job in a worker thread of its own (`on`/`off`), so training never blocks this process's event loop (Kafka heartbeats, health checks, progress events; in `npm start`, the pipeline). `off` trains on the main thread, as before.",
+    defaultText: 'on',
+  }),
   ARGUS_FINETUNE_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-finetune')).meta({
     description: "Local folder of the running jobs' run folders (checkpoints, the candidate package); each is removed when its job ends.",
     defaultText: '<OS temp folder>/argus-finetune',

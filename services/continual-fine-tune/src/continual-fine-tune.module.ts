@@ -6,6 +6,7 @@ import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
 import { AuditSamplingModule } from './audit-sampling/audit-sampling.module';
 import type { ContinualFineTuneConfig } from './config';
 import { TrainerWorkerModule } from './jobs/trainer-worker.module';
+import { s3TrainerStoreLocation } from './jobs/trainer-store.location';
 import { LabelsModule } from './labels/labels.module';
 
 /**
@@ -28,7 +29,7 @@ export class ContinualFineTuneModule {
     const features = [
       ...(config.ARGUS_FINETUNE_LABELS ? [LabelsModule.register(config, adapters)] : []),
       ...(config.ARGUS_CONTINUAL_AUDIT ? [AuditSamplingModule.register(config, adapters)] : []),
-      ...(config.ARGUS_FINETUNE_WORKER ? [TrainerWorkerModule.register(config, adapters)] : []),
+      ...(config.ARGUS_FINETUNE_WORKER ? [TrainerWorkerModule.register(config, adapters, s3TrainerStoreLocation(config.s3))] : []),
     ];
     return {
       module: ContinualFineTuneModule,

@@ -18,12 +18,21 @@ import {
   type IngestSourceConfig,
   LabelsModule,
   TrainerWorkerModule,
+  filesystemTrainerStoreLocation,
+  s3TrainerStoreLocation,
+  type TrainerStoreLocation,
   ingestSettingsOf,
   RetentionModule,
   retentionSettingsOf,
   SourcesModule,
 } from './service-modules.imports';
 import { PipelineStatusModule } from './status/pipeline-status.module';
+
+/** Where the trainer thread opens its own client of the process's store (S3, or the data folder's). */
+function trainerStoreLocationOf(adapters: EmbeddedAdapters): TrainerStoreLocation {
+  const { storeConfig } = adapters;
+  return storeConfig.kind === 's3' ? s3TrainerStoreLocation(storeConfig.config) : filesystemTrainerStoreLocation(storeConfig.config);
+}
 
 export interface EmbeddedSystemOptions {
   readonly adapters: EmbeddedAdapters;
@@ -74,10 +83,14 @@ export class EmbeddedSystemModule {
         RetentionModule.register({ ...retentionSettingsOf(options.cameraIngest), imports: [adapters] }),
         inference,
         ConsoleFeaturesModule.register({ env: options.console, adapters: [adapters] }),
-        // The trainer runs on this process's main thread (detection-inference keeps its worker
-        // thread): the embedded defaults keep a job to a few epochs of a small data set.
+        // The trainer trains in a worker thread of its own (ARGUS_FINETUNE_TRAIN_IN_THREAD, on by
+        // default), on its own client of the same store, so a job does not stall the pipeline's
+        // event loop; the embedded defaults keep a job to a few epochs of a small data set.
         ...(options.continual
-          ? [LabelsModule.register(options.continual, [adapters]), TrainerWorkerModule.register(options.continual, [adapters])]
+          ? [
+              LabelsModule.register(options.continual, [adapters]),
+              TrainerWorkerModule.register(options.continual, [adapters], trainerStoreLocationOf(options.adapters)),
+            ]
           : []),
         ...(options.demoReviewer ? [DemoReviewerModule.register({ ...options.demoReviewer, imports: [adapters] })] : []),
         PipelineStatusModule.register([adapters]),

@@ -87,8 +87,9 @@ export const EMBEDDED_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   ARGUS_RETENTION_MIN_AGE: '2m',
   ARGUS_RETENTION_INTERVAL_SECONDS: '30',
   // continual-fine-tune in the same process: a demo sees a job after a few minutes of reviews, and
-  // the trainer shares the two cores with the pipeline on its main thread (no worker thread here),
-  // so a job's budget is a few epochs. No schedule rule: it would ask for a job on the first label.
+  // the trainer shares the two cores with the pipeline (in a worker thread of its own unless
+  // ARGUS_FINETUNE_TRAIN_IN_THREAD=off, so it takes CPU but not the event loop), so a job's budget
+  // is a few epochs. No schedule rule: it would ask for a job on the first label.
   ARGUS_FINETUNE_MIN_NEW_LABELS: '20',
   ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
   // A larger holdout than a plant's: the gates need held-out frames with true boxes, and a demo's

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     else if (cameraIngest.ARGUS_INGEST_SOURCES) say(`  cameras  sources from ${cameraIngest.ARGUS_INGEST_SOURCES}`);
     say(
       continual
-        ? `  learning continual fine-tune on: a line's job after ${continual.ARGUS_FINETUNE_MIN_NEW_LABELS} new labels, ${continual.ARGUS_FINETUNE_EPOCHS} epochs, trained in this process (ARGUS_CONTINUAL=off to disable)`
+        ? `  learning continual fine-tune on: a line's job after ${continual.ARGUS_FINETUNE_MIN_NEW_LABELS} new labels, ${continual.ARGUS_FINETUNE_EPOCHS} epochs, trained in this process ${continual.ARGUS_FINETUNE_TRAIN_IN_THREAD ? 'in a worker thread' : 'on its main thread (ARGUS_FINETUNE_TRAIN_IN_THREAD=off)'} (ARGUS_CONTINUAL=off to disable)`
         : '  learning continual fine-tune off (ARGUS_CONTINUAL=off)',
     );
     const demoReviewer =

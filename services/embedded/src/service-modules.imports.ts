@@ -22,5 +22,10 @@ export { SubmitReviewUseCase, type SubmitReviewCommand } from '@argus/console/sr
 export { ContinualFineTuneEnvSchema, type ContinualFineTuneEnv } from '@argus/continual-fine-tune/src/config';
 export { CONTINUAL_FINE_TUNE_ERROR_DOMAINS } from '@argus/continual-fine-tune/src/continual.errors';
 export { TrainerWorkerModule } from '@argus/continual-fine-tune/src/jobs/trainer-worker.module';
+export {
+  filesystemTrainerStoreLocation,
+  s3TrainerStoreLocation,
+  type TrainerStoreLocation,
+} from '@argus/continual-fine-tune/src/jobs/trainer-store.location';
 export { LabelsModule } from '@argus/continual-fine-tune/src/labels/labels.module';
 /* eslint-enable @nx/enforce-module-boundaries */

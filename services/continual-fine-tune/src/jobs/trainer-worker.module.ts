@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import { ModelRegistryRepository, repositoryProviders, ShadowModelRepository, TrainingJobRepository } from '@argus/persistence';
-import { LOGGER, type Logger, ShutdownRegistry } from '@argus/platform';
+import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
@@ -13,6 +13,9 @@ import { SERVICE_VERSION } from '../service.identity';
 import { StartShadowUseCase } from '../shadow/start-shadow.use-case';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
+import { ThreadCandidateTrainer } from './thread-candidate.trainer';
+import type { TrainerStoreLocation } from './trainer-store.location';
+import type { CandidateTrainer } from './training-job.ports';
 import { subscribeTrainingJobs } from './training-job-requested.consumer';
 import { TrainingJobRunner } from './training-job.runner';
 import { VisionCandidateTrainer } from './vision-candidate.trainer';
@@ -27,12 +30,16 @@ const TRAINER_STARTUP = Symbol('TRAINER_STARTUP');
  * OBJECT_STORE and DATABASE.
  *
  * A job runs for minutes: the Kafka subscription sends group heartbeats while its handler runs, so
- * the worker keeps its partitions. A job interrupted by a shutdown or a crash stays uncommitted, is
- * redelivered and resumes from its last checkpoint; the ledger makes sure it ends once.
+ * the worker keeps its partitions. With ARGUS_FINETUNE_TRAIN_IN_THREAD on (the default) the
+ * fine-tune runs in a worker thread (ThreadCandidateTrainer), which opens its own store at
+ * `store` (the same bucket as OBJECT_STORE), so training never holds up this process's event loop;
+ * off, it runs on the main thread. A job interrupted by a shutdown (which terminates the thread) or
+ * a crash stays uncommitted, is redelivered and resumes from its last checkpoint; the ledger makes
+ * sure it ends once.
  */
 @Module({})
 export class TrainerWorkerModule {
-  static register(config: ContinualFineTuneEnv, imports: DynamicModule[]): DynamicModule {
+  static register(config: ContinualFineTuneEnv, imports: DynamicModule[], store: TrainerStoreLocation): DynamicModule {
     return {
       module: TrainerWorkerModule,
       imports,
@@ -40,30 +47,45 @@ export class TrainerWorkerModule {
         ...repositoryProviders(TrainingJobRepository, ModelRegistryRepository, ShadowModelRepository),
         {
           provide: TrainingJobRunner,
-          inject: [TrainingJobRepository, ModelRegistryRepository, ShadowModelRepository, OBJECT_STORE, MESSAGE_BUS, LOGGER],
+          inject: [
+            TrainingJobRepository,
+            ModelRegistryRepository,
+            ShadowModelRepository,
+            OBJECT_STORE,
+            MESSAGE_BUS,
+            LOGGER,
+            ShutdownRegistry,
+          ],
           useFactory: (
             jobs: TrainingJobRepository,
             registry: ModelRegistryRepository,
             shadows: ShadowModelRepository,
-            store: ObjectStore,
+            objects: ObjectStore,
             bus: MessageBus,
             logger: Logger,
+            shutdown: ShutdownRegistry,
           ) => {
             const log = logger.child({ component: 'trainer' });
+            const settings = {
+              validationShare: config.ARGUS_FINETUNE_VALIDATION_SHARE,
+              progressEverySeconds: Math.max(1, Math.floor(config.ARGUS_FINETUNE_PROGRESS_INTERVAL_MS / 1000)),
+              argusVersion: SERVICE_VERSION,
+            };
+            let trainer: CandidateTrainer;
+            if (config.ARGUS_FINETUNE_TRAIN_IN_THREAD) {
+              const threads = new ThreadCandidateTrainer({ store, settings, logger: log });
+              // With the consumers: a job in flight is left to be redelivered, its thread's CPU freed at once.
+              shutdown.register({ name: 'trainer-thread', order: ShutdownOrder.stopConsuming, close: () => threads.close() });
+              trainer = threads;
+            } else {
+              trainer = new VisionCandidateTrainer(objects, settings, log);
+            }
             return new TrainingJobRunner(
               {
                 ledger: new PostgresTrainingJobLedger(jobs),
-                runFolders: new ObjectStoreRunFolders(store),
-                trainer: new VisionCandidateTrainer(
-                  store,
-                  {
-                    validationShare: config.ARGUS_FINETUNE_VALIDATION_SHARE,
-                    progressEverySeconds: Math.max(1, Math.floor(config.ARGUS_FINETUNE_PROGRESS_INTERVAL_MS / 1000)),
-                    argusVersion: SERVICE_VERSION,
-                  },
-                  log,
-                ),
-                gate: new VisionCandidateGate(store, {
+                runFolders: new ObjectStoreRunFolders(objects),
+                trainer,
+                gate: new VisionCandidateGate(objects, {
                   policy: {
                     maxClassDropPoints: config.ARGUS_FINETUNE_GATE_MAX_CLASS_DROP,
                     minNewDataGainPoints: config.ARGUS_FINETUNE_GATE_MIN_GAIN,
@@ -75,7 +97,7 @@ export class TrainerWorkerModule {
                   servingThreads: config.ARGUS_FINETUNE_SERVING_THREADS,
                   latencyRounds: config.ARGUS_FINETUNE_GATE_LATENCY_ROUNDS,
                 }),
-                registrar: new PublishingCandidateRegistrar(store, registry),
+                registrar: new PublishingCandidateRegistrar(objects, registry),
                 shadow: new StartShadowUseCase(shadows, bus),
                 bus,
                 logger: log,

@@ -9,7 +9,14 @@ import {
   type PipelineHealthReader,
 } from '@argus/messaging';
 import { createDataSource, type Database, type DatabaseConfig, EmbeddedPostgresServer, runMigrations } from '@argus/persistence';
-import { DEFAULT_S3_BUCKET, FilesystemObjectStore, MinioObjectStore, type ObjectStore } from '@argus/storage';
+import {
+  DEFAULT_S3_BUCKET,
+  FilesystemObjectStore,
+  type FilesystemObjectStoreConfig,
+  MinioObjectStore,
+  type ObjectStore,
+  type S3ObjectStoreConfig,
+} from '@argus/storage';
 import type { EmbeddedConfig } from '../embedded.config';
 import { SERVICE_NAME } from '../service.identity';
 import { embeddedPostgresPorts, rememberEmbeddedPostgresPort } from './embedded-postgres.ports';
@@ -21,6 +28,11 @@ export interface AdapterChoice {
   readonly description: string;
 }
 
+/** How `store` was opened: what another thread needs to open its own on the same bucket (the trainer thread). */
+export type EmbeddedStoreConfig =
+  | { readonly kind: 's3'; readonly config: S3ObjectStoreConfig }
+  | { readonly kind: 'filesystem'; readonly config: FilesystemObjectStoreConfig };
+
 /**
  * The three dependencies of the pipeline, each real when its address is configured and embedded
  * otherwise: Kafka or the in-memory bus, S3 or a folder, Postgres or PGlite served on a local port.
@@ -31,6 +43,7 @@ export class EmbeddedAdapters {
   private constructor(
     readonly bus: MessageBus & PipelineHealthReader,
     readonly store: ObjectStore,
+    readonly storeConfig: EmbeddedStoreConfig,
     readonly dataSource: Database,
     readonly choices: readonly AdapterChoice[],
     /** How to reach the database from outside (psql, tests); no password is shown for a real one. */
@@ -59,9 +72,11 @@ export class EmbeddedAdapters {
     );
 
     const objectsRoot = path.join(config.dataDir, 'objects');
-    const store: ObjectStore = config.s3
-      ? new MinioObjectStore(config.s3)
-      : new FilesystemObjectStore({ root: objectsRoot, bucket: DEFAULT_S3_BUCKET });
+    const storeConfig: EmbeddedStoreConfig = config.s3
+      ? { kind: 's3', config: config.s3 }
+      : { kind: 'filesystem', config: { root: objectsRoot, bucket: DEFAULT_S3_BUCKET } };
+    const store: ObjectStore =
+      storeConfig.kind === 's3' ? new MinioObjectStore(storeConfig.config) : new FilesystemObjectStore(storeConfig.config);
     choices.push(
       config.s3
         ? {
@@ -109,7 +124,7 @@ export class EmbeddedAdapters {
       await embeddedPostgres?.stop().catch(() => undefined);
       throw error;
     }
-    return new EmbeddedAdapters(bus, store, dataSource, choices, databaseDisplayUrl, embeddedPostgres);
+    return new EmbeddedAdapters(bus, store, storeConfig, dataSource, choices, databaseDisplayUrl, embeddedPostgres);
   }
 
   /** Stops the bus's subscriptions and flushes its producer. */
