@@ -73,6 +73,24 @@ export class ConsumerGroupAdmin {
     }
   }
 
+  /**
+   * Whether the group has committed past every message that was on `topic` at `ends` (as `ends`
+   * gave them): with commit after success, everything published before was handled.
+   */
+  async committedPast(groupId: string, topic: string, ends: ReadonlyMap<number, string>): Promise<boolean> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return [...ends].every(([partition, end]) => {
+        const offset = BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+        return BigInt(end) === 0n || offset >= BigInt(end);
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Each partition's end (high watermark) on `topic`. */
   async ends(topic: string): Promise<Map<number, string>> {
     const admin = this.kafka.admin();
