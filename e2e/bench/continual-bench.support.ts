@@ -99,10 +99,11 @@ export async function startContinualFineTune(options: {
   readonly groupAdmin: ConsumerGroupAdmin;
   readonly env: Readonly<Record<string, string>>;
 }): Promise<ServiceProcess> {
+  const ids = continualGroupIds(options.run);
   const groups = {
-    ARGUS_FINETUNE_LABELS_GROUP_ID: { id: `bench-labels-${options.run}`, topic: Topics.reviewSubmitted },
-    ARGUS_FINETUNE_TRAINERS_GROUP_ID: { id: `bench-trainers-${options.run}`, topic: Topics.trainingJobRequested },
-    ARGUS_FINETUNE_TRIGGERS_GROUP_ID: { id: `bench-triggers-${options.run}`, topic: Topics.trainingTriggerRequested },
+    ARGUS_FINETUNE_LABELS_GROUP_ID: { id: ids.labels, topic: Topics.reviewSubmitted },
+    ARGUS_FINETUNE_TRAINERS_GROUP_ID: { id: ids.trainers, topic: Topics.trainingJobRequested },
+    ARGUS_FINETUNE_TRIGGERS_GROUP_ID: { id: ids.triggers, topic: Topics.trainingTriggerRequested },
   };
   for (const { id, topic } of Object.values(groups)) await options.groupAdmin.skipToLatestWhenIdle(id, topic, 30_000);
   const service = ServiceProcess.start({
@@ -120,6 +121,11 @@ export async function startContinualFineTune(options: {
   });
   await service.waitForStatus('/health/ready', 200, 120_000);
   return service;
+}
+
+/** The run's continual-fine-tune consumer groups (reviews → labels and triggers; jobs; manual triggers). */
+export function continualGroupIds(run: string): { readonly labels: string; readonly trainers: string; readonly triggers: string } {
+  return { labels: `bench-labels-${run}`, trainers: `bench-trainers-${run}`, triggers: `bench-triggers-${run}` };
 }
 
 /** A service process's name (its folder under services/). */

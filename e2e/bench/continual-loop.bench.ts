@@ -36,6 +36,7 @@ import { pollUntil } from '../support/wait-for.poller';
 import {
   argValue,
   checkArgs,
+  continualGroupIds,
   continualObjectKeys,
   describeProgress,
   describeShadowCounts,
@@ -107,7 +108,11 @@ async function groundTruth(data: string): Promise<Map<string, LabelledBox[]>> {
 }
 
 /** The three services as processes on the run's database; ready, and pcb-1 served by the DeepPCB model. */
-async function startServices(resources: LoopResources, db: PipelineDatabase, data: string): Promise<{ inference: ServiceProcess }> {
+async function startServices(
+  resources: LoopResources,
+  db: PipelineDatabase,
+  data: string,
+): Promise<{ inference: ServiceProcess; groupAdmin: ConsumerGroupAdmin }> {
   const { tmp } = resources;
   const modelsDir = path.join(tmp, 'models');
   const modelName = (JSON.parse(await readFile(path.join(MODEL_DIR, 'metadata.json'), 'utf8')) as { name: string; version: string }).name;
@@ -166,16 +171,18 @@ async function startServices(resources: LoopResources, db: PipelineDatabase, dat
     ARGUS_CAMERA_TOKEN: `loop-camera-token-${run}`,
   });
   await ingest.waitForStatus('/health/ready', 200, 120_000);
-  return { inference };
+  return { inference, groupAdmin };
 }
 
 /**
  * The operator: pcb-1's alerts, oldest first, each corrected to the image's ground truth and
- * published, then waited for until labelled; stops at the review after which the line has a job.
- * Answers when that last review was published and how many were.
+ * published, then waited for until continual-fine-tune has handled it (labelled, triggers
+ * evaluated, a job recorded if one fired: its consumer commits only then); stops at the review
+ * after which the line has a job. Answers when that last review was published and how many were.
  */
 async function reviewUntilTriggered(
   db: PipelineDatabase,
+  groupAdmin: ConsumerGroupAdmin,
   publisher: ReviewPublisher,
   truth: ReadonlyMap<string, LabelledBox[]>,
   deadline: number,
@@ -210,10 +217,16 @@ async function reviewUntilTriggered(
     });
     const publishedAt = Date.now();
     reviews++;
-    // Labelled, then the triggers evaluated: the job row (recorded before it is announced) tells.
+    // Labelled, then the triggers evaluated, then committed: only then does the job row (recorded
+    // before it is announced) tell whether this review crossed the trigger.
+    const ends = await groupAdmin.ends(Topics.reviewSubmitted.name);
     await pollUntil(
-      `review ${reviews} to be labelled`,
-      async () => ((await db.query(`SELECT 1 FROM frame_label WHERE review_id = $1`, [reviewId])).length > 0 ? true : undefined),
+      `review ${reviews} to be labelled and handled`,
+      async () =>
+        (await db.query(`SELECT 1 FROM frame_label WHERE review_id = $1`, [reviewId])).length > 0 &&
+        (await groupAdmin.committedPast(continualGroupIds(run).labels, Topics.reviewSubmitted.name, ends))
+          ? true
+          : undefined,
       { timeoutMs: 60_000, intervalMs: 100 },
     );
     const jobs = (await db.query(`SELECT id FROM training_job WHERE line_id = $1`, [LINE])) as { id: string }[];
@@ -250,10 +263,10 @@ async function runLoop(resources: LoopResources): Promise<LoopResult> {
   await db.seedDemo();
   resources.watcher = await TrainingJobWatcher.start(run);
   resources.publisher = new ReviewPublisher(`loop-reviews-${run}`);
-  const { inference } = await startServices(resources, db, data);
+  const { inference, groupAdmin } = await startServices(resources, db, data);
   const watcher = resources.watcher;
 
-  const { lastReviewAt, reviews } = await reviewUntilTriggered(db, resources.publisher, truth, deadline);
+  const { lastReviewAt, reviews } = await reviewUntilTriggered(db, groupAdmin, resources.publisher, truth, deadline);
   const framesAtTrigger = await processedFrames(db);
   const job = await pollUntil(`the job of ${LINE} on ${Topics.trainingJobRequested.name}`, () => watcher.jobOf(LINE), {
     timeoutMs: 180_000,
@@ -378,11 +391,19 @@ async function main(): Promise<void> {
     store: new MinioObjectStore(s3ConfigFromEnv(process.env)),
     services: [],
   };
+  // Ctrl-C (or a SIGTERM) during a long job still stops the services and deletes what the run stored.
+  let cleaning: Promise<void> | undefined;
+  const cleanOnce = () => (cleaning ??= cleanUp(resources, localInfra));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      progress(`${signal}: stopping`);
+      void cleanOnce().finally(() => process.exit(130));
+    });
   let result: LoopResult | undefined;
   try {
     result = await runLoop(resources);
   } finally {
-    await cleanUp(resources, localInfra);
+    await cleanOnce();
   }
   console.log(result.line);
 }
