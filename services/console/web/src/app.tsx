@@ -6,6 +6,7 @@ import { ComparePage } from './models/compare-page';
 import { ModelPage } from './models/model-page';
 import { ModelsPage } from './models/models-page';
 import { PromotionsPage } from './models/promotions-page';
+import { AuditQueuePage } from './queue/audit-queue-page';
 import { QueuePage } from './queue/queue-page';
 import { AlertReviewPage } from './review/alert-review-page';
 import { matchRoute, navigate, useLocation } from './router/router';
@@ -41,6 +42,7 @@ function Routes() {
   let page;
   let params: Record<string, string> | null;
   if (pathname === '/queue') page = <QueuePage search={search} />;
+  else if (pathname === '/queue/audit') page = <AuditQueuePage search={search} />;
   else if ((params = matchRoute('/alerts/:id', pathname))) page = <AlertReviewPage key={params.id} alertId={params.id as string} />;
   else if (pathname === '/models') page = <ModelsPage />;
   else if (pathname === '/models/compare') page = <ComparePage search={search} />;

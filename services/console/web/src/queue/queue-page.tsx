@@ -16,6 +16,7 @@ import {
   type QueueFilter,
   type QueueStatus,
 } from './queue-filter';
+import { QueueTabs } from './audit-queue-page';
 import { rememberQueue } from './queue-navigation';
 import { initialQueueState, queueCountLabel, queueReducer } from './queue.reducer';
 
@@ -222,6 +223,7 @@ export function QueuePage({ search }: { search: string }) {
     <section className="page queue-page">
       <div className="page-head">
         <h1>Review queue</h1>
+        <QueueTabs current="alerts" />
         <span
           className="count"
           title={state.total && !state.total.exact ? 'An estimate: more than 10,000 match, too many to count on every refresh' : undefined}

@@ -6,7 +6,8 @@ import type { AlertDetail, Decision, Review, ReviewAnswer, ReviewRequest } from 
 import { can, useUser } from '../auth/auth-context';
 import { Link, navigate } from '../router/router';
 import { formatBoxSummary, formatTime, shortId } from '../ui/format';
-import { neighbourOf, nextAfterDecision, queueSearch, setLastDecision, takeLastDecision } from '../queue/queue-navigation';
+import { auditReasonLabel } from '../queue/audit-queue-page';
+import { followQueueOf, neighbourOf, nextAfterDecision, queuePath, setLastDecision, takeLastDecision } from '../queue/queue-navigation';
 import { BoxCanvas, classColour } from './box-canvas';
 import { type EditableBox, editorReducer, type EditorState, initialEditorState, isDirty } from './box-editor.reducer';
 import { reviewKeyCommand } from './review-keys';
@@ -31,7 +32,7 @@ export function AlertReviewPage({ alertId }: { alertId: string }) {
         <p className="error" role="alert" data-testid="review-error">
           {loadError}
         </p>
-        <Link href={`/queue${queueSearch()}`}>Back to the queue</Link>
+        <Link href={queuePath()}>Back to the queue</Link>
       </section>
     );
   if (!alert) return <p className="muted page">Loading alert {shortId(alertId)}…</p>;
@@ -58,6 +59,13 @@ function modelBoxes(alert: AlertDetail): EditableBox[] {
 const DECISION_WORDS: Record<Decision, string> = {
   confirmed: 'confirmed',
   rejected: 'rejected as a false positive',
+  corrected: 'corrected',
+};
+
+/** On an audit item the model raised nothing: a rejection says the frame has no defect. */
+const AUDIT_DECISION_WORDS: Record<Decision, string> = {
+  confirmed: "confirmed (the model's weak boxes are right)",
+  rejected: 'no defect',
   corrected: 'corrected',
 };
 
@@ -88,6 +96,9 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   const classes = alert.modelClasses.length > 0 ? alert.modelClasses : [...new Set(alert.detections.map((d) => d.className))];
   const [drawClass, setDrawClass] = useState(classes[0] ?? 'defect');
   const open = status === 'open';
+  /** An audit item: the frame raised no alert; "reject" means nothing is there (a hard negative), not a false alarm. */
+  const audit = alert.kind === 'audit';
+  useEffect(() => followQueueOf(alert.kind, alert.lineId), [alert.kind, alert.lineId]);
   /**
    * The last attempt when it may have been recorded without being answered (503 after the commit,
    * or no answer at all): the same decision again reuses its reviewId, so the API records it once.
@@ -129,7 +140,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         const answer = await apiRequest<ReviewAnswer>(`/api/v1/alerts/${encodeURIComponent(alert.id)}/reviews`, { method: 'POST', body });
         unsettled.current = null;
         const conflict = answer.conflictsWith ? ` — recorded, but it conflicts with review ${shortId(answer.conflictsWith)}` : '';
-        const text = `Alert ${shortId(alert.id)} ${decision} · saved (review ${shortId(answer.review.id)})${conflict}`;
+        const text = `${audit ? 'Audit item' : 'Alert'} ${shortId(alert.id)} ${audit && decision === 'rejected' ? 'no defect' : decision} · saved (review ${shortId(answer.review.id)})${conflict}`;
         setStatus(answer.alert.status);
         setLatest(answer.review);
         setFlash(text);
@@ -152,7 +163,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
         setBusy(false);
       }
     },
-    [alert.id, busy, comment],
+    [alert.id, audit, busy, comment],
   );
 
   // Keyboard: the latest state through a ref, so the listener is added once.
@@ -240,13 +251,19 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   return (
     <section className="page review-page">
       <div className="page-head">
-        <Link href={`/queue${queueSearch()}`} className="back">
+        <Link href={queuePath()} className="back">
           ← Queue
         </Link>
-        <h1>
-          Alert <span className="mono">{shortId(alert.id)}</span>
+        <h1 data-testid="review-title">
+          {audit ? 'Audit item' : 'Alert'} <span className="mono">{shortId(alert.id)}</span>
         </h1>
-        <span className={`severity severity-${alert.severity}`}>{alert.severity}</span>
+        {alert.audit ? (
+          <span className="muted" data-testid="audit-reason" title="No alert was raised on this frame: it was sampled for a look">
+            no alert · {auditReasonLabel(alert.audit)} · uncertainty {Math.round(alert.audit.uncertainty * 100)}%
+          </span>
+        ) : (
+          <span className={`severity severity-${alert.severity}`}>{alert.severity}</span>
+        )}
         <span className="muted">
           {alert.lineId} / {alert.cameraId} · captured {formatTime(alert.capturedAt)}
         </span>
@@ -329,7 +346,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   disabled={busy || editing}
                   onClick={() => void decide('confirmed', editor)}
                 >
-                  Confirm <kbd>c</kbd>
+                  {audit ? "Confirm model's boxes" : 'Confirm'} <kbd>c</kbd>
                 </button>
                 <button
                   type="button"
@@ -338,7 +355,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   disabled={busy || editing}
                   onClick={() => void decide('rejected', editor)}
                 >
-                  Reject <kbd>x</kbd>
+                  {audit ? 'No defect' : 'Reject'} <kbd>x</kbd>
                 </button>
                 <button
                   type="button"
@@ -422,7 +439,8 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
             </h2>
             {!editing && source === 'reviewed' && latest && (
               <p className="muted small" data-testid="boxes-origin">
-                {DECISION_WORDS[latest.decision]} by <strong>{latest.reviewer}</strong>, {formatTime(latest.createdAt)}
+                {(audit ? AUDIT_DECISION_WORDS : DECISION_WORDS)[latest.decision]} by <strong>{latest.reviewer}</strong>,{' '}
+                {formatTime(latest.createdAt)}
               </p>
             )}
             {!editing && source === 'model' && (
@@ -490,7 +508,7 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
               <tbody>
                 {[
                   ['c', 'confirm'],
-                  ['x', 'reject (false positive)'],
+                  ['x', audit ? 'no defect (nothing on this frame)' : 'reject (false positive)'],
                   ['e', 'correct: edit the boxes'],
                   ['d', 'draw a new box (drag on the image)'],
                   ['Delete', 'delete the selected box'],

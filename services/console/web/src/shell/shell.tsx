@@ -18,7 +18,7 @@ export function Shell({ pathname, children }: { pathname: string; children: Reac
           <span className="brand-mark">◉</span> Argus
         </span>
         <nav>
-          {item('/queue', 'Queue', 'nav-queue', pathname === '/queue' || pathname.startsWith('/alerts/'))}
+          {item('/queue', 'Queue', 'nav-queue', pathname.startsWith('/queue') || pathname.startsWith('/alerts/'))}
           {item('/models', 'Models', 'nav-models', pathname.startsWith('/models') || pathname.endsWith('/promotions'))}
           {can.promote(user.role) &&
             item(

@@ -19,6 +19,8 @@ export function alertFixture(overrides: Partial<AlertSummary> = {}): AlertSummar
     createdAt: `2026-11-28T10:${minute}:01.000Z`,
     frame: { width: 64, height: 48 },
     review: null,
+    kind: 'defect',
+    audit: null,
     ...overrides,
   };
 }
