@@ -346,6 +346,7 @@ describe('continual-learning repositories against Postgres', () => {
       const fresh = await state.stateOf(lineId, { decisions: 10, scoreFrames: 100 });
       expect(fresh).toEqual({
         lastJobAt: null,
+        productionSince: expect.any(Date),
         jobActive: false,
         newLabelledFrames: 1,
         newLabelledClasses: ['scratch'],
@@ -386,6 +387,7 @@ describe('continual-learning repositories against Postgres', () => {
       const after = await state.stateOf(lineId, { decisions: 2, scoreFrames: 100 });
       expect(after).toMatchObject({
         lastJobAt: expect.any(Date),
+        productionSince: expect.any(Date),
         jobActive: false,
         newLabelledFrames: 1,
         newLabelledClasses: ['crack'],

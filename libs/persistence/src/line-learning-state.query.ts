@@ -5,6 +5,8 @@ import type { Database } from './database';
 export interface LineLearningStateRecord {
   /** When the line's latest training job was asked for. */
   readonly lastJobAt: Date | null;
+  /** When the line's production model was put into production (the schedule's start before any job). */
+  readonly productionSince: Date;
   /** A job of the line is queued or running. */
   readonly jobActive: boolean;
   /** Frames whose resolved label changed since the last job (all of them before the first). */
@@ -39,8 +41,8 @@ export class LineLearningStateQuery {
 
   /** Null when the line has no production model. */
   async stateOf(lineId: string, options: LineLearningStateOptions): Promise<LineLearningStateRecord | null> {
-    const [production] = await this.db.query<{ classes: string[] }>(
-      `SELECT mv.classes FROM line_production_model p JOIN model_version mv ON mv.id = p.model_version_id WHERE p.line_id = $1`,
+    const [production] = await this.db.query<{ classes: string[]; promoted_at: Date | string }>(
+      `SELECT mv.classes, p.promoted_at FROM line_production_model p JOIN model_version mv ON mv.id = p.model_version_id WHERE p.line_id = $1`,
       [lineId],
     );
     if (!production) return null;
@@ -64,6 +66,7 @@ export class LineLearningStateQuery {
     );
     return {
       lastJobAt,
+      productionSince: new Date(production.promoted_at),
       jobActive: jobs?.active === true,
       newLabelledFrames: labelled?.n ?? 0,
       newLabelledClasses: classes.map((c) => c.class_name),

@@ -81,7 +81,7 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   }),
   ARGUS_FINETUNE_SCHEDULE_HOURS: wholeNumber(0, 168).meta({
     description:
-      "A line's next job is asked for once its last one is this many hours old (or it never had one) and anything was labelled since; 0 turns the rule off.",
+      "A line's next job is asked for once its last one (before its first: the promotion of its production model) is this many hours old and anything was labelled since; 0 turns the rule off.",
   }),
   ARGUS_FINETUNE_TRIGGER_INTERVAL_SECONDS: wholeNumber(1, 60, 86_400).meta({
     description:

@@ -89,7 +89,7 @@ export const EMBEDDED_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   // continual-fine-tune in the same process: a demo sees a job after a few minutes of reviews, and
   // the trainer shares the two cores with the pipeline (in a worker thread of its own unless
   // ARGUS_FINETUNE_TRAIN_IN_THREAD=off, so it takes CPU but not the event loop), so a job's budget
-  // is a few epochs. No schedule rule: it would ask for a job on the first label.
+  // is a few epochs. No schedule rule: a demo's jobs come from its labels.
   ARGUS_FINETUNE_MIN_NEW_LABELS: '20',
   ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
   // A larger holdout than a plant's: the gates need held-out frames with true boxes, and a demo's

@@ -201,6 +201,7 @@ describe('reviews → labels → data set versions → training job requests', (
     const state = (): LineLearningState => ({
       now: new Date(),
       lastJobAt: null,
+      productionSince: new Date('2026-11-01T00:00:00Z'),
       jobActive: false,
       newLabelledFrames: count,
       newLabelledClasses: [],

@@ -125,6 +125,7 @@ describe('PostgresTrainingJobLedger', () => {
 describe('PostgresLineLearningStateReader', () => {
   const record = {
     lastJobAt: null,
+    productionSince: new Date('2026-11-01T00:00:00Z'),
     jobActive: false,
     newLabelledFrames: 3,
     newLabelledClasses: ['scratch'],

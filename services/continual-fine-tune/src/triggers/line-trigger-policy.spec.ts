@@ -59,6 +59,7 @@ describe('mergeLineTriggerPolicy', () => {
     const state: LineLearningState = {
       now: new Date('2026-12-07T12:00:00Z'),
       lastJobAt: new Date('2026-12-07T11:00:00Z'),
+      productionSince: new Date('2026-11-01T00:00:00Z'),
       jobActive: false,
       newLabelledFrames: 12,
       newLabelledClasses: [],

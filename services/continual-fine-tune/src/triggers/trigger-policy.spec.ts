@@ -5,6 +5,7 @@ const NOW = new Date('2026-12-07T12:00:00Z');
 const state = (overrides: Partial<LineLearningState> = {}): LineLearningState => ({
   now: NOW,
   lastJobAt: new Date('2026-12-07T11:00:00Z'),
+  productionSince: new Date('2026-11-01T00:00:00Z'),
   jobActive: false,
   newLabelledFrames: 0,
   newLabelledClasses: [],
@@ -61,7 +62,14 @@ describe('evaluateTriggers', () => {
     expect(kinds(policy, state({ newLabelledFrames: 3, lastJobAt: new Date('2026-12-07T11:30:00Z') }))).toEqual([]);
     expect(kinds(policy, state({ newLabelledFrames: 3 }))).toEqual(['schedule']);
     expect(kinds(policy, state({ newLabelledFrames: 0, lastJobAt: null }))).toEqual([]);
-    expect(evaluateTriggers(policy, state({ newLabelledFrames: 3, lastJobAt: null }))[0]!.reason).toContain('never been fine-tuned');
+    expect(evaluateTriggers(policy, state({ newLabelledFrames: 3, lastJobAt: null }))[0]!.reason).toContain('without a fine-tune');
+  });
+
+  it("counts a never fine-tuned line's schedule from its production model's promotion: its first review starts no job", () => {
+    const policy = { ...OFF, everyMs: 7 * 24 * 3600_000 };
+    const fresh = { newLabelledFrames: 1, lastJobAt: null };
+    expect(kinds(policy, state({ ...fresh, productionSince: new Date('2026-12-07T09:00:00Z') }))).toEqual([]);
+    expect(kinds(policy, state({ ...fresh, productionSince: new Date('2026-11-30T11:59:00Z') }))).toEqual(['schedule']);
   });
 
   it('reports every rule that fired', () => {

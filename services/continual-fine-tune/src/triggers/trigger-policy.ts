@@ -17,7 +17,10 @@ export interface TriggerPolicy {
    * (each side needs `minFrames`).
    */
   readonly scoreShift: { readonly maxDistance: number; readonly minFrames: number } | null;
-  /** Fire when the last job is older than this, if anything was labelled since. */
+  /**
+   * Fire when the last job (or, before the first, the production model's promotion) is older than
+   * this, if anything was labelled since.
+   */
   readonly everyMs: number | null;
 }
 
@@ -37,6 +40,11 @@ export const DEFAULT_TRIGGER_POLICY: TriggerPolicy = {
 export interface LineLearningState {
   readonly now: Date;
   readonly lastJobAt: Date | null;
+  /**
+   * When the line's production model went into production. Before a line's first job the schedule
+   * counts from here: a line's first review must not start a job on one frame.
+   */
+  readonly productionSince: Date;
   /** A job of the line is queued or running: nothing fires until it ends. */
   readonly jobActive: boolean;
   readonly newLabelledFrames: number;
@@ -99,13 +107,13 @@ export function evaluateTriggers(policy: TriggerPolicy, state: LineLearningState
     }
   }
   if (policy.everyMs !== null && state.newLabelledFrames > 0) {
-    const since = state.lastJobAt ? state.now.getTime() - state.lastJobAt.getTime() : Number.POSITIVE_INFINITY;
+    const since = state.now.getTime() - (state.lastJobAt ?? state.productionSince).getTime();
     if (since >= policy.everyMs) {
       fired.push({
         kind: 'schedule',
         reason: state.lastJobAt
           ? `the last job was ${hours(since)} h ago (policy: every ${hours(policy.everyMs)} h) and ${state.newLabelledFrames} frames were labelled since`
-          : `the line has never been fine-tuned and ${state.newLabelledFrames} frames are labelled`,
+          : `the production model has served ${hours(since)} h without a fine-tune (policy: every ${hours(policy.everyMs)} h) and ${state.newLabelledFrames} frames are labelled`,
       });
     }
   }
