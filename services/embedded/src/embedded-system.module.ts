@@ -17,6 +17,7 @@ import {
   IngestModule,
   type IngestSourceConfig,
   LabelsModule,
+  AuditSamplingModule,
   TrainerWorkerModule,
   filesystemTrainerStoreLocation,
   s3TrainerStoreLocation,
@@ -89,6 +90,8 @@ export class EmbeddedSystemModule {
         ...(options.continual
           ? [
               LabelsModule.register(options.continual, [adapters]),
+              // The audit sample: scored frames without an alert → audit items in the console's audit queue.
+              ...(options.continual.ARGUS_CONTINUAL_AUDIT ? [AuditSamplingModule.register(options.continual, [adapters])] : []),
               TrainerWorkerModule.register(options.continual, [adapters], trainerStoreLocationOf(options.adapters)),
             ]
           : []),

@@ -28,4 +28,5 @@ export {
   type TrainerStoreLocation,
 } from '@argus/continual-fine-tune/src/jobs/trainer-store.location';
 export { LabelsModule } from '@argus/continual-fine-tune/src/labels/labels.module';
+export { AuditSamplingModule } from '@argus/continual-fine-tune/src/audit-sampling/audit-sampling.module';
 /* eslint-enable @nx/enforce-module-boundaries */

@@ -26,11 +26,14 @@ function alert(id: string, overrides: Partial<AlertWithFrame> = {}): AlertWithFr
 }
 
 /** A reviewer over a fixed queue (newest first) whose scenes are known by frame id. */
-function reviewerOver(queue: AlertWithFrame[], scenes: Record<string, LocatedScene | null>) {
+function reviewerOver(queue: AlertWithFrame[], scenes: Record<string, LocatedScene | null>, auditQueue: AlertWithFrame[] = []) {
   const submitted: SubmitReviewCommand[] = [];
   const reviewer = new DemoReviewer(
     {
-      alerts: { findAlerts: async () => queue.filter((a) => !submitted.some((s) => s.alertId === a.id)) },
+      alerts: {
+        findAlerts: async () => queue.filter((a) => !submitted.some((s) => s.alertId === a.id)),
+        findAuditItems: async () => auditQueue.filter((a) => !submitted.some((s) => s.alertId === a.id)),
+      },
       locator: { covers: (_line, camera) => camera !== 'upload-cam', locate: async (frame) => scenes[frame.frameId] ?? null },
       submit: { execute: async (command) => void submitted.push(command) },
       reviewer: { id: 'user-1', name: 'demo-reviewer' },
@@ -80,6 +83,23 @@ describe('DemoReviewer', () => {
     expect(await reviewer.reviewOne()).toBeNull();
     expect(submitted.map((s) => s.alertId)).toEqual(['ok']);
     expect(reviewer.reviewed()).toEqual({ confirmed: 0, corrected: 0, rejected: 1, skipped: 1 });
+  });
+
+  it('every fourth decision takes the most uncertain audit item: a missed defect corrected to its true boxes, a good part "no defect"', async () => {
+    const audit = (id: string) => alert(id, { kind: 'audit', audit: { reason: 'near-threshold', uncertainty: 0.9 }, detections: [] });
+    const { reviewer, submitted } = reviewerOver(
+      [alert('good-1'), alert('good-2'), alert('good-3'), alert('good-4'), alert('good-5'), alert('good-6')],
+      Object.fromEntries([
+        ...[1, 2, 3, 4, 5, 6].map((i) => [`frame-good-${i}`, { boxes: [] }]),
+        ['frame-missed', { index: 4, boxes: [dent] }],
+        ['frame-clean', { boxes: [] }],
+      ]),
+      [audit('missed'), audit('clean')],
+    );
+    for (let turn = 0; turn < 8; turn++) await reviewer.reviewOne();
+    expect(submitted.map((s) => s.alertId)).toEqual(['good-1', 'good-2', 'good-3', 'missed', 'good-4', 'good-5', 'good-6', 'clean']);
+    expect(submitted[3]).toMatchObject({ decision: 'corrected', boxes: [dent] });
+    expect(submitted[7]).toMatchObject({ decision: 'rejected' });
   });
 
   it('confirms an alert whose boxes match the scene', async () => {

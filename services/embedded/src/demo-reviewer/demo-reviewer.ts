@@ -9,7 +9,7 @@ import type { LocatedScene, SimulatedSceneLocator } from './simulated-scene.loca
 const QUEUE_PAGE = 50;
 
 export interface DemoReviewerDeps {
-  readonly alerts: Pick<AlertRepository, 'findAlerts'>;
+  readonly alerts: Pick<AlertRepository, 'findAlerts' | 'findAuditItems'>;
   readonly locator: Pick<SimulatedSceneLocator, 'covers' | 'locate'>;
   /** The console's SubmitReviewUseCase: the same path as an operator's decision. */
   readonly submit: { execute(command: SubmitReviewCommand): Promise<unknown> };
@@ -28,7 +28,8 @@ export type DemoReviewerCounts = Readonly<Record<ReviewDecision, number>> & { re
 
 /**
  * The embedded demo's scripted operator: every `paceMs` it takes the newest open alert of a
- * simulated camera from this run (the console's queue order), traces the frame back to its scene,
+ * simulated camera from this run (the console's queue order), or every fourth time the most
+ * uncertain open audit item, traces the frame back to its scene,
  * and decides as decideScriptedReview says, through the console's review use case — so the review
  * is recorded, audited and announced on inspection.review.submitted.v1 like anyone's, and the
  * continual fine-tune loop learns from it. An alert whose scene cannot be found is skipped (left
@@ -39,6 +40,7 @@ export class DemoReviewer {
   private round: Promise<void> | undefined;
   private stopped = false;
   private turn = 0;
+  private calls = 0;
   private readonly skipped = new Set<string>();
   private readonly counts = { confirmed: 0, corrected: 0, rejected: 0, skipped: 0 };
 
@@ -80,6 +82,12 @@ export class DemoReviewer {
    * gates score) as well as hard negatives.
    */
   async reviewOne(): Promise<ReviewDecision | null> {
+    // Every fourth decision goes to the audit queue (frames that raised no alert), most uncertain
+    // first: a missed defect reaches the data set only this way. The alerts' turns keep their order.
+    if (this.calls++ % 4 === 3) {
+      const audited = await this.reviewAuditItem();
+      if (audited) return audited;
+    }
     const preferDefect = this.turn++ % 3 !== 2;
     const open = await this.deps.alerts.findAlerts({ status: 'open' }, { limit: QUEUE_PAGE });
     let newest: { alert: AlertWithFrame; scene: LocatedScene } | undefined;
@@ -95,6 +103,26 @@ export class DemoReviewer {
       if (!preferDefect || scene.boxes.length > 0) return this.decide(alert, scene);
     }
     return newest ? this.decide(newest.alert, newest.scene) : null;
+  }
+
+  /**
+   * The most uncertain open audit item of this run this reviewer can trace, decided from the scene
+   * like an alert: no true box → rejected ("no defect", a hard negative); the model's weak boxes
+   * right → confirmed; else corrected to the true boxes (a miss, now labelled). Null when none.
+   */
+  private async reviewAuditItem(): Promise<ReviewDecision | null> {
+    const open = await this.deps.alerts.findAuditItems({ status: 'open' }, { limit: QUEUE_PAGE });
+    for (const item of open) {
+      if (item.createdAt < this.settings.since || this.skipped.has(item.id)) continue;
+      if (!this.deps.locator.covers(item.lineId, item.cameraId)) continue;
+      const scene = await this.deps.locator.locate({ ...item, templateKey: item.frame.templateKey, capturedAt: item.frame.capturedAt });
+      if (!scene) {
+        this.skip(item, 'its scene was not found among the camera’s recent scenes');
+        continue;
+      }
+      return this.decide(item, scene);
+    }
+    return null;
   }
 
   private async decide(alert: AlertWithFrame, scene: LocatedScene): Promise<ReviewDecision> {
