@@ -8,7 +8,7 @@
 //      DeepPCB model (--model, default models/deeppcb) as pcb-1's production model, and
 //      continual-fine-tune with its trainer worker on and the service's production settings
 //      (epochs, holdout, gates, the new-labels trigger: whatever its defaults or ARGUS_FINETUNE_*
-//      say), except that the schedule rule is off (it would fire at a never-tuned line's first label);
+//      say; its weekly schedule counts from the line's promotion, so the run's job comes from its reviews);
 //   3. an operator: each alert of pcb-1 is corrected to DeepPCB's ground truth for that image and
 //      published on `inspection.review.submitted.v1` as the console does, one at a time, each
 //      waited for until continual-fine-tune labelled it, until a job is asked for: that last
@@ -125,13 +125,13 @@ async function startServices(
   const groupAdmin = new ConsumerGroupAdmin((process.env['ARGUS_KAFKA_BROKERS'] ?? '').split(','), `loop-admin-${run}`);
   await groupAdmin.skipToLatestWhenIdle(GROUP, Topics.frameIngested, 30_000);
 
-  progress('starting continual-fine-tune (trainer worker on, the service defaults but the schedule rule)…');
+  progress("starting continual-fine-tune (trainer worker on, the service's defaults)…");
   const trainer = await startContinualFineTune({
     run,
     databaseUrl: db.url,
     workDir: path.join(tmp, 'finetune'),
     groupAdmin,
-    env: { ARGUS_EVENT_LOOP_STALL_MS: String(STALL_MS), ARGUS_FINETUNE_SCHEDULE_HOURS: '0', LOG_LEVEL: 'info' },
+    env: { ARGUS_EVENT_LOOP_STALL_MS: String(STALL_MS), LOG_LEVEL: 'info' },
   });
   resources.services.push(trainer);
   const start = async (entry: string, env: Record<string, string>) => {

@@ -83,7 +83,7 @@ export class ContinualLoad {
           ARGUS_EVENT_LOOP_STALL_MS: String(o.stallMs),
           ARGUS_FINETUNE_EPOCHS: String(o.epochs),
           ARGUS_FINETUNE_MIN_NEW_LABELS: String(o.reviews),
-          // Only the new-labels rule: the schedule rule would fire at the first label of a line never fine-tuned.
+          // The bench's reviews alone decide when the job is asked for.
           ARGUS_FINETUNE_SCHEDULE_HOURS: '0',
         },
       });
