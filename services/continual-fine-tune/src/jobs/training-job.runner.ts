@@ -146,6 +146,11 @@ export class TrainingJobRunner {
         attempt,
       };
     }
+    // The job's log says why a candidate cannot be promoted, where the person on call reads first.
+    this.deps.logger.info(
+      { jobId: job.jobId, gatesPassed: gates.passed, gateReasons: gates.reasons },
+      gates.passed ? 'candidate passed its gates' : `candidate failed its gates: ${gates.reasons.join('; ')}`,
+    );
     watch.progress({
       ...watch.latest,
       phase: 'registering',
