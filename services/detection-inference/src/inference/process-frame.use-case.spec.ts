@@ -129,6 +129,30 @@ describe('ProcessFrameUseCase', () => {
     expect(calls).not.toContain('lines.alertPolicyFor');
   });
 
+  it("never takes continual-fine-tune's audit item on the frame for its alert, nor publishes one as raised", async () => {
+    const auditItem = {
+      ...alertOf([]),
+      id: 'audit-item',
+      kind: 'audit' as const,
+      audit: { reason: 'near-threshold' as const, uncertainty: 0.9 },
+    };
+    const redelivered = harness({
+      detections: {
+        saveForFrame: async (_f: string, _m: string, d: readonly Detection[]) => ({ inference: inference([...d]), created: false }),
+      },
+      alerts: { findForFrame: async () => [auditItem] },
+    });
+    // The stored result meets the rules: the audit item found is not its alert, so it raises its own.
+    expect((await redelivered.useCase.execute(event)).alert?.id).not.toBe('audit-item');
+    expect(redelivered.calls).toContain('alerts.raiseOnce');
+
+    // The rules were tightened after the item was made: the row is the item's, and nothing is published as an alert.
+    const taken = harness({ alerts: { raiseOnce: async () => ({ alert: auditItem, created: false }) } });
+    expect((await taken.useCase.execute(event)).alert).toBeNull();
+    expect(taken.deps.bus.publish).toHaveBeenCalledTimes(1);
+    expect(taken.calls).not.toContain('alertHistory.remember');
+  });
+
   it('writes detections and the alert BEFORE publishing, and marks the frame processed last', async () => {
     const { deps, calls, useCase } = harness();
     const result = await useCase.execute(event);
