@@ -128,6 +128,12 @@ export function continualGroupIds(run: string): { readonly labels: string; reado
   return { labels: `bench-labels-${run}`, trainers: `bench-trainers-${run}`, triggers: `bench-triggers-${run}` };
 }
 
+/** The id of the line's first training job in the run's database (recorded before it is announced), if any. */
+export async function jobIdOf(db: PipelineDatabase, lineId: string): Promise<string | undefined> {
+  const rows = (await db.query(`SELECT id FROM training_job WHERE line_id = $1 ORDER BY created_at LIMIT 1`, [lineId])) as { id: string }[];
+  return rows[0]?.id;
+}
+
 /** A service process's name (its folder under services/). */
 export function serviceName(service: ServiceProcess): string {
   return path.basename(path.dirname(path.dirname(service.entry)));
@@ -135,9 +141,9 @@ export function serviceName(service: ServiceProcess): string {
 
 /**
  * The training jobs' events and the registrations, recorded from now on (fresh consumer groups at
- * the topics' ends). Topics are shared by every run on the cluster: a job is matched by its line
- * and the run's database only through its id, so callers ask for the job of their own line that
- * was requested after they started watching.
+ * the topics' ends). Topics are shared by every run on the cluster, and other runs fine-tune a
+ * `pcb-1` too: a job is matched by its id, read from the run's own database (`jobIdOf`), never by
+ * its line.
  */
 export class TrainingJobWatcher {
   private constructor(
@@ -168,9 +174,9 @@ export class TrainingJobWatcher {
     return new TrainingJobWatcher(requested, progress, completed, failed, registered, seenAt);
   }
 
-  /** The line's job requested while watching (the first one), if any. */
-  jobOf(lineId: string): TrainingJobRequestedV1 | undefined {
-    return this.requested.events.find((e) => e.lineId === lineId);
+  /** The job's request, once it was announced. */
+  requestOf(jobId: string): TrainingJobRequestedV1 | undefined {
+    return this.requested.events.find((e) => e.jobId === jobId);
   }
 
   /** The job's progress events, in the order they arrived. */

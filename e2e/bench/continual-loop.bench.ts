@@ -41,6 +41,7 @@ import {
   describeProgress,
   describeShadowCounts,
   exactCommand,
+  jobIdOf,
   minutesSeconds,
   ReviewPublisher,
   serviceName,
@@ -186,7 +187,7 @@ async function reviewUntilTriggered(
   publisher: ReviewPublisher,
   truth: ReadonlyMap<string, LabelledBox[]>,
   deadline: number,
-): Promise<{ lastReviewAt: number; reviews: number }> {
+): Promise<{ lastReviewAt: number; reviews: number; jobId: string }> {
   const reviewed = new Set<string>();
   let reviews = 0;
   let lastPrinted = 0;
@@ -229,10 +230,10 @@ async function reviewUntilTriggered(
           : undefined,
       { timeoutMs: 60_000, intervalMs: 100 },
     );
-    const jobs = (await db.query(`SELECT id FROM training_job WHERE line_id = $1`, [LINE])) as { id: string }[];
-    if (jobs.length > 0) {
-      progress(`review ${reviews} crossed the trigger: job ${jobs[0]?.id} recorded`);
-      return { lastReviewAt: publishedAt, reviews };
+    const jobId = await jobIdOf(db, LINE);
+    if (jobId !== undefined) {
+      progress(`review ${reviews} crossed the trigger: job ${jobId} recorded`);
+      return { lastReviewAt: publishedAt, reviews, jobId };
     }
     if (Date.now() - lastPrinted > 10_000) {
       progress(`${reviews} reviews labelled, no job yet…`);
@@ -266,9 +267,9 @@ async function runLoop(resources: LoopResources): Promise<LoopResult> {
   const { inference, groupAdmin } = await startServices(resources, db, data);
   const watcher = resources.watcher;
 
-  const { lastReviewAt, reviews } = await reviewUntilTriggered(db, groupAdmin, resources.publisher, truth, deadline);
+  const { lastReviewAt, reviews, jobId } = await reviewUntilTriggered(db, groupAdmin, resources.publisher, truth, deadline);
   const framesAtTrigger = await processedFrames(db);
-  const job = await pollUntil(`the job of ${LINE} on ${Topics.trainingJobRequested.name}`, () => watcher.jobOf(LINE), {
+  const job = await pollUntil(`job ${jobId} on ${Topics.trainingJobRequested.name}`, () => watcher.requestOf(jobId), {
     timeoutMs: 180_000,
     intervalMs: 250,
   });

@@ -15,6 +15,7 @@ import {
   type BenchReview,
   describeProgress,
   describeShadowCounts,
+  jobIdOf,
   ReviewPublisher,
   type ShadowCounts,
   shadowCountsBetween,
@@ -91,7 +92,10 @@ export class ContinualLoad {
       await ContinualLoad.publishReviews(o, publisher);
       const job = await pollUntil(
         `the training job of ${o.lineId}`,
-        () => watcher.jobOf(o.lineId),
+        async () => {
+          const jobId = await jobIdOf(o.db, o.lineId);
+          return jobId === undefined ? undefined : watcher.requestOf(jobId);
+        },
         { timeoutMs: 120_000, intervalMs: 500 },
         () => trainer.describe(),
       );
