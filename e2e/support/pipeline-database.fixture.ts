@@ -132,7 +132,7 @@ export class PipelineDatabase {
   async workload(): Promise<{ frames: number; detectionsPerFrame: number; alertsPerFrame: number }> {
     const [row] = (await this.db.dataSource.query(
       `SELECT count(*)::int AS frames, coalesce(avg(fi.detection_count), 0)::float8 AS detections,
-              (SELECT count(*) FROM alert)::float8 / greatest(count(*), 1) AS alerts
+              (SELECT count(*) FROM alert WHERE kind = 'defect')::float8 / greatest(count(*), 1) AS alerts
          FROM frame_inference fi`,
     )) as { frames: number; detections: number; alerts: number }[];
     return { frames: row?.frames ?? 0, detectionsPerFrame: row?.detections ?? 0, alertsPerFrame: row?.alerts ?? 0 };
@@ -157,9 +157,10 @@ export class PipelineDatabase {
     }));
   }
 
+  /** The defect alerts (audit items, kind `audit`, are the review queue's other kind: not alerts). */
   async alerts(): Promise<AlertRow[]> {
     const rows = (await this.db.dataSource.query(
-      `SELECT id, frame_id, line_id, camera_id, model_version_id, severity, detections, created_at FROM alert`,
+      `SELECT id, frame_id, line_id, camera_id, model_version_id, severity, detections, created_at FROM alert WHERE kind = 'defect'`,
     )) as {
       id: string;
       frame_id: string;
