@@ -113,6 +113,14 @@ export class TrainingJobRunner {
       await watch.close();
       if (outcome.status === 'completed') await ledger.complete(job.jobId, outcome);
       else await ledger.fail(job.jobId, outcome);
+      if (outcome.status === 'completed') {
+        logger.info({ jobId: job.jobId, attempt: claim.attempt, candidate: outcome.candidate.modelVersionId }, 'training job completed');
+      } else {
+        logger.warn(
+          { jobId: job.jobId, attempt: claim.attempt, status: outcome.status, errorCode: outcome.errorCode },
+          `training job ${outcome.status}: ${outcome.reason}`,
+        );
+      }
       await this.announce(job, outcome, false);
       await rm(runDir, { recursive: true, force: true });
     } finally {
