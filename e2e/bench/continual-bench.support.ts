@@ -15,7 +15,8 @@ import {
   Topics,
 } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessagingLogger } from '@argus/messaging';
-import type { ObjectStore } from '@argus/storage';
+import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
+import { Client } from 'minio';
 import type { ConsumerGroupAdmin } from '../support/consumer-group.admin';
 import type { PipelineDatabase } from '../support/pipeline-database.fixture';
 import { freePort } from '../support/network.probe';
@@ -343,25 +344,35 @@ export function describeShadowCounts(counts: ShadowCounts | undefined): string {
 }
 
 /**
- * What continual-fine-tune stored for this run's database, for the clean-up: its data set versions'
- * files, its jobs' run folders and its candidates' packages. Only what this database's rows name:
- * the bucket is shared with other runs (their pcb-1 data sets too) and with the shipped packages.
+ * Gives the run a bucket of its own (`ARGUS_S3_BUCKET`, inherited by the seed and every service it
+ * starts): continual-fine-tune names a data set version's files by line and number
+ * (`datasets/pcb-1/1/…`), so two runs on the shared bucket would overwrite, and clean up, each
+ * other's manifests (a bench:loop job once failed on a manifest another run had deleted). Call it
+ * before anything reads the variable.
  */
-export async function continualObjectKeys(db: PipelineDatabase, store: Pick<ObjectStore, 'list'>): Promise<string[]> {
-  const named = (await db
-    .query(
-      `SELECT content_key AS key FROM dataset_version UNION ALL SELECT manifest_key FROM dataset_version
-       UNION ALL SELECT coco_key FROM dataset_version`,
-    )
-    .catch(() => [])) as { key: string }[];
-  const keys = named.map((r) => r.key);
-  const prefixes = (await db
-    .query(
-      `SELECT 'training-jobs/' || id::text || '/' AS prefix FROM training_job
-       UNION ALL SELECT v.artifact_key FROM model_version v JOIN training_job j ON j.candidate_model_version_id = v.id`,
-    )
-    .catch(() => [])) as { prefix: string }[];
-  for (const { prefix } of prefixes)
-    for await (const object of store.list(prefix.endsWith('/') ? prefix : `${prefix}/`)) keys.push(object.key);
-  return keys;
+export function useRunBucket(run: string): string {
+  const bucket = `argus-bench-${run}`;
+  process.env['ARGUS_S3_BUCKET'] = bucket;
+  return bucket;
+}
+
+/** Deletes everything in the run's own bucket (`useRunBucket`), then the bucket. */
+export async function removeRunBucket(): Promise<void> {
+  const config = s3ConfigFromEnv(process.env);
+  if (!config.bucket.startsWith('argus-bench-')) throw new Error(`BUG: ${config.bucket} is not a run's own bucket`);
+  const client = new Client({
+    endPoint: config.endPoint,
+    port: config.port,
+    useSSL: config.useSSL,
+    accessKey: config.accessKey,
+    secretKey: config.secretKey.reveal(),
+    region: config.region,
+    pathStyle: true,
+  });
+  if (!(await client.bucketExists(config.bucket))) return;
+  const store = new MinioObjectStore(config);
+  const keys: string[] = [];
+  for await (const object of store.list('')) keys.push(object.key);
+  for (const key of keys) await store.delete(key);
+  await client.removeBucket(config.bucket);
 }

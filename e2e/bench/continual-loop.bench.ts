@@ -25,7 +25,6 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type LabelledBox, Topics } from '@argus/contracts';
-import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { loadDeepPcb } from '@argus/vision';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
 import { stopLocalInfra, useLocalInfra } from '../support/local-infra';
@@ -37,17 +36,18 @@ import {
   argValue,
   checkArgs,
   continualGroupIds,
-  continualObjectKeys,
   describeProgress,
   describeShadowCounts,
   exactCommand,
   jobIdOf,
   minutesSeconds,
+  removeRunBucket,
   ReviewPublisher,
   serviceName,
   shadowCountsBetween,
   startContinualFineTune,
   TrainingJobWatcher,
+  useRunBucket,
   wholeArg,
 } from './continual-bench.support';
 
@@ -73,7 +73,6 @@ const progress = (line: string) => process.stdout.write(`[loop] ${line}\n`);
 /** What the run creates, for the clean-up to remove whatever step failed. */
 interface LoopResources {
   readonly tmp: string;
-  readonly store: MinioObjectStore;
   readonly services: ServiceProcess[];
   db?: PipelineDatabase;
   watcher?: TrainingJobWatcher;
@@ -374,12 +373,8 @@ async function cleanUp(resources: LoopResources, localInfra: ReturnType<typeof u
     progress(`service logs in ${LOG_DIR}`);
   }
   await Promise.allSettled([resources.watcher?.stop(), resources.publisher?.stop()]);
-  const { db, store } = resources;
-  if (db) {
-    const keys = [...(await db.frames().catch(() => [])).map((f) => f.objectKey), ...(await continualObjectKeys(db, store))];
-    for (const key of keys) await store.delete(key).catch(() => undefined);
-    await db.drop().catch(() => undefined);
-  }
+  await resources.db?.drop().catch(() => undefined);
+  await removeRunBucket().catch((error: unknown) => progress(`could not remove the run's bucket: ${String(error)}`));
   await rm(resources.tmp, { recursive: true, force: true });
   stopLocalInfra(localInfra, progress);
 }
@@ -387,9 +382,9 @@ async function cleanUp(resources: LoopResources, localInfra: ReturnType<typeof u
 async function main(): Promise<void> {
   progress(`command: ${exactCommand('bench:loop')}`);
   const localInfra = useLocalInfra(progress);
+  progress(`the run's own bucket: ${useRunBucket(run)}`);
   const resources: LoopResources = {
     tmp: await mkdtemp(path.join(os.tmpdir(), 'argus-loop-')),
-    store: new MinioObjectStore(s3ConfigFromEnv(process.env)),
     services: [],
   };
   // Ctrl-C (or a SIGTERM) during a long job still stops the services and deletes what the run stored.

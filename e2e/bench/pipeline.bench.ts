@@ -54,7 +54,7 @@ import { runNodeScript } from '../support/node-script.runner';
 import { sendPaced } from '../support/paced-sender';
 import { cpuSecondsOf, machineBusySeconds } from '../support/proc-cpu.reader';
 import { pollUntil } from '../support/wait-for.poller';
-import { checkArgs, continualObjectKeys, exactCommand } from './continual-bench.support';
+import { checkArgs, exactCommand, removeRunBucket, useRunBucket } from './continual-bench.support';
 import { ContinualLoad, type ContinualLoadReport, describeContinualLoad } from './pipeline-continual.phase';
 
 const run = randomBytes(3).toString('hex');
@@ -950,10 +950,11 @@ async function cleanUp(resources: BenchResources, localInfra: ReturnType<typeof 
       );
     progress(`service logs in ${LOG_DIR}`);
   }
-  const keys = db ? [...(await db.frames().catch(() => [])).map((f) => f.objectKey), ...(await continualObjectKeys(db, store))] : [];
+  const keys = db && !CONTINUAL ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
   if (builtName) for await (const object of store.list(`models/${builtName}/`)) keys.push(object.key);
   for (const key of keys) await store.delete(key).catch(() => undefined);
   await db?.drop().catch(() => undefined);
+  if (CONTINUAL) await removeRunBucket().catch((error: unknown) => progress(`could not remove the run's bucket: ${String(error)}`));
   await rm(resources.tmp, { recursive: true, force: true });
   stopLocalInfra(localInfra, progress);
 }
@@ -963,6 +964,8 @@ async function main(): Promise<void> {
   if (CONTINUAL && FIXED_RATE !== undefined)
     throw new Error('--continual measures latency, which BENCH_RATE (one diagnosis step) skips: use one or the other');
   const localInfra = useLocalInfra(progress);
+  // --continual: a bucket of the run's own, for the data sets continual-fine-tune stores (continual-bench.support.ts).
+  if (CONTINUAL) progress(`the run's own bucket: ${useRunBucket(run)}`);
   const resources: BenchResources = {
     tmp: await mkdtemp(path.join(os.tmpdir(), 'argus-bench-')),
     store: new MinioObjectStore(s3ConfigFromEnv(process.env)),
