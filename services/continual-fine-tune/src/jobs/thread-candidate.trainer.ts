@@ -159,7 +159,9 @@ export function trainerWorkerEntry(): string {
 
 /** Starts `entry` (default: the trainer thread's module) in a worker thread with `data`. */
 export function spawnTrainerThread(data: TrainerThreadData, entry: string = trainerWorkerEntry()): TrainerThread {
-  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { ...data, entry } });
+  // The repo's tsconfig (for the @argus/* paths), found from this file: `entry` may be a test's.
+  const project = path.resolve(__dirname, '../../../../tsconfig.json');
+  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { ...data, entry, project } });
   // The process's lifetime is its services', not a job's: shutdown terminates the thread.
   worker.unref();
   return worker;
@@ -172,9 +174,8 @@ export function spawnTrainerThread(data: TrainerThreadData, entry: string = trai
  */
 const WORKER_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-const path = require('node:path');
 if (workerData.entry.endsWith('.ts')) {
-  process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || path.resolve(path.dirname(workerData.entry), '../../../../tsconfig.json');
+  process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || workerData.project;
   require('@swc-node/register');
 }
 require(workerData.entry);
