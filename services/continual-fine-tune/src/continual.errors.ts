@@ -9,6 +9,7 @@ export const ContinualErrorCodes = {
   noProductionModel: 'training-job.no-production-model',
   nothingLabelled: 'training-job.nothing-labelled',
   trainerThreadCrashed: 'training-job.trainer-thread-crashed',
+  trainingInterrupted: 'training-job.interrupted',
 } as const;
 export type ContinualErrorCode = (typeof ContinualErrorCodes)[keyof typeof ContinualErrorCodes];
 
@@ -19,6 +20,7 @@ export const CONTINUAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ContinualErrorCode>
   [ContinualErrorCodes.noProductionModel]: 409,
   [ContinualErrorCodes.nothingLabelled]: 409,
   [ContinualErrorCodes.trainerThreadCrashed]: 500,
+  [ContinualErrorCodes.trainingInterrupted]: 503,
 };
 
 /** Every domain whose codes continual-fine-tune answers with: what its bootstrap combines. */
@@ -79,5 +81,16 @@ export class TrainerThreadCrashedError extends ContinualError {
     cause?: unknown,
   ) {
     super(ContinualErrorCodes.trainerThreadCrashed, `the trainer thread of job ${jobId} crashed: ${reason}`, { jobId }, { cause });
+  }
+}
+
+/**
+ * This worker stopped training a job because the process is shutting down: not the job's outcome.
+ * The runner lets it through, so the delivery is left unacknowledged and the job resumes from its
+ * last saved checkpoint when it is delivered again.
+ */
+export class TrainingInterruptedError extends ContinualError {
+  constructor(readonly jobId: string) {
+    super(ContinualErrorCodes.trainingInterrupted, `training of job ${jobId} was interrupted: this worker is shutting down`, { jobId });
   }
 }

@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
+import type { MessageBus } from '@argus/messaging';
 import { ObjectStoreError } from '@argus/storage';
-import { ContinualErrorCodes, TrainerThreadCrashedError } from '../continual.errors';
+import { ContinualErrorCodes, TrainerThreadCrashedError, TrainingInterruptedError } from '../continual.errors';
+import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ThreadCandidateTrainer, type TrainerThread } from './thread-candidate.trainer';
 import {
   deserializeError,
@@ -12,6 +17,7 @@ import {
   type TrainerThreadData,
 } from './trainer-thread.protocol';
 import type { JobProgress, TrainedCandidate, TrainerHooks } from './training-job.ports';
+import { TrainingJobRunner } from './training-job.runner';
 
 /** A thread that only does what the test makes it do, and records what it was sent. */
 class FakeThread extends EventEmitter implements TrainerThread {
@@ -233,19 +239,47 @@ describe('ThreadCandidateTrainer', () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ jobId: job.jobId }), expect.stringContaining('terminated'));
   });
 
-  it('terminates the running thread on close and leaves its job unanswered, to be redelivered', async () => {
+  it('terminates the running thread on close (shutdown) and answers its job as interrupted, not failed', async () => {
     const { thread, trainer, hooks } = setup();
-    let answered = false;
-    void trainer.train(job, '/work/run-1', hooks).then(
-      () => (answered = true),
-      () => (answered = true),
-    );
+    const training = trainer.train(job, '/work/run-1', hooks);
     await trainer.close();
-    expect(thread.terminated).toBe(1);
-    thread.emit('exit', 1);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(answered).toBe(false);
+    expect(thread.terminated).toBeGreaterThanOrEqual(1);
+    await expect(training).rejects.toBeInstanceOf(TrainingInterruptedError);
     expect(trainer.activeThreads).toBe(0);
+    // A job delivered while shutting down is not started.
+    await expect(trainer.train(job, '/work/run-2', hooks)).rejects.toBeInstanceOf(TrainingInterruptedError);
+  });
+
+  it('leaves a job interrupted by shutdown running in the ledger, unannounced, for redelivery to resume', async () => {
+    const { thread, trainer } = setup();
+    const ledger = new InMemoryTrainingJobLedger();
+    ledger.enqueue(job.jobId);
+    const bus = { publish: jest.fn(async (_topic: { name: string }, _message: unknown) => undefined) };
+    const work = await mkdtemp(path.join(tmpdir(), 'argus-thread-trainer-'));
+    const refuse = () => Promise.reject(new Error('not expected after an interrupted training'));
+    try {
+      const runner = new TrainingJobRunner(
+        {
+          ledger,
+          runFolders: { restore: async () => 0, save: async () => undefined },
+          trainer,
+          gate: { evaluate: refuse },
+          registrar: { register: refuse },
+          bus: bus as unknown as MessageBus,
+          logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        },
+        { workerId: 'w1', workRoot: work, progressIntervalMs: 10_000, cancelPollMs: 60_000 },
+      );
+      const handled = runner.handle(job);
+      await until(() => trainer.activeThreads === 1);
+      thread.answer({ type: 'progress', progress });
+      await trainer.close();
+      await expect(handled).rejects.toBeInstanceOf(TrainingInterruptedError);
+      expect(ledger.jobs.get(job.jobId)).toMatchObject({ status: 'running', attempt: 1, outcome: null });
+      expect(bus.publish.mock.calls.map(([topic]) => topic.name)).not.toContain('training.job.failed.v1');
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 

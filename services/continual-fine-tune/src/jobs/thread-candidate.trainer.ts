@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import type { Logger } from '@argus/platform';
-import { TrainerThreadCrashedError } from '../continual.errors';
+import { TrainerThreadCrashedError, TrainingInterruptedError } from '../continual.errors';
 import type { TrainerStoreLocation } from './trainer-store.location';
 import {
   deserializeError,
@@ -52,12 +52,13 @@ export interface ThreadCandidateTrainerOptions {
  * class), so the runner records the same outcome as for the in-process trainer. A thread that dies
  * without answering (an uncaught error, out of memory, an exit) fails the attempt with
  * `training-job.trainer-thread-crashed` and why. A cancelled job's thread is asked to stop at the
- * next step, then terminated. `close()` (shutdown) terminates the running threads and leaves their
- * jobs unanswered: the process is going away, the delivery stays uncommitted, and the job resumes
- * from its last saved checkpoint when it is delivered again, as after a crash of the whole worker.
+ * next step, then terminated. `close()` (shutdown) terminates the running threads and answers their
+ * jobs with TrainingInterruptedError, which the runner lets through: the delivery is left
+ * unacknowledged, and the job resumes from its last saved checkpoint when it is delivered again.
  */
 export class ThreadCandidateTrainer implements CandidateTrainer {
-  private readonly running = new Set<TrainerThread>();
+  /** Each running thread, with what ends its job as interrupted (shutdown). */
+  private readonly running = new Map<TrainerThread, () => void>();
   private closed = false;
 
   constructor(private readonly options: ThreadCandidateTrainerOptions) {}
@@ -68,10 +69,9 @@ export class ThreadCandidateTrainer implements CandidateTrainer {
   }
 
   train(job: TrainingJobRequestedV1, runDir: string, hooks: TrainerHooks): Promise<TrainedCandidate> {
-    if (this.closed) return new Promise<never>(() => undefined);
+    if (this.closed) return Promise.reject(new TrainingInterruptedError(job.jobId));
     const { logger } = this.options;
     const thread = (this.options.spawn ?? spawnTrainerThread)({ job, runDir, store: this.options.store, settings: this.options.settings });
-    this.running.add(thread);
     return new Promise<TrainedCandidate>((resolve, reject) => {
       let settled = false;
       let stopping: NodeJS.Timeout | undefined;
@@ -83,9 +83,9 @@ export class ThreadCandidateTrainer implements CandidateTrainer {
         this.running.delete(thread);
         // One thread per job: it is done (or dead) either way, and its memory goes with it.
         void thread.terminate().catch(() => undefined);
-        // After close() the process is shutting down: the job stays unanswered (see the class comment).
-        if (!this.closed) outcome();
+        outcome();
       };
+      this.running.set(thread, () => end(() => reject(new TrainingInterruptedError(job.jobId))));
       const stopped = (): TrainedCandidate => ({
         packageDir: path.join(runDir, 'package'),
         name: job.jobId,
@@ -141,12 +141,12 @@ export class ThreadCandidateTrainer implements CandidateTrainer {
     });
   }
 
-  /** Terminates the threads still training (shutdown); their jobs stay unanswered, to be redelivered. */
+  /** Terminates the threads still training (shutdown); their jobs end interrupted, to be redelivered. */
   async close(): Promise<void> {
     this.closed = true;
     const threads = [...this.running];
-    this.running.clear();
-    await Promise.all(threads.map((t) => t.terminate().catch(() => undefined)));
+    for (const [, interrupt] of threads) interrupt();
+    await Promise.all(threads.map(([thread]) => thread.terminate().catch(() => undefined)));
   }
 }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { REPEAT_HEADERS, Topics, type TrainingJobRequestedV1 } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import type { Logger } from '@argus/platform';
+import { TrainingInterruptedError } from '../continual.errors';
 import type {
   CandidateGate,
   CandidateRegistrar,
@@ -137,6 +138,8 @@ export class TrainingJobRunner {
         shouldStop: () => watch.cancelled,
       });
     } catch (error) {
+      // A shutdown is not the job's outcome: the delivery stays unacknowledged and the job resumes.
+      if (error instanceof TrainingInterruptedError) throw error;
       return { status: 'failed', errorCode: codeOf(error, 'job.training-failed'), reason: `training failed: ${messageOf(error)}`, attempt };
     }
     if (trained.stopped) return { status: 'cancelled', errorCode: 'job.cancelled', reason: 'cancelled while training', attempt };
