@@ -118,8 +118,9 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   ARGUS_FINETUNE_GATE_PARENT_VALIDATION_FRAMES: wholeNumber(1, 200, 100_000).meta({
     description: "At most this many of the parent model's validation frames are scored to check for forgetting.",
   }),
-  ARGUS_FINETUNE_GATE_LATENCY_ROUNDS: wholeNumber(1, 3, 50).meta({
-    description: 'Timed passes per model for the latency gate, alternating production and candidate; the median counts.',
+  ARGUS_FINETUNE_GATE_LATENCY_ROUNDS: wholeNumber(1, 7, 50).meta({
+    description:
+      "Timed rounds of the latency gate, each a pass of both models over the same frames back to back (alternating which goes first, after an untimed warm-up): the median of the rounds' candidate ÷ production ratios is judged, so load from other processes cancels.",
   }),
   ARGUS_FINETUNE_SERVING_BATCH: wholeNumber(1, 6, 64).meta({
     description: 'Frames per batch when the latency gate times a model: set it as ARGUS_INFER_BATCH_MAX is set for detection-inference.',

@@ -8,4 +8,5 @@ export * from './model-package.builder';
 export * from './detector.runner';
 export * from './model.evaluator';
 export * from './model.benchmark';
+export * from './serving-latency.comparison';
 export * from './model-heap';

@@ -79,4 +79,11 @@ describe('evaluateGates', () => {
     expect(slow.reasons[0]).toMatch(/×1\.120; at most ×1\.1/);
     expect(() => evaluateGates(input({ latencyMs: { production: 0, candidate: 1 } }))).toThrow(RangeError);
   });
+
+  it('judges the measured paired ratio when one is given, not the ratio of the two medians', () => {
+    const paired = evaluateGates(input({ latencyMs: { production: 10, candidate: 13, ratio: 1.02 } }));
+    expect(paired.passed).toBe(true);
+    expect(paired.checks.find((c) => c.kind === 'latency')?.measured).toBe(1.02);
+    expect(evaluateGates(input({ latencyMs: { production: 10, candidate: 10, ratio: 1.3 } })).passed).toBe(false);
+  });
 });

@@ -29,9 +29,13 @@ export interface GateInput {
   readonly retention: readonly EvaluationPair[];
   /** AP over all classes on the line's held-out frames; `frames` counts those with a labelled defect. */
   readonly newData: { readonly frames: number; readonly productionAp: number; readonly candidateAp: number };
-  /** Mean ms per frame, served the same way, measured in one process one after the other. */
-  /** Null when there was no frame to time the models on: the latency gate then fails, saying so. */
-  readonly latencyMs: { readonly production: number; readonly candidate: number } | null;
+  /**
+   * Ms per frame of each, served the same way, timed in one process; `ratio`, when given, is the
+   * candidate ÷ production the gate judges (e.g. the median of paired rounds, steadier under load
+   * than the ratio of the two figures). Null when there was no frame to time the models on: the
+   * latency gate then fails, saying so.
+   */
+  readonly latencyMs: { readonly production: number; readonly candidate: number; readonly ratio?: number } | null;
 }
 
 export type GateCheckKind = 'class-retention' | 'new-data-gain' | 'latency';
@@ -106,7 +110,8 @@ function latencyCheck(latencyMs: GateInput['latencyMs'], policy: GatePolicy): Ga
   }
   const { production, candidate } = latencyMs;
   if (!(production > 0) || !(candidate > 0)) throw new RangeError(`latencies must be positive, got ${production} and ${candidate} ms`);
-  const ratio = candidate / production;
+  const ratio = latencyMs.ratio ?? candidate / production;
+  if (!(ratio > 0)) throw new RangeError(`the latency ratio must be positive, got ${ratio}`);
   return {
     kind: 'latency',
     passed: ratio <= policy.maxLatencyRatio,

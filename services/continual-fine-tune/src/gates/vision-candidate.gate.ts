@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import type { ObjectStore } from '@argus/storage';
 import {
+  compareServingLatency,
   DetectorRunner,
   evaluateModel,
   folderPackageFiles,
@@ -25,7 +26,7 @@ export interface VisionCandidateGateSettings {
   /** Frames per batch and ONNX Runtime threads of the latency measurement: as detection-inference serves. */
   readonly servingBatch: number;
   readonly servingThreads: number;
-  /** Timed passes over the frames per model, alternating production and candidate; the median counts. */
+  /** Timed rounds, each a pass of both models back to back (alternating which goes first); the median ratio counts. */
   readonly latencyRounds: number;
 }
 
@@ -142,16 +143,14 @@ export class VisionCandidateGate implements CandidateGate {
     const runners = await Promise.all(
       [production, candidate].map((pkg) => DetectorRunner.open(pkg, { threads: this.settings.servingThreads })),
     );
+    const [productionRunner, candidateRunner] = runners as [DetectorRunner, DetectorRunner];
     try {
-      const times: [number[], number[]] = [[], []];
-      for (let round = 0; round < this.settings.latencyRounds; round++) {
-        for (const side of [0, 1] as const) {
-          const evaluation = await evaluateModel(runners[side]!, frames, { objects, batchSize: this.settings.servingBatch });
-          if (evaluation.imagesPerSecond > 0) times[side].push(1000 / evaluation.imagesPerSecond);
-        }
-      }
-      if (times[0].length === 0 || times[1].length === 0) return null;
-      return { production: median(times[0]), candidate: median(times[1]) };
+      const compared = await compareServingLatency(productionRunner, candidateRunner, frames, {
+        batchSize: this.settings.servingBatch,
+        rounds: this.settings.latencyRounds,
+        objects,
+      });
+      return compared && { production: compared.baselineMsPerFrame, candidate: compared.candidateMsPerFrame, ratio: compared.ratio };
     } finally {
       await Promise.all(runners.map((r) => r.dispose()));
     }
@@ -170,11 +169,4 @@ function classAps(perClass: readonly { readonly className: string; readonly ap50
 function meanAp(aps: ClassAps, classes: readonly string[]): number {
   if (classes.length === 0) return 0;
   return classes.reduce((sum, c) => sum + (aps[c] ?? 0), 0) / classes.length;
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('no latency measurement succeeded');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
