@@ -198,30 +198,34 @@ function threadTrainer({ entry, ...options }: Partial<ThreadCandidateTrainerOpti
 }
 
 /**
- * The longest this thread's timers were held up while `during` ran, counted once `counting()` says
- * so: what a blocked event loop shows.
+ * How late this thread's timers fired while `during` ran, counted once `counting()` says so: what a
+ * blocked event loop shows (each tick's delay past its period; the worst and the 90th percentile).
  */
-async function worstTimerLag<T>(
-  during: () => Promise<T>,
-  counting: () => boolean,
-): Promise<{ result: T; worstLagMs: number; ticks: number }> {
+async function timerLag<T>(during: () => Promise<T>, counting: () => boolean): Promise<{ result: T; lag: TimerLag }> {
   const periodMs = 20;
+  const lags: number[] = [];
   let last = performance.now();
-  let worstLagMs = 0;
-  let ticks = 0;
   const timer = setInterval(() => {
     const now = performance.now();
-    if (counting()) {
-      worstLagMs = Math.max(worstLagMs, now - last - periodMs);
-      ticks += 1;
-    }
+    if (counting()) lags.push(Math.max(0, now - last - periodMs));
     last = now;
   }, periodMs);
   try {
-    return { result: await during(), worstLagMs, ticks };
+    const result = await during();
+    lags.sort((a, b) => a - b);
+    return {
+      result,
+      lag: { ticks: lags.length, worstMs: lags.at(-1) ?? 0, p90Ms: lags[Math.floor(lags.length * 0.9)] ?? 0 },
+    };
   } finally {
     clearInterval(timer);
   }
+}
+
+interface TimerLag {
+  readonly ticks: number;
+  readonly worstMs: number;
+  readonly p90Ms: number;
 }
 
 it('trains a job in a worker thread into the same kind of candidate, gated and registered, while this thread stays responsive', async () => {
@@ -233,11 +237,11 @@ it('trains a job in a worker thread into the same kind of candidate, gated and r
   // Lag counted from the first training progress to the trained candidate: the steps, checkpoints
   // and their copies (not the thread's start, once per job, nor the gates, which run on this thread
   // as they always did).
-  let lag: { worstLagMs: number; ticks: number } | undefined;
+  let lag: TimerLag | undefined;
   const measured: CandidateTrainer = {
     train: async (j, runDir, hooks) => {
       let training = false;
-      const { result, worstLagMs, ticks } = await worstTimerLag(
+      const measuredRun = await timerLag(
         () =>
           trainer.train(j, runDir, {
             ...hooks,
@@ -248,16 +252,17 @@ it('trains a job in a worker thread into the same kind of candidate, gated and r
           }),
         () => training,
       );
-      lag = { worstLagMs, ticks };
-      return result;
+      lag = measuredRun.lag;
+      return measuredRun.result;
     },
   };
   await runner(measured, ledger, bus, 'w1').handle(threaded);
   // A test of blocking, not a benchmark: a training step on this thread holds its timers up for the
-  // whole step (the tiny model's steps alone exceed the bound); in the thread only this thread's
-  // own small work (messages, the checkpoint copies) and the machine's load do.
+  // whole step, tick after tick (the tiny model's steps alone exceed the bound); with the steps in
+  // their thread, only this thread's own small work (messages, the checkpoint copies) and the
+  // machine's load delay a tick, now and then — hence the 90th percentile, not the worst.
   expect(lag!.ticks).toBeGreaterThan(10);
-  expect(lag!.worstLagMs).toBeLessThan(100);
+  expect(lag!.p90Ms).toBeLessThan(100);
 
   expect(threads).toHaveLength(1);
   await threads[0]!.exited;
