@@ -12,8 +12,11 @@ export interface DatasetVersionerSettings {
  * Makes a line's next data set version: its latest one with the line's current labels laid over
  * it (a label that did not change leaves its frame as it was). The
  * content, its sample manifest and its COCO export go to the object store first
- * (`datasets/<line>/<n>/`), then the version's row: a crash in between leaves objects that the
- * next attempt overwrites, never a row without its content. A version is never changed.
+ * (`datasets/<line>/<n>-<fingerprint>/`), then the version's row: a crash in between leaves
+ * objects and never a row without its content. The fingerprint in the key makes it content-addressed:
+ * two writers that both took number n (two instances, or two installations sharing a bucket) write
+ * different keys unless their content is equal, so whichever row wins points at its own content,
+ * and a version's objects are never changed.
  */
 export class DatasetVersioner {
   constructor(
@@ -32,7 +35,7 @@ export class DatasetVersioner {
     const draft = buildDatasetVersion({ lineId, parent: parentContent, holdoutShare: this.settings.holdoutShare, labels });
     if (parent && draft.content.fingerprint === parent.fingerprint) return { version: parent, created: false };
     const number = (parent?.number ?? 0) + 1;
-    const prefix = `datasets/${lineId}/${number}`;
+    const prefix = `datasets/${lineId}/${number}-${draft.content.fingerprint.replace(/^sha256:/, '').slice(0, 16)}`;
     const name = `${lineId}@${number}`;
     const keys = { contentKey: `${prefix}/version.json`, manifestKey: `${prefix}/manifest.jsonl`, cocoKey: `${prefix}/coco.json` };
     await this.store.put(keys.contentKey, Buffer.from(JSON.stringify(draft.content)), { contentType: 'application/json' });

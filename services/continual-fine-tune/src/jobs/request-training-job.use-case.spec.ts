@@ -107,6 +107,10 @@ describe('reviews → labels → data set versions → training job requests', (
     });
     expect(dataset).toMatchObject({ number: 1, parentId: null, producedBy: 'ana', holdoutShare: 0.2 });
     expect(dataset.counts.frames.train + dataset.counts.frames.holdout).toBe(10);
+    // Content-addressed: a racing writer of the same number with other content writes other keys.
+    expect(dataset.manifestKey).toBe(
+      `datasets/pcb-1/1-${dataset.fingerprint.slice('sha256:'.length, 'sha256:'.length + 16)}/manifest.jsonl`,
+    );
     const manifest = parseSampleManifest((await store.get(dataset.manifestKey)).toString('utf8'), 'm');
     expect(manifest.samples).toHaveLength(10);
     expect(JSON.parse((await store.get(dataset.cocoKey)).toString('utf8')).images).toHaveLength(10);
