@@ -255,13 +255,13 @@ async function measureModelFps(modelDir: string, framesDir: string): Promise<{ f
 
 /**
  * The services' "event loop stalled" warnings (the platform's watchdog, ARGUS_EVENT_LOOP_STALL_MS)
- * in their output from line `from[i]` on: how many, the longest, how much of it was GC.
+ * in their output from line `from[i]` on (up to `to[i]` when given): how many, the longest, how much of it was GC.
  */
-function stallSummary(services: readonly ServiceProcess[], from: readonly number[]): string {
+function stallSummary(services: readonly ServiceProcess[], from: readonly number[], to?: readonly number[]): string {
   return services
     .map((s, i) => {
       const stalls = s.stdout
-        .slice(from[i] ?? 0)
+        .slice(from[i] ?? 0, to?.[i])
         .map((line) => {
           try {
             return JSON.parse(line) as { blockedMs?: unknown; gcMs?: unknown };
@@ -685,6 +685,8 @@ interface LatencyRun {
   readonly tail: string;
   /** Each service's output length at the run's start, for its stalls. */
   readonly stallMarks: number[];
+  /** Each service's output length once the run's frames were processed (the continual phase follows). */
+  readonly stallEnds: number[];
 }
 
 /** Latency at half the sustained rate: ingest → detections and alert committed, per frame. */
@@ -701,6 +703,7 @@ async function measureLatency(
   const stallMarks = services.map((s) => s.stdout.length);
   const l = await driver.drive(latencyRate, LATENCY_WINDOW_S);
   await driver.drain(l.accepted, 120_000);
+  const stallEnds = services.map((s) => s.stdout.length);
   const frameLatencies = await db.latencies(l.accepted);
   // When each frame's frame-ingested event was published (camera-ingest's clock): splits a slow
   // frame's time into ingest → publish and publish → results committed (Kafka and inference).
@@ -709,7 +712,7 @@ async function measureLatency(
     .catch(() => new Map<string, number>());
   const latencies = frameLatencies.map((f) => f.ms).sort((a, b) => a - b);
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
-  return { latencyRate, latencies, p50, p95, p99, tail: slowestFrames(frameLatencies, publishedAt), stallMarks };
+  return { latencyRate, latencies, p50, p95, p99, tail: slowestFrames(frameLatencies, publishedAt), stallMarks, stallEnds };
 }
 
 /** The tail, with when and where: a cluster in time is a stall (GC, a server), spread is queueing. */
@@ -782,7 +785,7 @@ async function printReport(f: BenchFigures, db: PipelineDatabase): Promise<void>
   }
   console.log(`load average: ${f.loadAtStart} at the ladder's start, ${f.loadAtEnd} at its end (1, 5, 15 min; 2 cores)`);
   console.log(
-    `stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(f.services.slice(0, f.latency.stallMarks.length), f.latency.stallMarks)}`,
+    `stalls:       during the latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(f.services.slice(0, f.latency.stallMarks.length), f.latency.stallMarks, f.latency.stallEnds)}`,
   );
   const { latencies, latencyRate, p50, p95, p99, tail } = f.latency;
   console.log(
@@ -801,7 +804,7 @@ function printContinual(c: NonNullable<BenchFigures['continual']>, baseline: Lat
   );
   for (const line of describeContinualLoad(c.load)) console.log(line);
   console.log(
-    `stalls:       during the continual latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(services, c.latency.stallMarks)}`,
+    `stalls:       during the continual latency run, event loop ≥ ${STALL_MS} ms late: ${stallSummary(services, c.latency.stallMarks, c.latency.stallEnds)}`,
   );
   console.log(
     `p99:          ${p99.toFixed(0)} ms with the job and the shadow ÷ ${baseline.p99.toFixed(0)} ms without them (this run, same rate) = ${(p99 / baseline.p99).toFixed(2)}; target ≤ 250 ms`,
