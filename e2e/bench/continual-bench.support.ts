@@ -345,10 +345,9 @@ export function describeShadowCounts(counts: ShadowCounts | undefined): string {
 
 /**
  * Gives the run a bucket of its own (`ARGUS_S3_BUCKET`, inherited by the seed and every service it
- * starts): continual-fine-tune names a data set version's files by line and number
- * (`datasets/pcb-1/1/…`), so two runs on the shared bucket would overwrite, and clean up, each
- * other's manifests (a bench:loop job once failed on a manifest another run had deleted). Call it
- * before anything reads the variable.
+ * starts), so that its clean-up can delete everything it stored and nothing another run shares
+ * (a bench:loop job once failed on a data set manifest another run had deleted, when versions were
+ * stored by line and number alone). Call it before anything reads the variable.
  */
 export function useRunBucket(run: string): string {
   const bucket = `argus-bench-${run}`;
