@@ -325,7 +325,14 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
     );
     await completed?.stop();
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
-    for (const prefix of [`models/${MODEL}/`, `datasets/${LINE}/`]) for await (const object of store.list(prefix)) keys.push(object.key);
+    // Only this run's objects: the bucket is shared with other runs (their data sets of pcb-1 too).
+    const datasets = db
+      ? ((await db.query(`SELECT content_key, manifest_key, coco_key FROM dataset_version`).catch(() => [])) as Record<string, string>[])
+      : [];
+    keys.push(...datasets.flatMap((d) => Object.values(d)));
+    const jobs = db ? ((await db.query(`SELECT id FROM training_job`).catch(() => [])) as { id: string }[]) : [];
+    for (const prefix of [`models/${MODEL}/`, ...jobs.map((j) => `training-jobs/${j.id}/`)])
+      for await (const object of store.list(prefix)) keys.push(object.key);
     for (const key of keys) await store.delete(key).catch(() => undefined);
     await db?.drop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -390,8 +397,8 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
         { timeoutMs: 60_000, intervalMs: 250 },
       );
       expect(job).toHaveLength(1);
-      const jobId = job[0]!.id;
-      expect(job[0]!.triggers.map((t) => t.kind)).toEqual(['new-labels']);
+      const [{ id: jobId, triggers }] = job as [(typeof job)[number]];
+      expect(triggers.map((t) => t.kind)).toEqual(['new-labels']);
 
       // --- kill -9 of the trainer after its first checkpoint; another worker resumes -----------------
       await pollUntil(
@@ -433,11 +440,12 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
         metrics: Record<string, number>;
       }[];
       expect(candidates.map((c) => c.id)).toEqual([candidateId]);
-      expect(candidates[0]!.version).toBe(`ft-${jobId.slice(0, 8)}`);
+      expect(candidates.map((c) => c.version)).toEqual([`ft-${jobId.slice(0, 8)}`]);
       const outcomes = completed.events.filter((e) => e.jobId === jobId);
       expect(outcomes.length).toBeGreaterThan(0);
       expect(new Set(outcomes.map((e) => e.candidateModelVersionId))).toEqual(new Set([candidateId]));
-      expect({ passed: outcomes[0]!.gatesPassed, reasons: outcomes[0]!.gateReasons }).toEqual({ passed: true, reasons: [] });
+      const [outcome] = outcomes as [TrainingJobCompletedV1];
+      expect({ passed: outcome.gatesPassed, reasons: outcome.gateReasons }).toEqual({ passed: true, reasons: [] });
 
       // --- shadow: the candidate scores frames beside production, stored apart ----------------------
       await pollUntil(
@@ -458,7 +466,7 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
             `SELECT count(DISTINCT frame_id)::int AS n FROM shadow_detection WHERE model_version_id = $1 AND frame_id = ANY($2::uuid[])`,
             [candidateId, shadowFrames],
           )) as { n: number }[];
-          return (row?.n ?? 0) > 0 ? row!.n : undefined;
+          return row && row.n > 0 ? row.n : undefined;
         },
         { timeoutMs: 60_000, intervalMs: 250 },
       );
@@ -469,6 +477,7 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
       expect(production.map((r) => r.model_version_id)).toEqual([v1]);
       const page = (await expectOk('GET', `/api/v1/candidates/${candidateId}`, { cookie: engineer })) as {
         gatesPassed: boolean;
+        gateReport: { checks: { kind: string; detail: string }[] } | null;
         shadow: { state: string; framesScored: number };
       };
       expect(page).toMatchObject({ gatesPassed: true, shadow: { state: 'running' } });
@@ -499,7 +508,11 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
       );
       console.log(
         `continual loop e2e: ${audits.length} audit items and ${alerts.length} alerts labelled; job ${jobId} resumed (attempt 2); ` +
-          `candidate ${candidateId}; ${shadowed} frames shadowed; pin-holes found on ${found.length} of ${later.size} later frames`,
+          `candidate ${candidateId}; ${shadowed} frames shadowed; pin-holes found on ${found.length} of ${later.size} later frames; ` +
+          (page.gateReport?.checks
+            .filter((c) => c.kind !== 'class-retention')
+            .map((c) => c.detail)
+            .join('; ') ?? 'no gate report'),
       );
       expect(found.length).toBeGreaterThan(0);
       const [shadowRow] = (await db.query(`SELECT 1 FROM line_shadow_model WHERE line_id = $1`, [LINE])) as unknown[];
