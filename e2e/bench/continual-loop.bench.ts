@@ -143,6 +143,10 @@ async function startServices(
     resources.services.push(s);
     return s;
   };
+  // The line names its model, so any --model serves it (the shipped-model registrar otherwise picks by feed name).
+  const line = await db.lines().findLine(LINE);
+  if (!line) throw new Error(`the seed made no ${LINE}`);
+  await db.lines().upsertLine({ id: LINE, name: line.name, settings: { ...line.settings, modelName } });
   progress(`starting detection-inference (${modelName} from ${path.relative(REPO_ROOT, MODEL_DIR) || MODEL_DIR})…`);
   const inference = await start('services/detection-inference/src/main.ts', {
     ARGUS_MODELS_DIR: modelsDir,
