@@ -44,6 +44,10 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
       "Whether a trainer worker trains each job in a worker thread of its own (`on`/`off`), so training never blocks this process's event loop (Kafka heartbeats, health checks, progress events; in `npm start`, the pipeline). `off` trains on the main thread, as before.",
     defaultText: 'on',
   }),
+  ARGUS_FINETUNE_TRAIN_NICE: wholeNumber(0, 19, 19).meta({
+    description:
+      "The trainer thread's nice value on Linux (0–19; 0: as the process): a job is background work and takes the CPU that production inference on the same machine leaves, so a line's latency holds while it trains. Only with ARGUS_FINETUNE_TRAIN_IN_THREAD on.",
+  }),
   ARGUS_FINETUNE_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-finetune')).meta({
     description: "Local folder of the running jobs' run folders (checkpoints, the candidate package); each is removed when its job ends.",
     defaultText: '<OS temp folder>/argus-finetune',

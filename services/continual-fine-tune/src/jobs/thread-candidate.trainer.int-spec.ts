@@ -3,7 +3,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { TopicContract, TrainingJobRequestedV1 } from '@argus/contracts';
@@ -233,7 +233,7 @@ it('trains a job in a worker thread into the same kind of candidate, gated and r
   const threaded = { ...newJob(), epochs: 8 };
   ledger.enqueue(threaded.jobId);
   const bus = new RecordingBus();
-  const { trainer, threads, logged } = threadTrainer();
+  const { trainer, threads, logged } = threadTrainer({ niceness: 19 });
   // Lag counted from the first training progress to the trained candidate: the steps, checkpoints
   // and their copies (not the thread's start, once per job, nor the gates, which run on this thread
   // as they always did).
@@ -285,10 +285,18 @@ it('trains a job in a worker thread into the same kind of candidate, gated and r
   // The checkpoints reached the object store through this thread (the runner's onCheckpoint).
   expect(ledger.jobs.get(threaded.jobId)).toMatchObject({ status: 'completed' });
   // The job's log says where it trained and on which backend.
+  // ...and at which priority: the thread's own nice value on Linux, the process's elsewhere.
   expect(logged).toContainEqual({
-    fields: expect.objectContaining({ jobId: threaded.jobId, tfBackend: 'wasm', argusKernels: true }),
+    fields: expect.objectContaining({
+      jobId: threaded.jobId,
+      tfBackend: 'wasm',
+      argusKernels: true,
+      priority: process.platform === 'linux' ? 'at nice 19' : expect.stringContaining('at the process priority'),
+    }),
     message: expect.stringMatching(/^training in worker thread \d+ on the TF\.js wasm backend/),
   });
+  // The thread's priority is its own: this (main) thread's is unchanged.
+  expect(getPriority()).toBe(0);
 });
 
 it('stops a cancelled job at a step and terminates its thread (a filesystem store, as in npm start)', async () => {

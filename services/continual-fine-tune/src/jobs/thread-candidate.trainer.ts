@@ -28,6 +28,11 @@ export interface ThreadCandidateTrainerOptions {
   readonly store: TrainerStoreLocation;
   readonly settings: VisionCandidateTrainerSettings;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * The trainer thread's nice value, 0–19 (0: as the process). Production inference shares the
+   * cores: a job is background work and takes what inference leaves, so a line's latency holds.
+   */
+  readonly niceness?: number;
   /** How often `shouldStop` is asked (cancel is polled by the runner every few seconds; this only passes it on). Default 250. */
   readonly stopPollMs?: number;
   /**
@@ -71,7 +76,13 @@ export class ThreadCandidateTrainer implements CandidateTrainer {
   train(job: TrainingJobRequestedV1, runDir: string, hooks: TrainerHooks): Promise<TrainedCandidate> {
     if (this.closed) return Promise.reject(new TrainingInterruptedError(job.jobId));
     const { logger } = this.options;
-    const thread = (this.options.spawn ?? spawnTrainerThread)({ job, runDir, store: this.options.store, settings: this.options.settings });
+    const thread = (this.options.spawn ?? spawnTrainerThread)({
+      job,
+      runDir,
+      store: this.options.store,
+      settings: this.options.settings,
+      niceness: this.options.niceness ?? 0,
+    });
     return new Promise<TrainedCandidate>((resolve, reject) => {
       let settled = false;
       let stopping: NodeJS.Timeout | undefined;

@@ -11,6 +11,8 @@ export interface TrainerThreadData {
   readonly runDir: string;
   readonly store: TrainerStoreLocation;
   readonly settings: VisionCandidateTrainerSettings;
+  /** The thread's nice value (0: as the process). */
+  readonly niceness?: number;
 }
 
 /** Main thread → trainer thread. */

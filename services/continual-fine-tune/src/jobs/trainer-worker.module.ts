@@ -73,7 +73,7 @@ export class TrainerWorkerModule {
             };
             let trainer: CandidateTrainer;
             if (config.ARGUS_FINETUNE_TRAIN_IN_THREAD) {
-              const threads = new ThreadCandidateTrainer({ store, settings, logger: log });
+              const threads = new ThreadCandidateTrainer({ store, settings, logger: log, niceness: config.ARGUS_FINETUNE_TRAIN_NICE });
               // With the consumers: a job in flight is left to be redelivered, its thread's CPU freed at once.
               shutdown.register({ name: 'trainer-thread', order: ShutdownOrder.stopConsuming, close: () => threads.close() });
               trainer = threads;
