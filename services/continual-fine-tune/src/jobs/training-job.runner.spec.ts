@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventHeaders, type TopicContract, type TrainingJobRequestedV1 } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
-import { FilesystemObjectStore } from '@argus/storage';
+import { FilesystemObjectStore, ObjectStoreUnavailableError } from '@argus/storage';
 import type { GateReport } from '../gates/candidate-gates';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
-import { TrainingJobRunner } from './training-job.runner';
+import { DEFAULT_MAX_ATTEMPTS, TrainingJobRunner } from './training-job.runner';
 import type { CandidateRegistrar, CandidateTrainer, TrainedCandidate, TrainerHooks } from './training-job.ports';
 
 const JOB: TrainingJobRequestedV1 = {
@@ -267,6 +267,19 @@ describe('TrainingJobRunner', () => {
       reason: expect.stringContaining('Pin_hole'),
     });
     expect(ledger.jobs.get(JOB.jobId)!.status).toBe('failed');
+  });
+
+  it('throws when the object store is down while the job trains (the bus retries; the job is not failed), and fails it on its last attempt', async () => {
+    const outage = new ObjectStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:19000');
+    await expect(runner(new StepTrainer({ throwError: outage })).handle(JOB)).rejects.toBe(outage);
+    expect(ledger.jobs.get(JOB.jobId)).toMatchObject({ status: 'running', outcome: null });
+    expect(bus.sent.some((s) => s.topic === 'training.job.failed.v1')).toBe(false);
+    for (let attempt = 2; attempt < DEFAULT_MAX_ATTEMPTS; attempt++) {
+      await expect(runner(new StepTrainer({ throwError: outage })).handle(JOB)).rejects.toBe(outage);
+    }
+    await runner(new StepTrainer({ throwError: outage })).handle(JOB);
+    expect(ledger.jobs.get(JOB.jobId)).toMatchObject({ status: 'failed', attempt: DEFAULT_MAX_ATTEMPTS });
+    expect(bus.sent.at(-1)!.message).toMatchObject({ outcome: 'failed', errorCode: 'object-store.unavailable' });
   });
 
   it('throws when registering fails (the bus retries the delivery), and the retry completes from the finished checkpoint', async () => {

@@ -130,6 +130,7 @@ export class TrainingJobRunner {
   }
 
   private async run(job: TrainingJobRequestedV1, runDir: string, attempt: number, started: number, watch: JobWatch): Promise<FinishedJob> {
+    const lastAttempt = attempt >= (this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     let trained;
     try {
       trained = await this.deps.trainer.train(job, runDir, {
@@ -140,11 +141,13 @@ export class TrainingJobRunner {
     } catch (error) {
       // A shutdown is not the job's outcome: the delivery stays unacknowledged and the job resumes.
       if (error instanceof TrainingInterruptedError) throw error;
+      // Nor is an object store that is down while the job reads its frames: the bus retries the
+      // delivery (with backoff) and the job resumes from its last checkpoint, until its attempts run out.
+      if (codeOf(error, '') === 'object-store.unavailable' && !lastAttempt) throw error;
       return { status: 'failed', errorCode: codeOf(error, 'job.training-failed'), reason: `training failed: ${messageOf(error)}`, attempt };
     }
     if (trained.stopped) return { status: 'cancelled', errorCode: 'job.cancelled', reason: 'cancelled while training', attempt };
     watch.progress({ ...watch.latest, phase: 'gating', message: 'evaluating production and candidate on the line holdout' });
-    const lastAttempt = attempt >= (this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     let gates;
     try {
       gates = await this.deps.gate.evaluate(job, trained);
