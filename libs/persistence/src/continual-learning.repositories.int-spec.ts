@@ -350,6 +350,7 @@ describe('continual-learning repositories against Postgres', () => {
         jobActive: false,
         newLabelledFrames: 1,
         newLabelledClasses: ['scratch'],
+        newLabelledClassFrames: { scratch: 1 },
         productionClasses: ['scratch', 'dent'],
         recentDecisions: [],
         scores: null,
@@ -362,6 +363,7 @@ describe('continual-learning repositories against Postgres', () => {
         jobActive: true,
         newLabelledFrames: 0,
         newLabelledClasses: [],
+        newLabelledClassFrames: {},
         scores: null,
       });
       await jobs.fail(job.id, { status: 'failed', errorCode: 'x', reason: 'y', attempt: 1 });
@@ -391,6 +393,7 @@ describe('continual-learning repositories against Postgres', () => {
         jobActive: false,
         newLabelledFrames: 1,
         newLabelledClasses: ['crack'],
+        newLabelledClassFrames: { crack: 1 },
         recentDecisions: ['rejected', 'rejected'],
       });
       expect([...must(must(after).scores).reference].sort()).toEqual([0, 0.9]);

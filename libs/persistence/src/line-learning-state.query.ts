@@ -13,6 +13,8 @@ export interface LineLearningStateRecord {
   readonly newLabelledFrames: number;
   /** Classes in those frames' labels, sorted. */
   readonly newLabelledClasses: readonly string[];
+  /** Of those frames, how many show each class (a frame counts once per class). */
+  readonly newLabelledClassFrames: Readonly<Record<string, number>>;
   /** Classes the line's production model detects. */
   readonly productionClasses: readonly string[];
   /**
@@ -56,11 +58,12 @@ export class LineLearningStateQuery {
       `SELECT count(*)::int AS n FROM labelled_frame WHERE line_id = $1 AND ($2::timestamptz IS NULL OR changed_at > $2::timestamptz)`,
       [lineId, since],
     );
-    const classes = await this.db.query<{ class_name: string }>(
-      `SELECT DISTINCT b.value->>'className' AS class_name
+    const classes = await this.db.query<{ class_name: string; frames: number }>(
+      `SELECT b.value->>'className' AS class_name, count(DISTINCT lf.frame_id)::int AS frames
          FROM labelled_frame lf
          CROSS JOIN LATERAL jsonb_array_elements(lf.label->'boxes') b
         WHERE lf.line_id = $1 AND ($2::timestamptz IS NULL OR lf.changed_at > $2::timestamptz)
+        GROUP BY 1
         ORDER BY 1`,
       [lineId, since],
     );
@@ -70,6 +73,7 @@ export class LineLearningStateQuery {
       jobActive: jobs?.active === true,
       newLabelledFrames: labelled?.n ?? 0,
       newLabelledClasses: classes.map((c) => c.class_name),
+      newLabelledClassFrames: Object.fromEntries(classes.map((c) => [c.class_name, c.frames])),
       productionClasses: production.classes,
       recentDecisions: options.decisions > 0 ? await this.recentDecisions(lineId, options.decisions) : [],
       scores: options.scoreFrames !== null && since !== null ? await this.scores(lineId, since, options.scoreFrames) : null,

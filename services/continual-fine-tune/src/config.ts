@@ -83,6 +83,10 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   ARGUS_FINETUNE_MIN_NEW_LABELS: wholeNumber(0, 50).meta({
     description: "A line's next job is asked for once this many frames were labelled since its last one; 0 turns the rule off.",
   }),
+  ARGUS_FINETUNE_UNKNOWN_CLASS_MIN_FRAMES: wholeNumber(0, 10, 100_000).meta({
+    description:
+      "A line's next job is asked for once operators labelled a class its production model does not detect in this many frames since its last job (enough to learn it and hold some out); 0 turns the rule off.",
+  }),
   ARGUS_FINETUNE_SCHEDULE_HOURS: wholeNumber(0, 168).meta({
     description:
       "A line's next job is asked for once its last one (before its first: the promotion of its production model) is this many hours old and anything was labelled since; 0 turns the rule off.",

@@ -200,7 +200,7 @@ describe('reviews → labels → data set versions → training job requests', (
   });
 
   it('asks for a job when a line’s policy fires, once, saying why', async () => {
-    const policy: TriggerPolicy = { minNewLabelledFrames: 3, unknownClass: false, rejectRate: null, scoreShift: null, everyMs: null };
+    const policy: TriggerPolicy = { minNewLabelledFrames: 3, unknownClass: null, rejectRate: null, scoreShift: null, everyMs: null };
     let count = 0;
     const state = (): LineLearningState => ({
       now: new Date(),
@@ -209,6 +209,7 @@ describe('reviews → labels → data set versions → training job requests', (
       jobActive: false,
       newLabelledFrames: count,
       newLabelledClasses: [],
+      newLabelledClassFrames: {},
       productionClasses: ['short'],
       recentDecisions: [],
       scores: null,

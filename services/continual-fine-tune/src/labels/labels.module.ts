@@ -41,6 +41,8 @@ export function triggerPolicyOf(config: ContinualFineTuneEnv): TriggerPolicy {
   return {
     ...DEFAULT_TRIGGER_POLICY,
     minNewLabelledFrames: config.ARGUS_FINETUNE_MIN_NEW_LABELS === 0 ? null : config.ARGUS_FINETUNE_MIN_NEW_LABELS,
+    unknownClass:
+      config.ARGUS_FINETUNE_UNKNOWN_CLASS_MIN_FRAMES === 0 ? null : { minFrames: config.ARGUS_FINETUNE_UNKNOWN_CLASS_MIN_FRAMES },
     everyMs: config.ARGUS_FINETUNE_SCHEDULE_HOURS === 0 ? null : config.ARGUS_FINETUNE_SCHEDULE_HOURS * 3_600_000,
   };
 }

@@ -60,11 +60,20 @@ describe('TriggerTimer', () => {
 });
 
 describe('triggerPolicyOf', () => {
-  it('takes the service defaults with the configured label count and schedule; 0 turns either rule off', () => {
-    const env = (n: number, hours: number) =>
-      ({ ARGUS_FINETUNE_MIN_NEW_LABELS: n, ARGUS_FINETUNE_SCHEDULE_HOURS: hours }) as ContinualFineTuneEnv;
+  it('takes the service defaults with the configured label count, new-class frames and schedule; 0 turns each rule off', () => {
+    const env = (n: number, hours: number, unknownClassFrames = 10) =>
+      ({
+        ARGUS_FINETUNE_MIN_NEW_LABELS: n,
+        ARGUS_FINETUNE_SCHEDULE_HOURS: hours,
+        ARGUS_FINETUNE_UNKNOWN_CLASS_MIN_FRAMES: unknownClassFrames,
+      }) as ContinualFineTuneEnv;
     expect(triggerPolicyOf(env(50, 168))).toEqual(DEFAULT_TRIGGER_POLICY);
-    expect(triggerPolicyOf(env(2, 1))).toEqual({ ...DEFAULT_TRIGGER_POLICY, minNewLabelledFrames: 2, everyMs: 3_600_000 });
-    expect(triggerPolicyOf(env(0, 0))).toMatchObject({ minNewLabelledFrames: null, everyMs: null });
+    expect(triggerPolicyOf(env(2, 1, 4))).toEqual({
+      ...DEFAULT_TRIGGER_POLICY,
+      minNewLabelledFrames: 2,
+      unknownClass: { minFrames: 4 },
+      everyMs: 3_600_000,
+    });
+    expect(triggerPolicyOf(env(0, 0, 0))).toMatchObject({ minNewLabelledFrames: null, unknownClass: null, everyMs: null });
   });
 });

@@ -129,6 +129,7 @@ describe('PostgresLineLearningStateReader', () => {
     jobActive: false,
     newLabelledFrames: 3,
     newLabelledClasses: ['scratch'],
+    newLabelledClassFrames: { scratch: 3 },
     productionClasses: ['scratch'],
     recentDecisions: [],
     scores: null,

@@ -4,7 +4,7 @@ import { DEFAULT_TRIGGER_POLICY, evaluateTriggers, type LineLearningState, type 
 
 const line = (overrides: Partial<LineTriggerSettings> = {}): LineTriggerSettings => ({ ...NO_LINE_LEARNING_SETTINGS, ...overrides });
 const SERVICE: TriggerPolicy = { ...DEFAULT_TRIGGER_POLICY, minNewLabelledFrames: 30, everyMs: 24 * 3_600_000 };
-const ALL_OFF: TriggerPolicy = { minNewLabelledFrames: null, unknownClass: false, rejectRate: null, scoreShift: null, everyMs: null };
+const ALL_OFF: TriggerPolicy = { minNewLabelledFrames: null, unknownClass: null, rejectRate: null, scoreShift: null, everyMs: null };
 
 describe('mergeLineTriggerPolicy', () => {
   it('is the service policy for a line without a policy of its own, or with every setting unset', () => {
@@ -18,7 +18,7 @@ describe('mergeLineTriggerPolicy', () => {
       mergeLineTriggerPolicy(SERVICE, line({ minNewLabels: 12, rejectRateMax: 0.1, scoreShiftMinFrames: 40, scheduleHours: 0.5 })),
     ).toEqual({
       minNewLabelledFrames: 12,
-      unknownClass: true,
+      unknownClass: { minFrames: 10 },
       rejectRate: { window: 50, maxRejectRate: 0.1 },
       scoreShift: { maxDistance: 0.25, minFrames: 40 },
       everyMs: 1_800_000,
@@ -63,6 +63,7 @@ describe('mergeLineTriggerPolicy', () => {
       jobActive: false,
       newLabelledFrames: 12,
       newLabelledClasses: [],
+      newLabelledClassFrames: {},
       productionClasses: ['open'],
       recentDecisions: ['rejected', 'confirmed', 'confirmed', 'confirmed'],
       scores: null,

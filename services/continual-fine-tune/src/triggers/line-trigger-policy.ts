@@ -42,7 +42,8 @@ export function mergeLineTriggerPolicy(defaults: TriggerPolicy, line: LineTrigge
     minNewLabelledFrames: newLabels
       ? (line.minNewLabels ?? defaults.minNewLabelledFrames ?? DEFAULT_TRIGGER_POLICY.minNewLabelledFrames)
       : null,
-    unknownClass: line.unknownClassEnabled ?? defaults.unknownClass,
+    unknownClass:
+      (line.unknownClassEnabled ?? defaults.unknownClass !== null) ? (defaults.unknownClass ?? DEFAULT_TRIGGER_POLICY.unknownClass) : null,
     rejectRate: rejectRate
       ? {
           window: line.rejectRateWindow ?? defaults.rejectRate?.window ?? DEFAULT_REJECT_RATE.window,

@@ -1,6 +1,6 @@
 import { DEFAULT_TRIGGER_POLICY, evaluateTriggers, ksDistance, type LineLearningState, type TriggerPolicy } from './trigger-policy';
 
-const OFF: TriggerPolicy = { minNewLabelledFrames: null, unknownClass: false, rejectRate: null, scoreShift: null, everyMs: null };
+const OFF: TriggerPolicy = { minNewLabelledFrames: null, unknownClass: null, rejectRate: null, scoreShift: null, everyMs: null };
 const NOW = new Date('2026-12-07T12:00:00Z');
 const state = (overrides: Partial<LineLearningState> = {}): LineLearningState => ({
   now: NOW,
@@ -9,6 +9,7 @@ const state = (overrides: Partial<LineLearningState> = {}): LineLearningState =>
   jobActive: false,
   newLabelledFrames: 0,
   newLabelledClasses: [],
+  newLabelledClassFrames: {},
   productionClasses: ['open', 'short'],
   recentDecisions: [],
   scores: null,
@@ -31,12 +32,17 @@ describe('evaluateTriggers', () => {
     expect(fired).toEqual({ kind: 'new-labels', reason: '20 frames labelled since the last job (policy: 20)' });
   });
 
-  it('fires on a labelled class the production model does not know, naming it', () => {
-    const policy = { ...OFF, unknownClass: true };
-    expect(kinds(policy, state({ newLabelledClasses: ['short', 'open'] }))).toEqual([]);
-    const [fired] = evaluateTriggers(policy, state({ newLabelledClasses: ['short', 'pin-hole', 'spur', 'pin-hole'] }));
+  it('fires on a labelled class the production model does not know, naming it, once it is in enough frames to learn from', () => {
+    const policy = { ...OFF, unknownClass: { minFrames: 3 } };
+    const labelled = (frames: Record<string, number>) => state({ newLabelledClasses: Object.keys(frames), newLabelledClassFrames: frames });
+    expect(kinds(policy, labelled({ short: 9, open: 4 }))).toEqual([]);
+    // One frame of a new class starts no job: its gates could only refuse a candidate that saw it once.
+    expect(kinds(policy, labelled({ short: 9, 'pin-hole': 1 }))).toEqual([]);
+    const [fired] = evaluateTriggers(policy, labelled({ short: 9, 'pin-hole': 3, spur: 5, copper: 2 }));
     expect(fired!.kind).toBe('unknown-class');
-    expect(fired!.reason).toContain('pin-hole, spur');
+    expect(fired!.reason).toBe(
+      'operators labelled pin-hole (3 frames), spur (5 frames), which the production model does not detect (policy: 3 frames)',
+    );
   });
 
   it('fires when the reject rate over the last K alerts passes X, over a full window only', () => {
@@ -73,11 +79,12 @@ describe('evaluateTriggers', () => {
   });
 
   it('reports every rule that fired', () => {
-    expect(kinds(DEFAULT_TRIGGER_POLICY, state({ newLabelledFrames: 60, newLabelledClasses: ['spur'], lastJobAt: null }))).toEqual([
-      'new-labels',
-      'unknown-class',
-      'schedule',
-    ]);
+    expect(
+      kinds(
+        DEFAULT_TRIGGER_POLICY,
+        state({ newLabelledFrames: 60, newLabelledClasses: ['spur'], newLabelledClassFrames: { spur: 12 }, lastJobAt: null }),
+      ),
+    ).toEqual(['new-labels', 'unknown-class', 'schedule']);
   });
 });
 

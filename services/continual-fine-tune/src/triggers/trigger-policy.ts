@@ -7,8 +7,12 @@ import type { ReviewDecision } from '@argus/contracts';
 export interface TriggerPolicy {
   /** Fire once this many frames were labelled since the line's last job. */
   readonly minNewLabelledFrames: number | null;
-  /** Fire when operators labelled a class the production model does not know. */
-  readonly unknownClass: boolean;
+  /**
+   * Fire when operators labelled a class the production model does not know, in at least
+   * `minFrames` frames since the last job: enough of it to learn from and to hold some out (one
+   * frame would start a job that its gates can only refuse).
+   */
+  readonly unknownClass: { readonly minFrames: number } | null;
   /** Fire when operators reject more than `maxRejectRate` of the last `window` reviewed alerts. */
   readonly rejectRate: { readonly window: number; readonly maxRejectRate: number } | null;
   /**
@@ -30,7 +34,7 @@ export const DEFAULT_SCORE_SHIFT = { maxDistance: 0.25, minFrames: 200 } as cons
 
 export const DEFAULT_TRIGGER_POLICY: TriggerPolicy = {
   minNewLabelledFrames: 50,
-  unknownClass: true,
+  unknownClass: { minFrames: 10 },
   rejectRate: DEFAULT_REJECT_RATE,
   scoreShift: DEFAULT_SCORE_SHIFT,
   everyMs: 7 * 24 * 3600 * 1000,
@@ -50,6 +54,8 @@ export interface LineLearningState {
   readonly newLabelledFrames: number;
   /** Classes in ground truth labelled since the last job. */
   readonly newLabelledClasses: readonly string[];
+  /** Of the frames labelled since the last job, how many show each class. */
+  readonly newLabelledClassFrames: Readonly<Record<string, number>>;
   /** Classes the line's production model detects. */
   readonly productionClasses: readonly string[];
   /** Decisions on the line's most recent reviewed alerts, oldest first. */
@@ -76,11 +82,16 @@ export function evaluateTriggers(policy: TriggerPolicy, state: LineLearningState
       reason: `${state.newLabelledFrames} frames labelled since the last job (policy: ${policy.minNewLabelledFrames})`,
     });
   }
-  if (policy.unknownClass) {
+  if (policy.unknownClass !== null) {
     const known = new Set(state.productionClasses);
-    const unknown = [...new Set(state.newLabelledClasses)].filter((c) => !known.has(c)).sort();
+    const minFrames = policy.unknownClass.minFrames;
+    const frames = (c: string) => state.newLabelledClassFrames[c] ?? 0;
+    const unknown = [...new Set(state.newLabelledClasses)].filter((c) => !known.has(c) && frames(c) >= minFrames).sort();
     if (unknown.length > 0) {
-      fired.push({ kind: 'unknown-class', reason: `operators labelled ${unknown.join(', ')}, which the production model does not detect` });
+      fired.push({
+        kind: 'unknown-class',
+        reason: `operators labelled ${unknown.map((c) => `${c} (${frames(c)} frames)`).join(', ')}, which the production model does not detect (policy: ${minFrames} frames)`,
+      });
     }
   }
   if (policy.rejectRate !== null && state.recentDecisions.length >= policy.rejectRate.window) {
