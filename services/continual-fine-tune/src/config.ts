@@ -117,6 +117,10 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
     description:
       'Gate: no class may lose more than this many AP points (AP in %) against production on the holdout and the parent validation data.',
   }),
+  ARGUS_FINETUNE_GATE_MIN_CLASS_INSTANCES: wholeNumber(1, 10, 100_000).meta({
+    description:
+      "Gate: a class's AP drop is judged on an evaluation set only where the class has at least this many labelled boxes (on a few frames one box moves AP by several points); the report shows the figures either way.",
+  }),
   ARGUS_FINETUNE_GATE_MIN_GAIN: z.coerce.number().min(0).max(100).default(1).meta({
     description: "Gate: the candidate's AP on the new data must beat production's by at least this many points.",
   }),

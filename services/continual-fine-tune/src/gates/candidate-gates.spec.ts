@@ -1,10 +1,13 @@
 import { DEFAULT_GATE_POLICY, evaluateGates, type GateInput } from './candidate-gates';
 
+/** Enough labelled boxes of every class for its AP to be judged. */
+const PLENTY = { open: 50, short: 50, spur: 50 };
+
 const input = (overrides: Partial<GateInput> = {}): GateInput => ({
   productionClasses: ['open', 'short'],
   retention: [
-    { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.895, short: 0.81, spur: 0.7 } },
-    { name: 'parent validation', production: { open: 0.92, short: 0.85 }, candidate: { open: 0.915, short: 0.85 } },
+    { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.895, short: 0.81, spur: 0.7 }, instances: PLENTY },
+    { name: 'parent validation', production: { open: 0.92, short: 0.85 }, candidate: { open: 0.915, short: 0.85 }, instances: PLENTY },
   ],
   newData: { frames: 12, productionAp: 0.2, candidateAp: 0.6 },
   latencyMs: { production: 10, candidate: 10.5 },
@@ -31,8 +34,13 @@ describe('evaluateGates', () => {
     const report = evaluateGates(
       input({
         retention: [
-          { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.9, short: 0.8 } },
-          { name: 'parent validation', production: { open: 0.92, short: 0.85 }, candidate: { open: 0.909, short: 0.85 } },
+          { name: 'line holdout', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.9, short: 0.8 }, instances: PLENTY },
+          {
+            name: 'parent validation',
+            production: { open: 0.92, short: 0.85 },
+            candidate: { open: 0.909, short: 0.85 },
+            instances: PLENTY,
+          },
         ],
       }),
     );
@@ -42,14 +50,38 @@ describe('evaluateGates', () => {
   });
 
   it('allows exactly the limit, and counts a class the candidate lost entirely as AP 0', () => {
-    const atLimit = evaluateGates(input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: { open: 0.89 } }] }));
+    const atLimit = evaluateGates(
+      input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: { open: 0.89 }, instances: PLENTY }] }),
+    );
     expect(atLimit.passed).toBe(true);
-    const lost = evaluateGates(input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: {} }] }));
+    const lost = evaluateGates(input({ retention: [{ name: 'h', production: { open: 0.9 }, candidate: {}, instances: PLENTY }] }));
     expect(lost.reasons[0]).toContain('open on h');
   });
 
+  it('does not judge a class with fewer labelled boxes in a set than the policy asks, but reports its figures', () => {
+    const few = { open: 3, short: 50 };
+    const report = evaluateGates(
+      input({
+        retention: [
+          { name: 'line holdout (3 frames)', production: { open: 0.95, short: 0.8 }, candidate: { open: 0.9, short: 0.8 }, instances: few },
+        ],
+      }),
+    );
+    expect(report.passed).toBe(true);
+    expect(report.checks.find((c) => c.detail.startsWith('open'))?.detail).toBe(
+      'open on line holdout (3 frames): AP 0.9500 → 0.9000 (−5.00 pts; not judged: 3 labelled boxes, fewer than 10)',
+    );
+    const judged = evaluateGates(
+      input({ retention: [{ name: 'h', production: { open: 0.95 }, candidate: { open: 0.9 }, instances: few }] }),
+      { ...DEFAULT_GATE_POLICY, minClassInstances: 3 },
+    );
+    expect(judged.reasons).toEqual(['open on h: AP 0.9500 → 0.9000 (−5.00 pts; at most −1 allowed)']);
+  });
+
   it('ignores classes the production model does not know, and classes without ground truth in a set', () => {
-    const report = evaluateGates(input({ retention: [{ name: 'h', production: { short: 0.8 }, candidate: { short: 0.8, spur: 0 } }] }));
+    const report = evaluateGates(
+      input({ retention: [{ name: 'h', production: { short: 0.8 }, candidate: { short: 0.8, spur: 0 }, instances: PLENTY }] }),
+    );
     expect(report.checks.filter((c) => c.kind === 'class-retention')).toHaveLength(1);
   });
 

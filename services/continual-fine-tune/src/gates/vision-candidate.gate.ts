@@ -128,7 +128,11 @@ export class VisionCandidateGate implements CandidateGate {
     const prod = await score(production);
     const cand = await score(candidate);
     return {
-      aps: { production: classAps(prod.report.coco.perClass), candidate: classAps(cand.report.coco.perClass) },
+      aps: {
+        production: classAps(prod.report.coco.perClass),
+        candidate: classAps(cand.report.coco.perClass),
+        instances: Object.fromEntries(prod.report.coco.perClass.map((c) => [c.className, c.groundTruthCount])),
+      },
       candidateReport: cand.report,
     };
   }

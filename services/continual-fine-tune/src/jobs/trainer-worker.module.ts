@@ -88,6 +88,7 @@ export class TrainerWorkerModule {
                 gate: new VisionCandidateGate(objects, {
                   policy: {
                     maxClassDropPoints: config.ARGUS_FINETUNE_GATE_MAX_CLASS_DROP,
+                    minClassInstances: config.ARGUS_FINETUNE_GATE_MIN_CLASS_INSTANCES,
                     minNewDataGainPoints: config.ARGUS_FINETUNE_GATE_MIN_GAIN,
                     maxLatencyRatio: config.ARGUS_FINETUNE_GATE_MAX_LATENCY_RATIO,
                   },

@@ -45,7 +45,7 @@ class RecordingBus {
 
 const PASS: GateReport = {
   passed: true,
-  policy: { maxClassDropPoints: 1, minNewDataGainPoints: 1, maxLatencyRatio: 1.1 },
+  policy: { maxClassDropPoints: 1, minClassInstances: 10, minNewDataGainPoints: 1, maxLatencyRatio: 1.1 },
   checks: [],
   reasons: [],
 };
