@@ -109,6 +109,8 @@ describe('ThreadCandidateTrainer', () => {
         runDir: '/work/run-1',
         store: { kind: 'filesystem', root: '/data/objects', bucket: 'argus' },
         settings: { validationShare: 0.2, progressEverySeconds: 1, argusVersion: 'test' },
+        // Unless asked, the thread trains at the process's priority.
+        niceness: 0,
       },
     ]);
     expect(trainer.activeThreads).toBe(1);
