@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import {
   DeadLetterHeaders,
   deadLetterTopicFor,
@@ -165,4 +167,31 @@ describe('continual-fine-tune: manual triggers on Kafka, S3Proxy and Postgres', 
     });
     expect(await count(`SELECT count(*)::int AS n FROM training_job WHERE line_id = $1`, [lineId])).toBe(1);
   });
+
+  it('answers the trigger CLI (a terminal\'s "trigger now") through the same topics: refused, naming the active job', async () => {
+    const cli = await runCli(['--line', lineId, '--by', 'ops-on-call', '--reason', 'from the terminal', '--timeout-s', '60']);
+    const [job] = await db.dataSource.query<{ id: string }>(`SELECT id FROM training_job WHERE line_id = $1`, [lineId]);
+    expect(cli).toMatchObject({ code: 1 });
+    expect(cli.stdout.trim()).toBe(
+      `refused (${ContinualErrorCodes.jobAlreadyActive}): ${answers.find((a) => a.requestedBy === 'ops-on-call')?.reason} [job ${job?.id}]`,
+    );
+    expect(answers.filter((a) => a.requestedBy === 'ops-on-call')).toHaveLength(1);
+  });
 });
+
+/** The CLI as a terminal runs it: its own process, the environment's Kafka. */
+function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/continual-fine-tune/src/trigger-cli.ts', ...args], {
+      cwd: path.resolve(__dirname, '..', '..', '..', '..'),
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
