@@ -1,12 +1,12 @@
 /**
  * @jest-environment ./libs/vision/src/core/testing/shared-typed-arrays.jest-environment.js
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { TopicContract, TrainingJobRequestedV1 } from '@argus/contracts';
+import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import {
   createThrowawayDatabase,
@@ -15,25 +15,12 @@ import {
   runMigrations,
   type ThrowawayDatabase,
 } from '@argus/persistence';
-import { artifactKeyOf, publishModelPackage } from '@argus/registry';
 import { FilesystemObjectStore, MinioObjectStore, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import {
-  DEFAULT_TRAINER_CONFIG,
-  folderPackageFiles,
-  loadModelPackage,
-  objectStorePackageFiles,
-  renderSyntheticDataset,
-  runTrainingPipeline,
-  selectTfBackend,
-  syntheticGenerator,
-} from '@argus/vision';
-import { TINY_PCB_CLASSES, tinyPcbSpec } from '@argus/vision/testing';
+import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
+import { TINY_PCB_CLASSES } from '@argus/vision/testing';
 import { ContinualErrorCodes } from '../continual.errors';
-import { toSampleManifest } from '../datasets/dataset-export';
-import { buildDatasetVersion } from '../datasets/dataset-version';
 import { DEFAULT_GATE_POLICY } from '../gates/candidate-gates';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
-import { resolveFrameLabel } from '../labels/frame-label';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
@@ -42,6 +29,7 @@ import { filesystemTrainerStoreLocation, s3TrainerStoreLocation, type TrainerSto
 import type { TrainerThreadData } from './trainer-thread.protocol';
 import type { CandidateTrainer, TrainerHooks } from './training-job.ports';
 import { TrainingJobRunner } from './training-job.runner';
+import { prepareTinyFineTuneJob, RecordingBus } from '../testing/tiny-fine-tune-job.fixture';
 
 /**
  * The trainer in its worker thread, for real (TF.js wasm in the thread, the tiny model setup of
@@ -53,13 +41,6 @@ import { TrainingJobRunner } from './training-job.runner';
 jest.setTimeout(300_000);
 
 const CLASSES = [...TINY_PCB_CLASSES];
-
-class RecordingBus {
-  readonly sent: { topic: string; message: Record<string, unknown> }[] = [];
-  async publish(topic: TopicContract, message: unknown): Promise<void> {
-    this.sent.push({ topic: topic.name, message: topic.schema.parse(message) as Record<string, unknown> });
-  }
-}
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const settings = { validationShare: 0.25, progressEverySeconds: 1, argusVersion: 'test' };
@@ -85,68 +66,8 @@ beforeAll(async () => {
   await s3.ensureBucket();
   work = await mkdtemp(path.join(tmpdir(), 'argus-cft-thread-it-'));
 
-  // The line's production model, without pin-hole (trained here, on this thread: setup only).
-  const parentDir = path.join(work, 'parent');
-  await runTrainingPipeline({
-    spec: tinyPcbSpec(CLASSES.filter((c) => c !== 'pin-hole')),
-    data: { kind: 'synthetic', feed: 'pcb' },
-    dataOptions: { seed: 1, syntheticCount: 16, syntheticValidationCount: 4 },
-    config: { ...DEFAULT_TRAINER_CONFIG, epochs: 2, batchSize: 8, cropsPerImage: 1, learningRate: 0.01, progressEverySeconds: 3600 },
-    runDir: path.join(work, 'parent-run'),
-    out: folderPackageFiles(parentDir),
-    resume: false,
-    command: 'test parent',
-    argusVersion: 'test',
-    backend: 'wasm',
-    name: `cft-thread-it-${run}`,
-    version: 'base',
-  });
-  const base = await publishModelPackage(folderPackageFiles(parentDir), { store: s3, registry });
-
-  const scenes = await renderSyntheticDataset(syntheticGenerator('pcb', 7), 12, { startIndex: 5000 });
-  const labels = [];
-  for (const [i, sample] of scenes.samples.entries()) {
-    if (sample.image.kind !== 'encoded' || sample.template?.kind !== 'encoded') throw new Error('synthetic scenes are encoded');
-    const objectKey = `${prefix}/frames/${i}.png`;
-    const templateKey = `${prefix}/templates/${i}.png`;
-    await s3.put(objectKey, Buffer.from(sample.image.bytes), { contentType: 'image/png' });
-    await s3.put(templateKey, Buffer.from(sample.template.bytes), { contentType: 'image/png' });
-    const label = {
-      frameId: randomUUID(),
-      lineId: `line-${run}`,
-      cameraId: 'aoi-1',
-      reviewId: randomUUID(),
-      reviewerId: randomUUID(),
-      decision: 'corrected' as const,
-      boxes: sample.boxes.map((b) => ({ className: b.className, box: b.box })),
-      kind: sample.boxes.length > 0 ? ('defects' as const) : ('hard-negative' as const),
-      objectKey,
-      templateKey,
-      reviewedAt: new Date().toISOString(),
-    };
-    const sha256 = createHash('sha256').update(sample.image.bytes).digest('hex');
-    labels.push({ resolved: resolveFrameLabel([label]), frame: { sha256, width: sample.width!, height: sample.height! } });
-  }
-  const version = buildDatasetVersion({ lineId: `line-${run}`, parent: null, holdoutShare: 0.3, labels });
-  const manifestKey = `${prefix}/datasets/1/manifest.jsonl`;
-  await s3.put(manifestKey, Buffer.from(toSampleManifest(version.content, { name: `line-${run}@1` })), {
-    contentType: 'application/x-ndjson',
-  });
-  job = {
-    eventId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    jobId: randomUUID(),
-    lineId: `line-${run}`,
-    datasetVersionId: randomUUID(),
-    datasetFingerprint: version.content.fingerprint,
-    manifestKey,
-    baseModelVersionId: base.version.id,
-    baseArtifactKey: artifactKeyOf(base.version.name, base.version.version),
-    requestedBy: 'policy',
-    triggers: [{ kind: 'unknown-class', reason: 'operators labelled pin-hole' }],
-    epochs: 2,
-    seed: 1,
-  };
+  // The line's production model (trained here, on this thread: setup only), its data set and the job.
+  job = await prepareTinyFineTuneJob({ store: s3, registry, work, run, prefix });
 });
 
 afterAll(async () => {

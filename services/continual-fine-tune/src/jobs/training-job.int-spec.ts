@@ -1,11 +1,11 @@
 /**
  * @jest-environment ./libs/vision/src/core/testing/shared-typed-arrays.jest-environment.js
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EventHeaders, type TopicContract, type TrainingJobRequestedV1 } from '@argus/contracts';
+import { EventHeaders, type TrainingJobRequestedV1 } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import {
   createThrowawayDatabase,
@@ -14,28 +14,16 @@ import {
   runMigrations,
   type ThrowawayDatabase,
 } from '@argus/persistence';
-import { artifactKeyOf, publishModelPackage } from '@argus/registry';
 import { MinioObjectStore, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
-import {
-  folderPackageFiles,
-  loadModelPackage,
-  objectStorePackageFiles,
-  renderSyntheticDataset,
-  runTrainingPipeline,
-  selectTfBackend,
-  syntheticGenerator,
-  DEFAULT_TRAINER_CONFIG,
-} from '@argus/vision';
-import { TINY_PCB_CLASSES, tinyPcbSpec } from '@argus/vision/testing';
-import { buildDatasetVersion } from '../datasets/dataset-version';
-import { toSampleManifest } from '../datasets/dataset-export';
+import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
+import { TINY_PCB_CLASSES } from '@argus/vision/testing';
 import { DEFAULT_GATE_POLICY, type GateReport } from '../gates/candidate-gates';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
-import { resolveFrameLabel } from '../labels/frame-label';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { PublishingCandidateRegistrar } from './publishing-candidate.registrar';
 import { TrainingJobRunner } from './training-job.runner';
+import { prepareTinyFineTuneJob, RecordingBus } from '../testing/tiny-fine-tune-job.fixture';
 import type { CandidateTrainer } from './training-job.ports';
 import { VisionCandidateTrainer } from './vision-candidate.trainer';
 
@@ -49,13 +37,6 @@ import { VisionCandidateTrainer } from './vision-candidate.trainer';
 jest.setTimeout(300_000);
 
 const CLASSES = [...TINY_PCB_CLASSES];
-
-class RecordingBus {
-  readonly sent: { topic: string; message: Record<string, unknown>; headers: Record<string, string> }[] = [];
-  async publish(topic: TopicContract, message: unknown, options?: { headers?: Record<string, string> }): Promise<void> {
-    this.sent.push({ topic: topic.name, message: topic.schema.parse(message) as Record<string, unknown>, headers: options?.headers ?? {} });
-  }
-}
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -75,69 +56,8 @@ beforeAll(async () => {
   await store.ensureBucket();
   work = await mkdtemp(path.join(tmpdir(), 'argus-cft-it-'));
 
-  // The line's production model: trained on synthetic PCB scenes, without pin-hole.
-  const parentDir = path.join(work, 'parent');
-  await runTrainingPipeline({
-    spec: tinyPcbSpec(CLASSES.filter((c) => c !== 'pin-hole')),
-    data: { kind: 'synthetic', feed: 'pcb' },
-    dataOptions: { seed: 1, syntheticCount: 16, syntheticValidationCount: 4 },
-    config: { ...DEFAULT_TRAINER_CONFIG, epochs: 2, batchSize: 8, cropsPerImage: 1, learningRate: 0.01, progressEverySeconds: 3600 },
-    runDir: path.join(work, 'parent-run'),
-    out: folderPackageFiles(parentDir),
-    resume: false,
-    command: 'test parent',
-    argusVersion: 'test',
-    backend: 'wasm',
-    name: `cft-it-${run}`,
-    version: 'base',
-  });
-  const base = await publishModelPackage(folderPackageFiles(parentDir), { store, registry });
-
-  // The line's labelled frames, stored as camera-ingest stores them, as one data set version.
-  const scenes = await renderSyntheticDataset(syntheticGenerator('pcb', 7), 12, { startIndex: 5000 });
-  const labels = [];
-  for (const [i, sample] of scenes.samples.entries()) {
-    if (sample.image.kind !== 'encoded' || sample.template?.kind !== 'encoded') throw new Error('synthetic scenes are encoded');
-    const objectKey = `cft-it-${run}/frames/${i}.png`;
-    const templateKey = `cft-it-${run}/templates/${i}.png`;
-    await store.put(objectKey, Buffer.from(sample.image.bytes), { contentType: 'image/png' });
-    await store.put(templateKey, Buffer.from(sample.template.bytes), { contentType: 'image/png' });
-    const label = {
-      frameId: randomUUID(),
-      lineId: `line-${run}`,
-      cameraId: 'aoi-1',
-      reviewId: randomUUID(),
-      reviewerId: randomUUID(),
-      decision: 'corrected' as const,
-      boxes: sample.boxes.map((b) => ({ className: b.className, box: b.box })),
-      kind: sample.boxes.length > 0 ? ('defects' as const) : ('hard-negative' as const),
-      objectKey,
-      templateKey,
-      reviewedAt: new Date().toISOString(),
-    };
-    const sha256 = createHash('sha256').update(sample.image.bytes).digest('hex');
-    labels.push({ resolved: resolveFrameLabel([label]), frame: { sha256, width: sample.width!, height: sample.height! } });
-  }
-  const version = buildDatasetVersion({ lineId: `line-${run}`, parent: null, holdoutShare: 0.3, labels });
-  const manifestKey = `cft-it-${run}/datasets/1/manifest.jsonl`;
-  await store.put(manifestKey, Buffer.from(toSampleManifest(version.content, { name: `line-${run}@1` })), {
-    contentType: 'application/x-ndjson',
-  });
-  job = {
-    eventId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    jobId: randomUUID(),
-    lineId: `line-${run}`,
-    datasetVersionId: randomUUID(),
-    datasetFingerprint: version.content.fingerprint,
-    manifestKey,
-    baseModelVersionId: base.version.id,
-    baseArtifactKey: artifactKeyOf(base.version.name, base.version.version),
-    requestedBy: 'policy',
-    triggers: [{ kind: 'unknown-class', reason: 'operators labelled pin-hole' }],
-    epochs: 2,
-    seed: 1,
-  };
+  // The line's production model, trained on synthetic PCB scenes without pin-hole, its data set and the job.
+  job = await prepareTinyFineTuneJob({ store, registry, work, run, prefix: `cft-it-${run}` });
 });
 
 afterAll(async () => {
