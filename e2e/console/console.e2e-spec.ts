@@ -13,6 +13,7 @@ import { Topics, type ReviewSubmittedV1 } from '@argus/contracts';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { createFactorySurfaceGenerator, encodeImage, type RawImage } from '@argus/vision';
 import { BrowserSession } from '../support/chromium.browser';
+import { type ConsoleAnswer, ConsoleApiClient } from '../support/console-api.client';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
 import { FrameUploadClient } from '../support/frame-upload.client';
 import { FACTORY_CLASSES, writeUntrainedModelPackage } from '../support/model-package.fixture';
@@ -44,12 +45,6 @@ function markedWithRun(image: RawImage, index: number): RawImage {
   return { ...image, data };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly setCookie: string | null;
-}
-
 describe('the console in a real browser, on the real services', () => {
   let tmp: string;
   let db: PipelineDatabase;
@@ -73,31 +68,10 @@ describe('the console in a real browser, on the real services', () => {
     return service;
   }
 
-  async function api(method: string, route: string, options: { cookie?: string; body?: unknown } = {}): Promise<Answer> {
-    const response = await fetch(consoleService.url(route), {
-      method,
-      headers: {
-        ...(options.cookie ? { cookie: options.cookie } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body, setCookie: response.headers.get('set-cookie') };
-  }
-
-  async function signIn(user: { username: string; password: string }): Promise<string> {
-    const answer = await api('POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } });
-    if (answer.status !== 200 || !answer.setCookie)
-      throw new Error(`login of ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.setCookie.split(';')[0] as string;
-  }
+  const api = (method: string, route: string, options: { cookie?: string; body?: unknown } = {}): Promise<ConsoleAnswer> =>
+    new ConsoleApiClient(consoleService.url('')).request(method, route, options);
+  const signIn = (user: { username: string; password: string }): Promise<string> =>
+    new ConsoleApiClient(consoleService.url('')).signIn(user);
 
   /** Uploads `count` factory frames from cam-1 and waits until inference has scored them all. */
   async function sendFrames(count: number): Promise<string[]> {
@@ -212,14 +186,7 @@ describe('the console in a real browser, on the real services', () => {
 
   afterAll(async () => {
     for (const session of browsers) await session.close();
-    await Promise.all(
-      services
-        .filter((s) => s.running)
-        .map(async (s) => {
-          s.signal('SIGTERM');
-          await s.waitForExit(30_000).catch(() => s.kill());
-        }),
-    );
+    await ServiceProcess.stopAll(services);
     await reviews?.stop();
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
     for await (const object of store.list(`models/${MODEL}/`)) keys.push(object.key);

@@ -19,6 +19,7 @@ import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { DEFAULT_TRAINER_CONFIG, encodeImage, folderPackageFiles, runTrainingPipeline, selectTfBackend } from '@argus/vision';
 import { createPcbBoardGenerator, type SyntheticGenerator, withDefectRate } from '@argus/vision/data';
 import { TINY_PCB_CLASSES, tinyPcbSpec } from '@argus/vision/testing';
+import { ConsoleApiClient } from '../support/console-api.client';
 import { ConsumerGroupAdmin } from '../support/consumer-group.admin';
 import { freePort } from '../support/network.probe';
 import { PipelineDatabase } from '../support/pipeline-database.fixture';
@@ -59,12 +60,6 @@ const JOB_EPOCHS = 8;
 interface Scene {
   readonly index: number;
   readonly boxes: readonly LabelledBox[];
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly setCookie: string | null;
 }
 
 describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one process per service', () => {
@@ -139,37 +134,10 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
     return frameIds;
   }
 
-  async function api(method: string, route: string, options: { cookie?: string; body?: unknown } = {}): Promise<Answer> {
-    const response = await fetch(consoleService.url(route), {
-      method,
-      headers: {
-        ...(options.cookie ? { cookie: options.cookie } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body, setCookie: response.headers.get('set-cookie') };
-  }
-
-  async function expectOk(method: string, route: string, options: { cookie?: string; body?: unknown }, status = 200): Promise<unknown> {
-    const answer = await api(method, route, options);
-    if (answer.status !== status) throw new Error(`${method} ${route} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  }
-
-  async function signIn(user: { username: string; password: string }): Promise<string> {
-    const answer = await api('POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } });
-    if (answer.status !== 200 || !answer.setCookie)
-      throw new Error(`login of ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.setCookie.split(';')[0] as string;
-  }
+  const expectOk = (method: string, route: string, options: { cookie?: string; body?: unknown }, status = 200): Promise<unknown> =>
+    new ConsoleApiClient(consoleService.url('')).expectStatus(method, route, options, status);
+  const signIn = (user: { username: string; password: string }): Promise<string> =>
+    new ConsoleApiClient(consoleService.url('')).signIn(user);
 
   /** The true defects of a stored frame: its bytes' sha256 names its simulated scene. */
   async function truthOf(frameId: string): Promise<Scene> {
@@ -318,14 +286,7 @@ describe('the continual fine-tune loop on Kafka, S3Proxy and Postgres, one proce
   }, 600_000);
 
   afterAll(async () => {
-    await Promise.all(
-      services
-        .filter((s) => s.running)
-        .map(async (s) => {
-          s.signal('SIGTERM');
-          await s.waitForExit(30_000).catch(() => s.kill());
-        }),
-    );
+    await ServiceProcess.stopAll(services);
     await completed?.stop();
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];
     // Only this run's objects: the bucket is shared with other runs (their data sets of pcb-1 too).

@@ -171,15 +171,7 @@ describe('the inspection pipeline on Kafka, S3Proxy and Postgres, one process pe
   }, 240_000);
 
   afterAll(async () => {
-    // SIGTERM: members leave the group at once, so the next run does not wait for their sessions to expire.
-    await Promise.all(
-      services
-        .filter((s) => s.running)
-        .map(async (s) => {
-          s.signal('SIGTERM');
-          await s.waitForExit(30_000).catch(() => s.kill());
-        }),
-    );
+    await ServiceProcess.stopAll(services);
     await dlq?.stop();
     // The bucket is shared: remove this run's frames and model packages (the demo templates are shared and stay).
     const keys = db ? (await db.frames().catch(() => [])).map((f) => f.objectKey) : [];

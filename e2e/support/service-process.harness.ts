@@ -137,6 +137,21 @@ export class ServiceProcess {
     return this.stdout.some((line) => line.includes(needle));
   }
 
+  /**
+   * For afterAll: SIGTERM to every one still running, so their consumer-group members leave at once
+   * and the next run does not wait for their sessions to expire; SIGKILL to any that outlasts `timeoutMs`.
+   */
+  static async stopAll(services: readonly ServiceProcess[], timeoutMs = 30_000): Promise<void> {
+    await Promise.all(
+      services
+        .filter((s) => s.running)
+        .map(async (s) => {
+          s.signal('SIGTERM');
+          await s.waitForExit(timeoutMs).catch(() => s.kill());
+        }),
+    );
+  }
+
   /** For afterEach: make sure nothing outlives the test. */
   async kill(): Promise<void> {
     if (!this.running) return;
