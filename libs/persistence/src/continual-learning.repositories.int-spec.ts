@@ -349,7 +349,6 @@ describe('continual-learning repositories against Postgres', () => {
         productionSince: expect.any(Date),
         jobActive: false,
         newLabelledFrames: 1,
-        newLabelledClasses: ['scratch'],
         newLabelledClassFrames: { scratch: 1 },
         productionClasses: ['scratch', 'dent'],
         recentDecisions: [],
@@ -362,7 +361,6 @@ describe('continual-learning repositories against Postgres', () => {
       expect(await state.stateOf(lineId, { decisions: 0, scoreFrames: null })).toMatchObject({
         jobActive: true,
         newLabelledFrames: 0,
-        newLabelledClasses: [],
         newLabelledClassFrames: {},
         scores: null,
       });
@@ -392,7 +390,6 @@ describe('continual-learning repositories against Postgres', () => {
         productionSince: expect.any(Date),
         jobActive: false,
         newLabelledFrames: 1,
-        newLabelledClasses: ['crack'],
         newLabelledClassFrames: { crack: 1 },
         recentDecisions: ['rejected', 'rejected'],
       });

@@ -11,9 +11,7 @@ export interface LineLearningStateRecord {
   readonly jobActive: boolean;
   /** Frames whose resolved label changed since the last job (all of them before the first). */
   readonly newLabelledFrames: number;
-  /** Classes in those frames' labels, sorted. */
-  readonly newLabelledClasses: readonly string[];
-  /** Of those frames, how many show each class (a frame counts once per class). */
+  /** Classes in those frames' labels, and how many of the frames show each (a frame counts once per class). */
   readonly newLabelledClassFrames: Readonly<Record<string, number>>;
   /** Classes the line's production model detects. */
   readonly productionClasses: readonly string[];
@@ -72,7 +70,6 @@ export class LineLearningStateQuery {
       productionSince: new Date(production.promoted_at),
       jobActive: jobs?.active === true,
       newLabelledFrames: labelled?.n ?? 0,
-      newLabelledClasses: classes.map((c) => c.class_name),
       newLabelledClassFrames: Object.fromEntries(classes.map((c) => [c.class_name, c.frames])),
       productionClasses: production.classes,
       recentDecisions: options.decisions > 0 ? await this.recentDecisions(lineId, options.decisions) : [],

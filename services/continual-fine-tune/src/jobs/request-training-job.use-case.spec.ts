@@ -208,7 +208,6 @@ describe('reviews → labels → data set versions → training job requests', (
       productionSince: new Date('2026-11-01T00:00:00Z'),
       jobActive: false,
       newLabelledFrames: count,
-      newLabelledClasses: [],
       newLabelledClassFrames: {},
       productionClasses: ['short'],
       recentDecisions: [],

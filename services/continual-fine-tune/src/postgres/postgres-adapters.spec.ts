@@ -128,7 +128,6 @@ describe('PostgresLineLearningStateReader', () => {
     productionSince: new Date('2026-11-01T00:00:00Z'),
     jobActive: false,
     newLabelledFrames: 3,
-    newLabelledClasses: ['scratch'],
     newLabelledClassFrames: { scratch: 3 },
     productionClasses: ['scratch'],
     recentDecisions: [],

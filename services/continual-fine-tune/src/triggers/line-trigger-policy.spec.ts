@@ -62,7 +62,6 @@ describe('mergeLineTriggerPolicy', () => {
       productionSince: new Date('2026-11-01T00:00:00Z'),
       jobActive: false,
       newLabelledFrames: 12,
-      newLabelledClasses: [],
       newLabelledClassFrames: {},
       productionClasses: ['open'],
       recentDecisions: ['rejected', 'confirmed', 'confirmed', 'confirmed'],

@@ -8,7 +8,6 @@ const state = (overrides: Partial<LineLearningState> = {}): LineLearningState =>
   productionSince: new Date('2026-11-01T00:00:00Z'),
   jobActive: false,
   newLabelledFrames: 0,
-  newLabelledClasses: [],
   newLabelledClassFrames: {},
   productionClasses: ['open', 'short'],
   recentDecisions: [],
@@ -21,7 +20,7 @@ describe('evaluateTriggers', () => {
   it('fires nothing with every rule off, or while a job of the line is active', () => {
     expect(evaluateTriggers(OFF, state({ newLabelledFrames: 1000 }))).toEqual([]);
     expect(
-      evaluateTriggers(DEFAULT_TRIGGER_POLICY, state({ jobActive: true, newLabelledFrames: 1000, newLabelledClasses: ['spur'] })),
+      evaluateTriggers(DEFAULT_TRIGGER_POLICY, state({ jobActive: true, newLabelledFrames: 1000, newLabelledClassFrames: { spur: 50 } })),
     ).toEqual([]);
   });
 
@@ -34,7 +33,7 @@ describe('evaluateTriggers', () => {
 
   it('fires on a labelled class the production model does not know, naming it, once it is in enough frames to learn from', () => {
     const policy = { ...OFF, unknownClass: { minFrames: 3 } };
-    const labelled = (frames: Record<string, number>) => state({ newLabelledClasses: Object.keys(frames), newLabelledClassFrames: frames });
+    const labelled = (frames: Record<string, number>) => state({ newLabelledClassFrames: frames });
     expect(kinds(policy, labelled({ short: 9, open: 4 }))).toEqual([]);
     // One frame of a new class starts no job: its gates could only refuse a candidate that saw it once.
     expect(kinds(policy, labelled({ short: 9, 'pin-hole': 1 }))).toEqual([]);
@@ -79,12 +78,11 @@ describe('evaluateTriggers', () => {
   });
 
   it('reports every rule that fired', () => {
-    expect(
-      kinds(
-        DEFAULT_TRIGGER_POLICY,
-        state({ newLabelledFrames: 60, newLabelledClasses: ['spur'], newLabelledClassFrames: { spur: 12 }, lastJobAt: null }),
-      ),
-    ).toEqual(['new-labels', 'unknown-class', 'schedule']);
+    expect(kinds(DEFAULT_TRIGGER_POLICY, state({ newLabelledFrames: 60, newLabelledClassFrames: { spur: 12 }, lastJobAt: null }))).toEqual([
+      'new-labels',
+      'unknown-class',
+      'schedule',
+    ]);
   });
 });
 

@@ -52,9 +52,7 @@ export interface LineLearningState {
   /** A job of the line is queued or running: nothing fires until it ends. */
   readonly jobActive: boolean;
   readonly newLabelledFrames: number;
-  /** Classes in ground truth labelled since the last job. */
-  readonly newLabelledClasses: readonly string[];
-  /** Of the frames labelled since the last job, how many show each class. */
+  /** Classes in the ground truth labelled since the last job, and how many of those frames show each. */
   readonly newLabelledClassFrames: Readonly<Record<string, number>>;
   /** Classes the line's production model detects. */
   readonly productionClasses: readonly string[];
@@ -86,7 +84,9 @@ export function evaluateTriggers(policy: TriggerPolicy, state: LineLearningState
     const known = new Set(state.productionClasses);
     const minFrames = policy.unknownClass.minFrames;
     const frames = (c: string) => state.newLabelledClassFrames[c] ?? 0;
-    const unknown = [...new Set(state.newLabelledClasses)].filter((c) => !known.has(c) && frames(c) >= minFrames).sort();
+    const unknown = Object.keys(state.newLabelledClassFrames)
+      .filter((c) => !known.has(c) && frames(c) >= minFrames)
+      .sort();
     if (unknown.length > 0) {
       fired.push({
         kind: 'unknown-class',
