@@ -340,6 +340,19 @@ describe('TrainingJobRunner', () => {
     expect(progress[0]!.message).toMatchObject({ phase: 'preparing', attempt: 1, workerId: 'w1' });
   });
 
+  it('sends a new phase at once, even within the interval: a short training run is never hidden by the gating after it', async () => {
+    // One report, synchronous, right after the 'preparing' event: only the phase change can send it.
+    const brief: CandidateTrainer = {
+      train: async (job, runDir, hooks) => {
+        hooks.onProgress({ phase: 'training', step: 1, totalSteps: 1, losses: {}, validationAp: null, etaSeconds: null, message: null });
+        return { packageDir: runDir, name: 'pcb', version: 'ft-1', classes: ['short'], usesTemplate: true, stopped: false };
+      },
+    };
+    await runner(brief, PASS, 'w1', 10_000).handle(JOB);
+    const phases = bus.sent.filter((s) => s.topic === 'training.job.progress.v1').map((s) => s.message['phase']);
+    expect(phases.slice(0, 2)).toEqual(['preparing', 'training']);
+  });
+
   it('refuses a progress interval over the contract’s 10 s', () => {
     expect(() => runner(new StepTrainer(), PASS, 'w1', 10_001)).toThrow(RangeError);
   });

@@ -248,8 +248,8 @@ export class TrainingJobRunner {
 }
 
 /**
- * A running job's side channels: its progress (an event at least every `progressIntervalMs`,
- * repeating the latest when the trainer is quiet, e.g. while it evaluates) and whether someone
+ * A running job's side channels: its progress (an event at each new phase and at least every
+ * `progressIntervalMs`, repeating the latest when the trainer is quiet, e.g. while it evaluates) and whether someone
  * cancelled it (asked of the ledger every `cancelPollMs`).
  */
 class JobWatch {
@@ -282,9 +282,12 @@ class JobWatch {
   }
 
   progress(progress: JobProgress): void {
+    // A new phase is sent at once: the interval alone can overwrite a short phase (a tiny
+    // training run, its one report landing within the interval) before any event shows it.
+    const phaseChanged = progress.phase !== this.latest.phase;
     this.latest = progress;
     const now = this.deps.now ?? Date.now;
-    if (now() - this.lastSent >= this.settings.progressIntervalMs) this.send();
+    if (phaseChanged || now() - this.lastSent >= this.settings.progressIntervalMs) this.send();
   }
 
   stop(): void {
