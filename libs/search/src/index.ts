@@ -1,0 +1,4 @@
+// Architecture search: the space of detector architectures, the controllers that search it
+// (PPO, regularized evolution, random), the objective and the Pareto front, the engine that
+// turns a controller into trial requests, and the trial evaluator that trains and times one.
+export * from './search.types';
