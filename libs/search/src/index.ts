@@ -2,3 +2,4 @@
 // (PPO, regularized evolution, random), the objective and the Pareto front, the engine that
 // turns a controller into trial requests, and the trial evaluator that trains and times one.
 export * from './search.types';
+export * from './report/front.plot';
