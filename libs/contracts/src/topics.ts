@@ -7,6 +7,7 @@ import {
   ModelRegisteredV1Schema,
   ReviewSubmittedV1Schema,
 } from './events';
+import { SearchTrainingRequestedV1Schema } from './search-training-events';
 import { ModelShadowedV1Schema } from './shadow-events';
 import {
   TrainingJobCompletedV1Schema,
@@ -123,6 +124,14 @@ export const Topics = {
     name: 'training.job.trigger-answered.v1',
     schema: TrainingTriggerAnsweredV1Schema,
     keyOf: (m) => m.lineId,
+    partitions: 3,
+  }),
+  // A full training holds its partition for its whole run (hours): a few partitions so the
+  // full-training workers each get one.
+  searchTrainingRequested: topic({
+    name: 'search.training.requested.v1',
+    schema: SearchTrainingRequestedV1Schema,
+    keyOf: (m) => m.requestId,
     partitions: 3,
   }),
 } as const;
