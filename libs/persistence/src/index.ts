@@ -32,3 +32,4 @@ export * from './line-learning-state.query';
 export * from './shadow-model.repository';
 export * from './shadow-stats.query';
 export * from './line-learning-policy.repository';
+export * from './search-candidate-lineage.repository';

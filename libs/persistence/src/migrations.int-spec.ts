@@ -30,6 +30,7 @@ const EXPECTED_TABLES = [
   'line_template',
   'model_promotion',
   'model_version',
+  'model_version_search_lineage',
   'production_line',
   'review',
   'service_token',
