@@ -4,6 +4,7 @@ export * from './training-events';
 export * from './training-trigger-events';
 export * from './shadow-events';
 export * from './search-training-events';
+export * from './search-events';
 export * from './topics';
 export * from './dead-letter';
 export * from './event-headers';

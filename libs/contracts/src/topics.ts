@@ -8,6 +8,14 @@ import {
   ReviewSubmittedV1Schema,
 } from './events';
 import { SearchTrainingRequestedV1Schema } from './search-training-events';
+import {
+  SearchCancelRequestedV1Schema,
+  SearchCompletedV1Schema,
+  SearchProgressV1Schema,
+  SearchRequestedV1Schema,
+  SearchTrialCompletedV1Schema,
+  SearchTrialRequestedV1Schema,
+} from './search-events';
 import { ModelShadowedV1Schema } from './shadow-events';
 import {
   TrainingJobCompletedV1Schema,
@@ -132,6 +140,46 @@ export const Topics = {
     name: 'search.training.requested.v1',
     schema: SearchTrainingRequestedV1Schema,
     keyOf: (m) => m.requestId,
+    partitions: 3,
+  }),
+  // A search's own events are keyed by its id, so the controller sees one search's requests,
+  // cancels and trial answers each in order. Trial requests are keyed by trial so they spread over
+  // the worker group; a worker holds its partitions while a trial trains, so there are more
+  // partitions than trial workers are ever expected.
+  searchRequested: topic({
+    name: 'search.run.requested.v1',
+    schema: SearchRequestedV1Schema,
+    keyOf: (m) => m.searchId,
+    partitions: 3,
+  }),
+  searchCancelRequested: topic({
+    name: 'search.run.cancel-requested.v1',
+    schema: SearchCancelRequestedV1Schema,
+    keyOf: (m) => m.searchId,
+    partitions: 3,
+  }),
+  searchTrialRequested: topic({
+    name: 'search.trial.requested.v1',
+    schema: SearchTrialRequestedV1Schema,
+    keyOf: (m) => m.trialId,
+    partitions: 12,
+  }),
+  searchTrialCompleted: topic({
+    name: 'search.trial.completed.v1',
+    schema: SearchTrialCompletedV1Schema,
+    keyOf: (m) => m.searchId,
+    partitions: 3,
+  }),
+  searchProgress: topic({
+    name: 'search.run.progress.v1',
+    schema: SearchProgressV1Schema,
+    keyOf: (m) => m.searchId,
+    partitions: 3,
+  }),
+  searchCompleted: topic({
+    name: 'search.run.completed.v1',
+    schema: SearchCompletedV1Schema,
+    keyOf: (m) => m.searchId,
     partitions: 3,
   }),
 } as const;
