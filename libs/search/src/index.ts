@@ -3,3 +3,4 @@
 // turns a controller into trial requests, and the trial evaluator that trains and times one.
 export * from './search.types';
 export * from './report/front.plot';
+export * from './search.errors';
