@@ -33,3 +33,4 @@ export * from './shadow-model.repository';
 export * from './shadow-stats.query';
 export * from './line-learning-policy.repository';
 export * from './search-candidate-lineage.repository';
+export * from './architecture-search.repository';

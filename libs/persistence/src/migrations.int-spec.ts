@@ -15,6 +15,8 @@ const NEWEST_FIRST = [...ALL].reverse();
 const EXPECTED_TABLES = [
   'alert',
   'app_user',
+  'architecture_search',
+  'architecture_search_trial',
   'audit_log',
   'camera',
   'dataset_version',

@@ -7,6 +7,7 @@ import { ContinualFineTune1765500000000 } from './1765500000000-continual-fine-t
 import { ShadowModels1765600000000 } from './1765600000000-shadow-models.migration';
 import { AuditItems1765700000000 } from './1765700000000-audit-items.migration';
 import { LineLearningPolicy1765800000000 } from './1765800000000-line-learning-policy.migration';
+import { ArchitectureSearch1765900000000 } from './1765900000000-architecture-search.migration';
 import { SearchCandidateLineage1765900100000 } from './1765900100000-search-candidate-lineage.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
@@ -20,5 +21,6 @@ export const PERSISTENCE_MIGRATIONS = [
   ShadowModels1765600000000,
   AuditItems1765700000000,
   LineLearningPolicy1765800000000,
+  ArchitectureSearch1765900000000,
   SearchCandidateLineage1765900100000,
 ];
