@@ -4,3 +4,6 @@
 export * from './search.types';
 export * from './report/front.plot';
 export * from './search.errors';
+export * from './space/search-space';
+export * from './space/detector-search.space';
+export * from './space/seeded-stream';
