@@ -7,3 +7,5 @@ export * from './search.errors';
 export * from './space/search-space';
 export * from './space/detector-search.space';
 export * from './space/seeded-stream';
+export * from './objective/search.reward';
+export * from './objective/pareto-front';
