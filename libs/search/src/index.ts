@@ -9,3 +9,4 @@ export * from './space/detector-search.space';
 export * from './space/seeded-stream';
 export * from './objective/search.reward';
 export * from './objective/pareto-front';
+export * from './scheduling/successive-halving';
