@@ -43,7 +43,7 @@ describe('asynchronous successive halving', () => {
     ]);
     expect(rungIssues(rungs, 3)).toEqual([]);
     expect(rungIssues([], 1)).toEqual(['rungs needs at least one proxy budget', 'eta must be a number above 1, got 1']);
-    expect(rungIssues([rungs[1]!, rungs[0]!], 3)).toEqual([
+    expect(rungIssues([...rungs.slice(1, 2), ...rungs.slice(0, 1)], 3)).toEqual([
       'rungs[0].rung must be 0, got 1',
       'rungs[1].rung must be 1, got 0',
       'rungs[1] trains less than rungs[0]: a higher rung must train at least as long',
