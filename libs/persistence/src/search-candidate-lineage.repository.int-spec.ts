@@ -48,6 +48,8 @@ describe('search candidate lineage against Postgres', () => {
     expect(stored).toMatchObject(entry);
     expect(stored.createdAt).toBeInstanceOf(Date);
     expect(await lineage.record(entry)).toEqual(stored);
+    expect(await lineage.ofRequest(entry.requestId)).toEqual(stored);
+    expect(await lineage.ofRequest('00000000-0000-4000-8000-0000000000ee')).toBeNull();
 
     const second = await registerVersion('2');
     await lineage.record({ ...entry, modelVersionId: second, requestId: '00000000-0000-4000-8000-0000000000a2', controller: 'ppo' });

@@ -68,6 +68,14 @@ export class SearchCandidateLineageRepository {
     return rows[0] ? lineageOf(rows[0]) : null;
   }
 
+  /** What a full-training request registered, if it did. */
+  async ofRequest(requestId: string): Promise<SearchCandidateLineage | null> {
+    const rows = (await managerOf(this.db).query(`SELECT * FROM model_version_search_lineage WHERE request_id = $1`, [
+      requestId,
+    ])) as LineageRow[];
+    return rows[0] ? lineageOf(rows[0]) : null;
+  }
+
   /** The candidates a search's trials became, oldest first. */
   async forSearch(searchId: string): Promise<SearchCandidateLineage[]> {
     const rows = (await managerOf(this.db).query(
