@@ -1,0 +1,2 @@
+export * from './trial-worker.protocol';
+export * from './local-trial.pool';
