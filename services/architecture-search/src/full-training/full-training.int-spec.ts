@@ -1,0 +1,171 @@
+/**
+ * @jest-environment ./libs/vision/src/core/testing/shared-typed-arrays.jest-environment.js
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { deadLetterTopicFor, type ModelRegisteredV1, type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
+import {
+  KafkaMessageBusAdapter,
+  kafkaConfigFromEnv,
+  type MessageMetadata,
+  type MessagingLogger,
+  type Subscription,
+} from '@argus/messaging';
+import {
+  createThrowawayDatabase,
+  databaseConfigFromEnv,
+  ModelRegistryRepository,
+  runMigrations,
+  SearchCandidateLineageRepository,
+  type ThrowawayDatabase,
+} from '@argus/persistence';
+import { waitFor } from '@argus/platform/testing';
+import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
+import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
+import { tinyPcbSpec } from '@argus/vision/testing';
+import { FullTrainingErrorCodes } from './full-training.errors';
+import { PublishingCandidatePackagePublisher } from './publishing-candidate-package.publisher';
+import { RunFullTrainingUseCase } from './run-full-training.use-case';
+import { subscribeSearchTrainingRequests } from './search-training-requested.consumer';
+import { VisionSpecTrainer } from './vision-spec.trainer';
+
+/**
+ * Full training on infra/local's Kafka, S3Proxy and a throw-away Postgres: a
+ * search.training.requested.v1 in → a tiny spec trained on synthetic PCB scenes, its package in the
+ * object store, a candidate version in the registry with its search lineage, and
+ * model.version.registered.v1 out; a request with an invalid spec → its dead-letter topic with the
+ * reason. Tiny on purpose (one epoch, a few scenes).
+ */
+jest.setTimeout(300_000);
+
+const run = randomBytes(4).toString('hex');
+const lineId = `line-nas-${run}`;
+const quiet: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const requestDeadLetters: typeof Topics.searchTrainingRequested = {
+  ...Topics.searchTrainingRequested,
+  name: deadLetterTopicFor(Topics.searchTrainingRequested.name),
+};
+
+describe('architecture-search full training on Kafka, S3Proxy and Postgres', () => {
+  let db: ThrowawayDatabase;
+  let work: string;
+  let worker: KafkaMessageBusAdapter;
+  let observer: KafkaMessageBusAdapter;
+  let subscription: Subscription | undefined;
+  const store = new MinioObjectStore(s3ConfigFromEnv(process.env));
+  const registered: ModelRegisteredV1[] = [];
+  const deadLetters: { request: SearchTrainingRequestedV1; metadata: MessageMetadata }[] = [];
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' } });
+    db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'architecture-search-full-training-int'));
+    await runMigrations(db.dataSource);
+    await store.ensureBucket();
+    work = await mkdtemp(path.join(tmpdir(), 'argus-nas-full-training-it-'));
+
+    observer = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `nas-ft-int-observer-${run}` }),
+      logger: quiet,
+    });
+    await observer.ensureTopics([Topics.searchTrainingRequested, Topics.modelRegistered]);
+    const retry = { attempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 };
+    await observer.subscribe(Topics.modelRegistered, {
+      groupId: `nas-ft-int-registered-${run}`,
+      retry,
+      handler: (event) => void (event.registeredBy.includes(run) && registered.push(event)),
+    });
+    await observer.subscribe(requestDeadLetters, {
+      groupId: `nas-ft-int-dlq-${run}`,
+      retry,
+      handler: (request, metadata) => void (request.lineId === lineId && deadLetters.push({ request, metadata })),
+    });
+    await observer.start();
+
+    const registry = new ModelRegistryRepository(db.dataSource);
+    const useCase = new RunFullTrainingUseCase(
+      {
+        trainer: new VisionSpecTrainer({ maxMinutes: 5, progressEverySeconds: 10, syntheticImages: 8, argusVersion: 'test' }),
+        publisher: new PublishingCandidatePackagePublisher(store, registry),
+        lineage: new SearchCandidateLineageRepository(db.dataSource),
+        registry,
+        bus: observer,
+        logger: {
+          info: ((_context: object, line?: string) => void lines.push(line ?? '')) as never,
+          warn: ((_context: object, line?: string) => void lines.push(line ?? '')) as never,
+        },
+      },
+      { defaultEpochs: 1, workRoot: work },
+    );
+    worker = new KafkaMessageBusAdapter({
+      config: kafkaConfigFromEnv(process.env, { clientId: `nas-ft-int-worker-${run}` }),
+      logger: quiet,
+    });
+    subscription = await subscribeSearchTrainingRequests(worker, useCase, `nas-ft-int-workers-${run}`);
+    await worker.start();
+  });
+
+  afterAll(async () => {
+    await subscription?.stop();
+    await worker?.stop();
+    await observer?.stop();
+    await db?.drop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const request = (overrides: Partial<SearchTrainingRequestedV1> = {}): SearchTrainingRequestedV1 => ({
+    eventId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    requestId: randomUUID(),
+    // The run's id in the search id lets the observer tell this run's announcements apart.
+    searchId: `${run}-0000-4000-8000-000000000001`,
+    trialId: `trial-${run}`,
+    controller: 'evolution',
+    spec: { ...tinyPcbSpec(), name: `nas-it-${run}` } as unknown as Record<string, unknown>,
+    lineId,
+    dataSource: 'synthetic:pcb',
+    epochs: 1,
+    requestedBy: 'ml',
+    ...overrides,
+  });
+
+  it('turns a request into a stored, registered candidate with lineage, and announces it', async () => {
+    const asked = request();
+    await observer.publish(Topics.searchTrainingRequested, asked);
+    await waitFor('the candidate on model.version.registered.v1', () => registered.length > 0, 240_000);
+
+    const event = registered[0]!;
+    expect(event).toMatchObject({ name: `nas-it-${run}`, version: `nas-${asked.requestId}`, parentVersionId: null, usesTemplate: true });
+    const registry = new ModelRegistryRepository(db.dataSource);
+    const version = await registry.findVersion(event.modelVersionId);
+    expect(version).toMatchObject({ name: `nas-it-${run}`, artifactKey: event.artifactKey, backend: 'onnx' });
+    expect(await new SearchCandidateLineageRepository(db.dataSource).ofVersion(event.modelVersionId)).toMatchObject({
+      requestId: asked.requestId,
+      searchId: asked.searchId,
+      trialId: asked.trialId,
+      controller: 'evolution',
+      lineId,
+      requestedBy: 'ml',
+    });
+    const stored = await loadModelPackage(objectStorePackageFiles(store, event.artifactKey));
+    expect(stored.metadata.spec.name).toBe(`nas-it-${run}`);
+    expect(stored.metadata.training?.command).toContain(`trial ${asked.trialId}`);
+    expect(lines.some((line) => line.startsWith('registered candidate'))).toBe(true);
+  });
+
+  it('dead-letters a request whose spec cannot be trained, with the reason', async () => {
+    const bad = request({ spec: { ...tinyPcbSpec(), classes: [] } as unknown as Record<string, unknown> });
+    await observer.publish(Topics.searchTrainingRequested, bad);
+    await waitFor(
+      'the refused request on its dead-letter topic',
+      () => deadLetters.some((d) => d.request.requestId === bad.requestId),
+      60_000,
+    );
+    const { metadata } = deadLetters.find((d) => d.request.requestId === bad.requestId)!;
+    const headers = JSON.stringify(metadata.headers);
+    expect(headers).toContain(FullTrainingErrorCodes.invalidSpec);
+    expect(headers).toContain('classes');
+  });
+});

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
+import type { MessageBus } from '@argus/messaging';
+import type { ModelRegistryRepository, SearchCandidateLineageRepository } from '@argus/persistence';
+import type { Logger } from '@argus/platform';
+import { checkSpec, parseTrainingDataSource } from '@argus/vision';
+import { InvalidSearchDataSourceError, InvalidTrialSpecError } from './full-training.errors';
+import type { CandidatePackagePublisher, FullTrainingJob, RegisteredCandidate, SpecTrainer } from './full-training.ports';
+
+export interface RunFullTrainingDependencies {
+  readonly trainer: SpecTrainer;
+  readonly publisher: CandidatePackagePublisher;
+  readonly lineage: Pick<SearchCandidateLineageRepository, 'record' | 'ofRequest'>;
+  readonly registry: Pick<ModelRegistryRepository, 'findVersion'>;
+  readonly bus: Pick<MessageBus, 'publish'>;
+  readonly logger: Pick<Logger, 'info' | 'warn'>;
+  readonly clock?: () => Date;
+}
+
+export interface RunFullTrainingSettings {
+  /** Epochs when the request names none. */
+  readonly defaultEpochs: number;
+  /** Local folder of the requests' run folders. */
+  readonly workRoot: string;
+}
+
+/**
+ * One full-training request, start to end: check the trial's spec and the data source (a request
+ * that can never train is refused with a FullTrainingError, which the consumer dead-letters), train
+ * the spec into a package, store and register it as a candidate, record its search lineage, and
+ * announce it on model.version.registered.v1 — from there the console's compare/shadow/promote
+ * flow takes it like any other candidate.
+ *
+ * Redelivery: the version is named after the request and registering is idempotent, so a request
+ * handled twice registers one version. Lineage is recorded before the announcement, and a request
+ * whose lineage is already stored is only announced again, with the same event id (consumers
+ * de-duplicate by it), so a crash between the two loses nothing and trains nothing twice.
+ */
+export class RunFullTrainingUseCase {
+  constructor(
+    private readonly deps: RunFullTrainingDependencies,
+    private readonly settings: RunFullTrainingSettings,
+  ) {}
+
+  async execute(request: SearchTrainingRequestedV1): Promise<RegisteredCandidate> {
+    const job = this.jobOf(request);
+    const context = { requestId: request.requestId, searchId: request.searchId, trialId: request.trialId };
+    const log = (line: string) => this.deps.logger.info(context, line);
+
+    const done = await this.deps.lineage.ofRequest(request.requestId);
+    if (done) {
+      const version = await this.deps.registry.findVersion(done.modelVersionId);
+      if (version) {
+        log(`already registered as ${version.name}@${version.version}: announcing it again`);
+        const candidate: RegisteredCandidate = { ...version, modelVersionId: version.id };
+        await this.announce(request, candidate);
+        return candidate;
+      }
+      this.deps.logger.warn(context, `lineage names model version ${done.modelVersionId}, which is gone: training again`);
+    }
+
+    const runDir = path.join(this.settings.workRoot, request.requestId);
+    log(
+      `full training of trial ${request.trialId} (${request.controller}) of search ${request.searchId} for line ${request.lineId}: ` +
+        `${job.epochs} epoch(s) on ${request.dataSource}, as ${job.name}@${job.version}`,
+    );
+    const trained = await this.deps.trainer.train(job, runDir, log);
+    const candidate = await this.deps.publisher.publish(trained.packageDir);
+    await this.deps.lineage.record({
+      modelVersionId: candidate.modelVersionId,
+      requestId: request.requestId,
+      searchId: request.searchId,
+      trialId: request.trialId,
+      controller: request.controller,
+      lineId: request.lineId,
+      requestedBy: request.requestedBy,
+    });
+    await this.announce(request, candidate);
+    log(`registered candidate ${candidate.name}@${candidate.version} (${candidate.modelVersionId})`);
+    await rm(runDir, { recursive: true, force: true });
+    return candidate;
+  }
+
+  private jobOf(request: SearchTrainingRequestedV1): FullTrainingJob {
+    const checked = checkSpec(request.spec);
+    if (!checked.success) throw new InvalidTrialSpecError(request.trialId, checked.issues);
+    try {
+      parseTrainingDataSource(request.dataSource);
+    } catch (error) {
+      throw new InvalidSearchDataSourceError(request.dataSource, error instanceof Error ? error.message : String(error));
+    }
+    return {
+      request,
+      spec: checked.spec,
+      epochs: request.epochs ?? this.settings.defaultEpochs,
+      name: checked.spec.name,
+      version: fullTrainingVersionOf(request),
+    };
+  }
+
+  private async announce(request: SearchTrainingRequestedV1, candidate: RegisteredCandidate): Promise<void> {
+    await this.deps.bus.publish(Topics.modelRegistered, {
+      eventId: stableEventId(request.requestId),
+      occurredAt: (this.deps.clock?.() ?? new Date()).toISOString(),
+      modelVersionId: candidate.modelVersionId,
+      name: candidate.name,
+      version: candidate.version,
+      artifactKey: candidate.artifactKey,
+      classes: [...candidate.classes],
+      usesTemplate: candidate.usesTemplate,
+      metrics: { ...candidate.metrics },
+      parentVersionId: null,
+      registeredBy: `architecture-search search ${request.searchId} trial ${request.trialId}`.slice(0, 128),
+    });
+  }
+}
+
+/** One request, one version: `nas-<request id>`. */
+export function fullTrainingVersionOf(request: Pick<SearchTrainingRequestedV1, 'requestId'>): string {
+  return `nas-${request.requestId}`;
+}
+
+/** The same UUID for the same request (a re-announcement is recognisably the same event). */
+export function stableEventId(requestId: string): string {
+  const hex = createHash('sha256').update(`search-training-registered:${requestId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
