@@ -17,3 +17,5 @@ export * from './controllers/ppo/ppo.controller';
 export * from './controllers/ppo/ppo.loss';
 export * from './controllers/ppo/recurrent-policy';
 export * from './controllers/search-controller.factory';
+export * from './trial';
+export * from './pool';
