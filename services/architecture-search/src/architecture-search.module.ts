@@ -1,27 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MESSAGE_BUS_READINESS, MessagingModule } from '@argus/messaging';
+import { DATABASE_READINESS, DatabaseModule } from '@argus/persistence';
 import { HealthModule } from '@argus/platform';
+import { OBJECT_STORE_READINESS, ObjectStoreModule } from '@argus/storage';
+import { FullTrainingModule } from './full-training/full-training.module';
 import type { ArchitectureSearchConfig } from './config';
 
 /**
  * architecture-search: searches detector architectures on request and registers the candidates it finds.
  *
- * No domain logic yet. This module is only the wiring: configuration, the adapters for
- * kafka, `/health/live` and `/health/ready`, and the ordered shutdown. Later issues add
- * the features as modules imported here.
+ * The wiring: configuration, the adapters (Kafka, S3, Postgres), `/health/live` and
+ * `/health/ready`, the ordered shutdown, and the features as modules imported here (full
+ * training of a chosen trial: full-training/).
  */
 @Module({})
 export class ArchitectureSearchModule {
   static register(config: ArchitectureSearchConfig): DynamicModule {
     const messaging = MessagingModule.forRoot(config.kafka);
-    const adapters = [messaging];
+    const objectStore = ObjectStoreModule.forRoot(config.s3);
+    const database = DatabaseModule.forRoot(config.database);
+    const adapters = [messaging, objectStore, database];
     return {
       module: ArchitectureSearchModule,
       imports: [
         ...adapters,
+        FullTrainingModule.register(config, adapters),
         HealthModule.register({
           imports: adapters,
-          checks: [MESSAGE_BUS_READINESS],
+          checks: [MESSAGE_BUS_READINESS, OBJECT_STORE_READINESS, DATABASE_READINESS],
           checkTimeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
         }),
       ],
