@@ -157,7 +157,7 @@ const SERVICES: readonly ServiceUnderTest[] = [
   // `inference`: the worker thread that runs the models is up.
   { name: 'detection-inference', dependencies: ['kafka', 's3', 'postgres', 'inference'] },
   { name: 'continual-fine-tune', dependencies: ['kafka', 's3', 'postgres'] },
-  { name: 'architecture-search', dependencies: ['kafka'] },
+  { name: 'architecture-search', dependencies: ['kafka', 's3', 'postgres'] },
   { name: 'console', dependencies: ['kafka', 's3', 'postgres'] },
 ];
 
