@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrialRequest, TrialResult } from '../search.types';
 import { TrialWorkerError } from '../trial/trial.errors';
@@ -8,8 +9,9 @@ export interface LocalTrialPoolOptions extends Omit<TrialWorkerSetup, 'workerId'
   /** Worker processes (one trial each at a time; on this machine, one per core). */
   readonly workers: number;
   /**
-   * Nice value of the workers, 0–19 (default 10): a search shares the machine with whatever else
-   * runs, and a worker's trial is throughput work that should yield to it.
+   * Nice value of the workers, 0–19 (default 10; a parent already nicer passes its own on): a
+   * search shares the machine with whatever else runs, and a trial is throughput work that should
+   * yield to it.
    */
   readonly nice?: number;
   /** Prefix of the workers' ids in results (default `local`). */
@@ -47,8 +49,10 @@ function workerCommand(nice: number): { command: string; args: string[] } {
   const entry = path.join(__dirname, isTs ? 'trial-worker.entry.ts' : 'trial-worker.entry.js');
   const nodeArgs = isTs ? ['-r', '@swc-node/register', entry] : [entry];
   // `nice` before exec, so every thread of the worker (ONNX Runtime's, the wasm backend's) has it.
-  return nice > 0 && process.platform !== 'win32'
-    ? { command: 'nice', args: ['-n', String(nice), process.execPath, ...nodeArgs] }
+  // `nice -n` adds to the parent's value; the option is the worker's value, never below the parent's.
+  const increment = process.platform === 'win32' ? 0 : Math.max(0, nice - os.getPriority());
+  return increment > 0
+    ? { command: 'nice', args: ['-n', String(increment), process.execPath, ...nodeArgs] }
     : { command: process.execPath, args: nodeArgs };
 }
 

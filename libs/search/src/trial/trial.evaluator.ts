@@ -125,14 +125,19 @@ export async function evaluateTrial(request: TrialRequest, context: TrialContext
   const spec = checkTrialRequest(request, data.classes);
   const config = proxyTrainerConfig(request, spec, data, context.trainer);
 
-  const trainStarted = Date.now();
+  const decodeStarted = Date.now();
   const images = await data.imagesFor(spec, request.budget.trainImages);
+  const decodeSeconds = (Date.now() - decodeStarted) / 1000;
+  // Decoding is paid once per worker and input variant; a trial's own cost starts after it.
+  if (decodeSeconds >= 1)
+    log(`trial ${request.trialId}: decoded images for ${spec.input.width}x${spec.input.height} in ${decodeSeconds.toFixed(1)} s`);
   if (images.train.length === 0 || images.validation.length === 0) {
     throw new InvalidTrialBudgetError(
       request.trialId,
       `no decodable images (${images.train.length} training, ${images.validation.length} validation; ${images.skipped.length} skipped)`,
     );
   }
+  const trainStarted = Date.now();
   let weights: DetectorWeights | null = null;
   let diverged: string | null = null;
   try {
