@@ -19,3 +19,4 @@ export * from './controllers/ppo/recurrent-policy';
 export * from './controllers/search-controller.factory';
 export * from './trial';
 export * from './pool';
+export * from './engine/search.engine';
