@@ -4,6 +4,7 @@ import type { Clock } from './identity/clock';
 import { IdentityModule } from './identity/identity.module';
 import { ModelGovernanceModule } from './models/model-governance.module';
 import { ReviewQueueModule } from './reviews/review-queue.module';
+import { SearchesModule } from './searches/searches.module';
 import { ContinualTrainingModule } from './training/continual-training.module';
 import type { IdentitySettings } from './identity/identity.settings';
 
@@ -45,6 +46,7 @@ export class ConsoleFeaturesModule {
         ReviewQueueModule.register({ imports: options.adapters }),
         ModelGovernanceModule.register({ imports: options.adapters }),
         ContinualTrainingModule.register({ imports: options.adapters }),
+        SearchesModule.register({ imports: options.adapters }),
       ],
       exports: [identity],
     };

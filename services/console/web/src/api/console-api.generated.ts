@@ -626,6 +626,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/searches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Searches, newest first, with their progress (best so far, front size, trials/hour, elapsed, budget) */
+    get: operations['SearchesController_list'];
+    put?: never;
+    /** Start a search: publishes search.run.requested.v1 (audited); 400 names every bad field */
+    post: operations['SearchesController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/searches/{searchId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One search: settings, progress, its points (one per trial at its highest rung), the front, the line's production model */
+    get: operations['SearchesController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/searches/{searchId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a running search: publishes search.run.cancel-requested.v1 (audited); running trials finish and are recorded */
+    post: operations['SearchesController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/searches/{searchId}/trials/{trialId}/train': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Train a trial fully: publishes search.training.requested.v1 (audited); architecture-search trains its spec like the shipped model and registers a candidate with the search's lineage */
+    post: operations['SearchesController_train'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1323,6 +1392,138 @@ export interface components {
       updatedBy: string | null;
       /** Format: date-time */
       updatedAt: string | null;
+    };
+    SearchSummary: {
+      id: string;
+      lineId: string;
+      name: string;
+      controller: string;
+      /** @enum {string} */
+      status: 'running' | 'completed' | 'cancelled' | 'failed';
+      stopReason: string | null;
+      requestedBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      progress: {
+        requested: number;
+        completed: number;
+        failed: number;
+        /** @description The best point so far (highest reward), null before any. */
+        best: {
+          ap: number;
+          latencyMs: number;
+        } | null;
+        frontSize: number;
+        trialsPerHour: number;
+        /** @description Time the search has run (time while stopped does not count). */
+        elapsedSeconds: number;
+        budget: {
+          maxTrials: number | null;
+          maxWallSeconds: number | null;
+        };
+      };
+    };
+    SearchList: {
+      items: components['schemas']['SearchSummary'][];
+    };
+    /** @description A trial at the highest rung it completed: one dot of the front plot. */
+    SearchPoint: {
+      trialId: string;
+      sequence: number;
+      /** @description The highest rung the trial completed: its figures are that rung’s. */
+      rung: number;
+      controller: string;
+      ap: number;
+      /** @description ms per image as served */
+      latencyMs: number;
+      latencySource: string | null;
+      reward: number | null;
+      params: number | null;
+      macs: number | null;
+      onFront: boolean;
+      spec: {
+        input: string;
+        template: string;
+        widths: number[];
+        depths: number[];
+        neck: string;
+        head: string;
+      };
+    };
+    SearchDetail: {
+      id: string;
+      lineId: string;
+      name: string;
+      controller: string;
+      /** @enum {string} */
+      status: 'running' | 'completed' | 'cancelled' | 'failed';
+      stopReason: string | null;
+      requestedBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      progress: {
+        requested: number;
+        completed: number;
+        failed: number;
+        /** @description The best point so far (highest reward), null before any. */
+        best: {
+          ap: number;
+          latencyMs: number;
+        } | null;
+        frontSize: number;
+        trialsPerHour: number;
+        /** @description Time the search has run (time while stopped does not count). */
+        elapsedSeconds: number;
+        budget: {
+          maxTrials: number | null;
+          maxWallSeconds: number | null;
+        };
+      };
+      /** @description The search.run.requested.v1 it started from. */
+      settings: {
+        [key: string]: unknown;
+      };
+      points: components['schemas']['SearchPoint'][];
+      /** @description The Pareto front (maximise AP, minimise latency), fastest first. */
+      front: components['schemas']['SearchPoint'][];
+      /** @description The line's production model, marked on the plot; latency null: not measured. */
+      production: {
+        modelVersionId: string;
+        name: string;
+        version: string;
+        ap: number | null;
+        apMetric: string | null;
+        latencyMs: number | null;
+        /** @enum {string|null} */
+        latencySource: 'registry' | 'pipeline-p50' | null;
+      } | null;
+      candidates: {
+        modelVersionId: string;
+        trialId: string;
+        controller: string;
+        requestedBy: string;
+        /** Format: date-time */
+        createdAt: string;
+      }[];
+    };
+    /** @description The search request is on its way to architecture-search; the list shows it once the controller took it. */
+    SearchStarted: {
+      searchId: string;
+      lineId: string;
+      name: string;
+      requestedBy: string;
+    };
+    /** @description The full training is on its way; the candidate appears in the search’s candidates and the models page once registered. */
+    SearchTrainingRequest: {
+      requestId: string;
+      searchId: string;
+      trialId: string;
+      lineId: string;
+      requestedBy: string;
     };
   };
   responses: never;
@@ -2418,6 +2619,172 @@ export interface operations {
         content: {
           'application/json': components['schemas']['LearningPolicy'];
         };
+      };
+    };
+  };
+  SearchesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchList'];
+        };
+      };
+    };
+  };
+  SearchesController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          lineId: string;
+          name: string;
+          /** @enum {string} */
+          controller: 'ppo' | 'evolution' | 'random';
+          /** @default 1 */
+          seed?: number;
+          dataSource: string;
+          objective: {
+            targetMs: number;
+            alpha: number;
+            beta: number;
+            servingBatch: number;
+            servingThreads: number;
+          };
+          budget: {
+            maxTrials?: number;
+            maxWallSeconds?: number;
+          };
+          rungs: {
+            rung: number;
+            epochs: number;
+            trainImages: number;
+            cropsPerImage: number;
+          }[];
+          eta: number;
+          maxInFlight: number;
+          /**
+           * Format: uuid
+           * @description The base model (input channels, classes); default: the line's production model.
+           */
+          baseModelVersionId?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the request is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchStarted'];
+        };
+      };
+    };
+  };
+  SearchesController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchDetail'];
+        };
+      };
+    };
+  };
+  SearchesController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default cancelled from the console */
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the search as it was when asked */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchSummary'];
+        };
+      };
+      /** @description the search has ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SearchesController_train: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Epochs of the full training; default: the service's (the shipped model's 30). */
+          epochs?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the request is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchTrainingRequest'];
+        };
+      };
+      /** @description the trial has no completed measurement */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
