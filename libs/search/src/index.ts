@@ -20,3 +20,4 @@ export * from './controllers/search-controller.factory';
 export * from './trial';
 export * from './pool';
 export * from './engine/search.engine';
+export * from './runner/local-search.runner';
