@@ -10,6 +10,8 @@ import { AuditQueuePage } from './queue/audit-queue-page';
 import { QueuePage } from './queue/queue-page';
 import { AlertReviewPage } from './review/alert-review-page';
 import { matchRoute, navigate, useLocation } from './router/router';
+import { SearchPage } from './searches/search-page';
+import { SearchesPage } from './searches/searches-page';
 import { Shell } from './shell/shell';
 import { CandidatePage } from './training/candidate-page';
 import { DatasetsPage } from './training/datasets-page';
@@ -53,6 +55,8 @@ function Routes() {
     page = <DatasetsPage key={params.lineId} lineId={params.lineId as string} />;
   else if ((params = matchRoute('/lines/:lineId/jobs', pathname))) page = <JobsPage key={params.lineId} lineId={params.lineId as string} />;
   else if ((params = matchRoute('/candidates/:id', pathname))) page = <CandidatePage key={params.id} candidateId={params.id as string} />;
+  else if (pathname === '/searches') page = <SearchesPage />;
+  else if ((params = matchRoute('/searches/:id', pathname))) page = <SearchPage key={params.id} searchId={params.id as string} />;
   else if (pathname === '/dashboard') page = <DashboardPage />;
   else if (pathname === '/admin') page = <AdminPage />;
   else page = <p className="empty">No page at {pathname}.</p>;
