@@ -7,6 +7,7 @@ export const TrialErrorCodes = {
   classesMismatch: 'search-trial.classes-mismatch',
   invalidSearchData: 'search-trial.invalid-search-data',
   workerFailed: 'search-trial.worker-failed',
+  interrupted: 'search-trial.interrupted',
 } as const;
 export type TrialErrorCode = (typeof TrialErrorCodes)[keyof typeof TrialErrorCodes];
 
@@ -16,6 +17,7 @@ export const TRIAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<TrialErrorCode> = {
   [TrialErrorCodes.classesMismatch]: 422,
   [TrialErrorCodes.invalidSearchData]: 422,
   [TrialErrorCodes.workerFailed]: 500,
+  [TrialErrorCodes.interrupted]: 503,
 };
 
 /** A failure of a trial (its request, the search data, or the process running it). */
@@ -67,5 +69,12 @@ export class InvalidSearchDataError extends TrialError {
 export class TrialWorkerError extends TrialError {
   constructor(message: string) {
     super(TrialErrorCodes.workerFailed, message);
+  }
+}
+
+/** The caller's `shouldStop` ended the trial mid-training (a cancel or a shutdown): not a result. */
+export class TrialInterruptedError extends TrialError {
+  constructor(readonly trialId: string) {
+    super(TrialErrorCodes.interrupted, `trial ${trialId} was stopped before it finished`, { trialId });
   }
 }

@@ -7,7 +7,7 @@ import type { TrialRequest } from '../search.types';
 import { prepareSearchData, type SearchData } from './search-data';
 import { measureServingLatency, timedModelOf } from './serving-latency.meter';
 import { evaluateTrial, proxyTrainerConfig } from './trial.evaluator';
-import { InvalidTrialBudgetError, InvalidTrialSpecError, TrialClassesMismatchError } from './trial.errors';
+import { InvalidTrialBudgetError, InvalidTrialSpecError, TrialClassesMismatchError, TrialInterruptedError } from './trial.errors';
 
 // Real (tiny) training and ONNX Runtime timing: seconds each.
 jest.setTimeout(60_000);
@@ -86,6 +86,12 @@ describe('evaluateTrial', () => {
     });
     expect(m.ap).toBe(0);
     expect(m.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('stops when asked, with TrialInterruptedError', async () => {
+    await expect(evaluateTrial(request(), { data, objective: SERVING, ...QUICK, shouldStop: () => true })).rejects.toBeInstanceOf(
+      TrialInterruptedError,
+    );
   });
 
   it('rejects an invalid spec, budget or class list with the reason', async () => {

@@ -19,7 +19,7 @@ import {
 import type { SearchObjective, TrialMeasurement, TrialRequest } from '../search.types';
 import type { SearchData } from './search-data';
 import { measureServingLatency, pairedServingLatency, type LatencyReference } from './serving-latency.meter';
-import { InvalidTrialBudgetError, InvalidTrialSpecError, TrialClassesMismatchError } from './trial.errors';
+import { InvalidTrialBudgetError, InvalidTrialSpecError, TrialClassesMismatchError, TrialInterruptedError } from './trial.errors';
 
 /** The crop side the shipped DeepPCB model trains on (smaller inputs train on the whole input). */
 export const PROXY_CROP = 128;
@@ -66,7 +66,7 @@ export interface TrialContext {
   /** Overrides of the proxy recipe (tests shrink the batch). */
   readonly trainer?: Partial<TrainerConfig>;
   readonly log?: (line: string) => void;
-  /** Polled between training steps: true stops the trial (it then fails as interrupted). */
+  /** Polled between training steps: true stops the trial with TrialInterruptedError. */
   readonly shouldStop?: () => boolean;
 }
 
@@ -152,7 +152,7 @@ export async function evaluateTrial(request: TrialRequest, context: TrialContext
       log: (line) => log(`trial ${request.trialId}: ${line}`),
       ...(context.shouldStop ? { shouldStop: context.shouldStop } : {}),
     });
-    if (result.stopReason === 'interrupted') throw new Error(`trial ${request.trialId} interrupted`);
+    if (result.stopReason === 'interrupted') throw new TrialInterruptedError(request.trialId);
     if (result.skippedSteps >= result.state.globalStep) diverged = `every one of ${result.state.globalStep} steps had a non-finite loss`;
     else weights = result.weights;
   } catch (error) {
