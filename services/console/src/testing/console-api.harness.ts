@@ -33,6 +33,7 @@ import { CONSOLE_ERROR_DOMAINS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
 import { ModelGovernanceModule } from '../models/model-governance.module';
 import { ReviewQueueModule } from '../reviews/review-queue.module';
+import { SearchesModule } from '../searches/searches.module';
 import { ContinualTrainingModule } from '../training/continual-training.module';
 
 export const silentLogger = createLogger({ service: 'console-test', version: '0.0.0', level: 'silent' });
@@ -94,6 +95,7 @@ export class ConsoleApiHarness {
           imports: [adapters],
           settings: { sseGroupId: `console-sse-it-${this.runId}`, pingIntervalMs: 500 },
         }),
+        SearchesModule.register({ imports: [adapters] }),
       ],
     })
     class ConsoleTestRootModule {}
