@@ -14,8 +14,10 @@ import {
   type Subscription,
 } from '@argus/messaging';
 import {
+  ArchitectureSearchRepository,
   createThrowawayDatabase,
   databaseConfigFromEnv,
+  LineRepository,
   ModelRegistryRepository,
   runMigrations,
   SearchCandidateLineageRepository,
@@ -43,6 +45,8 @@ jest.setTimeout(300_000);
 const run = randomBytes(4).toString('hex');
 const lineId = `line-nas-${run}`;
 const quiet: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const searchId = `${run}-0000-4000-8000-000000000001`;
+const trialId = `${run}-0000-4000-8000-0000000000c1`;
 const requestDeadLetters: typeof Topics.searchTrainingRequested = {
   ...Topics.searchTrainingRequested,
   name: deadLetterTopicFor(Topics.searchTrainingRequested.name),
@@ -64,6 +68,44 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     db = await createThrowawayDatabase(databaseConfigFromEnv(process.env, 'architecture-search-full-training-int'));
     await runMigrations(db.dataSource);
     await store.ensureBucket();
+    // The search and its measured trial as architecture-search's controller recorded them: a request
+    // must name a trial this deployment has.
+    await new LineRepository(db.dataSource).upsertLine({ id: lineId, name: lineId });
+    const searches = new ArchitectureSearchRepository(db.dataSource);
+    await searches.create(
+      { id: searchId, lineId, name: 'tiny', controller: 'evolution', settings: { dataSource: 'synthetic:pcb' }, requestedBy: 'ml' },
+      {
+        status: 'completed',
+        engineState: {},
+        front: [],
+        progress: {
+          requested: 1,
+          completed: 1,
+          failed: 0,
+          inFlight: 0,
+          bestAp: 0.1,
+          bestLatencyMs: 1,
+          frontSize: 1,
+          elapsedSeconds: 1,
+          stopReason: 'budget',
+        },
+      },
+    );
+    await searches.addTrials([
+      { searchId, trialId, rung: 0, sequence: 0, controller: 'evolution', choices: [0], spec: { ...tinyPcbSpec() } },
+    ]);
+    await searches.recordTrialOutcome(searchId, trialId, 0, {
+      status: 'completed',
+      workerId: 'w',
+      ap: 0.1,
+      latencyMs: 1,
+      latencySource: 'measured',
+      params: 1,
+      macs: 1,
+      trainSeconds: 1,
+      evalSeconds: 1,
+      reward: 0.1,
+    });
     work = await mkdtemp(path.join(tmpdir(), 'argus-nas-full-training-it-'));
 
     observer = new KafkaMessageBusAdapter({
@@ -90,6 +132,7 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
         trainer: new VisionSpecTrainer({ maxMinutes: 5, progressEverySeconds: 10, syntheticImages: 8, argusVersion: 'test' }),
         publisher: new PublishingCandidatePackagePublisher(store, registry),
         lineage: new SearchCandidateLineageRepository(db.dataSource),
+        searches,
         registry,
         bus: observer,
         logger: {
@@ -120,8 +163,8 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     occurredAt: new Date().toISOString(),
     requestId: randomUUID(),
     // The run's id in the search id lets the observer tell this run's announcements apart.
-    searchId: `${run}-0000-4000-8000-000000000001`,
-    trialId: `trial-${run}`,
+    searchId,
+    trialId,
     controller: 'evolution',
     spec: { ...tinyPcbSpec(), name: `nas-it-${run}` } as unknown as Record<string, unknown>,
     lineId,
@@ -167,5 +210,17 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     const headers = JSON.stringify(metadata.headers);
     expect(headers).toContain(FullTrainingErrorCodes.invalidSpec);
     expect(headers).toContain('classes');
+  });
+
+  it("dead-letters a request for a search this deployment does not have (another deployment's, or made up)", async () => {
+    const stray = request({ searchId: randomUUID() });
+    await observer.publish(Topics.searchTrainingRequested, stray);
+    await waitFor(
+      'the stray request on its dead-letter topic',
+      () => deadLetters.some((d) => d.request.requestId === stray.requestId),
+      60_000,
+    );
+    const { metadata } = deadLetters.find((d) => d.request.requestId === stray.requestId)!;
+    expect(JSON.stringify(metadata.headers)).toContain(FullTrainingErrorCodes.unknownTrial);
   });
 });

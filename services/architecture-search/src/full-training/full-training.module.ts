@@ -2,7 +2,12 @@ import * as path from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus, type Subscription } from '@argus/messaging';
-import { ModelRegistryRepository, repositoryProviders, SearchCandidateLineageRepository } from '@argus/persistence';
+import {
+  ArchitectureSearchRepository,
+  ModelRegistryRepository,
+  repositoryProviders,
+  SearchCandidateLineageRepository,
+} from '@argus/persistence';
 import { LOGGER, type Logger, RetryingStartupTask, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import { SERVICE_VERSION } from '../service.identity';
@@ -25,17 +30,28 @@ const FULL_TRAINING_STARTUP = Symbol('FULL_TRAINING_STARTUP');
 export class FullTrainingModule {
   static register(config: FullTrainingEnv, imports: DynamicModule[]): DynamicModule {
     if (!config.ARGUS_SEARCH_FULL_TRAINING) return { module: FullTrainingModule };
+    // Set at shutdown, before the subscription stops: a training in progress stops at its next step
+    // and its request is left unacknowledged for redelivery, instead of holding the shutdown up.
+    const shutdownRequested = { value: false };
     return {
       module: FullTrainingModule,
       imports,
       providers: [
-        ...repositoryProviders(ModelRegistryRepository, SearchCandidateLineageRepository),
+        ...repositoryProviders(ModelRegistryRepository, SearchCandidateLineageRepository, ArchitectureSearchRepository),
         {
           provide: RunFullTrainingUseCase,
-          inject: [ModelRegistryRepository, SearchCandidateLineageRepository, OBJECT_STORE, MESSAGE_BUS, LOGGER],
+          inject: [
+            ModelRegistryRepository,
+            SearchCandidateLineageRepository,
+            ArchitectureSearchRepository,
+            OBJECT_STORE,
+            MESSAGE_BUS,
+            LOGGER,
+          ],
           useFactory: (
             registry: ModelRegistryRepository,
             lineage: SearchCandidateLineageRepository,
+            searches: ArchitectureSearchRepository,
             store: ObjectStore,
             bus: MessageBus,
             logger: Logger,
@@ -50,6 +66,7 @@ export class FullTrainingModule {
                 }),
                 publisher: new PublishingCandidatePackagePublisher(store, registry),
                 lineage,
+                searches,
                 registry,
                 bus,
                 logger: logger.child({ component: 'full-training' }),
@@ -57,6 +74,7 @@ export class FullTrainingModule {
               {
                 defaultEpochs: config.ARGUS_SEARCH_FULL_TRAINING_EPOCHS,
                 workRoot: path.resolve(config.ARGUS_SEARCH_FULL_TRAINING_WORK_DIR),
+                shouldStop: () => shutdownRequested.value,
               },
             ),
         },
@@ -79,6 +97,7 @@ export class FullTrainingModule {
               name: 'full-training worker',
               order: ShutdownOrder.stopConsuming,
               close: async () => {
+                shutdownRequested.value = true;
                 await startup.stop();
                 await subscription?.stop();
               },

@@ -16,9 +16,13 @@ export interface TrainedPackage {
   readonly packageDir: string;
 }
 
-/** Trains a spec fully into a model package in `runDir` (resuming a checkpoint found there). */
+/**
+ * Trains a spec fully into a model package in `runDir` (resuming a checkpoint found there). When
+ * `shouldStop` turns true it stops at the next step, keeps its checkpoint and throws
+ * FullTrainingInterruptedError instead of packaging a half-trained model.
+ */
 export interface SpecTrainer {
-  train(job: FullTrainingJob, runDir: string, log: (line: string) => void): Promise<TrainedPackage>;
+  train(job: FullTrainingJob, runDir: string, log: (line: string) => void, shouldStop: () => boolean): Promise<TrainedPackage>;
 }
 
 /** The candidate as the registry stored it: what model.version.registered.v1 announces. */

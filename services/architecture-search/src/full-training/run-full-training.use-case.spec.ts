@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
 import type { ModelVersion, NewSearchCandidateLineage, SearchCandidateLineage } from '@argus/persistence';
 import { tinyPcbSpec } from '@argus/vision/testing';
-import { FullTrainingError, FullTrainingErrorCodes } from './full-training.errors';
+import { FullTrainingErrorCodes, FullTrainingInterruptedError, FullTrainingRefusedError } from './full-training.errors';
 import type { FullTrainingJob, RegisteredCandidate } from './full-training.ports';
 import { fullTrainingVersionOf, RunFullTrainingUseCase, stableEventId } from './run-full-training.use-case';
 
@@ -31,7 +31,15 @@ const candidate: RegisteredCandidate = {
   metrics: { map50: 0.5 },
 };
 
-function harness(options: { lineage?: SearchCandidateLineage | null; version?: ModelVersion | null } = {}) {
+function harness(
+  options: {
+    lineage?: SearchCandidateLineage | null;
+    version?: ModelVersion | null;
+    search?: boolean;
+    trialStatus?: 'requested' | 'completed' | 'failed';
+    interrupt?: boolean;
+  } = {},
+) {
   const calls: string[] = [];
   const trained: FullTrainingJob[] = [];
   const recorded: NewSearchCandidateLineage[] = [];
@@ -39,8 +47,9 @@ function harness(options: { lineage?: SearchCandidateLineage | null; version?: M
   let workRoot = '';
   const deps = {
     trainer: {
-      train: async (job: FullTrainingJob, runDir: string) => {
+      train: async (job: FullTrainingJob, runDir: string, _log: unknown, shouldStop: () => boolean) => {
         calls.push('train');
+        if (options.interrupt && shouldStop()) throw new FullTrainingInterruptedError(job.request.requestId);
         trained.push(job);
         await mkdir(runDir, { recursive: true });
         return { packageDir: path.join(runDir, 'package') };
@@ -63,6 +72,14 @@ function harness(options: { lineage?: SearchCandidateLineage | null; version?: M
     registry: {
       findVersion: async () => options.version ?? null,
     },
+    searches: {
+      find: async (id: string) => (options.search === false || id !== request.searchId ? null : { id }),
+      trials: async () =>
+        [
+          { trialId: request.trialId, rung: 0, status: 'completed' },
+          { trialId: request.trialId, rung: 1, status: options.trialStatus ?? 'completed' },
+        ].filter((t) => (t.rung === 0 ? options.trialStatus === undefined : true)),
+    },
     bus: {
       publish: async (topic: { name: string }, message: unknown) => {
         calls.push('announce');
@@ -79,7 +96,7 @@ function harness(options: { lineage?: SearchCandidateLineage | null; version?: M
     published,
     async useCase() {
       workRoot = await mkdtemp(path.join(os.tmpdir(), 'full-training-spec-'));
-      return new RunFullTrainingUseCase(deps as never, { defaultEpochs: 30, workRoot });
+      return new RunFullTrainingUseCase(deps as never, { defaultEpochs: 30, workRoot, shouldStop: () => options.interrupt === true });
     },
     get workRoot() {
       return workRoot;
@@ -177,7 +194,7 @@ describe('RunFullTrainingUseCase', () => {
     const h = harness();
     const useCase = await h.useCase();
     const badSpec = useCase.execute({ ...request, spec: { ...request.spec, input: { height: 0, width: 96, channels: 1 } } });
-    await expect(badSpec).rejects.toBeInstanceOf(FullTrainingError);
+    await expect(badSpec).rejects.toBeInstanceOf(FullTrainingRefusedError);
     await expect(badSpec).rejects.toMatchObject({
       code: FullTrainingErrorCodes.invalidSpec,
       message: expect.stringContaining('input.height'),
@@ -186,6 +203,28 @@ describe('RunFullTrainingUseCase', () => {
       code: FullTrainingErrorCodes.invalidDataSource,
     });
     expect(h.calls).toEqual([]);
+    await rm(h.workRoot, { recursive: true, force: true });
+  });
+
+  it('refuses a search this deployment does not have, and a trial without a completed measurement', async () => {
+    for (const options of [{ search: false }, { trialStatus: 'requested' as const }, { trialStatus: 'failed' as const }]) {
+      const h = harness(options);
+      const useCase = await h.useCase();
+      const refused = useCase.execute(request);
+      await expect(refused).rejects.toBeInstanceOf(FullTrainingRefusedError);
+      await expect(refused).rejects.toMatchObject({ code: FullTrainingErrorCodes.unknownTrial });
+      expect(h.calls).toEqual([]);
+      await rm(h.workRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('lets an interruption by a shutdown through (left for redelivery), registering and announcing nothing', async () => {
+    const h = harness({ interrupt: true });
+    const useCase = await h.useCase();
+    const interrupted = useCase.execute(request);
+    await expect(interrupted).rejects.toBeInstanceOf(FullTrainingInterruptedError);
+    await expect(interrupted).rejects.not.toBeInstanceOf(FullTrainingRefusedError);
+    expect(h.calls).toEqual(['train']);
     await rm(h.workRoot, { recursive: true, force: true });
   });
 

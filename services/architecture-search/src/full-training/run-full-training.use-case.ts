@@ -3,16 +3,18 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
-import type { ModelRegistryRepository, SearchCandidateLineageRepository } from '@argus/persistence';
+import type { ArchitectureSearchRepository, ModelRegistryRepository, SearchCandidateLineageRepository } from '@argus/persistence';
 import type { Logger } from '@argus/platform';
 import { checkSpec, parseTrainingDataSource } from '@argus/vision';
-import { InvalidSearchDataSourceError, InvalidTrialSpecError } from './full-training.errors';
+import { InvalidSearchDataSourceError, InvalidTrialSpecError, UnknownSearchTrialError } from './full-training.errors';
 import type { CandidatePackagePublisher, FullTrainingJob, RegisteredCandidate, SpecTrainer } from './full-training.ports';
 
 export interface RunFullTrainingDependencies {
   readonly trainer: SpecTrainer;
   readonly publisher: CandidatePackagePublisher;
   readonly lineage: Pick<SearchCandidateLineageRepository, 'record' | 'ofRequest'>;
+  /** The searches architecture-search keeps: a request must name one of their measured trials. */
+  readonly searches: Pick<ArchitectureSearchRepository, 'find' | 'trials'>;
   readonly registry: Pick<ModelRegistryRepository, 'findVersion'>;
   readonly bus: Pick<MessageBus, 'publish'>;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
@@ -24,6 +26,8 @@ export interface RunFullTrainingSettings {
   readonly defaultEpochs: number;
   /** Local folder of the requests' run folders. */
   readonly workRoot: string;
+  /** True once the process shuts down: a training in progress stops and is left for redelivery. */
+  readonly shouldStop?: () => boolean;
 }
 
 /**
@@ -49,6 +53,7 @@ export class RunFullTrainingUseCase {
     const context = { requestId: request.requestId, searchId: request.searchId, trialId: request.trialId };
     const log = (line: string) => this.deps.logger.info(context, line);
 
+    await this.requireMeasuredTrial(request);
     const done = await this.deps.lineage.ofRequest(request.requestId);
     if (done) {
       const version = await this.deps.registry.findVersion(done.modelVersionId);
@@ -66,7 +71,7 @@ export class RunFullTrainingUseCase {
       `full training of trial ${request.trialId} (${request.controller}) of search ${request.searchId} for line ${request.lineId}: ` +
         `${job.epochs} epoch(s) on ${request.dataSource}, as ${job.name}@${job.version}`,
     );
-    const trained = await this.deps.trainer.train(job, runDir, log);
+    const trained = await this.deps.trainer.train(job, runDir, log, this.settings.shouldStop ?? (() => false));
     const candidate = await this.deps.publisher.publish(trained.packageDir);
     await this.deps.lineage.record({
       modelVersionId: candidate.modelVersionId,
@@ -81,6 +86,15 @@ export class RunFullTrainingUseCase {
     log(`registered candidate ${candidate.name}@${candidate.version} (${candidate.modelVersionId})`);
     await rm(runDir, { recursive: true, force: true });
     return candidate;
+  }
+
+  private async requireMeasuredTrial(request: SearchTrainingRequestedV1): Promise<void> {
+    const search = await this.deps.searches.find(request.searchId);
+    if (!search) throw new UnknownSearchTrialError(request.searchId, request.trialId, 'no such search here');
+    const trials = await this.deps.searches.trials(request.searchId);
+    if (!trials.some((t) => t.trialId === request.trialId && t.status === 'completed')) {
+      throw new UnknownSearchTrialError(request.searchId, request.trialId, 'no completed measurement of this trial in the search');
+    }
   }
 
   private jobOf(request: SearchTrainingRequestedV1): FullTrainingJob {

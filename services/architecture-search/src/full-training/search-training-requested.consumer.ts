@@ -1,6 +1,6 @@
 import { Topics } from '@argus/contracts';
 import { type MessageBus, NonRetryableError, type Subscription } from '@argus/messaging';
-import { FullTrainingError } from './full-training.errors';
+import { FullTrainingRefusedError } from './full-training.errors';
 import type { RunFullTrainingUseCase } from './run-full-training.use-case';
 
 /** A full training that failed on the infrastructure is tried once more before it is dead-lettered. */
@@ -9,9 +9,10 @@ export const FULL_TRAINING_ATTEMPTS = 2;
 /**
  * The full-training worker's consumer of `search.training.requested.v1`: one request at a time
  * (concurrency 1; the subscription keeps the group's heartbeats going while it trains). A request
- * that can never train (invalid spec or data source) is dead-lettered at once with the reason;
- * other failures are retried, then dead-lettered. Offsets are committed only after the candidate
- * is registered and announced, so a worker killed mid-training leaves the request to be redelivered.
+ * that can never train (invalid spec or data source, a search or trial this deployment does not
+ * have) is dead-lettered at once with the reason; other failures are retried, then dead-lettered.
+ * Offsets are committed only after the candidate is registered and announced, so a worker killed
+ * mid-training — or shut down, which interrupts the training — leaves the request to be redelivered.
  */
 export async function subscribeSearchTrainingRequests(
   bus: MessageBus,
@@ -26,7 +27,7 @@ export async function subscribeSearchTrainingRequests(
       try {
         await useCase.execute(request);
       } catch (error) {
-        if (error instanceof FullTrainingError) throw new NonRetryableError(error.message, { code: error.code, cause: error });
+        if (error instanceof FullTrainingRefusedError) throw new NonRetryableError(error.message, { code: error.code, cause: error });
         throw error;
       }
     },

@@ -9,6 +9,7 @@ import {
   type TrainerConfig,
   type TrainingDataSource,
 } from '@argus/vision';
+import { FullTrainingInterruptedError } from './full-training.errors';
 import type { FullTrainingJob, SpecTrainer, TrainedPackage } from './full-training.ports';
 
 export interface VisionSpecTrainerSettings {
@@ -33,11 +34,11 @@ const SHIPPED_CROP = 128;
 export class VisionSpecTrainer implements SpecTrainer {
   constructor(private readonly settings: VisionSpecTrainerSettings) {}
 
-  async train(job: FullTrainingJob, runDir: string, log: (line: string) => void): Promise<TrainedPackage> {
+  async train(job: FullTrainingJob, runDir: string, log: (line: string) => void, shouldStop: () => boolean): Promise<TrainedPackage> {
     const backend = await selectTfBackend({ logger: { info: (_o, m) => log(m ?? ''), warn: (_o, m) => log(`warning: ${m ?? ''}`) } });
     const source = parseTrainingDataSource(job.request.dataSource);
     const packageDir = path.join(runDir, 'package');
-    await runTrainingPipeline({
+    const result = await runTrainingPipeline({
       spec: job.spec,
       data: source,
       dataOptions: {
@@ -57,7 +58,9 @@ export class VisionSpecTrainer implements SpecTrainer {
       name: job.name,
       version: job.version,
       log,
+      shouldStop,
     });
+    if (result.training.stopReason === 'interrupted') throw new FullTrainingInterruptedError(job.request.requestId);
     return { packageDir };
   }
 }
