@@ -80,7 +80,7 @@ export const CONFIG_DOC_TARGETS: readonly ConfigDocTarget[] = [
     readme: 'services/architecture-search/README.md',
     source: 'services/architecture-search/src/config.ts',
     schema: ArchitectureSearchEnvSchema,
-    adapters: ['kafka'],
+    adapters: ALL_ADAPTERS,
     load: loadArchitectureSearchConfig,
   },
   {
