@@ -75,6 +75,7 @@ export class FullTrainingModule {
                 defaultEpochs: config.ARGUS_SEARCH_FULL_TRAINING_EPOCHS,
                 workRoot: path.resolve(config.ARGUS_SEARCH_FULL_TRAINING_WORK_DIR),
                 shouldStop: () => shutdownRequested.value,
+                progressEveryMs: config.ARGUS_SEARCH_FULL_TRAINING_PROGRESS_SECONDS * 1000,
               },
             ),
         },

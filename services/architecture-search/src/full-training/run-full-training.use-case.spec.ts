@@ -38,18 +38,21 @@ function harness(
     search?: boolean;
     trialStatus?: 'requested' | 'completed' | 'failed';
     interrupt?: boolean;
+    quietMs?: number;
   } = {},
 ) {
   const calls: string[] = [];
   const trained: FullTrainingJob[] = [];
   const recorded: NewSearchCandidateLineage[] = [];
   const published: { topic: string; message: unknown }[] = [];
+  const lines: string[] = [];
   let workRoot = '';
   const deps = {
     trainer: {
       train: async (job: FullTrainingJob, runDir: string, _log: unknown, shouldStop: () => boolean) => {
         calls.push('train');
         if (options.interrupt && shouldStop()) throw new FullTrainingInterruptedError(job.request.requestId);
+        if (options.quietMs) await new Promise((resolve) => setTimeout(resolve, options.quietMs));
         trained.push(job);
         await mkdir(runDir, { recursive: true });
         return { packageDir: path.join(runDir, 'package') };
@@ -86,7 +89,7 @@ function harness(
         published.push({ topic: topic.name, message });
       },
     },
-    logger: { info: () => undefined, warn: () => undefined },
+    logger: { info: (_context: unknown, line: string) => void lines.push(line), warn: () => undefined },
     clock: () => new Date('2026-12-07T11:00:00.000Z'),
   };
   return {
@@ -94,9 +97,15 @@ function harness(
     trained,
     recorded,
     published,
+    lines,
     async useCase() {
       workRoot = await mkdtemp(path.join(os.tmpdir(), 'full-training-spec-'));
-      return new RunFullTrainingUseCase(deps as never, { defaultEpochs: 30, workRoot, shouldStop: () => options.interrupt === true });
+      return new RunFullTrainingUseCase(deps as never, {
+        defaultEpochs: 30,
+        workRoot,
+        shouldStop: () => options.interrupt === true,
+        progressEveryMs: 100,
+      });
     },
     get workRoot() {
       return workRoot;
@@ -225,6 +234,14 @@ describe('RunFullTrainingUseCase', () => {
     await expect(interrupted).rejects.toBeInstanceOf(FullTrainingInterruptedError);
     await expect(interrupted).rejects.not.toBeInstanceOf(FullTrainingRefusedError);
     expect(h.calls).toEqual(['train']);
+    await rm(h.workRoot, { recursive: true, force: true });
+  });
+
+  it('fills a quiet phase of the training with "still running" lines', async () => {
+    const h = harness({ quietMs: 450 });
+    const useCase = await h.useCase();
+    await useCase.execute(request);
+    expect(h.lines.filter((line) => line.startsWith('still running')).length).toBeGreaterThanOrEqual(2);
     await rm(h.workRoot, { recursive: true, force: true });
   });
 

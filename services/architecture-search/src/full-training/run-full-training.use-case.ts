@@ -28,6 +28,12 @@ export interface RunFullTrainingSettings {
   readonly workRoot: string;
   /** True once the process shuts down: a training in progress stops and is left for redelivery. */
   readonly shouldStop?: () => boolean;
+  /**
+   * A progress line at least this often: the trainer writes its own every few seconds while it
+   * trains, but loading and decoding the data, choosing the NMS threshold and packaging are quiet
+   * phases, so a "still running" line fills any gap this long.
+   */
+  readonly progressEveryMs?: number;
 }
 
 /**
@@ -71,7 +77,29 @@ export class RunFullTrainingUseCase {
       `full training of trial ${request.trialId} (${request.controller}) of search ${request.searchId} for line ${request.lineId}: ` +
         `${job.epochs} epoch(s) on ${request.dataSource}, as ${job.name}@${job.version}`,
     );
-    const trained = await this.deps.trainer.train(job, runDir, log, this.settings.shouldStop ?? (() => false));
+    const started = Date.now();
+    let lastLineAt = started;
+    let lastLine = 'starting';
+    const trainerLog = (line: string) => {
+      lastLineAt = Date.now();
+      lastLine = line;
+      log(line);
+    };
+    const everyMs = this.settings.progressEveryMs ?? 10_000;
+    const heartbeat = setInterval(
+      () => {
+        if (Date.now() - lastLineAt < everyMs) return;
+        lastLineAt = Date.now();
+        log(`still running after ${Math.round((Date.now() - started) / 1000)} s (last: ${lastLine.slice(0, 200)})`);
+      },
+      Math.max(50, Math.floor(everyMs / 2)),
+    );
+    let trained;
+    try {
+      trained = await this.deps.trainer.train(job, runDir, trainerLog, this.settings.shouldStop ?? (() => false));
+    } finally {
+      clearInterval(heartbeat);
+    }
     const candidate = await this.deps.publisher.publish(trained.packageDir);
     await this.deps.lineage.record({
       modelVersionId: candidate.modelVersionId,
