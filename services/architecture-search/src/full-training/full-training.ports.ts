@@ -19,7 +19,8 @@ export interface TrainedPackage {
 /**
  * Trains a spec fully into a model package in `runDir` (resuming a checkpoint found there). When
  * `shouldStop` turns true it stops at the next step, keeps its checkpoint and throws
- * FullTrainingInterruptedError instead of packaging a half-trained model.
+ * FullTrainingInterruptedError instead of handing over a half-trained package (the pipeline still
+ * writes one into the run folder as it ends; it is never registered, and a resumed run rewrites it).
  */
 export interface SpecTrainer {
   train(job: FullTrainingJob, runDir: string, log: (line: string) => void, shouldStop: () => boolean): Promise<TrainedPackage>;
