@@ -13,8 +13,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('argus CLI', () => {
-  it('has train, finetune, eval, export, detect and bench', () => {
-    expect(COMMANDS.map((c) => c.spec.name)).toEqual(['train', 'finetune', 'eval', 'export', 'detect', 'bench']);
+  it('has train, finetune, eval, export, detect, bench and search', () => {
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual(['train', 'finetune', 'eval', 'export', 'detect', 'bench', 'search']);
   });
 
   it('prints the command list for --help and with no command (exit 2)', async () => {
@@ -25,7 +25,7 @@ describe('argus CLI', () => {
     expect((await run(['--version'])).out).toBe('1.2.3');
   });
 
-  it.each(['train', 'eval', 'export', 'detect', 'bench'])('prints --help for %s', async (name) => {
+  it.each(['train', 'eval', 'export', 'detect', 'bench', 'search'])('prints --help for %s', async (name) => {
     const result = await run([name, '--help']);
     expect(result.code).toBe(0);
     expect(result.out).toContain(`argus ${name} — `);

@@ -6,9 +6,18 @@ import { detectCommand } from './commands/detect.command';
 import { evalCommand } from './commands/eval.command';
 import { exportCommand } from './commands/export.command';
 import { finetuneCommand } from './commands/finetune.command';
+import { searchCommand } from './commands/search.command';
 import { trainCommand } from './commands/train.command';
 
-export const COMMANDS: readonly CliCommand[] = [trainCommand, finetuneCommand, evalCommand, exportCommand, detectCommand, benchCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  trainCommand,
+  finetuneCommand,
+  evalCommand,
+  exportCommand,
+  detectCommand,
+  benchCommand,
+  searchCommand,
+];
 
 export function formatUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
