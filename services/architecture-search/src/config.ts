@@ -66,7 +66,7 @@ export const ArchitectureSearchEnvSchema = serviceEnvSchema(3004).extend({
     .meta({ description: "Names this trial worker in the trials' records and answers.", defaultText: '<hostname>-<pid>' }),
   ARGUS_SEARCH_CONTROLLER_GROUP_ID: groupId('architecture-search.controller').meta({
     description:
-      "The controller's consumer group on search.run.requested.v1, search.run.cancel-requested.v1 and search.trial.completed.v1; one per deployment (another deployment on the same cluster needs its own).",
+      "The controller's consumer groups, one per topic: `<this>.requests` on search.run.requested.v1, `<this>.cancels` on search.run.cancel-requested.v1, `<this>.answers` on search.trial.completed.v1; one set per deployment (another deployment on the same cluster needs its own).",
   }),
   ARGUS_SEARCH_WORKERS_GROUP_ID: groupId('architecture-search.workers').meta({
     description: "The trial workers' consumer group on search.trial.requested.v1; one per deployment.",
