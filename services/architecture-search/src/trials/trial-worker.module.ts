@@ -54,7 +54,8 @@ export class TrialWorkerModule {
           provide: WORKER_STARTUP,
           inject: [MESSAGE_BUS, TrialRunner, LOGGER, ShutdownRegistry],
           useFactory: async (bus: MessageBus, runner: TrialRunner, logger: Logger, registry: ShutdownRegistry) => {
-            const backend = await selectTfBackend();
+            // Its choice and any fallback go to this service's log (its default writes to stderr).
+            const backend = await selectTfBackend({ logger: { info: (o, m) => logger.debug(o, m), warn: (o, m) => logger.warn(o, m) } });
             const nice = applyNice(config.ARGUS_SEARCH_WORKER_NICE);
             logger.info({ workerId: config.ARGUS_SEARCH_WORKER_ID, backend: backend.choice, nice }, 'trial worker: one trial at a time');
             return startConsumers(
