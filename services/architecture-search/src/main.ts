@@ -2,6 +2,7 @@ import { shutdownTelemetry } from './telemetry';
 import { bootstrapService } from '@argus/platform';
 import { loadArchitectureSearchConfig } from './config';
 import { ArchitectureSearchModule } from './architecture-search.module';
+import { ARCHITECTURE_SEARCH_ERROR_DOMAINS } from './search.errors';
 import { SERVICE_NAME, SERVICE_VERSION } from './service.identity';
 
 const config = loadArchitectureSearchConfig();
@@ -15,4 +16,5 @@ void bootstrapService({
   bodyLimit: config.HTTP_BODY_LIMIT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onShutdown: shutdownTelemetry,
+  errorHttpStatus: ARCHITECTURE_SEARCH_ERROR_DOMAINS,
 });

@@ -1,5 +1,7 @@
 import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
 import { DomainError, type ErrorHttpStatusMap } from '@argus/platform';
+import { SEARCH_ERROR_HTTP_STATUS, TRIAL_ERROR_HTTP_STATUS } from '@argus/search';
+import { FULL_TRAINING_ERROR_HTTP_STATUS } from './full-training/full-training.errors';
 
 /** The architecture-search service's error codes, each with the HTTP status it answers with. */
 export const SearchServiceErrorCodes = {
@@ -18,6 +20,9 @@ export const SEARCH_SERVICE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<SearchServiceE
 /** Every domain whose codes architecture-search answers with: what its bootstrap combines. */
 export const ARCHITECTURE_SEARCH_ERROR_DOMAINS: readonly ErrorHttpStatusMap[] = [
   SEARCH_SERVICE_ERROR_HTTP_STATUS,
+  SEARCH_ERROR_HTTP_STATUS,
+  TRIAL_ERROR_HTTP_STATUS,
+  FULL_TRAINING_ERROR_HTTP_STATUS,
   PERSISTENCE_ERROR_HTTP_STATUS,
 ];
 
