@@ -198,7 +198,8 @@ describe('architecture-search service: trials over Kafka, state in Postgres', ()
       await start('worker', groups, 'w1'),
       await start('worker', groups, 'w2'),
     ];
-    const searchId = await requestSearch({ budget: { maxTrials: 4 }, maxInFlight: 2 });
+    // Regularized evolution here, PPO in (c): each controller's state goes through Postgres' jsonb between steps.
+    const searchId = await requestSearch({ controller: 'evolution', budget: { maxTrials: 4 }, maxInFlight: 2 });
     await finished(searchId, 600_000, processes);
     const rows = await expectCountedOnce(searchId, 4);
     expect(rows.every((t) => t.attempts === 1)).toBe(true);
@@ -235,7 +236,7 @@ describe('architecture-search service: trials over Kafka, state in Postgres', ()
     const groups = await groupsFor('c');
     const first = await start('controller', groups, 'controller-1');
     const worker = await start('worker', groups, 'w1');
-    const searchId = await requestSearch({ budget: { maxTrials: 3 }, maxInFlight: 1 });
+    const searchId = await requestSearch({ controller: 'ppo', budget: { maxTrials: 3 }, maxInFlight: 1 });
     await pollUntil('a trial counted', async () => ((await search(searchId))?.completed ?? 0) >= 1 || undefined, {
       timeoutMs: 300_000,
       intervalMs: 100,
