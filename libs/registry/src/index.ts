@@ -8,3 +8,4 @@ export * from './model-promotion.service';
 export * from './evaluation-summary.builder';
 export * from './model-package.publisher';
 export * from './shadow-agreement';
+export * from './candidate-gates';

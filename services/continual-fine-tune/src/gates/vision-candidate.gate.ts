@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
+import { type ClassAps, evaluateGates, type EvaluationPair, GATE_REPORT_FILE, type GatePolicy, type GateReport } from '@argus/registry';
 import type { ObjectStore } from '@argus/storage';
 import {
   compareServingLatency,
@@ -15,7 +16,6 @@ import {
 } from '@argus/vision';
 import { loadJobDataset, objectBytesReader } from '../jobs/job-dataset.loader';
 import type { CandidateGate, TrainedCandidate } from '../jobs/training-job.ports';
-import { type ClassAps, evaluateGates, type EvaluationPair, type GatePolicy, type GateReport } from './candidate-gates';
 
 export interface VisionCandidateGateSettings {
   readonly policy: GatePolicy;
@@ -95,7 +95,7 @@ export class VisionCandidateGate implements CandidateGate {
         ),
       );
     }
-    await writeFile(path.join(candidate.packageDir, 'gate-report.json'), JSON.stringify(report, null, 1));
+    await writeFile(path.join(candidate.packageDir, GATE_REPORT_FILE), JSON.stringify(report, null, 1));
     return report;
   }
 

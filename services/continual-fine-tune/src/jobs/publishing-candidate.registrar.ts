@@ -1,13 +1,12 @@
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import type { ModelRegistryRepository } from '@argus/persistence';
-import { publishModelPackage } from '@argus/registry';
+import { GATE_REPORT_FILE, type GateReport, gateMetrics, publishModelPackage } from '@argus/registry';
 import type { ObjectStore } from '@argus/storage';
 import { folderPackageFiles } from '@argus/vision';
-import type { GateReport } from '../gates/candidate-gates';
 import type { CandidateRegistrar, RegisteredCandidate, TrainedCandidate } from './training-job.ports';
 
 /** Stored with a candidate besides its model, evaluation and training log: why it may or may not be promoted. */
-export const CANDIDATE_EXTRA_FILES = ['gate-report.json'] as const;
+export const CANDIDATE_EXTRA_FILES = [GATE_REPORT_FILE] as const;
 
 /**
  * Stores a candidate's package in the object store and registers its version, child of the job's
@@ -36,18 +35,4 @@ export class PublishingCandidateRegistrar implements CandidateRegistrar {
       metrics: { ...version.metrics },
     };
   }
-}
-
-/** The gates' measurements as version metrics: the worst class drop, the new data's gain, the latency ratio. */
-export function gateMetrics(gates: GateReport): Record<string, number> {
-  const measured = (kind: string) => gates.checks.filter((c) => c.kind === kind && Number.isFinite(c.measured)).map((c) => c.measured);
-  const drops = measured('class-retention');
-  const gain = measured('new-data-gain');
-  const latency = measured('latency');
-  return {
-    gatesPassed: gates.passed ? 1 : 0,
-    ...(drops.length > 0 ? { gateWorstClassDropPoints: Math.max(...drops) } : {}),
-    ...(gain.length > 0 ? { gateNewDataGainPoints: gain[0]! } : {}),
-    ...(latency.length > 0 ? { gateLatencyRatio: latency[0]! } : {}),
-  };
 }

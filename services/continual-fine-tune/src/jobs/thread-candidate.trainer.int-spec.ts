@@ -19,7 +19,7 @@ import { FilesystemObjectStore, MinioObjectStore, type ObjectStore, s3ConfigFrom
 import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
 import { TINY_PCB_CLASSES } from '@argus/vision/testing';
 import { ContinualErrorCodes } from '../continual.errors';
-import { DEFAULT_GATE_POLICY } from '../gates/candidate-gates';
+import { DEFAULT_GATE_POLICY } from '@argus/registry';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';

@@ -17,7 +17,7 @@ import {
 import { MinioObjectStore, type ObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
 import { TINY_PCB_CLASSES } from '@argus/vision/testing';
-import { DEFAULT_GATE_POLICY, type GateReport } from '../gates/candidate-gates';
+import { DEFAULT_GATE_POLICY, type GateReport } from '@argus/registry';
 import { VisionCandidateGate } from '../gates/vision-candidate.gate';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';

@@ -1,5 +1,5 @@
 import type { TrainingJobPhase, TrainingJobRequestedV1 } from '@argus/contracts';
-import type { GateReport } from '../gates/candidate-gates';
+import type { GateReport } from '@argus/registry';
 
 /** What a worker may do with a job it received (a first delivery, or a redelivery). */
 export type JobClaim =

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { EventHeaders, type TopicContract, type TrainingJobRequestedV1 } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import { FilesystemObjectStore, ObjectStoreUnavailableError } from '@argus/storage';
-import type { GateReport } from '../gates/candidate-gates';
+import type { GateReport } from '@argus/registry';
 import { InMemoryTrainingJobLedger } from './in-memory-training-job.ledger';
 import { ObjectStoreRunFolders } from './object-store-run-folders';
 import { DEFAULT_MAX_ATTEMPTS, TrainingJobRunner } from './training-job.runner';

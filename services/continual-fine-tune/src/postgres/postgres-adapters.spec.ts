@@ -1,6 +1,6 @@
 import type { FrameLabelRepository, LineLearningStateQuery, TrainingJobRepository } from '@argus/persistence';
 import { strictMock } from '@argus/platform/testing';
-import { DEFAULT_GATE_POLICY } from '../gates/candidate-gates';
+import { DEFAULT_GATE_POLICY } from '@argus/registry';
 import { JobAlreadyActiveError, UnknownFrameError } from '../continual.errors';
 import type { FrameLabel } from '../labels/frame-label';
 import type { FinishedJob, JobProgress } from '../jobs/training-job.ports';

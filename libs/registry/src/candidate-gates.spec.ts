@@ -1,4 +1,12 @@
-import { DEFAULT_GATE_POLICY, evaluateGates, type GateInput } from './candidate-gates';
+import {
+  DEFAULT_GATE_POLICY,
+  evaluateGates,
+  evaluateRetentionAndLatencyGates,
+  gateMetrics,
+  type GateInput,
+  gatesWithoutProductionModel,
+  type RetentionAndLatencyInput,
+} from './candidate-gates';
 
 /** Enough labelled boxes of every class for its AP to be judged. */
 const PLENTY = { open: 50, short: 50, spur: 50 };
@@ -117,5 +125,84 @@ describe('evaluateGates', () => {
     expect(paired.passed).toBe(true);
     expect(paired.checks.find((c) => c.kind === 'latency')?.measured).toBe(1.02);
     expect(evaluateGates(input({ latencyMs: { production: 10, candidate: 10, ratio: 1.3 } })).passed).toBe(false);
+  });
+});
+
+describe('evaluateRetentionAndLatencyGates (a candidate without new data: a search point trained fully)', () => {
+  const policy = { maxClassDropPoints: 1, minClassInstances: 10, maxLatencyRatio: 1.1 };
+  const searchInput = (overrides: Partial<RetentionAndLatencyInput> = {}): RetentionAndLatencyInput => ({
+    productionClasses: ['open', 'short'],
+    candidateClasses: ['open', 'short'],
+    retention: [
+      {
+        name: 'validation (40 frames of synthetic:pcb)',
+        production: { open: 0.9, short: 0.8 },
+        candidate: { open: 0.95, short: 0.795 },
+        instances: PLENTY,
+      },
+    ],
+    latencyMs: { production: 10, candidate: 7, ratio: 0.7 },
+    ...overrides,
+  });
+
+  it('judges retention and latency only: no new-data check, and no new-data limit in the recorded policy', () => {
+    const report = evaluateRetentionAndLatencyGates(searchInput(), policy);
+    expect(report).toMatchObject({ passed: true, reasons: [], policy });
+    expect(report.checks.map((c) => c.kind)).toEqual(['class-retention', 'class-retention', 'latency']);
+    expect(report.policy).not.toHaveProperty('minNewDataGainPoints');
+    expect(evaluateRetentionAndLatencyGates(searchInput()).policy).toEqual({
+      maxClassDropPoints: 1,
+      minClassInstances: 10,
+      maxLatencyRatio: 1.1,
+    });
+  });
+
+  it('fails a class that drops more than the limit, and a slower candidate, with the same wording as every gate', () => {
+    const report = evaluateRetentionAndLatencyGates(
+      searchInput({
+        retention: [{ name: 'v', production: { open: 0.9, short: 0.8 }, candidate: { open: 0.88, short: 0.8 }, instances: PLENTY }],
+        latencyMs: { production: 10, candidate: 12, ratio: 1.2 },
+      }),
+      policy,
+    );
+    expect(report.passed).toBe(false);
+    expect(report.reasons).toEqual([
+      'open on v: AP 0.9000 → 0.8800 (−2.00 pts; at most −1 allowed)',
+      'latency 12.00 ms vs production 10.00 ms per frame (×1.200; at most ×1.1)',
+    ]);
+  });
+
+  it('fails a production class the candidate does not detect at all, even where no set has its ground truth', () => {
+    const report = evaluateRetentionAndLatencyGates(searchInput({ candidateClasses: ['open'] }), policy);
+    expect(report.reasons[0]).toBe('short: production detects it, the candidate does not (not among its classes)');
+  });
+});
+
+describe('gatesWithoutProductionModel', () => {
+  it('fails retention and latency, saying the line has no production model (promotion then needs an admin override)', () => {
+    const report = gatesWithoutProductionModel('pcb-9', { maxClassDropPoints: 1, minClassInstances: 10, maxLatencyRatio: 1.1 });
+    expect(report.passed).toBe(false);
+    expect(report.checks.map((c) => [c.kind, c.passed])).toEqual([
+      ['class-retention', false],
+      ['latency', false],
+    ]);
+    expect(report.reasons.every((r) => r.startsWith('line pcb-9 has no production model'))).toBe(true);
+    expect(gateMetrics(report)).toEqual({ gatesPassed: 0 });
+  });
+});
+
+describe('gateMetrics', () => {
+  it('records passed as 1/0 with the worst class drop, the gain and the latency ratio that were measured', () => {
+    expect(gateMetrics(evaluateGates(input()))).toEqual({
+      gatesPassed: 1,
+      gateWorstClassDropPoints: 0.5,
+      gateNewDataGainPoints: 40,
+      gateLatencyRatio: 1.05,
+    });
+    expect(gateMetrics(evaluateGates(input({ latencyMs: null })))).toEqual({
+      gatesPassed: 0,
+      gateWorstClassDropPoints: 0.5,
+      gateNewDataGainPoints: 40,
+    });
   });
 });
