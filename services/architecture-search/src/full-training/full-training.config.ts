@@ -32,6 +32,28 @@ export const FullTrainingEnvFields = {
     description:
       'Training scenes rendered for a `synthetic:FEED` data source (a fifth as many for validation); real data sets are used whole.',
   }),
+  ARGUS_SEARCH_GATE_MAX_CLASS_DROP: z.coerce.number().min(0).max(100).default(1).meta({
+    description:
+      "Gate of a fully trained search candidate: no class the line's production model detects may score more than this many AP points (AP in %) below production on the validation frames of the request's data source.",
+  }),
+  ARGUS_SEARCH_GATE_MIN_CLASS_INSTANCES: z.coerce.number().int().min(1).max(100_000).default(10).meta({
+    description:
+      "Gate: a class's AP drop is judged only where the validation frames hold at least this many of its labelled boxes (on a few boxes one box moves AP by several points); the report shows the figures either way.",
+  }),
+  ARGUS_SEARCH_GATE_MAX_LATENCY_RATIO: z.coerce.number().min(0.1).max(10).default(1.1).meta({
+    description: "Gate: the candidate's latency, measured as detection-inference serves, at most this multiple of the production model's.",
+  }),
+  ARGUS_SEARCH_GATE_LATENCY_ROUNDS: z.coerce.number().int().min(1).max(50).default(7).meta({
+    description:
+      "Timed rounds of the latency gate, each a pass of both models over the same frames back to back (alternating which goes first, after an untimed warm-up): the median of the rounds' candidate ÷ production ratios is judged, so load from other processes cancels.",
+  }),
+  ARGUS_SEARCH_GATE_SERVING_BATCH: z.coerce.number().int().min(1).max(64).default(6).meta({
+    description: 'Frames per batch when the gates score and time a model: set it as ARGUS_INFER_BATCH_MAX is set for detection-inference.',
+  }),
+  ARGUS_SEARCH_GATE_SERVING_THREADS: z.coerce.number().int().min(1).max(16).default(1).meta({
+    description:
+      'ONNX Runtime threads when the gates score and time a model: set it as ARGUS_INFER_THREADS is set for detection-inference.',
+  }),
   ARGUS_SEARCH_FULL_TRAINING_WORK_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'argus-search-training')).meta({
     description:
       "Local folder of running full trainings (checkpoints, the package); a request's folder is removed once its candidate is registered. A request redelivered to the same machine resumes from its checkpoint.",

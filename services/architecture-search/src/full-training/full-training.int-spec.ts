@@ -24,6 +24,7 @@ import {
   type ThrowawayDatabase,
 } from '@argus/persistence';
 import { waitFor } from '@argus/platform/testing';
+import { assertGatesAllowPromotion, GATE_REPORT_FILE, type GateReport, needsGateOverride } from '@argus/registry';
 import { MinioObjectStore, s3ConfigFromEnv } from '@argus/storage';
 import { loadModelPackage, objectStorePackageFiles, selectTfBackend } from '@argus/vision';
 import { tinyPcbSpec } from '@argus/vision/testing';
@@ -31,14 +32,17 @@ import { FullTrainingErrorCodes } from './full-training.errors';
 import { PublishingCandidatePackagePublisher } from './publishing-candidate-package.publisher';
 import { RunFullTrainingUseCase } from './run-full-training.use-case';
 import { subscribeSearchTrainingRequests } from './search-training-requested.consumer';
+import { VisionCandidateMeasurer } from './vision-candidate.measurer';
 import { VisionSpecTrainer } from './vision-spec.trainer';
 
 /**
  * Full training on infra/local's Kafka, S3Proxy and a throw-away Postgres: a
- * search.training.requested.v1 in → a tiny spec trained on synthetic PCB scenes, its package in the
- * object store, a candidate version in the registry with its search lineage, and
- * model.version.registered.v1 out; a request with an invalid spec → its dead-letter topic with the
- * reason. Tiny on purpose (one epoch, a few scenes).
+ * search.training.requested.v1 in → a tiny spec trained on synthetic PCB scenes, gated, its package
+ * and gate report in the object store, a candidate version in the registry with `gatesPassed` and its
+ * search lineage, and model.version.registered.v1 out — first on a line without a production model
+ * (the gates fail, saying so), then, that candidate promoted, a second one gated against it (scored
+ * and timed, both ONNX models on the validation scenes); a request with an invalid spec → its
+ * dead-letter topic with the reason. Tiny on purpose (one epoch, a few scenes).
  */
 jest.setTimeout(300_000);
 
@@ -130,6 +134,7 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     const useCase = new RunFullTrainingUseCase(
       {
         trainer: new VisionSpecTrainer({ maxMinutes: 5, progressEverySeconds: 10, syntheticImages: 8, argusVersion: 'test' }),
+        measurer: new VisionCandidateMeasurer(store, { servingBatch: 2, servingThreads: 1, latencyRounds: 2 }),
         publisher: new PublishingCandidatePackagePublisher(store, registry),
         lineage: new SearchCandidateLineageRepository(db.dataSource),
         searches,
@@ -140,7 +145,7 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
           warn: ((_context: object, line?: string) => void lines.push(line ?? '')) as never,
         },
       },
-      { defaultEpochs: 1, workRoot: work },
+      { gatePolicy: { maxClassDropPoints: 1, minClassInstances: 10, maxLatencyRatio: 1.1 }, defaultEpochs: 1, workRoot: work },
     );
     worker = new KafkaMessageBusAdapter({
       config: kafkaConfigFromEnv(process.env, { clientId: `nas-ft-int-worker-${run}` }),
@@ -157,6 +162,12 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     await db?.drop();
     if (work) await rm(work, { recursive: true, force: true });
   });
+
+  let firstCandidateId = '';
+
+  async function storedGateReport(artifactKey: string): Promise<GateReport> {
+    return JSON.parse((await store.get(`${artifactKey}/${GATE_REPORT_FILE}`)).toString('utf8')) as GateReport;
+  }
 
   const request = (overrides: Partial<SearchTrainingRequestedV1> = {}): SearchTrainingRequestedV1 => ({
     eventId: randomUUID(),
@@ -196,6 +207,54 @@ describe('architecture-search full training on Kafka, S3Proxy and Postgres', () 
     expect(stored.metadata.spec.name).toBe(`nas-it-${run}`);
     expect(stored.metadata.training?.command).toContain(`trial ${asked.trialId}`);
     expect(lines.some((line) => line.startsWith('registered candidate'))).toBe(true);
+
+    // The line has no production model: nothing to compare with, so the gates fail, saying so, and
+    // the promotion rules ask for an admin's override as for any candidate that failed its gates.
+    const gates = await storedGateReport(event.artifactKey);
+    expect(gates.passed).toBe(false);
+    expect(gates.reasons.length).toBeGreaterThan(0);
+    expect(gates.reasons.every((r) => r.startsWith(`line ${lineId} has no production model`))).toBe(true);
+    expect(version?.metrics['gatesPassed']).toBe(0);
+    expect(event.metrics['gatesPassed']).toBe(0);
+    expect(needsGateOverride(version!)).toBe(true);
+    expect(() => assertGatesAllowPromotion(lineId, version!, undefined)).toThrow();
+    firstCandidateId = event.modelVersionId;
+  });
+
+  it('gates the next candidate against the production model: both scored on the validation scenes and timed as served', async () => {
+    const registry = new ModelRegistryRepository(db.dataSource);
+    await registry.movePointer({
+      lineId,
+      fromVersionId: null,
+      toVersionId: firstCandidateId,
+      kind: 'promotion',
+      promotedBy: 'admin',
+      reason: 'first model of the line (gate override in the console)',
+      previousPromotionId: null,
+    });
+    const asked = request();
+    await observer.publish(Topics.searchTrainingRequested, asked);
+    await waitFor(
+      'the second candidate on model.version.registered.v1',
+      () => registered.some((e) => e.version === `nas-${asked.requestId}`),
+      240_000,
+    );
+    const event = registered.find((e) => e.version === `nas-${asked.requestId}`)!;
+    const gates = await storedGateReport(event.artifactKey);
+    // Retention and latency only: a search candidate brings no new data to gain on.
+    expect([...new Set(gates.checks.map((c) => c.kind))].sort()).toEqual(['class-retention', 'latency']);
+    expect(gates.policy).not.toHaveProperty('minNewDataGainPoints');
+    const retention = gates.checks.filter((c) => c.kind === 'class-retention');
+    expect(retention.length).toBeGreaterThan(0);
+    expect(retention.every((c) => c.detail.includes('on validation (2 frames of synthetic:pcb)'))).toBe(true);
+    const latency = gates.checks.find((c) => c.kind === 'latency')!;
+    expect(latency.measured).toBeGreaterThan(0);
+    expect(latency.limit).toBe(1.1);
+    // Recorded with the version exactly as continual-fine-tune records its candidates' gates.
+    const version = await registry.findVersion(event.modelVersionId);
+    expect(version?.metrics).toMatchObject({ gatesPassed: gates.passed ? 1 : 0, gateLatencyRatio: latency.measured });
+    expect(needsGateOverride(version!)).toBe(!gates.passed);
+    expect(lines.some((line) => line.startsWith(`gating against line ${lineId}'s production model nas-it-${run}@`))).toBe(true);
   });
 
   it('dead-letters a request whose spec cannot be trained, with the reason', async () => {

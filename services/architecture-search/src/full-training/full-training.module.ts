@@ -15,6 +15,7 @@ import type { FullTrainingEnvFields } from './full-training.config';
 import { PublishingCandidatePackagePublisher } from './publishing-candidate-package.publisher';
 import { RunFullTrainingUseCase } from './run-full-training.use-case';
 import { subscribeSearchTrainingRequests } from './search-training-requested.consumer';
+import { VisionCandidateMeasurer } from './vision-candidate.measurer';
 import { VisionSpecTrainer } from './vision-spec.trainer';
 
 type FullTrainingEnv = { readonly [K in keyof typeof FullTrainingEnvFields]: ReturnType<(typeof FullTrainingEnvFields)[K]['parse']> };
@@ -64,6 +65,11 @@ export class FullTrainingModule {
                   syntheticImages: config.ARGUS_SEARCH_FULL_TRAINING_SYNTHETIC_IMAGES,
                   argusVersion: SERVICE_VERSION,
                 }),
+                measurer: new VisionCandidateMeasurer(store, {
+                  servingBatch: config.ARGUS_SEARCH_GATE_SERVING_BATCH,
+                  servingThreads: config.ARGUS_SEARCH_GATE_SERVING_THREADS,
+                  latencyRounds: config.ARGUS_SEARCH_GATE_LATENCY_ROUNDS,
+                }),
                 publisher: new PublishingCandidatePackagePublisher(store, registry),
                 lineage,
                 searches,
@@ -72,6 +78,11 @@ export class FullTrainingModule {
                 logger: logger.child({ component: 'full-training' }),
               },
               {
+                gatePolicy: {
+                  maxClassDropPoints: config.ARGUS_SEARCH_GATE_MAX_CLASS_DROP,
+                  minClassInstances: config.ARGUS_SEARCH_GATE_MIN_CLASS_INSTANCES,
+                  maxLatencyRatio: config.ARGUS_SEARCH_GATE_MAX_LATENCY_RATIO,
+                },
                 defaultEpochs: config.ARGUS_SEARCH_FULL_TRAINING_EPOCHS,
                 workRoot: path.resolve(config.ARGUS_SEARCH_FULL_TRAINING_WORK_DIR),
                 shouldStop: () => shutdownRequested.value,

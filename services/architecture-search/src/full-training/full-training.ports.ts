@@ -1,4 +1,6 @@
 import type { SearchTrainingRequestedV1 } from '@argus/contracts';
+import type { ModelVersion } from '@argus/persistence';
+import type { GateReport, RetentionAndLatencyInput } from '@argus/registry';
 import type { ArchitectureSpec } from '@argus/vision';
 
 /** A request whose spec was checked: what the trainer trains. */
@@ -37,7 +39,28 @@ export interface RegisteredCandidate {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-/** Stores a package in the object store and registers its version (idempotent on name and version). */
+/** The line's production model a candidate is gated against. */
+export type ProductionModelRef = Pick<ModelVersion, 'id' | 'name' | 'version' | 'artifactKey'>;
+
+/**
+ * Measures what the gates judge: the candidate and the line's production model scored alike (AP
+ * per class) on the validation frames of the request's data source, as the training split them,
+ * and timed alike (paired rounds, as served). The rules that judge the figures are
+ * @argus/registry's; the use case applies them.
+ */
+export interface CandidateMeasurer {
+  measure(
+    job: FullTrainingJob,
+    trained: TrainedPackage,
+    production: ProductionModelRef,
+    log: (line: string) => void,
+  ): Promise<RetentionAndLatencyInput>;
+}
+
+/**
+ * Stores a package in the object store with its gate report beside it (`gate-report.json`) and
+ * registers its version with the gates' figures among its metrics (idempotent on name and version).
+ */
 export interface CandidatePackagePublisher {
-  publish(packageDir: string): Promise<RegisteredCandidate>;
+  publish(packageDir: string, gates: GateReport): Promise<RegisteredCandidate>;
 }

@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
 import type { ModelVersion, NewSearchCandidateLineage, SearchCandidateLineage } from '@argus/persistence';
+import type { GateReport, RetentionAndLatencyInput } from '@argus/registry';
 import { tinyPcbSpec } from '@argus/vision/testing';
 import { FullTrainingErrorCodes, FullTrainingInterruptedError, FullTrainingRefusedError } from './full-training.errors';
-import type { FullTrainingJob, RegisteredCandidate } from './full-training.ports';
+import type { FullTrainingJob, ProductionModelRef, RegisteredCandidate } from './full-training.ports';
 import { fullTrainingVersionOf, RunFullTrainingUseCase, stableEventId } from './run-full-training.use-case';
 
 const request: SearchTrainingRequestedV1 = {
@@ -31,8 +32,36 @@ const candidate: RegisteredCandidate = {
   metrics: { map50: 0.5 },
 };
 
+const production: ProductionModelRef = {
+  id: '00000000-0000-4000-8000-0000000000d1',
+  name: 'deeppcb',
+  version: '1.0.0',
+  artifactKey: 'models/deeppcb/1.0.0',
+};
+
+/** What the measurer reports: production and candidate alike on the validation frames, timed by paired rounds. */
+const measured = (overrides: Partial<RetentionAndLatencyInput> = {}): RetentionAndLatencyInput => ({
+  productionClasses: ['open', 'short'],
+  candidateClasses: ['open', 'short'],
+  retention: [
+    {
+      name: 'validation (40 frames of synthetic:pcb)',
+      production: { open: 0.9, short: 0.8 },
+      candidate: { open: 0.93, short: 0.795 },
+      instances: { open: 40, short: 30 },
+    },
+  ],
+  latencyMs: { production: 10, candidate: 7.2, ratio: 0.72 },
+  ...overrides,
+});
+
+const GATE_POLICY = { maxClassDropPoints: 1, minClassInstances: 10, maxLatencyRatio: 1.1 };
+
 function harness(
   options: {
+    /** The line's production model; null: the line has none. */
+    production?: ProductionModelRef | null;
+    measured?: RetentionAndLatencyInput;
     lineage?: SearchCandidateLineage | null;
     version?: ModelVersion | null;
     search?: boolean;
@@ -46,6 +75,9 @@ function harness(
   const recorded: NewSearchCandidateLineage[] = [];
   const published: { topic: string; message: unknown }[] = [];
   const lines: string[] = [];
+  const measuredAgainst: ProductionModelRef[] = [];
+  const publishedGates: GateReport[] = [];
+  const logged: { context: Record<string, unknown>; line: string }[] = [];
   let workRoot = '';
   const deps = {
     trainer: {
@@ -58,9 +90,17 @@ function harness(
         return { packageDir: path.join(runDir, 'package') };
       },
     },
+    measurer: {
+      measure: async (_job: FullTrainingJob, _trained: unknown, against: ProductionModelRef) => {
+        calls.push('measure');
+        measuredAgainst.push(against);
+        return options.measured ?? measured();
+      },
+    },
     publisher: {
-      publish: async () => {
+      publish: async (_packageDir: string, gates: GateReport) => {
         calls.push('publish');
+        publishedGates.push(gates);
         return candidate;
       },
     },
@@ -74,6 +114,12 @@ function harness(
     },
     registry: {
       findVersion: async () => options.version ?? null,
+      productionModelFor: async (lineId: string) => {
+        const current = options.production === undefined ? production : options.production;
+        return current && lineId === request.lineId
+          ? { lineId, modelVersion: current, promotionId: '00000000-0000-4000-8000-0000000000e1', promotedAt: new Date() }
+          : null;
+      },
     },
     searches: {
       find: async (id: string) => (options.search === false || id !== request.searchId ? null : { id }),
@@ -89,7 +135,13 @@ function harness(
         published.push({ topic: topic.name, message });
       },
     },
-    logger: { info: (_context: unknown, line: string) => void lines.push(line), warn: () => undefined },
+    logger: {
+      info: (context: Record<string, unknown>, line: string) => {
+        lines.push(line);
+        logged.push({ context, line });
+      },
+      warn: () => undefined,
+    },
     clock: () => new Date('2026-12-07T11:00:00.000Z'),
   };
   return {
@@ -98,9 +150,13 @@ function harness(
     recorded,
     published,
     lines,
+    measuredAgainst,
+    publishedGates,
+    logged,
     async useCase() {
       workRoot = await mkdtemp(path.join(os.tmpdir(), 'full-training-spec-'));
       return new RunFullTrainingUseCase(deps as never, {
+        gatePolicy: GATE_POLICY,
         defaultEpochs: 30,
         workRoot,
         shouldStop: () => options.interrupt === true,
@@ -114,12 +170,12 @@ function harness(
 }
 
 describe('RunFullTrainingUseCase', () => {
-  it('trains, registers, records the lineage, then announces the candidate (in that order); the run folder goes', async () => {
+  it('trains, gates, registers, records the lineage, then announces the candidate (in that order); the run folder goes', async () => {
     const h = harness();
     const useCase = await h.useCase();
     try {
       expect(await useCase.execute({ ...request, epochs: 12 })).toEqual(candidate);
-      expect(h.calls).toEqual(['train', 'publish', 'lineage', 'announce']);
+      expect(h.calls).toEqual(['train', 'measure', 'publish', 'lineage', 'announce']);
       expect(h.trained[0]).toMatchObject({ epochs: 12, name: 'tiny-pcb', version: `nas-${request.requestId}` });
       expect(h.recorded).toEqual([
         {
@@ -243,6 +299,68 @@ describe('RunFullTrainingUseCase', () => {
     await useCase.execute(request);
     expect(h.lines.filter((line) => line.startsWith('still running')).length).toBeGreaterThanOrEqual(2);
     await rm(h.workRoot, { recursive: true, force: true });
+  });
+
+  describe("gates: the candidate against the line's production model, like every candidate", () => {
+    async function gated(options: Parameters<typeof harness>[0]) {
+      const h = harness(options);
+      const useCase = await h.useCase();
+      try {
+        await useCase.execute(request);
+      } finally {
+        await rm(h.workRoot, { recursive: true, force: true });
+      }
+      // A failed candidate is registered and announced all the same: its gatesPassed 0 is what keeps it from promotion.
+      expect(h.calls.slice(-3)).toEqual(['publish', 'lineage', 'announce']);
+      expect(h.publishedGates).toHaveLength(1);
+      return { h, gates: h.publishedGates[0]! };
+    }
+
+    it('passes a candidate that keeps every production class and is not slower; no new-data check applies', async () => {
+      const { h, gates } = await gated({});
+      expect(h.measuredAgainst).toEqual([production]);
+      expect(gates).toMatchObject({ passed: true, reasons: [], policy: GATE_POLICY });
+      expect(gates.checks.map((c) => c.kind)).toEqual(['class-retention', 'class-retention', 'latency']);
+      expect(h.logged).toContainEqual({
+        context: expect.objectContaining({ requestId: request.requestId, gatesPassed: true, gateReasons: [] }),
+        line: 'candidate passed its gates',
+      });
+    });
+
+    it('fails a candidate that loses more than the allowed AP points on a production class, naming it', async () => {
+      const { h, gates } = await gated({
+        measured: measured({
+          retention: [
+            {
+              name: 'validation (40 frames)',
+              production: { open: 0.9, short: 0.8 },
+              candidate: { open: 0.9, short: 0.78 },
+              instances: { open: 40, short: 30 },
+            },
+          ],
+        }),
+      });
+      expect(gates.passed).toBe(false);
+      expect(gates.reasons).toEqual(['short on validation (40 frames): AP 0.8000 → 0.7800 (−2.00 pts; at most −1 allowed)']);
+      expect(h.lines).toContain(`candidate failed its gates: ${gates.reasons[0]}`);
+    });
+
+    it("fails a candidate slower than allowed by the paired rounds' median ratio", async () => {
+      const { gates } = await gated({ measured: measured({ latencyMs: { production: 10, candidate: 10.5, ratio: 1.25 } }) });
+      expect(gates.passed).toBe(false);
+      expect(gates.reasons).toEqual(['latency 10.50 ms vs production 10.00 ms per frame (×1.250; at most ×1.1)']);
+    });
+
+    it('with no production model on the line measures nothing and fails, saying so (an admin promotes it with an override)', async () => {
+      const { h, gates } = await gated({ production: null });
+      expect(h.calls).not.toContain('measure');
+      expect(gates.passed).toBe(false);
+      expect(gates.checks.map((c) => [c.kind, c.passed])).toEqual([
+        ['class-retention', false],
+        ['latency', false],
+      ]);
+      expect(gates.reasons.every((r) => r.startsWith('line pcb-1 has no production model'))).toBe(true);
+    });
   });
 
   it('names every request its own version and event id', () => {

@@ -5,23 +5,38 @@ import { type SearchTrainingRequestedV1, Topics } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import type { ArchitectureSearchRepository, ModelRegistryRepository, SearchCandidateLineageRepository } from '@argus/persistence';
 import type { Logger } from '@argus/platform';
+import {
+  evaluateRetentionAndLatencyGates,
+  type GateReport,
+  gatesWithoutProductionModel,
+  type RetentionAndLatencyPolicy,
+} from '@argus/registry';
 import { checkSpec, parseTrainingDataSource } from '@argus/vision';
 import { InvalidSearchDataSourceError, InvalidTrialSpecError, UnknownSearchTrialError } from './full-training.errors';
-import type { CandidatePackagePublisher, FullTrainingJob, RegisteredCandidate, SpecTrainer } from './full-training.ports';
+import type {
+  CandidatePackagePublisher,
+  FullTrainingJob,
+  RegisteredCandidate,
+  CandidateMeasurer,
+  SpecTrainer,
+} from './full-training.ports';
 
 export interface RunFullTrainingDependencies {
   readonly trainer: SpecTrainer;
+  readonly measurer: CandidateMeasurer;
   readonly publisher: CandidatePackagePublisher;
   readonly lineage: Pick<SearchCandidateLineageRepository, 'record' | 'ofRequest'>;
   /** The searches architecture-search keeps: a request must name one of their measured trials. */
   readonly searches: Pick<ArchitectureSearchRepository, 'find' | 'trials'>;
-  readonly registry: Pick<ModelRegistryRepository, 'findVersion'>;
+  readonly registry: Pick<ModelRegistryRepository, 'findVersion' | 'productionModelFor'>;
   readonly bus: Pick<MessageBus, 'publish'>;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
   readonly clock?: () => Date;
 }
 
 export interface RunFullTrainingSettings {
+  /** The limits a fully trained candidate is gated by (retention and latency against the line's production model). */
+  readonly gatePolicy: RetentionAndLatencyPolicy;
   /** Epochs when the request names none. */
   readonly defaultEpochs: number;
   /** Local folder of the requests' run folders. */
@@ -39,9 +54,11 @@ export interface RunFullTrainingSettings {
 /**
  * One full-training request, start to end: check the trial's spec and the data source (a request
  * that can never train is refused with a FullTrainingError, which the consumer dead-letters), train
- * the spec into a package, store and register it as a candidate, record its search lineage, and
- * announce it on model.version.registered.v1 — from there the console's compare/shadow/promote
- * flow takes it like any other candidate.
+ * the spec into a package, gate it against the line's production model (retention and latency, as
+ * every candidate is gated; the report goes beside the package), store and register it as a
+ * candidate with `gatesPassed` among its metrics, record its search lineage, and announce it on
+ * model.version.registered.v1 — from there the console's compare/shadow/promote flow takes it like
+ * any other candidate: one that failed its gates is promoted only with an admin's override.
  *
  * Redelivery: the version is named after the request and registering is idempotent, so a request
  * handled twice registers one version. Lineage is recorded before the announcement, and a request
@@ -95,12 +112,31 @@ export class RunFullTrainingUseCase {
       Math.max(50, Math.floor(everyMs / 2)),
     );
     let trained;
+    let gates: GateReport;
     try {
       trained = await this.deps.trainer.train(job, runDir, trainerLog, this.settings.shouldStop ?? (() => false));
+      // Gated against production as it is now: the pointer may have moved since the search started.
+      const production = await this.deps.registry.productionModelFor(request.lineId);
+      trainerLog(
+        production
+          ? `gating against line ${request.lineId}'s production model ${production.modelVersion.name}@${production.modelVersion.version}`
+          : `line ${request.lineId} has no production model: the gates fail, saying so (promotion needs an admin's override)`,
+      );
+      gates = production
+        ? evaluateRetentionAndLatencyGates(
+            await this.deps.measurer.measure(job, trained, production.modelVersion, trainerLog),
+            this.settings.gatePolicy,
+          )
+        : gatesWithoutProductionModel(request.lineId, this.settings.gatePolicy);
     } finally {
       clearInterval(heartbeat);
     }
-    const candidate = await this.deps.publisher.publish(trained.packageDir);
+    // The service log says why a candidate cannot be promoted, where the person on call reads first.
+    this.deps.logger.info(
+      { ...context, gatesPassed: gates.passed, gateReasons: gates.reasons },
+      gates.passed ? 'candidate passed its gates' : `candidate failed its gates: ${gates.reasons.join('; ')}`,
+    );
+    const candidate = await this.deps.publisher.publish(trained.packageDir, gates);
     await this.deps.lineage.record({
       modelVersionId: candidate.modelVersionId,
       requestId: request.requestId,
