@@ -1,27 +1,13 @@
 import type {
-  ControllerKind,
   FrontPoint,
-  ProxyBudget,
-  SearchBudget,
-  SearchObjective,
   SearchProgress,
+  SearchEngineSettings as LibrarySearchEngineSettings,
   TrialRequest,
   TrialResult,
 } from '@argus/search';
-import type { ArchitectureSpec } from '@argus/vision';
 
-/** What a search engine is built from (@argus/search's SearchEngine settings). */
-export interface SearchEngineSettings {
-  readonly searchId: string;
-  readonly controller: ControllerKind;
-  readonly seed: number;
-  readonly base: ArchitectureSpec;
-  readonly objective: SearchObjective;
-  readonly budget: SearchBudget;
-  readonly rungs: readonly ProxyBudget[];
-  readonly eta: number;
-  readonly maxInFlight: number;
-}
+/** What a search engine is built from: the library's settings, one definition. */
+export type SearchEngineSettings = LibrarySearchEngineSettings;
 
 /**
  * One search's engine, as the controller drives it: the controller restores it from Postgres for
