@@ -239,3 +239,8 @@ function latencyCheck(latencyMs: GateInput['latencyMs'], policy: RetentionAndLat
 }
 
 const points = (v: number) => Math.round(v * 100 * 100) / 100;
+
+/** The per-class AP@0.5 of an evaluation report, as the gates compare them (classes without ground truth left out). */
+export function classApsOf(perClass: readonly { readonly className: string; readonly ap50: number | null }[]): ClassAps {
+  return Object.fromEntries(perClass.filter((c) => c.ap50 !== null).map((c) => [c.className, c.ap50 as number]));
+}

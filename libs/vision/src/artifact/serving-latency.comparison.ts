@@ -1,7 +1,8 @@
 import { readImageRef, type ObjectBytesReader } from '../data/image-ref.reader';
 import type { PreprocessInput } from '../data/preprocess';
 import type { LabelledSample } from '../data/sample';
-import type { DetectorRunner } from './detector.runner';
+import { DetectorRunner } from './detector.runner';
+import type { ModelPackage } from './model-package.store';
 
 export interface ServingLatencyComparison {
   /** Median over the rounds of each model's time per frame (decode, letterbox, runtime, post-processing), ms. */
@@ -89,4 +90,33 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** What a latency gate judges: each model's ms per frame, and the paired-rounds ratio candidate ÷ baseline. */
+export interface PackageLatencyComparison {
+  readonly production: number;
+  readonly candidate: number;
+  readonly ratio: number;
+}
+
+/**
+ * Two model packages served alike (ONNX Runtime threads, batch) and timed by `compareServingLatency`
+ * on the first frames (at least a batch, at least 12): the latency figure of a candidate's gates.
+ * Null when no frame could be read.
+ */
+export async function comparePackageServingLatency(
+  production: ModelPackage,
+  candidate: ModelPackage,
+  samples: readonly LabelledSample[],
+  options: ServingLatencyOptions & { readonly threads: number },
+): Promise<PackageLatencyComparison | null> {
+  const frames = samples.slice(0, Math.max(options.batchSize, 12));
+  const runners = await Promise.all([production, candidate].map((pkg) => DetectorRunner.open(pkg, { threads: options.threads })));
+  const [productionRunner, candidateRunner] = runners as [DetectorRunner, DetectorRunner];
+  try {
+    const compared = await compareServingLatency(productionRunner, candidateRunner, frames, options);
+    return compared && { production: compared.baselineMsPerFrame, candidate: compared.candidateMsPerFrame, ratio: compared.ratio };
+  } finally {
+    await Promise.all(runners.map((r) => r.dispose()));
+  }
 }

@@ -1,7 +1,7 @@
-import type { ClassAps, RetentionAndLatencyInput } from '@argus/registry';
+import { classApsOf, type RetentionAndLatencyInput } from '@argus/registry';
 import type { ObjectStore } from '@argus/storage';
 import {
-  compareServingLatency,
+  comparePackageServingLatency,
   DetectorRunner,
   evaluateModel,
   folderPackageFiles,
@@ -58,8 +58,8 @@ export class VisionCandidateMeasurer implements CandidateMeasurer {
       retention: [
         {
           name: `validation (${frames.length} frames of ${source})`,
-          production: classAps(onProduction.report.coco.perClass),
-          candidate: classAps(onCandidate.report.coco.perClass),
+          production: classApsOf(onProduction.report.coco.perClass),
+          candidate: classApsOf(onCandidate.report.coco.perClass),
           instances: Object.fromEntries(onProduction.report.coco.perClass.map((c) => [c.className, c.groundTruthCount])),
         },
       ],
@@ -76,22 +76,13 @@ export class VisionCandidateMeasurer implements CandidateMeasurer {
     }
   }
 
-  private async latency(production: ModelPackage, candidate: ModelPackage, frames: readonly LabelledSample[]) {
-    const timed = frames.slice(0, Math.max(this.settings.servingBatch, 12));
-    const runners = await Promise.all(
-      [production, candidate].map((pkg) => DetectorRunner.open(pkg, { threads: this.settings.servingThreads })),
-    );
-    const [productionRunner, candidateRunner] = runners as [DetectorRunner, DetectorRunner];
-    try {
-      const compared = await compareServingLatency(productionRunner, candidateRunner, timed, {
-        batchSize: this.settings.servingBatch,
-        rounds: this.settings.latencyRounds,
-        objects: this.objects,
-      });
-      return compared && { production: compared.baselineMsPerFrame, candidate: compared.candidateMsPerFrame, ratio: compared.ratio };
-    } finally {
-      await Promise.all(runners.map((r) => r.dispose()));
-    }
+  private latency(production: ModelPackage, candidate: ModelPackage, frames: readonly LabelledSample[]) {
+    return comparePackageServingLatency(production, candidate, frames, {
+      threads: this.settings.servingThreads,
+      batchSize: this.settings.servingBatch,
+      rounds: this.settings.latencyRounds,
+      objects: this.objects,
+    });
   }
 }
 
@@ -109,8 +100,4 @@ async function validationFrames(candidate: ModelPackage): Promise<{ source: stri
   const options = { seed: 1, ...(training.data.options ?? {}) } as TrainingDataOptions;
   const data = await loadTrainingData(source, source.kind === 'synthetic' ? { ...options, syntheticCount: 0 } : options);
   return { source: data.source, frames: data.validation };
-}
-
-function classAps(perClass: readonly { readonly className: string; readonly ap50: number | null }[]): ClassAps {
-  return Object.fromEntries(perClass.filter((c) => c.ap50 !== null).map((c) => [c.className, c.ap50 as number]));
 }

@@ -1,10 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
-import { type ClassAps, evaluateGates, type EvaluationPair, GATE_REPORT_FILE, type GatePolicy, type GateReport } from '@argus/registry';
+import {
+  classApsOf,
+  type ClassAps,
+  evaluateGates,
+  type EvaluationPair,
+  GATE_REPORT_FILE,
+  type GatePolicy,
+  type GateReport,
+} from '@argus/registry';
 import type { ObjectStore } from '@argus/storage';
 import {
-  compareServingLatency,
+  comparePackageServingLatency,
   DetectorRunner,
   evaluateModel,
   folderPackageFiles,
@@ -129,44 +137,31 @@ export class VisionCandidateGate implements CandidateGate {
     const cand = await score(candidate);
     return {
       aps: {
-        production: classAps(prod.report.coco.perClass),
-        candidate: classAps(cand.report.coco.perClass),
+        production: classApsOf(prod.report.coco.perClass),
+        candidate: classApsOf(cand.report.coco.perClass),
         instances: Object.fromEntries(prod.report.coco.perClass.map((c) => [c.className, c.groundTruthCount])),
       },
       candidateReport: cand.report,
     };
   }
 
-  private async latency(
+  private latency(
     production: ModelPackage,
     candidate: ModelPackage,
     samples: readonly LabelledSample[],
     objects: ReturnType<typeof objectBytesReader>,
   ) {
-    const frames = samples.slice(0, Math.max(this.settings.servingBatch, 12));
-    const runners = await Promise.all(
-      [production, candidate].map((pkg) => DetectorRunner.open(pkg, { threads: this.settings.servingThreads })),
-    );
-    const [productionRunner, candidateRunner] = runners as [DetectorRunner, DetectorRunner];
-    try {
-      const compared = await compareServingLatency(productionRunner, candidateRunner, frames, {
-        batchSize: this.settings.servingBatch,
-        rounds: this.settings.latencyRounds,
-        objects,
-      });
-      return compared && { production: compared.baselineMsPerFrame, candidate: compared.candidateMsPerFrame, ratio: compared.ratio };
-    } finally {
-      await Promise.all(runners.map((r) => r.dispose()));
-    }
+    return comparePackageServingLatency(production, candidate, samples, {
+      threads: this.settings.servingThreads,
+      batchSize: this.settings.servingBatch,
+      rounds: this.settings.latencyRounds,
+      objects,
+    });
   }
 }
 
 function firstNonEmpty<T>(...lists: readonly (readonly T[])[]): readonly T[] {
   return lists.find((l) => l.length > 0) ?? [];
-}
-
-function classAps(perClass: readonly { readonly className: string; readonly ap50: number | null }[]): ClassAps {
-  return Object.fromEntries(perClass.filter((c) => c.ap50 !== null).map((c) => [c.className, c.ap50 as number]));
 }
 
 /** Mean AP over the classes with ground truth; a class the model does not detect counts as 0. */
