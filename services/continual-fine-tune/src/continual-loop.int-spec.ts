@@ -66,7 +66,7 @@ describe('continual-fine-tune: reviews to a training job request, on Kafka, S3Pr
   });
 
   afterAll(async () => {
-    await service?.registry.closeAll(10_000);
+    await service?.registry.closeAll(60_000);
     await observer?.stop();
     await db?.drop();
   });

@@ -84,7 +84,7 @@ describe('continual-fine-tune: the audit sample on Kafka and Postgres', () => {
   });
 
   afterAll(async () => {
-    await service?.registry.closeAll(10_000);
+    await service?.registry.closeAll(60_000);
     await observer?.stop();
     await db?.drop();
   });

@@ -84,7 +84,7 @@ describe('continual-fine-tune: manual triggers on Kafka, S3Proxy and Postgres', 
   });
 
   afterAll(async () => {
-    await service?.registry.closeAll(10_000);
+    await service?.registry.closeAll(60_000);
     await observer?.stop();
     await db?.drop();
   });

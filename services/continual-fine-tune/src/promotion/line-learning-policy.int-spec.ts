@@ -120,7 +120,7 @@ describe('continual-fine-tune: per-line learning policy and auto-promotion on Ka
   });
 
   afterAll(async () => {
-    await service?.registry.closeAll(10_000);
+    await service?.registry.closeAll(60_000);
     await observer?.stop();
     await db?.drop();
   });

@@ -80,7 +80,7 @@ export async function startContinualService(db: ThrowawayDatabase, env: Environm
     port: 0,
     host: '127.0.0.1',
     logLevel: 'silent',
-    shutdownTimeoutMs: 10_000,
+    shutdownTimeoutMs: 60_000,
     errorHttpStatus: CONTINUAL_FINE_TUNE_ERROR_DOMAINS,
   });
 }
