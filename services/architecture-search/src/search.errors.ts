@@ -7,14 +7,12 @@ import { FULL_TRAINING_ERROR_HTTP_STATUS } from './full-training/full-training.e
 export const SearchServiceErrorCodes = {
   unknownSearch: 'search.unknown-search',
   unknownTrial: 'search.unknown-trial',
-  trialInterrupted: 'search.trial-interrupted',
 } as const;
 export type SearchServiceErrorCode = (typeof SearchServiceErrorCodes)[keyof typeof SearchServiceErrorCodes];
 
 export const SEARCH_SERVICE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<SearchServiceErrorCode> = {
   [SearchServiceErrorCodes.unknownSearch]: 404,
   [SearchServiceErrorCodes.unknownTrial]: 404,
-  [SearchServiceErrorCodes.trialInterrupted]: 503,
 };
 
 /** Every domain whose codes architecture-search answers with: what its bootstrap combines. */
@@ -54,15 +52,5 @@ export class UnknownTrialError extends SearchServiceError {
       trialId,
       rung,
     });
-  }
-}
-
-/**
- * This worker stopped a trial because the process is shutting down: not the trial's outcome. The
- * delivery is left unacknowledged, so the trial is redelivered (to this group's next worker).
- */
-export class TrialInterruptedError extends SearchServiceError {
-  constructor(readonly trialId: string) {
-    super(SearchServiceErrorCodes.trialInterrupted, `trial ${trialId} was interrupted: this worker is shutting down`, { trialId });
   }
 }

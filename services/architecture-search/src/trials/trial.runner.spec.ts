@@ -1,7 +1,7 @@
 import { Topics, type SearchTrialRequestedV1 } from '@argus/contracts';
-import type { TrialMeasurement } from '@argus/search';
+import { TrialInterruptedError, type TrialMeasurement } from '@argus/search';
 import { tinyPcbSpec } from '@argus/vision/testing';
-import { TrialInterruptedError, UnknownSearchError, UnknownTrialError } from '../search.errors';
+import { UnknownSearchError, UnknownTrialError } from '../search.errors';
 import { RecordingBus } from '../testing/recording.bus';
 import type { TrialEvaluator, TrialLedger } from './trial-worker.ports';
 import { TrialRunner } from './trial.runner';

@@ -1,9 +1,9 @@
 import { Topics, type SearchTrialRequestedV1 } from '@argus/contracts';
 import { deterministicEventId, type MessageBus } from '@argus/messaging';
 import type { Logger } from '@argus/platform';
-import type { TrialRequest } from '@argus/search';
+import { TrialInterruptedError, type TrialRequest } from '@argus/search';
 import type { ArchitectureSpec } from '@argus/vision';
-import { TrialInterruptedError, UnknownSearchError, UnknownTrialError } from '../search.errors';
+import { UnknownSearchError, UnknownTrialError } from '../search.errors';
 import type { TrialEvaluator, TrialLedger } from './trial-worker.ports';
 
 export interface TrialRunnerDeps {
@@ -52,6 +52,7 @@ export class TrialRunner {
       logger.debug({ searchId, trialId, rung, trialStatus: view.trialStatus }, 'trial answered already: skipped');
       return 'skipped';
     }
+    // A shutdown is not the trial's outcome: the delivery stays unacknowledged and is redelivered.
     if (this.stopping) throw new TrialInterruptedError(trialId);
     const attempt = await ledger.markTrialStarted(searchId, trialId, rung, this.workerId);
     logger.info({ searchId, trialId, rung, sequence: message.sequence, attempt }, 'trial started');
