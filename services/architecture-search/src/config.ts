@@ -1,27 +1,21 @@
-import * as os from 'node:os';
 import { z } from 'zod';
 import { kafkaConfigFromEnv } from '@argus/messaging';
 import { databaseConfigFromEnv } from '@argus/persistence';
-import { type Environment, loadConfig, type LoadConfigOptions, serviceEnvSchema } from '@argus/platform';
+import {
+  type Environment,
+  loadConfig,
+  type LoadConfigOptions,
+  serviceEnvSchema,
+  wholeNumberField,
+  consumerGroupField,
+  processNameField,
+} from '@argus/platform';
 import { s3ConfigFromEnv } from '@argus/storage';
 import { FullTrainingEnvFields } from './full-training/full-training.config';
 import { SERVICE_NAME } from './service.identity';
 
 export const SEARCH_ROLES = ['controller', 'worker'] as const;
 export type SearchRole = (typeof SEARCH_ROLES)[number];
-
-/** A whole number from `min` (to `max`, when given), `fallback` when unset. */
-const wholeNumber = (min: number, fallback: number, max?: number) => {
-  const number = z.coerce.number().int().min(min);
-  return (max === undefined ? number : number.max(max)).default(fallback);
-};
-
-/** A Kafka consumer group id, `fallback` when unset. */
-const groupId = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,200}$/)
-    .default(fallback);
 
 const isRole = (text: string): text is SearchRole => (SEARCH_ROLES as readonly string[]).includes(text);
 const roles = z
@@ -41,7 +35,7 @@ export const ArchitectureSearchEnvSchema = serviceEnvSchema(3004).extend({
       'What this process does, comma-separated: `controller` (runs the searches: requests, cancels, trial answers, progress; one per deployment is enough) and/or `worker` (trains one trial at a time from search.trial.requested.v1; add processes to go faster, one per core).',
     defaultText: 'controller,worker',
   }),
-  ARGUS_SEARCH_WORKER_NICE: wholeNumber(0, 10, 19).meta({
+  ARGUS_SEARCH_WORKER_NICE: wholeNumberField(0, 10, 19).meta({
     description:
       "The nice value a worker process trains at on Linux (0–19; 0: as started). It applies to the process's main thread, which also runs the controller when both roles share a process.",
   }),
@@ -50,28 +44,27 @@ export const ArchitectureSearchEnvSchema = serviceEnvSchema(3004).extend({
       "Folder a relative path in a search's data source (`deeppcb:datasets/deeppcb`) is read from by the workers; absolute paths and `synthetic:` sources ignore it.",
     defaultText: '<working directory>',
   }),
-  ARGUS_SEARCH_SYNTHETIC_SCENES: wholeNumber(4, 240, 100_000).meta({
+  ARGUS_SEARCH_SYNTHETIC_SCENES: wholeNumberField(4, 240, 100_000).meta({
     description: 'Scenes rendered for a `synthetic:` data source (its training part; a fifth of that for its validation part, at least 2).',
   }),
-  ARGUS_SEARCH_SYNTHETIC_SIZE: wholeNumber(32, 320, 2048).meta({
+  ARGUS_SEARCH_SYNTHETIC_SIZE: wholeNumberField(32, 320, 2048).meta({
     description: 'Side in pixels of the scenes rendered for a `synthetic:` data source.',
   }),
   ARGUS_SEARCH_LATENCY_SECONDS: z.coerce.number().positive().max(600).default(3).meta({
     description: "Seconds a worker times each trial's ONNX model for (as served: the search objective's batch and threads).",
   }),
-  ARGUS_SEARCH_WORKER_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,200}$/)
-    .default(`${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200))
-    .meta({ description: "Names this trial worker in the trials' records and answers.", defaultText: '<hostname>-<pid>' }),
-  ARGUS_SEARCH_CONTROLLER_GROUP_ID: groupId('architecture-search.controller').meta({
+  ARGUS_SEARCH_WORKER_ID: processNameField(200).meta({
+    description: "Names this trial worker in the trials' records and answers.",
+    defaultText: '<hostname>-<pid>',
+  }),
+  ARGUS_SEARCH_CONTROLLER_GROUP_ID: consumerGroupField('architecture-search.controller').meta({
     description:
       "The controller's consumer groups, one per topic: `<this>.requests` on search.run.requested.v1, `<this>.cancels` on search.run.cancel-requested.v1, `<this>.answers` on search.trial.completed.v1; one set per deployment (another deployment on the same cluster needs its own).",
   }),
-  ARGUS_SEARCH_WORKERS_GROUP_ID: groupId('architecture-search.workers').meta({
+  ARGUS_SEARCH_WORKERS_GROUP_ID: consumerGroupField('architecture-search.workers').meta({
     description: "The trial workers' consumer group on search.trial.requested.v1; one per deployment.",
   }),
-  ARGUS_SEARCH_PROGRESS_INTERVAL_MS: wholeNumber(100, 10_000, 3_600_000).meta({
+  ARGUS_SEARCH_PROGRESS_INTERVAL_MS: wholeNumberField(100, 10_000, 3_600_000).meta({
     description:
       "How often the controller announces each running search's progress (search.run.progress.v1) when no trial answer did in between.",
   }),

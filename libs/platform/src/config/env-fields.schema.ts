@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { z } from 'zod';
 
 /** A TCP port, e.g. `PORT=3001`. */
@@ -9,6 +10,32 @@ export function portField(defaultPort: number) {
 export function millisecondsField(defaultMs: number) {
   return z.coerce.number().int().positive().default(defaultMs);
 }
+
+/** A whole number from `min` (to `max`, when given), `fallback` when unset. */
+export function wholeNumberField(min: number, fallback: number, max?: number) {
+  const number = z.coerce.number().int().min(min);
+  return (max === undefined ? number : number.max(max)).default(fallback);
+}
+
+/** A Kafka consumer group id, `fallback` when unset. */
+export function consumerGroupField(fallback: string) {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default(fallback);
+}
+
+/** A name for this process (a worker, an instance): `<hostname>-<pid>` when unset, at most `maxLength` characters. */
+export function processNameField(maxLength: number) {
+  const pattern = new RegExp(`^[A-Za-z0-9._-]{1,${maxLength}}$`);
+  return z
+    .string()
+    .regex(pattern)
+    .default(`${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, maxLength));
+}
+
+/** A switch: `on`/`off` (also `true`/`false`, `1`/`0`); callers give the default. */
+export const onOffField = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

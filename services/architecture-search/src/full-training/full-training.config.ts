@@ -1,15 +1,14 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onOffField } from '@argus/platform';
 import { z } from 'zod';
-
-const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 /**
  * Full training's variables (spread into ArchitectureSearchEnvSchema). The trainer's schedule is
  * the shipped DeepPCB model's (models/README.md); only what a deployment needs to change is here.
  */
 export const FullTrainingEnvFields = {
-  ARGUS_SEARCH_FULL_TRAINING: onOff.default(true).meta({
+  ARGUS_SEARCH_FULL_TRAINING: onOffField.default(true).meta({
     description:
       'Whether this process takes search.training.requested.v1 requests (`on`/`off`): the full training of a chosen trial into a registered candidate, one at a time, in the group ARGUS_SEARCH_FULL_TRAINING_GROUP_ID.',
     defaultText: 'on',

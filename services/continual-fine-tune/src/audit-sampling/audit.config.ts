@@ -1,14 +1,13 @@
+import { onOffField } from '@argus/platform';
 import { z } from 'zod';
 import { type AuditPolicy, DEFAULT_AUDIT_POLICY } from './audit-sampler';
-
-const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 /**
  * The audit sample's variables, part of continual-fine-tune's environment schema (config.ts), kept
  * beside the feature they drive.
  */
 export const AuditEnvFields = {
-  ARGUS_CONTINUAL_AUDIT: onOff.default(true).meta({
+  ARGUS_CONTINUAL_AUDIT: onOffField.default(true).meta({
     description:
       'Whether frames without an alert are sampled into the review queue as audit items (`on`/`off`): the misses a model never alerts on reach an operator only this way.',
     defaultText: 'on',
