@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { escapeXml, svgDocument, svgToPng } from '@argus/vision';
 
 export interface FrontSeries {
   /** Legend label, e.g. the controller and its hypervolume. */
@@ -100,17 +100,12 @@ export function renderFrontSvg(series: readonly FrontSeries[], options: FrontPlo
     const ly = margin.top + 10 + (series.length + i) * 24;
     parts.push(`<text x="${width - margin.right + 20}" y="${ly + 5}" font-size="14">× ${escapeXml(m.label)}</text>`);
   });
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">${parts.join('')}</svg>`
-  );
+  return svgDocument(width, height, parts);
 }
 
 /** The same plot as a PNG (rendered by sharp's librsvg). */
 export async function renderFrontPng(series: readonly FrontSeries[], options: FrontPlotOptions): Promise<Buffer> {
-  return sharp(Buffer.from(renderFrontSvg(series, options)))
-    .png()
-    .toBuffer();
+  return svgToPng(renderFrontSvg(series, options));
 }
 
 interface AxisRange {
@@ -139,8 +134,4 @@ function ticks(range: AxisRange): number[] {
 function label(v: number, step: number): string {
   const decimals = Math.max(0, -Math.floor(Math.log10(step)));
   return v.toFixed(decimals);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

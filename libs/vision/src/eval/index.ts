@@ -4,4 +4,5 @@ export * from './coco-evaluator';
 export * from './threshold-metrics';
 export * from './deeppcb-benchmark';
 export * from './pr-curve.plot';
+export * from './svg-plot';
 export * from './evaluation-report';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { escapeXml, svgDocument, svgToPng } from './svg-plot';
 
 export interface PlotCurve {
   readonly label: string;
@@ -71,23 +71,14 @@ export function renderPrCurvesSvg(curves: readonly PlotCurve[], options: PrPlotO
   if (curves.length === 0) {
     parts.push(`<text x="${x(0.5)}" y="${y(0.5)}" font-size="16" text-anchor="middle" fill="#666666">no class has ground truth</text>`);
   }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">${parts.join('')}</svg>`
-  );
+  return svgDocument(width, height, parts);
 }
 
 /** The same plot as a PNG (rendered by sharp's librsvg). */
 export async function renderPrCurvesPng(curves: readonly PlotCurve[], options: PrPlotOptions): Promise<Buffer> {
-  return sharp(Buffer.from(renderPrCurvesSvg(curves, options)))
-    .png()
-    .toBuffer();
+  return svgToPng(renderPrCurvesSvg(curves, options));
 }
 
 function clamp01(v: number): number {
   return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
