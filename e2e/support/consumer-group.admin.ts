@@ -1,9 +1,29 @@
 import type { TopicContract } from '@argus/contracts';
 import { KafkaMessageBusAdapter, kafkaConfigFromEnv, type MessagingLogger } from '@argus/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaJSError, logLevel } from 'kafkajs';
 import { pollUntil } from './wait-for.poller';
 
 const silent: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** How long a retriable broker answer is retried before the test sees it. */
+const RETRIABLE_WINDOW_MS = 30_000;
+
+/**
+ * Runs `attempt` again while the broker answers with an error Kafka calls retriable (a topic
+ * created a moment ago whose partition leader the metadata does not name yet answers "not the
+ * leader for that topic-partition"); kafkajs' admin does not retry every such answer itself.
+ * Anything else, or the same error after the window, reaches the test.
+ */
+async function retryingRetriable<T>(attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RETRIABLE_WINDOW_MS;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof KafkaJSError) || !error.retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 export interface GroupSnapshot {
   readonly state: string;
@@ -25,6 +45,10 @@ export class ConsumerGroupAdmin {
   }
 
   async snapshot(groupId: string, topic: string): Promise<GroupSnapshot> {
+    return retryingRetriable(() => this.snapshotOnce(groupId, topic));
+  }
+
+  private async snapshotOnce(groupId: string, topic: string): Promise<GroupSnapshot> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -66,8 +90,10 @@ export class ConsumerGroupAdmin {
     try {
       // Explicit offsets: kafkajs' resetOffsets({ earliest: false }) commits -1 ("latest"), which a
       // group with no offsets yet reads as "none", and a `fromBeginning` consumer then starts at 0.
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await retryingRetriable(async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      });
     } finally {
       await admin.disconnect();
     }
@@ -81,7 +107,7 @@ export class ConsumerGroupAdmin {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [committed] = await retryingRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return [...ends].every(([partition, end]) => {
         const offset = BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
         return BigInt(end) === 0n || offset >= BigInt(end);
@@ -96,7 +122,7 @@ export class ConsumerGroupAdmin {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      return new Map((await retryingRetriable(() => admin.fetchTopicOffsets(topic))).map((p) => [p.partition, p.high]));
     } finally {
       await admin.disconnect();
     }
