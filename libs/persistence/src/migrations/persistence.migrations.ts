@@ -9,6 +9,7 @@ import { AuditItems1765700000000 } from './1765700000000-audit-items.migration';
 import { LineLearningPolicy1765800000000 } from './1765800000000-line-learning-policy.migration';
 import { ArchitectureSearch1765900000000 } from './1765900000000-architecture-search.migration';
 import { SearchCandidateLineage1765900100000 } from './1765900100000-search-candidate-lineage.migration';
+import { NewLineOnboarding1766000000000 } from './1766000000000-new-line-onboarding.migration';
 
 /** In order. A new migration is a new file and one more entry here; a released one is never edited. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const PERSISTENCE_MIGRATIONS = [
   LineLearningPolicy1765800000000,
   ArchitectureSearch1765900000000,
   SearchCandidateLineage1765900100000,
+  NewLineOnboarding1766000000000,
 ];
