@@ -30,6 +30,16 @@ describe('training job events', () => {
     expect(schema.safeParse({ ...job, triggers: [{ kind: 'whim', reason: 'x' }] }).success).toBe(false);
   });
 
+  it('are fine-tunes unless they carry an adaptation, whose start and shots are checked', () => {
+    const schema = Topics.trainingJobRequested.schema;
+    expect(schema.parse(job).adaptation).toBeUndefined();
+    const adaptation = { start: 'meta', shotFrameIds: ['00000000-0000-4000-8000-0000000000f1'], budgetSeconds: 120 };
+    expect(schema.parse({ ...job, adaptation }).adaptation).toEqual(adaptation);
+    expect(schema.safeParse({ ...job, adaptation: { ...adaptation, start: 'fine-tune' } }).success).toBe(false);
+    expect(schema.safeParse({ ...job, adaptation: { ...adaptation, shotFrameIds: ['f1'] } }).success).toBe(false);
+    expect(schema.safeParse({ ...job, adaptation: { ...adaptation, budgetSeconds: 0 } }).success).toBe(false);
+  });
+
   it('carry progress with the phase, losses, validation AP and ETA, nullable where unknown yet', () => {
     const progress = {
       eventId: job.eventId,

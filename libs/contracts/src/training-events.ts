@@ -8,6 +8,24 @@ export const TrainingTriggerSchema = z.object({
 });
 export type TrainingTrigger = z.infer<typeof TrainingTriggerSchema>;
 
+/** The few-shot starting points (libs/vision's ADAPT_STARTS): fresh weights, the frozen-backbone fine-tune of a production model, a meta-learned initialisation. */
+export const AdaptStartSchema = z.enum(['scratch', 'finetune', 'meta']);
+
+/**
+ * A job that adapts a model to a new line from a few labelled frames (the console's new-line
+ * wizard) instead of fine-tuning the line's production model: the base is the chosen model (the
+ * nearest production model of another line, or a meta-init package), the shots train and the data
+ * set version's other frames are the evaluation.
+ */
+export const TrainingAdaptationSchema = z.object({
+  start: AdaptStartSchema,
+  /** The data set version's frames that train (the K shots); every other frame of the version evaluates. */
+  shotFrameIds: z.array(UuidSchema).min(1).max(200),
+  /** Wall-clock budget of the adaptation. */
+  budgetSeconds: z.number().int().positive().max(3600),
+});
+export type TrainingAdaptation = z.infer<typeof TrainingAdaptationSchema>;
+
 /**
  * Fine-tune a line's production model on a data set version. One job, one candidate: a trainer
  * worker that receives the job again (redelivery after a crash) resumes it from its checkpoint.
@@ -28,6 +46,8 @@ export const TrainingJobRequestedV1Schema = EventBaseSchema.extend({
   /** Epochs of the fine-tune over the data set's training frames (the job's budget). */
   epochs: z.number().int().positive().max(1000),
   seed: z.number().int(),
+  /** Present: an adaptation (the new-line wizard); absent (every older event): a fine-tune. */
+  adaptation: TrainingAdaptationSchema.optional(),
 });
 export type TrainingJobRequestedV1 = z.infer<typeof TrainingJobRequestedV1Schema>;
 

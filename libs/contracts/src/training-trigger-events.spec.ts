@@ -34,4 +34,23 @@ describe('training.job.trigger-requested.v1 and training.job.trigger-answered.v1
     expect(Topics.trainingTriggerRequested.schema.safeParse({ ...requested, requestId: 'r1' }).success).toBe(false);
     expect(Topics.trainingTriggerAnswered.schema.safeParse({ ...answered, outcome: 'maybe' }).success).toBe(false);
   });
+
+  it('carry an adaptation only when asked for one (new-line wizard); older requests parse unchanged as fine-tunes', () => {
+    expect(Topics.trainingTriggerRequested.schema.parse(requested).adaptation).toBeUndefined();
+    const adaptation = {
+      start: 'finetune',
+      baseModelVersionId: '00000000-0000-4000-8000-0000000000b1',
+      shotFrameIds: ['00000000-0000-4000-8000-0000000000f1'],
+      budgetSeconds: 120,
+    };
+    expect(Topics.trainingTriggerRequested.schema.parse({ ...requested, adaptation }).adaptation).toEqual(adaptation);
+    expect(Topics.trainingTriggerRequested.schema.safeParse({ ...requested, adaptation: { ...adaptation, start: 'magic' } }).success).toBe(
+      false,
+    );
+    expect(
+      Topics.trainingTriggerRequested.schema.safeParse({ ...requested, adaptation: { ...adaptation, shotFrameIds: [] } }).success,
+    ).toBe(false);
+    const { baseModelVersionId: _base, ...withoutBase } = adaptation;
+    expect(Topics.trainingTriggerRequested.schema.safeParse({ ...requested, adaptation: withoutBase }).success).toBe(false);
+  });
 });

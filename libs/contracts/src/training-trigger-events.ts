@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventBaseSchema, SlugSchema, UuidSchema } from './primitives';
+import { TrainingAdaptationSchema } from './training-events';
 
 /**
  * Someone asked for a fine-tune of the line now (console, API). continual-fine-tune turns it into
@@ -11,6 +12,11 @@ export const TrainingTriggerRequestedV1Schema = EventBaseSchema.extend({
   lineId: SlugSchema,
   requestedBy: z.string().min(1).max(128),
   reason: z.string().trim().min(1).max(2000),
+  /**
+   * Present: adapt `baseModelVersionId` to this line (the new-line wizard), which needs no production
+   * model on the line; absent (every older event): fine-tune the line's production model.
+   */
+  adaptation: TrainingAdaptationSchema.extend({ baseModelVersionId: UuidSchema }).optional(),
 });
 export type TrainingTriggerRequestedV1 = z.infer<typeof TrainingTriggerRequestedV1Schema>;
 
