@@ -22,8 +22,10 @@ export type AlertStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
  */
 export type AlertKind = 'defect' | 'audit';
 
-/** Why a frame without an alert was sampled for audit. */
-/** `onboarding`: picked into a new line's onboarding set by the console's wizard, to be labelled. */
+/**
+ * Why a frame without an alert was sampled for audit; `onboarding`: picked into a new line's
+ * onboarding set by the console's wizard, to be labelled.
+ */
 export type AuditReason = 'near-threshold' | 'random' | 'onboarding';
 
 /** What an audit item adds to an alert row. */

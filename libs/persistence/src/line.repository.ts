@@ -88,6 +88,20 @@ export class LineRepository {
     return toLine(await manager.findOneByOrFail(ProductionLineEntity, { id: input.id }));
   }
 
+  /**
+   * Creates the line unless its id is taken: null when it is (the console answers 409), where
+   * `upsertLine` would have renamed the existing line.
+   */
+  async createLineIfAbsent(input: { id: string; name: string; settings?: LineSettings }): Promise<ProductionLine | null> {
+    const manager = managerOf(this.db);
+    const rows = (await manager.query(
+      `INSERT INTO production_line (id, name, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [input.id, input.name, JSON.stringify(input.settings ?? {})],
+    )) as { id: string }[];
+    if (rows.length === 0) return null;
+    return toLine(await manager.findOneByOrFail(ProductionLineEntity, { id: input.id }));
+  }
+
   async findLine(lineId: string): Promise<ProductionLine | null> {
     const row = await managerOf(this.db).findOneBy(ProductionLineEntity, { id: lineId });
     return row ? toLine(row) : null;
