@@ -30,6 +30,7 @@ export interface BuildModelPackageInput {
   readonly training: ModelMetadata['training'];
   readonly validation: NonNullable<ModelMetadata['metrics']['validation']> | null;
   readonly lineage?: ModelMetadata['lineage'];
+  readonly fewShot?: ModelMetadata['fewShot'];
   /** Export to ONNX and check it against TF.js (needs an active TF.js backend). Default true. */
   readonly exportOnnx?: boolean;
   /** The training run's progress log, shipped in the package. */
@@ -100,6 +101,7 @@ export async function buildModelPackage(input: BuildModelPackageInput): Promise<
     training: input.training,
     metrics: { validation: input.validation },
     ...(input.lineage ? { lineage: input.lineage } : {}),
+    ...(input.fewShot ? { fewShot: input.fewShot } : {}),
   };
   return {
     metadata,

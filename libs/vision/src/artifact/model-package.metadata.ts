@@ -161,6 +161,48 @@ export const ModelMetadataSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** A few-shot model's record (argus adapt), or a meta-learned initialisation's (argus meta-train); absent otherwise. */
+  fewShot: z
+    .discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('adaptation'),
+        start: z.enum(['scratch', 'finetune', 'meta']),
+        /** The package adapted from (none for scratch from a bare spec). */
+        from: z.object({ name: z.string(), version: z.string(), fingerprint: z.string(), classes: z.array(z.string()) }).nullable(),
+        /** Per class of the model, the `from` class whose output channel it took (null: a fresh channel). */
+        classSources: z.array(z.string().nullable()),
+        /** What the input transplant carried over and what not (empty: same input). */
+        transplant: z.array(z.string()),
+        frozenPrefixes: z.array(z.string()),
+        shots: z.number().int().nonnegative(),
+        data: z.object({ source: z.string(), fingerprint: z.string(), split: z.string(), shotIds: z.array(z.string()) }),
+        seed: z.number().int(),
+        budgetSeconds: z.number().positive(),
+        seconds: z.number().nonnegative(),
+        stopReason: z.string(),
+        /** Which weights were shipped: the last (EMA) ones; nothing is chosen on the evaluation frames. */
+        shipped: z.literal('last'),
+        hyperparameters: z.record(z.string(), z.unknown()),
+        command: z.string(),
+      }),
+      z.object({
+        kind: z.literal('meta-init'),
+        method: z.enum(['reptile']),
+        /** The task sources sampled (generators with randomised options, data-set class subsets). */
+        sources: z.array(z.string()),
+        /** Feeds and groups never sampled: what the initialisation may be evaluated on. */
+        excluded: z.array(z.string()),
+        /** Class slots: a new line's classes take them in order. */
+        slots: z.array(z.string()),
+        metaSteps: z.number().int().nonnegative(),
+        seed: z.number().int(),
+        seconds: z.number().nonnegative(),
+        hyperparameters: z.record(z.string(), z.unknown()),
+        command: z.string(),
+      }),
+    ])
+    .nullable()
+    .optional(),
 });
 
 export type ModelMetadata = z.infer<typeof ModelMetadataSchema> & { spec: ArchitectureSpec };
