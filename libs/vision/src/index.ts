@@ -5,3 +5,4 @@ export * from './eval';
 export * from './train';
 export * from './artifact';
 export * from './continual';
+export * from './fewshot';
