@@ -3,3 +3,4 @@ export * from './few-shot.transplant';
 export * from './nearest-model';
 export * from './few-shot.adapt';
 export * from './few-shot.pipeline';
+export * from './reptile';
