@@ -4,3 +4,4 @@ export * from './nearest-model';
 export * from './few-shot.adapt';
 export * from './few-shot.pipeline';
 export * from './reptile';
+export * from './task.sampler';
