@@ -37,6 +37,17 @@ export const ConsoleEnvSchema = serviceEnvSchema(3000)
     ARGUS_CONSOLE_ADMIN_PASSWORD: secret(z.string().min(10, 'must be at least 10 characters')).optional().meta({
       description: "The first admin's password (at least 10 characters); set together with ARGUS_CONSOLE_ADMIN_USERNAME, or neither.",
     }),
+    ARGUS_CONSOLE_ADAPT_START: z.enum(['scratch', 'finetune', 'meta']).default('finetune').meta({
+      description:
+        "The new-line wizard's default start of an adaptation: `finetune` (the nearest production model, backbone frozen), `meta` (a meta-learned initialisation) or `scratch`; set it to whichever wins `npm run bench:fewshot`.",
+    }),
+    ARGUS_CONSOLE_ADAPT_BUDGET_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(3600)
+      .default(120)
+      .meta({ description: "The new-line wizard's default wall-clock budget of an adaptation, in seconds." }),
     ARGUS_CONSOLE_WEB_DIR: z
       .string()
       .min(1)

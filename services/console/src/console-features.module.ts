@@ -3,6 +3,7 @@ import type { ConsoleEnv } from './config';
 import type { Clock } from './identity/clock';
 import { IdentityModule } from './identity/identity.module';
 import { ModelGovernanceModule } from './models/model-governance.module';
+import { NewLineModule } from './onboarding/new-line.module';
 import { ReviewQueueModule } from './reviews/review-queue.module';
 import { SearchesModule } from './searches/searches.module';
 import { ContinualTrainingModule } from './training/continual-training.module';
@@ -47,6 +48,13 @@ export class ConsoleFeaturesModule {
         ModelGovernanceModule.register({ imports: options.adapters }),
         ContinualTrainingModule.register({ imports: options.adapters }),
         SearchesModule.register({ imports: options.adapters }),
+        NewLineModule.register({
+          imports: options.adapters,
+          adaptation: {
+            defaultStart: options.env.ARGUS_CONSOLE_ADAPT_START,
+            budgetSeconds: options.env.ARGUS_CONSOLE_ADAPT_BUDGET_SECONDS,
+          },
+        }),
       ],
       exports: [identity],
     };

@@ -1,6 +1,7 @@
 import { PERSISTENCE_ERROR_HTTP_STATUS } from '@argus/persistence';
 import type { ErrorHttpStatusMap } from '@argus/platform';
 import { REGISTRY_ERROR_HTTP_STATUS } from '@argus/registry';
+import { NEW_LINE_ERROR_HTTP_STATUS } from './onboarding/new-line.errors';
 
 /** The console's own error codes (identity, promotions); the rest of its answers use the platform's common codes. */
 export const ConsoleErrorCodes = {
@@ -21,6 +22,7 @@ export const CONSOLE_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ConsoleErrorCode> = {
 /** Every domain whose codes the console answers with: what its bootstrap combines (the common codes are the platform's). */
 export const CONSOLE_ERROR_DOMAINS: readonly ErrorHttpStatusMap[] = [
   CONSOLE_ERROR_HTTP_STATUS,
+  NEW_LINE_ERROR_HTTP_STATUS,
   REGISTRY_ERROR_HTTP_STATUS,
   PERSISTENCE_ERROR_HTTP_STATUS,
 ];

@@ -13,7 +13,14 @@ import type { CandidatesController } from '../training/candidates.controller';
 import type { DatasetsController } from '../training/datasets.controller';
 import type { LearningPolicyController } from '../training/learning-policy.controller';
 import type { TrainingJobsController } from '../training/training-jobs.controller';
+import type { NewLineController } from '../onboarding/new-line.controller';
 import {
+  AdaptationRequestSchema,
+  AvailableFrameSchema,
+  LineTemplateSchema,
+  NewCameraSchema,
+  NewLineSchema,
+  OnboardingSetSchema,
   AlertCountSchema,
   AlertDetailSchema,
   AlertPageSchema,
@@ -95,6 +102,13 @@ export type DocumentedAnswersAgree = [
   Expect<Agrees<CandidatesController['detail'], typeof CandidateSchema>>,
   Expect<Agrees<LearningPolicyController['get'], typeof LearningPolicySchema>>,
   Expect<Agrees<LearningPolicyController['replace'], typeof LearningPolicySchema>>,
+  Expect<Agrees<NewLineController['create'], typeof NewLineSchema>>,
+  Expect<Agrees<NewLineController['addCamera'], typeof NewCameraSchema>>,
+  Expect<Agrees<NewLineController['setTemplate'], typeof LineTemplateSchema>>,
+  Expect<Agrees<NewLineController['onboardingSet'], typeof OnboardingSetSchema>>,
+  Expect<Agrees<NewLineController['upload'], typeof AvailableFrameSchema>>,
+  Expect<Agrees<NewLineController['pick'], typeof OnboardingSetSchema>>,
+  Expect<Agrees<NewLineController['adapt'], typeof AdaptationRequestSchema>>,
 ];
 
 describe('ApiZodResponse', () => {

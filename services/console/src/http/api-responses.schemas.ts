@@ -136,9 +136,9 @@ export const AuditItemFactsSchema = named(
   'AuditItemFacts',
   z.object({
     reason: z
-      .enum(['near-threshold', 'random'])
+      .enum(['near-threshold', 'random', 'onboarding'])
       .describe(
-        "`near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert.",
+        "`near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert; `onboarding`: a frame of a new line's onboarding set (the new-line wizard), to be labelled.",
       ),
     uncertainty: z
       .number()
@@ -607,4 +607,67 @@ export const LearningPolicySchema = named(
     updatedAt: Timestamp.nullable(),
   }),
   'A line’s learning policy. A null setting follows continual-fine-tune’s default (its configuration); `enabled` null: on when the default has the rule on, or when the line gives it a threshold. Auto-promotion is off unless enabled. `updatedBy` null: never written.',
+);
+
+// the new-line wizard
+
+export const NewLineSchema = named(
+  'NewLine',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    feedKind: z.enum(['factory', 'pcb', 'medical', 'driving', 'other']).nullable(),
+    usesTemplate: z.boolean().nullable().describe('Null for a line not made by the wizard (its settings do not say).'),
+    createdAt: Timestamp,
+  }),
+  'A line as the new-line wizard created it.',
+);
+
+export const NewCameraSchema = named('NewCamera', z.object({ lineId: z.string(), id: z.string(), name: z.string() }));
+
+export const LineTemplateSchema = named(
+  'LineTemplate',
+  z.object({ lineId: z.string(), objectKey: z.string(), width: z.number(), height: z.number() }),
+  "A line's golden template, as stored.",
+);
+
+export const AvailableFrameSchema = named(
+  'AvailableFrame',
+  z.object({ frameId: z.string(), cameraId: z.string(), width: z.number(), height: z.number(), capturedAt: Timestamp }),
+  'A frame of the line, not (yet) in its onboarding set.',
+);
+
+export const OnboardingItemSchema = named(
+  'OnboardingItem',
+  z.object({
+    alertId: z.string().describe('The audit item: label it with `POST /api/v1/alerts/{alertId}/reviews` (the review page).'),
+    frameId: z.string(),
+    cameraId: z.string(),
+    width: z.number(),
+    height: z.number(),
+    status: AlertStatusSchema,
+    labelled: z.boolean(),
+    boxes: z.array(LabelledBoxSchema).describe("The latest review's boxes: the frame's label (empty: nothing to find)."),
+  }),
+  "A frame of a new line's onboarding set.",
+);
+
+export const OnboardingSetSchema = named(
+  'OnboardingSet',
+  z.object({ lineId: z.string(), items: z.array(OnboardingItemSchema), available: z.array(AvailableFrameSchema) }),
+  "A new line's onboarding set (oldest first) and the line's other frames to pick from.",
+);
+
+export const AdaptationRequestSchema = named(
+  'AdaptationRequest',
+  z.object({
+    requestId: z.string(),
+    lineId: z.string(),
+    start: z.enum(['scratch', 'finetune', 'meta']),
+    baseModelVersionId: z.string(),
+    shotFrameIds: z.array(z.string()),
+    evaluationFrameIds: z.array(z.string()),
+    budgetSeconds: z.number(),
+  }),
+  'An adaptation on its way to continual-fine-tune; its answer (training.trigger-answered on the jobs stream) carries the same requestId, then the job its progress.',
 );

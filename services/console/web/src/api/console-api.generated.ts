@@ -432,7 +432,8 @@ export interface paths {
     };
     get: operations['LinesController_list'];
     put?: never;
-    post?: never;
+    /** Creates a line (audited: line.created); a taken id answers 409 line.id-taken */
+    post: operations['NewLineController_create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -695,6 +696,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lines/{lineId}/cameras': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Adds a camera to the line (audited: line.camera-added); a taken id answers 409 line.camera-id-taken */
+    post: operations['NewLineController_addCamera'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/template': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Stores the line's golden template (the body: a PNG or JPEG image; audited: line.template-set). 409 for a line created without one, 422 for bytes that are no image */
+    put: operations['NewLineController_setTemplate'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/onboarding': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's onboarding set (with each frame's label) and its other frames to pick from */
+    get: operations['NewLineController_onboardingSet'];
+    put?: never;
+    /** Puts frames of the line in its onboarding set (audit items of reason onboarding, labelled on the review page; audited: line.onboarding-frames-picked). 422 for a frame of another line or an unregistered base */
+    post: operations['NewLineController_pick'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/cameras/{cameraId}/onboarding-frames': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Uploads a frame to the line's camera (the body: a PNG or JPEG image; audited: line.onboarding-frames-uploaded); the same bytes again are the same frame. Pick it into the set next */
+    post: operations['NewLineController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lines/{lineId}/adaptations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Adapt: publishes training.job.trigger-requested.v1 with the adaptation (audited: line.adaptation-requested); continual-fine-tune answers on the jobs stream. 422 when a shot is not a labelled frame of the set or no labelled frame is left to evaluate on */
+    post: operations['NewLineController_adapt'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -824,10 +911,10 @@ export interface components {
     /** @description Why an audit item was sampled. */
     AuditItemFacts: {
       /**
-       * @description `near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert.
+       * @description `near-threshold`: the frame's best score fell just under the line's alert threshold; `random`: a random share of frames without an alert; `onboarding`: a frame of a new line's onboarding set (the new-line wizard), to be labelled.
        * @enum {string}
        */
-      reason: 'near-threshold' | 'random';
+      reason: 'near-threshold' | 'random' | 'onboarding';
       /** @description In [0, 1]: 1 when the best score sat at the threshold, 0 when the model found nothing; the audit queue's rank. */
       uncertainty: number;
     };
@@ -1392,6 +1479,68 @@ export interface components {
       updatedBy: string | null;
       /** Format: date-time */
       updatedAt: string | null;
+    };
+    /** @description A line as the new-line wizard created it. */
+    NewLine: {
+      id: string;
+      name: string;
+      /** @enum {string|null} */
+      feedKind: 'factory' | 'pcb' | 'medical' | 'driving' | 'other' | null;
+      /** @description Null for a line not made by the wizard (its settings do not say). */
+      usesTemplate: boolean | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    NewCamera: {
+      lineId: string;
+      id: string;
+      name: string;
+    };
+    /** @description A line's golden template, as stored. */
+    LineTemplate: {
+      lineId: string;
+      objectKey: string;
+      width: number;
+      height: number;
+    };
+    /** @description A frame of the line, not (yet) in its onboarding set. */
+    AvailableFrame: {
+      frameId: string;
+      cameraId: string;
+      width: number;
+      height: number;
+      /** Format: date-time */
+      capturedAt: string;
+    };
+    /** @description A frame of a new line's onboarding set. */
+    OnboardingItem: {
+      /** @description The audit item: label it with `POST /api/v1/alerts/{alertId}/reviews` (the review page). */
+      alertId: string;
+      frameId: string;
+      cameraId: string;
+      width: number;
+      height: number;
+      status: components['schemas']['AlertStatus'];
+      labelled: boolean;
+      /** @description The latest review's boxes: the frame's label (empty: nothing to find). */
+      boxes: components['schemas']['LabelledBox'][];
+    };
+    /** @description A new line's onboarding set (oldest first) and the line's other frames to pick from. */
+    OnboardingSet: {
+      lineId: string;
+      items: components['schemas']['OnboardingItem'][];
+      available: components['schemas']['AvailableFrame'][];
+    };
+    /** @description An adaptation on its way to continual-fine-tune; its answer (training.trigger-answered on the jobs stream) carries the same requestId, then the job its progress. */
+    AdaptationRequest: {
+      requestId: string;
+      lineId: string;
+      /** @enum {string} */
+      start: 'scratch' | 'finetune' | 'meta';
+      baseModelVersionId: string;
+      shotFrameIds: string[];
+      evaluationFrameIds: string[];
+      budgetSeconds: number;
     };
     SearchSummary: {
       id: string;
@@ -2239,6 +2388,38 @@ export interface operations {
       };
     };
   };
+  NewLineController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The line id (slug): lower-case letters, digits and dashes, used in object keys and events. */
+          id: string;
+          name: string;
+          /** @enum {string} */
+          feedKind: 'factory' | 'pcb' | 'medical' | 'driving' | 'other';
+          /** @description Whether its frames are compared with a golden template */
+          usesTemplate: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewLine'];
+        };
+      };
+    };
+  };
   DashboardController_get: {
     parameters: {
       query?: {
@@ -2785,6 +2966,158 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  NewLineController_addCamera: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          id: string;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewCamera'];
+        };
+      };
+    };
+  };
+  NewLineController_setTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LineTemplate'];
+        };
+      };
+    };
+  };
+  NewLineController_onboardingSet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OnboardingSet'];
+        };
+      };
+    };
+  };
+  NewLineController_pick: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          frameIds: string[];
+          /**
+           * Format: uuid
+           * @description The model the line will be adapted from (the set is its training material)
+           */
+          baseModelVersionId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OnboardingSet'];
+        };
+      };
+    };
+  };
+  NewLineController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Stored */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailableFrame'];
+        };
+      };
+    };
+  };
+  NewLineController_adapt: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Default: the console's ARGUS_CONSOLE_ADAPT_START
+           * @enum {string}
+           */
+          start?: 'scratch' | 'finetune' | 'meta';
+          /** Format: uuid */
+          baseModelVersionId: string;
+          shotFrameIds: string[];
+          budgetSeconds?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the request is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdaptationRequest'];
+        };
       };
     };
   };
