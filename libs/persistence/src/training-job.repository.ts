@@ -1,4 +1,4 @@
-import type { TrainingTrigger } from '@argus/contracts';
+import type { TrainingAdaptation, TrainingTrigger } from '@argus/contracts';
 import type { Database } from './database';
 import { hotRows, hotStatement } from './database-handle.helper';
 import { isPgError, PgErrorCodes } from './pg-error.mapper';
@@ -17,6 +17,8 @@ export interface NewTrainingJob {
   readonly requestedBy: string;
   readonly epochs: number;
   readonly seed: number;
+  /** An adaptation (the new-line wizard) instead of a fine-tune; absent or null: a fine-tune. */
+  readonly adaptation?: TrainingAdaptation | null;
 }
 
 /** How a job ended, as the service wrote it (its FinishedJob); kept as JSON, returned as given. */
@@ -61,6 +63,7 @@ interface TrainingJobRow {
   requested_by: string;
   epochs: number;
   seed: number;
+  adaptation: TrainingAdaptation | null;
   status: TrainingJobStatus;
   attempt: number;
   worker_id: string | null;
@@ -76,7 +79,7 @@ interface TrainingJobRow {
   finished_at: Date | string | null;
 }
 
-const COLUMNS = `id, line_id, dataset_version_id, base_model_version_id, base_artifact_key, triggers, requested_by, epochs, seed,
+const COLUMNS = `id, line_id, dataset_version_id, base_model_version_id, base_artifact_key, triggers, requested_by, epochs, seed, adaptation,
                  status, attempt, worker_id, cancel_requested, progress, progress_at, outcome, candidate_model_version_id,
                  gates_passed, announced_at, created_at, started_at, finished_at`;
 
@@ -126,8 +129,8 @@ export class TrainingJobRepository {
       try {
         await this.db.query(
           `INSERT INTO training_job (id, line_id, dataset_version_id, base_model_version_id, base_artifact_key, triggers,
-                                     requested_by, epochs, seed)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
+                                     requested_by, epochs, seed, adaptation)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb)`,
           [
             job.id,
             job.lineId,
@@ -138,6 +141,7 @@ export class TrainingJobRepository {
             job.requestedBy,
             job.epochs,
             job.seed,
+            job.adaptation ? JSON.stringify(job.adaptation) : null,
           ],
         );
         return { created: true };
@@ -159,7 +163,7 @@ export class TrainingJobRepository {
   async unannounced(before: Date): Promise<{ job: NewTrainingJob; dataset: { id: string; fingerprint: string; manifestKey: string } }[]> {
     const rows = await this.db.query<TrainingJobRow & { dataset_fingerprint: string; dataset_manifest_key: string }>(
       `SELECT j.id, j.line_id, j.dataset_version_id, j.base_model_version_id, j.base_artifact_key, j.triggers, j.requested_by,
-              j.epochs, j.seed, d.fingerprint AS dataset_fingerprint, d.manifest_key AS dataset_manifest_key
+              j.epochs, j.seed, j.adaptation, d.fingerprint AS dataset_fingerprint, d.manifest_key AS dataset_manifest_key
          FROM training_job j
          JOIN dataset_version d ON d.id = j.dataset_version_id
         WHERE j.status = 'queued' AND j.announced_at IS NULL AND j.created_at < $1
@@ -282,6 +286,7 @@ function toNewTrainingJob(row: Omit<TrainingJobRow, 'status'> | TrainingJobRow):
     requestedBy: row.requested_by,
     epochs: row.epochs,
     seed: row.seed,
+    adaptation: row.adaptation,
   };
 }
 
