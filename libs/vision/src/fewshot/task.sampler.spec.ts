@@ -13,8 +13,8 @@ function dataset(): TaskSource {
         id: `${group}-${i}`,
         image: { kind: 'file', path: `/nowhere/${group}-${i}.jpg` },
         boxes: [
-          { className: classes[i % 4] as string, x1: 1, y1: 1, x2: 5, y2: 5 },
-          { className: classes[(i + 1) % 4] as string, x1: 6, y1: 6, x2: 9, y2: 9 },
+          { className: classes[i % 4] as string, box: { x1: 1, y1: 1, x2: 5, y2: 5 } },
+          { className: classes[(i + 1) % 4] as string, box: { x1: 6, y1: 6, x2: 9, y2: 9 } },
         ],
         source: 'deeppcb',
         group,
