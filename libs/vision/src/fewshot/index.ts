@@ -5,3 +5,4 @@ export * from './few-shot.adapt';
 export * from './few-shot.pipeline';
 export * from './reptile';
 export * from './task.sampler';
+export * from './meta.trainer';

@@ -129,14 +129,30 @@ export class TaskSampler {
     const { generator, variation } = randomisedGenerator(feed, rng, this.options.size);
     const classes = this.subset(generator.classes, rng);
     const wanted = this.options.shots + this.options.queries;
-    const rendered = await renderSyntheticDataset(generator, wanted * 3);
-    // Support frames must show a class of the task; queries too, so the outer signal is not empty.
-    const useful = rendered.samples.filter((s) => s.boxes.some((b) => classes.includes(b.className)));
-    if (useful.length < wanted) {
-      throw new TaskSamplingError(
-        `task ${index} (synthetic:${feed}, ${classes.join(', ')}): only ${useful.length} of ${wanted * 3} scenes show its classes`,
-      );
+    // Support and query frames must show a class of the task (the outer signal must not be empty):
+    // scenes are rendered in chunks until enough do, up to a cap that a rare class cannot exceed
+    // for long; then the class subset widens.
+    const rest = shuffle(
+      generator.classes.filter((c) => !classes.includes(c)),
+      rng,
+    );
+    const scenes: LabelledSample[] = [];
+    const showing = () => scenes.filter((s) => s.boxes.some((b) => classes.includes(b.className)));
+    const chunk = wanted * 3;
+    const cap = wanted * 30;
+    while (showing().length < wanted) {
+      if (scenes.length < cap) {
+        scenes.push(...(await renderSyntheticDataset(generator, chunk, { startIndex: scenes.length })).samples);
+        continue;
+      }
+      if (rest.length === 0 || classes.length >= this.options.slots.length) {
+        throw new TaskSamplingError(
+          `task ${index} (synthetic:${feed}, ${classes.join(', ')}): only ${showing().length} of ${scenes.length} scenes show its classes`,
+        );
+      }
+      classes.push(rest.shift() as string);
     }
+    const useful = showing();
     return this.task(index, `synthetic:${feed}`, classes, useful.slice(0, wanted), rng, variation);
   }
 
