@@ -8,6 +8,10 @@ export const ContinualErrorCodes = {
   jobAlreadyActive: 'training-job.already-active',
   noProductionModel: 'training-job.no-production-model',
   nothingLabelled: 'training-job.nothing-labelled',
+  /** An adaptation's base model is not registered. */
+  baseModelNotFound: 'training-job.base-model-not-found',
+  /** An adaptation's shots (or its evaluation frames) are not in the line's labels yet. */
+  shotsNotLabelled: 'training-job.shots-not-labelled',
   trainerThreadCrashed: 'training-job.trainer-thread-crashed',
   trainingInterrupted: 'training-job.interrupted',
 } as const;
@@ -19,6 +23,8 @@ export const CONTINUAL_ERROR_HTTP_STATUS: ErrorHttpStatusMap<ContinualErrorCode>
   [ContinualErrorCodes.jobAlreadyActive]: 409,
   [ContinualErrorCodes.noProductionModel]: 409,
   [ContinualErrorCodes.nothingLabelled]: 409,
+  [ContinualErrorCodes.baseModelNotFound]: 422,
+  [ContinualErrorCodes.shotsNotLabelled]: 409,
   [ContinualErrorCodes.trainerThreadCrashed]: 500,
   [ContinualErrorCodes.trainingInterrupted]: 503,
 };
@@ -70,6 +76,30 @@ export class NothingLabelledError extends ContinualError {
     super(ContinualErrorCodes.nothingLabelled, `line ${lineId} has no labelled frame yet: review some alerts or audit items first`, {
       lineId,
     });
+  }
+}
+
+/** An adaptation names a base model the registry does not have. */
+export class BaseModelNotFoundError extends ContinualError {
+  constructor(readonly modelVersionId: string) {
+    super(ContinualErrorCodes.baseModelNotFound, `model version ${modelVersionId} is not registered: nothing to adapt from`, {
+      modelVersionId,
+    });
+  }
+}
+
+/**
+ * An adaptation's shots are not all in the line's data set version, or no other labelled frame is
+ * left to evaluate on. The console checks the same against its reviews; a review this service has
+ * not recorded yet (it arrives over Kafka) lands here: asking again a moment later works.
+ */
+export class ShotsNotLabelledError extends ContinualError {
+  constructor(
+    readonly lineId: string,
+    reason: string,
+    details: Record<string, unknown>,
+  ) {
+    super(ContinualErrorCodes.shotsNotLabelled, `line ${lineId}: ${reason}`, { lineId, ...details });
   }
 }
 

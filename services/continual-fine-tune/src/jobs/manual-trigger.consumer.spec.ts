@@ -44,6 +44,15 @@ describe('ManualTriggerHandler', () => {
     });
   });
 
+  it('passes the new-line wizard’s adaptation on to the job request', async () => {
+    const requests = strictMock<Pick<RequestTrainingJobUseCase, 'request'>>('requests', {
+      request: jest.fn(async () => ({ job: { id: JOB } }) as Awaited<ReturnType<RequestTrainingJobUseCase['request']>>),
+    });
+    const adaptation = { start: 'finetune' as const, baseModelVersionId: JOB, shotFrameIds: [JOB], budgetSeconds: 120 };
+    await new ManualTriggerHandler(requests, bus(), now).handle({ ...request, adaptation });
+    expect(requests.request).toHaveBeenCalledWith(expect.objectContaining({ lineId: 'pcb-1', adaptation }));
+  });
+
   it('answers a refusal with its code and reason, then dead-letters the request with that reason', async () => {
     const b = bus();
     const refusing = (error: Error) =>

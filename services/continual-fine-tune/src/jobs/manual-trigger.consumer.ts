@@ -6,8 +6,9 @@ import type { RequestTrainingJobUseCase } from './request-training-job.use-case'
 export const MANUAL_TRIGGERS_GROUP_ID = 'continual-fine-tune.manual-triggers';
 
 /**
- * A manual trigger (`training.job.trigger-requested.v1`, from the console's "trigger now")
- * becomes a job with a `manual` trigger. Either way the asker gets an answer on
+ * A manual trigger (`training.job.trigger-requested.v1`, from the console's "trigger now", or its
+ * new-line wizard's "adapt" when the request carries an adaptation) becomes a job with a `manual`
+ * trigger. Either way the asker gets an answer on
  * `training.job.trigger-answered.v1`: the queued job, or the refusal's code and reason (no
  * production model, a job already active, nothing labelled). A refused request is also
  * dead-lettered with that reason: asking again cannot change the line's state, and the request
@@ -28,6 +29,7 @@ export class ManualTriggerHandler {
         lineId: event.lineId,
         triggers: [{ kind: 'manual', reason: event.reason }],
         requestedBy: event.requestedBy,
+        ...(event.adaptation ? { adaptation: event.adaptation } : {}),
       }));
     } catch (error) {
       if (!(error instanceof ContinualError)) throw error;

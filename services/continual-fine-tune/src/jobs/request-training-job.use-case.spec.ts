@@ -6,7 +6,14 @@ import type { ReviewSubmittedV1, TopicContract } from '@argus/contracts';
 import type { MessageBus } from '@argus/messaging';
 import { FilesystemObjectStore } from '@argus/storage';
 import { parseSampleManifest } from '@argus/vision';
-import { JobAlreadyActiveError, NoProductionModelError, NothingLabelledError, UnknownFrameError } from '../continual.errors';
+import {
+  BaseModelNotFoundError,
+  JobAlreadyActiveError,
+  NoProductionModelError,
+  NothingLabelledError,
+  ShotsNotLabelledError,
+  UnknownFrameError,
+} from '../continual.errors';
 import { DatasetVersioner } from '../datasets/dataset-versioner';
 import { RecordReviewLabelUseCase } from '../labels/record-review-label.use-case';
 import { InMemoryDatasetVersionStore, InMemoryLabelStore, InMemoryTrainingJobRequests } from '../testing/in-memory-continual.stores';
@@ -15,6 +22,7 @@ import type { LineLearningState, TriggerPolicy } from '../triggers/trigger-polic
 import { RequestTrainingJobUseCase } from './request-training-job.use-case';
 
 const uuid = (n: number, block = '8000') => `00000000-0000-4000-${block}-${String(n).padStart(12, '0')}`;
+const META = { id: uuid(3, '8e00'), artifactKey: 'models/meta-init/1', classes: ['slot-0', 'slot-1'] };
 const sha = (n: number) => createHash('sha256').update(`frame ${n}`).digest('hex');
 
 function review(n: number, overrides: Partial<ReviewSubmittedV1> = {}): ReviewSubmittedV1 {
@@ -67,7 +75,7 @@ describe('reviews → labels → data set versions → training job requests', (
     production = { id: uuid(7, '8d00'), artifactKey: 'models/pcb/1', classes: ['short'] };
     versioner = new DatasetVersioner(versions, labels, store, { holdoutShare: 0.2 });
     requests = new RequestTrainingJobUseCase(
-      { productionModelFor: async () => production },
+      { productionModelFor: async () => production, modelVersion: async (id: string) => (id === META.id ? META : null) },
       versioner,
       jobs,
       bus as unknown as MessageBus,
@@ -162,6 +170,34 @@ describe('reviews → labels → data set versions → training job requests', (
     ).rejects.toBeInstanceOf(NoProductionModelError);
   });
 
+  it('requests an adaptation of the named base on a line without a production model; the shots must be labelled frames of the version, with others left to evaluate', async () => {
+    production = null;
+    for (let n = 1; n <= 6; n++) await record(review(n));
+    const adaptation = { start: 'meta' as const, baseModelVersionId: META.id, shotFrameIds: [uuid(1), uuid(2)], budgetSeconds: 60 };
+    const ask = (over: Partial<typeof adaptation> = {}) =>
+      requests.request({
+        lineId: 'pcb-1',
+        triggers: [{ kind: 'manual', reason: 'wizard' }],
+        requestedBy: 'ana',
+        adaptation: { ...adaptation, ...over },
+      });
+    await expect(ask({ shotFrameIds: [uuid(1), uuid(20)] })).rejects.toBeInstanceOf(ShotsNotLabelledError);
+    await expect(ask({ shotFrameIds: [1, 2, 3, 4, 5, 6].map((n) => uuid(n)) })).rejects.toBeInstanceOf(ShotsNotLabelledError);
+    await expect(ask({ baseModelVersionId: uuid(9, '8e00') })).rejects.toBeInstanceOf(BaseModelNotFoundError);
+    const { job } = await ask();
+    expect(job).toMatchObject({ baseModelVersionId: META.id, baseArtifactKey: META.artifactKey });
+    expect(bus.sent).toHaveLength(1);
+    expect(bus.sent[0]!.message).toMatchObject({
+      jobId: job.id,
+      baseModelVersionId: META.id,
+      adaptation: { start: 'meta', shotFrameIds: [uuid(1), uuid(2)], budgetSeconds: 60 },
+    });
+    // Without an adaptation, the same line still needs a production model.
+    await expect(
+      requests.request({ lineId: 'pcb-2', triggers: [{ kind: 'manual', reason: 'x' }], requestedBy: 'ana' }),
+    ).rejects.toBeInstanceOf(NoProductionModelError);
+  });
+
   it('announces again a job a crash left recorded but unannounced', async () => {
     await record(review(1));
     const failing = {
@@ -170,7 +206,7 @@ describe('reviews → labels → data set versions → training job requests', (
       },
     };
     const crashing = new RequestTrainingJobUseCase(
-      { productionModelFor: async () => production },
+      { productionModelFor: async () => production, modelVersion: async (id: string) => (id === META.id ? META : null) },
       versioner,
       jobs,
       failing as unknown as MessageBus,
@@ -184,7 +220,7 @@ describe('reviews → labels → data set versions → training job requests', (
       'broker down',
     );
     const recovering = new RequestTrainingJobUseCase(
-      { productionModelFor: async () => null },
+      { productionModelFor: async () => null, modelVersion: async () => null },
       versioner,
       jobs,
       bus as unknown as MessageBus,

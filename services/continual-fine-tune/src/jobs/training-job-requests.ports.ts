@@ -1,10 +1,15 @@
-import type { TrainingTrigger } from '@argus/contracts';
+import type { TrainingAdaptation, TrainingTrigger } from '@argus/contracts';
 
-/** The production model a line's next job starts from. */
+export interface BaseModel {
+  readonly id: string;
+  readonly artifactKey: string;
+  readonly classes: readonly string[];
+}
+
+/** The production model a line's next job starts from; any registered version for an adaptation. */
 export interface ProductionModelReader {
-  productionModelFor(
-    lineId: string,
-  ): Promise<{ readonly id: string; readonly artifactKey: string; readonly classes: readonly string[] } | null>;
+  productionModelFor(lineId: string): Promise<BaseModel | null>;
+  modelVersion(modelVersionId: string): Promise<BaseModel | null>;
 }
 
 export interface RequestedTrainingJob {
@@ -17,6 +22,8 @@ export interface RequestedTrainingJob {
   readonly requestedBy: string;
   readonly epochs: number;
   readonly seed: number;
+  /** An adaptation (the new-line wizard) instead of a fine-tune; absent or null: a fine-tune. */
+  readonly adaptation?: TrainingAdaptation | null;
 }
 
 /** The requesting side of the jobs' ledger. */
