@@ -7,7 +7,9 @@ import { silentVisionLogger } from '../core/vision-logger.port';
 import { SeededRandom } from '../data/seeded-random';
 import type { ModelPackage } from '../artifact/model-package.store';
 import { FewShotTransplantError, retargetClasses, STEM_KERNEL, transplantInput } from './few-shot.transplant';
-import { chooseNearestModel, NearestModelError } from './nearest-model';
+import { encodeImage } from '../data/image-codec';
+import type { LabelledSample } from '../data/sample';
+import { chooseNearestModel, describeFrames, NearestModelError } from './nearest-model';
 
 function smallSpec(over: Partial<ArchitectureSpec> = {}): ArchitectureSpec {
   return validateSpec({
@@ -183,5 +185,29 @@ describe('chooseNearestModel', () => {
 
   it('refuses an empty list', () => {
     expect(() => chooseNearestModel([], { channels: 3, template: 'none' })).toThrow(NearestModelError);
+  });
+});
+
+describe('describeFrames', () => {
+  const frame = async (id: string, rgb: (i: number) => [number, number, number], template: boolean): Promise<LabelledSample> => {
+    const data = new Uint8Array(8 * 8 * 3);
+    for (let i = 0; i < 64; i++) data.set(rgb(i), i * 3);
+    const bytes = await encodeImage({ data, width: 8, height: 8, channels: 3 }, 'png');
+    return {
+      id,
+      image: { kind: 'encoded', bytes, format: 'png' },
+      ...(template ? { template: { kind: 'encoded', bytes, format: 'png' } } : {}),
+      boxes: [],
+      source: 'test',
+    } as LabelledSample;
+  };
+
+  it('grey when three equal channels, RGB otherwise; a template when every frame has one', async () => {
+    const grey = await frame('g', (i) => [i, i + 1, i], true);
+    const colour = await frame('c', (i) => [i, 200, 30], false);
+    expect(await describeFrames([grey, grey])).toEqual({ channels: 1, template: 'stack-difference' });
+    expect(await describeFrames([grey, colour])).toEqual({ channels: 3, template: 'none' });
+    expect(await describeFrames([grey], { templateMode: 'difference' })).toEqual({ channels: 1, template: 'difference' });
+    expect(await describeFrames([colour], { templateMode: 'difference' })).toEqual({ channels: 3, template: 'none' });
   });
 });

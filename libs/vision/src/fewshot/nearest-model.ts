@@ -1,4 +1,8 @@
 import type { ModelPackage } from '../artifact/model-package.store';
+import { decodeImage, readImageHeader } from '../data/image-codec';
+import { readImageRef, type ObjectBytesReader } from '../data/image-ref.reader';
+import type { LabelledSample } from '../data/sample';
+import type { SpecTemplateMode } from '../core/architecture-spec';
 import { describeInput, type FrameInput } from './few-shot.transplant';
 
 export class NearestModelError extends Error {
@@ -49,4 +53,36 @@ export function chooseNearestModel(candidates: readonly ModelPackage[], input: F
       `${best.metadata.name}@${best.metadata.version} (${describeInput({ channels: best.metadata.spec.input.channels, template: best.metadata.spec.template })}) ` +
       `for frames ${describeInput(input)}: ${same.length > 0 ? `same ${same.join(', ')}` : 'no input property in common'}, of ${candidates.length} candidate(s)`,
   };
+}
+
+/** Colour frames whose channels differ by at most this many grey levels are grey (JPEG noise). */
+const GREY_TOLERANCE = 3;
+
+/**
+ * What a line's frames are, from the frames themselves: grey when every one of the first `probe`
+ * frames is (one channel, or three equal ones), else RGB; with a template (`stack-difference`, the
+ * DeepPCB input, or `templateMode` when given: the start model's own mode) when every frame has
+ * one, else none. Used when the caller does not say.
+ */
+export async function describeFrames(
+  samples: readonly LabelledSample[],
+  options: { readonly objects?: ObjectBytesReader; readonly templateMode?: SpecTemplateMode; readonly probe?: number } = {},
+): Promise<FrameInput> {
+  const { objects, probe = 4 } = options;
+  const withTemplate = options.templateMode && options.templateMode !== 'none' ? options.templateMode : 'stack-difference';
+  if (samples.length === 0) throw new NearestModelError('no frame to describe');
+  let grey = true;
+  for (const sample of samples.slice(0, probe)) {
+    const bytes = await readImageRef(sample.image, objects);
+    const header = await readImageHeader(bytes, { label: sample.id });
+    if (header.channels - (header.hasAlpha ? 1 : 0) <= 1) continue;
+    const rgb = await decodeImage(bytes, { channels: 3, label: sample.id });
+    for (let i = 0; i < rgb.data.length && grey; i += 3) {
+      const r = rgb.data[i] as number;
+      if (Math.abs(r - (rgb.data[i + 1] as number)) > GREY_TOLERANCE || Math.abs(r - (rgb.data[i + 2] as number)) > GREY_TOLERANCE)
+        grey = false;
+    }
+    if (!grey) break;
+  }
+  return { channels: grey ? 1 : 3, template: samples.every((s) => s.template !== undefined) ? withTemplate : 'none' };
 }
