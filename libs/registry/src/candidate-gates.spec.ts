@@ -1,5 +1,6 @@
 import {
   DEFAULT_GATE_POLICY,
+  evaluateFirstModelGates,
   evaluateGates,
   evaluateRetentionAndLatencyGates,
   gateMetrics,
@@ -204,5 +205,32 @@ describe('gateMetrics', () => {
       gateWorstClassDropPoints: 0.5,
       gateNewDataGainPoints: 40,
     });
+  });
+});
+
+describe('evaluateFirstModelGates (a new line’s adapted candidate: no production model to compare with)', () => {
+  const policy = { minAp: 0.5, minEvaluationFrames: 2, maxOnnxAbsDiff: 1e-3 };
+
+  it('passes a candidate good enough on the evaluation frames whose ONNX export agrees, and records its AP among the metrics', () => {
+    const report = evaluateFirstModelGates({ evaluationFrames: 4, candidateAp: 0.62, onnxMaxAbsDiff: 2e-5 }, policy);
+    expect(report.passed).toBe(true);
+    expect(report.checks.map((c) => [c.kind, c.passed])).toEqual([
+      ['first-model-ap', true],
+      ['onnx-check', true],
+    ]);
+    expect(gateMetrics(report)).toEqual({ gatesPassed: 1, gateFirstModelAp: 0.62 });
+  });
+
+  it('fails a candidate under the AP, on too few evaluation frames, or without an agreeing ONNX export, saying why', () => {
+    expect(evaluateFirstModelGates({ evaluationFrames: 4, candidateAp: 0.49, onnxMaxAbsDiff: 0 }, policy).reasons).toEqual([
+      'evaluation frames (4 with a labelled box): mAP@0.5 0.4900 (at least 0.5 needed)',
+    ]);
+    expect(evaluateFirstModelGates({ evaluationFrames: 1, candidateAp: 0.9, onnxMaxAbsDiff: 0 }, policy).reasons[0]).toMatch(
+      /1 evaluation frame\(s\) with a labelled box, 2 needed/,
+    );
+    expect(evaluateFirstModelGates({ evaluationFrames: 4, candidateAp: 0.9, onnxMaxAbsDiff: 0.01 }, policy).reasons[0]).toMatch(
+      /ONNX export vs TF.js/,
+    );
+    expect(evaluateFirstModelGates({ evaluationFrames: 4, candidateAp: 0.9, onnxMaxAbsDiff: null }, policy).passed).toBe(false);
   });
 });

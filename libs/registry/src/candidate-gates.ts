@@ -58,7 +58,7 @@ export interface GateInput {
 /** Where the gate report is stored: beside the candidate's package (`<artifactKey>/gate-report.json`), read by the console. */
 export const GATE_REPORT_FILE = 'gate-report.json';
 
-export type GateCheckKind = 'class-retention' | 'new-data-gain' | 'latency';
+export type GateCheckKind = 'class-retention' | 'new-data-gain' | 'latency' | 'first-model-ap' | 'onnx-check';
 
 export interface GateCheck {
   readonly kind: GateCheckKind;
@@ -72,7 +72,7 @@ export interface GateCheck {
 export interface GateReport {
   readonly passed: boolean;
   /** The limits judged (without `minNewDataGainPoints` when the new-data check did not apply). */
-  readonly policy: GatePolicy | RetentionAndLatencyPolicy;
+  readonly policy: GatePolicy | RetentionAndLatencyPolicy | FirstModelGatePolicy;
   readonly checks: readonly GateCheck[];
   /** The failed checks' details: why the candidate cannot be promoted without an admin override. */
   readonly reasons: readonly string[];
@@ -165,6 +165,73 @@ export function gatesWithoutProductionModel(lineId: string, policy: RetentionAnd
   );
 }
 
+/** The limits of a line's first model (an adaptation for a new line: the console's new-line wizard). */
+export interface FirstModelGatePolicy {
+  /** mAP@0.5 the candidate must reach, scored as served, on the line's evaluation frames (its labelled frames that did not train it). */
+  readonly minAp: number;
+  /** At least this many evaluation frames with a labelled box: on fewer, an AP says nothing. */
+  readonly minEvaluationFrames: number;
+  /** Largest |ONNX Runtime − TF.js| of the head outputs the export's numerical check may show. */
+  readonly maxOnnxAbsDiff: number;
+}
+
+export const DEFAULT_FIRST_MODEL_GATE_POLICY: FirstModelGatePolicy = { minAp: 0.5, minEvaluationFrames: 1, maxOnnxAbsDiff: 1e-3 };
+
+export interface FirstModelGateInput {
+  /** Evaluation frames with at least one labelled box. */
+  readonly evaluationFrames: number;
+  /** mAP@0.5 on them, scored by ONNX Runtime as detection-inference serves. */
+  readonly candidateAp: number;
+  /** The export's numerical check (null: the package has no ONNX model, which cannot be served). */
+  readonly onnxMaxAbsDiff: number | null;
+}
+
+/**
+ * The gates of a line's first model. The fine-tune gates compare with a production model the line
+ * does not have (retention, gain, latency: gatesWithoutProductionModel fails them all), so a new
+ * line's adapted candidate is judged on what can be shown without one: it must be good enough on
+ * the line's own labelled frames that did not train it (a minimum AP, scored as served), and its
+ * ONNX export must agree with the trained model (what inference will run is what was evaluated).
+ */
+export function evaluateFirstModelGates(
+  input: FirstModelGateInput,
+  policy: FirstModelGatePolicy = DEFAULT_FIRST_MODEL_GATE_POLICY,
+): GateReport {
+  const enoughFrames = input.evaluationFrames >= policy.minEvaluationFrames;
+  const apCheck: GateCheck = enoughFrames
+    ? {
+        kind: 'first-model-ap',
+        passed: input.candidateAp >= policy.minAp,
+        detail: `evaluation frames (${input.evaluationFrames} with a labelled box): mAP@0.5 ${input.candidateAp.toFixed(4)} (at least ${policy.minAp} needed)`,
+        measured: input.candidateAp,
+        limit: policy.minAp,
+      }
+    : {
+        kind: 'first-model-ap',
+        passed: false,
+        detail: `${input.evaluationFrames} evaluation frame(s) with a labelled box, ${policy.minEvaluationFrames} needed: label more frames that are not shots`,
+        measured: Number.NaN,
+        limit: policy.minAp,
+      };
+  const onnxCheck: GateCheck =
+    input.onnxMaxAbsDiff === null
+      ? {
+          kind: 'onnx-check',
+          passed: false,
+          detail: 'no ONNX export: the model cannot be served',
+          measured: Number.NaN,
+          limit: policy.maxOnnxAbsDiff,
+        }
+      : {
+          kind: 'onnx-check',
+          passed: input.onnxMaxAbsDiff <= policy.maxOnnxAbsDiff,
+          detail: `ONNX export vs TF.js: max |difference| ${input.onnxMaxAbsDiff.toExponential(2)} (at most ${policy.maxOnnxAbsDiff})`,
+          measured: input.onnxMaxAbsDiff,
+          limit: policy.maxOnnxAbsDiff,
+        };
+  return reportOf([apCheck, onnxCheck], policy);
+}
+
 /** The gates' measurements as version metrics: passed (1/0), the worst class drop, the new data's gain, the latency ratio. */
 export function gateMetrics(gates: GateReport): Record<string, number> {
   const measured = (kind: GateCheckKind) =>
@@ -172,11 +239,13 @@ export function gateMetrics(gates: GateReport): Record<string, number> {
   const drops = measured('class-retention');
   const gain = measured('new-data-gain');
   const latency = measured('latency');
+  const firstModelAp = measured('first-model-ap');
   return {
     gatesPassed: gates.passed ? 1 : 0,
     ...(drops.length > 0 ? { gateWorstClassDropPoints: Math.max(...drops) } : {}),
     ...(gain.length > 0 ? { gateNewDataGainPoints: gain[0]! } : {}),
     ...(latency.length > 0 ? { gateLatencyRatio: latency[0]! } : {}),
+    ...(firstModelAp.length > 0 ? { gateFirstModelAp: firstModelAp[0]! } : {}),
   };
 }
 
@@ -185,7 +254,7 @@ function withoutNewData(policy: GatePolicy): RetentionAndLatencyPolicy {
   return rest;
 }
 
-function reportOf(checks: GateCheck[], policy: GatePolicy | RetentionAndLatencyPolicy): GateReport {
+function reportOf(checks: GateCheck[], policy: GateReport['policy']): GateReport {
   const reasons = checks.filter((c) => !c.passed).map((c) => c.detail);
   return { passed: reasons.length === 0, policy, checks, reasons };
 }
