@@ -41,8 +41,11 @@ function input(name: string, over: Partial<MetaTrainInput> = {}): MetaTrainInput
   };
 }
 
-const same = (a: DetectorWeights, b: DetectorWeights) =>
-  Object.keys(a).every((name) => Buffer.from(a[name]?.values.buffer ?? []).equals(Buffer.from(b[name]?.values.buffer ?? [])));
+const bytes = (w: DetectorWeights, name: string) => {
+  const v = w[name]?.values ?? new Float32Array(0);
+  return Buffer.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+};
+const same = (a: DetectorWeights, b: DetectorWeights) => Object.keys(a).every((name) => bytes(a, name).equals(bytes(b, name)));
 
 beforeAll(async () => {
   await selectTfBackend({ env: { ARGUS_TF_BACKEND: 'wasm' }, logger: silentVisionLogger });
