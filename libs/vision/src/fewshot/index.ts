@@ -6,3 +6,4 @@ export * from './few-shot.pipeline';
 export * from './reptile';
 export * from './task.sampler';
 export * from './meta.trainer';
+export * from './shot.draw';
