@@ -120,6 +120,13 @@ export const ContinualFineTuneEnvSchema = serviceEnvSchema(3003).extend({
   ARGUS_FINETUNE_GATE_MAX_LATENCY_RATIO: z.coerce.number().min(1).max(10).default(1.1).meta({
     description: "Gate: the candidate's latency, measured as detection-inference serves, at most this multiple of production's.",
   }),
+  ARGUS_ADAPT_GATE_MIN_AP: z.coerce.number().min(0).max(1).default(0.5).meta({
+    description:
+      "An adaptation's (a new line's first model, from the console's new-line wizard) minimum mAP@0.5 on the line's evaluation frames, scored as served.",
+  }),
+  ARGUS_ADAPT_GATE_MIN_EVALUATION_FRAMES: wholeNumberField(1, 1, 100_000).meta({
+    description: 'Evaluation frames with a labelled box an adaptation needs for its AP to be judged at all.',
+  }),
   ARGUS_FINETUNE_GATE_PARENT_VALIDATION_FRAMES: wholeNumberField(1, 200, 100_000).meta({
     description: "At most this many of the parent model's validation frames are scored to check for forgetting.",
   }),

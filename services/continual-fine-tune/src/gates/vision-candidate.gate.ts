@@ -4,8 +4,11 @@ import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import {
   classApsOf,
   type ClassAps,
+  DEFAULT_FIRST_MODEL_GATE_POLICY,
+  evaluateFirstModelGates,
   evaluateGates,
   type EvaluationPair,
+  type FirstModelGatePolicy,
   GATE_REPORT_FILE,
   type GatePolicy,
   type GateReport,
@@ -22,11 +25,13 @@ import {
   type ModelPackage,
   objectStorePackageFiles,
 } from '@argus/vision';
-import { loadJobDataset, objectBytesReader } from '../jobs/job-dataset.loader';
+import { loadAdaptationDataset, loadJobDataset, objectBytesReader } from '../jobs/job-dataset.loader';
 import type { CandidateGate, TrainedCandidate } from '../jobs/training-job.ports';
 
 export interface VisionCandidateGateSettings {
   readonly policy: GatePolicy;
+  /** An adaptation's gates (a new line's first model: no production model to compare with); default DEFAULT_FIRST_MODEL_GATE_POLICY. */
+  readonly firstModelPolicy?: FirstModelGatePolicy;
   /** The share of training frames the trainer validated on (the holdout is what is left out of both). */
   readonly validationShare: number;
   /** At most this many of the parent's validation frames are scored for forgetting. */
@@ -51,6 +56,7 @@ export class VisionCandidateGate implements CandidateGate {
   ) {}
 
   async evaluate(job: TrainingJobRequestedV1, candidate: TrainedCandidate): Promise<GateReport> {
+    if (job.adaptation) return this.evaluateAdaptation(job, candidate);
     const production = await loadModelPackage(objectStorePackageFiles(this.store, job.baseArtifactKey));
     const trained = await loadModelPackage(folderPackageFiles(candidate.packageDir));
     const { holdout, train, validation } = await loadJobDataset(this.store, job, this.settings.validationShare);
@@ -103,6 +109,36 @@ export class VisionCandidateGate implements CandidateGate {
         ),
       );
     }
+    await writeFile(path.join(candidate.packageDir, GATE_REPORT_FILE), JSON.stringify(report, null, 1));
+    return report;
+  }
+
+  /**
+   * An adaptation is a new line's first model: it is scored as served (ONNX Runtime) on the
+   * version's frames that did not train it, and judged by the first-model gates (evaluateFirstModelGates).
+   * The adaptation pipeline wrote `evaluation.json` (TF.js, the same frames); the served score is the gate's.
+   */
+  private async evaluateAdaptation(job: TrainingJobRequestedV1, candidate: TrainedCandidate): Promise<GateReport> {
+    const trained = await loadModelPackage(folderPackageFiles(candidate.packageDir));
+    const { evaluation } = await loadAdaptationDataset(this.store, job);
+    const withTruth = evaluation.filter((s) => s.boxes.length > 0);
+    let candidateAp = Number.NaN;
+    if (withTruth.length > 0) {
+      const runner = await DetectorRunner.open(trained, { threads: this.settings.servingThreads });
+      try {
+        const { report } = await evaluateModel(runner, evaluation, {
+          objects: objectBytesReader(this.store),
+          batchSize: this.settings.servingBatch,
+        });
+        candidateAp = report.coco.map50;
+      } finally {
+        await runner.dispose();
+      }
+    }
+    const report = evaluateFirstModelGates(
+      { evaluationFrames: withTruth.length, candidateAp, onnxMaxAbsDiff: trained.metadata.onnx?.maxAbsDiff ?? null },
+      this.settings.firstModelPolicy ?? DEFAULT_FIRST_MODEL_GATE_POLICY,
+    );
     await writeFile(path.join(candidate.packageDir, GATE_REPORT_FILE), JSON.stringify(report, null, 1));
     return report;
   }

@@ -1,6 +1,8 @@
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
+import { DomainError } from '@argus/platform';
 import type { ObjectStore } from '@argus/storage';
 import { type LabelledSample, parseSampleManifest, splitTrainValidation } from '@argus/vision';
+import { ContinualErrorCodes } from '../continual.errors';
 import type { DatasetSplit } from '../datasets/dataset-version';
 
 /** A job's data set version as training reads it: the training frames split for validation, and the holdout. */
@@ -27,6 +29,35 @@ export async function loadJobDataset(store: ObjectStore, job: TrainingJobRequest
   const holdout = parse(bySplit.holdout);
   const split = splitTrainValidation(train.samples, { seed: job.seed, validationFraction: validationShare, stratum: () => '' });
   return { classes: train.classes, train: split.train, validation: split.validation, holdout: holdout.samples };
+}
+
+/** An adaptation's data: the shots train, every other frame of the version evaluates. */
+export interface AdaptationDataset {
+  readonly classes: readonly string[];
+  readonly shots: readonly LabelledSample[];
+  readonly evaluation: readonly LabelledSample[];
+}
+
+/**
+ * Reads an adaptation job's manifest whole (both splits: a new line's few labelled frames are too
+ * few to set a holdout aside from) and splits it by the job's shots. Throws when a shot is missing
+ * from the version (the request checked it; a hand-made event may not have).
+ */
+export async function loadAdaptationDataset(store: ObjectStore, job: TrainingJobRequestedV1): Promise<AdaptationDataset> {
+  if (!job.adaptation) throw new Error(`job ${job.jobId} is not an adaptation`);
+  const text = (await store.get(job.manifestKey)).toString('utf8');
+  const { classes, samples } = parseSampleManifest(text, `${store.bucket}/${job.manifestKey}`);
+  const shotIds = new Set(job.adaptation.shotFrameIds);
+  const shots = samples.filter((s) => shotIds.has(s.id));
+  if (shots.length !== shotIds.size) {
+    const found = new Set(shots.map((s) => s.id));
+    const missing = [...shotIds].filter((id) => !found.has(id));
+    throw new DomainError(
+      ContinualErrorCodes.shotsNotLabelled,
+      `job ${job.jobId}: ${missing.length} shot(s) are not in data set version ${job.datasetVersionId}: ${missing.slice(0, 5).join(', ')}`,
+    );
+  }
+  return { classes, shots, evaluation: samples.filter((s) => !shotIds.has(s.id)) };
 }
 
 /** The manifest's header, then its records of each split (a record without `split` is training data). */

@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@argus/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@argus/messaging';
 import { ModelRegistryRepository, repositoryProviders, ShadowModelRepository, TrainingJobRepository } from '@argus/persistence';
+import { DEFAULT_FIRST_MODEL_GATE_POLICY } from '@argus/registry';
 import { LOGGER, type Logger, ShutdownOrder, ShutdownRegistry } from '@argus/platform';
 import { OBJECT_STORE, type ObjectStore } from '@argus/storage';
 import type { ContinualFineTuneEnv } from '../config';
@@ -91,6 +92,11 @@ export class TrainerWorkerModule {
                     minClassInstances: config.ARGUS_FINETUNE_GATE_MIN_CLASS_INSTANCES,
                     minNewDataGainPoints: config.ARGUS_FINETUNE_GATE_MIN_GAIN,
                     maxLatencyRatio: config.ARGUS_FINETUNE_GATE_MAX_LATENCY_RATIO,
+                  },
+                  firstModelPolicy: {
+                    ...DEFAULT_FIRST_MODEL_GATE_POLICY,
+                    minAp: config.ARGUS_ADAPT_GATE_MIN_AP,
+                    minEvaluationFrames: config.ARGUS_ADAPT_GATE_MIN_EVALUATION_FRAMES,
                   },
                   validationShare: config.ARGUS_FINETUNE_VALIDATION_SHARE,
                   parentValidationLimit: config.ARGUS_FINETUNE_GATE_PARENT_VALIDATION_FRAMES,

@@ -235,6 +235,16 @@ describe('TrainingJobRunner', () => {
     ledger.enqueue(failing.jobId);
     await withShadow(FAIL).handle(failing);
     expect(shadowed).toHaveLength(2);
+    // A new line's adapted candidate has no production model to shadow: registered, not shadowed.
+    const adaptation = {
+      ...JOB,
+      jobId: '00000000-0000-4000-8000-0000000000f8',
+      adaptation: { start: 'finetune' as const, shotFrameIds: ['00000000-0000-4000-8000-0000000000e1'], budgetSeconds: 60 },
+    };
+    ledger.enqueue(adaptation.jobId);
+    await withShadow(PASS).handle(adaptation);
+    expect(shadowed).toHaveLength(2);
+    expect(bus.topics().filter((t) => t === 'model.version.registered.v1').length).toBeGreaterThan(0);
   });
 
   it('stops a job cancelled while it trains, with no candidate', async () => {

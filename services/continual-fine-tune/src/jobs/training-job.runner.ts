@@ -230,7 +230,9 @@ export class TrainingJobRunner {
         options,
       );
       // Before `completed`: whoever reads a completed, passing job finds its candidate in shadow.
-      if (this.deps.shadow) await this.deps.shadow.execute(job, candidate.modelVersionId, { repeat });
+      // Not an adaptation's: a new line has no production model for a shadow to be compared with;
+      // the wizard shows its evaluation and promotes it.
+      if (this.deps.shadow && !job.adaptation) await this.deps.shadow.execute(job, candidate.modelVersionId, { repeat });
     }
     await bus.publish(
       Topics.trainingJobCompleted,

@@ -6,17 +6,20 @@ import {
   DEFAULT_FINE_TUNE_SETTINGS,
   type FineTuneData,
   fineTuneTrainerConfig,
+  type LabelledSample,
   folderPackageFiles,
   loadModelPackage,
   loadRecordedTrainingData,
   objectStorePackageFiles,
+  runFewShotPipeline,
   runFineTunePipeline,
   selectTfBackend,
+  type SpecTemplateMode,
   TrainingCheckpointStore,
   type TrainingCheckpoint,
   type TrainingCheckpointPort,
 } from '@argus/vision';
-import { loadJobDataset, objectBytesReader } from './job-dataset.loader';
+import { loadAdaptationDataset, loadJobDataset, objectBytesReader } from './job-dataset.loader';
 import type { CandidateTrainer, TrainedCandidate, TrainerHooks } from './training-job.ports';
 
 export interface VisionCandidateTrainerSettings {
@@ -41,6 +44,7 @@ export class VisionCandidateTrainer implements CandidateTrainer {
   ) {}
 
   async train(job: TrainingJobRequestedV1, runDir: string, hooks: TrainerHooks): Promise<TrainedCandidate> {
+    if (job.adaptation) return this.adapt(job, job.adaptation, runDir, hooks);
     const log = (line: string) => this.logger.info({ jobId: job.jobId }, line);
     const backend = await selectTfBackend({ logger: { info: () => undefined, warn: (o, m) => this.logger.warn(o, m) } });
     const parent = await loadModelPackage(objectStorePackageFiles(this.store, job.baseArtifactKey));
@@ -102,6 +106,74 @@ export class VisionCandidateTrainer implements CandidateTrainer {
     };
   }
 
+  /**
+   * An adaptation (the new-line wizard): libs/vision's few-shot pipeline from the job's base (the
+   * nearest production model, or a meta-init package) on the shots, evaluated on the version's
+   * other frames, within the job's wall-clock budget. It keeps no checkpoint: a job redelivered
+   * after a crash adapts again from the start (the budget bounds what is lost), and the ledger and
+   * the version name still make it one candidate.
+   */
+  private async adapt(
+    job: TrainingJobRequestedV1,
+    adaptation: NonNullable<TrainingJobRequestedV1['adaptation']>,
+    runDir: string,
+    hooks: TrainerHooks,
+  ): Promise<TrainedCandidate> {
+    const log = (line: string) => this.logger.info({ jobId: job.jobId }, line);
+    const backend = await selectTfBackend({ logger: { info: () => undefined, warn: (o, m) => this.logger.warn(o, m) } });
+    const base = await loadModelPackage(objectStorePackageFiles(this.store, job.baseArtifactKey));
+    const dataset = await loadAdaptationDataset(this.store, job);
+    const baseSpec = base.metadata.spec;
+    const packageDir = path.join(runDir, 'package');
+    const version = candidateVersionOf(job);
+    const result = await runFewShotPipeline({
+      start: adaptation.start,
+      from: base,
+      // The line's frames decide the template mode: all with a golden template keep the base's
+      // comparison (stack-difference when the base has none); any without one: plain frames.
+      input: { channels: baseSpec.input.channels, template: templateModeFor(dataset.shots, baseSpec.template) },
+      data: {
+        source: `dataset:${job.lineId}@${job.datasetFingerprint}`,
+        classes: dataset.classes,
+        train: dataset.shots,
+        validation: dataset.evaluation,
+        split: `${dataset.shots.length} shot(s) chosen in the new-line wizard / ${dataset.evaluation.length} evaluation frame(s): the data set version's other labelled frames`,
+        options: { shots: [...adaptation.shotFrameIds] },
+      },
+      budgetSeconds: adaptation.budgetSeconds,
+      seed: job.seed,
+      runDir: path.join(runDir, 'adapt'),
+      command: `continual-fine-tune job ${job.jobId} (adapt ${adaptation.start} for line ${job.lineId}, data set ${job.datasetFingerprint})`,
+      log,
+      shouldStop: hooks.shouldStop,
+      onProgress: (r) =>
+        hooks.onProgress({
+          phase: 'training',
+          step: r.globalStep,
+          totalSteps: r.totalSteps,
+          losses: r.losses,
+          validationAp: r.validationAp,
+          etaSeconds: r.etaSeconds,
+          message: `adapting (${adaptation.start}): epoch ${r.epoch}/${r.epochs}`,
+        }),
+      objects: objectBytesReader(this.store),
+      out: folderPackageFiles(packageDir),
+      argusVersion: this.settings.argusVersion,
+      backend: backend.choice,
+      name: `${job.lineId}-${adaptation.start}`,
+      version,
+    });
+    const { spec } = result.package.metadata;
+    return {
+      packageDir,
+      name: result.package.metadata.name,
+      version,
+      classes: [...spec.classes],
+      usesTemplate: spec.template !== 'none',
+      stopped: result.adaptation.training.stopReason === 'interrupted',
+    };
+  }
+
   private async replayData(
     job: TrainingJobRequestedV1,
     parent: Awaited<ReturnType<typeof loadModelPackage>>,
@@ -122,6 +194,11 @@ export class VisionCandidateTrainer implements CandidateTrainer {
       return null;
     }
   }
+}
+
+function templateModeFor(samples: readonly LabelledSample[], baseMode: SpecTemplateMode): SpecTemplateMode {
+  if (samples.length === 0 || samples.some((s) => !s.template)) return 'none';
+  return baseMode === 'none' ? 'stack-difference' : baseMode;
 }
 
 /** One job, one version name: a redelivered job registers the same version, never a second. */
