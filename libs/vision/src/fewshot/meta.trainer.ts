@@ -34,8 +34,9 @@ export class MetaTrainingError extends Error {
 export const META_INITS = ['template', 'plain'] as const;
 export type MetaInitKind = (typeof META_INITS)[number];
 
-export function metaInitSpec(kind: MetaInitKind, slotCount?: number): ArchitectureSpec {
-  const base = defaultSpec(kind === 'template' ? 'pcb' : 'medical');
+/** An init's architecture: the feed's default (or `architecture`), named for the init, its classes the slots. */
+export function metaInitSpec(kind: MetaInitKind, slotCount?: number, architecture?: ArchitectureSpec): ArchitectureSpec {
+  const base = architecture ?? defaultSpec(kind === 'template' ? 'pcb' : 'medical');
   const slots = Array.from({ length: slotCount ?? (kind === 'template' ? 6 : 3) }, (_, i) => `slot-${i + 1}`);
   return ArchitectureSpecSchema.parse({ ...base, name: `meta-init-${kind}`, classes: slots });
 }
