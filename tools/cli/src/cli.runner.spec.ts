@@ -13,8 +13,18 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('argus CLI', () => {
-  it('has train, finetune, eval, export, detect, bench and search', () => {
-    expect(COMMANDS.map((c) => c.spec.name)).toEqual(['train', 'finetune', 'eval', 'export', 'detect', 'bench', 'search']);
+  it('has train, finetune, adapt, meta-train, eval, export, detect, bench and search', () => {
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual([
+      'train',
+      'finetune',
+      'adapt',
+      'meta-train',
+      'eval',
+      'export',
+      'detect',
+      'bench',
+      'search',
+    ]);
   });
 
   it('prints the command list for --help and with no command (exit 2)', async () => {

@@ -6,12 +6,16 @@ import { detectCommand } from './commands/detect.command';
 import { evalCommand } from './commands/eval.command';
 import { exportCommand } from './commands/export.command';
 import { finetuneCommand } from './commands/finetune.command';
+import { adaptCommand } from './commands/adapt.command';
+import { metaTrainCommand } from './commands/meta-train.command';
 import { searchCommand } from './commands/search.command';
 import { trainCommand } from './commands/train.command';
 
 export const COMMANDS: readonly CliCommand[] = [
   trainCommand,
   finetuneCommand,
+  adaptCommand,
+  metaTrainCommand,
   evalCommand,
   exportCommand,
   detectCommand,
