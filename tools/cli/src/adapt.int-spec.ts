@@ -176,6 +176,8 @@ describe('argus adapt', () => {
       '2',
       '--out',
       out,
+      '--run-dir',
+      path.join(dir, 'from-meta-run'),
       ...SMALL_DATA,
       ...FAST,
     ]);
@@ -200,6 +202,8 @@ describe('argus adapt', () => {
       '3',
       '--out',
       out,
+      '--run-dir',
+      path.join(dir, 'scratch-run'),
       ...SMALL_DATA,
       ...FAST,
     ]);
@@ -228,6 +232,16 @@ describe('argus adapt', () => {
       const run = await cli(argv);
       expect(run.err).toMatch(message);
       expect(run.code).toBe(2);
+    }
+    // The shipped initialisation is looked for under the working directory: here an empty one.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const noInit = await cli(['adapt', '--data', 'synthetic:pcb', '--shots', '2', '--out', out, '--from', 'meta-init', ...SMALL_DATA]);
+      expect(noInit.err).toMatch(/there is no template initialisation at models\/meta-init-template yet/);
+      expect(noInit.code).toBe(2);
+    } finally {
+      process.chdir(cwd);
     }
     const excluded = await cli(['meta-train', '--out', out, '--sources', 'synthetic:pcb', '--exclude', 'synthetic:pcb', '--no-onnx']);
     expect(excluded.err).toMatch(/task source synthetic:pcb is excluded/);

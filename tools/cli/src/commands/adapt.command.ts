@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ADAPT_STARTS,
@@ -171,7 +172,14 @@ export const adaptCommand: CliCommand = {
     const load = (dir: string) => loadModelPackage(folderPackageFiles(path.resolve(dir)));
     if (metaPath !== undefined) {
       const frames = await describeFrames(data.train);
-      from = await load(metaPath ?? META_INIT_DIRS[frames.template === 'none' ? 'plain' : 'template']);
+      const kind = frames.template === 'none' ? 'plain' : 'template';
+      const dir = metaPath ?? META_INIT_DIRS[kind];
+      if (metaPath === null && !existsSync(path.join(dir, 'metadata.json'))) {
+        throw new UsageError(
+          `--from meta-init: there is no ${kind} initialisation at ${dir} yet (frames ${describeInput(frames)}); meta-train one with argus meta-train --init ${kind} --out ${dir} --exclude …, or give meta-init:PATH`,
+        );
+      }
+      from = await load(dir);
     } else if (fromText !== undefined) {
       const candidates = await Promise.all((listOption(values, 'from') ?? []).map(load));
       const frames = await describeFrames(data.train);
