@@ -159,7 +159,7 @@ export function calibrateEpochs(remainingSeconds: number, imagesPerSecond: numbe
 /**
  * Adapts a detector to a new line from K labelled frames within a wall-clock budget, from one of
  * three starting points (see adaptationStart). The recipe is DEFAULT_FEW_SHOT_TRAINING with the
- * caller's overrides; unless the caller fixes `epochs`, a one-epoch probe run measures the
+ * caller's overrides; unless the caller fixes `epochs`, a two-step probe run measures the
  * training speed and the epochs are sized to what is left of the budget. Training stops when the
  * budget is spent either way, and the last (EMA) weights ship.
  */
@@ -231,18 +231,30 @@ export async function adaptFewShot(input: FewShotAdaptInput): Promise<FewShotAda
   const spent = () => (now() - started) / 1000;
   let epochs = input.config?.epochs;
   if (epochs === undefined) {
+    // Two one-step epochs: the first pays for the backend's warm-up (kernel compilation), the
+    // second is timed, so the epochs are sized at the speed the real run will have.
+    const probeCrops = Math.ceil(recipe.batchSize / shots.images.length);
     const probe = await trainDetector({
       ...common,
       runDir: path.join(input.runDir, 'probe'),
-      config: { ...recipe, epochs: 1, cropsPerImage: 1, maxMinutes: Math.max(0, budgetSeconds - spent()) / 60, progressEverySeconds: 3600 },
+      config: {
+        ...recipe,
+        epochs: 2,
+        cropsPerImage: probeCrops,
+        maxMinutes: Math.max(0, budgetSeconds - spent()) / 60,
+        progressEverySeconds: 3600,
+      },
     });
+    const timed = probe.state.history.find((h) => h.epoch === 1);
+    const probeStepImages = Math.max(1, Math.floor((shots.images.length * probeCrops) / recipe.batchSize)) * recipe.batchSize;
+    const speed = timed && timed.seconds > 0 ? probeStepImages / timed.seconds : probe.trainImagesPerSecond;
     const imagesPerEpoch = Math.max(
       recipe.batchSize,
       Math.floor((shots.images.length * recipe.cropsPerImage) / recipe.batchSize) * recipe.batchSize,
     );
-    epochs = calibrateEpochs(budgetSeconds - spent(), probe.trainImagesPerSecond, imagesPerEpoch);
+    epochs = calibrateEpochs(budgetSeconds - spent(), speed, imagesPerEpoch);
     log(
-      `probe: ${probe.trainImagesPerSecond.toFixed(1)} training images/s; ${epochs} epoch(s) of ${imagesPerEpoch} crops fit the ${Math.max(0, budgetSeconds - spent()).toFixed(0)} s left`,
+      `probe: ${speed.toFixed(1)} training images/s after warm-up; ${epochs} epoch(s) of ${imagesPerEpoch} crops fit the ${Math.max(0, budgetSeconds - spent()).toFixed(0)} s left`,
     );
   }
   const config: TrainerConfig = { ...recipe, epochs, maxMinutes: Math.max(0.001, budgetSeconds - spent()) / 60 };
