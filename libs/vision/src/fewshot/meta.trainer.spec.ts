@@ -12,7 +12,7 @@ import { silentVisionLogger } from '../core/vision-logger.port';
 import { tinyPcbSpec } from '../testing/tiny-pcb.spec-fixture';
 import { validateSpec } from '../core/architecture-spec';
 import { metaInitSpec, metaTrain, MetaTrainingError, saveMetaInitPackage, type MetaTrainInput } from './meta.trainer';
-import { parseSyntheticTaskSource, TaskSampler, type TaskSource } from './task.sampler';
+import { parseSyntheticTaskSource, TaskSampler, TaskSamplingError, type TaskSource } from './task.sampler';
 
 let dir: string;
 const spec = validateSpec(tinyPcbSpec(['slot-1', 'slot-2']));
@@ -91,6 +91,24 @@ describe('metaTrain', () => {
     expect(same(first.weights, full.weights)).toBe(false);
     await expect(metaTrain(input('resumed', { resume: true, metaSteps: 5 }))).rejects.toThrow(MetaTrainingError);
   }, 120_000);
+
+  it('replaces a task that cannot be built by one at a fixed other index, saying so', async () => {
+    const real = input('replaced').sampler;
+    const asked: number[] = [];
+    const sampler = {
+      describeSources: () => real.describeSources(),
+      sample: async (index: number) => {
+        asked.push(index);
+        if (index === 0) throw new TaskSamplingError('too rare');
+        return real.sample(index);
+      },
+    } as unknown as TaskSampler;
+    const lines: string[] = [];
+    const result = await metaTrain(input('replaced', { sampler, metaSteps: 1, metaBatch: 1, log: (l) => lines.push(l) }));
+    expect(result.metaSteps).toBe(1);
+    expect(asked).toEqual([0, 1_000_000_000]);
+    expect(lines).toContain('task 0 cannot be built (too rare); replaced by task 1000000000');
+  }, 60_000);
 
   it('writes the initialisation as a model package with its meta-init record', async () => {
     const out = path.join(dir, 'init');

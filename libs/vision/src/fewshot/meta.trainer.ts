@@ -16,7 +16,7 @@ import { loadTrainingImages } from '../train/training-image.loader';
 import { formatDuration } from '../train/training-progress.tracker';
 import { DEFAULT_FEW_SHOT_TRAINING } from './few-shot.adapt';
 import { metaStepSize, reptileUpdate, type MetaStepSchedule } from './reptile';
-import type { MetaTask, TaskSampler } from './task.sampler';
+import { TaskSamplingError, type MetaTask, type TaskSampler } from './task.sampler';
 
 /** A meta-training that cannot start or resume: the message says why. */
 export class MetaTrainingError extends Error {
@@ -158,6 +158,27 @@ async function loadMetaCheckpoint(runDir: string): Promise<{ state: MetaCheckpoi
   return { state, weights };
 }
 
+/** Indices of replacement tasks: far above any run's own, so they never repeat one. */
+const REPLACEMENT_OFFSET = 1_000_000_000;
+const REPLACEMENTS = 5;
+
+/**
+ * Task `index`, or — when it cannot be built (a draw of classes too rare in its source) — a
+ * replacement drawn at a fixed other index, said in the log. Deterministic, so a resumed run
+ * replaces the same tasks; after a few failed replacements the error stands.
+ */
+async function sampleOrReplace(sampler: TaskSampler, index: number, log: (line: string) => void): Promise<MetaTask> {
+  for (let attempt = 0; ; attempt++) {
+    const at = index + attempt * REPLACEMENT_OFFSET;
+    try {
+      return await sampler.sample(at);
+    } catch (error) {
+      if (!(error instanceof TaskSamplingError) || attempt >= REPLACEMENTS) throw error;
+      log(`task ${at} cannot be built (${error.message}); replaced by task ${at + REPLACEMENT_OFFSET}`);
+    }
+  }
+}
+
 /**
  * Meta-trains an initialisation with Reptile: each meta-step samples `metaBatch` tasks (task
  * `step·metaBatch + b`, so a resumed run draws the same ones), adapts θ to each with the existing
@@ -230,7 +251,7 @@ export async function metaTrain(input: MetaTrainInput): Promise<MetaTrainResult>
     const scores: number[] = [];
     const tasks: MetaTask[] = [];
     for (let b = 0; b < input.metaBatch; b++) {
-      const task = await input.sampler.sample(step * input.metaBatch + b);
+      const task = await sampleOrReplace(input.sampler, step * input.metaBatch + b, log);
       tasks.push(task);
       const [support, query] = await Promise.all([
         loadTrainingImages(task.support, imageOptions),
