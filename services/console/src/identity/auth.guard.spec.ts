@@ -12,7 +12,7 @@ import type {
   ResolvedCredential,
 } from './credential-resolver.port';
 import type { Principal } from './principal';
-import { Public, Roles } from './roles.decorator';
+import { AcceptsImageBody, Public, Roles } from './roles.decorator';
 
 @Controller('things')
 class ThingsController {
@@ -25,6 +25,13 @@ class ThingsController {
   @Roles('operator')
   create(): string {
     return 'create';
+  }
+
+  @Post('image')
+  @Roles('operator')
+  @AcceptsImageBody()
+  image(): string {
+    return 'image';
   }
 
   @Post('danger')
@@ -212,6 +219,11 @@ describe('AuthGuard', () => {
     expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: json })).outcome).toBe('allowed');
     // Reads need no content type, and a bearer token is not sent by browsers on their own.
     expect((await run(things, 'list', { method: 'GET', url: '/api/t', headers: none })).outcome).toBe('allowed');
+    // An image upload route takes an image body, still never a form's.
+    const png = { cookie: 'argus_session=op-session', 'content-type': 'image/png' };
+    expect((await run(things, 'image', { method: 'POST', url: '/api/t/image', headers: png })).outcome).toBe('allowed');
+    expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: png })).outcome).toBe('unsupported-media-type');
+    expect((await run(things, 'image', { method: 'POST', url: '/api/t/image', headers: form })).outcome).toBe('unsupported-media-type');
     const scriptForm = { authorization: 'Bearer argus_st_ops', 'content-type': 'text/plain' };
     expect((await run(things, 'create', { method: 'POST', url: '/api/t', headers: scriptForm })).outcome).toBe('allowed');
   });

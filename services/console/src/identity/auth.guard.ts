@@ -10,7 +10,7 @@ import {
 } from './credential-resolver.port';
 import { readCredential } from './credential.reader';
 import { type PrincipalRole, USER_ROLES, type UserRole } from './principal';
-import { PUBLIC_METADATA, ROLES_METADATA } from './roles.decorator';
+import { IMAGE_BODY_METADATA, PUBLIC_METADATA, ROLES_METADATA } from './roles.decorator';
 
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -45,7 +45,7 @@ export class AuthGuard implements CanActivate {
     if (!path.startsWith('/api/')) return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets)) {
-      if (!request.headers['authorization']) this.assertJsonChange(request);
+      if (!request.headers['authorization']) this.assertJsonChange(request, false);
       return true;
     }
 
@@ -80,12 +80,15 @@ export class AuthGuard implements CanActivate {
       });
     }
 
-    if (presented.kind === 'session') this.assertJsonChange(request);
+    if (presented.kind === 'session') {
+      this.assertJsonChange(request, this.reflector.getAllAndOverride<boolean | undefined>(IMAGE_BODY_METADATA, targets) === true);
+    }
     return true;
   }
 
-  private assertJsonChange(request: AuthenticatedRequest): void {
-    if (MUTATING_METHODS.has(request.method.toUpperCase()) && !isJson(request.headers['content-type'])) {
+  private assertJsonChange(request: AuthenticatedRequest, imageBody: boolean): void {
+    const type = request.headers['content-type'];
+    if (MUTATING_METHODS.has(request.method.toUpperCase()) && !isJson(type) && !(imageBody && isImage(type))) {
       throw new DomainError(
         CommonErrorCodes.unsupportedMediaType,
         `${request.method} needs Content-Type: application/json (also without a body) unless it carries a bearer service token`,
@@ -97,6 +100,12 @@ export class AuthGuard implements CanActivate {
 /** `admin` may do everything; a camera token is no console user and passes only where named. */
 export function isAllowed(role: PrincipalRole, required: readonly string[]): boolean {
   return role === 'admin' || required.includes(role);
+}
+
+/** What an image upload may declare (AcceptsImageBody): none of them can be sent by a cross-site form. */
+function isImage(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return value !== undefined && /^(image\/png|image\/jpeg|application\/octet-stream)\s*(;|$)/i.test(value.trim());
 }
 
 function isJson(contentType: string | string[] | undefined): boolean {

@@ -13,3 +13,12 @@ export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES_METADATA, roles
 
 /** No authentication at all: login, health. */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);
+
+export const IMAGE_BODY_METADATA = 'argus:image-body';
+
+/**
+ * The handler takes an image as its body (`image/png`, `image/jpeg`, `application/octet-stream`)
+ * where every other change must be JSON. Still safe from cross-site forms: a form cannot send these
+ * types, and a cross-site script that tries is stopped by CORS' preflight, as it is for JSON.
+ */
+export const AcceptsImageBody = () => SetMetadata(IMAGE_BODY_METADATA, true);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ApiZodBody, ZodValidationPipe } from '@argus/platform';
 import { CurrentPrincipal } from '../identity/current-principal.decorator';
 import type { Principal } from '../identity/principal';
-import { Roles } from '../identity/roles.decorator';
+import { AcceptsImageBody, Roles } from '../identity/roles.decorator';
 import { ApiZodResponse } from '../http/api-zod-response.decorator';
 import {
   AdaptationRequestSchema,
@@ -91,6 +91,7 @@ export class NewLineController {
   }
 
   @Put(':lineId/template')
+  @AcceptsImageBody()
   @ApiConsumes('image/png', 'image/jpeg')
   @ApiOperation({
     summary:
@@ -116,6 +117,7 @@ export class NewLineController {
 
   @Post(':lineId/cameras/:cameraId/onboarding-frames')
   @HttpCode(201)
+  @AcceptsImageBody()
   @ApiConsumes('image/png', 'image/jpeg')
   @ApiOperation({
     summary:

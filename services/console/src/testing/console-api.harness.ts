@@ -32,6 +32,7 @@ import { MinioObjectStore, OBJECT_STORE, type ObjectStore, s3ConfigFromEnv } fro
 import { CONSOLE_ERROR_DOMAINS } from '../console.errors';
 import { IdentityModule } from '../identity/identity.module';
 import { ModelGovernanceModule } from '../models/model-governance.module';
+import { NewLineModule } from '../onboarding/new-line.module';
 import { ReviewQueueModule } from '../reviews/review-queue.module';
 import { SearchesModule } from '../searches/searches.module';
 import { ContinualTrainingModule } from '../training/continual-training.module';
@@ -96,6 +97,7 @@ export class ConsoleApiHarness {
           settings: { sseGroupId: `console-sse-it-${this.runId}`, pingIntervalMs: 500 },
         }),
         SearchesModule.register({ imports: [adapters] }),
+        NewLineModule.register({ imports: [adapters], adaptation: { defaultStart: 'finetune', budgetSeconds: 120 } }),
       ],
     })
     class ConsoleTestRootModule {}
