@@ -6,6 +6,7 @@ import { ComparePage } from './models/compare-page';
 import { ModelPage } from './models/model-page';
 import { ModelsPage } from './models/models-page';
 import { PromotionsPage } from './models/promotions-page';
+import { NewLinePage } from './lines/new-line-page';
 import { AuditQueuePage } from './queue/audit-queue-page';
 import { QueuePage } from './queue/queue-page';
 import { AlertReviewPage } from './review/alert-review-page';
@@ -49,6 +50,7 @@ function Routes() {
   else if (pathname === '/models') page = <ModelsPage />;
   else if (pathname === '/models/compare') page = <ComparePage search={search} />;
   else if ((params = matchRoute('/models/:id', pathname))) page = <ModelPage key={params.id} modelId={params.id as string} />;
+  else if (pathname === '/lines/new') page = <NewLinePage search={search} />;
   else if ((params = matchRoute('/lines/:lineId/promotions', pathname))) page = <PromotionsPage lineId={params.lineId as string} />;
   else if (pathname === '/training') page = <TrainingPage />;
   else if ((params = matchRoute('/lines/:lineId/datasets', pathname)))

@@ -102,6 +102,36 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   return json as T;
 }
 
+/**
+ * Sends a file as the request body (an image upload: the route takes `image/png` or `image/jpeg`,
+ * not JSON) and reads the JSON answer as apiRequest does.
+ */
+export async function apiUpload<T>(path: string, file: Blob, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', `the console did not answer (${describeError(error)})`);
+  }
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = text.length > 0 ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized();
+    throw toApiError(response.status, json, text);
+  }
+  return json as T;
+}
+
 function toApiError(status: number, json: unknown, text: string): ApiError {
   const body = (json as { error?: { code?: unknown; message?: unknown; errorId?: unknown; details?: unknown } } | null)?.error;
   if (body && typeof body.message === 'string') {

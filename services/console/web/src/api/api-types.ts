@@ -82,3 +82,15 @@ export type Candidate = Schemas['Candidate'];
 export type MatchCounts = Schemas['MatchCounts'];
 export type LearningPolicy = Schemas['LearningPolicy'];
 export type LearningPolicyRequest = JsonBody<'LearningPolicyController_replace'>;
+
+export type NewLine = Schemas['NewLine'];
+export type NewLineRequest = JsonBody<'NewLineController_create'>;
+export type NewCamera = Schemas['NewCamera'];
+export type NewCameraRequest = JsonBody<'NewLineController_addCamera'>;
+export type LineTemplate = Schemas['LineTemplate'];
+export type OnboardingSet = Schemas['OnboardingSet'];
+export type OnboardingItem = Schemas['OnboardingItem'];
+export type AvailableFrame = Schemas['AvailableFrame'];
+export type PickFramesRequest = JsonBody<'NewLineController_pick'>;
+export type AdaptationRequest = JsonBody<'NewLineController_adapt'>;
+export type AdaptationAnswer = Schemas['AdaptationRequest'];

@@ -33,6 +33,7 @@ export function QueueTabs({ current }: { current: 'alerts' | 'audit' }) {
 const REASONS: Record<AuditItemFacts['reason'], string> = {
   'near-threshold': 'just under the alert threshold',
   random: 'random sample of frames without an alert',
+  onboarding: "a new line's onboarding frame, to label for its first model",
 };
 
 /** What an audit item is there for, in the operator's words. */

@@ -27,6 +27,7 @@ export function Shell({ pathname, children }: { pathname: string; children: Reac
               'nav-training',
               pathname === '/training' || pathname.startsWith('/candidates/') || /^\/lines\/[^/]+\/(jobs|datasets)$/.test(pathname),
             )}
+          {can.promote(user.role) && item('/lines/new', 'New line', 'nav-new-line', pathname === '/lines/new')}
           {item('/searches', 'Searches', 'nav-searches', pathname.startsWith('/searches'))}
           {item('/dashboard', 'Dashboard', 'nav-dashboard', pathname === '/dashboard')}
           {can.administer(user.role) && item('/admin', 'Admin', 'nav-admin', pathname === '/admin')}
