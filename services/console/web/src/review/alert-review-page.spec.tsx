@@ -106,6 +106,21 @@ describe('alert review page', () => {
     });
   });
 
+  it('names a new class on a new line’s onboarding frame (its base model does not know it), and offers it only there', async () => {
+    const onboarding = detail({ kind: 'audit', audit: { reason: 'onboarding', uncertainty: 1 }, detections: [] });
+    const api = consoleFor(onboarding, detail());
+    await open(api, onboarding);
+    key('e');
+    fireEvent.change(screen.getByTestId('new-class'), { target: { value: 'platelet' } });
+    fireEvent.keyDown(screen.getByTestId('new-class'), { key: 'Enter' });
+    expect((screen.getByTestId('box-class-select') as HTMLSelectElement).value).toBe('platelet');
+    cleanup();
+    const defect = detail();
+    await open(consoleFor(defect, detail()), defect);
+    key('e');
+    expect(screen.queryByTestId('new-class')).toBeNull();
+  });
+
   it('Esc cancels a correction and brings the detections back', async () => {
     const current = detail();
     await open(consoleFor(current, detail()), current);

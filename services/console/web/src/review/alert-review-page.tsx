@@ -93,7 +93,12 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
   const [busy, setBusy] = useState(false);
   const [help, setHelp] = useState(false);
   const [comment, setComment] = useState('');
-  const classes = alert.modelClasses.length > 0 ? alert.modelClasses : [...new Set(alert.detections.map((d) => d.className))];
+  /** Classes named on this page: a new line's onboarding frame may show classes its base model has never had. */
+  const [namedClasses, setNamedClasses] = useState<string[]>([]);
+  const [newClass, setNewClass] = useState('');
+  const onboarding = alert.audit?.reason === 'onboarding';
+  const modelClasses = alert.modelClasses.length > 0 ? alert.modelClasses : [...new Set(alert.detections.map((d) => d.className))];
+  const classes = [...new Set([...modelClasses, ...namedClasses])];
   const [drawClass, setDrawClass] = useState(classes[0] ?? 'defect');
   const open = status === 'open';
   /** An audit item: the frame raised no alert; "reject" means nothing is there (a hard negative), not a false alarm. */
@@ -402,6 +407,26 @@ function AlertReview({ alert }: { alert: AlertDetail }) {
                   ))}
                 </select>
               </label>
+              {onboarding && (
+                <label>
+                  New class
+                  <input
+                    data-testid="new-class"
+                    value={newClass}
+                    placeholder="a class of the new line"
+                    onChange={(e) => setNewClass(e.target.value)}
+                    onKeyDown={(e) => {
+                      const name = newClass.trim();
+                      if (e.key !== 'Enter' || name === '') return;
+                      e.preventDefault();
+                      e.stopPropagation();
+                      setNamedClasses((c) => [...c, name]);
+                      setDrawClass(name);
+                      setNewClass('');
+                    }}
+                  />
+                </label>
+              )}
               <div className="decisions">
                 <button
                   type="button"
