@@ -229,6 +229,16 @@ describe('continual-learning repositories against Postgres', () => {
       await finishAll('line-2');
     });
 
+    it('keeps an adaptation job’s adaptation (the new-line wizard), so re-announcing it after a crash asks for the same adaptation', async () => {
+      const adaptation = { start: 'meta' as const, shotFrameIds: [randomUUID(), randomUUID()], budgetSeconds: 90 };
+      const job = { ...newJob('line-2', datasetId), adaptation };
+      await jobs.create(job);
+      const [unannounced] = await jobs.unannounced(new Date(Date.now() + 60_000));
+      expect(unannounced?.job).toEqual(job);
+      expect((await jobs.find(job.id))?.adaptation).toEqual(adaptation);
+      await finishAll('line-2');
+    });
+
     it('claims, records progress and completes; a redelivery after completion answers the outcome; the first outcome stands', async () => {
       const job = newJob('line-2', datasetId);
       await jobs.create(job);

@@ -286,7 +286,8 @@ function toNewTrainingJob(row: Omit<TrainingJobRow, 'status'> | TrainingJobRow):
     requestedBy: row.requested_by,
     epochs: row.epochs,
     seed: row.seed,
-    adaptation: row.adaptation,
+    // Only an adaptation says so: a fine-tune's record reads as it did before the column existed.
+    ...(row.adaptation ? { adaptation: row.adaptation } : {}),
   };
 }
 
