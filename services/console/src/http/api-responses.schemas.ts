@@ -654,7 +654,19 @@ export const OnboardingItemSchema = named(
 
 export const OnboardingSetSchema = named(
   'OnboardingSet',
-  z.object({ lineId: z.string(), items: z.array(OnboardingItemSchema), available: z.array(AvailableFrameSchema) }),
+  z.object({
+    lineId: z.string(),
+    usesTemplate: z
+      .boolean()
+      .nullable()
+      .describe('Whether the line compares its frames with a golden template (null: its settings do not say).'),
+    suggestedBase: z
+      .object({ modelVersionId: z.string(), name: z.string(), version: z.string(), reason: z.string() })
+      .nullable()
+      .describe('The nearest production model to adapt from (template use first, then the newest); null when no line has a model.'),
+    items: z.array(OnboardingItemSchema),
+    available: z.array(AvailableFrameSchema),
+  }),
   "A new line's onboarding set (oldest first) and the line's other frames to pick from.",
 );
 

@@ -121,7 +121,10 @@ describe('OnboardingSetUseCase', () => {
       reviews: {
         latestReviewsFor: jest.fn(async () => new Map([[A(1), review([{ className: 'wbc', box: { x1: 1, y1: 2, x2: 3, y2: 4 } }])]])),
       },
-      registry: { findVersion: jest.fn(async () => ({ id: BASE })) },
+      registry: {
+        findVersion: jest.fn(async (id: string) => ({ id, name: 'bccd', version: '1', usesTemplate: false, createdAt: at })),
+        productionPointers: jest.fn(async () => [{ lineId: 'cells-0', modelVersionId: BASE, promotionId: A(8), promotedAt: at }]),
+      },
       audit: { append },
     });
     const view = await set.pick('cells-1', [F(1), F(2), F(1)], BASE, 'ana');
@@ -142,6 +145,7 @@ describe('OnboardingSetUseCase', () => {
       [F(2), false, 0],
     ]);
     expect(view.available.map((f) => f.frameId)).toEqual([F(3)]);
+    expect(view.suggestedBase).toMatchObject({ modelVersionId: BASE, reason: expect.stringContaining('in production on cells-0') });
   });
 
   it('refuses a frame of another line (422) and an unregistered base (422) before changing anything', async () => {

@@ -13,6 +13,8 @@ import type {
 import { CommonErrorCodes, DomainError } from '@argus/platform';
 import type { ObjectStore } from '@argus/storage';
 import { NewLineAuditActions } from './new-line.audit';
+import { onboardingSettingsOf } from './line-setup.use-case';
+import { type BaseCandidate, type SuggestedBase, suggestNearestBase } from './nearest-base.rule';
 import { NewLineErrorCodes } from './new-line.errors';
 import type { OnboardingImageReader } from './onboarding-image.reader';
 
@@ -41,6 +43,10 @@ export interface AvailableFrameView {
 
 export interface OnboardingSetView {
   readonly lineId: string;
+  /** Whether the line compares its frames with a golden template (null: its settings do not say). */
+  readonly usesTemplate: boolean | null;
+  /** The nearest production model to adapt from (suggestNearestBase), null when no line has one. */
+  readonly suggestedBase: SuggestedBase | null;
   readonly items: readonly OnboardingItemView[];
   readonly available: readonly AvailableFrameView[];
 }
@@ -66,7 +72,7 @@ export class OnboardingSetUseCase {
     private readonly frames: Pick<FrameRepository, 'recordIngested' | 'findById' | 'listForCamera'>,
     private readonly alerts: Pick<AlertRepository, 'createAuditItemOnce' | 'findAuditItems'>,
     private readonly reviews: Pick<ReviewRepository, 'latestReviewsFor'>,
-    private readonly registry: Pick<ModelRegistryRepository, 'findVersion'>,
+    private readonly registry: Pick<ModelRegistryRepository, 'findVersion' | 'productionPointers'>,
     private readonly audit: Pick<AuditLogRepository, 'append'>,
     private readonly store: Pick<ObjectStore, 'put'>,
     private readonly images: OnboardingImageReader,
@@ -145,7 +151,8 @@ export class OnboardingSetUseCase {
   }
 
   async view(lineId: string): Promise<OnboardingSetView> {
-    const { cameras } = await this.requireLine(lineId);
+    const { line, cameras } = await this.requireLine(lineId);
+    const usesTemplate = onboardingSettingsOf(line.settings).usesTemplate ?? null;
     const items = await this.items(lineId);
     const inSet = new Set(items.map((i) => i.frameId));
     const available: AvailableFrameView[] = [];
@@ -161,7 +168,23 @@ export class OnboardingSetUseCase {
         });
       }
     }
-    return { lineId, items, available };
+    return { lineId, usesTemplate, suggestedBase: suggestNearestBase(await this.productionModels(), usesTemplate), items, available };
+  }
+
+  /** Every model in production on some line, with the lines it serves. */
+  private async productionModels(): Promise<BaseCandidate[]> {
+    const lines = new Map<string, string[]>();
+    for (const pointer of await this.registry.productionPointers()) {
+      lines.set(pointer.modelVersionId, [...(lines.get(pointer.modelVersionId) ?? []), pointer.lineId]);
+    }
+    const candidates: BaseCandidate[] = [];
+    for (const [modelVersionId, served] of lines) {
+      const version = await this.registry.findVersion(modelVersionId);
+      if (!version) continue;
+      const { name, usesTemplate, createdAt } = version;
+      candidates.push({ modelVersionId, name, version: version.version, usesTemplate, createdAt, lines: served });
+    }
+    return candidates;
   }
 
   /** The set, oldest first (the order frames were picked in). */

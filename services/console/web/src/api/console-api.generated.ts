@@ -1528,6 +1528,15 @@ export interface components {
     /** @description A new line's onboarding set (oldest first) and the line's other frames to pick from. */
     OnboardingSet: {
       lineId: string;
+      /** @description Whether the line compares its frames with a golden template (null: its settings do not say). */
+      usesTemplate: boolean | null;
+      /** @description The nearest production model to adapt from (template use first, then the newest); null when no line has a model. */
+      suggestedBase: {
+        modelVersionId: string;
+        name: string;
+        version: string;
+        reason: string;
+      } | null;
       items: components['schemas']['OnboardingItem'][];
       available: components['schemas']['AvailableFrame'][];
     };

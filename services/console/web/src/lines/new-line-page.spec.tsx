@@ -14,6 +14,13 @@ const REQUEST = '00000000-0000-4000-8000-0000000000d1';
 
 const onboarding: OnboardingSet = {
   lineId: 'cells-2',
+  usesTemplate: false,
+  suggestedBase: {
+    modelVersionId: BASE,
+    name: 'bccd',
+    version: '1.0.0',
+    reason: 'bccd@1.0.0, in production on cells-1: frames without a template',
+  },
   items: [
     { alertId: 'a1', frameId: F1, cameraId: 'scope-1', width: 96, height: 96, status: 'corrected', labelled: true, boxes: [] },
     { alertId: 'a2', frameId: F2, cameraId: 'scope-1', width: 96, height: 96, status: 'corrected', labelled: true, boxes: [] },
@@ -84,8 +91,9 @@ describe('new-line wizard', () => {
 
   it('adapts from the chosen base on the chosen shots, follows the job on the stream and shows the evaluation', async () => {
     const fake = setUp('/lines/new?line=cells-2');
-    await screen.findByText(/bccd@1.0.0|bccd/);
-    fireEvent.change(screen.getByTestId('base-model'), { target: { value: BASE } });
+    // The nearest production model is chosen as the base until someone picks another.
+    await waitFor(() => expect((screen.getByTestId('base-model') as HTMLSelectElement).value).toBe(BASE));
+    expect(screen.getByTestId('suggested-base').textContent).toContain('in production on cells-1');
     fireEvent.click(await screen.findByTestId(`shot-${F1}`));
     fireEvent.click(screen.getByTestId('adapt'));
     await waitFor(() => expect(screen.getByTestId('adapt-status').textContent).toContain('waiting for the answer'));

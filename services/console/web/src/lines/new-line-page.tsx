@@ -162,6 +162,12 @@ function LineWizard({ lineId }: { lineId: string }) {
     return () => source.close();
   }, [enc]);
 
+  const suggested = set.data?.suggestedBase ?? null;
+  // The nearest production model is the base until someone chooses another.
+  useEffect(() => {
+    if (suggested && base === '') setBase(suggested.modelVersionId);
+  }, [suggested, base]);
+
   const items = set.data?.items ?? [];
   const labelled = items.filter((i) => i.labelled);
   const cameras = line?.cameras ?? [];
@@ -248,6 +254,11 @@ function LineWizard({ lineId }: { lineId: string }) {
             ))}
           </select>
         </label>
+        {suggested && (
+          <p className="span muted" data-testid="suggested-base">
+            Suggested: {suggested.reason}
+          </p>
+        )}
         {cameras.map((c) => (
           <label key={c.id} className="span">
             Upload frames from {c.id}
