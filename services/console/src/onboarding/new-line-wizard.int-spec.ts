@@ -2,6 +2,7 @@
  * @jest-environment ./libs/vision/src/core/testing/shared-typed-arrays.jest-environment.js
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -244,6 +245,7 @@ describe('console: the new-line wizard on Kafka, S3Proxy, Postgres and a real tr
       shotFrameIds: frameIds,
     });
     expect(allShots.body).toMatchObject({ error: { code: 'onboarding.no-evaluation-frames' } });
+    const requested = await h.collect(Topics.trainingJobRequested, (m) => m.lineId === lineId);
     const completed = await h.collect(Topics.trainingJobCompleted, (m) => m.lineId === lineId);
     const progress = await h.collect(Topics.trainingJobProgress, (m) => m.lineId === lineId);
     const adapt = await h.request('ml-engineer', 'POST', `/api/v1/lines/${lineId}/adaptations`, {
@@ -262,6 +264,21 @@ describe('console: the new-line wizard on Kafka, S3Proxy, Postgres and a real tr
     const done = completed[0]!;
     expect(done.gatesPassed).toBe(true);
     expect(progress.some((p) => p.phase === 'training')).toBe(true);
+    expect(requested[0]).toMatchObject({
+      jobId: done.jobId,
+      baseModelVersionId: baseId,
+      adaptation: { start: 'finetune', shotFrameIds: frameIds.slice(0, 4) },
+    });
+
+    // The job delivered again (a redelivery after a crash): its outcome is announced again, no second candidate.
+    await h.bus.publish(Topics.trainingJobRequested, { ...requested[0]!, eventId: randomUUID() });
+    await waitFor('the job’s outcome announced again', () => completed.length > 1, { timeoutMs: 60_000, intervalMs: 500 });
+    expect(completed[1]).toMatchObject({ jobId: done.jobId, candidateModelVersionId: done.candidateModelVersionId });
+    const versions = await h.database.dataSource.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM model_version WHERE parent_version_id = $1`,
+      [baseId],
+    );
+    expect(versions[0]?.n).toBe(1);
 
     const jobs = await h.request('ml-engineer', 'GET', `/api/v1/lines/${lineId}/training-jobs`);
     expect(jobs.body.items[0]).toMatchObject({ id: done.jobId, status: 'completed' });

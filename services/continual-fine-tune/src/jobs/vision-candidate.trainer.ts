@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TrainingJobRequestedV1 } from '@argus/contracts';
 import type { Logger } from '@argus/platform';
@@ -125,6 +126,9 @@ export class VisionCandidateTrainer implements CandidateTrainer {
     const dataset = await loadAdaptationDataset(this.store, job);
     const baseSpec = base.metadata.spec;
     const packageDir = path.join(runDir, 'package');
+    const adaptDir = path.join(runDir, 'adapt');
+    // A redelivery on this host (after a kill -9) may find the last attempt's files: it starts over.
+    await Promise.all([rm(packageDir, { recursive: true, force: true }), rm(adaptDir, { recursive: true, force: true })]);
     const version = candidateVersionOf(job);
     const result = await runFewShotPipeline({
       start: adaptation.start,
@@ -142,7 +146,7 @@ export class VisionCandidateTrainer implements CandidateTrainer {
       },
       budgetSeconds: adaptation.budgetSeconds,
       seed: job.seed,
-      runDir: path.join(runDir, 'adapt'),
+      runDir: adaptDir,
       command: `continual-fine-tune job ${job.jobId} (adapt ${adaptation.start} for line ${job.lineId}, data set ${job.datasetFingerprint})`,
       log,
       shouldStop: hooks.shouldStop,
