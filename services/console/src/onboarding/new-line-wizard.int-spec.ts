@@ -12,16 +12,6 @@ import { Topics } from '@argus/contracts';
 import { AuditLogRepository } from '@argus/persistence';
 import { waitFor } from '@argus/platform/testing';
 import { publishModelPackage } from '@argus/registry';
-import {
-  CELL_SMEAR_CLASSES,
-  DEFAULT_TRAINER_CONFIG,
-  folderPackageFiles,
-  renderSyntheticDataset,
-  runTrainingPipeline,
-  selectTfBackend,
-  syntheticGenerator,
-} from '@argus/vision';
-import { tinyPcbSpec } from '@argus/vision/testing';
 import { ConsoleApiHarness } from '../testing/console-api.harness';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -53,10 +43,15 @@ describe('console: the new-line wizard on Kafka, S3Proxy, Postgres and a real tr
   let continual: ChildProcess | undefined;
   const output: string[] = [];
   let baseId: string;
+  let vision: typeof import('@argus/vision');
   const lineId = `cells-${h.runId}`;
   const audit = () => new AuditLogRepository(h.database.dataSource);
 
   beforeAll(async () => {
+    // The console loads @argus/vision lazily (onboarding-image.reader), so its tests do too (lint's module boundaries).
+    vision = await import('@argus/vision');
+    const { CELL_SMEAR_CLASSES, DEFAULT_TRAINER_CONFIG, folderPackageFiles, runTrainingPipeline, selectTfBackend } = vision;
+    const { tinyPcbSpec } = await import('@argus/vision/testing');
     work = await mkdtemp(path.join(tmpdir(), 'argus-new-line-'));
     await h.start();
     await h.signInEveryone();
@@ -161,7 +156,7 @@ describe('console: the new-line wizard on Kafka, S3Proxy, Postgres and a real tr
     });
     expect((await h.request('ml-engineer', 'POST', `/api/v1/lines/no-such-${h.runId}/cameras`, { id: 'c', name: 'c' })).status).toBe(404);
 
-    const image = (await renderSyntheticDataset(syntheticGenerator('medical', 3, 96), 1)).samples[0]!.image;
+    const image = (await vision.renderSyntheticDataset(vision.syntheticGenerator('medical', 3, 96), 1)).samples[0]!.image;
     if (image.kind !== 'encoded') throw new Error('synthetic images are encoded');
     const template = await upload(`/api/v1/lines/${lineId}/template`, image.bytes, 'image/png', 'PUT');
     expect(template).toMatchObject({ status: 409 });
@@ -179,7 +174,7 @@ describe('console: the new-line wizard on Kafka, S3Proxy, Postgres and a real tr
   });
 
   it('uploads and picks frames, labels them with the review API, adapts, shows the evaluation, promotes; every step audited', async () => {
-    const scenes = await renderSyntheticDataset(syntheticGenerator('medical', 11, 96), 6, { startIndex: 100 });
+    const scenes = await vision.renderSyntheticDataset(vision.syntheticGenerator('medical', 11, 96), 6, { startIndex: 100 });
     const frameIds: string[] = [];
     for (const sample of scenes.samples) {
       if (sample.image.kind !== 'encoded') throw new Error('synthetic images are encoded');
