@@ -47,6 +47,7 @@ import {
   type ModelPackage,
   type TrainerConfig,
 } from '../src';
+import { benchFlags } from './bench-args';
 
 const SCENARIOS = ['new-class', 'new-variant'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -77,22 +78,9 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const list = <T extends string>(name: string, all: readonly T[]): T[] => {
-    const text = value(name);
-    if (text === undefined) return [...all];
-    const items = text.split(',') as T[];
-    const unknown = items.filter((i) => !all.includes(i));
-    if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (use ${all.join(', ')})`);
-    return items;
-  };
-  const steps = Number(value('steps') ?? 300);
-  if (!Number.isInteger(steps) || steps < 1) throw new Error('--steps takes a positive whole number');
-  const seed = Number(value('seed') ?? 1);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed takes a whole number ≥ 0');
+  const { value, list, whole } = benchFlags(argv);
+  const steps = whole('steps', 300, 1);
+  const seed = whole('seed', 1, 0);
   return {
     data: path.resolve(value('data') ?? path.join('..', 'shared', 'datasets', 'deeppcb')),
     out: path.resolve(value('out') ?? path.join('tmp', 'bench', 'continual')),

@@ -58,6 +58,7 @@ import {
   type FineTuneFreeze,
   type ModelPackage,
 } from '../src';
+import { benchFlags } from './bench-args';
 
 const SCENARIOS = ['bccd', 'deeppcb-unseen'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
@@ -81,23 +82,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const list = <T extends string>(name: string, all: readonly T[]): T[] => {
-    const text = value(name);
-    if (text === undefined) return [...all];
-    const items = text.split(',') as T[];
-    const unknown = items.filter((i) => !all.includes(i));
-    if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (use ${all.join(', ')})`);
-    return items;
-  };
-  const whole = (name: string, fallback: number, min: number) => {
-    const n = Number(value(name) ?? fallback);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number ≥ ${min}`);
-    return n;
-  };
+  const { value, list, whole } = benchFlags(argv);
   const shots = (value('shots') ?? '5,10,20').split(',').map(Number);
   if (shots.some((k) => !Number.isInteger(k) || k < 1)) throw new Error('--shots takes whole numbers ≥ 1, comma-separated');
   const freeze = (value('freeze') ?? 'backbone') as FineTuneFreeze;

@@ -5,9 +5,9 @@ import type { Logger } from '@argus/platform';
 import type { ObjectStore } from '@argus/storage';
 import {
   DEFAULT_FINE_TUNE_SETTINGS,
+  describeFrames,
   type FineTuneData,
   fineTuneTrainerConfig,
-  type LabelledSample,
   folderPackageFiles,
   loadModelPackage,
   loadRecordedTrainingData,
@@ -15,13 +15,13 @@ import {
   runFewShotPipeline,
   runFineTunePipeline,
   selectTfBackend,
-  type SpecTemplateMode,
+  type TrainingProgressReport,
   TrainingCheckpointStore,
   type TrainingCheckpoint,
   type TrainingCheckpointPort,
 } from '@argus/vision';
 import { loadAdaptationDataset, loadJobDataset, objectBytesReader } from './job-dataset.loader';
-import type { CandidateTrainer, TrainedCandidate, TrainerHooks } from './training-job.ports';
+import type { CandidateTrainer, JobProgress, TrainedCandidate, TrainerHooks } from './training-job.ports';
 
 export interface VisionCandidateTrainerSettings {
   /** Share of the data set's training frames that picks the best epoch. */
@@ -83,16 +83,7 @@ export class VisionCandidateTrainer implements CandidateTrainer {
       version,
       log,
       shouldStop: hooks.shouldStop,
-      onProgress: (r) =>
-        hooks.onProgress({
-          phase: 'training',
-          step: r.globalStep,
-          totalSteps: r.totalSteps,
-          losses: r.losses,
-          validationAp: r.validationAp,
-          etaSeconds: r.etaSeconds,
-          message: `epoch ${r.epoch}/${r.epochs}`,
-        }),
+      onProgress: (r) => hooks.onProgress(trainingProgress(r, `epoch ${r.epoch}/${r.epochs}`)),
       checkpoints,
       objects: objectBytesReader(this.store),
     });
@@ -130,12 +121,14 @@ export class VisionCandidateTrainer implements CandidateTrainer {
     // A redelivery on this host (after a kill -9) may find the last attempt's files: it starts over.
     await Promise.all([rm(packageDir, { recursive: true, force: true }), rm(adaptDir, { recursive: true, force: true })]);
     const version = candidateVersionOf(job);
+    const objects = objectBytesReader(this.store);
     const result = await runFewShotPipeline({
       start: adaptation.start,
       from: base,
-      // The line's frames decide the template mode: all with a golden template keep the base's
-      // comparison (stack-difference when the base has none); any without one: plain frames.
-      input: { channels: baseSpec.input.channels, template: templateModeFor(dataset.shots, baseSpec.template) },
+      // The line's frames decide the input: grey or RGB from the frames themselves; all with a golden
+      // template keep the base's comparison (stack-difference when the base has none), any without
+      // one: plain frames. What differs from the base is transplanted (and said in the log).
+      input: await describeFrames(dataset.shots, { objects, templateMode: baseSpec.template }),
       data: {
         source: `dataset:${job.lineId}@${job.datasetFingerprint}`,
         classes: dataset.classes,
@@ -150,17 +143,8 @@ export class VisionCandidateTrainer implements CandidateTrainer {
       command: `continual-fine-tune job ${job.jobId} (adapt ${adaptation.start} for line ${job.lineId}, data set ${job.datasetFingerprint})`,
       log,
       shouldStop: hooks.shouldStop,
-      onProgress: (r) =>
-        hooks.onProgress({
-          phase: 'training',
-          step: r.globalStep,
-          totalSteps: r.totalSteps,
-          losses: r.losses,
-          validationAp: r.validationAp,
-          etaSeconds: r.etaSeconds,
-          message: `adapting (${adaptation.start}): epoch ${r.epoch}/${r.epochs}`,
-        }),
-      objects: objectBytesReader(this.store),
+      onProgress: (r) => hooks.onProgress(trainingProgress(r, `adapting (${adaptation.start}): epoch ${r.epoch}/${r.epochs}`)),
+      objects,
       out: folderPackageFiles(packageDir),
       argusVersion: this.settings.argusVersion,
       backend: backend.choice,
@@ -200,9 +184,17 @@ export class VisionCandidateTrainer implements CandidateTrainer {
   }
 }
 
-function templateModeFor(samples: readonly LabelledSample[], baseMode: SpecTemplateMode): SpecTemplateMode {
-  if (samples.length === 0 || samples.some((s) => !s.template)) return 'none';
-  return baseMode === 'none' ? 'stack-difference' : baseMode;
+/** The trainer's report as the job's progress event (the training phase). */
+function trainingProgress(r: TrainingProgressReport, message: string): JobProgress {
+  return {
+    phase: 'training',
+    step: r.globalStep,
+    totalSteps: r.totalSteps,
+    losses: r.losses,
+    validationAp: r.validationAp,
+    etaSeconds: r.etaSeconds,
+    message,
+  };
 }
 
 /** One job, one version name: a redelivered job registers the same version, never a second. */
