@@ -301,6 +301,14 @@ share.coordinator.state.topic.min.isr=1
 offsets.topic.num.partitions=5
 transaction.state.log.num.partitions=5
 
+# One node is the whole cluster: when its controller fences it (its broker missed heartbeats for
+# the session timeout, 9 s by default, during a stall of the shared machine), every partition loses
+# its leader and every group its coordinator, with no other broker to move them to. A CI run on a
+# loaded machine logged controller events of 3-14 s and a fenced broker, and its services then
+# failed. A long session rides out such stalls; a broker that really stops is gone with its process.
+broker.session.timeout.ms=60000
+broker.heartbeat.interval.ms=2000
+
 # Topics are created explicitly by the application.
 auto.create.topics.enable=false
 delete.topic.enable=true
