@@ -12,8 +12,7 @@ import {
   type TrainingDataOptions,
   type TrainingDataSource,
 } from '../train/training-data.source';
-import { evaluateLoaded, openRunLog, recordRun, validationRecord } from '../train/training.pipeline';
-import { buildTrainingBatch } from '../train/training-batch.builder';
+import { evaluateLoaded, openRunLog, recordRun, validationCheckBatch, validationRecord } from '../train/training.pipeline';
 import { fineTuneDetector, type FineTuneData, type FineTuneResult, type FineTuneSettings } from './fine-tune';
 
 /** The trainer settings a fine-tune starts from: the parent's recorded ones, where it recorded them. */
@@ -134,14 +133,7 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
   const nmsIouThreshold = parent.metadata.postprocessing.nmsIouThreshold;
   const report =
     fineTune.validation.length > 0 ? await evaluateLoaded(fineTune.spec, fineTune.weights, fineTune.validation, nmsIouThreshold) : null;
-  const checkImages = fineTune.validation.slice(0, 2);
-  const checkBatch =
-    checkImages.length > 0
-      ? {
-          ...buildTrainingBatch(checkImages, fineTune.spec.template, 'nchw'),
-          description: `validation images ${checkImages.map((i) => i.id).join(', ')}`,
-        }
-      : undefined;
+  const checkBatch = validationCheckBatch(fineTune.validation, fineTune.spec.template);
   const pkg = await buildModelPackage({
     trainingLog: await readFile(logFile, 'utf8'),
     spec: fineTune.spec,
@@ -154,7 +146,7 @@ export async function runFineTunePipeline(options: FineTunePipelineOptions): Pro
       nmsIouThreshold,
     },
     exportOnnx: options.exportOnnx ?? true,
-    ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
+    ...(checkBatch ? { checkBatch } : {}),
     training: {
       command: run.command,
       resumedWith: run.resumedWith,

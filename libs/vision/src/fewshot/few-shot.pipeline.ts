@@ -3,8 +3,7 @@ import { buildModelPackage } from '../artifact/model-package.builder';
 import type { ModelPackageFiles } from '../artifact/model-package.files';
 import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
 import type { EvaluationReport } from '../eval/evaluation-report';
-import { buildTrainingBatch } from '../train/training-batch.builder';
-import { evaluateLoaded, openRunLog, recordRun, validationRecord } from '../train/training.pipeline';
+import { evaluateLoaded, openRunLog, recordRun, validationCheckBatch, validationRecord } from '../train/training.pipeline';
 import { adaptFewShot, type FewShotAdaptInput, type FewShotAdaptResult } from './few-shot.adapt';
 
 /** The evaluation file a package carries beside its metadata (the registry and the console read it). */
@@ -42,8 +41,7 @@ export async function runFewShotPipeline(options: FewShotPipelineOptions): Promi
       ? await evaluateLoaded(adaptation.spec, adaptation.weights, adaptation.validation, nmsIouThreshold)
       : null;
   if (report) log(`evaluation on ${report.imageCount} frame(s) of ${options.data.source}: mAP@0.5 ${report.coco.map50.toFixed(4)}`);
-  const checkImages = adaptation.validation.slice(0, 2);
-  const checkBatch = checkImages.length > 0 ? buildTrainingBatch(checkImages, adaptation.spec.template, 'nchw') : undefined;
+  const checkBatch = validationCheckBatch(adaptation.validation, adaptation.spec.template);
   const { training, lineage } = adaptation;
   const pkg = await buildModelPackage({
     trainingLog: await readFile(logFile, 'utf8'),
@@ -54,15 +52,7 @@ export async function runFewShotPipeline(options: FewShotPipelineOptions): Promi
     ...(options.version ? { version: options.version } : {}),
     postprocessing: { deploymentThreshold: report ? report.bestF1.scoreThreshold : null, nmsIouThreshold },
     exportOnnx: options.exportOnnx ?? true,
-    ...(checkBatch
-      ? {
-          checkBatch: {
-            data: checkBatch.data,
-            dims: checkBatch.shape,
-            description: `validation images ${checkImages.map((i) => i.id).join(', ')}`,
-          },
-        }
-      : {}),
+    ...(checkBatch ? { checkBatch } : {}),
     training: {
       command: run.command,
       resumedWith: run.resumedWith,

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ArchitectureSpec } from '../core/architecture-spec';
 import type { DetectorWeights } from '../core/detector-weights';
+import type { NchwBatch } from '../core/onnx-tfjs.comparison';
 import { buildModelPackage } from '../artifact/model-package.builder';
 import type { ModelPackageFiles } from '../artifact/model-package.files';
 import type { ModelMetadata } from '../artifact/model-package.metadata';
@@ -135,14 +136,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     report = await evaluateLoaded(spec, training.weights, validation.images, nmsIouThreshold);
   }
   const deploymentThreshold = report ? report.bestF1.scoreThreshold : null;
-  const checkImages = validation.images.slice(0, 2);
-  const checkBatch =
-    checkImages.length > 0
-      ? {
-          ...buildTrainingBatch(checkImages, spec.template, 'nchw'),
-          description: `validation images ${checkImages.map((i) => i.id).join(', ')}`,
-        }
-      : undefined;
+  const checkBatch = validationCheckBatch(validation.images, spec.template);
   log(`packaging (ONNX export and check) into ${options.out.location}`);
   const pkg = await buildModelPackage({
     trainingLog: await readFile(logFile, 'utf8'),
@@ -153,7 +147,7 @@ export async function runTrainingPipeline(options: TrainingPipelineOptions): Pro
     ...(options.version ? { version: options.version } : {}),
     postprocessing: { deploymentThreshold, nmsIouThreshold },
     exportOnnx,
-    ...(checkBatch ? { checkBatch: { data: checkBatch.data, dims: checkBatch.shape, description: checkBatch.description } } : {}),
+    ...(checkBatch ? { checkBatch } : {}),
     training: {
       command: run.command,
       resumedWith: run.resumedWith,
@@ -253,6 +247,20 @@ export async function tuneNmsThreshold(
   }
   const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a));
   return { best: best[0], scores };
+}
+
+/**
+ * The ONNX export's numerical check input: the first two validation images as one NCHW batch
+ * (undefined when there is none: the package builder then checks on a random batch).
+ */
+export function validationCheckBatch(
+  images: readonly LoadedSample[],
+  template: ArchitectureSpec['template'],
+): (NchwBatch & { readonly description: string }) | undefined {
+  const checkImages = images.slice(0, 2);
+  if (checkImages.length === 0) return undefined;
+  const batch = buildTrainingBatch(checkImages, template, 'nchw');
+  return { data: batch.data, dims: batch.shape, description: `validation images ${checkImages.map((i) => i.id).join(', ')}` };
 }
 
 export async function evaluateLoaded(
