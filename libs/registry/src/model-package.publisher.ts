@@ -1,10 +1,15 @@
 import type { ModelEvaluation, ModelRegistryRepository, ModelVersion } from '@argus/persistence';
 import type { ObjectStore } from '@argus/storage';
-import { loadModelPackage, objectStorePackageFiles, type ModelMetadata, type ModelPackageFiles } from '@argus/vision';
+import {
+  loadModelPackage,
+  objectStorePackageFiles,
+  PACKAGE_EVALUATION_FILE,
+  type ModelMetadata,
+  type ModelPackageFiles,
+} from '@argus/vision';
 import { buildEvaluationSummary } from './evaluation-summary.builder';
 
 /** Written into a package folder by `argus eval --report`; optional. */
-export const EVALUATION_FILE = 'evaluation.json';
 
 /** The object-store prefix of a model package. */
 export function artifactKeyOf(name: string, version: string): string {
@@ -48,7 +53,7 @@ export async function publishModelPackage(
       listed.weightsManifest,
       ...(listed.onnx ? [listed.onnx] : []),
       ...(listed.trainingLog ? [listed.trainingLog] : []),
-      EVALUATION_FILE,
+      PACKAGE_EVALUATION_FILE,
       ...(options.extraFiles ?? []),
     ];
     for (const name of names) {
@@ -83,13 +88,13 @@ export async function publishModelPackage(
 }
 
 async function evaluationOf(files: ModelPackageFiles): Promise<ModelEvaluation | null> {
-  const bytes = await files.read(EVALUATION_FILE);
+  const bytes = await files.read(PACKAGE_EVALUATION_FILE);
   if (!bytes) return null;
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new Error(`${files.location}: ${EVALUATION_FILE} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${files.location}: ${PACKAGE_EVALUATION_FILE} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   return buildEvaluationSummary(json, files.location);
 }

@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import type { ObjectStore } from '@argus/storage';
 import { ObjectNotFoundError } from '@argus/storage';
 
+/** A package's evaluation report beside its metadata (`argus eval --report`, the few-shot pipeline); the registry stores it with the version. */
+export const PACKAGE_EVALUATION_FILE = 'evaluation.json';
+
 /** Where a package's files live: a local folder or a prefix in an object store. */
 export interface ModelPackageFiles {
   /** A human name for messages: the folder or `bucket/prefix`. */

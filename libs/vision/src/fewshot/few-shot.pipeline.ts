@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { buildModelPackage } from '../artifact/model-package.builder';
-import type { ModelPackageFiles } from '../artifact/model-package.files';
+import { PACKAGE_EVALUATION_FILE, type ModelPackageFiles } from '../artifact/model-package.files';
 import { saveModelPackage, type ModelPackage } from '../artifact/model-package.store';
 import type { EvaluationReport } from '../eval/evaluation-report';
 import { evaluateLoaded, openRunLog, recordRun, validationCheckBatch, validationRecord } from '../train/training.pipeline';
 import { adaptFewShot, type FewShotAdaptInput, type FewShotAdaptResult } from './few-shot.adapt';
-
-/** The evaluation file a package carries beside its metadata (the registry and the console read it). */
-export const FEW_SHOT_EVALUATION_FILE = 'evaluation.json';
 
 export interface FewShotPipelineOptions extends FewShotAdaptInput {
   readonly out: ModelPackageFiles;
@@ -87,7 +84,7 @@ export async function runFewShotPipeline(options: FewShotPipelineOptions): Promi
       fingerprint: lineage.data.fingerprint,
       report,
     };
-    await options.out.write(FEW_SHOT_EVALUATION_FILE, Buffer.from(`${JSON.stringify(evaluation, null, 1)}\n`), 'application/json');
+    await options.out.write(PACKAGE_EVALUATION_FILE, Buffer.from(`${JSON.stringify(evaluation, null, 1)}\n`), 'application/json');
   }
   log(`model package written to ${options.out.location}`);
   return { package: pkg, adaptation, report };
